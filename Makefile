@@ -1,0 +1,49 @@
+# Two entry points for a fresh machine: `make serve` and `make test`.
+# Each installs what it needs: a .venv with the pinned packages, and for the
+# browser tests Debian's Chromium and axe-core from the npm registry.
+
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test lint unit browser-deps schema example-data bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+browser-deps:
+	command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
+	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+
+lint: $(STAMP)
+	$(BIN)/ruff check playbook hooks tests scripts
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -m "not browser"
+
+test: $(STAMP) browser-deps lint
+	$(BIN)/python -m playbook.cli schema --check
+	$(BIN)/pytest
+
+schema: $(STAMP)
+	$(BIN)/playbook schema
+
+example-data: $(STAMP)
+	$(BIN)/python scripts/make_example_data.py
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

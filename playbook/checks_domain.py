@@ -1,0 +1,82 @@
+"""Warnings from the practitioners' guidance (``domain.md``).
+
+Each warning names the guidance it rests on, so an editor can decide whether
+their program is an exception; ``playbook check --strict`` makes them errors.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from playbook.checks import outcome_is_measurable
+
+if TYPE_CHECKING:
+    from playbook.checks import Reporter
+
+COHORT_MIN, COHORT_MAX = 20, 50
+MAX_BUSINESS_KPIS = 2
+
+
+def check(report: Reporter) -> None:
+    """Run the domain warnings on ``report.bundle``."""
+    b = report.bundle
+    p = b.program
+    if p is not None:
+        has_number, has_time = outcome_is_measurable(p.strategy.outcome)
+        if not (has_number and has_time):
+            missing = " and ".join(w for w, ok in (("a number", has_number),
+                                                   ("a time bound", has_time)) if not ok)
+            report.add("program", ("strategy", "outcome"),
+                       f"outcome statement has no {missing}",
+                       "make it auditable, e.g. 'reduce X by 25% within 12 months'",
+                       warning=True)
+        size = p.pilot.cohort_size
+        if not COHORT_MIN <= size <= COHORT_MAX:
+            why = ("statistically ambiguous" if size < COHORT_MIN else "costly for a pilot")
+            report.add("program", ("pilot", "cohort_size"),
+                       f"pilot cohort of {size} is outside 20–50 ({why})",
+                       "sample 20–50 leaders across functions", warning=True)
+        if len(set(p.pilot.functions)) < 2:
+            report.add("program", ("pilot", "functions"),
+                       "pilot is drawn from fewer than two functions",
+                       "sample leaders across functions", warning=True)
+        method = b.kpis.attribution if b.kpis is not None else None
+        if p.status == "pilot" and not p.pilot.comparison_group and method is None:
+            report.add("program", ("pilot", "comparison_group"),
+                       "pilot has no comparison group and no attribution method",
+                       "add a comparison group or kpis.yml 'attribution.method'", warning=True)
+    k = b.kpis
+    if k is None:
+        if p is not None:
+            report.add("program", (), "no kpis.yml: the program names no measurement plan",
+                       "add kpis.yml with business and behaviour KPIs", warning=True)
+    else:
+        _kpis(report)
+    c = b.competencies
+    if c is not None:
+        for i, x in enumerate(c.behaviors):
+            missing = [w for w, v in (("metric", x.metric), ("evidence", x.evidence)) if not v]
+            if missing:
+                report.add("competencies", ("behaviors", i),
+                           f"behaviour '{x.id}' has no " + " and no ".join(missing),
+                           "say how the behaviour is observed", warning=True)
+
+
+def _kpis(report: Reporter) -> None:
+    k = report.bundle.kpis
+    assert k is not None
+    business = [i for i, x in enumerate(k.kpis) if x.kind == "business"]
+    if len(business) > MAX_BUSINESS_KPIS:
+        report.add("kpis", ("kpis", business[MAX_BUSINESS_KPIS], "kind"),
+                   f"{len(business)} business KPIs dilutes focus and makes measurement "
+                   "inconclusive", "keep one or two business KPIs", warning=True)
+    if not business:
+        report.add("kpis", ("kpis",), "no business KPI: the program names no outcome",
+                   "add one business KPI the program moves", warning=True)
+    if not any(x.kind == "behavior" for x in k.kpis):
+        report.add("kpis", ("kpis",), "no behaviour metric",
+                   "add a behavioural indicator (360 item, observation rubric)", warning=True)
+    for i, x in enumerate(k.kpis):
+        if x.owner is None:
+            report.add("kpis", ("kpis", i), f"KPI '{x.id}' has no owner",
+                       "name the stakeholder role accountable for it", warning=True)

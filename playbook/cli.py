@@ -1,0 +1,94 @@
+"""The ``playbook`` command: check, schema, new (and more as the engine grows)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from playbook import schema, scaffold
+from playbook.diagnostics import Problem, Problems, Severity
+from playbook.load import load_playbook
+
+
+def _check(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    _, problems = load_playbook(root)
+    if args.strict:
+        problems = Problems([_as_error(p) for p in problems])
+    if args.format == "json":
+        print(problems.to_json())
+    else:
+        if len(problems):
+            print(problems.render())
+        errors, warnings = len(problems.errors), len(problems.warnings)
+        verdict = "ok" if not errors else "failed"
+        print(f"playbook check {verdict}: {errors} error(s), {warnings} warning(s)",
+              file=sys.stderr)
+    return 1 if problems.errors else 0
+
+
+def _as_error(problem: Problem) -> Problem:
+    return replace(problem, severity=Severity.ERROR)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if args.check:
+        changed = schema.stale(out)
+        for name in changed:
+            print(f"{(out / name).as_posix()}: stale; run 'playbook schema'", file=sys.stderr)
+        return 1 if changed else 0
+    for path in schema.write(out):
+        print(path.as_posix())
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    start = date.fromisoformat(args.start) if args.start else date.today()
+    try:
+        written = scaffold.new_program(Path(args.dir), args.program_id, start)
+    except scaffold.ScaffoldError as exc:
+        print(f"playbook new: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path.as_posix())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """Build the argument parser (also used to document the CLI)."""
+    top = argparse.ArgumentParser(prog="playbook", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="check every program; exit 1 on errors")
+    p.add_argument("dir", nargs="?", default=".", help="playbook folder (default: .)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_check)
+
+    p = sub.add_parser("schema", help="write schema/*.schema.json from the model")
+    p.add_argument("--out", default="schema", help="output folder (default: schema)")
+    p.add_argument("--check", action="store_true", help="exit 1 when the files are stale")
+    p.set_defaults(func=_schema)
+
+    p = sub.add_parser("new", help="scaffold a valid program folder")
+    p.add_argument("program_id", metavar="PROGRAM-ID")
+    p.add_argument("--dir", default=".", help="playbook folder (default: .)")
+    p.add_argument("--start", help="day 0 of the program, YYYY-MM-DD (default: today)")
+    p.set_defaults(func=_new)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Problems found in a user's files: located, collected, rendered once.
+
+Loaders and checks append :class:`Problem` objects to a :class:`Problems` list
+instead of raising, so one run reports every error at once. The CLI and the
+MkDocs hook render the list and decide what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    """How bad a problem is: errors stop the build, warnings are advice."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a user's files, where it is and how to fix it."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        tail = f" ({self.hint})" if self.hint else ""
+        label = "" if self.severity is Severity.ERROR else "warning: "
+        what = f"{self.field}: " if self.field else ""
+        return f"{where}: {label}{what}{self.message}{tail}"
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the problem as plain JSON-ready data."""
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems from one run."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        """Record one problem."""
+        self.items.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Record several problems."""
+        self.items.extend(problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop a build."""
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that are advice only (errors under ``--strict``)."""
+        return [p for p in self.items if p.severity is Severity.WARNING]
+
+    def sorted(self) -> list[Problem]:
+        """Problems in file, line, column order (stable for equal places)."""
+        return sorted(self.items, key=lambda p: (p.path, p.line, p.column))
+
+    def render(self) -> str:
+        """Render every problem, one per line, in file order."""
+        return "\n".join(str(p) for p in self.sorted())
+
+    def to_json(self) -> str:
+        """Render every problem as a JSON document for machines."""
+        payload = {
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "problems": [p.as_dict() for p in self.sorted()],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """Return ``path`` relative to ``root`` when possible, with forward slashes."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()

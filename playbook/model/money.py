@@ -1,0 +1,94 @@
+"""Models of ``vendors.yml`` and ``budget.yml``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from playbook.model.base import Id, Key, StrictModel, Text
+
+Clause = Literal["yes", "partial", "no"]
+
+
+class Criterion(StrictModel):
+    """A weighted vendor evaluation criterion."""
+
+    id: Id
+    """Identifier, the key of vendors' ``scores``."""
+    name: Text
+    """Name shown on the scorecard."""
+    weight: float = Field(ge=0, le=100)
+    """Weight in points; the weights of all criteria sum to 100."""
+
+
+class Vendor(StrictModel):
+    """A vendor under evaluation."""
+
+    id: Id
+    """Identifier of the vendor."""
+    name: Text
+    """Name shown on the scorecard."""
+    scores: dict[Id, float] = Field(default_factory=dict)
+    """Score per criterion id, from 1 (poor) to 5 (excellent)."""
+    clauses: dict[Key, Clause] = Field(default_factory=dict)
+    """Answer per gate: ``yes``, ``partial`` or ``no``; only ``yes`` passes."""
+    annual_cost: float | None = Field(default=None, ge=0)
+    """Quoted cost per year."""
+    notes: Text | None = None
+    """Anything the evaluation should remember."""
+
+
+class Vendors(StrictModel):
+    """``vendors.yml``: criteria, must-have gates and vendors."""
+
+    criteria: list[Criterion] = Field(min_length=1)
+    """Weighted criteria; weights sum to 100."""
+    gates: list[Key] = Field(default_factory=list)
+    """Must-have clauses; a vendor failing one is not ranked."""
+    vendors: list[Vendor] = Field(default_factory=list)
+    """The vendors evaluated."""
+
+
+class Cost(StrictModel):
+    """A fully loaded cost line for one year of the program."""
+
+    category: Key
+    """platform, coaching, content, operations, measurement, participant_time, or another."""
+    year: int = Field(ge=1, le=10)
+    """Program year (1 = the first twelve months from ``start``)."""
+    amount: float = Field(ge=0)
+    """Amount in the budget's currency."""
+    note: Text | None = None
+    """How the amount was estimated."""
+
+
+class Benefit(StrictModel):
+    """An explicit, monetised benefit estimate."""
+
+    name: Text
+    """What the benefit is."""
+    year: int = Field(ge=1, le=10)
+    """Program year the benefit falls in."""
+    amount: float = Field(ge=0)
+    """Gross amount before isolation and confidence."""
+    isolation: float = Field(default=1.0, ge=0, le=1)
+    """Share attributed to the program (0–1)."""
+    confidence: float = Field(default=1.0, ge=0, le=1)
+    """Confidence in the estimate (0–1)."""
+
+
+class Budget(StrictModel):
+    """``budget.yml``: costs, benefits, intangibles."""
+
+    currency: Literal["USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK",
+                      "INR", "SGD", "NZD", "PLN", "BRL", "ZAR"] = "USD"
+    """ISO currency code of every amount."""
+    costs: list[Cost] = Field(default_factory=list)
+    """Costs per category and year, fully loaded."""
+    benefits: list[Benefit] = Field(default_factory=list)
+    """Explicit benefits; KPI monetization adds to these."""
+    intangibles: list[Text] = Field(default_factory=list)
+    """Benefits reported but not monetised."""
+    horizon_years: int = Field(default=3, ge=1, le=10)
+    """Years covered by the total cost of ownership."""

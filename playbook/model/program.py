@@ -1,0 +1,163 @@
+"""Model of ``program.yml``: strategy, stakeholders, pilot, RACI, sign-off."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from playbook.model.base import Id, Role, StrictModel, Text
+
+Semver = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+Handle = Annotated[str, StringConstraints(pattern=r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9-]+)?$")]
+Digest = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+RaciLetter = Literal["R", "A", "C", "I"]
+
+
+class Decision(StrictModel):
+    """A leader decision that moves the strategic priority."""
+
+    id: Id
+    """Identifier, referenced by behaviours in ``competencies.yml``."""
+    text: Text
+    """The decision, in the words leaders use."""
+
+
+class Hypothesis(StrictModel):
+    """A testable claim: this behaviour moves that KPI, and why."""
+
+    id: Id
+    """Identifier of the hypothesis."""
+    text: Text
+    """The claim, naming the behaviour, the KPI and the mechanism."""
+    behaviors: list[Id] = Field(default_factory=list)
+    """Ids of behaviours in ``competencies.yml`` the hypothesis is about."""
+    kpis: list[Id] = Field(default_factory=list)
+    """Ids of KPIs in ``kpis.yml`` the hypothesis predicts will move."""
+
+
+class Strategy(StrictModel):
+    """The chain from priority to decisions that the program exists to move."""
+
+    priority: Text
+    """The one strategic priority, the highest-leverage one."""
+    outcome: Text
+    """Specific, time-bound, auditable outcome statement (a number and a time bound)."""
+    decisions: list[Decision] = Field(default_factory=list)
+    """The leader decisions that move the priority."""
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    """Testable hypotheses linking behaviours to KPIs."""
+
+
+class Person(StrictModel):
+    """A named person holding a stakeholder role."""
+
+    name: Text
+    """Full name as shown on the site."""
+    title: Text
+    """Job title."""
+    handle: Handle | None = None
+    """Code-host handle such as ``@dreyes``, used for review requests and CODEOWNERS."""
+
+
+class Stakeholders(StrictModel):
+    """Who holds each role; sponsor, business owner and L&D owner are required."""
+
+    sponsor: Person
+    """Senior executive who signs funding and removes blockers."""
+    business_owner: Person
+    """Owns the business KPI and is accountable for it. Exactly one."""
+    ld_owner: Person
+    """Designs the learning architecture and the measurement plan."""
+    it_ai_lead: Person | None = None
+    """Data, platforms and integrations for measurement."""
+    hr_business_partner: Person | None = None
+    """Puts role expectations into performance processes."""
+    legal_compliance: Person | None = None
+    """Governance and ethics of AI-related content."""
+    dei_reviewer: Person | None = None
+    """Joins HR and legal wherever AI tools affect people."""
+
+
+class Pilot(StrictModel):
+    """The minimum viable intervention: a measured pilot cohort."""
+
+    cohort_size: int = Field(ge=1)
+    """Number of leaders in the pilot; 20–50 is the guidance."""
+    functions: list[Text] = Field(default_factory=list)
+    """Functions the cohort is sampled from; at least two."""
+    duration_days: int = Field(default=90, ge=1)
+    """Length of the pilot in days."""
+    comparison_group: bool = False
+    """Whether a matched group that does not get the program is measured."""
+    intervention: list[Text] = Field(default_factory=list)
+    """What the pilot consists of: workshops, coaching, action projects."""
+
+
+class RaciRow(StrictModel):
+    """Who is Responsible, Accountable, Consulted and Informed for one activity."""
+
+    activity: Text
+    """The activity, such as approving budget or collecting KPI data."""
+    sponsor: RaciLetter | None = None
+    """The sponsor's letter for this activity."""
+    business_owner: RaciLetter | None = None
+    """The business owner's letter for this activity."""
+    ld_owner: RaciLetter | None = None
+    """The L&D owner's letter for this activity."""
+    it_ai_lead: RaciLetter | None = None
+    """The IT/AI lead's letter for this activity."""
+    hr_business_partner: RaciLetter | None = None
+    """The HR business partner's letter for this activity."""
+    legal_compliance: RaciLetter | None = None
+    """Legal/compliance's letter for this activity."""
+    dei_reviewer: RaciLetter | None = None
+    """The DEI reviewer's letter for this activity."""
+
+    def letters(self) -> dict[str, str]:
+        """Return ``{role: letter}`` for the roles that have one."""
+        data = self.model_dump(exclude={"activity"}, exclude_none=True)
+        return {str(k): str(v) for k, v in data.items()}
+
+
+class SignOff(StrictModel):
+    """A stakeholder's sign-off of the measurement plan at one version."""
+
+    role: Role
+    """The role signing."""
+    name: Text
+    """Name of the person signing."""
+    date: Date
+    """Day of the sign-off."""
+    version: Semver
+    """Program version signed."""
+    digest: Digest
+    """``sha256:`` digest of the canonical signed content; stale when it changes."""
+
+
+class Program(StrictModel):
+    """``program.yml``: the program's identity, strategy and people."""
+
+    id: Id
+    """Program id; equals the folder name."""
+    title: Text
+    """Program title as shown on the site."""
+    version: Semver
+    """Semantic version of the definition; bump on a material change."""
+    status: Literal["draft", "pilot", "scaling", "sustaining", "retired"]
+    """Lifecycle stage."""
+    start: Date
+    """Day 0 of the roadmap and of the 90/180/365-day reviews."""
+    summary: Text
+    """Two or three sentences: who changes what, so that what improves."""
+    strategy: Strategy
+    """Priority, outcome, decisions and hypotheses."""
+    stakeholders: Stakeholders
+    """Role → person."""
+    pilot: Pilot
+    """The pilot cohort and intervention."""
+    raci: list[RaciRow] = Field(default_factory=list)
+    """Who approves resources, collects data, analyses results and reports."""
+    signoff: list[SignOff] = Field(default_factory=list)
+    """Sign-offs of the measurement plan, written by ``playbook sign``."""

@@ -1,0 +1,58 @@
+"""``playbook new``: a valid program folder from the packaged templates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class ScaffoldError(Exception):
+    """The scaffold cannot be written; nothing was changed."""
+
+
+def new_program(root: Path, program_id: str, start: date) -> list[Path]:
+    """Write ``program/<program_id>/`` from the templates.
+
+    Args:
+        root: The playbook folder.
+        program_id: The new program's id (lowercase kebab-case).
+        start: Day 0 of the new program.
+
+    Returns:
+        The files written.
+
+    Raises:
+        ScaffoldError: The id is not kebab-case or the folder already exists.
+    """
+    if not ID_PATTERN.match(program_id):
+        raise ScaffoldError(f"'{program_id}' is not a lowercase kebab-case id "
+                            "such as 'decision-velocity'")
+    folder = root / "program" / program_id
+    if folder.exists():
+        raise ScaffoldError(f"{folder.as_posix()} already exists; nothing was changed")
+    values = {
+        "id": program_id,
+        "title": program_id.replace("-", " ").capitalize(),
+        "start": start.isoformat(),
+        "baseline_date": start.isoformat(),
+        "target_by": date(start.year + 1, start.month, min(start.day, 28)).isoformat(),
+        "behaviour_by": date(start.year + (start.month > 6), (start.month + 5) % 12 + 1,
+                             min(start.day, 28)).isoformat(),
+    }
+    templates = resources.files("playbook") / "templates" / "new"
+    rendered = {}
+    for item in sorted(templates.iterdir(), key=lambda t: t.name):
+        if item.name.endswith(".yml"):
+            rendered[item.name] = Template(item.read_text(encoding="utf-8")).substitute(values)
+    folder.mkdir(parents=True)
+    written = []
+    for name, text in rendered.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,50 @@
+"""Model → JSON Schema files for editors (``schema/<file>.schema.json``).
+
+Each program file starts with a ``# yaml-language-server: $schema=…`` line
+pointing at these, so editors autocomplete fields and flag errors as people
+type. The committed files are tested to match the model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from playbook.model import FILES
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def render(stem: str) -> str:
+    """Return the JSON Schema of ``<stem>.yml`` as formatted text."""
+    model = FILES[stem]
+    schema = model.model_json_schema()
+    schema = {"$schema": SCHEMA_DIALECT, "$id": f"{stem}.schema.json", **schema}
+    schema["title"] = f"{stem}.yml"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(out: Path) -> list[Path]:
+    """Write every schema into ``out``; return the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem in FILES:
+        path = out / f"{stem}.schema.json"
+        path.write_text(render(stem), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def stale(out: Path) -> list[str]:
+    """Return the schema files in ``out`` that differ from the model."""
+    changed = []
+    for stem in FILES:
+        path = out / f"{stem}.schema.json"
+        if not path.is_file() or path.read_text(encoding="utf-8") != render(stem):
+            changed.append(path.name)
+    return changed
+
+
+def modeline(stem: str) -> str:
+    """Return the editor modeline that a program file starts with."""
+    return f"# yaml-language-server: $schema=../../schema/{stem}.schema.json"

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+Row = list[object]  # one CSV row; dates are written in ISO format
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 LAST_DAY = dt.date(2026, 11, 15)  # no observation after this date
@@ -36,7 +38,7 @@ def rng_for(name: str) -> np.random.Generator:
 
 def month_ends(first: dt.date, last: dt.date = LAST_DAY) -> list[dt.date]:
     """Last day of each month from ``first``'s month while it is <= ``last``."""
-    out = []
+    out: list[dt.date] = []
     year, month = first.year, first.month
     while True:
         nxt = dt.date(year + month // 12, month % 12 + 1, 1)
@@ -50,7 +52,8 @@ def month_ends(first: dt.date, last: dt.date = LAST_DAY) -> list[dt.date]:
 def week_endings(first_sunday: dt.date, last: dt.date = LAST_DAY) -> list[dt.date]:
     """Sundays from ``first_sunday`` while they are <= ``last``."""
     assert first_sunday.weekday() == 6, first_sunday
-    out, day = [], first_sunday
+    out: list[dt.date] = []
+    day = first_sunday
     while day <= last:
         out.append(day)
         day += dt.timedelta(days=7)
@@ -64,7 +67,7 @@ def months_after(start: dt.date, day: dt.date) -> float:
 
 def pseudonyms(rng: np.random.Generator, n: int, taken: set[str]) -> list[str]:
     """``n`` random ids like ``p-7f3a9c2e`` not already in ``taken``."""
-    out = []
+    out: list[str] = []
     while len(out) < n:
         pid = f"p-{int(rng.integers(0, 2**32)):08x}"
         if pid not in taken:
@@ -73,16 +76,14 @@ def pseudonyms(rng: np.random.Generator, n: int, taken: set[str]) -> list[str]:
     return out
 
 
-def write(program: str, filename: str, header: list[str], rows: list[list]) -> None:
+def write(program: str, filename: str, header: list[str], rows: list[Row]) -> None:
     path = DATA / program / filename
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(header)
         for row in rows:
-            out.writerow(
-                [v.isoformat() if isinstance(v, dt.date) else v for v in row]
-            )
+            out.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in row])
     print(f"wrote {path.relative_to(ROOT)} ({len(rows)} rows)")
 
 
@@ -104,12 +105,12 @@ def business_series(
     comparison_drift: float,
     noise: float,
     digits: int = 1,
-) -> list[list]:
+) -> list[Row]:
     """Pilot moves from ``baseline`` toward ``pilot_end`` after ``start``
     (exponential approach, time constant ``tau_months``); the comparison group
     drifts linearly by ``comparison_drift`` over twelve months."""
     rng = rng_for(name)
-    rows = []
+    rows: list[Row] = []
     for day in dates:
         m = months_after(start, day)
         gain = 1 - np.exp(-max(m, 0.0) / tau_months)
@@ -117,7 +118,7 @@ def business_series(
         comparison = baseline + 0.6 + comparison_drift * max(m, 0.0) / 12
         for group, centre in (("pilot", pilot), ("comparison", comparison)):
             value = centre + rng.normal(0, noise)
-            rows.append([day, fmt(value, digits) if digits else int(round(value)), group])
+            rows.append([day, fmt(value, digits) if digits else round(float(value)), group])
     return rows
 
 
@@ -131,12 +132,12 @@ def survey_360(
     pre_mean: float,
     pilot_gain: float,
     comparison_gain: float,
-) -> list[list]:
+) -> list[Row]:
     """Pre and post 360 scores (1-5, one decimal) per pseudonymous leader.
     The gains are exact group means before rounding and clipping."""
     rng = rng_for(name)
     taken: set[str] = set()
-    rows = []
+    rows: list[Row] = []
     for group, n, gain in (
         ("pilot", n_pilot, pilot_gain),
         ("comparison", n_comparison, comparison_gain),
@@ -146,9 +147,25 @@ def survey_360(
         pre += pre_mean - pre.mean()
         step = rng.normal(0, 0.28, n)
         post = pre + gain + (step - step.mean())
-        for pid, a, b in zip(ids, pre, post):
-            rows.append([rng.choice(pre_days), fmt(np.clip(a, 1, 5)), pid, "pre", group])
-            rows.append([rng.choice(post_days), fmt(np.clip(b, 1, 5)), pid, "post", group])
+        for pid, a, b in zip(ids, pre, post, strict=True):
+            rows.append(
+                [
+                    pre_days[int(rng.integers(len(pre_days)))],
+                    fmt(np.clip(a, 1, 5)),
+                    pid,
+                    "pre",
+                    group,
+                ]
+            )
+            rows.append(
+                [
+                    post_days[int(rng.integers(len(post_days)))],
+                    fmt(np.clip(b, 1, 5)),
+                    pid,
+                    "post",
+                    group,
+                ]
+            )
     order = rng.permutation(len(rows))
     rows = [rows[i] for i in order]
     rows.sort(key=lambda r: (r[3] != "pre", r[0]))  # pre wave first, by date
@@ -156,12 +173,12 @@ def survey_360(
 
 
 def weekly_active(
-    name: str, start: dt.date, weeks: list[dt.date], *, level: float, dips: dict
-) -> list[list]:
+    name: str, start: dt.date, weeks: list[dt.date], *, level: float, dips: dict[dt.date, float]
+) -> list[Row]:
     """Weekly active % of enrolled leaders: onboarding ramp, a settle, a
     summer dip and bumps where ``dips`` (week -> offset) says."""
     rng = rng_for(name)
-    rows = []
+    rows: list[Row] = []
     for week in weeks:
         w = (week - start).days / 7
         ramp = min(w / 5, 1.0)
@@ -173,11 +190,11 @@ def weekly_active(
     return rows
 
 
-def selection_outcomes(name: str, plan: dict[str, tuple[int, int]]) -> list[list]:
+def selection_outcomes(name: str, plan: dict[str, tuple[int, int]]) -> list[Row]:
     """One row per candidate: self-reported group ('' when not given) and 1/0.
     ``plan`` maps group -> (candidates, selected); counts are exact."""
     rng = rng_for(name)
-    rows = []
+    rows: list[Row] = []
     for group, (n, k) in plan.items():
         chosen = np.zeros(n, dtype=int)
         chosen[:k] = 1
@@ -199,16 +216,21 @@ def decision_velocity() -> None:
         "decision_latency.csv",
         ["decided_on", "latency_days", "cohort"],
         business_series(
-            "dv-latency", start, months,
-            baseline=40.0, pilot_end=29.5, tau_months=5.0,
-            comparison_drift=-1.2, noise=0.9,
+            "dv-latency",
+            start,
+            months,
+            baseline=40.0,
+            pilot_end=29.5,
+            tau_months=5.0,
+            comparison_drift=-1.2,
+            noise=0.9,
         ),
     )
 
     # Share of launch and go/no-go decisions logged with a completed rubric.
     # Logistic adoption; end of March (the day-90 gate) sits in the mid 50s.
     rng = rng_for("dv-rubric")
-    rows = []
+    rows: list[Row] = []
     for day in months:
         m = months_after(start, day)
         value = 9 + 77 / (1 + np.exp(-(m - 2.1) / 1.0)) if m > 0 else 10 + m
@@ -223,8 +245,11 @@ def decision_velocity() -> None:
             "dv-360",
             pre_days=[dt.date(2026, 1, d) for d in (5, 6, 7, 8, 9)],
             post_days=[dt.date(2026, 6, 29) + dt.timedelta(d) for d in range(5)],
-            n_pilot=30, n_comparison=28,
-            pre_mean=3.4, pilot_gain=0.46, comparison_gain=0.10,
+            n_pilot=30,
+            n_comparison=28,
+            pre_mean=3.4,
+            pilot_gain=0.46,
+            comparison_gain=0.10,
         ),
     )
 
@@ -234,7 +259,10 @@ def decision_velocity() -> None:
         "platform_engagement.csv",
         ["week_ending", "weekly_active_pct"],
         weekly_active(
-            "dv-platform", start, weeks, level=61,
+            "dv-platform",
+            start,
+            weeks,
+            level=61,
             dips={dt.date(2026, 4, 26): 6, dt.date(2026, 5, 3): 4},
         ),
     )
@@ -247,8 +275,13 @@ def decision_velocity() -> None:
         ["group", "recommended"],
         selection_outcomes(
             "dv-recommendations",
-            {"women": (24, 11), "men": (30, 15), "undisclosed": (6, 3),
-             "non-binary": (3, 1), "": (3, 1)},
+            {
+                "women": (24, 11),
+                "men": (30, 15),
+                "undisclosed": (6, 3),
+                "non-binary": (3, 1),
+                "": (3, 1),
+            },
         ),
     )
 
@@ -266,30 +299,46 @@ def approval_velocity() -> None:
         "approval_time.csv",
         ["period_end", "median_approval_days", "group"],
         business_series(
-            "av-approval", start, months,
-            baseline=25.0, pilot_end=19.6, tau_months=3.0,
-            comparison_drift=-0.9, noise=0.6,
+            "av-approval",
+            start,
+            months,
+            baseline=25.0,
+            pilot_end=19.6,
+            tau_months=3.0,
+            comparison_drift=-0.9,
+            noise=0.6,
         ),
     )
 
     # Quarterly cross-team NPS from the internal requester survey.
-    surveys = [dt.date(2025, 11, 28), dt.date(2026, 2, 27), dt.date(2026, 5, 29),
-               dt.date(2026, 8, 28), dt.date(2026, 11, 13)]
+    surveys = [
+        dt.date(2025, 11, 28),
+        dt.date(2026, 2, 27),
+        dt.date(2026, 5, 29),
+        dt.date(2026, 8, 28),
+        dt.date(2026, 11, 13),
+    ]
     write(
         program,
         "cross_team_nps.csv",
         ["survey_date", "nps", "group"],
         business_series(
-            "av-nps", start, surveys,
-            baseline=14.0, pilot_end=29.5, tau_months=3.2,
-            comparison_drift=2.5, noise=1.4, digits=0,
+            "av-nps",
+            start,
+            surveys,
+            baseline=14.0,
+            pilot_end=29.5,
+            tau_months=3.2,
+            comparison_drift=2.5,
+            noise=1.4,
+            digits=0,
         ),
     )
 
     # Share of approvals decided at the delegated level, by group. The pilot
     # is still below the 45 % gate at the end of May (day 90).
     rng = rng_for("av-delegated")
-    rows = []
+    rows: list[Row] = []
     for day in months:
         m = months_after(start, day)
         pilot = 30 + 30 / (1 + np.exp(-(m - 3.4) / 1.1)) if m > 0 else 30 + m
@@ -311,8 +360,11 @@ def approval_velocity() -> None:
             "av-360",
             pre_days=[dt.date(2026, 2, d) for d in (23, 24, 25, 26, 27)],
             post_days=[dt.date(2026, 8, d) for d in (24, 25, 26, 27, 28)],
-            n_pilot=40, n_comparison=26,
-            pre_mean=3.2, pilot_gain=0.44, comparison_gain=0.09,
+            n_pilot=40,
+            n_comparison=26,
+            pre_mean=3.2,
+            pilot_gain=0.44,
+            comparison_gain=0.09,
         ),
     )
 
@@ -322,7 +374,10 @@ def approval_velocity() -> None:
         "weekly_active.csv",
         ["week_ending", "active_pct"],
         weekly_active(
-            "av-platform", start, weeks, level=57,
+            "av-platform",
+            start,
+            weeks,
+            level=57,
             dips={dt.date(2026, 6, 7): 5, dt.date(2026, 9, 13): 4},
         ),
     )
@@ -335,8 +390,13 @@ def approval_velocity() -> None:
         ["self_reported_group", "shortlisted"],
         selection_outcomes(
             "av-recommendations",
-            {"women": (36, 12), "men": (34, 15), "undisclosed": (5, 2),
-             "non-binary": (3, 1), "": (4, 2)},
+            {
+                "women": (36, 12),
+                "men": (34, 15),
+                "undisclosed": (5, 2),
+                "non-binary": (3, 1),
+                "": (4, 2),
+            },
         ),
     )
 

@@ -1,0 +1,54 @@
+/* Draw every playbook chart on the page from its embedded figure JSON.
+ * Runs on each page Material shows (document$ emits on direct loads and on
+ * instant navigation) and again when the colour scheme changes. */
+(function () {
+  "use strict";
+
+  function isDark() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate";
+  }
+
+  function themed(layout) {
+    var dark = isDark();
+    var ink = dark ? "#e2e4e9" : "#1f2328";
+    var grid = dark ? "rgba(255,255,255,0.12)" : "rgba(0,0,0,0.1)";
+    var out = JSON.parse(JSON.stringify(layout));
+    out.paper_bgcolor = "rgba(0,0,0,0)";
+    out.plot_bgcolor = "rgba(0,0,0,0)";
+    out.font = Object.assign({}, out.font || {}, { color: ink });
+    ["xaxis", "yaxis"].forEach(function (axis) {
+      out[axis] = Object.assign({}, out[axis] || {}, { gridcolor: grid, linecolor: grid });
+    });
+    return out;
+  }
+
+  function draw() {
+    if (typeof Plotly === "undefined") {
+      return;
+    }
+    var plots = document.querySelectorAll(".pb-chart__plot");
+    Array.prototype.forEach.call(plots, function (el) {
+      var source = document.getElementById(el.getAttribute("data-figure"));
+      if (!source) {
+        return;
+      }
+      var figure = JSON.parse(source.textContent);
+      Plotly.react(el, figure.data, themed(figure.layout), {
+        displaylogo: false,
+        responsive: true,
+        modeBarButtonsToRemove: ["select2d", "lasso2d"],
+      });
+      el.setAttribute("data-rendered", "true");
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(draw);
+  } else {
+    document.addEventListener("DOMContentLoaded", draw);
+  }
+  new MutationObserver(draw).observe(document.body, {
+    attributes: true,
+    attributeFilter: ["data-md-color-scheme"],
+  });
+})();

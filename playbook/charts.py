@@ -1,0 +1,101 @@
+"""Figures → Plotly figure JSON embedded in the page, drawn by one site script.
+
+Charts are plain dicts (no Plotly import): small, deterministic, and the same
+on every build. Each embed carries a stable id, the figure JSON in a
+``<script type="application/json">`` block, a one-sentence summary and the
+numbers in a collapsible table. ``assets/playbook-charts.js`` draws them from
+``document$.subscribe`` so a direct load and instant navigation both work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from playbook.mdtext import html_text
+
+Figure = dict[str, Any]
+
+PALETTE = {
+    "pilot": "#1f77b4",
+    "comparison": "#8c8c8c",
+    "all": "#1f77b4",
+    "baseline": "#9467bd",
+    "target": "#2ca02c",
+    "pass": "#2e7d32",
+    "fail": "#c62828",
+}
+SERIES_NAMES = {"pilot": "Pilot group", "comparison": "Comparison group", "all": "Actual"}
+
+
+def layout(title: str, *, y_title: str = "", x_type: str = "date", height: int = 360,
+           **extra: Any) -> dict[str, Any]:
+    """A readable base layout; colours for dark mode are applied by the site script."""
+    base: dict[str, Any] = {
+        "title": {"text": title, "font": {"size": 15}},
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "xaxis": {"type": x_type, "automargin": True},
+        "yaxis": {"title": {"text": y_title}, "automargin": True, "zeroline": False},
+        "legend": {"orientation": "h", "y": -0.2},
+        "hovermode": "x unified" if x_type == "date" else "closest",
+    }
+    base.update(extra)
+    return base
+
+
+def line(name: str, x: Sequence[Any], y: Sequence[float | None], color: str, *,
+         dash: str = "solid", markers: bool = True) -> dict[str, Any]:
+    """A line trace (``None`` values leave a gap)."""
+    return {
+        "type": "scatter",
+        "mode": "lines+markers" if markers else "lines",
+        "name": name,
+        "x": [str(v) for v in x],
+        "y": list(y),
+        "line": {"color": color, "dash": dash, "width": 2},
+        "connectgaps": False,
+    }
+
+
+def vline(x: str, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A vertical dotted marker with a label (checkpoints, today)."""
+    shape = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+             "line": {"dash": "dot", "width": 1, "color": "#888"}}
+    note = {"x": x, "y": 1.0, "xref": "x", "yref": "paper", "text": label,
+            "showarrow": False, "yanchor": "bottom", "font": {"size": 11}}
+    return shape, note
+
+
+def to_json(figure: Figure) -> str:
+    """Serialise a figure for a ``<script>`` block; ``<``, ``>`` and ``&`` are escaped."""
+    text = json.dumps(figure, ensure_ascii=False, sort_keys=True, allow_nan=False,
+                      separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
+          rows: Sequence[Sequence[str]]) -> str:
+    """Raw HTML for one chart: plot, summary, numbers table.
+
+    Args:
+        chart_id: Stable id, unique in the site (``chart-<program>-<name>``).
+        figure: The Plotly figure dict.
+        summary: One plain sentence saying what the chart shows (unescaped text).
+        headers: Column headers of the numbers table (unescaped text).
+        rows: Rows of the numbers table (unescaped text).
+    """
+    head = "".join(f"<th>{html_text(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html_text(c)}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    traces = len(figure.get("data", []))
+    return (
+        f'<figure class="pb-chart" id="{chart_id}">'
+        f'<div class="pb-chart__plot" data-figure="{chart_id}-data" data-traces="{traces}" '
+        f'role="img" aria-label="{html_text(summary)}"></div>'
+        f'<script type="application/json" id="{chart_id}-data">{to_json(figure)}</script>'
+        f"<figcaption>{html_text(summary)}</figcaption>"
+        f'</figure>\n<details class="pb-numbers"><summary>Numbers behind the chart</summary>'
+        f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>\n'
+    )

@@ -1,0 +1,60 @@
+"""Macros for hand-written pages: the same renderers the generated pages use.
+
+Registered by ``hooks/macros.py``; each returns Markdown already escaped by the
+engine, so a YAML value shown through a macro is never a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playbook import pages_measure, pages_money, pages_program, pages_roadmap
+from playbook.site import ProgramView, SiteData
+
+
+class MacroError(LookupError):
+    """A macro was called with a program or KPI that does not exist."""
+
+
+def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
+    """Register every playbook macro with ``macro`` (mkdocs-macros' decorator).
+
+    Args:
+        macro: Registers a function under its name.
+        site: Returns the current build's site data when a macro runs.
+    """
+
+    def view(program: str) -> ProgramView:
+        try:
+            return site().get(program)
+        except KeyError as exc:
+            raise MacroError(str(exc.args[0])) from exc
+
+    def competency_matrix(program: str) -> str:
+        """Behaviours × role levels of ``program``."""
+        return pages_program.competency_matrix(view(program))
+
+    def roadmap(program: str) -> str:
+        """Timeline, phases and milestones of ``program``."""
+        return pages_roadmap.roadmap_section(view(program), site())
+
+    def vendor_scorecard(program: str) -> str:
+        """Criteria, gates, scores, ranking and sensitivity of ``program``."""
+        return pages_money.vendor_scorecard(view(program))
+
+    def kpi_table(program: str) -> str:
+        """Every KPI of ``program`` with baseline, target, latest value and status."""
+        return pages_measure.kpi_table(view(program))
+
+    def kpi_chart(program: str, kpi: str) -> str:
+        """The chart of one KPI of ``program``."""
+        v = view(program)
+        found = next((k for k in (v.bundle.kpis.kpis if v.bundle.kpis else []) if k.id == kpi),
+                     None)
+        if found is None:
+            raise MacroError(f"program '{program}' has no KPI '{kpi}'")
+        return pages_measure.kpi_chart(v, found)
+
+    for fn in (competency_matrix, roadmap, vendor_scorecard, kpi_table, kpi_chart):
+        macro(fn)

@@ -1,0 +1,104 @@
+"""Site data → Markdown pages, one set per program plus portfolio pages.
+
+The last engine step (files → model → figures → site data → **pages**). Pages
+are rendered here, in Python, from escaped values, and marked
+``render_macros: false`` so no YAML value is ever evaluated as a template.
+``playbook pages --out DIR`` writes the same pages without MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playbook import pages_measure, pages_money, pages_overview, pages_program, pages_roadmap
+from playbook.site import ProgramView, SiteData
+
+PROGRAMS_DIR = "programs"
+
+SECTIONS: list[tuple[str, str, Callable[[ProgramView, SiteData], str]]] = [
+    ("index.md", "Overview", pages_overview.overview),
+    ("strategy.md", "Strategy and logic chain", pages_program.strategy),
+    ("competencies.md", "Competency matrix", pages_program.competencies),
+    ("roadmap.md", "Roadmap", pages_roadmap.roadmap),
+    ("people.md", "Stakeholders and RACI", pages_program.people),
+    ("vendors.md", "Vendors", pages_money.vendors),
+    ("measurement.md", "Measurement", pages_measure.measurement),
+    ("budget.md", "Budget and ROI", pages_money.budget),
+    ("reviews.md", "Reviews", pages_program.reviews),
+]
+"""File name, nav title and renderer of each program page, in nav order."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated Markdown page, relative to ``docs/``."""
+
+    path: str
+    title: str
+    markdown: str
+
+
+def _front(title: str) -> str:
+    # JSON strings are valid YAML scalars: the title can hold any character
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nrender_macros: false\n---\n\n"
+
+
+def generate(site: SiteData) -> list[Page]:
+    """Render every page of the site, portfolio first, in nav order."""
+    pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio",
+                  _front("Portfolio") + pages_overview.portfolio(site))]
+    for view in site.programs:
+        for name, title, render in SECTIONS:
+            pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{name}", title,
+                              _front(title) + render(view, site)))
+    return pages
+
+
+def nav(site: SiteData) -> list[dict[str, object]]:
+    """The MkDocs nav entries for the generated pages."""
+    entries: list[dict[str, object]] = [{"Portfolio": f"{PROGRAMS_DIR}/index.md"}]
+    for view in site.programs:
+        assert view.bundle.program is not None
+        entries.append({view.bundle.program.title: [
+            {title: f"{PROGRAMS_DIR}/{view.id}/{name}"} for name, title, _ in SECTIONS]})
+    return entries
+
+
+def write(pages: list[Page], out: Path) -> list[Path]:
+    """Write pages under ``out`` (``playbook pages --out``); return the paths."""
+    written = []
+    for page in pages:
+        path = out / page.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.markdown, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+NAV_MARKER = "programs/"
+"""The nav entry in ``mkdocs.yml`` that the generated program pages replace."""
+
+
+def splice_nav(user_nav: list[object] | None, generated: list[dict[str, object]]) -> (
+        list[object] | None):
+    """Replace the ``programs/`` entry of the user's nav with the generated entries.
+
+    Without a nav MkDocs lists every page itself; a nav without the marker gets
+    the program pages appended under "Programs".
+    """
+    if user_nav is None:
+        return None
+    out: list[object] = []
+    spliced = False
+    for item in user_nav:
+        if isinstance(item, dict) and len(item) == 1 and next(iter(item.values())) == NAV_MARKER:
+            out.append({next(iter(item)): generated})
+            spliced = True
+        else:
+            out.append(item)
+    if not spliced:
+        out.append({"Programs": generated})
+    return out

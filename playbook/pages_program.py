@@ -1,0 +1,150 @@
+"""Program pages without figures: strategy, competency matrix, people, reviews."""
+
+from __future__ import annotations
+
+from playbook.diagram import Node, chain_svg
+from playbook.mdtext import cell, html_text, paragraphs, table, text
+from playbook.model.base import ROLE_TITLES
+from playbook.site import ProgramView, SiteData
+
+MISSING = '!!! note "Not yet defined"\n    This program has no `{file}` yet: {what}\n'
+
+
+def not_defined(file: str, what: str) -> str:
+    """The notice shown where an optional file is missing."""
+    return MISSING.format(file=file, what=what)
+
+
+def strategy(view: ProgramView, site: SiteData) -> str:
+    """Priority → decisions → behaviours → KPIs, as a diagram and as text."""
+    b = view.bundle
+    p = b.program
+    assert p is not None
+    s = p.strategy
+    out = [f"# {text(p.title)}: strategy and logic chain\n",
+           f"**Priority.** {text(s.priority)}\n", f"**Outcome.** {text(s.outcome)}\n"]
+    behaviors = b.competencies.behaviors if b.competencies else []
+    kpis = b.kpis.kpis if b.kpis else []
+    columns = [
+        ("Priority", [Node("priority", s.priority)]),
+        ("Decisions", [Node(f"d:{d.id}", d.text) for d in s.decisions]),
+        ("Behaviours", [Node(f"b:{x.id}", x.text) for x in behaviors]),
+        ("KPIs", [Node(f"k:{k.id}", f"{k.name} ({k.kind})") for k in kpis]),
+    ]
+    edges = [("priority", f"d:{d.id}") for d in s.decisions]
+    for x in behaviors:
+        edges.append((f"d:{x.decision}", f"b:{x.id}"))
+        for k in [*x.kpis, *([x.metric] if x.metric else [])]:
+            edges.append((f"b:{x.id}", f"k:{k}"))
+    out.append('<div class="pb-chain-wrap">'
+               + chain_svg(f"Logic chain of {p.title}", columns, list(dict.fromkeys(edges)))
+               + "</div>\n")
+    out.append("## Decisions\n")
+    out.append(table(["Id", "Decision", "Behaviours that change it"],
+                     [[f"`{d.id}`", cell(d.text),
+                       cell(", ".join(x.id for x in behaviors if x.decision == d.id))]
+                      for d in s.decisions]) + "\n")
+    if not b.competencies:
+        out.append(not_defined("competencies.yml", "the behaviours that change these "
+                               "decisions."))
+    out.append("## Hypotheses\n")
+    if s.hypotheses:
+        out.append(table(["Id", "Hypothesis", "Behaviours", "KPIs"],
+                         [[f"`{h.id}`", cell(h.text), cell(", ".join(h.behaviors)),
+                           cell(", ".join(h.kpis))] for h in s.hypotheses]) + "\n")
+    else:
+        out.append("No hypotheses are stated yet.\n")
+    return "\n".join(out)
+
+
+def competency_matrix(view: ProgramView) -> str:
+    """The behaviours × role levels table (also the ``competency_matrix`` macro)."""
+    c = view.bundle.competencies
+    if c is None:
+        return not_defined("competencies.yml", "the behaviours and role-level criteria.")
+    kpis = {k.id: k.name for k in view.bundle.kpis.kpis} if view.bundle.kpis else {}
+    headers = ["Behaviour", *[lvl.replace("-", " ").capitalize() for lvl in c.levels],
+               "KPIs", "Metric", "Evidence"]
+    rows = []
+    for x in c.behaviors:
+        rows.append([f"**{text(x.text)}** (`{x.id}`)",
+                     *[cell(x.criteria.get(lvl)) for lvl in c.levels],
+                     cell(", ".join(kpis.get(k, k) for k in x.kpis)),
+                     cell(kpis.get(x.metric, x.metric) if x.metric else None),
+                     cell(x.evidence)])
+    return table(headers, rows) + "\n"
+
+
+def competencies(view: ProgramView, site: SiteData) -> str:
+    """Competency matrix page."""
+    p = view.bundle.program
+    assert p is not None
+    return (f"# {text(p.title)}: competency matrix\n\nEach behaviour changes a leader decision "
+            "and has one observable success criterion per role level.\n\n"
+            + competency_matrix(view))
+
+
+def people(view: ProgramView, site: SiteData) -> str:
+    """Stakeholders and RACI page."""
+    p = view.bundle.program
+    assert p is not None
+    out = [f"# {text(p.title)}: stakeholders and RACI\n"]
+    people_map = p.stakeholders.model_dump(exclude_none=True)
+    rows = []
+    for role, title in ROLE_TITLES.items():
+        person = people_map.get(role)
+        if person:
+            rows.append([title, cell(person["name"]), cell(person["title"]),
+                         cell(person.get("handle"))])
+        else:
+            rows.append([title, "*not named*", "—", "—"])
+    out.append(table(["Role", "Name", "Title", "Handle"], rows) + "\n")
+    out.append("## RACI\n")
+    if p.raci:
+        roles = [r for r in ROLE_TITLES if any(r in row.letters() for row in p.raci)]
+        out.append(table(["Activity", *[ROLE_TITLES[r] for r in roles]],
+                         [[cell(row.activity), *[row.letters().get(r, "") for r in roles]]
+                          for row in p.raci]) + "\n")
+        out.append("R responsible · A accountable (exactly one per activity) · C consulted · "
+                   "I informed\n")
+    else:
+        out.append("No RACI is defined yet.\n")
+    out.append("## Sign-off of the measurement plan\n")
+    out.append(signoff_table(view))
+    return "\n".join(out)
+
+
+def signoff_table(view: ProgramView) -> str:
+    """Who signed which version of the measurement plan."""
+    p = view.bundle.program
+    assert p is not None
+    if not p.signoff:
+        return ("Not signed yet. Sponsor, business owner and L&D owner co-sign the "
+                "measurement plan.\n")
+    return table(["Role", "Name", "Date", "Version", "Digest"],
+                 [[ROLE_TITLES[s.role], cell(s.name), str(s.date), s.version,
+                   f"`{s.digest[:19]}…`"] for s in p.signoff]) + "\n"
+
+
+def reviews(view: ProgramView, site: SiteData) -> str:
+    """Reviews page: the 90/180/365-day decisions."""
+    p = view.bundle.program
+    assert p is not None
+    out = [f"# {text(p.title)}: reviews\n",
+           "Reviews at day 90, 180 and 365 decide to continue, adjust, scale or stop.\n"]
+    r = view.bundle.reviews
+    if r is None:
+        out.append(not_defined("reviews.yml", "no checkpoint review is recorded."))
+        return "\n".join(out)
+    for review in sorted(r.reviews, key=lambda x: x.date):
+        out.append(f"## Day {review.day} review, {review.date}\n")
+        out.append(f'<span class="pb-chip pb-chip--{html_text(review.decision)}">'
+                   f"{html_text(review.decision.capitalize())}</span>\n")
+        if review.notes:
+            out.append(paragraphs(review.notes) + "\n")
+        for action in review.actions:
+            out.append(f"- {text(action)}")
+        out.append("")
+    if not r.reviews:
+        out.append("No review has been held yet.\n")
+    return "\n".join(out)

@@ -1,0 +1,101 @@
+"""Roadmap page: 90/180/365 phases and milestones, as a timeline and tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playbook import charts
+from playbook.mdtext import cell, html_text, number, table, text
+from playbook.model.base import ROLE_TITLES
+from playbook.site import ProgramView, SiteData
+
+STATE_LABELS = {
+    "done": "Done", "late": "Done late", "overdue": "Overdue", "due-soon": "Due soon",
+    "upcoming": "Upcoming", "current": "Current",
+}
+
+
+def chip(state: str, label: str | None = None) -> str:
+    """A status chip; the state is also written out, never colour alone."""
+    shown = label or STATE_LABELS.get(state, state.replace("-", " ").capitalize())
+    return f'<span class="pb-chip pb-chip--{html_text(state)}">{html_text(shown)}</span>'
+
+
+def timeline_chart(view: ProgramView, site: SiteData) -> str:
+    """Phases as bars and milestones as points on a date axis, with today marked."""
+    traces: list[dict[str, Any]] = []
+    for ph in view.phases:
+        traces.append({"type": "scatter", "mode": "lines", "name": ph.name,
+                       "x": [str(ph.first), str(ph.last)], "y": [ph.name, ph.name],
+                       "line": {"width": 18}, "hoverinfo": "x+name"})
+    if view.milestones:
+        names = {p.phase_id: p.name for p in view.phases}
+        traces.append({"type": "scatter", "mode": "markers", "name": "Milestones",
+                       "x": [str(m.due) for m in view.milestones],
+                       "y": [names.get(m.phase_id, m.phase_id) for m in view.milestones],
+                       "text": [m.milestone_id for m in view.milestones],
+                       "marker": {"size": 11, "symbol": "diamond", "color": "#ff7f0e",
+                                  "line": {"width": 1, "color": "#333"}},
+                       "hovertemplate": "%{text}<br>%{x}<extra></extra>"})
+    shape, note = charts.vline(str(site.today), "today")
+    figure = {"data": traces, "layout": charts.layout(
+        "Roadmap", x_type="date", height=260, shapes=[shape], annotations=[note],
+        yaxis={"autorange": "reversed", "automargin": True}, showlegend=False)}
+    done = sum(1 for m in view.milestones if m.done is not None)
+    current = next((p.name for p in view.phases if p.state == "current"), None)
+    summary = (f"{done} of {len(view.milestones)} milestones done"
+               + (f"; current phase: {current}." if current else "."))
+    rows = [[m.milestone_id, str(m.due), STATE_LABELS[m.state]] for m in view.milestones]
+    return charts.embed(f"chart-{view.id}-roadmap", figure, summary,
+                        ["Milestone", "Due", "Status"], rows)
+
+
+def roadmap_section(view: ProgramView, site: SiteData) -> str:
+    """Timeline, phases with gates, milestones (also the ``roadmap`` macro)."""
+    if view.bundle.roadmap is None:
+        from playbook.pages_program import not_defined
+        return not_defined("roadmap.yml", "the 90/180/365-day phases and milestones.")
+    out = [timeline_chart(view, site), "### Phases\n"]
+    gates = view.figures.gates
+    rows = []
+    for ph in view.phases:
+        mine = [g for g in gates if g.phase_id == ph.phase_id]
+        gate_text = "; ".join(
+            f"{g.kpi_id} {g.op} {number(g.threshold)}: "
+            + ("passed" if g.passed else "not met" if g.passed is False else "no data")
+            + (f" ({number(g.actual)})" if g.actual is not None else "") for g in mine)
+        rows.append([cell(ph.name), f"{ph.first} – {ph.last}", chip(ph.state),
+                     cell(gate_text or None)])
+    out.append(table(["Phase", "Dates", "Status", "Gate (go/no-go)"], rows) + "\n")
+    out.append("### Milestones\n")
+    out.append(table(
+        ["Due", "Milestone", "Deliverable", "Owner", "Status"],
+        [[str(m.due), f"`{m.milestone_id}`", cell(m.deliverable), ROLE_TITLES[m.owner],
+          chip(m.state) + (f" {m.done}" if m.done else "")] for m in view.milestones]) + "\n")
+    return "\n".join(out)
+
+
+def roadmap(view: ProgramView, site: SiteData) -> str:
+    """Roadmap page."""
+    p = view.bundle.program
+    assert p is not None
+    return (f"# {text(p.title)}: roadmap\n\nDay 0 is {p.start}. Status as of {site.today}: "
+            "90 days pilot, 180 days scale, 365 days sustain.\n\n"
+            + roadmap_section(view, site))
+
+
+def upcoming(site: SiteData, limit: int = 12) -> str:
+    """Open milestones across every program, soonest first (portfolio page)."""
+    rows = []
+    for view in site.programs:
+        assert view.bundle.program is not None
+        for m in view.milestones:
+            if m.done is None:
+                rows.append((m.due, view, m))
+    rows.sort(key=lambda r: (r[0], r[1].id, r[2].milestone_id))
+    if not rows:
+        return "No open milestones.\n"
+    return table(["Due", "Program", "Milestone", "Owner", "Status"],
+                 [[str(due), f"[{text(v.bundle.program.title)}]({v.id}/roadmap.md)"
+                   if v.bundle.program else v.id, cell(m.deliverable), ROLE_TITLES[m.owner],
+                   chip(m.state)] for due, v, m in rows[:limit]]) + "\n"

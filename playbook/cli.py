@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from playbook import schema, scaffold
+from playbook import scaffold, schema
 from playbook.diagnostics import Problem, Problems, Severity
 from playbook.load import load_playbook
 
@@ -48,13 +48,49 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    start = date.fromisoformat(args.start) if args.start else date.today()
+    try:
+        start = date.fromisoformat(args.start) if args.start else date.today()
+    except ValueError:
+        print(f"playbook new: --start '{args.start}' is not a date YYYY-MM-DD", file=sys.stderr)
+        return 2
     try:
         written = scaffold.new_program(Path(args.dir), args.program_id, start)
     except scaffold.ScaffoldError as exc:
         print(f"playbook new: {exc}", file=sys.stderr)
         return 2
     for path in written:
+        print(path.as_posix())
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from playbook import report
+
+    try:
+        today = date.fromisoformat(args.today) if args.today else report.default_today()
+    except ValueError as exc:
+        print(f"playbook report: bad date: {exc}", file=sys.stderr)
+        return 2
+    code, text = report.run(Path(args.dir), args.program_id, today)
+    print(text, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
+def _pages(args: argparse.Namespace) -> int:
+    from playbook import pages, reference, site
+
+    try:
+        today = date.fromisoformat(args.today) if args.today else site.today_from_env()
+    except ValueError as exc:
+        print(f"playbook pages: {exc}", file=sys.stderr)
+        return 2
+    data, problems = site.build(Path(args.dir), today)
+    if data is None:
+        print(Problems(problems.errors).render(), file=sys.stderr)
+        return 1
+    generated = pages.generate(data)
+    generated.append(pages.Page(reference.PATH, "Format reference", reference.markdown()))
+    for path in pages.write(generated, Path(args.out)):
         print(path.as_posix())
     return 0
 
@@ -80,6 +116,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default=".", help="playbook folder (default: .)")
     p.add_argument("--start", help="day 0 of the program, YYYY-MM-DD (default: today)")
     p.set_defaults(func=_new)
+
+    p = sub.add_parser("report", help="print every computed figure of one program")
+    p.add_argument("program_id", metavar="PROGRAM")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--dir", default=".", help="playbook folder (default: .)")
+    p.add_argument("--today", help="compute as of YYYY-MM-DD (default: $PLAYBOOK_TODAY "
+                   "or today)")
+    p.set_defaults(func=_report)
+
+    p = sub.add_parser("pages", help="write the generated Markdown pages without MkDocs")
+    p.add_argument("--out", required=True, help="folder to write the pages into")
+    p.add_argument("--dir", default=".", help="playbook folder (default: .)")
+    p.add_argument("--today", help="status as of YYYY-MM-DD (default: $PLAYBOOK_TODAY "
+                   "or today)")
+    p.set_defaults(func=_pages)
     return top
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playbook import pages_measure, pages_money, pages_overview, pages_program, pages_roadmap
+from playbook.mdtext import html_text
 from playbook.site import ProgramView, SiteData
 
 PROGRAMS_DIR = "programs"
@@ -62,7 +63,8 @@ def nav(site: SiteData) -> list[dict[str, object]]:
     entries: list[dict[str, object]] = [{"Portfolio": f"{PROGRAMS_DIR}/index.md"}]
     for view in site.programs:
         assert view.bundle.program is not None
-        entries.append({view.bundle.program.title: [
+        # MkDocs treats nav titles as HTML (themes print them unescaped): escape here
+        entries.append({html_text(view.bundle.program.title): [
             {title: f"{PROGRAMS_DIR}/{view.id}/{name}"} for name, title, _ in SECTIONS]})
     return entries
 

@@ -1,0 +1,239 @@
+"""Site builds: the example strictly, and tiny sites in tmp_path for the edges."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from playbook import scaffold
+
+pytestmark = pytest.mark.site
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-22"
+HOSTILE = {
+    "jinja": "{{ config }}",
+    "block": "{% include 'secret.txt' %}",
+    "script": "<script>alert('pwned')</script>",
+    "img": '<img src="x" onerror="alert(1)">',
+    "link": "[click](javascript:alert(1))",
+}
+MINI_CONFIG = """\
+site_name: Tiny playbook
+strict: true
+theme:
+  name: material
+  font: false
+  features: [navigation.instant]
+plugins:
+  - search
+  - macros:
+      module_name: hooks/macros
+      on_undefined: strict
+      on_error_fail: true
+hooks:
+  - hooks/playbook_hooks.py
+markdown_extensions: [admonition, pymdownx.details, tables]
+nav:
+  - Home: index.md
+  - Programs: programs/
+"""
+
+
+def mkdocs_build(root: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """Build ``root``'s site strictly into ``site`` (never with -q)."""
+    env = {**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
+         "-d", str(site)], capture_output=True, text=True, env=env, check=False, timeout=300)
+
+
+def tiny_site(tmp_path: Path, docs: str = "# Home\n") -> Path:
+    """A one-program playbook with the project's hooks, in ``tmp_path/pb``."""
+    root = tmp_path / "pb"
+    root.mkdir()
+    shutil.copytree(REPO / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text(docs, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
+    from datetime import date
+
+    scaffold.new_program(root, "tiny", date(2026, 3, 2))
+    return root
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("example") / "site"
+    result = mkdocs_build(REPO, site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+def test_example_builds_strict_with_zero_warnings(example_site: Path) -> None:
+    assert (example_site / "programs" / "decision-velocity" / "measurement" /
+            "index.html").is_file()
+    assert (example_site / "reference" / "format" / "index.html").is_file()
+
+
+def test_every_program_page_is_generated(example_site: Path) -> None:
+    for program in ("decision-velocity", "approval-velocity"):
+        for page in ("", "strategy", "competencies", "roadmap", "people", "vendors",
+                     "measurement", "budget", "reviews"):
+            assert (example_site / "programs" / program / page / "index.html").is_file()
+
+
+_EXTERNAL = re.compile(
+    r"""<(script|img|source|iframe|audio|video|embed)\b[^>]*\bsrc\s*=\s*["']?(https?:)?//"""
+    r"""|<link\b[^>]*\bhref\s*=\s*["']?(https?:)?//"""
+    r"""|url\(\s*["']?(https?:)?//|@import\s+["'](https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+def test_no_external_script_style_font_or_image(example_site: Path) -> None:
+    offenders = []
+    for path in example_site.rglob("*"):
+        if path.suffix in (".html", ".css") and path.is_file():
+            for match in _EXTERNAL.finditer(path.read_text(encoding="utf-8")):
+                offenders.append(f"{path.relative_to(example_site)}: {match.group(0)}")
+    assert offenders == []
+
+
+def test_plotly_is_shipped_once_and_never_inlined(example_site: Path) -> None:
+    copies = list(example_site.rglob("plotly*.js"))
+    assert [p.relative_to(example_site).as_posix() for p in copies] == [
+        "assets/playbook/plotly.min.js"]
+    for html in example_site.rglob("*.html"):
+        assert html.stat().st_size < 400_000, html
+
+
+def test_chart_ids_are_stable_and_unique(example_site: Path) -> None:
+    page = (example_site / "programs" / "decision-velocity" / "measurement" /
+            "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<figure class="pb-chart" id="([^"]+)"', page)
+    assert "chart-decision-velocity-decision-latency" in ids
+    assert len(ids) == len(set(ids)) == 4  # one chart per KPI, no duplicate id
+
+
+def test_no_person_level_value_reaches_the_site(example_site: Path) -> None:
+    import csv
+
+    subjects: set[str] = set()
+    for data in (REPO / "data").rglob("*.csv"):
+        with data.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for column in ("leader_id", "subject"):
+            subjects.update(r[column] for r in rows if r.get(column))
+    assert len(subjects) > 100
+    for path in example_site.rglob("*"):
+        if path.is_file() and path.name != "plotly.min.js":
+            content = path.read_bytes().decode("utf-8", errors="ignore")
+            leaked = [s for s in subjects if s in content]
+            assert leaked == [], f"{path}: {leaked[:3]}"
+
+
+def test_build_is_reproducible(example_site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert mkdocs_build(REPO, again).returncode == 0
+    first, second = tree_digest(example_site), tree_digest(again)
+    first.pop("sitemap.xml.gz", None)
+    second.pop("sitemap.xml.gz", None)
+    assert first == second
+
+
+def test_yaml_text_renders_literally_and_never_executes(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path)
+    program = root / "program" / "tiny" / "program.yml"
+    text = program.read_text(encoding="utf-8")
+    text = text.replace("title: Tiny",
+                        "title: " + json.dumps(f"Tiny {HOSTILE['jinja']} {HOSTILE['script']}"))
+    summary_old = text[text.index("summary: >"):text.index("strategy:")]
+    summary_new = "summary: |\n" + "".join(f"  {v}\n\n" for v in HOSTILE.values()) + "\n"
+    text = text.replace(summary_old, summary_new)
+    text = text.replace("text: The leader decision that moves the priority",
+                        "text: " + json.dumps(f"{HOSTILE['block']} {HOSTILE['img']}"))
+    program.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(root, site)
+    assert result.returncode == 0, result.stderr
+    overview = (site / "programs" / "tiny" / "index.html").read_text(encoding="utf-8")
+    strategy = (site / "programs" / "tiny" / "strategy" / "index.html").read_text(
+        encoding="utf-8")
+    # shown as text ...
+    assert "{{ config }}" in overview
+    assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in overview or \
+        "&lt;script&gt;alert('pwned')&lt;/script&gt;" in overview
+    assert "{% include 'secret.txt' %}" in strategy or \
+        "{% include &#x27;secret.txt&#x27; %}" in strategy
+    # ... and never as markup, anywhere in the site
+    for html in site.rglob("*.html"):
+        content = html.read_text(encoding="utf-8")
+        assert "<script>alert(" not in content, html
+        assert '<img src="x"' not in content, html
+        assert 'href="javascript:' not in content, html
+        assert "site_name" not in content.split("<body", 1)[-1] or html.name == "404.html"
+
+
+def test_broken_macro_fails_the_strict_build(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, docs="# Home\n\n{{ no_such_macro('tiny') }}\n")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode != 0
+    assert "no_such_macro" in result.stderr
+
+
+def test_macros_render_engine_tables_on_hand_written_pages(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, docs='# Home\n\n{{ competency_matrix("tiny") }}\n\n'
+                                    '{{ kpi_table("tiny") }}\n')
+    site = tmp_path / "site"
+    result = mkdocs_build(root, site)
+    assert result.returncode == 0, result.stderr
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "What success looks like for a senior manager" in home
+    assert "The business result the program moves" in home
+
+
+def test_macro_with_unknown_program_fails_the_build(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, docs='{{ kpi_table("nope") }}\n')
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode != 0
+    assert "unknown program 'nope'; known programs: tiny" in result.stderr
+
+
+def test_bad_program_aborts_the_build_and_keeps_the_last_site(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path)
+    site = tmp_path / "site"
+    assert mkdocs_build(root, site).returncode == 0
+    before = tree_digest(site)
+    kpis = root / "program" / "tiny" / "kpis.yml"
+    kpis.write_text(kpis.read_text(encoding="utf-8").replace("target:", "tagret:", 1),
+                    encoding="utf-8")
+    result = mkdocs_build(root, site)
+    assert result.returncode != 0
+    assert ("program/tiny/kpis.yml:9:5: kpis[0]: unknown field 'tagret' in KPI "
+            "(did you mean 'target'?)") in result.stderr
+    assert tree_digest(site) == before
+
+
+def test_checker_warnings_fail_the_strict_build(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path)
+    program = root / "program" / "tiny" / "program.yml"
+    program.write_text(program.read_text(encoding="utf-8").replace(
+        "cohort_size: 24", "cohort_size: 8"), encoding="utf-8")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode != 0
+    assert "pilot cohort of 8 is outside 20–50" in result.stderr

@@ -1,0 +1,57 @@
+"""``playbook report``: every computed figure of one program, as JSON.
+
+Flow: playbook folder → :func:`playbook.load.load_playbook` → checks →
+:func:`playbook.figures.compute` → :func:`playbook.figures.to_jsonable` → text.
+The JSON holds the same objects the site shows, so a number on a page can be
+traced to the report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+from playbook.diagnostics import Problems
+from playbook.figures import compute, to_jsonable
+from playbook.load import load_playbook
+
+TODAY_ENV = "PLAYBOOK_TODAY"
+"""Environment variable that fixes "today" for reproducible reports and builds."""
+
+
+def default_today() -> date:
+    """Return the day reports are computed for.
+
+    Returns:
+        ``$PLAYBOOK_TODAY`` (ISO date) when set, else the calendar date.
+
+    Raises:
+        ValueError: When the variable is set but not an ISO date.
+    """
+    raw = os.environ.get(TODAY_ENV, "").strip()
+    return date.fromisoformat(raw) if raw else date.today()
+
+
+def run(root: Path, program_id: str, today: date) -> tuple[int, str]:
+    """Compute one program's figures and render them as JSON.
+
+    Args:
+        root: The playbook folder.
+        program_id: Id of the program to report on.
+        today: The day the figures are for.
+
+    Returns:
+        ``(0, json)`` on success; ``(1, errors)`` when the playbook has errors;
+        ``(2, message)`` when no program has that id.
+    """
+    playbook, problems = load_playbook(root)
+    bundle = playbook.get(program_id)
+    if bundle is None:
+        known = ", ".join(b.id for b in playbook.programs) or "none"
+        return 2, f"unknown program '{program_id}'; known programs: {known}"
+    if problems.errors:
+        return 1, Problems(problems.errors).render()
+    figures = to_jsonable(compute(bundle, today))
+    return 0, json.dumps(figures, indent=2, ensure_ascii=False, allow_nan=False)

@@ -12,6 +12,7 @@ from pathlib import Path
 from playbook import scaffold, schema
 from playbook.diagnostics import Problem, Problems, Severity
 from playbook.load import load_playbook
+from playbook.site import today_from_env
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -67,7 +68,7 @@ def _report(args: argparse.Namespace) -> int:
     from playbook import report
 
     try:
-        today = date.fromisoformat(args.today) if args.today else report.default_today()
+        today = date.fromisoformat(args.today) if args.today else today_from_env()
     except ValueError as exc:
         print(f"playbook report: bad date: {exc}", file=sys.stderr)
         return 2
@@ -80,7 +81,7 @@ def _pages(args: argparse.Namespace) -> int:
     from playbook import pages, reference, site
 
     try:
-        today = date.fromisoformat(args.today) if args.today else site.today_from_env()
+        today = date.fromisoformat(args.today) if args.today else today_from_env()
     except ValueError as exc:
         print(f"playbook pages: {exc}", file=sys.stderr)
         return 2

@@ -41,7 +41,7 @@ def chain_svg(title: str, columns: list[tuple[str, list[Node]]],
         edges: ``(from_key, to_key)`` pairs; unknown keys are skipped.
     """
     heights = [sum(_box_height(n.label) + GAP for n in nodes) for _, nodes in columns]
-    total_h = max(heights + [0]) + 40
+    total_h = max([*heights, 0]) + 40
     total_w = len(columns) * COL_WIDTH + (len(columns) - 1) * COL_GAP
     places: dict[str, tuple[int, int, int]] = {}
     parts: list[str] = []

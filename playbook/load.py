@@ -11,8 +11,6 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-
 from playbook import checks, yamlsrc
 from playbook.csvdata import Table, read_table
 from playbook.diagnostics import Problem, Problems, display_path

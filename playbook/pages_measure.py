@@ -189,8 +189,9 @@ def fairness_section(view: ProgramView) -> str:
         for g in fair.groups], ["l", "r", "r", "r", "r", "l"]) + "\n")
     notes = [f"Reference group: {html_text(fair.reference_group or '—')}."]
     if fair.suppressed_groups:
+        # the count of people is left out: with one small group it would be its size
         notes.append(f"{fair.suppressed_groups} group(s) with fewer than {_min(view)} people "
-                     f"({fair.suppressed_people} people) are not shown.")
+                     "are not shown.")
     if fair.no_group:
         notes.append(f"{fair.no_group} outcome(s) have no group recorded.")
     notes.append(text(fair.note))

@@ -48,7 +48,7 @@ def vendor_scorecard(view: ProgramView) -> str:
         "Weighted vendor scores", x_type="linear", height=120 + 36 * len(figs.scores),
         yaxis={"autorange": "reversed", "automargin": True},
         xaxis={"range": [0, 5], "title": {"text": "weighted score (1–5)"}})}
-    top = names.get(figs.top or "", None)
+    top = names.get(figs.top or "")
     summary = (f"{top} ranks first with {figs.scores[0].weighted:.2f} of 5"
                f" among {len(passed)} vendor(s) that pass every gate." if top else
                "No vendor passes every gate, so none is ranked.")

@@ -9,29 +9,12 @@ traced to the report.
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 
 from playbook.diagnostics import Problems
 from playbook.figures import compute, to_jsonable
 from playbook.load import load_playbook
-
-TODAY_ENV = "PLAYBOOK_TODAY"
-"""Environment variable that fixes "today" for reproducible reports and builds."""
-
-
-def default_today() -> date:
-    """Return the day reports are computed for.
-
-    Returns:
-        ``$PLAYBOOK_TODAY`` (ISO date) when set, else the calendar date.
-
-    Raises:
-        ValueError: When the variable is set but not an ISO date.
-    """
-    raw = os.environ.get(TODAY_ENV, "").strip()
-    return date.fromisoformat(raw) if raw else date.today()
 
 
 def run(root: Path, program_id: str, today: date) -> tuple[int, str]:

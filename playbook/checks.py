@@ -46,11 +46,11 @@ class Reporter:
                                      severity))
 
     def unknown(self, stem: str, loc: Path_, what: str, value: str,
-                known: Iterable[str]) -> None:
-        """Record a reference to an id that does not exist."""
+                known: Iterable[str], *, key: bool = False) -> None:
+        """Record a reference to an id that does not exist (``key``: the id is a key)."""
         names = sorted(set(known))
         hint = ("known: " + ", ".join(names)) if names else f"no {what} is defined yet"
-        self.add(stem, loc, f"unknown {what} '{value}'", hint)
+        self.add(stem, loc, f"unknown {what} '{value}'", hint, key=key)
 
     def unique(self, stem: str, loc: Path_, ids: list[str], what: str) -> None:
         """Record every id that appears more than once in a list."""

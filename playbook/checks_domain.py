@@ -24,30 +24,33 @@ def check(report: Reporter) -> None:
     if p is not None:
         has_number, has_time = outcome_is_measurable(p.strategy.outcome)
         if not (has_number and has_time):
-            missing = " and ".join(w for w, ok in (("a number", has_number),
-                                                   ("a time bound", has_time)) if not ok)
+            missing = " and no ".join(w for w, ok in (("number", has_number),
+                                                      ("time bound", has_time)) if not ok)
             report.add("program", ("strategy", "outcome"),
                        f"outcome statement has no {missing}",
                        "make it auditable, e.g. 'reduce X by 25% within 12 months'",
                        warning=True)
         size = p.pilot.cohort_size
         if not COHORT_MIN <= size <= COHORT_MAX:
-            why = ("statistically ambiguous" if size < COHORT_MIN else "costly for a pilot")
+            why = ("too small to tell an effect from noise" if size < COHORT_MIN
+                   else "costly for a pilot")
             report.add("program", ("pilot", "cohort_size"),
-                       f"pilot cohort of {size} is outside 20–50 ({why})",
+                       f"pilot cohort of {size} is outside 20–50: {why}",
                        "sample 20–50 leaders across functions", warning=True)
         if len(set(p.pilot.functions)) < 2:
             report.add("program", ("pilot", "functions"),
                        "pilot is drawn from fewer than two functions",
                        "sample leaders across functions", warning=True)
         method = b.kpis.attribution if b.kpis is not None else None
-        if p.status == "pilot" and not p.pilot.comparison_group and method is None:
+        kpis_unread = "kpis" in b.sources and b.kpis is None  # invalid: cannot tell
+        if (p.status == "pilot" and not p.pilot.comparison_group and method is None
+                and not kpis_unread):
             report.add("program", ("pilot", "comparison_group"),
                        "pilot has no comparison group and no attribution method",
                        "add a comparison group or kpis.yml 'attribution.method'", warning=True)
     k = b.kpis
     if k is None:
-        if p is not None:
+        if p is not None and "kpis" not in b.sources:
             report.add("program", (), "no kpis.yml: the program names no measurement plan",
                        "add kpis.yml with business and behaviour KPIs", warning=True)
     else:
@@ -55,10 +58,10 @@ def check(report: Reporter) -> None:
     c = b.competencies
     if c is not None:
         for i, x in enumerate(c.behaviors):
-            missing = [w for w, v in (("metric", x.metric), ("evidence", x.evidence)) if not v]
-            if missing:
+            gaps = [w for w, v in (("metric", x.metric), ("evidence", x.evidence)) if not v]
+            if gaps:
                 report.add("competencies", ("behaviors", i),
-                           f"behaviour '{x.id}' has no " + " and no ".join(missing),
+                           f"behaviour '{x.id}' has no " + " and no ".join(gaps),
                            "say how the behaviour is observed", warning=True)
 
 
@@ -68,7 +71,7 @@ def _kpis(report: Reporter) -> None:
     business = [i for i, x in enumerate(k.kpis) if x.kind == "business"]
     if len(business) > MAX_BUSINESS_KPIS:
         report.add("kpis", ("kpis", business[MAX_BUSINESS_KPIS], "kind"),
-                   f"{len(business)} business KPIs dilutes focus and makes measurement "
+                   f"{len(business)} business KPIs dilute focus and make measurement "
                    "inconclusive", "keep one or two business KPIs", warning=True)
     if not business:
         report.add("kpis", ("kpis",), "no business KPI: the program names no outcome",

@@ -99,7 +99,7 @@ def _competencies(report: Reporter) -> None:
         for level in x.criteria:
             if level not in c.levels:
                 report.unknown("competencies", (*loc, "criteria", level), "level", level,
-                               c.levels)
+                               c.levels, key=True)
 
 
 def _roadmap(report: Reporter) -> None:
@@ -113,12 +113,15 @@ def _roadmap(report: Reporter) -> None:
     for i, phase in enumerate(r.phases):
         first, last = phase.days
         loc = ("phases", i, "days")
-        if not (0 <= first <= last <= 365):
-            report.add("roadmap", loc, f"days [{first}, {last}] must satisfy "
-                       "0 <= first <= last <= 365")
+        if first > last:
+            report.add("roadmap", loc, f"phase ends on day {last}, before it starts "
+                       f"on day {first}", "write the days as [first, last]")
+        elif first < 0 or last > 365:
+            report.add("roadmap", loc, f"days [{first}, {last}] fall outside the roadmap's "
+                       "days 0–365", "count days from the program's start, up to day 365")
         elif first <= previous_end:
             report.add("roadmap", loc, f"phase starts on day {first}, before the previous "
-                       f"phase ends (day {previous_end})", "list phases in order without overlap")
+                       f"phase ends on day {previous_end}", "list phases in order without overlap")
         previous_end = max(previous_end, last)
     kpis = _kpi_ids(report)
     for i, phase in enumerate(r.phases):
@@ -128,13 +131,13 @@ def _roadmap(report: Reporter) -> None:
     phases = {p.id: p for p in r.phases}
     roles = _roles(report)
     for i, m in enumerate(r.milestones):
-        phase = phases.get(m.phase)
-        if phase is None:
+        home = phases.get(m.phase)
+        if home is None:
             report.unknown("roadmap", ("milestones", i, "phase"), "phase", m.phase, phases)
-        elif not phase.days[0] <= m.day <= phase.days[1]:
+        elif not home.days[0] <= m.day <= home.days[1]:
             report.add("roadmap", ("milestones", i, "day"),
-                       f"day {m.day} is outside phase '{m.phase}' (days {phase.days[0]}–"
-                       f"{phase.days[1]})")
+                       f"day {m.day} is outside phase '{m.phase}' (days {home.days[0]}–"
+                       f"{home.days[1]})")
         if m.owner not in roles:
             report.add("roadmap", ("milestones", i, "owner"),
                        f"role '{m.owner}' has no person in stakeholders",
@@ -156,17 +159,20 @@ def _vendors(report: Reporter) -> None:
         loc = ("vendors", i)
         for cid, score in vendor.scores.items():
             if cid not in criteria:
-                report.unknown("vendors", (*loc, "scores", cid), "criterion", cid, criteria)
+                report.unknown("vendors", (*loc, "scores", cid), "criterion", cid, criteria,
+                               key=True)
             elif not 1 <= score <= 5:
                 report.add("vendors", (*loc, "scores", cid),
-                           f"score {score:g} is outside 1–5")
+                           f"score {score:g} is outside 1–5",
+                           "1 is poor, 5 is excellent")
         missing = [c for c in criteria if c not in vendor.scores]
         if missing:
             report.add("vendors", (*loc, "scores"), "no score for " + ", ".join(missing),
                        "score every criterion from 1 to 5")
         for gate in vendor.clauses:
             if gate not in v.gates:
-                report.unknown("vendors", (*loc, "clauses", gate), "gate", gate, v.gates)
+                report.unknown("vendors", (*loc, "clauses", gate), "gate", gate, v.gates,
+                               key=True)
 
 
 def _kpis(report: Reporter) -> None:
@@ -186,8 +192,9 @@ def _kpis(report: Reporter) -> None:
                   else kpi.target.value > kpi.baseline.value)
         if not better:
             report.add("kpis", (*loc, "target", "value"),
-                       f"target {kpi.target.value:g} is not an {kpi.direction} from the "
-                       f"baseline {kpi.baseline.value:g}",
+                       f"target {kpi.target.value:g} is not "
+                       f"{'below' if kpi.direction == 'decrease' else 'above'} the baseline "
+                       f"{kpi.baseline.value:g}, but the direction is '{kpi.direction}'",
                        "fix the target or the direction")
         if kpi.owner is not None and kpi.owner not in roles:
             report.add("kpis", (*loc, "owner"), f"role '{kpi.owner}' has no person in "

@@ -69,8 +69,9 @@ def read_table(file: Path, shown: str) -> tuple[Table | None, list[Problem]]:
     header = [h.strip() for h in next(reader)]
     rows = []
     problems: list[Problem] = []
+    end = reader.line_num
     for row in reader:
-        line = reader.line_num
+        line, end = end + 1, reader.line_num  # a quoted cell may span lines: report the first
         if not any(cell.strip() for cell in row):
             continue  # blank line: no observation, nothing lost
         if len(row) != len(header):

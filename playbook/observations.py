@@ -7,15 +7,15 @@ a bad cell is reported at its CSV line and column. Rows are never dropped.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import date
 
 from playbook.csvdata import Table, identifier_columns, parse_date, parse_number
 from playbook.diagnostics import Problem
 from playbook.model.measure import AiOutcomes, Source
-from playbook.yamlsrc import Path_
+from playbook.yamlsrc import Path_, format_loc
 from playbook.yamlsrc import Source as YamlSource
-from playbook.yamlsrc import format_loc
 
 GROUPS = ("pilot", "comparison")
 WAVES = ("pre", "post")
@@ -49,10 +49,11 @@ def _columns(table: Table, mapping: dict[str, str | None], yaml: YamlSource, loc
         index = table.column(column)
         if index < 0:
             line, col = yaml.where((*loc, key))
+            close = difflib.get_close_matches(column, table.header, n=1, cutoff=0.6)
             problems.append(Problem(
                 yaml.path, line, col, format_loc((*loc, key)),
                 f"column '{column}' is not in {table.path}; its columns are: "
-                + ", ".join(table.header)))
+                + ", ".join(table.header), f"did you mean '{close[0]}'?" if close else ""))
         else:
             found[key] = index
     return found if len(found) == sum(v is not None for v in mapping.values()) else None

@@ -7,12 +7,16 @@ known field as a hint, wrong types name the expected type and what was found.
 
 from __future__ import annotations
 
+import calendar
 import difflib
+import re
 import types
 import typing
+from pathlib import PurePosixPath
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from playbook.diagnostics import Problem
 from playbook.yamlsrc import Path_, Source, format_loc
@@ -56,13 +60,27 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
-        return "a list"
+        return f"a list of {len(value)}" if value else "an empty list"
     if isinstance(value, (int, float)):
         return f"the number {value}"
     text = str(value)
     if len(text) > 40:
         text = text[:37] + "..."
     return f"'{text}'"
+
+
+def _no_such_day(text: str) -> str:
+    """Say why a ``YYYY-MM-DD`` text is not a day ('there is no month 13')."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return ""
+    year, month, day = (int(x) for x in text.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if year >= 1:
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return f"{calendar.month_name[month]} {year} has {days} days"
+    return ""
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -103,10 +121,15 @@ def model_at(root: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
     return None
 
 
+_SINGULAR = {"hypotheses": "hypothesis", "criteria": "criterion", "kpis": "KPI"}
+
+
 def _object_name(model: type[BaseModel] | None, loc: Path_) -> str:
-    """Name of the object holding a field, for messages ('kpi', 'target')."""
+    """Name of the object holding a field, for messages ('KPI', 'target')."""
     for part in reversed(loc):
         if isinstance(part, str):
+            if part in _SINGULAR:
+                return _SINGULAR[part]
             return part[:-1] if part.endswith("s") and len(part) > 3 else part
     return model.__name__.lower() if model else "this file"
 
@@ -115,12 +138,28 @@ def _allowed_literals(tp: Any) -> list[str]:
     return [str(a) for t in _unwrap(tp) if get_origin(t) is Literal for a in get_args(t)]
 
 
-def translate(root: type[BaseModel], source: Source, err: dict[str, Any]) -> Problem:
-    """Translate one pydantic error into a located :class:`Problem`."""
+def _loc(err: ErrorDetails) -> Path_:
+    """The data path of a pydantic error, without pydantic's own parts."""
     loc: Path_ = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
     # pydantic adds the failing union member or "[key]" as extra loc parts
-    loc = tuple(p for p in loc if not (isinstance(p, str) and (p.startswith("[") or
-                                                                 p.startswith("function-"))))
+    return tuple(p for p in loc if not (isinstance(p, str) and (p.startswith("[") or
+                                                                  p.startswith("function-"))))
+
+
+def _known_fields(root: type[BaseModel], parent: Path_) -> list[str]:
+    model = model_at(root, parent)
+    return list(model.model_fields) if model else []
+
+
+def _suggest(name: str, known: list[str]) -> str | None:
+    """The known field a misspelt key most likely means, if any."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Problem:
+    """Translate one pydantic error into a located :class:`Problem`."""
+    loc = _loc(err)
     kind = err["type"]
     value = err.get("input")
     field = format_loc(loc)
@@ -129,15 +168,18 @@ def translate(root: type[BaseModel], source: Source, err: dict[str, Any]) -> Pro
         parent = loc[:-1]
         name = str(loc[-1])
         model = model_at(root, parent)
-        known = list(model.model_fields) if model else []
+        known = _known_fields(root, parent)
         line, column = source.where(loc, key=True)
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else (
+        close = _suggest(name, known)
+        hint = f"did you mean '{close}'?" if close else (
             "known fields: " + ", ".join(known) if known else "")
-        where_name = _object_name(model, parent) if parent else (
-            model.__name__.lower() if model else "this file")
-        return Problem(path, line, column, format_loc(parent) or where_name,
+        where_name = _object_name(model, parent) if parent else PurePosixPath(path).name
+        return Problem(path, line, column, format_loc(parent),
                        f"unknown field '{name}' in {where_name}", hint)
+    if kind == "missing" and loc and isinstance(loc[-1], int):  # a tuple with too few items
+        line, column = source.where(loc[:-1])
+        return Problem(path, line, column, format_loc(loc[:-1]),
+                       f"expected a list of two numbers [first, last], got {_describe(value)}")
     if kind == "missing":
         line, column = source.where(loc[:-1])
         return Problem(path, line, column, format_loc(loc[:-1]),
@@ -157,18 +199,27 @@ def translate(root: type[BaseModel], source: Source, err: dict[str, Any]) -> Pro
         bound = next(iter(ctx.values()), "")
         word = {"greater_than_equal": "at least", "less_than_equal": "at most",
                 "greater_than": "more than", "less_than": "less than"}[kind]
-        return Problem(path, line, column, field, f"expected a value {word} {bound}{got}")
+        return Problem(path, line, column, field, f"expected a value of {word} {bound}{got}")
+    if kind.startswith("tuple") or (kind == "too_long" and
+                                    err.get("ctx", {}).get("field_type") == "Tuple"):
+        return Problem(path, line, column, field,
+                       f"expected a list of two numbers [first, last]{got}")
     if kind in ("too_short", "too_long"):
-        return Problem(path, line, column, field, err["msg"].replace("List", "list"))
+        ctx = err.get("ctx", {})
+        word = "at least" if kind == "too_short" else "at most"
+        bound = ctx.get("min_length" if kind == "too_short" else "max_length")
+        items = "item" if bound == 1 else "items"
+        return Problem(path, line, column, field,
+                       f"expected {word} {bound} {items}, got {ctx.get('actual_length')}")
     if kind == "value_error":
         msg = str(err.get("ctx", {}).get("error", err["msg"]))
         return Problem(path, line, column, field, msg)
-    if kind.startswith("tuple") or (kind == "too_long" and isinstance(value, list)):
-        return Problem(path, line, column, field, "expected a list of two numbers [first, last]")
     expected = _EXPECTED.get(kind, err["msg"].lower())
+    hint = ""
     if kind in ("date_parsing", "date_from_datetime_parsing") and isinstance(value, str):
         expected = "expected a date YYYY-MM-DD"
-    return Problem(path, line, column, field, expected + got)
+        hint = _no_such_day(value)
+    return Problem(path, line, column, field, expected + got, hint)
 
 
 def validate(model: type[M], source: Source) -> tuple[M | None, list[Problem]]:
@@ -181,17 +232,28 @@ def validate(model: type[M], source: Source) -> tuple[M | None, list[Problem]]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return None, [Problem(source.path, 1, 1, "", "expected a mapping of keys to values at "
-                              f"the top of the file, got {_describe(data)}")]
+        line, column = source.where(())
+        return None, [Problem(source.path, line, column, "", "expected a mapping of keys to "
+                              f"values at the top of the file, got {_describe(data)}")]
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        problems = [translate(model, source, e) for e in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        # a misspelt key ('tagret') is one mistake: do not also report 'target' missing
+        meant = set()
+        for e in errors:
+            loc = _loc(e)
+            if e["type"] == "extra_forbidden" and loc:
+                close = _suggest(str(loc[-1]), _known_fields(model, loc[:-1]))
+                if close:
+                    meant.add((*loc[:-1], close))
+        problems = [translate(model, source, e) for e in errors
+                    if not (e["type"] == "missing" and _loc(e) in meant)]
         # a union of alternatives reports one error per alternative: keep one per place
-        seen: set[tuple[int, int, str]] = set()
+        seen: set[tuple[int, int, str, str]] = set()
         unique = []
         for p in problems:
-            key = (p.line, p.column, p.field)
+            key = (p.line, p.column, p.field, p.message)
             if key not in seen:
                 seen.add(key)
                 unique.append(p)

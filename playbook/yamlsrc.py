@@ -100,6 +100,14 @@ def _syntax_problem(path: str, exc: yaml.YAMLError) -> Problem:
         return Problem(path, line, column, "", "tab character in YAML",
                        "indent with spaces, never tabs")
     context = str(getattr(exc, "context", "") or "").strip()
+    opened = getattr(exc, "context_mark", None)
+    if context.startswith("while parsing a flow") and opened is not None and mark is not None \
+            and mark.line > opened.line:
+        # the bracket's line ended without its closing bracket: point at the bracket
+        start, end = ("[", "]") if "sequence" in context else ("{", "}")
+        return Problem(path, opened.line + 1, opened.column + 1, "",
+                       f"invalid YAML: '{start}' is not closed",
+                       f"end it with '{end}' and separate its items with commas")
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
     return Problem(path, line, column, "", message,
                    "check indentation, colons and quotes on this line")
@@ -130,8 +138,26 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
         source.data = None
         return source, problems
 
+    active: set[int] = set()  # collections being walked: an alias to one is a loop
+
     def walk(node: yaml.Node, loc: Path_) -> Any:
         source.values[loc] = _pos(node)
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in active:
+                line, column = _pos(node)
+                problems.append(Problem(path, line, column, _fmt(loc),
+                                        "an alias refers to the collection that contains it",
+                                        "write the values out instead of the `*` alias"))
+                return None
+            active.add(id(node))
+            try:
+                return walk_collection(node, loc)
+            finally:
+                active.discard(id(node))
+        assert isinstance(node, yaml.ScalarNode)
+        return resolve_scalar(node)
+
+    def walk_collection(node: yaml.Node, loc: Path_) -> Any:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             first: dict[str, tuple[int, int]] = {}
@@ -141,22 +167,20 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
                     problems.append(Problem(path, line, column, _fmt(loc),
                                             "a key must be plain text"))
                     continue
-                key = str(resolve_scalar(key_node)) if key_node.value != "<<" else "<<"
+                key = key_node.value  # as written: `yes:`, `1:` and `true:` are names
                 if key in first:
                     line, column = _pos(key_node)
                     problems.append(Problem(
                         path, line, column, _fmt((*loc, key)),
-                        f"duplicate key '{key}' (first at line {first[key][0]})",
+                        f"duplicate key '{key}', first at line {first[key][0]}",
                         "keep one of them"))
                     continue
                 first[key] = _pos(key_node)
                 source.keys[(*loc, key)] = _pos(key_node)
                 out[key] = walk(value_node, (*loc, key))
             return out
-        if isinstance(node, yaml.SequenceNode):
-            return [walk(item, (*loc, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return resolve_scalar(node)
+        assert isinstance(node, yaml.SequenceNode)
+        return [walk(item, (*loc, i)) for i, item in enumerate(node.value)]
 
     source.data = walk(nodes[0], ())
     return source, problems

@@ -1,0 +1,91 @@
+"""Shared fixtures: a copy of the mini playbook to break, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from playbook import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+"""A tiny, complete playbook with one program, ``mini``: zero errors, zero warnings."""
+
+
+@dataclass
+class TmpPlaybook:
+    """A writable copy of the mini playbook under ``tmp_path``."""
+
+    root: Path
+
+    def path(self, relpath: str) -> Path:
+        """Resolve ``relpath``; a bare file name means ``program/mini/<name>``."""
+        return self.root / (relpath if "/" in relpath else f"program/mini/{relpath}")
+
+    def edit(self, relpath: str, old: str, new: str) -> None:
+        """Replace the one occurrence of ``old`` with ``new`` in ``relpath``."""
+        file = self.path(relpath)
+        text = file.read_bytes().decode("utf-8")
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {relpath}"
+        file.write_bytes(text.replace(old, new).encode("utf-8"))
+
+    def write(self, relpath: str, text: str) -> None:
+        """Write ``text`` (UTF-8, newlines as given) to ``relpath``."""
+        self.write_bytes(relpath, text.encode("utf-8"))
+
+    def write_bytes(self, relpath: str, data: bytes) -> None:
+        """Write ``data`` to ``relpath``, creating folders as needed."""
+        file = self.path(relpath)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
+
+    def read(self, relpath: str) -> str:
+        """Return the text of ``relpath``."""
+        return self.path(relpath).read_bytes().decode("utf-8")
+
+    def snapshot(self) -> dict[str, str]:
+        """Return ``{relative path: sha256}`` of every file under the playbook."""
+        return {
+            file.relative_to(self.root).as_posix(): hashlib.sha256(file.read_bytes()).hexdigest()
+            for file in sorted(self.root.rglob("*")) if file.is_file()
+        }
+
+    def assert_unchanged(self, before: dict[str, str]) -> None:
+        """Fail when any file was added, removed or changed since ``before``."""
+        after = self.snapshot()
+        assert after == before, {
+            name: (before.get(name), after.get(name))
+            for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)
+        }
+
+
+@pytest.fixture
+def tmp_playbook(tmp_path: Path) -> TmpPlaybook:
+    """A fresh copy of ``tests/fixtures/mini`` to edit."""
+    root = tmp_path / "playbook"
+    shutil.copytree(MINI, root)
+    return TmpPlaybook(root)
+
+
+RunCli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
+    """Run ``playbook ARGS...`` in-process; return (exit code, stdout, stderr)."""
+
+    def run(*args: str | Path) -> tuple[int, str, str]:
+        capsys.readouterr()  # drop anything printed before
+        try:
+            code = cli.main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -1,0 +1,126 @@
+"""The JSON Schemas editors use match the model, and the example playbook meets them.
+
+The schemas are checked with the real validator editors and CI use
+(``check-jsonschema``, run as a subprocess), not with the engine, so a file that
+the engine accepts but an editor flags (or the reverse) shows up here.
+``check-jsonschema`` loads YAML timestamps as strings, so ISO dates meet the
+schema's ``"format": "date"`` strings without any conversion.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+import pytest
+from conftest import MINI, RunCli
+from pydantic import BaseModel
+
+from playbook import schema
+from playbook.model import FILES
+
+REPO = Path(__file__).resolve().parent.parent
+CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
+EXAMPLE_FILES = sorted((REPO / "program").glob("*/*.yml"))
+MINI_FILES = sorted((MINI / "program").glob("*/*.yml"))
+
+
+def test_committed_schema_is_current() -> None:
+    assert schema.stale(REPO / "schema") == [], "run 'playbook schema' and commit schema/"
+
+
+def test_schema_check_command_agrees(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    assert run_cli("schema", "--check") == (0, "", "")
+
+
+def test_there_are_example_programs() -> None:
+    assert {f.stem for f in EXAMPLE_FILES} == set(FILES)
+    assert {f.stem for f in MINI_FILES} == set(FILES)
+
+
+@pytest.mark.parametrize("file", EXAMPLE_FILES + MINI_FILES,
+                         ids=lambda f: f.relative_to(REPO).as_posix())
+def test_program_file_starts_with_its_modeline(file: Path) -> None:
+    first = file.read_text(encoding="utf-8").splitlines()[0]
+    assert first == schema.modeline(file.stem)
+    assert first == f"# yaml-language-server: $schema=../../schema/{file.stem}.schema.json"
+
+
+@pytest.mark.parametrize("file", EXAMPLE_FILES, ids=lambda f: f.relative_to(REPO).as_posix())
+def test_example_modeline_points_at_a_schema(file: Path) -> None:
+    target = file.read_text(encoding="utf-8").splitlines()[0].split("$schema=", 1)[1]
+    assert (file.parent / target).resolve() == REPO / "schema" / f"{file.stem}.schema.json"
+
+
+@pytest.mark.parametrize("stem", list(FILES))
+def test_program_files_meet_their_schema(stem: str) -> None:
+    files = [f for f in EXAMPLE_FILES + MINI_FILES if f.stem == stem]
+    assert files
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--schemafile", str(REPO / "schema" / f"{stem}.schema.json"),
+         *map(str, files)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_schema_rejects_what_the_engine_rejects(tmp_path: Path) -> None:
+    """Guard the validator itself: a bad date and an unknown key must fail."""
+    bad = tmp_path / "program.yml"
+    text = (MINI / "program" / "mini" / "program.yml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("start: 2026-01-05", "start: 2026-13-01")
+                   .replace("status: pilot", "status: pilot\ntagret: 1"), encoding="utf-8")
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--schemafile", str(REPO / "schema" / "program.schema.json"),
+         str(bad)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert result.returncode == 1
+    assert "'2026-13-01' is not a 'date'" in result.stdout
+    assert "'tagret' was unexpected" in result.stdout
+
+
+def _models(tp: Any) -> list[type[BaseModel]]:
+    """The model classes inside an annotation (Optional, list, dict, tuple, Annotated)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [tp]
+    if get_origin(tp) in (typing.Annotated, typing.Union, types.UnionType, list, dict, tuple):
+        return [m for arg in get_args(tp) for m in _models(arg)]
+    return []
+
+
+def _all_models() -> list[type[BaseModel]]:
+    seen: list[type[BaseModel]] = []
+    todo: list[type[BaseModel]] = list(FILES.values())
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.append(model)
+        for field in model.model_fields.values():
+            todo.extend(_models(field.annotation))
+    return sorted(seen, key=lambda m: m.__name__)
+
+
+def test_the_model_walk_reaches_nested_models() -> None:
+    names = {m.__name__ for m in _all_models()}
+    assert {"Program", "Person", "RaciRow", "Hypothesis", "Kpi", "Target", "Source", "Gate",
+            "Phase", "Vendor", "Cost", "AiTool", "AiOutcomes"} <= names
+
+
+@pytest.mark.parametrize("model", _all_models(), ids=lambda m: m.__name__)
+def test_every_field_is_documented(model: type[BaseModel]) -> None:
+    assert (model.__doc__ or "").strip(), f"{model.__name__} has no docstring"
+    undocumented = [name for name, field in model.model_fields.items()
+                    if not (field.description or "").strip()]
+    assert undocumented == [], f"{model.__name__}: add a docstring under {undocumented}"
+
+
+def test_example_playbook_checks_clean(run_cli: RunCli) -> None:
+    code, out, err = run_cli("check", REPO)
+    assert code == 0, out + err

@@ -69,7 +69,29 @@ def run(bundle: Bundle) -> list[Problem]:
     report = Reporter(bundle)
     checks_refs.check(report)
     checks_domain.check(report)
+    _signoffs(report)
     return report.problems
+
+
+def _signoffs(report: Reporter) -> None:
+    """Warn about sign-offs whose signed content has changed since."""
+    from playbook.signoff import digest
+
+    b = report.bundle
+    if b.program is None or not b.program.signoff:
+        return
+    if any(getattr(b, stem) is None for stem in b.sources):
+        return  # a file did not load: its errors come first, the digest would mislead
+    now = digest(b)
+    latest = {s.role: i for i, s in enumerate(b.program.signoff)}
+    for role, i in latest.items():
+        entry = b.program.signoff[i]
+        if entry.digest != now:
+            report.add("program", ("signoff", i, "digest"),
+                       f"sign-off by {role} ({entry.name}, {entry.date}) is stale: the program "
+                       "changed after it was signed",
+                       f"review with 'playbook diff', then 'playbook sign {b.id} --role {role}'",
+                       warning=True)
 
 
 def outcome_is_measurable(text: str) -> tuple[bool, bool]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
 from playbook import scaffold, schema
 from playbook.diagnostics import Problem, Problems, Severity
 from playbook.load import load_playbook
+from playbook.model.base import ROLES
 from playbook.site import today_from_env
 
 
@@ -96,6 +98,47 @@ def _pages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sign(args: argparse.Namespace) -> int:
+    from playbook import signoff
+
+    try:
+        day = date.fromisoformat(args.date) if args.date else today_from_env()
+        entry = signoff.sign(Path(args.dir), args.program_id, args.role, args.name, day)
+    except ValueError as exc:
+        print(f"playbook sign: {exc}", file=sys.stderr)
+        return 2
+    except signoff.SignError as exc:
+        print(f"playbook sign: {exc}", file=sys.stderr)
+        return 1
+    print(f"signed {args.program_id} {entry['version']} as {entry['role']} "
+          f"({entry['name']}, {entry['date']}): {entry['digest']}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from playbook import diff
+
+    root = Path(args.dir)
+    try:
+        before, bad_before = diff.snapshot_at(root, args.base)
+        after, bad_after = diff.snapshot_at(root, args.head)
+    except diff.DiffError as exc:
+        print(f"playbook diff: {exc}", file=sys.stderr)
+        return 2
+    if bad_before or bad_after:
+        print(Problems([*bad_before, *bad_after]).render(), file=sys.stderr)
+        return 1
+    changes = diff.compare(before, after)
+    stale = diff.stale_signoffs(before, after)
+    if args.format == "json":
+        print(json.dumps({"changes": [asdict(c) for c in changes],
+                          "stale_signoffs": [{"program": p, **e} for p, e in stale]},
+                         indent=2, ensure_ascii=False, default=str))
+    else:
+        print(diff.markdown(changes, stale), end="")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """Build the argument parser (also used to document the CLI)."""
     top = argparse.ArgumentParser(prog="playbook", description=__doc__)
@@ -132,6 +175,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--today", help="status as of YYYY-MM-DD (default: $PLAYBOOK_TODAY "
                    "or today)")
     p.set_defaults(func=_pages)
+
+    p = sub.add_parser("sign", help="sign off a program as it is now (appends to program.yml)")
+    p.add_argument("program_id", metavar="PROGRAM")
+    p.add_argument("--role", required=True, choices=ROLES, help="the stakeholder role signing")
+    p.add_argument("--name", help="who signs (default: the person named for the role)")
+    p.add_argument("--date", help="date of the sign-off, YYYY-MM-DD (default: today)")
+    p.add_argument("--dir", default=".", help="playbook folder (default: .)")
+    p.set_defaults(func=_sign)
+
+    p = sub.add_parser("diff", help="what changed in meaning between two revisions")
+    p.add_argument("--base", default="HEAD", help="git revision to compare from (default: HEAD)")
+    p.add_argument("--head", help="git revision to compare to (default: the work tree)")
+    p.add_argument("--dir", default=".", help="playbook folder (default: .)")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.set_defaults(func=_diff)
     return top
 
 

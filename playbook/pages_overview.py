@@ -6,6 +6,7 @@ from playbook.mdtext import cell, money, number, paragraphs, percent, table, tex
 from playbook.model.base import ROLE_TITLES
 from playbook.pages_measure import STATUS_LABELS, kpi_sentence
 from playbook.pages_roadmap import chip, upcoming
+from playbook.signoff import REQUIRED_ROLES
 from playbook.site import ProgramView, SiteData
 from playbook.timeline import next_open
 
@@ -18,14 +19,20 @@ PAGES = [("strategy.md", "Strategy"), ("competencies.md", "Competencies"),
 def _signoff_state(view: ProgramView) -> str:
     p = view.bundle.program
     assert p is not None
-    needed = ["sponsor", "business_owner", "ld_owner"]
-    signed = {s.role for s in p.signoff if s.version == p.version}
-    missing = [ROLE_TITLES[r] for r in needed if r not in signed]
-    if not p.signoff:
+    required = [s for s in view.signoffs if s.role in REQUIRED_ROLES]
+    missing = [ROLE_TITLES[s.role] for s in required if s.name is None]
+    stale = [ROLE_TITLES[s.role] for s in required if s.name is not None and not s.current]
+    if len(missing) == len(required):
         return "The measurement plan is not signed yet."
+    parts = []
     if missing:
-        return (f"Version {p.version} still needs sign-off from " + ", ".join(missing) + ".")
-    return f"Version {p.version} is signed by sponsor, business owner and L&D owner."
+        parts.append("not signed by " + ", ".join(missing))
+    if stale:
+        parts.append("stale for " + ", ".join(stale) + " (changed since signed)")
+    if not parts:
+        return (f"Version {text(p.version)} is signed by sponsor, business owner and L&D owner "
+                "and nothing has changed since.")
+    return f"Version {text(p.version)}: " + "; ".join(parts) + "."
 
 
 def executive_summary(view: ProgramView, site: SiteData) -> str:

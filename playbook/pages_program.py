@@ -5,6 +5,7 @@ from __future__ import annotations
 from playbook.diagram import Node, chain_svg
 from playbook.mdtext import cell, html_text, paragraphs, table, text
 from playbook.model.base import ROLE_TITLES
+from playbook.pages_roadmap import chip
 from playbook.site import ProgramView, SiteData
 
 MISSING = '!!! note "Not yet defined"\n    This program has no `{file}` yet: {what}\n'
@@ -115,15 +116,20 @@ def people(view: ProgramView, site: SiteData) -> str:
 
 
 def signoff_table(view: ProgramView) -> str:
-    """Who signed which version of the measurement plan."""
+    """Who signed which version, and whether the sign-off still covers the content."""
     p = view.bundle.program
     assert p is not None
-    if not p.signoff:
-        return ("Not signed yet. Sponsor, business owner and L&D owner co-sign the "
-                "measurement plan.\n")
-    return table(["Role", "Name", "Date", "Version", "Digest"],
-                 [[ROLE_TITLES[s.role], cell(s.name), str(s.date), s.version,
-                   f"`{s.digest[:19]}…`"] for s in p.signoff]) + "\n"
+    rows = []
+    for s in view.signoffs:
+        if s.name is None:
+            rows.append([ROLE_TITLES[s.role], "—", "—", "—", chip("overdue", "Not signed")])
+        else:
+            rows.append([ROLE_TITLES[s.role], cell(s.name), str(s.date), cell(s.version),
+                         chip("done", "Current") if s.current else
+                         chip("stale", "Stale: changed since signed")])
+    return (table(["Role", "Signed by", "Date", "Version", "State"], rows) + "\n\n"
+            "Sponsor, business owner and L&D owner co-sign the measurement plan. A sign-off "
+            "covers the whole program definition; it goes stale when any of it changes.\n")
 
 
 def reviews(view: ProgramView, site: SiteData) -> str:

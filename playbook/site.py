@@ -16,6 +16,7 @@ from playbook import timeline
 from playbook.diagnostics import Problems
 from playbook.figures import ProgramFigures, compute
 from playbook.load import Bundle, load_playbook
+from playbook.signoff import SignoffState, states
 
 TODAY_ENV = "PLAYBOOK_TODAY"
 
@@ -43,6 +44,8 @@ class ProgramView:
     figures: ProgramFigures
     phases: list[timeline.PhaseStatus]
     milestones: list[timeline.MilestoneStatus]
+    signoffs: list[SignoffState]
+    """Latest sign-off per role, current or stale."""
 
     @property
     def id(self) -> str:
@@ -86,5 +89,6 @@ def build(root: Path, today: date) -> tuple[SiteData | None, Problems]:
             compute(bundle, today),
             timeline.phases(roadmap, start, today) if roadmap else [],
             timeline.milestones(roadmap, start, today) if roadmap else [],
+            states(bundle),
         ))
     return SiteData(root, today, views), problems

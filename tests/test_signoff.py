@@ -42,7 +42,8 @@ def test_comment_or_formatting_changes_keep_a_sign_off_current(
         tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
     run_cli("sign", "mini", "--role", "sponsor", "--dir", tmp_playbook.root)
     tmp_playbook.edit("kpis.yml", "    target: {value: 24, by: 2026-12-31}",
-                      "    # agreed with finance\n    target:\n      value: 24\n      by: 2026-12-31")
+                      "    # agreed with finance\n    target:\n      value: 24\n"
+                      "      by: 2026-12-31")
     playbook, problems = load_playbook(tmp_playbook.root)
     assert problems.items == []
     bundle = playbook.get("mini")

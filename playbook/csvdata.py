@@ -17,8 +17,11 @@ from pathlib import Path
 from playbook.diagnostics import Problem
 
 IDENTIFIER_COLUMNS = re.compile(
-    r"^(first_?name|last_?name|full_?name|surname|given_?name|name|e-?mail|email_?address|"
-    r"mail|phone|phone_?number|mobile|telephone|tel|ssn|national_?id|address)$",
+    r"^(name|surname|mail|tel|ssn|address)$"
+    r"|(^|[_\s-])(e-?mail|phone|mobile|telephone|ssn|national_?id|passport|home_?address)"
+    r"([_\s-]|$)"
+    r"|(first|last|full|given|family|middle|sur|manager|employee|leader|person|participant"
+    r"|user|coach|display)[_\s-]?name$",
     re.IGNORECASE,
 )
 """Column names that look like direct identifiers; measurement files may not have them."""
@@ -80,8 +83,7 @@ def read_table(file: Path, shown: str) -> tuple[Table | None, list[Problem]]:
                                     f"check the '{delimiter}' separators on this line"))
             continue
         rows.append((line, [c.strip() for c in row]))
-    if not rows and not problems:
-        problems.append(Problem(shown, 2, 1, "", "no data rows after the header"))
+    # a header with no rows is a source waiting for its first export: no data yet
     return Table(shown, header, rows, delimiter == ";"), problems
 
 
@@ -111,4 +113,4 @@ def parse_date(cell: str) -> date | None:
 
 def identifier_columns(table: Table) -> list[str]:
     """Return the header names that look like direct identifiers."""
-    return [h for h in table.header if IDENTIFIER_COLUMNS.match(h.strip())]
+    return [h for h in table.header if IDENTIFIER_COLUMNS.search(h.strip())]

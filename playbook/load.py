@@ -155,7 +155,9 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
     problems = Problems()
     playbook = Playbook(root)
     base = root / "program"
-    folders = sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+    # hidden and underscore folders (.git, _drafts) are not programs
+    folders = sorted(p for p in base.iterdir() if p.is_dir() and p.name[0] not in "._") \
+        if base.is_dir() else []
     if not folders:
         problems.add(Problem(display_path(base, root), 1, 1, "",
                              "no program folders found",

@@ -219,7 +219,20 @@ def translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Probl
     if kind in ("date_parsing", "date_from_datetime_parsing") and isinstance(value, str):
         expected = "expected a date YYYY-MM-DD"
         hint = _no_such_day(value)
+    elif kind in ("float_type", "int_type") and isinstance(value, str) and _is_number(value):
+        hint = "remove the quotes"
+    elif kind == "bool_type" and isinstance(value, str):
+        hint = "YAML 1.2 reads yes/no as text" if value.lower() in ("yes", "no", "on", "off") \
+            else ""
     return Problem(path, line, column, field, expected + got, hint)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def validate(model: type[M], source: Source) -> tuple[M | None, list[Problem]]:

@@ -31,6 +31,10 @@ _INF = re.compile(r"^[-+]?\.(inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(nan|NaN|NAN)$")
 
 
+MAX_NODES = 200_000
+"""Most values one file may expand to; far beyond any real program."""
+
+
 @dataclass
 class Source:
     """One parsed YAML file: its data and where each node stood."""
@@ -139,8 +143,12 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
         return source, problems
 
     active: set[int] = set()  # collections being walked: an alias to one is a loop
+    budget = [MAX_NODES]  # aliases can multiply a small file ("billion laughs")
 
     def walk(node: yaml.Node, loc: Path_) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooLarge
         source.values[loc] = _pos(node)
         if isinstance(node, yaml.CollectionNode):
             if id(node) in active:
@@ -182,8 +190,17 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
         assert isinstance(node, yaml.SequenceNode)
         return [walk(item, (*loc, i)) for i, item in enumerate(node.value)]
 
-    source.data = walk(nodes[0], ())
+    try:
+        source.data = walk(nodes[0], ())
+    except _TooLarge:
+        source.data, source.values, source.keys = None, {}, {}
+        return source, [Problem(path, 1, 1, "", f"file expands to more than {MAX_NODES:,} "
+                                "values", "write the values out instead of nested `*` aliases")]
     return source, problems
+
+
+class _TooLarge(Exception):
+    """The document expands past :data:`MAX_NODES`."""
 
 
 def _fmt(loc: Path_) -> str:

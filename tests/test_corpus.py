@@ -129,6 +129,14 @@ CASES = [
     Case("text-for-number",
          edit("kpis.yml", "{value: 30,", "{value: thirty,"),
          ["program/mini/kpis.yml:8:23: kpis[0].baseline.value: expected a number, got 'thirty'"]),
+    Case("quoted-number-is-text",
+         edit("kpis.yml", "{value: 30,", "{value: \"30\","),
+         ["program/mini/kpis.yml:8:23: kpis[0].baseline.value: expected a number, got '30' "
+          "(remove the quotes)"]),
+    Case("yes-is-not-true",
+         edit("ai.yml", "human_in_the_loop: true", "human_in_the_loop: yes"),
+         ["program/mini/ai.yml:6:24: tools[0].human_in_the_loop: expected true or false, "
+          "got 'yes' (YAML 1.2 reads yes/no as text)"]),
     Case("text-for-whole-number",
          edit("program.yml", "cohort_size: 24", "cohort_size: 24.5"),
          ["program/mini/program.yml:30:16: pilot.cohort_size: expected a whole number, "

@@ -7,11 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
+from conftest import RunCli, TmpPlaybook
 
 from playbook import yamlsrc
 from playbook.csvdata import Table, identifier_columns, parse_date, parse_number, read_table
 from playbook.diagnostics import Problem, Problems, Severity
+from playbook.load import load_playbook
 from playbook.model import Kpis, Program, Roadmap
 from playbook.validate import model_at, validate
 
@@ -170,13 +171,30 @@ def test_csv_row_spanning_lines_is_reported_at_its_first_line(tmp_path: Path) ->
           "(export the data with a header row)"),
     (b"\n \n", "data/p/x.csv:1:1: empty file: no header and no rows "
                "(export the data with a header row)"),
-    (b"d,v\n", "data/p/x.csv:2:1: no data rows after the header"),
     (b"d,v\n2026-01-01,caf\xe9\n", "data/p/x.csv:2:1: not UTF-8 text "
                                   "(export the file as CSV UTF-8)"),
 ])
 def test_csv_unreadable(tmp_path: Path, data: bytes, expected: str) -> None:
     _, problems = table(tmp_path, data)
     assert [str(p) for p in problems] == [expected]
+
+
+def test_csv_with_only_a_header_is_a_source_without_data(tmp_path: Path) -> None:
+    t, problems = table(tmp_path, b"d,v\n")
+    assert problems == []
+    assert t is not None and t.header == ["d", "v"] and t.rows == []
+
+
+@pytest.mark.parametrize(("column", "flagged"), [
+    ("email", True), ("work_email", True), ("E-Mail", True), ("phone", True),
+    ("mobile_number", True), ("manager_name", True), ("first name", True), ("name", True),
+    ("Surname", True), ("kpi_name", False), ("team", False), ("score", False),
+    ("emailed_on", False), ("subject", False), ("group", False),
+])
+def test_identifier_like_columns(column: str, flagged: bool) -> None:
+    from playbook.csvdata import IDENTIFIER_COLUMNS
+
+    assert bool(IDENTIFIER_COLUMNS.search(column)) is flagged
 
 
 def test_csv_missing_file(tmp_path: Path) -> None:
@@ -346,3 +364,26 @@ def test_new_refuses_a_bad_start_date(tmp_path: Path, run_cli: RunCli) -> None:
     assert (code, out) == (2, "")
     assert err == "playbook new: --start '2026-13-01' is not a date YYYY-MM-DD\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_alias_bomb_is_reported_not_expanded() -> None:
+    from playbook.yamlsrc import parse
+
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    source, problems = parse("\n".join(lines) + "\n", "bomb.yml")
+    assert source.data is None
+    assert [str(p) for p in problems] == [
+        "bomb.yml:1:1: file expands to more than 200,000 values "
+        "(write the values out instead of nested `*` aliases)"]
+
+
+def test_hidden_and_underscore_folders_are_not_programs(tmp_playbook: TmpPlaybook) -> None:
+    (tmp_playbook.root / "program" / ".cache").mkdir()
+    (tmp_playbook.root / "program" / "_drafts").mkdir()
+    playbook, problems = load_playbook(tmp_playbook.root)
+    assert [b.id for b in playbook.programs] == ["mini"]
+    assert problems.items == []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Strict, StringConstraints
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 """A lowercase kebab-case identifier such as ``decision-latency``."""
@@ -14,6 +15,12 @@ Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(_[a-z0-9]+)*$")]
 
 Text = Annotated[str, StringConstraints(min_length=1)]
 """Non-empty plain text or Markdown, always shown literally."""
+
+IsoDate = Annotated[date, Strict(False)]
+"""An ISO date ``YYYY-MM-DD`` (YAML gives text; the model parses it)."""
+
+DayRange = Annotated[tuple[int, int], Strict(False)]
+"""``[first, last]`` program days (YAML gives a list)."""
 
 Role = Literal[
     "sponsor",
@@ -44,6 +51,8 @@ class StrictModel(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        # no silent coercion: `yes` is not true and "40" is not a number (YAML 1.2)
+        strict=True,
         use_attribute_docstrings=True,
         frozen=True,
         populate_by_name=True,

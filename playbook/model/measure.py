@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
 from typing import Literal
 
 from pydantic import Field
 
-from playbook.model.base import Id, Role, StrictModel, Text
+from playbook.model.base import Id, IsoDate, Role, StrictModel, Text
 
 Cadence = Literal["weekly", "monthly", "quarterly"]
 
@@ -17,7 +16,7 @@ class Baseline(StrictModel):
 
     value: float
     """Baseline value, in the KPI's unit."""
-    date: Date
+    date: IsoDate
     """Day the baseline was measured."""
 
 
@@ -26,7 +25,7 @@ class Target(StrictModel):
 
     value: float
     """The value to reach, in the KPI's unit."""
-    by: Date
+    by: IsoDate
     """The date by which it must be reached."""
 
 

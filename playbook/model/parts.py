@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from playbook.model.base import Id, Role, StrictModel, Text
+from playbook.model.base import DayRange, Id, IsoDate, Role, StrictModel, Text
 
 
 class Behavior(StrictModel):
@@ -62,7 +61,7 @@ class Phase(StrictModel):
     """Identifier, referenced by milestones."""
     name: Text
     """Name shown on the site."""
-    days: tuple[int, int]
+    days: DayRange
     """First and last day of the phase, counted from ``start`` (0–365)."""
     gate: list[Gate] = Field(default_factory=list)
     """Go/no-go criteria at the end of the phase."""
@@ -83,7 +82,7 @@ class Milestone(StrictModel):
     """Stakeholder role that owns it."""
     deliverable: Text
     """What is delivered."""
-    done: Date | None = None
+    done: IsoDate | None = None
     """The day it was done, once it is."""
 
 
@@ -101,7 +100,7 @@ class Review(StrictModel):
 
     day: int = Field(ge=0)
     """Checkpoint day (90, 180 or 365)."""
-    date: Date
+    date: IsoDate
     """Day the review was held."""
     decision: Literal["continue", "adjust", "stop", "scale"]
     """What the review decided."""

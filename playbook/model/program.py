@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from playbook.model.base import Id, Role, StrictModel, Text
+from playbook.model.base import Id, IsoDate, Role, StrictModel, Text
 
 Semver = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 Handle = Annotated[str, StringConstraints(pattern=r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9-]+)?$")]
@@ -128,7 +127,7 @@ class SignOff(StrictModel):
     """The role signing."""
     name: Text
     """Name of the person signing."""
-    date: Date
+    date: IsoDate
     """Day of the sign-off."""
     version: Semver
     """Program version signed."""
@@ -147,7 +146,7 @@ class Program(StrictModel):
     """Semantic version of the definition; bump on a material change."""
     status: Literal["draft", "pilot", "scaling", "sustaining", "retired"]
     """Lifecycle stage."""
-    start: Date
+    start: IsoDate
     """Day 0 of the roadmap and of the 90/180/365-day reviews."""
     summary: Text
     """Two or three sentences: who changes what, so that what improves."""

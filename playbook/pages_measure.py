@@ -109,6 +109,9 @@ def _spec(view: ProgramView, kpi: Kpi) -> str:
             [f"Day {c.day}", str(c.date), _mval(kpi, c.expected), _mval(kpi, c.actual),
              chip(c.status, STATUS_LABELS.get(c.status)) if c.status else "—"]
             for c in f.checkpoints], ["l", "l", "r", "r", "l"]) + "\n"
+        if src is not None and src.wave:
+            out += ("\nSurvey waves are sparse: a checkpoint reads the latest wave known on "
+                    "that day, which before the post wave is the pre-wave value.\n")
     return out
 
 
@@ -140,6 +143,7 @@ def behaviour_section(view: ProgramView, kpi: Kpi, effect: BehaviourEffect) -> s
     if effect.unmatched:
         out.append(f"{effect.unmatched} people answered only one wave and are left out of "
                    "the paired figures.\n")
+    out.append(attribution_line(view))
     if effect.mde is not None:
         m = effect.mde
         raw = f" ({number(m.raw, 2)} {text(kpi.unit)})" if m.raw is not None else ""
@@ -168,6 +172,20 @@ def attribution(view: ProgramView) -> str:
             items.append(f"**{title}:** " + "; ".join(text(v) for v in values) + ".")
     return '!!! info "How to read these effects"\n' + "".join(
         f"    {item}\n\n" for item in items)
+
+
+def attribution_line(view: ProgramView) -> str:
+    """A compact attribution note to stand beside each effect."""
+    a = view.bundle.kpis.attribution if view.bundle.kpis else None
+    if a is None:
+        return ("*Attribution: none stated, so this change is not separated from other "
+                "causes.*\n")
+    parts = [f"*Attribution: {a.method.replace('-', ' ')}"]
+    if a.confounders:
+        parts.append("Confounders: " + "; ".join(text(c) for c in a.confounders))
+    if a.assumptions:
+        parts.append("Assumptions: " + "; ".join(text(x) for x in a.assumptions))
+    return ". ".join(parts) + ".*\n"
 
 
 def fairness_section(view: ProgramView) -> str:

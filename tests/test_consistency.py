@@ -1,0 +1,83 @@
+"""The site and `playbook report` show the same figures, from the same objects."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from playbook import pages, report, site
+from playbook.mdtext import money, number
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    data, problems = site.build(REPO, TODAY)
+    assert data is not None, problems.render()
+    return {p.path: p.markdown for p in pages.generate(data)}
+
+
+def _report(program: str) -> dict[str, Any]:
+    code, text = report.run(REPO, program, TODAY)
+    assert code == 0, text
+    parsed: dict[str, Any] = json.loads(text)
+    return parsed
+
+
+@pytest.mark.parametrize("program", ["decision-velocity", "approval-velocity"])
+def test_pages_show_the_reported_figures(rendered: dict[str, str], program: str) -> None:
+    figs = _report(program)
+    overview = rendered[f"programs/{program}/index.md"]
+    measurement = rendered[f"programs/{program}/measurement.md"]
+    budget = rendered[f"programs/{program}/budget.md"]
+    vendors = rendered[f"programs/{program}/vendors.md"]
+    labels = {"on-track": "On track", "at-risk": "At risk", "off-track": "Off track",
+              "no-data": "No data yet"}
+    for kpi_id, kpi in figs["kpis"].items():
+        assert f"chart-{program}-{kpi_id}" in measurement
+        if kpi["latest"] is not None:
+            assert number(kpi["latest"]) in measurement, kpi_id
+        assert f'pb-chip--{kpi["status"]}">{labels[kpi["status"]]}' in overview
+    for effect in figs["behaviour"].values():
+        if effect["did"] is not None:
+            did = effect["did"]
+            assert f"{did['estimate']:+.2f}" in measurement
+            assert f"{number(did['ci']['low'], 2)} to {number(did['ci']['high'], 2)}" in \
+                measurement
+        if effect["pilot"] is not None:
+            assert f"{effect['pilot']['d_z']:.2f}" in measurement
+        if effect["mde"] is not None:
+            assert f"d = {effect['mde']['d']:.2f}" in measurement
+    roi = figs["roi"]
+    cur = roi["currency"]
+    assert money(roi["tco"], cur) in budget and money(roi["tco"], cur) in overview
+    for scenario in roi["scenarios"]:
+        assert money(scenario["benefits"], cur) in budget
+        if scenario["roi_pct"] is not None:
+            assert f"{scenario['roi_pct']:,.0f}%" in budget
+    if roi["roi_pct"] is not None:
+        assert f"ROI {roi['roi_pct']:,.0f}%" in overview
+    for group in figs["fairness"]["groups"]:
+        assert f"{group['impact_ratio']:.2f}" in measurement
+        assert f"{group['rate']:.1%}" in measurement
+    top = figs["vendors"]["scores"][0]
+    assert f"{top['weighted']:.2f}" in vendors
+    for gate in figs["gates"]:
+        assert gate["kpi_id"] in rendered[f"programs/{program}/roadmap.md"]
+
+
+def test_one_program_fails_the_four_fifths_check_and_the_page_says_so(
+        rendered: dict[str, str]) -> None:
+    flagged = {p: _report(p)["fairness"]["flagged"]
+               for p in ("decision-velocity", "approval-velocity")}
+    assert flagged == {"decision-velocity": False, "approval-velocity": True}
+    assert "An AI tool fails the four-fifths check" in \
+        rendered["programs/approval-velocity/index.md"]
+    assert "Below 0.8" in rendered["programs/approval-velocity/measurement.md"]
+    assert "Below 0.8" not in rendered["programs/decision-velocity/measurement.md"]

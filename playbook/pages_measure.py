@@ -235,7 +235,12 @@ def measurement(view: ProgramView, site: SiteData) -> str:
     out.append(attribution(view))
     out.append("## KPI dashboard\n")
     for kpi in k.kpis:
+        f = view.figures.kpis[kpi.id]
         out.append(f"### {text(kpi.name)}\n")
+        out.append(chip(f.status, STATUS_LABELS.get(f.status))
+                   + (" " + chip("stale", "Stale") if f.stale else "")
+                   + f" {text(kpi.kind)} KPI · owner: "
+                   + (ROLE_TITLES[kpi.owner] if kpi.owner else "none") + "\n")
         out.append(kpi_chart(view, kpi))
         out.append(_spec(view, kpi))
     if view.figures.behaviour:

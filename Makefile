@@ -1,18 +1,19 @@
 # Two entry points for a fresh machine: `make serve` and `make test`.
 # Each installs what it needs: a .venv with the pinned packages, and for the
 # browser tests Debian's Chromium and axe-core from the npm registry.
+# constraints.txt pins every transitive package (refresh: make lock).
 
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint unit browser-deps schema example-data bench clean
+.PHONY: serve build test lint unit browser-deps schema example-data bench lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 serve: $(STAMP)
@@ -44,6 +45,9 @@ example-data: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^playbook' > constraints.txt
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

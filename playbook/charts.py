@@ -2,8 +2,8 @@
 
 Charts are plain dicts (no Plotly import): small, deterministic, and the same
 on every build. Each embed carries a stable id, the figure JSON in a
-``<script type="application/json">`` block, a one-sentence summary and the
-numbers in a collapsible table. ``assets/playbook-charts.js`` draws them from
+``<template>`` block, a one-sentence summary and the numbers in a collapsible
+table. ``assets/playbook-charts.js`` draws them from
 ``document$.subscribe`` so a direct load and instant navigation both work.
 """
 
@@ -69,7 +69,8 @@ def vline(x: str, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def to_json(figure: Figure) -> str:
-    """Serialise a figure for a ``<script>`` block; ``<``, ``>`` and ``&`` are escaped."""
+    """Serialise a figure for a ``<template>`` block; ``<``, ``>`` and ``&`` are escaped,
+    so the HTML parser leaves the text exactly as written."""
     text = json.dumps(figure, ensure_ascii=False, sort_keys=True, allow_nan=False,
                       separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -90,11 +91,18 @@ def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
     body = "".join("<tr>" + "".join(f"<td>{html_text(c)}</td>" for c in row) + "</tr>"
                    for row in rows)
     traces = len(figure.get("data", []))
+    # No role="img" on the plot: Plotly puts focusable mode-bar buttons inside it, and
+    # an image must not contain controls (axe: nested-interactive). The <figure> takes
+    # its accessible name from the <figcaption>, which carries the same summary.
+    # The JSON sits in a <template>, not a <script type="application/json">: Material's
+    # instant navigation re-creates every inline <script> of the new page as plain
+    # JavaScript (dropping type and id), which runs the JSON as code and loses the data.
+    # data-search-exclude keeps it out of Material's search index.
     return (
         f'<figure class="pb-chart" id="{chart_id}">'
-        f'<div class="pb-chart__plot" data-figure="{chart_id}-data" data-traces="{traces}" '
-        f'role="img" aria-label="{html_text(summary)}"></div>'
-        f'<script type="application/json" id="{chart_id}-data">{to_json(figure)}</script>'
+        f'<div class="pb-chart__plot" data-figure="{chart_id}-data" data-traces="{traces}">'
+        "</div>"
+        f'<template id="{chart_id}-data" data-search-exclude>{to_json(figure)}</template>'
         f"<figcaption>{html_text(summary)}</figcaption>"
         f'</figure>\n<details class="pb-numbers"><summary>Numbers behind the chart</summary>'
         f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>\n'

@@ -1,6 +1,7 @@
 /* Draw every playbook chart on the page from its embedded figure JSON.
  * Runs on each page Material shows (document$ emits on direct loads and on
- * instant navigation) and again when the colour scheme changes. */
+ * instant navigation) and again when the colour scheme changes; also makes
+ * overflowing table wrappers keyboard-focusable. */
 (function () {
   "use strict";
 
@@ -32,7 +33,8 @@
       if (!source) {
         return;
       }
-      var figure = JSON.parse(source.textContent);
+      /* The figure JSON is the text of a <template> (see playbook/charts.py). */
+      var figure = JSON.parse((source.content || source).textContent);
       Plotly.react(el, figure.data, themed(figure.layout), {
         displaylogo: false,
         responsive: true,
@@ -42,11 +44,31 @@
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(draw);
-  } else {
-    document.addEventListener("DOMContentLoaded", draw);
+  /* Material wraps each table in .md-typeset__scrollwrap (overflow-x: auto). A
+   * table wider than the column makes that a scroll region no keyboard can reach
+   * (WCAG 2.1.1; axe: scrollable-region-focusable), so make those focusable. */
+  function focusableScrollers() {
+    var wraps = document.querySelectorAll(".md-typeset__scrollwrap");
+    Array.prototype.forEach.call(wraps, function (el) {
+      if (el.scrollWidth > el.clientWidth) {
+        el.setAttribute("tabindex", "0");
+      } else {
+        el.removeAttribute("tabindex");
+      }
+    });
   }
+
+  function show() {
+    draw();
+    focusableScrollers();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(show);
+  } else {
+    document.addEventListener("DOMContentLoaded", show);
+  }
+  window.addEventListener("resize", focusableScrollers);
   new MutationObserver(draw).observe(document.body, {
     attributes: true,
     attributeFilter: ["data-md-color-scheme"],

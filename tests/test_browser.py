@@ -1,0 +1,360 @@
+"""The built example site in headless Chromium: charts draw, nothing leaves the machine.
+
+One session builds the example playbook (``PLAYBOOK_TODAY=2026-11-22``), serves it
+from a thread on 127.0.0.1 and drives Debian's Chromium (``/usr/bin/chromium``)
+through Playwright; Playwright's own browser download is never used. Every page
+visited must draw each chart with the right number of traces, log no console or
+page error, fetch nothing that failed or came from another host, and leave a
+full-page screenshot in ``tests/artifacts/``. An axe-core scan of the main pages
+allows no serious or critical violation.
+
+Needs ``node_modules/axe-core`` (``npm ci``; ``make test`` runs it) and
+``/usr/bin/chromium`` (``make browser-deps``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import html
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    sync_playwright,
+)
+from playwright.sync_api import Error as PlaywrightError
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                 "--disable-component-update", "--no-first-run"]
+TODAY = "2026-11-22"
+PROGRAMS = ["decision-velocity", "approval-velocity"]
+TIMEOUT_MS = 20_000
+
+TRACES = ".cartesianlayer .scatterlayer > g.trace, .cartesianlayer .barlayer > g.trace"
+"""One ``g.trace`` group per drawn trace (lines and markers live in scatterlayer, bars in
+barlayer); the legend's entries are ``g.traces`` and are not counted."""
+
+CHART_STATE = """(selector) => Array.from(document.querySelectorAll('.pb-chart__plot'), el => ({
+    id: el.getAttribute('data-figure'),
+    rendered: el.getAttribute('data-rendered'),
+    expected: Number(el.getAttribute('data-traces')),
+    svgs: el.querySelectorAll('svg.main-svg').length,
+    traces: el.querySelectorAll(selector).length,
+}))"""
+
+AXE_RUN = """async (allowed) => {
+    const result = await axe.run(document);
+    const out = [];
+    for (const v of result.violations) {
+        if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+        const nodes = v.nodes.filter(n => {
+            const el = n.target.length === 1 ? document.querySelector(n.target[0]) : null;
+            return !allowed.some(([rule, sel]) => rule === v.id && el && el.matches(sel));
+        });
+        if (nodes.length) out.push({id: v.id, impact: v.impact, help: v.help,
+            nodes: nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160),
+                                    summary: n.failureSummary}))});
+    }
+    return out;
+}"""
+
+AXE_ALLOWED = [
+    # Material's search overlay <div class="md-search" role="dialog"> has no accessible
+    # name. It is the theme's own partial (partials/search.html); fixing it would mean
+    # overriding Material's template, which we do not customise.
+    ("aria-dialog-name", ".md-search"),
+]
+"""(axe rule, CSS selector) pairs excused from the scan, each with its reason above."""
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output free of access logs."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """The built example site and the URL it is served at."""
+
+    root: Path
+    url: str
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example playbook built once, strictly, and served from a thread on 127.0.0.1.
+
+    The server binds its free port first so that the build can take
+    ``site_url = http://127.0.0.1:<port>/``, as ``mkdocs serve`` does: Material's
+    instant navigation only intercepts links listed in ``sitemap.xml``, which is
+    empty without a ``site_url`` and must name this host and port.
+    """
+    root = tmp_path_factory.mktemp("browser-site")
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("PLAYBOOK_TODAY", TODAY)
+            env.setenv("NO_MKDOCS_2_WARNING", "1")
+            config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(root),
+                                 site_url=url, strict=True)
+            try:
+                mkdocs_build(config)
+            except (MkDocsException, SystemExit) as exc:
+                pytest.fail(f"mkdocs build of the example failed: {exc}")
+        assert (root / "programs" / "index.html").is_file()
+        thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+        thread.start()
+        try:
+            yield Site(root, url)
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+    finally:
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, headless; never a browser Playwright downloaded."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser-deps)")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci` in {ROOT} "
+                    "(make test does this) to install axe-core from package-lock.json")
+    return AXE
+
+
+@dataclass
+class Tab:
+    """One page in a fresh browser context, with everything it did recorded."""
+
+    page: Page
+    site: Site
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.site.url + path
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(self.url(path), wait_until="load")
+        assert response is not None and response.ok, f"GET {path}: {response and response.status}"
+
+    def expected_charts(self, path: str) -> int:
+        """How many charts the built HTML of ``path`` holds."""
+        html = (self.site.root / path / "index.html").read_text(encoding="utf-8")
+        return html.count('class="pb-chart__plot"')
+
+    def expected_title(self, path: str) -> str:
+        """The ``<title>`` the built HTML of ``path`` carries."""
+        text = (self.site.root / path / "index.html").read_text(encoding="utf-8")
+        match = re.search(r"<title>(.*?)</title>", text, re.S)
+        assert match, f"no <title> in {path}"
+        return html.unescape(match.group(1).strip())
+
+    def assert_charts(self, path: str) -> int:
+        """Every chart of ``path`` is drawn with one trace group per figure trace."""
+        want = self.expected_charts(path)
+        with contextlib.suppress(PlaywrightError):  # on timeout, report the state below
+            self.page.wait_for_function(
+                """([selector, want]) => {
+                    const plots = document.querySelectorAll('.pb-chart__plot');
+                    return plots.length === want && Array.from(plots).every(el =>
+                        el.getAttribute('data-rendered') === 'true'
+                        && el.querySelector('svg.main-svg')
+                        && el.querySelectorAll(selector).length
+                           === Number(el.getAttribute('data-traces')));
+                }""", arg=[TRACES, want], timeout=TIMEOUT_MS)
+        state = self.page.evaluate(CHART_STATE, TRACES)
+        assert len(state) == want, f"{path}: {len(state)} charts on the page, built {want}"
+        broken = [c for c in state if c["rendered"] != "true" or c["svgs"] < 1
+                  or c["traces"] != c["expected"] or c["expected"] < 1]
+        assert not broken, f"{path}: charts not drawn as built: {broken}"
+        return want
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def assert_clean(self) -> None:
+        """No console error, no page error, no failed or off-host request."""
+        port = urlsplit(self.site.url).port
+        foreign = [u for u in self.requests
+                   if not (u.startswith(("data:", "blob:"))
+                           or (urlsplit(u).hostname == "127.0.0.1" and urlsplit(u).port == port))]
+        assert not foreign, f"requests left 127.0.0.1: {foreign}"
+        assert not self.bad_responses, f"failed requests: {self.bad_responses}"
+        assert not self.page_errors, f"page errors: {self.page_errors}"
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+
+
+@pytest.fixture
+def tab(browser: Browser, site: Site) -> Iterator[Tab]:
+    """A page in a fresh light-scheme context that records errors and requests."""
+    context: BrowserContext = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="light",
+        service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    tab = Tab(page, site)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            tab.console_errors.append(f"{message.text} ({message.location.get('url')})")
+
+    def on_request(request: Request) -> None:
+        tab.requests.append(request.url)
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            tab.bad_responses.append(f"{response.status} {response.url}")
+
+    def on_failed(request: Request) -> None:
+        tab.bad_responses.append(f"{request.failure} {request.url}")
+
+    context.on("request", on_request)
+    context.on("response", on_response)
+    context.on("requestfailed", on_failed)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: tab.page_errors.append(str(error)))
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize("page", ["", "measurement/"], ids=["overview", "measurement"])
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_direct_load(tab: Tab, program: str, page: str) -> None:
+    """Loaded directly, each page shows its title and draws every chart."""
+    path = f"programs/{program}/{page}"
+    tab.goto(path)
+    assert tab.page.title() == tab.expected_title(path)
+    charts = tab.assert_charts(path)
+    if page == "measurement/":
+        assert charts >= 3, f"{path}: only {charts} charts"
+    tab.screenshot(f"{program}-{page.strip('/') or 'overview'}-direct")
+    tab.assert_clean()
+
+
+def _instant_click(tab: Tab, scope: str, href: str, path: str) -> None:
+    """Click the ``scope`` link to ``href`` and wait for Material to show ``path``, no reload."""
+    # Material rewrites link targets to absolute URLs once instant navigation is on.
+    link = tab.page.locator(f'{scope} a[href="{href}"], {scope} a[href="{tab.url(path)}"]')
+    tab.page.evaluate("() => { window.__marker = 1; }")
+    link.first.click()
+    # navigation.tracking may append the heading in view as a #fragment.
+    tab.page.wait_for_url(lambda url: url.split("#")[0] == tab.url(path))
+    tab.page.wait_for_function("(t) => document.title === t", arg=tab.expected_title(path))
+    assert tab.page.evaluate("() => window.__marker") == 1, (
+        f"following {href} reloaded the page: instant navigation did not handle it")
+    tab.assert_charts(path)
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_instant_navigation(tab: Tab, program: str) -> None:
+    """Home → portfolio (sidebar) → overview → measurement (in-page links), no reload."""
+    tab.goto("")
+    tab.page.wait_for_function("() => typeof window.document$ !== 'undefined'")
+    tab.screenshot("home")
+    _instant_click(tab, "nav.md-nav--primary", "programs/", "programs/")
+    tab.screenshot("portfolio-instant")
+    _instant_click(tab, "article", f"{program}/", f"programs/{program}/")
+    tab.screenshot(f"{program}-overview-instant")
+    _instant_click(tab, "article", "measurement/", f"programs/{program}/measurement/")
+    tab.screenshot(f"{program}-measurement-instant")
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_dark_mode_measurement(tab: Tab, program: str) -> None:
+    """The palette toggle switches to slate and every chart is redrawn in light ink."""
+    path = f"programs/{program}/measurement/"
+    tab.goto(path)
+    tab.assert_charts(path)
+    tab.page.locator("form[data-md-component=palette] label:visible").first.click()
+    tab.page.wait_for_function(
+        "() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    # The site script redraws on the scheme change with its dark-mode ink, #e2e4e9.
+    tab.page.wait_for_function("""() => Array.from(document.querySelectorAll('.pb-chart__plot'))
+        .every(el => { const t = el.querySelector('svg.main-svg text.gtitle');
+                       return t && getComputedStyle(t).fill === 'rgb(226, 228, 233)'; })""")
+    tab.assert_charts(path)
+    tab.screenshot(f"{program}-measurement-dark")
+    tab.assert_clean()
+
+
+def _slug(path: str) -> str:
+    """``programs/`` → ``portfolio``; ``programs/x/budget/`` → ``x-budget``."""
+    return path.removeprefix("programs/").strip("/").replace("/", "-") or "portfolio"
+
+
+AXE_PAGES = ["programs/"] + [f"programs/{program}/{page}" for program in PROGRAMS
+                             for page in ("", "measurement/", "roadmap/", "vendors/", "budget/")]
+
+
+@pytest.mark.parametrize("path", AXE_PAGES, ids=_slug)
+def test_axe(tab: Tab, axe_script: Path, path: str) -> None:
+    """axe-core finds no serious or critical violation once the charts are drawn."""
+    tab.goto(path)
+    tab.assert_charts(path)
+    tab.page.add_script_tag(path=str(axe_script))
+    violations: list[dict[str, Any]] = tab.page.evaluate(AXE_RUN, AXE_ALLOWED)
+    tab.screenshot(f"{_slug(path)}-axe")
+    report = "\n".join(
+        f"- {v['impact']} {v['id']}: {v['help']}\n" + "\n".join(
+            f"    {n['target']}: {n['html']}\n      {n['summary']}".replace("\n", "\n      ")
+            for n in v["nodes"])
+        for v in violations)
+    assert not violations, f"axe violations on {path}:\n{report}"
+    tab.assert_clean()

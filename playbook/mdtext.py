@@ -14,7 +14,8 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-_MD_SPECIAL = re.compile(r"([\\`\[\]{}()!<>#|*_~^=:])")
+_MD_SPECIAL = re.compile(r"([\\`\[\]{}()!#|*_])")
+"""Characters with meaning in Markdown that Python-Markdown (with tables) can escape."""
 
 
 def html_text(value: object) -> str:
@@ -26,8 +27,8 @@ def text(value: object) -> str:
     """Escape a value so Markdown shows it literally, as one paragraph."""
     raw = " ".join(str(value).split())
     escaped = _MD_SPECIAL.sub(lambda m: "\\" + m.group(1), raw)
-    # Python-Markdown has no backslash escape for < > &: use entities
-    return escaped.replace("&", "&amp;").replace("\\<", "&lt;").replace("\\>", "&gt;")
+    # a backslash before other characters would show: < > & become entities instead
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def paragraphs(value: object) -> str:

@@ -18,7 +18,11 @@ STATUS_LABELS = {"on-track": "On track", "at-risk": "At risk", "off-track": "Off
 
 
 def _unit(kpi: Kpi) -> str:
-    return "%" if kpi.unit.lower() in ("percent", "%", "pct") else f" {kpi.unit}"
+    unit = kpi.unit.strip()
+    if unit.lower() in ("percent", "%", "pct", "percentage"):
+        return "%"
+    # a descriptive unit ("score (1-5)") reads badly after every number: name it once
+    return "" if len(unit) > 12 or "(" in unit else f" {unit}"
 
 
 def _val(kpi: Kpi, value: float | None) -> str:
@@ -84,13 +88,13 @@ def kpi_table(view: ProgramView) -> str:
     rows = []
     for kpi in k.kpis:
         f = view.figures.kpis[kpi.id]
-        rows.append([cell(kpi.name), kpi.kind, ROLE_TITLES[kpi.owner] if kpi.owner else "—",
-                     f"{_mval(kpi, kpi.baseline.value)} ({kpi.baseline.date})",
+        rows.append([cell(kpi.name), _mval(kpi, kpi.baseline.value),
                      f"{_mval(kpi, kpi.target.value)} by {kpi.target.by}",
-                     _mval(kpi, f.latest) + (f" ({f.latest_date})" if f.latest_date else ""),
+                     _mval(kpi, f.latest),
                      chip(f.status, STATUS_LABELS.get(f.status))
                      + (" " + chip("stale", "Stale") if f.stale else "")])
-    return table(["KPI", "Kind", "Owner", "Baseline", "Target", "Latest", "Status"], rows) + "\n"
+    return table(["KPI", "Baseline", "Target", "Latest", "Status"], rows,
+                 ["l", "r", "r", "r", "l"]) + "\n"
 
 
 def _spec(view: ProgramView, kpi: Kpi) -> str:
@@ -103,7 +107,7 @@ def _spec(view: ProgramView, kpi: Kpi) -> str:
             ["Source", source],
             ["Last data point", str(f.latest_date) if f.latest_date else "none yet"],
             ["Fresh until", str(f.stale_after) if f.stale_after else "—"]]
-    out = table(["", ""], rows) + "\n"
+    out = table(["Specification", "Value"], rows) + "\n"
     if f.checkpoints:
         out += "\n" + table(["Checkpoint", "Date", "Trajectory", "Actual", "Status"], [
             [f"Day {c.day}", str(c.date), _mval(kpi, c.expected), _mval(kpi, c.actual),
@@ -165,13 +169,15 @@ def attribution(view: ProgramView) -> str:
     if a is None:
         return ('!!! warning "No attribution method stated"\n    Effects below are not '
                 "separated from other causes. State a method in `kpis.yml`.\n")
-    items = [f"**Attribution:** {a.method.replace('-', ' ')}."]
+    out = ['!!! info "How to read these figures"\n',
+           f"    **Attribution:** {a.method.replace('-', ' ')}.\n"]
     for title, values in (("Confounders", a.confounders), ("Assumptions", a.assumptions),
                           ("Data-quality limits", a.data_quality)):
         if values:
-            items.append(f"**{title}:** " + "; ".join(text(v) for v in values) + ".")
-    return '!!! info "How to read these effects"\n' + "".join(
-        f"    {item}\n\n" for item in items)
+            out.append(f"    **{title}:**\n")
+            out.extend(f"    - {text(v)}" for v in values)
+            out.append("")
+    return "\n".join(out) + "\n"
 
 
 def attribution_line(view: ProgramView) -> str:
@@ -182,9 +188,9 @@ def attribution_line(view: ProgramView) -> str:
                 "causes.*\n")
     parts = [f"*Attribution: {a.method.replace('-', ' ')}"]
     if a.confounders:
-        parts.append("Confounders: " + "; ".join(text(c) for c in a.confounders))
+        parts.append("Confounders: " + " · ".join(text(c) for c in a.confounders))
     if a.assumptions:
-        parts.append("Assumptions: " + "; ".join(text(x) for x in a.assumptions))
+        parts.append("Assumptions: " + " · ".join(text(x) for x in a.assumptions))
     return ". ".join(parts) + ".*\n"
 
 

@@ -8,7 +8,17 @@ from playbook.pages_program import not_defined
 from playbook.pages_roadmap import chip
 from playbook.site import ProgramView, SiteData
 
-CLAUSE_MARKS = {"yes": "yes", "partial": "partial (fails)", "no": "**no** (fails)"}
+CLAUSE_MARKS = {"yes": "✓ yes", "partial": "✗ partial", "no": "✗ **no**"}
+GATE_LABELS = {
+    "outcome_clauses": "Outcome clauses", "data_ownership": "Data ownership",
+    "exit_portability": "Exit portability", "ai_audit": "AI audit clause",
+    "model_provenance": "Model provenance", "disparate_impact_testing": "Disparate-impact tests",
+}
+
+
+def gate_label(gate: str) -> str:
+    """A reader's name for a gate key (``ai_audit`` → ``AI audit clause``)."""
+    return GATE_LABELS.get(gate, gate.replace("_", " ").capitalize())
 
 
 def vendor_scorecard(view: ProgramView) -> str:
@@ -17,24 +27,27 @@ def vendor_scorecard(view: ProgramView) -> str:
     figs = view.figures.vendors
     if v is None or figs is None:
         return not_defined("vendors.yml", "the vendor criteria, gates and scores.")
-    out = ["### Criteria\n", table(["Criterion", "Weight"], [
+    out = ["## Criteria\n", table(["Criterion", "Weight"], [
         [cell(c.name), f"{number(c.weight)}"] for c in v.criteria], ["l", "r"]) + "\n"]
     names = {x.id: x.name for x in v.vendors}
     if v.gates:
-        out.append("### Must-have gates\n")
+        out.append("## Must-have gates\n")
         out.append("A vendor that does not answer *yes* to every gate is not ranked.\n")
-        out.append(table(["Vendor", *[g.replace("_", " ") for g in v.gates]], [
-            [cell(x.name), *[CLAUSE_MARKS.get(x.clauses.get(g, ""), "not stated (fails)")
+        out.append(table(["Vendor", *[gate_label(g) for g in v.gates]], [
+            [cell(x.name), *[CLAUSE_MARKS.get(x.clauses.get(g, ""), "✗ not stated")
                              for g in v.gates]] for x in v.vendors]) + "\n")
-    out.append("### Weighted scores and ranking\n")
-    crit = [c.id for c in v.criteria]
-    scores = {x.id: x.scores for x in v.vendors}
-    out.append(table(["Rank", "Vendor", *crit, "Weighted (1–5)", "Gates"], [
-        [str(s.rank) if s.rank else "not ranked", cell(s.name),
-         *[number(scores[s.vendor_id].get(c)) for c in crit], f"{s.weighted:.2f}",
+    out.append("## Weighted scores and ranking\n")
+    out.append(table(["Rank", "Vendor", "Weighted (1–5)", "Gates"], [
+        [str(s.rank) if s.rank else "not ranked", cell(s.name), f"{s.weighted:.2f}",
          chip("on-track", "Pass") if s.passed else
-         chip("off-track", "Fails: " + ", ".join(s.failed_gates))]
-        for s in figs.scores], ["r", "l", *["r"] * len(crit), "r", "l"]) + "\n")
+         chip("off-track", f"Fails {len(s.failed_gates)}") + " "
+         + ", ".join(gate_label(g) for g in s.failed_gates)]
+        for s in figs.scores], ["r", "l", "r", "l"]) + "\n")
+    scores = {x.id: x.scores for x in v.vendors}
+    out.append("Scores per criterion, from 1 (poor) to 5 (excellent):\n")
+    out.append(table(["Vendor", *[cell(c.name) for c in v.criteria]], [
+        [cell(s.name), *[number(scores[s.vendor_id].get(c.id)) for c in v.criteria]]
+        for s in figs.scores], ["l", *["r"] * len(v.criteria)]) + "\n")
     passed = [s for s in figs.scores if s.passed]
     failed = [s for s in figs.scores if not s.passed]
     traces = []
@@ -45,9 +58,10 @@ def vendor_scorecard(view: ProgramView) -> str:
                            "x": [round(s.weighted, 4) for s in group],
                            "y": [s.name for s in group], "marker": {"color": colour}})
     figure = {"data": traces, "layout": charts.layout(
-        "Weighted vendor scores", x_type="linear", height=120 + 36 * len(figs.scores),
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"range": [0, 5], "title": {"text": "weighted score (1–5)"}})}
+        "Weighted vendor scores (1–5)", x_type="linear", height=140 + 36 * len(figs.scores),
+        yaxis={"autorange": "reversed", "automargin": True}, xaxis={"range": [0, 5]},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        margin={"l": 60, "r": 20, "t": 80, "b": 40})}
     top = names.get(figs.top or "")
     summary = (f"{top} ranks first with {figs.scores[0].weighted:.2f} of 5"
                f" among {len(passed)} vendor(s) that pass every gate." if top else
@@ -56,7 +70,7 @@ def vendor_scorecard(view: ProgramView) -> str:
                             ["Vendor", "Weighted score", "Passes gates"],
                             [[s.name, f"{s.weighted:.2f}", "yes" if s.passed else "no"]
                              for s in figs.scores]))
-    out.append("### Sensitivity of the ranking\n")
+    out.append("## Sensitivity of the ranking\n")
     changes = [s for s in figs.shifts if s.changes]
     if not figs.top:
         out.append("No ranking to test.\n")
@@ -80,7 +94,7 @@ def vendors(view: ProgramView, site: SiteData) -> str:
         notes = "\n".join(f"- **{text(x.name)}:** {text(x.notes)}"
                           for x in view.bundle.vendors.vendors if x.notes)
     return (f"# {text(p.title)}: vendors\n\n" + vendor_scorecard(view)
-            + ("\n### Notes\n\n" + notes + "\n" if notes else ""))
+            + ("\n## Notes\n\n" + notes + "\n" if notes else ""))
 
 
 def budget(view: ProgramView, site: SiteData) -> str:

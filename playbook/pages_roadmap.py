@@ -55,7 +55,7 @@ def roadmap_section(view: ProgramView, site: SiteData) -> str:
     if view.bundle.roadmap is None:
         from playbook.pages_program import not_defined
         return not_defined("roadmap.yml", "the 90/180/365-day phases and milestones.")
-    out = [timeline_chart(view, site), "### Phases\n"]
+    out = [timeline_chart(view, site), "## Phases\n"]
     gates = view.figures.gates
     rows = []
     for ph in view.phases:
@@ -67,7 +67,7 @@ def roadmap_section(view: ProgramView, site: SiteData) -> str:
         rows.append([cell(ph.name), f"{ph.first} – {ph.last}", chip(ph.state),
                      cell(gate_text or None)])
     out.append(table(["Phase", "Dates", "Status", "Gate (go/no-go)"], rows) + "\n")
-    out.append("### Milestones\n")
+    out.append("## Milestones\n")
     out.append(table(
         ["Due", "Milestone", "Deliverable", "Owner", "Status"],
         [[str(m.due), f"`{m.milestone_id}`", cell(m.deliverable), ROLE_TITLES[m.owner],

@@ -99,7 +99,9 @@ def test_every_program_page_is_generated(example_site: Path) -> None:
 
 _EXTERNAL = re.compile(
     r"""<(script|img|source|iframe|audio|video|embed)\b[^>]*\bsrc\s*=\s*["']?(https?:)?//"""
-    r"""|<link\b[^>]*\bhref\s*=\s*["']?(https?:)?//"""
+    # a <link> that loads something (stylesheet, icon, preload, font); rel=canonical names
+    # the published address and loads nothing
+    r"""|<link\b(?![^>]*\brel\s*=\s*["']?canonical)[^>]*\bhref\s*=\s*["']?(https?:)?//"""
     r"""|url\(\s*["']?(https?:)?//|@import\s+["'](https?:)?//""",
     re.IGNORECASE,
 )
@@ -112,6 +114,15 @@ def test_no_external_script_style_font_or_image(example_site: Path) -> None:
             for match in _EXTERNAL.finditer(path.read_text(encoding="utf-8")):
                 offenders.append(f"{path.relative_to(example_site)}: {match.group(0)}")
     assert offenders == []
+
+
+def test_offline_scan_catches_external_resources() -> None:
+    assert _EXTERNAL.search('<script src="https://cdn.example.org/x.js">')
+    assert _EXTERNAL.search("<link rel=stylesheet href=//fonts.example.org/css>")
+    assert _EXTERNAL.search("body { background: url('https://x.example/i.png') }")
+    assert _EXTERNAL.search('<img alt="" src="http://x.example/i.png">')
+    assert not _EXTERNAL.search('<link rel="canonical" href="https://playbook.example.org/">')
+    assert not _EXTERNAL.search('<a href="https://example.org/">a link</a>')
 
 
 def test_plotly_is_shipped_once_and_never_inlined(example_site: Path) -> None:

@@ -66,13 +66,20 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(value: str | None, command: str) -> date | None:
+    """``value`` as a date (else the build date); ``None`` after printing why not."""
+    try:
+        return date.fromisoformat(value) if value else today_from_env()
+    except ValueError as exc:
+        print(f"playbook {command}: bad date: {exc}", file=sys.stderr)
+        return None
+
+
 def _report(args: argparse.Namespace) -> int:
     from playbook import report
 
-    try:
-        today = date.fromisoformat(args.today) if args.today else today_from_env()
-    except ValueError as exc:
-        print(f"playbook report: bad date: {exc}", file=sys.stderr)
+    today = _day(args.today, "report")
+    if today is None:
         return 2
     code, text = report.run(Path(args.dir), args.program_id, today)
     print(text, file=sys.stdout if code == 0 else sys.stderr)
@@ -82,10 +89,8 @@ def _report(args: argparse.Namespace) -> int:
 def _pages(args: argparse.Namespace) -> int:
     from playbook import pages, reference, site
 
-    try:
-        today = date.fromisoformat(args.today) if args.today else today_from_env()
-    except ValueError as exc:
-        print(f"playbook pages: {exc}", file=sys.stderr)
+    today = _day(args.today, "pages")
+    if today is None:
         return 2
     data, problems = site.build(Path(args.dir), today)
     if data is None:
@@ -101,12 +106,11 @@ def _pages(args: argparse.Namespace) -> int:
 def _sign(args: argparse.Namespace) -> int:
     from playbook import signoff
 
-    try:
-        day = date.fromisoformat(args.date) if args.date else today_from_env()
-        entry = signoff.sign(Path(args.dir), args.program_id, args.role, args.name, day)
-    except ValueError as exc:
-        print(f"playbook sign: {exc}", file=sys.stderr)
+    day = _day(args.date, "sign")
+    if day is None:
         return 2
+    try:
+        entry = signoff.sign(Path(args.dir), args.program_id, args.role, args.name, day)
     except signoff.SignError as exc:
         print(f"playbook sign: {exc}", file=sys.stderr)
         return 1

@@ -56,5 +56,29 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
             raise MacroError(f"program '{program}' has no KPI '{kpi}'")
         return pages_measure.kpi_chart(v, found)
 
-    for fn in (competency_matrix, roadmap, vendor_scorecard, kpi_table, kpi_chart):
+    for fn in (competency_matrix, roadmap, vendor_scorecard, kpi_table, kpi_chart,
+               measurement_rules):
         macro(fn)
+
+
+def measurement_rules() -> str:
+    """The thresholds every figure on the site uses, read from the engine's constants."""
+    from playbook import fairness, roi, stats, timeline, trajectory, vendorscore
+    from playbook.mdtext import table
+
+    grace = ", ".join(f"{k} {v} days" for k, v in trajectory.GRACE_DAYS.items())
+    rows = [
+        ["On track", f"shortfall behind the trajectory ≤ {trajectory.ON_TRACK:g} of the "
+                     "planned change"],
+        ["At risk", f"shortfall up to {trajectory.AT_RISK:.0%} of the planned change"],
+        ["Off track", f"shortfall beyond {trajectory.AT_RISK:.0%} of the planned change"],
+        ["Stale", f"no data for one cadence period plus a grace of {grace}"],
+        ["Checkpoints", "days " + ", ".join(str(d) for d in trajectory.CHECKPOINT_DAYS)
+                        + " from the program start"],
+        ["Intervals", f"{stats.LEVEL:.0%} confidence"],
+        ["ROI sensitivity", f"isolation and confidence moved by ±{roi.SENSITIVITY:g}"],
+        ["Four-fifths rule", f"impact ratio below {fairness.THRESHOLD:g} is flagged"],
+        ["Vendor sensitivity", f"each weight moved by ±{vendorscore.SHIFT} points"],
+        ["Milestone due soon", f"within {timeline.DUE_SOON_DAYS} days of its due date"],
+    ]
+    return table(["Rule", "Threshold"], rows) + "\n"

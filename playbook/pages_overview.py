@@ -5,6 +5,7 @@ from __future__ import annotations
 from playbook.mdtext import cell, money, number, paragraphs, percent, table, text
 from playbook.model.base import ROLE_TITLES
 from playbook.pages_measure import STATUS_LABELS, kpi_sentence
+from playbook.pages_program import signoff_table
 from playbook.pages_roadmap import chip, upcoming
 from playbook.signoff import REQUIRED_ROLES
 from playbook.site import ProgramView, SiteData
@@ -56,10 +57,15 @@ def executive_summary(view: ProgramView, site: SiteData) -> str:
         out.append(f"**Next milestone:** {text(nxt.deliverable)} ({ROLE_TITLES[nxt.owner]}, "
                    f"due {nxt.due}) {chip(nxt.state)}\n")
     open_gates = [g for g in f.gates if g.passed is not True]
+    names = {k.id: k.name for k in b.kpis.kpis} if b.kpis else {}
     if open_gates:
-        out.append("**Open gates:** " + "; ".join(
-            f"{text(g.kpi_id)} {g.op} {number(g.threshold)} by {g.due} ("
-            + ("not met" if g.passed is False else "no data yet")
+        label = ("Gates not met" if all(g.passed is False for g in open_gates)
+                 else "Gates not met or pending")
+        out.append(f"**{label}:** " + "; ".join(
+            f"{text(names.get(g.kpi_id, g.kpi_id))} {'≥' if g.op == '>=' else '≤'} "
+            f"{number(g.threshold)} by {g.due} ("
+            + ("not met" if g.passed is False else "due later" if g.due > site.today
+               else "no data")
             + (f", latest {number(g.actual)}" if g.actual is not None else "") + ")"
             for g in open_gates) + ".\n")
     elif f.gates:
@@ -99,6 +105,9 @@ def overview(view: ProgramView, site: SiteData) -> str:
            f"{p.pilot.duration_days} days; comparison group: "
            f"{'yes' if p.pilot.comparison_group else 'no'}.\n"]
     out.extend(f"- {text(i)}" for i in p.pilot.intervention)
+    # printed, the overview is the sign-off packet: close with who signed what
+    out.append("\n## Sign-off\n")
+    out.append(signoff_table(view))
     return "\n".join(out) + "\n"
 
 

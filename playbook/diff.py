@@ -27,6 +27,8 @@ KINDS = {
     "annual_cost": "money", "value_per_unit": "money", "isolation": "money",
     "confidence": "money", "cohort_size": "pilot", "comparison_group": "pilot",
 }
+MATERIAL = {"target", "weight", "owner", "date", "money", "pilot"}
+"""Kinds of change that are material: the program's ``version`` should be bumped."""
 _KEYS = ("id", "activity", "category", "name", "day", "kpi", "role")
 
 Snapshot = dict[str, dict[str, Any]]
@@ -189,6 +191,10 @@ def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]]) -> 
             out.append(f"| {c.kind} | {c.file} | `{c.field}` | {_show(c.before)} | "
                        f"{_show(c.after)} |")
         out.append("")
+        if not any(c.field == "version" for c in mine) and any(
+                c.kind in MATERIAL for c in mine):
+            out.append("The version was not bumped although targets, weights, owners, dates "
+                       "or money changed: bump `version` in program.yml.\n")
         gone = [e for p, e in stale if p == program]
         if gone:
             out.append("This change makes these sign-offs stale: " + ", ".join(

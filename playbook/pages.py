@@ -43,8 +43,10 @@ class Page:
 
 
 def _front(title: str) -> str:
-    # JSON strings are valid YAML scalars: the title can hold any character
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nrender_macros: false\n---\n\n"
+    # themes print the meta title unescaped (in <title> too): escape it as HTML here;
+    # JSON strings are valid YAML scalars, so the title can hold any character
+    shown = json.dumps(html_text(title), ensure_ascii=False)
+    return f"---\ntitle: {shown}\nrender_macros: false\n---\n\n"
 
 
 def generate(site: SiteData) -> list[Page]:
@@ -52,9 +54,12 @@ def generate(site: SiteData) -> list[Page]:
     pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio",
                   _front("Portfolio") + pages_overview.portfolio(site))]
     for view in site.programs:
+        assert view.bundle.program is not None
+        program = view.bundle.program.title
         for name, title, render in SECTIONS:
+            full = program if name == "index.md" else f"{title} · {program}"
             pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{name}", title,
-                              _front(title) + render(view, site)))
+                              _front(full) + render(view, site)))
     return pages
 
 

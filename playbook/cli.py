@@ -143,6 +143,17 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _codeowners(args: argparse.Namespace) -> int:
+    from playbook import codeowners
+
+    playbook, problems = load_playbook(Path(args.dir))
+    if problems.errors:
+        print(Problems(problems.errors).render(), file=sys.stderr)
+        return 1
+    print(codeowners.render(playbook), end="")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """Build the argument parser (also used to document the CLI)."""
     top = argparse.ArgumentParser(prog="playbook", description=__doc__)
@@ -194,6 +205,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default=".", help="playbook folder (default: .)")
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
     p.set_defaults(func=_diff)
+
+    p = sub.add_parser("codeowners", help="print CODEOWNERS lines from the stakeholders")
+    p.add_argument("--dir", default=".", help="playbook folder (default: .)")
+    p.set_defaults(func=_codeowners)
     return top
 
 

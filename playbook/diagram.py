@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from playbook.mdtext import html_text
 
-COL_WIDTH = 210
-COL_GAP = 70
+COL_WIDTH = 190
+COL_GAP = 44
 LINE = 16
 PAD = 10
 GAP = 14
-WRAP = 30
+WRAP = 27
 
 
 @dataclass(frozen=True)

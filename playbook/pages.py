@@ -42,11 +42,16 @@ class Page:
     markdown: str
 
 
-def _front(title: str) -> str:
+WIDE = {"strategy.md", "roadmap.md"}
+"""Pages that hide the table of contents to give diagrams the full width."""
+
+
+def _front(title: str, *, wide: bool = False) -> str:
     # themes print the meta title unescaped (in <title> too): escape it as HTML here;
     # JSON strings are valid YAML scalars, so the title can hold any character
     shown = json.dumps(html_text(title), ensure_ascii=False)
-    return f"---\ntitle: {shown}\nrender_macros: false\n---\n\n"
+    hide = "hide:\n  - toc\n" if wide else ""
+    return f"---\ntitle: {shown}\nrender_macros: false\n{hide}---\n\n"
 
 
 def generate(site: SiteData) -> list[Page]:
@@ -59,7 +64,7 @@ def generate(site: SiteData) -> list[Page]:
         for name, title, render in SECTIONS:
             full = program if name == "index.md" else f"{title} · {program}"
             pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{name}", title,
-                              _front(full) + render(view, site)))
+                              _front(full, wide=name in WIDE) + render(view, site)))
     return pages
 
 

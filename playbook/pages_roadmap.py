@@ -43,7 +43,8 @@ def timeline_chart(view: ProgramView, site: SiteData) -> str:
         yaxis={"autorange": "reversed", "automargin": True}, showlegend=False)}
     done = sum(1 for m in view.milestones if m.done is not None)
     current = next((p.name for p in view.phases if p.state == "current"), None)
-    summary = (f"{done} of {len(view.milestones)} milestones done"
+    summary = ((f"{done} of {len(view.milestones)} milestones done" if view.milestones
+                else "No milestones yet")
                + (f"; current phase: {current}." if current else "."))
     rows = [[m.milestone_id, str(m.due), STATE_LABELS[m.state]] for m in view.milestones]
     return charts.embed(f"chart-{view.id}-roadmap", figure, summary,
@@ -57,12 +58,15 @@ def roadmap_section(view: ProgramView, site: SiteData) -> str:
         return not_defined("roadmap.yml", "the 90/180/365-day phases and milestones.")
     out = [timeline_chart(view, site), "## Phases\n"]
     gates = view.figures.gates
+    names = {k.id: k.name for k in view.bundle.kpis.kpis} if view.bundle.kpis else {}
     rows = []
     for ph in view.phases:
         mine = [g for g in gates if g.phase_id == ph.phase_id]
         gate_text = "; ".join(
-            f"{g.kpi_id} {g.op} {number(g.threshold)}: "
-            + ("passed" if g.passed else "not met" if g.passed is False else "no data")
+            f"{names.get(g.kpi_id, g.kpi_id)} {'≥' if g.op == '>=' else '≤'} "
+            f"{number(g.threshold)}: "
+            + ("passed" if g.passed else "not met" if g.passed is False
+               else "due later" if g.due > site.today else "no data")
             + (f" ({number(g.actual)})" if g.actual is not None else "") for g in mine)
         rows.append([cell(ph.name), f"{ph.first} – {ph.last}", chip(ph.state),
                      cell(gate_text or None)])
@@ -71,7 +75,8 @@ def roadmap_section(view: ProgramView, site: SiteData) -> str:
     out.append(table(
         ["Due", "Milestone", "Deliverable", "Owner", "Status"],
         [[str(m.due), f"`{m.milestone_id}`", cell(m.deliverable), ROLE_TITLES[m.owner],
-          chip(m.state) + (f" {m.done}" if m.done else "")] for m in view.milestones]) + "\n")
+          chip(m.state) + (f" {m.done}" if m.done else "")] for m in view.milestones]) + "\n"
+        if view.milestones else "No milestones are planned yet.\n")
     return "\n".join(out)
 
 

@@ -68,8 +68,13 @@ def test_pages_show_the_reported_figures(rendered: dict[str, str], program: str)
         assert f"{group['rate']:.1%}" in measurement
     top = figs["vendors"]["scores"][0]
     assert f"{top['weighted']:.2f}" in vendors
+    roadmap = rendered[f"programs/{program}/roadmap.md"]
     for gate in figs["gates"]:
-        assert gate["kpi_id"] in rendered[f"programs/{program}/roadmap.md"]
+        shown = f"{'≥' if gate['op'] == '>=' else '≤'} {number(gate['threshold'])}: "
+        verdict = {True: "passed", False: "not met", None: "no data"}[gate["passed"]]
+        assert shown + verdict in roadmap
+        if gate["actual"] is not None:
+            assert f"{verdict} ({number(gate['actual'])})" in roadmap
 
 
 def test_one_program_fails_the_four_fifths_check_and_the_page_says_so(

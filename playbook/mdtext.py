@@ -68,7 +68,8 @@ def number(value: float | None, digits: int = 1) -> str:
     if float(value).is_integer() and abs(value) >= 1:
         return f"{value:,.0f}"
     formatted = f"{value:,.{digits}f}"
-    return formatted.rstrip("0").rstrip(".") if "." in formatted else formatted
+    shown = formatted.rstrip("0").rstrip(".") if "." in formatted else formatted
+    return "0" if shown == "-0" else shown  # -0.0001 rounds to zero, not to "-0"
 
 
 def money(value: float | None, currency: str) -> str:
@@ -82,4 +83,5 @@ def percent(value: float | None, digits: int = 0) -> str:
     """Format a percentage figure (25 → '25%')."""
     if value is None:
         return "—"
-    return f"{value:,.{digits}f}%"
+    shown = f"{value:,.{digits}f}"
+    return f"{shown[1:] if shown.startswith('-') and not shown.strip('-0.') else shown}%"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from playbook import charts
-from playbook.mdtext import cell, html_text, number, table, text
+from playbook.mdtext import cell, number, table, text
 from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Kpi
 from playbook.pages_roadmap import chip
@@ -85,6 +86,8 @@ def kpi_table(view: ProgramView) -> str:
     if k is None:
         from playbook.pages_program import not_defined
         return not_defined("kpis.yml", "the measurement plan and KPI dashboard.")
+    if not k.kpis:
+        return "No KPIs are defined yet.\n"
     rows = []
     for kpi in k.kpis:
         f = view.figures.kpis[kpi.id]
@@ -123,21 +126,32 @@ def _ci(ci: Interval) -> str:
     return f"{number(ci.low, 2)} to {number(ci.high, 2)}"
 
 
-def _paired_row(label: str, e: PairedEffect | None, min_n: int) -> list[str]:
+def _paired_row(label: str, e: PairedEffect | None, missing: str) -> list[str]:
     if e is None:
-        return [label, f"fewer than {min_n}", "—", "—", "—", "—"]
+        return [label, missing, "—", "—", "—", "—"]
+    # without spread in the changes d_z is undefined (0/0) or unbounded (x/0)
+    d_z = f"{e.d_z:.2f}" if math.isfinite(e.d_z) else "—"
     return [label, str(e.n), f"{number(e.mean_pre, 2)} → {number(e.mean_post, 2)}",
-            f"{e.mean_change:+.2f}", _ci(e.ci), f"{e.d_z:.2f}"]
+            f"{e.mean_change:+.2f}", _ci(e.ci), d_z]
 
 
 def behaviour_section(view: ProgramView, kpi: Kpi, effect: BehaviourEffect) -> str:
     """Pre/post change, difference-in-differences and MDE for one person-level KPI."""
     min_n = view.bundle.kpis.privacy.min_group_size if view.bundle.kpis else 5
     out = [f"### {text(kpi.name)}\n"]
+
+    def missing(group: str) -> str:
+        return f"fewer than {min_n}" if group in effect.suppressed_groups else "no data yet"
+
+    # without a group column every person is in one group, "all", and none is compared
+    grouped = kpi.source is not None and kpi.source.group is not None
+    rows = ([_paired_row("Pilot", effect.pilot, missing("pilot")),
+             _paired_row("Comparison", effect.comparison, missing("comparison"))] if grouped
+            else [_paired_row("Everyone measured", effect.pilot, missing("all"))])
     out.append(table(["Group", "n", "Mean pre → post", "Change", "95% CI", "Cohen's d_z"],
-                     [_paired_row("Pilot", effect.pilot, min_n),
-                      _paired_row("Comparison", effect.comparison, min_n)],
-                     ["l", "r", "r", "r", "r", "r"]) + "\n")
+                     rows, ["l", "r", "r", "r", "r", "r"]) + "\n")
+    if effect.pilot is None and effect.comparison is None and not effect.suppressed_groups:
+        out.append("No one has answered both the pre and the post wave yet.\n")
     if effect.did is not None:
         d = effect.did
         out.append(f"**Difference-in-differences:** {d.estimate:+.2f} {text(kpi.unit)} "
@@ -145,8 +159,10 @@ def behaviour_section(view: ProgramView, kpi: Kpi, effect: BehaviourEffect) -> s
                    f"{d.n_comparison}). This is the change in the pilot group beyond the "
                    "change in the comparison group.\n")
     if effect.unmatched:
-        out.append(f"{effect.unmatched} people answered only one wave and are left out of "
-                   "the paired figures.\n")
+        who = "1 person" if effect.unmatched == 1 else f"{effect.unmatched} people"
+        out.append(f"{who} answered only one wave and "
+                   f"{'is' if effect.unmatched == 1 else 'are'} left out of the paired "
+                   "figures.\n")
     out.append(attribution_line(view))
     if effect.mde is not None:
         m = effect.mde
@@ -201,17 +217,27 @@ def fairness_section(view: ProgramView) -> str:
         return "No AI tools are declared (`ai.yml`).\n"
     out = [table(["Tool", "Feeds", "Human in the loop", "Reviewers"], [
         [cell(t.name), cell(", ".join(t.affects)), "yes" if t.human_in_the_loop else "**no**",
-         cell(", ".join(ROLE_TITLES[r] for r in t.reviewers))] for t in ai.tools]) + "\n"]
+         cell(", ".join(ROLE_TITLES[r] for r in t.reviewers))] for t in ai.tools]) + "\n"
+           if ai.tools else "No AI tools are listed in `ai.yml` yet.\n"]
     fair = view.figures.fairness
     if fair is None:
         out.append("No selection outcomes are connected yet, so the four-fifths check "
                    "cannot run.\n")
         return "\n".join(out)
-    out.append(table(["Group", "n", "Selected", "Selection rate", "Impact ratio", "Result"], [
-        [cell(g.group), str(g.n), str(g.selected), f"{g.rate:.1%}", f"{g.impact_ratio:.2f}",
-         chip("off-track", "Below 0.8") if g.flagged else chip("on-track", "Passes")]
-        for g in fair.groups], ["l", "r", "r", "r", "r", "l"]) + "\n")
-    notes = [f"Reference group: {html_text(fair.reference_group or '—')}."]
+    if not fair.groups:
+        out.append(f"No group has {_min(view)} or more people yet, so no selection rate is "
+                   "shown and the four-fifths check cannot run.\n")
+    else:
+        out.append(table(["Group", "n", "Selected", "Selection rate", "Impact ratio",
+                          "Result"], [
+            [cell(g.group), str(g.n), str(g.selected), f"{g.rate:.1%}",
+             f"{g.impact_ratio:.2f}",
+             chip("off-track", "Below 0.8") if g.flagged else chip("on-track", "Passes")]
+            for g in fair.groups], ["l", "r", "r", "r", "r", "l"]) + "\n")
+    notes = ([f"Reference group: {text(fair.reference_group)}."]
+             if fair.reference_group else [])
+    if fair.groups and not any(g.selected for g in fair.groups):
+        notes.append("No one in the groups shown was selected, so every impact ratio is 1.")
     if fair.suppressed_groups:
         # the count of people is left out: with one small group it would be its size
         notes.append(f"{fair.suppressed_groups} group(s) with fewer than {_min(view)} people "

@@ -7,6 +7,7 @@ from playbook.mdtext import cell, money, number, percent, table, text
 from playbook.pages_program import not_defined
 from playbook.pages_roadmap import chip
 from playbook.site import ProgramView, SiteData
+from playbook.vendorscore import WeightShift
 
 CLAUSE_MARKS = {"yes": "✓ yes", "partial": "✗ partial", "no": "✗ **no**"}
 GATE_LABELS = {
@@ -30,6 +31,9 @@ def vendor_scorecard(view: ProgramView) -> str:
     out = ["## Criteria\n", table(["Criterion", "Weight"], [
         [cell(c.name), f"{number(c.weight)}"] for c in v.criteria], ["l", "r"]) + "\n"]
     names = {x.id: x.name for x in v.vendors}
+    if not v.vendors:
+        out.append("No vendors are listed yet.\n")
+        return "\n".join(out)
     if v.gates:
         out.append("## Must-have gates\n")
         out.append("A vendor that does not answer *yes* to every gate is not ranked.\n")
@@ -62,25 +66,36 @@ def vendor_scorecard(view: ProgramView) -> str:
         yaxis={"autorange": "reversed", "automargin": True}, xaxis={"range": [0, 5]},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         margin={"l": 60, "r": 20, "t": 80, "b": 40})}
-    top = names.get(figs.top or "")
-    summary = (f"{top} ranks first with {figs.scores[0].weighted:.2f} of 5"
-               f" among {len(passed)} vendor(s) that pass every gate." if top else
-               "No vendor passes every gate, so none is ranked.")
+
+    def who(ids: list[str]) -> str:
+        return " and ".join(names.get(i, i) for i in ids)
+
+    top = who(figs.tied_top or ([figs.top] if figs.top else []))
+    tied = len(figs.tied_top or []) > 1
+    summary = (f"{top} {'tie for' if tied else 'ranks'} first with "
+               f"{figs.scores[0].weighted:.2f} of 5 among {len(passed)} vendor(s) that pass "
+               "every gate." if top else "No vendor passes every gate, so none is ranked.")
     out.append(charts.embed(f"chart-{view.id}-vendors", figure, summary,
                             ["Vendor", "Weighted score", "Passes gates"],
                             [[s.name, f"{s.weighted:.2f}", "yes" if s.passed else "no"]
                              for s in figs.scores]))
     out.append("## Sensitivity of the ranking\n")
     changes = [s for s in figs.shifts if s.changes]
+    first = (f"The first place shared by {text(top)}" if tied
+             else f"The top vendor ({text(top)})")
     if not figs.top:
         out.append("No ranking to test.\n")
     elif not changes:
-        out.append(f"The top vendor ({text(top)}) stays first when any single weight moves "
-                   "±5 points.\n")
+        out.append(f"{first} stays {'shared' if tied else 'first'} when any single weight "
+                   "moves ±5 points.\n")
     else:
-        out.append(f"The top vendor ({text(top)}) is **not stable**: it changes when "
-                   + "; ".join(f"`{s.criterion_id}` moves {s.delta:+d} points (then "
-                               f"{text(names.get(s.top_vendor or '', '—'))} leads)"
+
+        def then(s: WeightShift) -> str:
+            ids = s.leaders or [s.top_vendor or "—"]
+            return f"then {text(who(ids))} {'tie' if len(ids) > 1 else 'leads'}"
+
+        out.append(f"{first} is **not stable**: it changes when "
+                   + "; ".join(f"`{s.criterion_id}` moves {s.delta:+d} points ({then(s)})"
                                for s in changes) + ".\n")
     return "\n".join(out)
 
@@ -132,13 +147,15 @@ def budget(view: ProgramView, site: SiteData) -> str:
     out.append(table(["Benefit", "Year", "Gross", "Isolation", "Confidence", "Counted"], [
         [cell(b.name), str(b.year), money(b.gross, cur), f"{b.isolation:.0%}",
          f"{b.confidence:.0%}", money(b.net, cur)] for b in roi.benefit_lines],
-        ["l", "r", "r", "r", "r", "r"]) + "\n")
+        ["l", "r", "r", "r", "r", "r"]) + "\n" if roi.benefit_lines else
+        "No benefits are estimated yet: add `benefits` or a KPI `monetization`.\n")
     out.append("## Return on investment\n")
     out.append(table(["Scenario", "Benefits", "Costs", "Benefit–cost ratio", "ROI",
                       "Payback month"], [
         [s.label.capitalize(), money(s.benefits, cur), money(s.costs, cur),
          number(s.bcr, 2) if s.bcr is not None else "—", percent(s.roi_pct),
-         str(s.payback_month) if s.payback_month else "not within horizon"]
+         str(s.payback_month) if s.payback_month else
+         "no costs" if s.costs <= 0 else "not within horizon"]
         for s in roi.scenarios], ["l", "r", "r", "r", "r", "r"]) + "\n")
     out.append("Low and high scenarios move every isolation and confidence figure down and up "
                "by 0.2, so the reader sees how much the result rests on those estimates.\n")

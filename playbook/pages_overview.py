@@ -17,6 +17,13 @@ PAGES = [("strategy.md", "Strategy"), ("competencies.md", "Competencies"),
          ("reviews.md", "Reviews")]
 
 
+def program_day(day: int) -> str:
+    """Where a program stands: ``day 42``, or ``starts in 9 days`` before its day 0."""
+    if day >= 0:
+        return f"day {day}"
+    return f"starts in {-day} day{'s' if day < -1 else ''}"
+
+
 def _signoff_state(view: ProgramView) -> str:
     p = view.bundle.program
     assert p is not None
@@ -43,7 +50,9 @@ def executive_summary(view: ProgramView, site: SiteData) -> str:
     assert p is not None
     f = view.figures
     out = [f"**Outcome.** {text(p.strategy.outcome)}\n",
-           f"**Status:** {text(p.status)} · day {f.day} of the program (started {p.start}) · "
+           f"**Status:** {text(p.status)} · "
+           + (f"day {f.day} of the program (started {p.start})" if f.day >= 0
+              else f"{program_day(f.day)} (on {p.start})") + " · "
            f"version {text(p.version)}\n"]
     if b.kpis and b.kpis.kpis:
         items = []
@@ -80,6 +89,7 @@ def executive_summary(view: ProgramView, site: SiteData) -> str:
         if roi.bcr is not None:
             headline += f", benefit–cost ratio {number(roi.bcr, 2)}"
         headline += (f"; payback in month {roi.payback_month}" if roi.payback_month
+                     else "; no costs to pay back" if roi.tco <= 0
                      else "; no payback within the horizon")
         out.append(f"**ROI headline:** {headline}.\n")
     if f.fairness is not None and f.fairness.flagged:
@@ -119,7 +129,7 @@ def portfolio(site: SiteData) -> str:
         p = v.bundle.program
         assert p is not None
         rows.append([f"[{text(p.title)}]({v.id}/index.md)", text(p.status), str(p.start),
-                     f"day {v.figures.day}", text(p.strategy.outcome)])
+                     program_day(v.figures.day), text(p.strategy.outcome)])
     out.append(table(["Program", "Status", "Start", "Today", "Outcome"], rows) + "\n")
     out.append("## KPI status\n")
     grid = []

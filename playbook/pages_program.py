@@ -44,7 +44,8 @@ def strategy(view: ProgramView, site: SiteData) -> str:
     out.append(table(["Id", "Decision", "Behaviours that change it"],
                      [[f"`{d.id}`", cell(d.text),
                        cell(", ".join(x.id for x in behaviors if x.decision == d.id))]
-                      for d in s.decisions]) + "\n")
+                      for d in s.decisions]) + "\n" if s.decisions
+               else "No decisions are stated yet.\n")
     if not b.competencies:
         out.append(not_defined("competencies.yml", "the behaviours that change these "
                                "decisions."))
@@ -63,6 +64,8 @@ def competency_matrix(view: ProgramView) -> str:
     c = view.bundle.competencies
     if c is None:
         return not_defined("competencies.yml", "the behaviours and role-level criteria.")
+    if not c.behaviors:
+        return "No behaviours are defined yet.\n"
     kpis = {k.id: k.name for k in view.bundle.kpis.kpis} if view.bundle.kpis else {}
     headers = ["Behaviour", *[lvl.replace("-", " ").capitalize() for lvl in c.levels],
                "KPIs", "Metric", "Evidence"]

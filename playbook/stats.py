@@ -33,6 +33,8 @@ from playbook.observations import Observation
 
 LEVEL = 0.95
 """Confidence level of every interval."""
+NOISE = 1e-12
+"""A spread of changes below this share of the values' size is rounding, taken as 0."""
 MDE_WARNING = "This pilot cannot detect the change it aims for."
 """Fixed note attached to an MDE larger than the targeted change."""
 
@@ -138,6 +140,8 @@ def paired_effect(group: str, pre: Sequence[float], post: Sequence[float]) -> Pa
     n = len(pre)
     changes = [b - a for a, b in zip(pre, post, strict=True)]
     mean, sd = fmean(changes), stdev(changes)
+    if sd <= NOISE * max(abs(x) for x in (*pre, *post)):
+        sd = 0.0  # equal changes up to rounding (3.52 − 3.12 each) have no spread
     se = sd / math.sqrt(n)
     return PairedEffect(group, n, fmean(pre), fmean(post), mean, sd,
                         _interval(mean, se, n - 1), _ratio(mean, sd),
@@ -272,5 +276,7 @@ def behaviour_effect(kpi: Kpi, series: list[Observation], *, cohort_size: int,
         did = did_effect([b - a for a, b in zip(p_pre, p_post, strict=True)],
                          [b - a for a, b in zip(c_pre, c_post, strict=True)])
     targeted = abs(kpi.target.value - kpi.baseline.value)
-    mde = mde_paired(cohort_size, pilot.sd_change, targeted) if pilot is not None else None
+    # the MDE of a paired test needs two pairs: a cohort of one has none
+    mde = (mde_paired(cohort_size, pilot.sd_change, targeted)
+           if pilot is not None and cohort_size >= 2 else None)
     return BehaviourEffect(kpi.id, pilot, comparison, did, mde, unmatched, suppressed)

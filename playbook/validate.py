@@ -29,6 +29,7 @@ _EXPECTED = {
     "int_from_float": "expected a whole number",
     "float_parsing": "expected a number",
     "float_type": "expected a number",
+    "finite_number": "expected a finite number",
     "bool_parsing": "expected true or false",
     "bool_type": "expected true or false",
     "string_type": "expected text",

@@ -47,6 +47,8 @@ class WeightShift:
     delta: int
     top_vendor: str | None
     changes: bool
+    leaders: list[str] | None = None
+    """Ids of every vendor sharing rank 1 after the shift."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,6 @@ def vendor_figures(vendors: Vendors) -> VendorFigures:
                              _ranks(vendors.vendors, passed, shifted_weights(weights, c.id,
                                                                              delta)))
                 shifts.append(WeightShift(c.id, delta, moved[0] if moved else None,
-                                          moved != top))
+                                          moved != top, moved))
     return VendorFigures(scores, top[0] if top else None, shifts,
                          not any(s.changes for s in shifts), top)

@@ -53,6 +53,8 @@ class StrictModel(BaseModel):
         extra="forbid",
         # no silent coercion: `yes` is not true and "40" is not a number (YAML 1.2)
         strict=True,
+        # YAML reads `.inf` and `.nan` as numbers; no value, score or amount is infinite
+        allow_inf_nan=False,
         use_attribute_docstrings=True,
         frozen=True,
         populate_by_name=True,

@@ -91,6 +91,7 @@ def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
     body = "".join("<tr>" + "".join(f"<td>{html_text(c)}</td>" for c in row) + "</tr>"
                    for row in rows)
     traces = len(figure.get("data", []))
+    # "--" cannot occur in a kebab-case id, so the figure's id never collides with a chart's
     # No role="img" on the plot: Plotly puts focusable mode-bar buttons inside it, and
     # an image must not contain controls (axe: nested-interactive). The <figure> takes
     # its accessible name from the <figcaption>, which carries the same summary.
@@ -100,9 +101,9 @@ def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
     # data-search-exclude keeps it out of Material's search index.
     return (
         f'<figure class="pb-chart" id="{chart_id}">'
-        f'<div class="pb-chart__plot" data-figure="{chart_id}-data" data-traces="{traces}">'
+        f'<div class="pb-chart__plot" data-figure="{chart_id}--figure" data-traces="{traces}">'
         "</div>"
-        f'<template id="{chart_id}-data" data-search-exclude>{to_json(figure)}</template>'
+        f'<template id="{chart_id}--figure" data-search-exclude>{to_json(figure)}</template>'
         f"<figcaption>{html_text(summary)}</figcaption>"
         f'</figure>\n<details class="pb-numbers"><summary>Numbers behind the chart</summary>'
         f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>\n'

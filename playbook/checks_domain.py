@@ -9,11 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from playbook.checks import outcome_is_measurable
+from playbook.model.base import ROLE_TITLES
 
 if TYPE_CHECKING:
     from playbook.checks import Reporter
 
 COHORT_MIN, COHORT_MAX = 20, 50
+PILOT_MIN_DAYS = 90
+AI_REVIEWERS = ("hr_business_partner", "legal_compliance", "dei_reviewer")
+"""Roles that review every AI tool whose output affects people."""
 MAX_BUSINESS_KPIS = 2
 
 
@@ -37,6 +41,12 @@ def check(report: Reporter) -> None:
             report.add("program", ("pilot", "cohort_size"),
                        f"pilot cohort of {size} is outside 20–50: {why}",
                        "sample 20–50 leaders across functions", warning=True)
+        if p.pilot.duration_days < PILOT_MIN_DAYS:
+            report.add("program", ("pilot", "duration_days"),
+                       f"pilot of {p.pilot.duration_days} days is shorter than the 90-day "
+                       "minimum viable intervention",
+                       "behaviour shifts show in 3–6 months; run pre/post measures over at "
+                       "least 90 days", warning=True)
         if len(set(p.pilot.functions)) < 2:
             report.add("program", ("pilot", "functions"),
                        "pilot is drawn from fewer than two functions",
@@ -63,6 +73,29 @@ def check(report: Reporter) -> None:
                 report.add("competencies", ("behaviors", i),
                            f"behaviour '{x.id}' has no " + " and no ".join(gaps),
                            "say how the behaviour is observed", warning=True)
+    _ai(report)
+
+
+def _ai(report: Reporter) -> None:
+    a = report.bundle.ai
+    if a is None:
+        return
+    for i, tool in enumerate(a.tools):
+        if not tool.human_in_the_loop:
+            report.add("ai", ("tools", i, "human_in_the_loop"),
+                       f"AI tool '{tool.name}' has no human in the loop",
+                       "a person reviews every recommendation that affects role assignment "
+                       "or promotion", warning=True)
+        missing = [ROLE_TITLES[r] for r in AI_REVIEWERS if r not in tool.reviewers]
+        if missing:
+            report.add("ai", ("tools", i, "reviewers"),
+                       f"AI tool '{tool.name}' is not reviewed by " + ", ".join(missing),
+                       "HR, legal and a DEI reviewer review every AI tool that affects people",
+                       warning=True)
+    if a.tools and a.outcomes is None:
+        report.add("ai", ("tools",), "no selection outcomes for the four-fifths check",
+                   "add 'outcomes:' naming a CSV with a group and a selected column",
+                   warning=True)
 
 
 def _kpis(report: Reporter) -> None:

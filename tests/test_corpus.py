@@ -90,9 +90,9 @@ CASES = [
           "(keep one of them)"]),
     Case("yaml-recursive-alias",
          edit("program.yml", "functions: [Delivery, Sales]", "functions: &f [Delivery, *f]"),
-         ["program/mini/program.yml:31:14: pilot.functions[1]: an alias refers to the "
+         ["program/mini/program.yml:33:14: pilot.functions[1]: an alias refers to the "
           "collection that contains it (write the values out instead of the `*` alias)",
-          "program/mini/program.yml:31:14: pilot.functions[1]: expected text, got nothing"]),
+          "program/mini/program.yml:33:14: pilot.functions[1]: expected text, got nothing"]),
     Case("yaml-top-level-list",
          edit("reviews.yml", "reviews:\n  - day: 90", "- reviews:\n  - day: 90"),
          ["program/mini/reviews.yml:2:1: expected a mapping of keys to values at the top of "
@@ -139,11 +139,11 @@ CASES = [
           "got 'yes' (YAML 1.2 reads yes/no as text)"]),
     Case("text-for-whole-number",
          edit("program.yml", "cohort_size: 24", "cohort_size: 24.5"),
-         ["program/mini/program.yml:30:16: pilot.cohort_size: expected a whole number, "
+         ["program/mini/program.yml:32:16: pilot.cohort_size: expected a whole number, "
           "got the number 24.5"]),
     Case("number-for-list",
          edit("program.yml", "functions: [Delivery, Sales]", "functions: 2"),
-         ["program/mini/program.yml:31:14: pilot.functions: expected a list, got the number 2"]),
+         ["program/mini/program.yml:33:14: pilot.functions: expected a list, got the number 2"]),
     Case("bad-date-month-13",
          edit("program.yml", "start: 2026-01-05", "start: 2026-13-01"),
          ["program/mini/program.yml:6:8: start: expected a date YYYY-MM-DD, got '2026-13-01' "
@@ -221,9 +221,9 @@ CASES = [
          ["program/mini/roadmap.yml:19:12: milestones[1].phase: unknown phase 'sustained' "
           "(known: pilot, scale, sustain)"]),
     Case("milestone-owner-without-person",
-         edit("roadmap.yml", "owner: sponsor", "owner: dei_reviewer"),
-         ["program/mini/roadmap.yml:21:12: milestones[1].owner: role 'dei_reviewer' has no "
-          "person in stakeholders (add stakeholders.dei_reviewer to program.yml)"]),
+         edit("roadmap.yml", "owner: sponsor", "owner: it_ai_lead"),
+         ["program/mini/roadmap.yml:21:12: milestones[1].owner: role 'it_ai_lead' has no "
+          "person in stakeholders (add stakeholders.it_ai_lead to program.yml)"]),
     Case("milestone-outside-phase",
          edit("roadmap.yml", "day: 7", "day: 120"),
          ["program/mini/roadmap.yml:14:10: milestones[0].day: day 120 is outside phase 'pilot' "
@@ -245,17 +245,17 @@ CASES = [
           "'director' (known: manager, team-lead)"]),
     Case("raci-role-without-person",
          edit("program.yml", "    business_owner: C\n", "    business_owner: C\n"
-              "    legal_compliance: I\n"),
-         ["program/mini/program.yml:42:23: raci[0].legal_compliance: role 'legal_compliance' "
-          "has no person in stakeholders (add stakeholders.legal_compliance or remove it from "
+              "    it_ai_lead: I\n"),
+         ["program/mini/program.yml:44:17: raci[0].it_ai_lead: role 'it_ai_lead' "
+          "has no person in stakeholders (add stakeholders.it_ai_lead or remove it from "
           "this activity)"]),
     Case("raci-no-accountable",
          edit("program.yml", "    sponsor: A\n", "    sponsor: R\n"),
-         ["program/mini/program.yml:39:15: raci[0].activity: activity needs exactly one A "
+         ["program/mini/program.yml:41:15: raci[0].activity: activity needs exactly one A "
           "(accountable), found none (give one role A; others R, C or I)"]),
     Case("raci-two-accountable",
          edit("program.yml", "    business_owner: C\n", "    business_owner: A\n"),
-         ["program/mini/program.yml:39:15: raci[0].activity: activity needs exactly one A "
+         ["program/mini/program.yml:41:15: raci[0].activity: activity needs exactly one A "
           "(accountable), found sponsor, business_owner (give one role A; others R, C or I)"]),
     # --- numbers that must add up ---------------------------------------------------
     Case("vendor-weights-off-100",
@@ -372,17 +372,39 @@ CASES = [
                    "focus and make measurement inconclusive (keep one or two business KPIs)"]),
     Case("warn-cohort-of-12",
          edit("program.yml", "cohort_size: 24", "cohort_size: 12"),
-         warnings=["program/mini/program.yml:30:16: warning: pilot.cohort_size: pilot cohort of "
+         warnings=["program/mini/program.yml:32:16: warning: pilot.cohort_size: pilot cohort of "
                    "12 is outside 20–50: too small to tell an effect from noise "
                    "(sample 20–50 leaders across functions)"]),
+    Case("warn-pilot-shorter-than-90-days",
+         edit("program.yml", "duration_days: 90", "duration_days: 45"),
+         warnings=["program/mini/program.yml:34:18: warning: pilot.duration_days: pilot of 45 "
+                   "days is shorter than the 90-day minimum viable intervention (behaviour "
+                   "shifts show in 3–6 months; run pre/post measures over at least 90 days)"]),
+    Case("warn-ai-tool-without-human-in-the-loop",
+         edit("ai.yml", "human_in_the_loop: true", "human_in_the_loop: false"),
+         warnings=["program/mini/ai.yml:6:24: warning: tools[0].human_in_the_loop: AI tool "
+                   "'Staffing recommender' has no human in the loop (a person reviews every "
+                   "recommendation that affects role assignment or promotion)"]),
+    Case("warn-ai-tool-without-dei-and-legal-review",
+         edit("ai.yml", "[hr_business_partner, legal_compliance, dei_reviewer]",
+              "[hr_business_partner]"),
+         warnings=["program/mini/ai.yml:7:16: warning: tools[0].reviewers: AI tool 'Staffing "
+                   "recommender' is not reviewed by Legal/compliance, DEI reviewer (HR, legal "
+                   "and a DEI reviewer review every AI tool that affects people)"]),
+    Case("warn-ai-tools-without-outcomes",
+         edit("ai.yml", "outcomes:\n  file: data/mini/recommendations.csv\n  group: group\n"
+              "  selected: recommended\n", ""),
+         warnings=["program/mini/ai.yml:3:3: warning: tools: no selection outcomes for the "
+                   "four-fifths check (add 'outcomes:' naming a CSV with a group and a "
+                   "selected column)"]),
     Case("warn-cohort-of-80",
          edit("program.yml", "cohort_size: 24", "cohort_size: 80"),
-         warnings=["program/mini/program.yml:30:16: warning: pilot.cohort_size: pilot cohort of "
+         warnings=["program/mini/program.yml:32:16: warning: pilot.cohort_size: pilot cohort of "
                    "80 is outside 20–50: costly for a pilot "
                    "(sample 20–50 leaders across functions)"]),
     Case("warn-one-function",
          edit("program.yml", "functions: [Delivery, Sales]", "functions: [Delivery]"),
-         warnings=["program/mini/program.yml:31:14: warning: pilot.functions: pilot is drawn "
+         warnings=["program/mini/program.yml:33:14: warning: pilot.functions: pilot is drawn "
                    "from fewer than two functions (sample leaders across functions)"]),
     Case("warn-outcome-without-number-or-time",
          edit("program.yml", "by 20% within 12 months", "sooner"),
@@ -407,7 +429,7 @@ CASES = [
     Case("warn-pilot-without-comparison-or-attribution",
          together(edit("program.yml", "comparison_group: true", "comparison_group: false"),
                   remove_attribution),
-         warnings=["program/mini/program.yml:33:21: warning: pilot.comparison_group: pilot has "
+         warnings=["program/mini/program.yml:35:21: warning: pilot.comparison_group: pilot has "
                    "no comparison group and no attribution method (add a comparison group or "
                    "kpis.yml 'attribution.method')"]),
     Case("warn-silent-when-kpis-yml-is-invalid",  # not "no kpis.yml", not "no attribution"
@@ -515,7 +537,7 @@ def test_json_format(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
             {"path": "program/mini/kpis.yml", "line": 9, "column": 5, "field": "kpis[0]",
              "message": "unknown field 'tagret' in KPI", "hint": "did you mean 'target'?",
              "severity": "error"},
-            {"path": "program/mini/program.yml", "line": 30, "column": 16,
+            {"path": "program/mini/program.yml", "line": 32, "column": 16,
              "field": "pilot.cohort_size",
              "message": "pilot cohort of 12 is outside 20–50: too small to tell an effect "
                         "from noise",

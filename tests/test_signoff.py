@@ -78,9 +78,9 @@ def test_sign_refuses_unknown_program_role_without_person_and_bad_files(
     snap = tmp_playbook.snapshot()
     code, _, err = run_cli("sign", "nope", "--role", "sponsor", "--dir", tmp_playbook.root)
     assert (code, err) == (1, "playbook sign: unknown program 'nope'; known programs: mini\n")
-    code, _, err = run_cli("sign", "mini", "--role", "dei_reviewer", "--dir",
+    code, _, err = run_cli("sign", "mini", "--role", "it_ai_lead", "--dir",
                            tmp_playbook.root)
-    assert (code, err) == (1, "playbook sign: role 'dei_reviewer' has no person in "
+    assert (code, err) == (1, "playbook sign: role 'it_ai_lead' has no person in "
                               "stakeholders of 'mini'\n")
     tmp_playbook.assert_unchanged(snap)
     tmp_playbook.edit("kpis.yml", "target: {value: 24,", "tagret: {value: 24,")

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from playbook import scaffold, schema
-from playbook.diagnostics import Problem, Problems, Severity
+from playbook.diagnostics import Problem, Problems, Severity, github_annotations
 from playbook.load import load_playbook
 from playbook.model.base import ROLES
 from playbook.site import today_from_env
@@ -24,6 +24,9 @@ def _check(args: argparse.Namespace) -> int:
         problems = Problems([_as_error(p) for p in problems])
     if args.format == "json":
         print(problems.to_json())
+    elif args.format == "github":
+        if len(problems):
+            print(github_annotations(problems))
     else:
         if len(problems):
             print(problems.render())
@@ -162,7 +165,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check every program; exit 1 on errors")
     p.add_argument("dir", nargs="?", default=".", help="playbook folder (default: .)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text",
+                   help="github: annotations shown on a pull request's diff")
     p.set_defaults(func=_check)
 
     p = sub.add_parser("schema", help="write schema/*.schema.json from the model")

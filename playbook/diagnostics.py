@@ -95,6 +95,24 @@ class Problems:
         return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
+def _workflow_escape(text: str, *, prop: bool = False) -> str:
+    # GitHub workflow commands percent-encode these, or the message is cut short
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def github_annotations(problems: Problems) -> str:
+    """Render problems as GitHub Actions annotations, shown on the pull request's diff."""
+    lines = []
+    for p in problems.sorted():
+        level = "error" if p.severity is Severity.ERROR else "warning"
+        title = _workflow_escape(p.field or "playbook", prop=True)
+        message = p.message + (f" ({p.hint})" if p.hint else "")
+        lines.append(f"::{level} file={_workflow_escape(p.path, prop=True)},line={p.line},"
+                     f"col={p.column},title={title}::{_workflow_escape(message)}")
+    return "\n".join(lines)
+
+
 def display_path(path: Path, root: Path | None) -> str:
     """Return ``path`` relative to ``root`` when possible, with forward slashes."""
     if root is not None:

@@ -547,3 +547,18 @@ def test_json_format(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
     code, out, _ = run_cli("check", tmp_playbook.root, "--format", "json", "--strict")
     assert code == 1
     assert [p["severity"] for p in json.loads(out)["problems"]] == ["error", "error"]
+
+
+def test_github_format_annotates_the_pull_request_diff(tmp_playbook: TmpPlaybook,
+                                                       run_cli: RunCli) -> None:
+    tmp_playbook.edit("kpis.yml", "    target: {value: 24,", "    tagret: {value: 24,")
+    tmp_playbook.edit("program.yml", "cohort_size: 24", "cohort_size: 12")
+    code, out, _ = run_cli("check", "--format", "github", tmp_playbook.root)
+    assert code == 1
+    assert out.splitlines() == [
+        "::error file=program/mini/kpis.yml,line=9,col=5,title=kpis[0]::unknown field "
+        "'tagret' in KPI (did you mean 'target'?)",
+        "::warning file=program/mini/program.yml,line=32,col=16,title=pilot.cohort_size::"
+        "pilot cohort of 12 is outside 20–50: too small to tell an effect from noise "
+        "(sample 20–50 leaders across functions)",
+    ]

@@ -48,9 +48,9 @@ nav:
 """
 
 
-def mkdocs_build(root: Path, site: Path) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(root: Path, site: Path, today: str = TODAY) -> subprocess.CompletedProcess[str]:
     """Build ``root``'s site strictly into ``site`` (never with -q)."""
-    env = {**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "PLAYBOOK_TODAY": today, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
          "-d", str(site)], capture_output=True, text=True, env=env, check=False, timeout=300)
@@ -248,3 +248,11 @@ def test_checker_warnings_fail_the_strict_build(tmp_path: Path) -> None:
     result = mkdocs_build(root, tmp_path / "site")
     assert result.returncode != 0
     assert "pilot cohort of 8 is outside 20–50" in result.stderr
+
+
+def test_a_bad_build_date_stops_the_build(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path)
+    result = mkdocs_build(root, tmp_path / "site", today="22/11/2026")
+    assert result.returncode != 0
+    assert "PLAYBOOK_TODAY='22/11/2026' is not a date YYYY-MM-DD" in result.stderr
+    assert not (tmp_path / "site").exists()

@@ -106,5 +106,7 @@ def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
         f'<template id="{chart_id}--figure" data-search-exclude>{to_json(figure)}</template>'
         f"<figcaption>{html_text(summary)}</figcaption>"
         f'</figure>\n<details class="pb-numbers"><summary>Numbers behind the chart</summary>'
-        f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>\n'
+        + (f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>' if rows
+           else "<p>No data points yet.</p>")
+        + "</details>\n"
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playbook import checks, yamlsrc
 from playbook.csvdata import Table, read_table
-from playbook.diagnostics import Problem, Problems, display_path
+from playbook.diagnostics import Problem, Problems, Severity, display_path
 from playbook.model import FILES, Ai, Budget, Competencies, Kpis, Program, Reviews, Roadmap
 from playbook.model import Vendors as VendorsFile
 from playbook.observations import Observation, Outcome, read_outcomes, read_series
@@ -102,10 +102,12 @@ def load_program(folder: Path, root: Path) -> tuple[Bundle, list[Problem]]:
 def _read_data(bundle: Bundle) -> list[Problem]:
     problems: list[Problem] = []
     tables: dict[Path, tuple[Table | None, list[Problem]]] = {}
+    missing: list[str] = []  # source paths that did not resolve
 
     def table_for(rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_) -> Table | None:
         file = (bundle.root / rel).resolve()
         if bundle.root.resolve() not in file.parents:
+            missing.append(rel)
             line, col = yaml.where(loc)
             problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
                                     f"'{rel}' is outside the playbook folder",
@@ -113,9 +115,16 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             return None
         if not file.is_file():
             line, col = yaml.where(loc)
+            folder = bundle.root / "data" / bundle.id
+            present = {p.name: p.relative_to(bundle.root).as_posix()
+                       for p in folder.glob("*.csv")}
+            names = difflib.get_close_matches(Path(rel).name, list(present), n=1, cutoff=0.7)
+            close = [present[n] for n in names]
             problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
                                     f"data file '{rel}' does not exist",
+                                    f"did you mean '{close[0]}'?" if close else
                                     f"add it under data/{bundle.id}/ or fix the path"))
+            missing.append(rel)
             return None
         if file not in tables:
             tables[file] = read_table(file, display_path(file, bundle.root))
@@ -140,7 +149,21 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             outcomes, found = read_outcomes(table, bundle.ai.outcomes, yaml, ("outcomes",))
             problems.extend(found)
             bundle.outcomes = outcomes
+    if not missing:  # a wrong path is reported once, not again as an unused file
+        problems.extend(_unused_data(bundle, set(tables)))
     return problems
+
+
+def _unused_data(bundle: Bundle, used: set[Path]) -> list[Problem]:
+    """Warn about CSVs in the program's data folder that nothing reads (a mistyped path?)."""
+    if bundle.kpis is None or ("ai" in bundle.sources and bundle.ai is None):
+        return []  # no measurement plan read: its own problem says so, no cascade here
+    folder = bundle.root / "data" / bundle.id
+    unused = sorted(p for p in folder.glob("*.csv") if p.resolve() not in used)
+    return [Problem(display_path(p, bundle.root), 1, 1, "",
+                    "data file is not read by any KPI source or AI outcomes",
+                    "name it in a source 'file:' or remove it", Severity.WARNING)
+            for p in unused]
 
 
 def load_playbook(root: Path) -> tuple[Playbook, Problems]:
@@ -162,6 +185,14 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
         problems.add(Problem(display_path(base, root), 1, 1, "",
                              "no program folders found",
                              "run 'playbook new PROGRAM-ID' to create one"))
+    data = root / "data"
+    names = {f.name for f in folders}
+    for orphan in sorted(data.iterdir()) if data.is_dir() else []:
+        if orphan.is_dir() and orphan.name[0] not in "._" and orphan.name not in names:
+            problems.add(Problem(display_path(orphan, root), 1, 1, "",
+                                 f"no program '{orphan.name}' for this data folder",
+                                 f"add program/{orphan.name}/ or remove the folder",
+                                 Severity.WARNING))
     for folder in folders:
         bundle, found = load_program(folder, root)
         problems.extend(found)

@@ -354,9 +354,17 @@ CASES = [
          ["data/mini/leader_360.csv:1:6: kpis[2].source: column 'email' looks like a direct "
           "identifier (remove it; use a pseudonymous id column named in 'subject')"]),
     Case("csv-file-does-not-exist",
+         edit("kpis.yml", "data/mini/board_use.csv", "data/mini/nps.csv"),
+         ["program/mini/kpis.yml:26:20: kpis[1].source.file: data file 'data/mini/nps.csv' "
+          "does not exist (add it under data/mini/ or fix the path)"]),
+    Case("csv-file-name-mistyped",
          edit("kpis.yml", "data/mini/board_use.csv", "data/mini/board-use.csv"),
          ["program/mini/kpis.yml:26:20: kpis[1].source.file: data file 'data/mini/board-use.csv' "
-          "does not exist (add it under data/mini/ or fix the path)"]),
+          "does not exist (did you mean 'data/mini/board_use.csv'?)"]),
+    Case("warn-data-folder-without-program",
+         write("data/old-pilot/x.csv", "d,v\n2026-01-01,1\n"),
+         warnings=["data/old-pilot:1:1: warning: no program 'old-pilot' for this data folder "
+                   "(add program/old-pilot/ or remove the folder)"]),
     Case("csv-file-outside-playbook",
          edit("kpis.yml", "data/mini/board_use.csv", "../board_use.csv"),
          ["program/mini/kpis.yml:26:20: kpis[1].source.file: '../board_use.csv' is outside the "
@@ -396,7 +404,9 @@ CASES = [
               "  selected: recommended\n", ""),
          warnings=["program/mini/ai.yml:3:3: warning: tools: no selection outcomes for the "
                    "four-fifths check (add 'outcomes:' naming a CSV with a group and a "
-                   "selected column)"]),
+                   "selected column)",
+                   "data/mini/recommendations.csv:1:1: warning: data file is not read by any "
+                   "KPI source or AI outcomes (name it in a source 'file:' or remove it)"]),
     Case("warn-cohort-of-80",
          edit("program.yml", "cohort_size: 24", "cohort_size: 80"),
          warnings=["program/mini/program.yml:32:16: warning: pilot.cohort_size: pilot cohort of "

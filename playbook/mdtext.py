@@ -85,3 +85,23 @@ def percent(value: float | None, digits: int = 0) -> str:
         return "—"
     shown = f"{value:,.{digits}f}"
     return f"{shown[1:] if shown.startswith('-') and not shown.strip('-0.') else shown}%"
+
+
+STATE_LABELS = {
+    "done": "Done", "late": "Done late", "overdue": "Overdue", "due-soon": "Due soon",
+    "upcoming": "Upcoming", "current": "Current",
+}
+"""Words shown for roadmap states."""
+
+MISSING = '!!! note "Not yet defined"\n    This program has no `{file}` yet: {what}\n'
+
+
+def chip(state: str, label: str | None = None) -> str:
+    """A status chip; the state is also written out, never colour alone."""
+    shown = label or STATE_LABELS.get(state, state.replace("-", " ").capitalize())
+    return f'<span class="pb-chip pb-chip--{html_text(state)}">{html_text(shown)}</span>'
+
+
+def not_defined(file: str, what: str) -> str:
+    """The notice shown where an optional program file is missing."""
+    return MISSING.format(file=file, what=what)

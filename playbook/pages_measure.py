@@ -6,10 +6,9 @@ import math
 from typing import Any
 
 from playbook import charts
-from playbook.mdtext import cell, number, table, text
+from playbook.mdtext import cell, chip, not_defined, number, table, text
 from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Kpi
-from playbook.pages_roadmap import chip
 from playbook.site import ProgramView, SiteData
 from playbook.stats import BehaviourEffect, Interval, PairedEffect
 from playbook.trajectory import KpiFigures
@@ -84,7 +83,6 @@ def kpi_table(view: ProgramView) -> str:
     """All KPIs with baseline, target, latest value and status (the ``kpi_table`` macro)."""
     k = view.bundle.kpis
     if k is None:
-        from playbook.pages_program import not_defined
         return not_defined("kpis.yml", "the measurement plan and KPI dashboard.")
     if not k.kpis:
         return "No KPIs are defined yet.\n"

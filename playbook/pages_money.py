@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from playbook import charts
-from playbook.mdtext import cell, money, number, percent, table, text
-from playbook.pages_program import not_defined
-from playbook.pages_roadmap import chip
+from playbook.mdtext import cell, chip, money, not_defined, number, percent, table, text
 from playbook.site import ProgramView, SiteData
 from playbook.vendorscore import WeightShift
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from playbook.mdtext import cell, money, number, paragraphs, percent, table, text
+from playbook.mdtext import cell, chip, money, number, paragraphs, percent, table, text
 from playbook.model.base import ROLE_TITLES
 from playbook.pages_measure import STATUS_LABELS, kpi_sentence
 from playbook.pages_program import signoff_table
-from playbook.pages_roadmap import chip, upcoming
+from playbook.pages_roadmap import upcoming
 from playbook.signoff import REQUIRED_ROLES
 from playbook.site import ProgramView, SiteData
 from playbook.timeline import next_open

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from playbook.diagram import Node, chain_svg
-from playbook.mdtext import cell, html_text, paragraphs, table, text
+from playbook.mdtext import cell, chip, html_text, not_defined, paragraphs, table, text
 from playbook.model.base import ROLE_TITLES
-from playbook.pages_roadmap import chip
 from playbook.site import ProgramView, SiteData
-
-MISSING = '!!! note "Not yet defined"\n    This program has no `{file}` yet: {what}\n'
-
-
-def not_defined(file: str, what: str) -> str:
-    """The notice shown where an optional file is missing."""
-    return MISSING.format(file=file, what=what)
 
 
 def strategy(view: ProgramView, site: SiteData) -> str:

@@ -5,20 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from playbook import charts
-from playbook.mdtext import cell, html_text, number, table, text
+from playbook.mdtext import STATE_LABELS, cell, chip, not_defined, number, table, text
 from playbook.model.base import ROLE_TITLES
 from playbook.site import ProgramView, SiteData
-
-STATE_LABELS = {
-    "done": "Done", "late": "Done late", "overdue": "Overdue", "due-soon": "Due soon",
-    "upcoming": "Upcoming", "current": "Current",
-}
-
-
-def chip(state: str, label: str | None = None) -> str:
-    """A status chip; the state is also written out, never colour alone."""
-    shown = label or STATE_LABELS.get(state, state.replace("-", " ").capitalize())
-    return f'<span class="pb-chip pb-chip--{html_text(state)}">{html_text(shown)}</span>'
 
 
 def timeline_chart(view: ProgramView, site: SiteData) -> str:
@@ -54,7 +43,6 @@ def timeline_chart(view: ProgramView, site: SiteData) -> str:
 def roadmap_section(view: ProgramView, site: SiteData) -> str:
     """Timeline, phases with gates, milestones (also the ``roadmap`` macro)."""
     if view.bundle.roadmap is None:
-        from playbook.pages_program import not_defined
         return not_defined("roadmap.yml", "the 90/180/365-day phases and milestones.")
     out = [timeline_chart(view, site), "## Phases\n"]
     gates = view.figures.gates

@@ -59,16 +59,16 @@ def competency_matrix(view: ProgramView) -> str:
     if not c.behaviors:
         return "No behaviours are defined yet.\n"
     kpis = {k.id: k.name for k in view.bundle.kpis.kpis} if view.bundle.kpis else {}
-    headers = ["Behaviour", *[lvl.replace("-", " ").capitalize() for lvl in c.levels],
-               "KPIs", "Metric", "Evidence"]
-    rows = []
-    for x in c.behaviors:
-        rows.append([f"**{text(x.text)}** (`{x.id}`)",
-                     *[cell(x.criteria.get(lvl)) for lvl in c.levels],
-                     cell(", ".join(kpis.get(k, k) for k in x.kpis)),
-                     cell(kpis.get(x.metric, x.metric) if x.metric else None),
-                     cell(x.evidence)])
-    return table(headers, rows) + "\n"
+    headers = ["Behaviour", *[lvl.replace("-", " ").capitalize() for lvl in c.levels]]
+    matrix = table(headers, [
+        [f"**{text(x.text)}**", *[cell(x.criteria.get(lvl)) for lvl in c.levels]]
+        for x in c.behaviors])
+    # how each behaviour is measured, apart, so the matrix keeps readable columns
+    measured = table(["Behaviour", "Moves KPIs", "Observed by", "Evidence"], [
+        [f"`{x.id}`", cell(", ".join(kpis.get(k, k) for k in x.kpis)),
+         cell(kpis.get(x.metric, x.metric) if x.metric else None), cell(x.evidence)]
+        for x in c.behaviors])
+    return f"{matrix}\n\n**How each behaviour is measured**\n\n{measured}\n"
 
 
 def competencies(view: ProgramView, site: SiteData) -> str:

@@ -8,6 +8,7 @@ good site untouched.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                           + "\n".join(str(p) for p in problems.errors))
     config[STATE_KEY] = data
     config.nav = pages.splice_nav(config.nav, pages.nav(data))
+    if os.environ.get("MIKE_DOCS_VERSION") and not config.extra.get("version"):
+        # built by `mike deploy`: show Material's version selector over versions.json
+        config.extra["version"] = {"provider": "mike"}
     config.extra_css.extend(assets.CSS)
     config.extra_javascript.extend(assets.JAVASCRIPT)
     return config

@@ -282,3 +282,29 @@ def test_mike_deploys_a_version_with_a_selector(tmp_path: Path) -> None:
     site = tmp_path / "plain"
     assert mkdocs_build(root, site).returncode == 0
     assert '"provider":"mike"' not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_watches_program_and_data(tmp_path: Path) -> None:
+    import importlib.util
+
+    from mkdocs.config import load_config
+
+    root = tiny_site(tmp_path)
+    (root / "data").mkdir()
+    spec = importlib.util.spec_from_file_location("playbook_hooks", REPO / "hooks" /
+                                                  "playbook_hooks.py")
+    assert spec is not None and spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    config = load_config(config_file=str(root / "mkdocs.yml"))
+    assert hooks.on_serve(server, config, None) is server
+    assert server.watched == [str(root.resolve() / "program"), str(root.resolve() / "data")]

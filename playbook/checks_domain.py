@@ -116,3 +116,22 @@ def _kpis(report: Reporter) -> None:
         if x.owner is None:
             report.add("kpis", ("kpis", i), f"KPI '{x.id}' has no owner",
                        "name the stakeholder role accountable for it", warning=True)
+    _comparison(report)
+
+
+def _comparison(report: Reporter) -> None:
+    """A comparison-group attribution needs comparison data to compare with."""
+    b = report.bundle
+    k = b.kpis
+    assert k is not None
+    if k.attribution is None or k.attribution.method != "comparison-group":
+        return
+    sourced = [x.id for x in k.kpis if x.source is not None]
+    if any(kpi_id not in b.series for kpi_id in sourced) or not any(
+            b.series[kpi_id] for kpi_id in sourced):
+        return  # no data yet, or a source did not load: its own problem says so
+    if not any(o.group == "comparison" for kpi_id in sourced for o in b.series[kpi_id]):
+        report.add("kpis", ("attribution", "method"),
+                   "attribution is by comparison group, but no KPI data has a comparison group",
+                   "add a group column with 'comparison' rows, or state another method",
+                   warning=True)

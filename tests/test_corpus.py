@@ -407,6 +407,12 @@ CASES = [
                    "selected column)",
                    "data/mini/recommendations.csv:1:1: warning: data file is not read by any "
                    "KPI source or AI outcomes (name it in a source 'file:' or remove it)"]),
+    Case("warn-comparison-attribution-without-comparison-data",
+         lambda pb: pb.write("kpis.yml",
+                             pb.read("kpis.yml").replace("      group: group\n", "")),
+         warnings=["program/mini/kpis.yml:42:11: warning: attribution.method: attribution is "
+                   "by comparison group, but no KPI data has a comparison group (add a group "
+                   "column with 'comparison' rows, or state another method)"]),
     Case("warn-cohort-of-80",
          edit("program.yml", "cohort_size: 24", "cohort_size: 80"),
          warnings=["program/mini/program.yml:32:16: warning: pilot.cohort_size: pilot cohort of "

@@ -89,7 +89,7 @@ def percent(value: float | None, digits: int = 0) -> str:
 
 STATE_LABELS = {
     "done": "Done", "late": "Done late", "overdue": "Overdue", "due-soon": "Due soon",
-    "upcoming": "Upcoming", "current": "Current",
+    "upcoming": "Upcoming", "current": "Current", "due": "Due now",
 }
 """Words shown for roadmap states."""
 

@@ -79,6 +79,10 @@ def executive_summary(view: ProgramView, site: SiteData) -> str:
             for g in open_gates) + ".\n")
     elif f.gates:
         out.append("**Gates:** every phase gate so far is met.\n")
+    out.append("**Reviews:** " + "; ".join(
+        f"day {r.day} ({r.due}): "
+        + (f"{r.decision} (held {r.held})" if r.held else chip(r.state))
+        for r in view.reviews) + "\n")
     out.append(f"**Sign-off:** {_signoff_state(view)}\n")
     roi = f.roi
     if roi is not None:

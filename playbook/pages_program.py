@@ -133,6 +133,9 @@ def reviews(view: ProgramView, site: SiteData) -> str:
     assert p is not None
     out = [f"# {text(p.title)}: reviews\n",
            "Reviews at day 90, 180 and 365 decide to continue, adjust, scale or stop.\n"]
+    out.append(table(["Checkpoint", "Due", "Held", "Decision"], [
+        [f"Day {c.day}", str(c.due), str(c.held) if c.held else chip(c.state),
+         text(c.decision) if c.decision else "—"] for c in view.reviews]) + "\n")
     r = view.bundle.reviews
     if r is None:
         out.append(not_defined("reviews.yml", "no checkpoint review is recorded."))

@@ -46,6 +46,8 @@ class ProgramView:
     milestones: list[timeline.MilestoneStatus]
     signoffs: list[SignoffState]
     """Latest sign-off per role, current or stale."""
+    reviews: list[timeline.CheckpointReview]
+    """The day-90/180/365 reviews: held, overdue or upcoming."""
 
     @property
     def id(self) -> str:
@@ -90,5 +92,6 @@ def build(root: Path, today: date) -> tuple[SiteData | None, Problems]:
             timeline.phases(roadmap, start, today) if roadmap else [],
             timeline.milestones(roadmap, start, today) if roadmap else [],
             states(bundle),
+            timeline.checkpoint_reviews(bundle.reviews, start, today),
         ))
     return SiteData(root, today, views), problems

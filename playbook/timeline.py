@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from playbook.model.parts import Roadmap
+from playbook.model.parts import Reviews, Roadmap
 
 
 @dataclass(frozen=True)
@@ -77,3 +77,45 @@ def milestones(roadmap: Roadmap, start: date, today: date) -> list[MilestoneStat
 def next_open(statuses: list[MilestoneStatus]) -> MilestoneStatus | None:
     """The earliest milestone not yet done (overdue ones first)."""
     return next((s for s in statuses if s.done is None), None)
+
+
+@dataclass(frozen=True)
+class CheckpointReview:
+    """Whether the review of one 90/180/365-day checkpoint was held."""
+
+    day: int
+    due: date
+    held: date | None
+    decision: str | None
+    state: str
+    """``held``; ``due`` (within the grace after its day), then ``overdue``; ``due-soon``
+    or ``upcoming`` before it."""
+
+
+REVIEW_DAYS = (90, 180, 365)
+"""Checkpoints at which a review decides to continue, adjust, scale or stop."""
+REVIEW_GRACE_DAYS = 21
+"""Days after a checkpoint before a missing review counts as overdue."""
+
+
+def checkpoint_reviews(reviews: Reviews | None, start: date,
+                       today: date) -> list[CheckpointReview]:
+    """The day-90/180/365 reviews: held (with their decision), overdue or upcoming."""
+    held = {r.day: r for r in (reviews.reviews if reviews else [])}
+    out = []
+    for day in REVIEW_DAYS:
+        due = day_date(start, day)
+        review = held.get(day)
+        if review is not None:
+            out.append(CheckpointReview(day, due, review.date, review.decision, "held"))
+            continue
+        if today > due + timedelta(days=REVIEW_GRACE_DAYS):
+            state = "overdue"
+        elif today >= due:
+            state = "due"
+        elif (due - today).days <= DUE_SOON_DAYS:
+            state = "due-soon"
+        else:
+            state = "upcoming"
+        out.append(CheckpointReview(day, due, None, None, state))
+    return out

@@ -48,6 +48,7 @@ _EXPECTED = {
 _PATTERN_HINTS = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "expected a lowercase kebab-case id such as 'decision-latency'",
     r"^[a-z0-9]+(_[a-z0-9]+)*$": "expected a lowercase snake_case key such as 'data_ownership'",
+    r"^[A-Z]{3}$": "expected an ISO currency code such as 'USD' or 'EUR'",
     r"^\d+\.\d+\.\d+$": "expected a semantic version such as '1.2.0'",
     r"^sha256:[0-9a-f]{64}$": "expected 'sha256:' and 64 hex digits",
 }
@@ -194,7 +195,11 @@ def translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Probl
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         msg = _PATTERN_HINTS.get(pattern, f"does not match the pattern {pattern}")
-        return Problem(path, line, column, field, msg + got)
+        hint = ""
+        if pattern == r"^[A-Z]{3}$" and isinstance(value, str) and value.isalpha() \
+                and len(value) == 3:
+            hint = f"write '{value.upper()}'"
+        return Problem(path, line, column, field, msg + got, hint)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         ctx = err.get("ctx", {})
         bound = next(iter(ctx.values()), "")
@@ -222,6 +227,12 @@ def translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Probl
         hint = _no_such_day(value)
     elif kind in ("float_type", "int_type") and isinstance(value, str) and _is_number(value):
         hint = "remove the quotes"
+    elif kind in ("float_type", "int_type") and isinstance(value, str) and \
+            _is_number(value.replace(",", "").replace("_", "").replace(" ", "")):
+        hint = "write it without separators: " + value.replace(",", "").replace(
+            "_", "").replace(" ", "")
+    elif kind == "list_type" and value is None:
+        hint = "list at least one item, or write []"
     elif kind == "bool_type" and isinstance(value, str):
         hint = "YAML 1.2 reads yes/no as text" if value.lower() in ("yes", "no", "on", "off") \
             else ""

@@ -137,6 +137,18 @@ CASES = [
          edit("ai.yml", "human_in_the_loop: true", "human_in_the_loop: yes"),
          ["program/mini/ai.yml:6:24: tools[0].human_in_the_loop: expected true or false, "
           "got 'yes' (YAML 1.2 reads yes/no as text)"]),
+    Case("number-with-thousands-separator",
+         edit("budget.yml", "amount: 10000}", "amount: \"10,000\"}"),
+         ["program/mini/budget.yml:5:43: costs[1].amount: expected a number, got '10,000' "
+          "(write it without separators: 10000)"]),
+    Case("lowercase-currency",
+         edit("budget.yml", "currency: EUR", "currency: eur"),
+         ["program/mini/budget.yml:2:11: currency: expected an ISO currency code such as "
+          "'USD' or 'EUR', got 'eur' (write 'EUR')"]),
+    Case("empty-kpi-list",
+         lambda pb: pb.write("kpis.yml", "kpis:\n"),
+         ["program/mini/kpis.yml:1:6: kpis: expected a list, got nothing "
+          "(list at least one item, or write [])"]),
     Case("text-for-whole-number",
          edit("program.yml", "cohort_size: 24", "cohort_size: 24.5"),
          ["program/mini/program.yml:32:16: pilot.cohort_size: expected a whole number, "

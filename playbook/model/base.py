@@ -13,6 +13,9 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(_[a-z0-9]+)*$")]
 """A lowercase snake_case key such as ``outcome_clauses``."""
 
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 currency code such as ``USD`` or ``EUR``."""
+
 Text = Annotated[str, StringConstraints(min_length=1)]
 """Non-empty plain text or Markdown, always shown literally."""
 

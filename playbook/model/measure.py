@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from playbook.model.base import Id, IsoDate, Role, StrictModel, Text
+from playbook.model.base import Currency, Id, IsoDate, Role, StrictModel, Text
 
 Cadence = Literal["weekly", "monthly", "quarterly"]
 
@@ -51,8 +51,8 @@ class Monetization(StrictModel):
 
     value_per_unit: float
     """Currency per unit of improvement per year."""
-    currency: Text = "USD"
-    """ISO currency code."""
+    currency: Currency = "USD"
+    """ISO 4217 currency code; it must match the budget's currency to count."""
     isolation: float = Field(default=1.0, ge=0, le=1)
     """Share of the change attributed to the program (0–1)."""
     confidence: float = Field(default=1.0, ge=0, le=1)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from playbook.model.base import Id, Key, StrictModel, Text
+from playbook.model.base import Currency, Id, Key, StrictModel, Text
 
 Clause = Literal["yes", "partial", "no"]
 
@@ -81,9 +81,8 @@ class Benefit(StrictModel):
 class Budget(StrictModel):
     """``budget.yml``: costs, benefits, intangibles."""
 
-    currency: Literal["USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK",
-                      "INR", "SGD", "NZD", "PLN", "BRL", "ZAR"] = "USD"
-    """ISO currency code of every amount."""
+    currency: Currency = "USD"
+    """ISO 4217 currency code of every amount, such as USD or EUR."""
     costs: list[Cost] = Field(default_factory=list)
     """Costs per category and year, fully loaded."""
     benefits: list[Benefit] = Field(default_factory=list)

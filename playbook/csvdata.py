@@ -101,14 +101,39 @@ def parse_number(cell: str, decimal_comma: bool) -> float | None:
     return value if value == value and abs(value) != float("inf") else None
 
 
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+                       r"(Z|[+-]\d{2}:?\d{2})?)?")
+_DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
+
+
 def parse_date(cell: str) -> date | None:
-    """Parse an ISO date cell; ``None`` when it is not one."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell):
+    """Parse an ISO date cell (a time after it, as BI tools export, is ignored)."""
+    match = _ISO_DATE.fullmatch(cell)
+    if match is None:
         return None
     try:
-        return date.fromisoformat(cell)
+        return date.fromisoformat(match.group(1))
     except ValueError:
         return None
+
+
+def date_hint(cell: str) -> str:
+    """How to fix a non-ISO date such as ``31.01.2026`` (never guesses an ambiguous one)."""
+    match = _DMY.fullmatch(cell)
+    if match is None:
+        return "export dates as YYYY-MM-DD"
+    first, second, year = (int(g) for g in match.groups())
+    if first > 12 >= second:
+        try:
+            return f"write {date(year, second, first).isoformat()}"
+        except ValueError:
+            return "export dates as YYYY-MM-DD"
+    if second > 12 >= first:
+        try:
+            return f"write {date(year, first, second).isoformat()}"
+        except ValueError:
+            return "export dates as YYYY-MM-DD"
+    return "export dates as YYYY-MM-DD: day and month order cannot be told apart here"
 
 
 def identifier_columns(table: Table) -> list[str]:

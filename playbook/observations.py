@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass
 from datetime import date
 
-from playbook.csvdata import Table, identifier_columns, parse_date, parse_number
+from playbook.csvdata import Table, date_hint, identifier_columns, parse_date, parse_number
 from playbook.diagnostics import Problem
 from playbook.model.measure import AiOutcomes, Source
 from playbook.yamlsrc import Path_, format_loc
@@ -95,7 +95,7 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
         if day is None:
             fail("date", f"'{raw_date}' in column '{source.date}' is not a date YYYY-MM-DD"
                  if raw_date else f"empty date in column '{source.date}'",
-                 "fill it in or delete the row" if not raw_date else "")
+                 date_hint(raw_date) if raw_date else "fill it in or delete the row")
         raw_value = cells[cols["value"]]
         value = parse_number(raw_value, table.decimal_comma)
         if value is None:

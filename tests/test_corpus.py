@@ -319,7 +319,19 @@ CASES = [
     Case("csv-bad-date",
          edit("data/mini/start_time.csv", "2026-01-31,28.0", "2026-01-32,28.0"),
          ["data/mini/start_time.csv:4:1: kpis[0].source.date: '2026-01-32' in column 'month' "
-          "is not a date YYYY-MM-DD"]),
+          "is not a date YYYY-MM-DD (export dates as YYYY-MM-DD)"]),
+    Case("csv-european-date",
+         edit("data/mini/start_time.csv", "2026-01-31,28.0", "31.01.2026,28.0"),
+         ["data/mini/start_time.csv:4:1: kpis[0].source.date: '31.01.2026' in column 'month' "
+          "is not a date YYYY-MM-DD (write 2026-01-31)"]),
+    Case("csv-ambiguous-date",
+         edit("data/mini/start_time.csv", "2026-01-31,28.0", "01/02/2026,28.0"),
+         ["data/mini/start_time.csv:4:1: kpis[0].source.date: '01/02/2026' in column 'month' "
+          "is not a date YYYY-MM-DD (export dates as YYYY-MM-DD: day and month order cannot "
+          "be told apart here)"]),
+    Case("csv-datetime-export-is-read-as-its-date",
+         edit("data/mini/start_time.csv", "2026-01-31,28.0", "2026-01-31T00:00:00Z,28.0"),
+         []),
     Case("csv-text-in-number-column",
          edit("data/mini/start_time.csv", "28.0,pilot", "n/a,pilot"),
          ["data/mini/start_time.csv:4:2: kpis[0].source.value: 'n/a' in column 'days' is not "

@@ -214,7 +214,8 @@ def test_parse_number(cell: str, comma: bool, value: float | None) -> None:
 
 @pytest.mark.parametrize(("cell", "value"), [
     ("2026-01-31", date(2026, 1, 31)), ("2026-02-30", None), ("2026-1-31", None),
-    ("31/01/2026", None), ("2026-01-31T00:00", None), ("", None),
+    ("31/01/2026", None), ("2026-01-31T00:00", date(2026, 1, 31)),
+    ("2026-01-31 09:30:00+01:00", date(2026, 1, 31)), ("2026-01-31T", None), ("", None),
 ])
 def test_parse_date(cell: str, value: date | None) -> None:
     assert parse_date(cell) == value

@@ -130,7 +130,7 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
                                   min_group_size=min_size)
         if effect is not None:
             behaviour[kpi.id] = effect
-    roi = roi_figures(bundle.budget, k, kpis) if bundle.budget else None
+    roi = roi_figures(bundle.budget, k, kpis, program.start) if bundle.budget else None
     fair = four_fifths(bundle.outcomes, min_size) if bundle.ai else None
     vendors = vendor_figures(bundle.vendors) if bundle.vendors else None
     a = k.attribution if k else None

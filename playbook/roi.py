@@ -6,12 +6,15 @@ before the pages. Rules:
 * **Costs** are fully loaded, per category and program year; the TCO is their
   sum over years 1..``horizon_years`` (later years are left out, with a note).
 * **Explicit benefits** count ``amount × isolation × confidence`` in their year.
-* **KPI benefits**: for each monetised KPI, the improvement measured to date —
-  the latest pilot value against the baseline, in the KPI's better direction,
-  0 when there is none or it is worse — × ``value_per_unit`` × isolation ×
-  confidence, in every year of the horizon. Conservative: nothing is
-  extrapolated to the target. A KPI valued in another currency than the
-  budget is left out, with a note.
+* **KPI benefits**: for each monetised KPI, an improvement over the baseline
+  (in the KPI's better direction, 0 when there is none or it is worse) ×
+  ``value_per_unit`` × isolation × confidence, per program year. With the
+  program's start known, a year that has begun counts the *mean* improvement
+  of the pilot points measured in it (a year is only credited with what was
+  realised in it, not with where it ended), and a year still ahead counts the
+  latest improvement held flat. Without it, every year counts the latest
+  improvement. Either way nothing is extrapolated to the target. A KPI valued
+  in another currency than the budget is left out, with a note.
 * **BCR** = benefits / costs; **ROI %** = (benefits − costs) / costs × 100;
   both None when there are no costs.
 * **Payback month**: costs and net benefits are spread evenly over the twelve
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from playbook.model.measure import Kpi, Kpis
 from playbook.model.money import Budget
@@ -33,8 +37,9 @@ from playbook.trajectory import KpiFigures
 
 SENSITIVITY = 0.2
 """How far the low and high scenarios move every isolation and confidence."""
-NOTE_MEASURED = ("KPI benefits use the improvement measured to date, not the target, and "
-                 "are discounted by isolation and confidence.")
+NOTE_MEASURED = ("KPI benefits use the improvement measured, not the target: a year is "
+                 "credited with the mean improvement realised in it, later years with the "
+                 "latest one; all are discounted by isolation and confidence.")
 NOTE_BEYOND = "Costs or benefits after the horizon are left out of the figures."
 NOTE_CURRENCY = "A monetised KPI valued in another currency than the budget is left out."
 
@@ -124,8 +129,23 @@ def improvement(kpi: Kpi, latest: float | None) -> float:
     return max(0.0, sign * (latest - kpi.baseline.value))
 
 
+def realised(kpi: Kpi, fig: KpiFigures | None, year: int, start: date | None) -> float:
+    """The improvement credited to program ``year`` (see the module docstring)."""
+    if fig is None:
+        return 0.0
+    if start is None:
+        return improvement(kpi, fig.latest)
+    first = start + timedelta(days=365 * (year - 1))
+    last = first + timedelta(days=365)
+    values = [p.value for p in fig.points if p.group == fig.group and p.value is not None
+              and first <= p.period < last]
+    if values:
+        return sum(improvement(kpi, v) for v in values) / len(values)
+    return improvement(kpi, fig.latest) if fig.latest_date and fig.latest_date < first else 0.0
+
+
 def _lines(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigures],
-           shift: float, notes: set[str]) -> list[BenefitLine]:
+           shift: float, notes: set[str], start: date | None) -> list[BenefitLine]:
     horizon = budget.horizon_years
     lines = []
     for b in budget.benefits:
@@ -143,9 +163,9 @@ def _lines(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigures],
             notes.add(NOTE_CURRENCY)
             continue
         fig = kpi_figs.get(kpi.id)
-        gross = improvement(kpi, fig.latest if fig else None) * m.value_per_unit
         iso, conf = _clip(m.isolation + shift), _clip(m.confidence + shift)
         for year in range(1, horizon + 1):
+            gross = realised(kpi, fig, year, start) * m.value_per_unit
             lines.append(BenefitLine(kpi.name, year, gross, iso, conf, gross * iso * conf,
                                      f"kpi:{kpi.id}"))
     return lines
@@ -161,14 +181,16 @@ def _scenario(label: str, lines: list[BenefitLine], costs_by_year: dict[int, flo
                         payback_month(costs_by_year, by_year, horizon)), by_year)
 
 
-def roi_figures(budget: Budget, kpis: Kpis | None,
-                kpi_figs: dict[str, KpiFigures]) -> RoiFigures:
+def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigures],
+                start: date | None = None) -> RoiFigures:
     """Compute TCO, benefits, BCR, ROI %, payback and the low/high scenarios.
 
     Args:
         budget: Costs, explicit benefits and intangibles.
         kpis: The measurement plan (for monetised KPIs), if any.
         kpi_figs: Figures per KPI id, for the improvement measured to date.
+        start: Day 0 of the program; with it, each year is credited with the
+            improvement realised in it.
 
     Returns:
         The money figures; see the module docstring for the rules.
@@ -187,7 +209,7 @@ def roi_figures(budget: Budget, kpis: Kpis | None,
     expected_lines: list[BenefitLine] = []
     benefits_by_year: dict[int, float] = {}
     for label, shift in (("low", -SENSITIVITY), ("expected", 0.0), ("high", SENSITIVITY)):
-        lines = _lines(budget, kpis, kpi_figs, shift, notes)
+        lines = _lines(budget, kpis, kpi_figs, shift, notes, start)
         scenario, per_year = _scenario(label, lines, by_year, horizon)
         scenarios.append(scenario)
         if label == "expected":

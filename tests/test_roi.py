@@ -131,3 +131,23 @@ def test_roi_increases_with_benefits(base: float, extra: float, cost: float, yea
                                       "isolation": iso, "confidence": conf}]), None, {})
     low, mid, high = (s.benefits for s in r.scenarios)
     assert low <= mid <= high
+
+
+def test_each_year_is_credited_with_the_improvement_realised_in_it() -> None:
+    from playbook.trajectory import Point
+
+    start = date(2026, 1, 1)
+    # pilot monthly medians in year 1: 40, 38, 36, 34 → improvements 0, 2, 4, 6 → mean 3 days
+    points = [Point("pilot", date(2026, m, 1), v, 10, False)
+              for m, v in ((1, 40.0), (4, 38.0), (7, 36.0), (10, 34.0))]
+    points.append(Point("comparison", date(2026, 10, 1), 30.0, 10, False))  # not the pilot
+    fig = KpiFigures("latency", "on-track", 34.0, date(2026, 10, 31), None, None, False, None,
+                     points, [], [], "pilot")
+    r = roi_figures(budget(benefits=[]), plan(), {"latency": fig}, start)
+    lines = [(x.year, x.gross, x.net) for x in r.benefit_lines]
+    # year 1: 3 days × 10 000 = 30 000 gross, × 0.5 × 0.8 = 12 000 counted;
+    # years 2 and 3 lie ahead: the latest improvement, 6 days, held flat (no extrapolation)
+    assert lines == [(1, 30000.0, 12000.0), (2, 60000.0, 24000.0), (3, 60000.0, 24000.0)]
+    # without the start, every year counts the latest improvement (the older, simpler rule)
+    flat = roi_figures(budget(benefits=[]), plan(), {"latency": fig})
+    assert [x.gross for x in flat.benefit_lines] == [60000.0, 60000.0, 60000.0]

@@ -75,23 +75,20 @@ def run(bundle: Bundle) -> list[Problem]:
 
 def _signoffs(report: Reporter) -> None:
     """Warn about sign-offs whose signed content has changed since."""
-    from playbook.signoff import digest
+    from playbook.signoff import states
 
     b = report.bundle
     if b.program is None or not b.program.signoff:
         return
     if any(getattr(b, stem) is None for stem in b.sources):
         return  # a file did not load: its errors come first, the digest would mislead
-    now = digest(b)
-    latest = {s.role: i for i, s in enumerate(b.program.signoff)}
-    for role, i in latest.items():
-        entry = b.program.signoff[i]
-        if entry.digest != now:
-            report.add("program", ("signoff", i, "digest"),
-                       f"sign-off by {role} ({entry.name}, {entry.date}) is stale: the program "
+    for s in states(b):
+        if s.index is not None and not s.current:
+            report.add("program", ("signoff", s.index, "digest"),
+                       f"sign-off by {s.role} ({s.name}, {s.date}) is stale: the program "
                        "changed after it was signed",
-                       f"review with 'playbook diff', then 'playbook sign {b.id} --role {role}'",
-                       warning=True)
+                       f"review with 'playbook diff', then 'playbook sign {b.id} --role "
+                       f"{s.role}'", warning=True)
 
 
 def outcome_is_measurable(text: str) -> tuple[bool, bool]:

@@ -61,6 +61,8 @@ class SignoffState:
     version: str | None
     current: bool
     """True when the digest matches the content as it is now."""
+    index: int | None = None
+    """Position of the sign-off in ``program.yml``'s ``signoff`` list."""
 
 
 def states(bundle: Bundle) -> list[SignoffState]:
@@ -69,18 +71,18 @@ def states(bundle: Bundle) -> list[SignoffState]:
     if program is None:
         return []
     now = digest(bundle)
-    latest: dict[str, SignOff] = {}
-    for entry in program.signoff:
-        latest[entry.role] = entry  # later entries supersede earlier ones
+    latest: dict[str, tuple[int, SignOff]] = {}
+    for i, entry in enumerate(program.signoff):
+        latest[entry.role] = (i, entry)  # later entries supersede earlier ones
     roles = [*REQUIRED_ROLES, *[r for r in latest if r not in REQUIRED_ROLES]]
     out = []
     for role in roles:
-        signed = latest.get(role)
-        if signed is None:
+        if role not in latest:
             out.append(SignoffState(role, None, None, None, False))
-        else:
-            out.append(SignoffState(role, signed.name, signed.date, signed.version,
-                                    signed.digest == now))
+            continue
+        i, signed = latest[role]
+        out.append(SignoffState(role, signed.name, signed.date, signed.version,
+                                signed.digest == now, i))
     return out
 
 

@@ -27,7 +27,7 @@ browser-deps:
 	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
 lint: $(STAMP)
-	$(BIN)/ruff check playbook hooks tests scripts
+	$(BIN)/ruff check playbook playbook_mkdocs hooks tests scripts
 	$(BIN)/mypy
 
 unit: $(STAMP)

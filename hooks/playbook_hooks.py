@@ -1,8 +1,11 @@
 """MkDocs hooks: a few lines per event, each handing over to the engine.
 
-Validation runs in ``on_config``, before MkDocs cleans or writes the site, so a
-bad program aborts the build with the checker's messages and leaves the last
-good site untouched.
+Validation runs in ``on_config``, before MkDocs cleans or writes anything. A
+build writes into a fresh staging folder beside the site folder and moves it
+into place only when the whole build succeeded (strict-mode warnings
+included), so a failed build of any kind leaves the last good site as it was.
+``mkdocs serve`` never stops on bad input: it shows the problems in the browser
+and recovers when the files are fixed.
 """
 
 from __future__ import annotations
@@ -14,22 +17,43 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from playbook import assets, pages, reference
+from playbook.pages_problems import PROBLEMS_PAGE, problems_body, problems_page
 from playbook.site import SiteData, TodayError, build, today_from_env
+from playbook_mkdocs import publish, sandbox
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 STATE_KEY = "playbook_site"
 """Key on the per-build config that carries the site data to files and macros."""
+_run: dict[str, Any] = {"command": "build", "dirty": False}
+"""How MkDocs was started (``on_startup``); hook modules live for the whole process."""
+_build: dict[str, Any] = {}
+"""This build's staging folder, generated pages and problems; reset in ``on_config``."""
 
 
 def _root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+def _serving() -> bool:
+    return bool(_run["command"] == "serve")
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Remember whether this process serves or builds."""
+    _run.update(command=command, dirty=dirty)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Load and check every program; abort the build on any error."""
+    """Load and check every program; abort the build on any error (serve shows them)."""
+    _build.clear()
+    if _serving():
+        publish.stop_counting_warnings()
+    sandbox.sandbox_macros(config.plugins.get("macros"), serving=_serving())
     try:
         today = today_from_env()
     except TodayError as exc:
@@ -37,11 +61,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data, problems = build(_root(config), today)
     for warning in problems.warnings:
         log.warning(str(warning))
-    if data is None:
+    if data is None and not _serving():
         raise PluginError("playbook check failed; nothing was built:\n"
                           + "\n".join(str(p) for p in problems.errors))
     config[STATE_KEY] = data
-    config.nav = pages.splice_nav(config.nav, pages.nav(data))
+    _build["problems"] = problems if data is None else None
+    config.nav = pages.splice_nav(config.nav, pages.nav(data) if data else [
+        {"Problems": PROBLEMS_PAGE}])
     if os.environ.get("MIKE_DOCS_VERSION") and not config.extra.get("version"):
         # built by `mike deploy`: show Material's version selector over versions.json
         config.extra["version"] = {"provider": "mike"}
@@ -50,11 +76,25 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+@event_priority(100)  # before any plugin looks at the site folder
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Write this build into a fresh staging folder (not in ``on_config``: mike runs
+    that alone to read the configuration, then reads the real site folder)."""
+    if not _serving() and not _run["dirty"]:
+        _build["target"] = config.site_dir
+        _build["staging"] = publish.staging_dir(Path(config.site_dir))
+        config.site_dir = str(_build["staging"])
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages, the format reference and the site assets."""
-    data: SiteData = config[STATE_KEY]
-    generated = [(p.path, p.markdown) for p in pages.generate(data)]
+    data: SiteData | None = config[STATE_KEY]
+    if data is None:  # serving with errors: one page lists them
+        generated = [(PROBLEMS_PAGE, problems_page(_build["problems"]))]
+    else:
+        generated = [(p.path, p.markdown) for p in pages.generate(data)]
     generated.append((reference.PATH, reference.markdown()))
+    _build["generated"] = {path for path, _ in generated}
     for path, markdown in generated:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} is generated from program/; remove the "
@@ -63,6 +103,42 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, source in assets.files():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
     return files
+
+
+@event_priority(100)  # before mkdocs-macros sees the page
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
+    """Never let a template engine see a generated page, whatever its front matter says."""
+    if page.file.src_uri in _build.get("generated", ()):
+        page.meta["render_macros"] = False
+    elif _build.get("problems") is not None:
+        # serving with errors: hand-written pages would call macros over missing data
+        page.meta["render_macros"] = False
+        return problems_body(_build["problems"])
+    return markdown
+
+
+@event_priority(-100)  # after every plugin has written its files (search index)
+def on_post_build(config: MkDocsConfig) -> None:
+    """Move the staged site into place, unless strict mode will abort the build."""
+    staging = _build.pop("staging", None)
+    if staging is None:
+        return
+    if config.strict and publish.warnings_counted():
+        publish.discard(staging)  # MkDocs aborts right after this event
+        return
+    publish.swap(staging, Path(_build["target"]))
+
+
+def on_build_error(error: Exception) -> None:
+    """Drop the half-built staging folder; the last good site stays."""
+    staging = _build.pop("staging", None)
+    if staging is not None:
+        publish.discard(staging)
+
+
+def on_shutdown() -> None:
+    """Drop the staging folder left by a build that ended without an exception event."""
+    on_build_error(RuntimeError("shutdown"))
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -68,10 +68,38 @@ def vline(x: str, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return shape, note
 
 
+TEMPLATE_KEYS = frozenset({"hovertemplate"})
+"""Keys whose strings are Plotly markup written by us; every other string is literal text."""
+
+
+def plot_text(value: str) -> str:
+    """Text that Plotly shows literally.
+
+    Plotly reads a subset of HTML in titles, axis titles, legend names, category
+    labels and hover text (``<a href>``, ``<span style>``, ``<br>``) and decodes
+    entities; written as entities, ``<``, ``>`` and ``&`` are shown as themselves.
+    """
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _literal(node: Any, key: str = "") -> Any:
+    if isinstance(node, str):
+        return node if key in TEMPLATE_KEYS else plot_text(node)
+    if isinstance(node, dict):
+        return {k: _literal(v, k) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return [_literal(v, key) for v in node]
+    return node
+
+
 def to_json(figure: Figure) -> str:
-    """Serialise a figure for a ``<template>`` block; ``<``, ``>`` and ``&`` are escaped,
-    so the HTML parser leaves the text exactly as written."""
-    text = json.dumps(figure, ensure_ascii=False, sort_keys=True, allow_nan=False,
+    """Serialise a figure for a ``<template>`` block.
+
+    Every string becomes literal text for Plotly (:func:`plot_text`), except our own
+    hover templates; then ``<``, ``>`` and ``&`` are escaped as JSON, so the HTML
+    parser leaves the text exactly as written.
+    """
+    text = json.dumps(_literal(figure), ensure_ascii=False, sort_keys=True, allow_nan=False,
                       separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

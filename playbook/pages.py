@@ -9,6 +9,7 @@ are rendered here, in Python, from escaped values, and marked
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +47,31 @@ WIDE = {"strategy.md", "roadmap.md"}
 """Pages that hide the table of contents to give diagrams the full width."""
 
 
+_NOT_YAML_TEXT = re.compile(
+    "[^\x09\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+    "\U00010000-\U0010ffff]")
+"""Characters a YAML reader rejects or reads as a line break (NEL, LS, PS, BOM)."""
+
+
+def yaml_string(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar that always parses back to ``value``.
+
+    A JSON string is a YAML scalar; characters YAML does not accept raw (C0 and C1
+    controls, line breaks, a byte-order mark) are written as escapes, so no value
+    can make front matter unparseable (MkDocs would drop it silently).
+    """
+    quoted = json.dumps(value, ensure_ascii=False)
+
+    def escape(m: re.Match[str]) -> str:
+        c = ord(m.group(0))
+        return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
+
+    return _NOT_YAML_TEXT.sub(escape, quoted)
+
+
 def _front(title: str, *, wide: bool = False) -> str:
-    # themes print the meta title unescaped (in <title> too): escape it as HTML here;
-    # JSON strings are valid YAML scalars, so the title can hold any character
-    shown = json.dumps(html_text(title), ensure_ascii=False)
+    # themes print the meta title unescaped (in <title> too): escape it as HTML here
+    shown = yaml_string(html_text(title))
     hide = "hide:\n  - toc\n" if wide else ""
     return f"---\ntitle: {shown}\nrender_macros: false\n{hide}---\n\n"
 

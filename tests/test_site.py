@@ -37,6 +37,7 @@ plugins:
   - search
   - macros:
       module_name: hooks/macros
+      render_by_default: false
       on_undefined: strict
       on_error_fail: true
 hooks:
@@ -46,6 +47,8 @@ nav:
   - Home: index.md
   - Programs: programs/
 """
+OPT_IN = "---\nrender_macros: true\n---\n\n"
+"""Front matter of a hand-written page that uses the playbook macros."""
 
 
 def mkdocs_build(root: Path, site: Path, today: str = TODAY) -> subprocess.CompletedProcess[str]:
@@ -201,14 +204,14 @@ def test_yaml_text_renders_literally_and_never_executes(tmp_path: Path) -> None:
 
 
 def test_broken_macro_fails_the_strict_build(tmp_path: Path) -> None:
-    root = tiny_site(tmp_path, docs="# Home\n\n{{ no_such_macro('tiny') }}\n")
+    root = tiny_site(tmp_path, docs=OPT_IN + "# Home\n\n{{ no_such_macro('tiny') }}\n")
     result = mkdocs_build(root, tmp_path / "site")
     assert result.returncode != 0
     assert "no_such_macro" in result.stderr
 
 
 def test_macros_render_engine_tables_on_hand_written_pages(tmp_path: Path) -> None:
-    root = tiny_site(tmp_path, docs='# Home\n\n{{ competency_matrix("tiny") }}\n\n'
+    root = tiny_site(tmp_path, docs=OPT_IN + '# Home\n\n{{ competency_matrix("tiny") }}\n\n'
                                     '{{ kpi_table("tiny") }}\n')
     site = tmp_path / "site"
     result = mkdocs_build(root, site)
@@ -219,7 +222,7 @@ def test_macros_render_engine_tables_on_hand_written_pages(tmp_path: Path) -> No
 
 
 def test_macro_with_unknown_program_fails_the_build(tmp_path: Path) -> None:
-    root = tiny_site(tmp_path, docs='{{ kpi_table("nope") }}\n')
+    root = tiny_site(tmp_path, docs=OPT_IN + '{{ kpi_table("nope") }}\n')
     result = mkdocs_build(root, tmp_path / "site")
     assert result.returncode != 0
     assert "unknown program 'nope'; known programs: tiny" in result.stderr

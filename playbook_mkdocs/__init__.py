@@ -1,0 +1,8 @@
+"""The MkDocs shell around the engine: what only a MkDocs build needs.
+
+``hooks/playbook_hooks.py`` stays a few lines per event and calls these
+modules; the engine (``playbook/``) never imports MkDocs. :mod:`.publish`
+builds into a staging folder and swaps it in only after a whole, clean build;
+:mod:`.sandbox` keeps every template away from text that came from a user's
+files.
+"""

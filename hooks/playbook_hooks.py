@@ -110,6 +110,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_: Any) 
     """Never let a template engine see a generated page, whatever its front matter says."""
     if page.file.src_uri in _build.get("generated", ()):
         page.meta["render_macros"] = False
+    elif (called := sandbox.missed_opt_in(config.plugins.get("macros"), markdown,
+                                          page.meta)) and _build.get("problems") is None:
+        log.warning(f"docs/{page.file.src_uri} calls the playbook macro '{called}' but is "
+                    "not a template: add 'render_macros: true' to its front matter")
     elif _build.get("problems") is not None:
         # serving with errors: hand-written pages would call macros over missing data
         page.meta["render_macros"] = False

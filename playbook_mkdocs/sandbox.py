@@ -11,6 +11,7 @@ no attribute starting with an underscore.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -58,3 +59,18 @@ def sandbox_macros(plugin: Any, *, serving: bool) -> None:
     # The plugin passes its variables (config, environment, git, the plugin itself)
     # to every template; keep only the page it sets per render.
     plugin._variables = {"page": None}
+
+
+_CALL = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*\(")
+
+
+def missed_opt_in(plugin: Any, markdown: str, meta: dict[str, Any]) -> str | None:
+    """The playbook macro a page calls without opting in, if any.
+
+    Such a page shows the call as text; the build warns so the editor adds the line.
+    """
+    if plugin is None or meta.get("render_macros") is True:
+        return None
+    ours = {name for name, fn in plugin.macros.items()
+            if getattr(fn, "__module__", "").startswith("playbook")}
+    return next((m.group(1) for m in _CALL.finditer(markdown) if m.group(1) in ours), None)

@@ -184,3 +184,11 @@ def test_serve_shows_problems_and_recovers(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_macro_call_on_a_page_that_does_not_opt_in_is_a_warning(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, docs='# Home\n\n{{ kpi_table("tiny") }}\n')
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode != 0
+    assert ("docs/index.md calls the playbook macro 'kpi_table' but is not a template: add "
+            "'render_macros: true' to its front matter") in result.stderr

@@ -12,6 +12,7 @@ no attribute starting with an underscore.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -64,7 +65,7 @@ def sandbox_macros(plugin: Any, *, serving: bool) -> None:
 _CALL = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*\(")
 
 
-def missed_opt_in(plugin: Any, markdown: str, meta: dict[str, Any]) -> str | None:
+def missed_opt_in(plugin: Any, markdown: str, meta: Mapping[str, Any]) -> str | None:
     """The playbook macro a page calls without opting in, if any.
 
     Such a page shows the call as text; the build warns so the editor adds the line.

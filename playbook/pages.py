@@ -8,18 +8,17 @@ are rendered here, in Python, from escaped values, and marked
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from playbook import pages_measure, pages_money, pages_overview, pages_program, pages_roadmap
-from playbook.mdtext import html_text
+from playbook.mdtext import Md, cat, front_matter, html_text
 from playbook.site import ProgramView, SiteData
 
 PROGRAMS_DIR = "programs"
 
-SECTIONS: list[tuple[str, str, Callable[[ProgramView, SiteData], str]]] = [
+SECTIONS: list[tuple[str, str, Callable[[ProgramView, SiteData], Md]]] = [
     ("index.md", "Overview", pages_overview.overview),
     ("strategy.md", "Strategy and logic chain", pages_program.strategy),
     ("competencies.md", "Competency matrix", pages_program.competencies),
@@ -39,32 +38,25 @@ class Page:
 
     path: str
     title: str
-    markdown: str
+    markdown: Md
 
 
 WIDE = {"strategy.md", "roadmap.md"}
 """Pages that hide the table of contents to give diagrams the full width."""
 
 
-def _front(title: str, *, wide: bool = False) -> str:
-    # themes print the meta title unescaped (in <title> too): escape it as HTML here;
-    # JSON strings are valid YAML scalars, so the title can hold any character
-    shown = json.dumps(html_text(title), ensure_ascii=False)
-    hide = "hide:\n  - toc\n" if wide else ""
-    return f"---\ntitle: {shown}\nrender_macros: false\n{hide}---\n\n"
-
-
 def generate(site: SiteData) -> list[Page]:
     """Render every page of the site, portfolio first, in nav order."""
     pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio",
-                  _front("Portfolio") + pages_overview.portfolio(site))]
+                  cat(front_matter("Portfolio"), pages_overview.portfolio(site)))]
     for view in site.programs:
         assert view.bundle.program is not None
         program = view.bundle.program.title
         for name, title, render in SECTIONS:
             full = program if name == "index.md" else f"{title} · {program}"
             pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{name}", title,
-                              _front(full, wide=name in WIDE) + render(view, site)))
+                              cat(front_matter(full, hide_toc=name in WIDE),
+                                  render(view, site))))
     return pages
 
 

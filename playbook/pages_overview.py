@@ -67,7 +67,7 @@ def _gate(g: GateStatus, names: dict[str, str], site: SiteData) -> Md:
              else "no data")
     latest = fmt(", latest {}", number(g.actual)) if g.actual is not None else Md("")
     return fmt("{} {} {} by {} ({}{})", text(names.get(g.kpi_id, g.kpi_id)),
-               Md("≥" if g.op == ">=" else "≤"), number(g.threshold), g.due, words(state),
+               Md("≥") if g.op == ">=" else Md("≤"), number(g.threshold), g.due, words(state),
                latest)
 
 

@@ -91,7 +91,11 @@ def text(value: object) -> Md:
 
 
 def words(value: str) -> Md:
-    """Our own constant words, escaped like user text (``words("Not ranked")``)."""
+    """Our own constant words, escaped like user text (``words("Not ranked")``).
+
+    Like :func:`text`, one line with surrounding whitespace dropped: spaces
+    between pieces belong in the :func:`fmt` template.
+    """
     return text(value)
 
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from playbook.mdtext import html_text
+from playbook.mdtext import Html, html_text
 
 Figure = dict[str, Any]
 
@@ -105,8 +105,8 @@ def to_json(figure: Figure) -> str:
 
 
 def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
-          rows: Sequence[Sequence[str]]) -> str:
-    """Raw HTML for one chart: plot, summary, numbers table.
+          rows: Sequence[Sequence[str]]) -> Html:
+    """Raw HTML for one chart: plot, summary, numbers table (a block: see ``raw_block``).
 
     Args:
         chart_id: Stable id, unique in the site (``chart-<program>-<name>``).
@@ -119,6 +119,7 @@ def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
     body = "".join("<tr>" + "".join(f"<td>{html_text(c)}</td>" for c in row) + "</tr>"
                    for row in rows)
     traces = len(figure.get("data", []))
+    cid = html_text(chart_id)  # ids are kebab-case, escaped all the same
     # "--" cannot occur in a kebab-case id, so the figure's id never collides with a chart's
     # No role="img" on the plot: Plotly puts focusable mode-bar buttons inside it, and
     # an image must not contain controls (axe: nested-interactive). The <figure> takes
@@ -127,11 +128,11 @@ def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
     # instant navigation re-creates every inline <script> of the new page as plain
     # JavaScript (dropping type and id), which runs the JSON as code and loses the data.
     # data-search-exclude keeps it out of Material's search index.
-    return (
-        f'<figure class="pb-chart" id="{chart_id}">'
-        f'<div class="pb-chart__plot" data-figure="{chart_id}--figure" data-traces="{traces}">'
+    return Html(
+        f'<figure class="pb-chart" id="{cid}">'
+        f'<div class="pb-chart__plot" data-figure="{cid}--figure" data-traces="{traces}">'
         "</div>"
-        f'<template id="{chart_id}--figure" data-search-exclude>{to_json(figure)}</template>'
+        f'<template id="{cid}--figure" data-search-exclude>{to_json(figure)}</template>'
         f"<figcaption>{html_text(summary)}</figcaption>"
         f'</figure>\n<details class="pb-numbers"><summary>Numbers behind the chart</summary>'
         + (f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>' if rows

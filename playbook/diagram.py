@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from playbook.mdtext import html_text
+from playbook.mdtext import Html, html_text
 
 COL_WIDTH = 190
 COL_GAP = 44
@@ -32,8 +32,10 @@ def _box_height(label: str) -> int:
 
 
 def chain_svg(title: str, columns: list[tuple[str, list[Node]]],
-              edges: list[tuple[str, str]]) -> str:
-    """Render columns of boxes joined by edges as an accessible SVG.
+              edges: list[tuple[str, str]]) -> Html:
+    """Render columns of boxes joined by edges as an accessible SVG in a wrapping ``<div>``.
+
+    The result is a raw HTML block (every label escaped with ``html_text``).
 
     Args:
         title: Accessible name of the diagram (plain text).
@@ -70,11 +72,11 @@ def chain_svg(title: str, columns: list[tuple[str, list[Node]]],
         mid = (x1 + x2) // 2
         lines.append(f'<path class="pb-chain__edge" d="M{x1},{y1} C{mid},{y1} {mid},{y2} '
                      f'{x2 - 4},{y2}" marker-end="url(#pb-arrow)"/>')
-    return (
-        f'<svg class="pb-chain" viewBox="0 0 {total_w} {total_h}" role="img" '
-        f'aria-labelledby="pb-chain-title">'
+    return Html(
+        f'<div class="pb-chain-wrap"><svg class="pb-chain" viewBox="0 0 {total_w} {total_h}" '
+        f'role="img" aria-labelledby="pb-chain-title">'
         f'<title id="pb-chain-title">{html_text(title)}</title>'
         '<defs><marker id="pb-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
         'markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" class="pb-chain__tip"/>'
-        "</marker></defs>" + "".join(lines) + "".join(parts) + "</svg>"
+        "</marker></defs>" + "".join(lines) + "".join(parts) + "</svg></div>"
     )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from playbook import pages_measure, pages_money, pages_program, pages_roadmap
+from playbook.mdtext import Md, fmt, labels, table, text, words
 from playbook.site import ProgramView, SiteData
 
 
@@ -31,23 +32,23 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
         except KeyError as exc:
             raise MacroError(str(exc.args[0])) from exc
 
-    def competency_matrix(program: str) -> str:
+    def competency_matrix(program: str) -> Md:
         """Behaviours × role levels of ``program``."""
         return pages_program.competency_matrix(view(program))
 
-    def roadmap(program: str) -> str:
+    def roadmap(program: str) -> Md:
         """Timeline, phases and milestones of ``program``."""
         return pages_roadmap.roadmap_section(view(program), site())
 
-    def vendor_scorecard(program: str) -> str:
+    def vendor_scorecard(program: str) -> Md:
         """Criteria, gates, scores, ranking and sensitivity of ``program``."""
         return pages_money.vendor_scorecard(view(program))
 
-    def kpi_table(program: str) -> str:
+    def kpi_table(program: str) -> Md:
         """Every KPI of ``program`` with baseline, target, latest value and status."""
         return pages_measure.kpi_table(view(program))
 
-    def kpi_chart(program: str, kpi: str) -> str:
+    def kpi_chart(program: str, kpi: str) -> Md:
         """The chart of one KPI of ``program``."""
         v = view(program)
         found = next((k for k in (v.bundle.kpis.kpis if v.bundle.kpis else []) if k.id == kpi),
@@ -61,10 +62,9 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
         macro(fn)
 
 
-def measurement_rules() -> str:
+def measurement_rules() -> Md:
     """The thresholds every figure on the site uses, read from the engine's constants."""
     from playbook import fairness, roi, stats, timeline, trajectory, vendorscore
-    from playbook.mdtext import table
 
     grace = ", ".join(f"{k} {v} days" for k, v in trajectory.GRACE_DAYS.items())
     rows = [
@@ -81,4 +81,5 @@ def measurement_rules() -> str:
         ["Vendor sensitivity", f"each weight moved by ±{vendorscore.SHIFT} points"],
         ["Milestone due soon", f"within {timeline.DUE_SOON_DAYS} days of its due date"],
     ]
-    return table(["Rule", "Threshold"], rows) + "\n"
+    return fmt("{}\n", table(labels("Rule", "Threshold"),
+                             [[words(rule), text(threshold)] for rule, threshold in rows]))

@@ -1,90 +1,257 @@
-"""Literal text for generated Markdown: YAML values are never markup.
+"""Escaped Markdown for generated pages: YAML and CSV values are never markup.
 
-Every value from a user's file passes through :func:`text` (Markdown body) or
-:func:`cell` (table cell) or :func:`html_text` (inside raw HTML). HTML is
-escaped, so ``<script>`` shows as text; Markdown link, image and attribute
-syntax is escaped, so no value can point the site at another host or add an
-event handler; generated pages are marked ``render_macros: false`` so
-``{{ … }}`` and ``{% … %}`` stay text too.
+Every value from a user's file reaches a page through one escaping function
+chosen for where it lands: :func:`text` (inline text), :func:`paragraphs`,
+:func:`cell` (table cell), :func:`code` (code), :func:`heading`, the label of
+:func:`link`, :func:`chip`, or :func:`html_text` (inside raw HTML). Their
+results have the type :data:`Md` (or :data:`Html`), and every page renderer
+takes and returns ``Md``, so ``mypy --strict`` rejects a plain ``str`` wherever
+escaped Markdown is required: forgetting to escape a value is a type error.
+
+``Md(...)`` is written only around string literals of our own (the test suite
+checks this outside this module); pieces are put together with :func:`fmt`,
+:func:`cat`, :func:`join` and :func:`lines`, never with ``+`` or f-strings,
+which give a plain ``str``.
+
+What escaping guarantees: HTML is escaped, so ``<script>`` shows as text;
+Markdown link, image, code, emphasis, table and attribute syntax is escaped, so
+no value can point the site at another host, break out of a code span or add
+an event handler; block syntax at the start of a value (lists, admonitions,
+details, headings, rules) is neutralised; generated pages are marked
+``render_macros: false`` so ``{{ … }}`` and ``{% … %}`` stay text too.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import LiteralString, NewType
+
+Md = NewType("Md", str)
+"""Markdown safe to place on a page: every user value in it escaped."""
+
+Html = NewType("Html", str)
+"""Raw block-level HTML safe to place on a page: every user value in it escaped as HTML.
+
+Python-Markdown leaves a raw HTML block as it is, so text inside is escaped with
+:func:`html_text`; put it on a page with :func:`raw_block`.
+"""
 
 _MD_SPECIAL = re.compile(r"([\\`\[\]{}()!#|*_])")
 """Characters with meaning in Markdown that Python-Markdown (with tables) can escape."""
 
+_LEADING = re.compile(r"^(?:(\d+)\.(?=\s|$)|([-+])(?![\d.])|([=?:~]))")
+"""Block syntax at the start of a value that :data:`_MD_SPECIAL` leaves alone.
 
-def html_text(value: object) -> str:
+An ordered-list marker (``1.``), a list, rule or setext marker (``-``, ``+``; a
+signed number such as ``+0.5`` is left as it is: no block starts that way), a setext
+underline (``=``), a ``???`` details block (pymdownx.details), a definition
+(``:``) and a ``~~~`` fence. ``-``, ``+`` and ``.`` take a backslash (Python-Markdown's
+``ESCAPED_CHARS``); ``=``, ``?``, ``:`` and ``~`` do not, so they become numeric
+entities.
+"""
+
+_LINK_TARGET = re.compile(r"^[a-z0-9][a-z0-9./-]*\.md(#[a-z0-9-]+)?$")
+"""An internal link built by the engine: a relative ``.md`` path, optionally an anchor."""
+
+_CSS_NAME = re.compile(r"[^a-z0-9-]")
+
+
+def _neutralise_start(escaped: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) is not None:
+            return m.group(1) + "\\."
+        if m.group(2) is not None:
+            return "\\" + m.group(2)
+        return f"&#{ord(m.group(3))};"
+
+    return _LEADING.sub(sub, escaped, count=1)
+
+
+def html_text(value: object) -> Html:
     """Escape a value for use inside raw HTML (elements and attributes)."""
-    return html.escape(str(value), quote=True)
+    return Html(html.escape(str(value), quote=True))
 
 
-def text(value: object) -> str:
-    """Escape a value so Markdown shows it literally, as one paragraph."""
+def text(value: object) -> Md:
+    """Escape a value so Markdown shows it literally, on one line.
+
+    Whitespace collapses to single spaces; Markdown specials take a backslash;
+    ``&``, ``<`` and ``>`` become entities; block syntax at the start is
+    neutralised, so the value is safe at the start of a line or a list item.
+    """
     raw = " ".join(str(value).split())
     escaped = _MD_SPECIAL.sub(lambda m: "\\" + m.group(1), raw)
     # a backslash before other characters would show: < > & become entities instead
-    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Md(_neutralise_start(escaped))
 
 
-def paragraphs(value: object) -> str:
-    """Escape multi-paragraph text, keeping blank-line paragraph breaks."""
-    blocks = re.split(r"\n\s*\n", str(value).strip())
-    return "\n\n".join(text(b) for b in blocks if b.strip())
+def words(value: str) -> Md:
+    """Our own constant words, escaped like user text (``words("Not ranked")``).
 
-
-def cell(value: object) -> str:
-    """Escape a value for a Markdown table cell."""
-    if value is None or value == "":
-        return "—"
+    Like :func:`text`, one line with surrounding whitespace dropped: spaces
+    between pieces belong in the :func:`fmt` template.
+    """
     return text(value)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]],
-          align: Sequence[str] | None = None) -> str:
-    """Build a Markdown table from already-escaped cells.
+def labels(*values: str) -> list[Md]:
+    """Our own constant words for table headers, each escaped with :func:`words`."""
+    return [words(v) for v in values]
+
+
+def paragraphs(value: object) -> Md:
+    """Escape multi-paragraph text, keeping blank-line paragraph breaks."""
+    blocks = re.split(r"\n\s*\n", str(value).strip())
+    return Md("\n\n".join(text(b) for b in blocks if b.strip()))
+
+
+def cell(value: object) -> Md:
+    """Escape a value for a Markdown table cell ("—" when empty)."""
+    if value is None or value == "":
+        return Md("—")
+    return text(value)
+
+
+def code(value: object) -> Md:
+    """A value shown as code, with no way to break out of it.
+
+    Written as inline HTML, ``<code>`` + :func:`text` + ``</code>``: Python-Markdown
+    still processes Markdown inside inline HTML, so the escaped text shows
+    literally. Backticks around a value could be closed by a backtick in it.
+    """
+    return Md(f"<code>{text(value)}</code>")
+
+
+def link(label: Md, target: str) -> Md:
+    """An internal link to a page the engine generates.
 
     Args:
-        headers: Header cells (plain words written by us, not user text).
+        label: The escaped link text.
+        target: A relative ``.md`` path built by the engine (``my-id/index.md``,
+            ``roadmap.md#phases``); anything else (a scheme, ``//``, spaces,
+            parentheses, upper case) raises ``ValueError``.
+    """
+    if not _LINK_TARGET.match(target) or "//" in target:
+        raise ValueError(f"not an internal page link: {target!r}")
+    return Md(f"[{label}]({target})")
+
+
+def heading(level: int, value: object) -> Md:
+    """A heading line with its text escaped, as a block (ends with a newline)."""
+    if not 1 <= level <= 6:
+        raise ValueError(f"heading level {level} is not 1–6")
+    return Md(f"{'#' * level} {text(value)}\n")
+
+
+def fmt(template: LiteralString, /, *args: Md | int | date) -> Md:
+    """Fill the ``{}`` fields of our own literal template with escaped pieces.
+
+    Whole numbers and dates need no escaping (digits, ``-``, ``:`` and a space);
+    everything else must already be :data:`Md`.
+    """
+    return Md(template.format(*args))
+
+
+def cat(*parts: Md) -> Md:
+    """Escaped pieces, one after the other."""
+    return Md("".join(parts))
+
+
+def join(parts: Iterable[Md], sep: Md) -> Md:
+    """Escaped pieces with ``sep`` between them."""
+    return Md(sep.join(parts))
+
+
+def lines(parts: Iterable[Md]) -> Md:
+    """Escaped pieces, one per line."""
+    return Md("\n".join(parts))
+
+
+def raw_block(block: Html) -> Md:
+    """A raw HTML block on a page, on lines of its own."""
+    return Md(f"{block.rstrip()}\n")
+
+
+_NOT_YAML_TEXT = re.compile(
+    "[^\x09\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+    "\U00010000-\U0010ffff]")
+"""Characters a YAML reader rejects or reads as a line break (NEL, LS, PS, BOM)."""
+
+
+def yaml_string(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar that always parses back to ``value``.
+
+    A JSON string is a YAML scalar; characters YAML does not accept raw (C0 and C1
+    controls, line breaks, a byte-order mark, lone surrogates) are written as
+    escapes, so no value can make front matter unparseable (MkDocs would drop it
+    silently, and with it ``render_macros: false``).
+    """
+    quoted = json.dumps(value, ensure_ascii=False)
+
+    def escape(m: re.Match[str]) -> str:
+        c = ord(m.group(0))
+        return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
+
+    return _NOT_YAML_TEXT.sub(escape, quoted)
+
+
+def front_matter(title: object, *, hide_toc: bool = False) -> Md:
+    """YAML front matter of a generated page: its title, macros off, optionally no toc.
+
+    Themes print the meta title unescaped (in ``<title>`` too): it is escaped as
+    HTML here, then quoted so that it parses back whatever it holds.
+    """
+    shown = yaml_string(html_text(title))
+    hide = "hide:\n  - toc\n" if hide_toc else ""
+    return Md(f"---\ntitle: {shown}\nrender_macros: false\n{hide}---\n\n")
+
+
+def table(headers: Sequence[Md], rows: Iterable[Sequence[Md]],
+          align: Sequence[str] | None = None) -> Md:
+    """Build a Markdown table from escaped cells.
+
+    Args:
+        headers: Header cells.
         rows: Rows of escaped cells.
         align: Per column ``"l"`` or ``"r"``; numbers read best right-aligned.
     """
     align = align or ["l"] * len(headers)
     marks = ["---:" if a == "r" else "---" for a in align]
-    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(marks) + " |"]
+    out = ["| " + " | ".join(headers) + " |", "| " + " | ".join(marks) + " |"]
     for row in rows:
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines)
+        out.append("| " + " | ".join(row) + " |")
+    return Md("\n".join(out))
 
 
-def number(value: float | None, digits: int = 1) -> str:
+def number(value: float | None, digits: int = 1) -> Md:
     """Format a number for display: thousands separators, no trailing zeros."""
     if value is None:
-        return "—"
+        return Md("—")
     if float(value).is_integer() and abs(value) >= 1:
-        return f"{value:,.0f}"
+        return Md(f"{value:,.0f}")
     formatted = f"{value:,.{digits}f}"
     shown = formatted.rstrip("0").rstrip(".") if "." in formatted else formatted
-    return "0" if shown == "-0" else shown  # -0.0001 rounds to zero, not to "-0"
+    return Md("0" if shown == "-0" else shown)  # -0.0001 rounds to zero, not to "-0"
 
 
-def money(value: float | None, currency: str) -> str:
-    """Format an amount with its currency code."""
+def money(value: float | None, currency: str) -> Md:
+    """Format an amount with its currency code (escaped, though the model checks it)."""
     if value is None:
-        return "—"
-    return f"{currency} {value:,.0f}"
+        return Md("—")
+    return Md(f"{text(currency)} {value:,.0f}")
 
 
-def percent(value: float | None, digits: int = 0) -> str:
+def percent(value: float | None, digits: int = 0) -> Md:
     """Format a percentage figure (25 → '25%')."""
     if value is None:
-        return "—"
+        return Md("—")
     shown = f"{value:,.{digits}f}"
-    return f"{shown[1:] if shown.startswith('-') and not shown.strip('-0.') else shown}%"
+    return Md(f"{shown[1:] if shown.startswith('-') and not shown.strip('-0.') else shown}%")
 
 
 STATE_LABELS = {
@@ -93,15 +260,19 @@ STATE_LABELS = {
 }
 """Words shown for roadmap states."""
 
-MISSING = '!!! note "Not yet defined"\n    This program has no `{file}` yet: {what}\n'
 
+def chip(state: str, label: str | None = None) -> Md:
+    """A status chip; the state is also written out, never colour alone.
 
-def chip(state: str, label: str | None = None) -> str:
-    """A status chip; the state is also written out, never colour alone."""
+    Inline HTML inside Markdown: the class keeps only ``a-z0-9-`` of the state,
+    and the label is escaped Markdown (Python-Markdown processes the span's content).
+    """
     shown = label or STATE_LABELS.get(state, state.replace("-", " ").capitalize())
-    return f'<span class="pb-chip pb-chip--{html_text(state)}">{html_text(shown)}</span>'
+    css = _CSS_NAME.sub("-", state.lower())
+    return Md(f'<span class="pb-chip pb-chip--{css}">{text(shown)}</span>')
 
 
-def not_defined(file: str, what: str) -> str:
+def not_defined(file: str, what: str) -> Md:
     """The notice shown where an optional program file is missing."""
-    return MISSING.format(file=file, what=what)
+    return Md(f'!!! note "Not yet defined"\n    This program has no {code(file)} yet: '
+              f"{text(what)}\n")

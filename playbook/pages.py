@@ -8,19 +8,17 @@ are rendered here, in Python, from escaped values, and marked
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from playbook import pages_measure, pages_money, pages_overview, pages_program, pages_roadmap
-from playbook.mdtext import html_text
+from playbook.mdtext import Md, cat, front_matter, html_text
 from playbook.site import ProgramView, SiteData
 
 PROGRAMS_DIR = "programs"
 
-SECTIONS: list[tuple[str, str, Callable[[ProgramView, SiteData], str]]] = [
+SECTIONS: list[tuple[str, str, Callable[[ProgramView, SiteData], Md]]] = [
     ("index.md", "Overview", pages_overview.overview),
     ("strategy.md", "Strategy and logic chain", pages_program.strategy),
     ("competencies.md", "Competency matrix", pages_program.competencies),
@@ -40,53 +38,25 @@ class Page:
 
     path: str
     title: str
-    markdown: str
+    markdown: Md
 
 
 WIDE = {"strategy.md", "roadmap.md"}
 """Pages that hide the table of contents to give diagrams the full width."""
 
 
-_NOT_YAML_TEXT = re.compile(
-    "[^\x09\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-    "\U00010000-\U0010ffff]")
-"""Characters a YAML reader rejects or reads as a line break (NEL, LS, PS, BOM)."""
-
-
-def yaml_string(value: str) -> str:
-    """``value`` as a double-quoted YAML scalar that always parses back to ``value``.
-
-    A JSON string is a YAML scalar; characters YAML does not accept raw (C0 and C1
-    controls, line breaks, a byte-order mark) are written as escapes, so no value
-    can make front matter unparseable (MkDocs would drop it silently).
-    """
-    quoted = json.dumps(value, ensure_ascii=False)
-
-    def escape(m: re.Match[str]) -> str:
-        c = ord(m.group(0))
-        return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
-
-    return _NOT_YAML_TEXT.sub(escape, quoted)
-
-
-def _front(title: str, *, wide: bool = False) -> str:
-    # themes print the meta title unescaped (in <title> too): escape it as HTML here
-    shown = yaml_string(html_text(title))
-    hide = "hide:\n  - toc\n" if wide else ""
-    return f"---\ntitle: {shown}\nrender_macros: false\n{hide}---\n\n"
-
-
 def generate(site: SiteData) -> list[Page]:
     """Render every page of the site, portfolio first, in nav order."""
     pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio",
-                  _front("Portfolio") + pages_overview.portfolio(site))]
+                  cat(front_matter("Portfolio"), pages_overview.portfolio(site)))]
     for view in site.programs:
         assert view.bundle.program is not None
         program = view.bundle.program.title
         for name, title, render in SECTIONS:
             full = program if name == "index.md" else f"{title} · {program}"
             pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{name}", title,
-                              _front(full, wide=name in WIDE) + render(view, site)))
+                              cat(front_matter(full, hide_toc=name in WIDE),
+                                  render(view, site))))
     return pages
 
 

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from playbook import charts
-from playbook.mdtext import cell, chip, money, not_defined, number, percent, table, text
+from playbook.mdtext import (
+    Md,
+    cat,
+    cell,
+    chip,
+    code,
+    fmt,
+    heading,
+    join,
+    labels,
+    lines,
+    money,
+    not_defined,
+    number,
+    percent,
+    raw_block,
+    table,
+    text,
+    words,
+)
 from playbook.site import ProgramView, SiteData
 from playbook.vendorscore import WeightShift
 
-CLAUSE_MARKS = {"yes": "✓ yes", "partial": "✗ partial", "no": "✗ **no**"}
+CLAUSE_MARKS = {"yes": Md("✓ yes"), "partial": Md("✗ partial"), "no": Md("✗ **no**")}
 GATE_LABELS = {
     "outcome_clauses": "Outcome clauses", "data_ownership": "Data ownership",
     "exit_portability": "Exit portability", "ai_audit": "AI audit clause",
@@ -16,40 +35,41 @@ GATE_LABELS = {
 
 
 def gate_label(gate: str) -> str:
-    """A reader's name for a gate key (``ai_audit`` → ``AI audit clause``)."""
+    """A reader's name for a gate key (``ai_audit`` → ``AI audit clause``), plain text."""
     return GATE_LABELS.get(gate, gate.replace("_", " ").capitalize())
 
 
-def vendor_scorecard(view: ProgramView) -> str:
+def vendor_scorecard(view: ProgramView) -> Md:
     """Criteria, gates, weighted scores, ranking, chart, sensitivity (the macro)."""
     v = view.bundle.vendors
     figs = view.figures.vendors
     if v is None or figs is None:
         return not_defined("vendors.yml", "the vendor criteria, gates and scores.")
-    out = ["## Criteria\n", table(["Criterion", "Weight"], [
-        [cell(c.name), f"{number(c.weight)}"] for c in v.criteria], ["l", "r"]) + "\n"]
+    out = [heading(2, "Criteria"), fmt("{}\n", table(labels("Criterion", "Weight"), [
+        [cell(c.name), number(c.weight)] for c in v.criteria], ["l", "r"]))]
     names = {x.id: x.name for x in v.vendors}
     if not v.vendors:
-        out.append("No vendors are listed yet.\n")
-        return "\n".join(out)
+        out.append(Md("No vendors are listed yet.\n"))
+        return lines(out)
     if v.gates:
-        out.append("## Must-have gates\n")
-        out.append("A vendor that does not answer *yes* to every gate is not ranked.\n")
-        out.append(table(["Vendor", *[gate_label(g) for g in v.gates]], [
-            [cell(x.name), *[CLAUSE_MARKS.get(x.clauses.get(g, ""), "✗ not stated")
-                             for g in v.gates]] for x in v.vendors]) + "\n")
-    out.append("## Weighted scores and ranking\n")
-    out.append(table(["Rank", "Vendor", "Weighted (1–5)", "Gates"], [
-        [str(s.rank) if s.rank else "not ranked", cell(s.name), f"{s.weighted:.2f}",
+        out.append(heading(2, "Must-have gates"))
+        out.append(Md("A vendor that does not answer *yes* to every gate is not ranked.\n"))
+        out.append(fmt("{}\n", table([words("Vendor"), *[text(gate_label(g)) for g in v.gates]], [
+            [cell(x.name), *[CLAUSE_MARKS.get(x.clauses.get(g, ""), words("✗ not stated"))
+                             for g in v.gates]] for x in v.vendors])))
+    out.append(heading(2, "Weighted scores and ranking"))
+    out.append(fmt("{}\n", table(labels("Rank", "Vendor", "Weighted (1–5)", "Gates"), [
+        [text(s.rank) if s.rank else words("not ranked"), cell(s.name),
+         text(f"{s.weighted:.2f}"),
          chip("on-track", "Pass") if s.passed else
-         chip("off-track", f"Fails {len(s.failed_gates)}") + " "
-         + ", ".join(gate_label(g) for g in s.failed_gates)]
-        for s in figs.scores], ["r", "l", "r", "l"]) + "\n")
+         fmt("{} {}", chip("off-track", f"Fails {len(s.failed_gates)}"),
+             text(", ".join(gate_label(g) for g in s.failed_gates)))]
+        for s in figs.scores], ["r", "l", "r", "l"])))
     scores = {x.id: x.scores for x in v.vendors}
-    out.append("Scores per criterion, from 1 (poor) to 5 (excellent):\n")
-    out.append(table(["Vendor", *[cell(c.name) for c in v.criteria]], [
+    out.append(Md("Scores per criterion, from 1 (poor) to 5 (excellent):\n"))
+    out.append(fmt("{}\n", table([words("Vendor"), *[cell(c.name) for c in v.criteria]], [
         [cell(s.name), *[number(scores[s.vendor_id].get(c.id)) for c in v.criteria]]
-        for s in figs.scores], ["l", *["r"] * len(v.criteria)]) + "\n")
+        for s in figs.scores], ["l", *["r"] * len(v.criteria)])))
     passed = [s for s in figs.scores if s.passed]
     failed = [s for s in figs.scores if not s.passed]
     traces = []
@@ -70,96 +90,100 @@ def vendor_scorecard(view: ProgramView) -> str:
 
     top = who(figs.tied_top or ([figs.top] if figs.top else []))
     tied = len(figs.tied_top or []) > 1
+    # plain text: charts.embed escapes it as HTML
     summary = (f"{top} {'tie for' if tied else 'ranks'} first with "
                f"{figs.scores[0].weighted:.2f} of 5 among {len(passed)} vendor(s) that pass "
                "every gate." if top else "No vendor passes every gate, so none is ranked.")
-    out.append(charts.embed(f"chart-{view.id}-vendors", figure, summary,
-                            ["Vendor", "Weighted score", "Passes gates"],
-                            [[s.name, f"{s.weighted:.2f}", "yes" if s.passed else "no"]
-                             for s in figs.scores]))
-    out.append("## Sensitivity of the ranking\n")
+    out.append(raw_block(charts.embed(
+        f"chart-{view.id}-vendors", figure, summary,
+        ["Vendor", "Weighted score", "Passes gates"],
+        [[s.name, f"{s.weighted:.2f}", "yes" if s.passed else "no"] for s in figs.scores])))
+    out.append(heading(2, "Sensitivity of the ranking"))
     changes = [s for s in figs.shifts if s.changes]
-    first = (f"The first place shared by {text(top)}" if tied
-             else f"The top vendor ({text(top)})")
+    first = (fmt("The first place shared by {}", text(top)) if tied
+             else fmt("The top vendor ({})", text(top)))
     if not figs.top:
-        out.append("No ranking to test.\n")
+        out.append(Md("No ranking to test.\n"))
     elif not changes:
-        out.append(f"{first} stays {'shared' if tied else 'first'} when any single weight "
-                   "moves ±5 points.\n")
+        out.append(fmt("{} stays {} when any single weight moves ±5 points.\n",
+                       first, words("shared" if tied else "first")))
     else:
 
-        def then(s: WeightShift) -> str:
+        def then(s: WeightShift) -> Md:
             ids = s.leaders or [s.top_vendor or "—"]
-            return f"then {text(who(ids))} {'tie' if len(ids) > 1 else 'leads'}"
+            return fmt("then {} {}", text(who(ids)), words("tie" if len(ids) > 1 else "leads"))
 
-        out.append(f"{first} is **not stable**: it changes when "
-                   + "; ".join(f"`{s.criterion_id}` moves {s.delta:+d} points ({then(s)})"
-                               for s in changes) + ".\n")
-    return "\n".join(out)
+        out.append(fmt("{} is **not stable**: it changes when {}.\n", first, join(
+            (fmt("{} moves {} points ({})", code(s.criterion_id), text(f"{s.delta:+d}"),
+                 then(s)) for s in changes), Md("; "))))
+    return lines(out)
 
 
-def vendors(view: ProgramView, site: SiteData) -> str:
+def vendors(view: ProgramView, site: SiteData) -> Md:
     """Vendors page."""
     p = view.bundle.program
     assert p is not None
-    notes = ""
-    if view.bundle.vendors:
-        notes = "\n".join(f"- **{text(x.name)}:** {text(x.notes)}"
-                          for x in view.bundle.vendors.vendors if x.notes)
-    return (f"# {text(p.title)}: vendors\n\n" + vendor_scorecard(view)
-            + ("\n## Notes\n\n" + notes + "\n" if notes else ""))
+    notes = (lines(fmt("- **{}:** {}", text(x.name), text(x.notes))
+                   for x in view.bundle.vendors.vendors if x.notes)
+             if view.bundle.vendors else Md(""))
+    return cat(heading(1, f"{p.title}: vendors"), Md("\n"), vendor_scorecard(view),
+               fmt("\n## Notes\n\n{}\n", notes) if notes else Md(""))
 
 
-def budget(view: ProgramView, site: SiteData) -> str:
+def budget(view: ProgramView, site: SiteData) -> Md:
     """Budget and ROI page."""
     p = view.bundle.program
     assert p is not None
-    out = [f"# {text(p.title)}: budget and ROI\n"]
+    out = [heading(1, f"{p.title}: budget and ROI")]
     roi = view.figures.roi
     if view.bundle.budget is None or roi is None:
         out.append(not_defined("budget.yml", "the costs, benefits and 3-year TCO."))
-        return "\n".join(out)
+        return lines(out)
     cur = roi.currency
     years = list(range(1, roi.horizon_years + 1))
-    out.append("## Costs by category and year\n")
-    rows = [[c.replace("_", " "), *[money(by.get(y, 0), cur) for y in years],
+    out.append(heading(2, "Costs by category and year"))
+    rows = [[text(c.replace("_", " ")), *[money(by.get(y, 0), cur) for y in years],
              money(sum(by.values()), cur)] for c, by in roi.costs_by_category.items()]
-    rows.append(["**Total**", *[f"**{money(roi.costs_by_year.get(y, 0), cur)}**"
-                                for y in years], f"**{money(roi.tco, cur)}**"])
-    out.append(table(["Category", *[f"Year {y}" for y in years], "Total"], rows,
-                     ["l", *["r"] * (len(years) + 1)]) + "\n")
-    out.append(f"**{roi.horizon_years}-year total cost of ownership: {money(roi.tco, cur)}.**\n")
+    rows.append([Md("**Total**"), *[fmt("**{}**", money(roi.costs_by_year.get(y, 0), cur))
+                                    for y in years], fmt("**{}**", money(roi.tco, cur))])
+    out.append(fmt("{}\n", table(labels("Category", *[f"Year {y}" for y in years], "Total"),
+                                 rows, ["l", *["r"] * (len(years) + 1)])))
+    out.append(fmt("**{}-year total cost of ownership: {}.**\n", roi.horizon_years,
+                   money(roi.tco, cur)))
     traces = [{"type": "bar", "name": c.replace("_", " "), "x": [f"Year {y}" for y in years],
                "y": [by.get(y, 0) for y in years]} for c, by in roi.costs_by_category.items()]
     figure = {"data": traces, "layout": charts.layout(
         "Costs by category and year", x_type="category", y_title=cur, barmode="stack")}
-    out.append(charts.embed(
+    out.append(raw_block(charts.embed(
         f"chart-{view.id}-costs", figure,
         f"Total cost of ownership over {roi.horizon_years} years is {money(roi.tco, cur)}.",
         ["Category", *[f"Year {y}" for y in years]],
         [[c, *[money(by.get(y, 0), cur) for y in years]]
-         for c, by in roi.costs_by_category.items()]))
-    out.append("## Benefits (Phillips)\n")
-    out.append("Each benefit counts only the share attributed to the program (isolation) and "
-               "is discounted by the confidence in the estimate.\n")
-    out.append(table(["Benefit", "Year", "Gross", "Isolation", "Confidence", "Counted"], [
-        [cell(b.name), str(b.year), money(b.gross, cur), f"{b.isolation:.0%}",
-         f"{b.confidence:.0%}", money(b.net, cur)] for b in roi.benefit_lines],
-        ["l", "r", "r", "r", "r", "r"]) + "\n" if roi.benefit_lines else
-        "No benefits are estimated yet: add `benefits` or a KPI `monetization`.\n")
-    out.append("## Return on investment\n")
-    out.append(table(["Scenario", "Benefits", "Costs", "Benefit–cost ratio", "ROI",
-                      "Payback month"], [
-        [s.label.capitalize(), money(s.benefits, cur), money(s.costs, cur),
-         number(s.bcr, 2) if s.bcr is not None else "—", percent(s.roi_pct),
-         str(s.payback_month) if s.payback_month else
-         "no costs" if s.costs <= 0 else "not within horizon"]
-        for s in roi.scenarios], ["l", "r", "r", "r", "r", "r"]) + "\n")
-    out.append("Low and high scenarios move every isolation and confidence figure down and up "
-               "by 0.2, so the reader sees how much the result rests on those estimates.\n")
+         for c, by in roi.costs_by_category.items()])))
+    out.append(heading(2, "Benefits (Phillips)"))
+    out.append(Md("Each benefit counts only the share attributed to the program (isolation) "
+                  "and is discounted by the confidence in the estimate.\n"))
+    out.append(fmt("{}\n", table(
+        labels("Benefit", "Year", "Gross", "Isolation", "Confidence", "Counted"), [
+            [cell(b.name), text(b.year), money(b.gross, cur), text(f"{b.isolation:.0%}"),
+             text(f"{b.confidence:.0%}"), money(b.net, cur)] for b in roi.benefit_lines],
+        ["l", "r", "r", "r", "r", "r"])) if roi.benefit_lines else
+        Md("No benefits are estimated yet: add `benefits` or a KPI `monetization`.\n"))
+    out.append(heading(2, "Return on investment"))
+    out.append(fmt("{}\n", table(
+        labels("Scenario", "Benefits", "Costs", "Benefit–cost ratio", "ROI", "Payback month"), [
+            [text(s.label.capitalize()), money(s.benefits, cur), money(s.costs, cur),
+             number(s.bcr, 2), percent(s.roi_pct),
+             text(s.payback_month) if s.payback_month else
+             words("no costs" if s.costs <= 0 else "not within horizon")]
+            for s in roi.scenarios], ["l", "r", "r", "r", "r", "r"])))
+    out.append(Md("Low and high scenarios move every isolation and confidence figure down and "
+                  "up by 0.2, so the reader sees how much the result rests on those "
+                  "estimates.\n"))
     for note in roi.notes:
-        out.append(f"- {text(note)}")
+        out.append(fmt("- {}", text(note)))
     if roi.intangibles:
-        out.append("\n## Intangible benefits (not monetised)\n")
-        out.extend(f"- {text(i)}" for i in roi.intangibles)
-    return "\n".join(out) + "\n"
+        out.append(Md(""))
+        out.append(heading(2, "Intangible benefits (not monetised)"))
+        out.extend(fmt("- {}", text(i)) for i in roi.intangibles)
+    return fmt("{}\n", lines(out))

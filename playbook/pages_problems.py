@@ -8,26 +8,25 @@ the next save that fixes the files brings the playbook back.
 from __future__ import annotations
 
 from playbook.diagnostics import Problems
-from playbook.mdtext import cell, table
+from playbook.mdtext import Md, cat, cell, fmt, front_matter, labels, table
 
 PROBLEMS_PAGE = "programs/index.md"
 """Where the problems page sits: the portfolio's place in the nav."""
 
 
-def problems_body(problems: Problems) -> str:
+def problems_body(problems: Problems) -> Md:
     """The problems as Markdown, every value escaped (no front matter)."""
     errors = problems.errors
     rows = [[cell(f"{p.path}:{p.line}:{p.column}"), cell(p.field or None), cell(p.message),
              cell(p.hint or None)] for p in errors]
-    return (
+    return fmt(
         "# The playbook has errors\n\n"
         '!!! failure "Nothing was built from the programs"\n'
-        f"    `playbook check` found {len(errors)} error{'s' if len(errors) != 1 else ''}. "
-        "Fix them and save: this preview rebuilds by itself.\n\n"
-        + table(["Where", "Field", "Problem", "Fix"], rows) + "\n"
-    )
+        "    `playbook check` found {} error(s). Fix them and save: this preview "
+        "rebuilds by itself.\n\n{}\n",
+        len(errors), table(labels("Where", "Field", "Problem", "Fix"), rows))
 
 
-def problems_page(problems: Problems) -> str:
+def problems_page(problems: Problems) -> Md:
     """The whole page, with front matter that keeps it away from any template engine."""
-    return "---\ntitle: Errors\nrender_macros: false\n---\n\n" + problems_body(problems)
+    return cat(front_matter("Errors"), problems_body(problems))

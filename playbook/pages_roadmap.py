@@ -5,12 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from playbook import charts
-from playbook.mdtext import STATE_LABELS, cell, chip, not_defined, number, table, text
+from playbook.mdtext import (
+    STATE_LABELS,
+    Md,
+    cat,
+    cell,
+    chip,
+    code,
+    fmt,
+    heading,
+    labels,
+    lines,
+    link,
+    not_defined,
+    number,
+    raw_block,
+    table,
+    text,
+)
 from playbook.model.base import ROLE_TITLES
 from playbook.site import ProgramView, SiteData
 
 
-def timeline_chart(view: ProgramView, site: SiteData) -> str:
+def timeline_chart(view: ProgramView, site: SiteData) -> Md:
     """Phases as bars and milestones as points on a date axis, with today marked."""
     traces: list[dict[str, Any]] = []
     for ph in view.phases:
@@ -36,48 +53,51 @@ def timeline_chart(view: ProgramView, site: SiteData) -> str:
                 else "No milestones yet")
                + (f"; current phase: {current}." if current else "."))
     rows = [[m.milestone_id, str(m.due), STATE_LABELS[m.state]] for m in view.milestones]
-    return charts.embed(f"chart-{view.id}-roadmap", figure, summary,
-                        ["Milestone", "Due", "Status"], rows)
+    return raw_block(charts.embed(f"chart-{view.id}-roadmap", figure, summary,
+                                  ["Milestone", "Due", "Status"], rows))
 
 
-def roadmap_section(view: ProgramView, site: SiteData) -> str:
+def roadmap_section(view: ProgramView, site: SiteData) -> Md:
     """Timeline, phases with gates, milestones (also the ``roadmap`` macro)."""
     if view.bundle.roadmap is None:
         return not_defined("roadmap.yml", "the 90/180/365-day phases and milestones.")
-    out = [timeline_chart(view, site), "## Phases\n"]
+    out = [timeline_chart(view, site), heading(2, "Phases")]
     gates = view.figures.gates
     names = {k.id: k.name for k in view.bundle.kpis.kpis} if view.bundle.kpis else {}
     rows = []
     for ph in view.phases:
         mine = [g for g in gates if g.phase_id == ph.phase_id]
+        # plain text, escaped once as a whole cell
         gate_text = "; ".join(
             f"{names.get(g.kpi_id, g.kpi_id)} {'≥' if g.op == '>=' else '≤'} "
             f"{number(g.threshold)}: "
             + ("passed" if g.passed else "not met" if g.passed is False
                else "due later" if g.due > site.today else "no data")
             + (f" ({number(g.actual)})" if g.actual is not None else "") for g in mine)
-        rows.append([cell(ph.name), f"{ph.first} – {ph.last}", chip(ph.state),
+        rows.append([cell(ph.name), fmt("{} – {}", ph.first, ph.last), chip(ph.state),
                      cell(gate_text or None)])
-    out.append(table(["Phase", "Dates", "Status", "Gate (go/no-go)"], rows) + "\n")
-    out.append("## Milestones\n")
-    out.append(table(
-        ["Due", "Milestone", "Deliverable", "Owner", "Status"],
-        [[str(m.due), f"`{m.milestone_id}`", cell(m.deliverable), ROLE_TITLES[m.owner],
-          chip(m.state) + (f" {m.done}" if m.done else "")] for m in view.milestones]) + "\n"
-        if view.milestones else "No milestones are planned yet.\n")
-    return "\n".join(out)
+    out.append(fmt("{}\n", table(labels("Phase", "Dates", "Status", "Gate (go/no-go)"), rows)))
+    out.append(heading(2, "Milestones"))
+    out.append(fmt("{}\n", table(
+        labels("Due", "Milestone", "Deliverable", "Owner", "Status"),
+        [[text(m.due), code(m.milestone_id), cell(m.deliverable), text(ROLE_TITLES[m.owner]),
+          cat(chip(m.state), fmt(" {}", m.done)) if m.done else chip(m.state)]
+         for m in view.milestones]))
+        if view.milestones else Md("No milestones are planned yet.\n"))
+    return lines(out)
 
 
-def roadmap(view: ProgramView, site: SiteData) -> str:
+def roadmap(view: ProgramView, site: SiteData) -> Md:
     """Roadmap page."""
     p = view.bundle.program
     assert p is not None
-    return (f"# {text(p.title)}: roadmap\n\nDay 0 is {p.start}. Status as of {site.today}: "
-            "90 days pilot, 180 days scale, 365 days sustain.\n\n"
-            + roadmap_section(view, site))
+    return cat(heading(1, f"{p.title}: roadmap"),
+               fmt("\nDay 0 is {}. Status as of {}: 90 days pilot, 180 days scale, 365 days "
+                   "sustain.\n\n", p.start, site.today),
+               roadmap_section(view, site))
 
 
-def upcoming(site: SiteData, limit: int = 12) -> str:
+def upcoming(site: SiteData, limit: int = 12) -> Md:
     """Open milestones across every program, soonest first (portfolio page)."""
     rows = []
     for view in site.programs:
@@ -87,8 +107,9 @@ def upcoming(site: SiteData, limit: int = 12) -> str:
                 rows.append((m.due, view, m))
     rows.sort(key=lambda r: (r[0], r[1].id, r[2].milestone_id))
     if not rows:
-        return "No open milestones.\n"
-    return table(["Due", "Program", "Milestone", "Owner", "Status"],
-                 [[str(due), f"[{text(v.bundle.program.title)}]({v.id}/roadmap.md)"
-                   if v.bundle.program else v.id, cell(m.deliverable), ROLE_TITLES[m.owner],
-                   chip(m.state)] for due, v, m in rows[:limit]]) + "\n"
+        return Md("No open milestones.\n")
+    return fmt("{}\n", table(
+        labels("Due", "Program", "Milestone", "Owner", "Status"),
+        [[text(due), link(text(v.bundle.program.title), f"{v.id}/roadmap.md")
+          if v.bundle.program else text(v.id), cell(m.deliverable), text(ROLE_TITLES[m.owner]),
+          chip(m.state)] for due, v, m in rows[:limit]]))

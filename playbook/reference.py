@@ -8,7 +8,19 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from playbook.mdtext import cell, table
+from playbook.mdtext import (
+    Md,
+    cat,
+    cell,
+    code,
+    fmt,
+    front_matter,
+    heading,
+    labels,
+    lines,
+    table,
+    text,
+)
 from playbook.model import FILES
 
 PATH = "reference/format.md"
@@ -60,26 +72,25 @@ def _models(model: type[BaseModel], seen: list[type[BaseModel]]) -> None:
             stack.extend(get_args(tp))
 
 
-def markdown() -> str:
+def markdown() -> Md:
     """The whole reference page: one section per file, one table per object."""
-    out = ["---\ntitle: Format reference\nrender_macros: false\n---\n",
-           "# Format reference\n",
-           "Generated from the model. Every field below is checked by `playbook check` and "
-           "described in the JSON Schema under `schema/`. Fields marked *added* are this "
-           "project's additions to the format contract.\n"]
+    out = [heading(1, "Format reference"),
+           Md("Generated from the model. Every field below is checked by `playbook check` and "
+              "described in the JSON Schema under `schema/`. Fields marked *added* are this "
+              "project's additions to the format contract.\n")]
     for stem, model in FILES.items():
-        out.append(f"## {stem}.yml\n")
+        out.append(heading(2, f"{stem}.yml"))
         models: list[type[BaseModel]] = []
         _models(model, models)
         for m in models:
-            out.append(f"### {m.__name__}\n")
-            out.append(f"{cell((m.__doc__ or '').strip())}\n")
+            out.append(heading(3, m.__name__))
+            out.append(fmt("{}\n", cell((m.__doc__ or "").strip())))
             rows = []
             for name, field in m.model_fields.items():
-                required = "required" if field.is_required() else "optional"
+                required = text("required" if field.is_required() else "optional")
                 if (m.__name__, name) in ADDED:
-                    required += ", *added*"
-                rows.append([f"`{name}`", cell(type_name(field.annotation)), required,
+                    required = fmt("{}, *added*", required)
+                rows.append([code(name), cell(type_name(field.annotation)), required,
                              cell(field.description)])
-            out.append(table(["Field", "Type", "", "Meaning"], rows) + "\n")
-    return "\n".join(out)
+            out.append(fmt("{}\n", table(labels("Field", "Type", "", "Meaning"), rows)))
+    return cat(front_matter("Format reference"), lines(out))

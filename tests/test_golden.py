@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from playbook import cli
+from playbook.mdtext import code
 from playbook.model import FILES
 from playbook.reference import markdown as reference_markdown
 
@@ -60,7 +61,7 @@ def test_format_reference_documents_every_field() -> None:
             section = page.split(f"### {m.__name__}\n", 1)[1].split("\n### ", 1)[0]
             for name, field in m.model_fields.items():  # type: ignore[attr-defined]
                 assert field.description, f"{m.__name__}.{name} has no docstring"
-                assert f"| `{name}` |" in section, f"{m.__name__}.{name} missing"
+                assert f"| {code(name)} |" in section, f"{m.__name__}.{name} missing"
                 ann = field.annotation
                 for sub in _models_in(ann):
                     stack.append(sub)

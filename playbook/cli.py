@@ -153,7 +153,12 @@ def _codeowners(args: argparse.Namespace) -> int:
     if problems.errors:
         print(Problems(problems.errors).render(), file=sys.stderr)
         return 1
-    print(codeowners.render(playbook), end="")
+    try:
+        text = codeowners.render(playbook)
+    except codeowners.CodeownersError as exc:
+        print(f"playbook codeowners: {exc}", file=sys.stderr)
+        return 1
+    print(text, end="")
     return 0
 
 

@@ -110,14 +110,62 @@ def compare(before: Snapshot, after: Snapshot) -> list[Change]:
     return changes
 
 
-def _git(root: Path, *args: str) -> str:
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``root``, whatever its exit code.
+
+    Arguments go to git as a list, never through a shell, so no quoting is
+    needed and none is done; callers put ``--end-of-options`` before any
+    revision so that one starting with ``-`` cannot be read as an option.
+    """
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              check=True, timeout=60)
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                              check=False, timeout=60)
     except (OSError, subprocess.SubprocessError) as exc:
-        detail = getattr(exc, "stderr", "") or str(exc)
-        raise DiffError(f"git {' '.join(args)} failed: {detail.strip()}") from exc
+        raise DiffError(f"cannot run git: {exc}") from None
+
+
+def _failed(args: tuple[str, ...], done: subprocess.CompletedProcess[bytes]) -> DiffError:
+    # git's first line says what went wrong; usage text after it is noise here
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return DiffError(f"git {args[0]} failed: {lines[0] if lines else 'no output'}")
+
+
+def _git(root: Path, *args: str) -> bytes:
+    """Run git in ``root`` and return its output; a failure is a :class:`DiffError`."""
+    done = _run(root, *args)
+    if done.returncode != 0:
+        raise _failed(args, done)
     return done.stdout
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The id of the commit ``rev`` names in the repository holding ``root``.
+
+    Raises:
+        DiffError: ``root`` is not in a git repository, or ``rev`` names no commit.
+    """
+    args = ("rev-parse", "--quiet", "--verify", "--end-of-options", f"{rev}^{{commit}}")
+    done = _run(root, *args)
+    # --verify --quiet exits 1 for a revision that names no commit (unknown, a
+    # tree, a blob) and 128 for other failures such as "not a git repository"
+    if done.returncode == 1:
+        raise DiffError(f"revision {rev!r} is not a commit")
+    if done.returncode != 0:
+        raise _failed(args, done)
+    return done.stdout.decode("ascii").strip()
+
+
+def _decode(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return None, [Problem(rel, 1, 1, "", "not UTF-8 text", "save the file as UTF-8")]
+
+
+def _is_program_file(rel: str) -> bool:
+    """Whether ``rel`` names a file of the model: ``program/<id>/<stem>.yml``."""
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[2].endswith(".yml") and parts[2][:-4] in FILES
 
 
 def read_files(files: dict[str, str]) -> tuple[Snapshot, list[Problem]]:
@@ -125,9 +173,9 @@ def read_files(files: dict[str, str]) -> tuple[Snapshot, list[Problem]]:
     snapshot: Snapshot = {}
     problems: list[Problem] = []
     for rel, text in sorted(files.items()):
-        parts = rel.split("/")
-        if len(parts) != 3 or not parts[2].endswith(".yml") or parts[2][:-4] not in FILES:
+        if not _is_program_file(rel):
             continue
+        parts = rel.split("/")
         stem = parts[2][:-4]
         source, found = yamlsrc.parse(text, rel)
         problems.extend(found)
@@ -139,14 +187,45 @@ def read_files(files: dict[str, str]) -> tuple[Snapshot, list[Problem]]:
 
 
 def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
-    """Read every program at git revision ``rev`` (``None``: the work tree)."""
+    """Read every program at git revision ``rev`` (``None``: the work tree).
+
+    Raises:
+        DiffError: ``rev`` is not a commit, or git cannot read it.
+    """
+    files: dict[str, str] = {}
+    problems: list[Problem] = []
     if rev is None:
-        files = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8-sig")
-                 for p in sorted((root / "program").glob("*/*.yml"))}
-        return read_files(files)
-    names = _git(root, "ls-tree", "-r", "--name-only", rev, "--", "program").split()
-    files = {n: _git(root, "show", f"{rev}:./{n}") for n in names if n.endswith(".yml")}
-    return read_files(files)
+        for path in sorted((root / "program").glob("*/*.yml")):
+            if not path.is_file():
+                continue  # a folder named like a file
+            rel = path.relative_to(root).as_posix()
+            text, found = _decode(path.read_bytes(), rel)
+            problems.extend(found)
+            if text is not None:
+                files[rel] = text
+    else:
+        commit = resolve(root, rev)
+        # -z: names verbatim, NUL-separated (spaces, quotes and newlines included);
+        # paths are relative to root, which may be a folder inside the repository
+        listing = _git(root, "ls-tree", "-r", "-z", "--end-of-options", commit, "--",
+                       "program")
+        for row in listing.decode("utf-8", "replace").split("\0"):
+            info, _, name = row.partition("\t")
+            mode, _, oid = info.partition(" blob ")
+            if not _is_program_file(name) or mode not in ("100644", "100755", "120000"):
+                continue  # submodules and other files are not program files
+            if mode == "120000":
+                # git stores a link as its target's name; never read that as YAML
+                problems.append(Problem(name, 1, 1, "", "a symbolic link, not a file",
+                                        "commit the file itself"))
+                continue
+            text, found = _decode(_git(root, "cat-file", "blob", "--end-of-options", oid),
+                                  name)
+            problems.extend(found)
+            if text is not None:
+                files[name] = text
+    snapshot, found = read_files(files)
+    return snapshot, [*problems, *found]
 
 
 def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[str, Any]]]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 from conftest import RunCli, TmpPlaybook
 
-from playbook import diff
+from playbook import diff, yamlsrc
 from playbook.load import load_playbook
 from playbook.signoff import digest, states
 
@@ -131,3 +132,206 @@ def test_reordering_and_reformatting_is_no_change(tmp_playbook: TmpPlaybook) -> 
     before, _ = diff.snapshot_at(tmp_playbook.root, "HEAD")
     after, _ = diff.snapshot_at(tmp_playbook.root, None)
     assert diff.compare(before, after) == []
+
+
+# `playbook sign` on files written by strangers: it adds exactly one sign-off and
+# nothing else, or refuses and leaves every file byte-identical.
+
+def _digest_now(tmp_playbook: TmpPlaybook) -> str:
+    playbook, _ = load_playbook(tmp_playbook.root)
+    bundle = playbook.get("mini")
+    assert bundle is not None
+    return digest(bundle)
+
+
+def _item(value: str, indent: int = 2, nl: str = "\n") -> str:
+    dash, body = " " * indent, " " * (indent + 2)
+    return (f"{dash}- role: sponsor{nl}{body}name: \"Ada Quill\"{nl}{body}date: 2026-05-01{nl}"
+            f"{body}version: 1.0.0{nl}{body}digest: {value}{nl}")
+
+
+def _sign(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> tuple[int, str, str]:
+    return run_cli("sign", "mini", "--role", "sponsor", "--date", "2026-05-01",
+                   "--dir", tmp_playbook.root)
+
+
+def _signed_ok(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> bytes:
+    """Sign as the sponsor; check the result loads clean and current; return the bytes."""
+    code, _, err = _sign(tmp_playbook, run_cli)
+    assert (code, err) == (0, "")
+    code, out, err = run_cli("check", "--strict", tmp_playbook.root)
+    assert (code, out) == (0, ""), out
+    return tmp_playbook.path("program.yml").read_bytes()
+
+
+def _refused(tmp_playbook: TmpPlaybook, run_cli: RunCli, value: str, reason: str) -> None:
+    snap = tmp_playbook.snapshot()
+    code, out, err = _sign(tmp_playbook, run_cli)
+    assert (code, out) == (1, "")
+    assert err == ("playbook sign: cannot append a sign-off to program/mini/program.yml "
+                   f"safely: {reason}; add it by hand to its 'signoff' list:\n"
+                   f"{_item(value).rstrip()}\n")
+    tmp_playbook.assert_unchanged(snap)
+
+
+def test_sign_keeps_crlf_line_endings_and_the_bom(tmp_playbook: TmpPlaybook,
+                                                  run_cli: RunCli) -> None:
+    lf = tmp_playbook.read("program.yml")
+    original = b"\xef\xbb\xbf" + lf.replace("\n", "\r\n").encode("utf-8")
+    tmp_playbook.write_bytes("program.yml", original)
+    value = _digest_now(tmp_playbook)
+    assert _signed_ok(tmp_playbook, run_cli) == original + (
+        "\r\nsignoff:\r\n" + _item(value, nl="\r\n")).encode("utf-8")
+
+
+def test_sign_keeps_a_missing_final_line_break(tmp_playbook: TmpPlaybook,
+                                               run_cli: RunCli) -> None:
+    original = tmp_playbook.read("program.yml").rstrip("\n")
+    tmp_playbook.write("program.yml", original)
+    value = _digest_now(tmp_playbook)
+    assert _signed_ok(tmp_playbook, run_cli).decode() == (
+        original + "\n\nsignoff:\n" + _item(value).rstrip("\n"))
+
+
+def test_sign_extends_an_existing_list_before_trailing_comments_and_keys(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    value = _digest_now(tmp_playbook)  # sign-offs are not part of what is signed
+    text = tmp_playbook.read("program.yml")
+    raci = text.index("\nraci:\n")
+    listed = ("\nsignoff:\n- role: business_owner  # dashes at the key's column\n"
+              "  name: Ben Ortiz\n  date: 2026-04-01\n  version: 1.0.0\n"
+              f"  digest: {value}  # first\n# end of sign-offs\n")
+    text = text[:raci] + listed + text[raci:] + "\n# trailing comment\n"
+    tmp_playbook.write("program.yml", text)
+    cut = text.index("# end of sign-offs")
+    assert _signed_ok(tmp_playbook, run_cli).decode() == (
+        text[:cut] + _item(value, indent=0) + text[cut:])
+
+
+def test_sign_keeps_a_keep_chomping_block_scalar_at_the_end_intact(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    # `|+` keeps the trailing blank lines: a blank line before `signoff:` would
+    # become part of the summary and make the new sign-off stale at once
+    tmp_playbook.edit("program.yml", "summary: >\n  Team leads staff new projects from one "
+                      "shared board, so projects start\n  sooner.\n", "")
+    original = tmp_playbook.read("program.yml") + "summary: |+\n  Leads staff from a board.\n\n"
+    tmp_playbook.write("program.yml", original)
+    value = _digest_now(tmp_playbook)
+    assert _signed_ok(tmp_playbook, run_cli).decode() == original + "signoff:\n" + _item(value)
+    playbook, _ = load_playbook(tmp_playbook.root)
+    bundle = playbook.get("mini")
+    assert bundle is not None and bundle.program is not None
+    assert bundle.program.summary == "Leads staff from a board.\n\n"
+
+
+def test_sign_refuses_when_any_way_of_adding_would_change_a_value(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    # a `|+` summary with no final line break: any new line would end up in it
+    tmp_playbook.edit("program.yml", "summary: >\n  Team leads staff new projects from one "
+                      "shared board, so projects start\n  sooner.\n", "")
+    tmp_playbook.write("program.yml", tmp_playbook.read("program.yml")
+                       + "summary: |+\n  Leads staff from a board.")
+    _refused(tmp_playbook, run_cli, _digest_now(tmp_playbook), "it would also change 'summary'")
+
+
+def test_sign_adds_to_a_flow_style_file(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    source, _ = yamlsrc.parse(tmp_playbook.read("program.yml"), "program.yml")
+    original = json.dumps(source.data) + "\n"  # JSON is YAML written in flow style
+    tmp_playbook.write("program.yml", original)
+    value = _digest_now(tmp_playbook)
+    assert _signed_ok(tmp_playbook, run_cli).decode() == original[:-2] + (
+        ', signoff: [{role: sponsor, name: "Ada Quill", date: 2026-05-01, version: "1.0.0", '
+        f'digest: "{value}"}}]}}\n')
+
+
+def test_sign_adds_to_a_flow_style_list(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    original = tmp_playbook.read("program.yml") + "signoff: []  # none yet\n"
+    tmp_playbook.write("program.yml", original)
+    value = _digest_now(tmp_playbook)
+    assert _signed_ok(tmp_playbook, run_cli).decode() == original.replace("[]", (
+        '[{role: sponsor, name: "Ada Quill", date: 2026-05-01, version: "1.0.0", '
+        f'digest: "{value}"}}]'))
+
+
+def test_sign_inserts_before_a_document_end_marker(tmp_playbook: TmpPlaybook,
+                                                   run_cli: RunCli) -> None:
+    text = tmp_playbook.read("program.yml")
+    tmp_playbook.write("program.yml", text + "...\n# after the document\n")
+    value = _digest_now(tmp_playbook)
+    assert _signed_ok(tmp_playbook, run_cli).decode() == (
+        text + "\nsignoff:\n" + _item(value) + "...\n# after the document\n")
+
+
+def test_sign_follows_an_indented_top_level_mapping(tmp_playbook: TmpPlaybook,
+                                                    run_cli: RunCli) -> None:
+    text = "".join(f"  {line}" if line.strip() else line
+                   for line in tmp_playbook.read("program.yml").splitlines(keepends=True))
+    tmp_playbook.write("program.yml", text)
+    value = _digest_now(tmp_playbook)
+    assert _signed_ok(tmp_playbook, run_cli).decode() == (
+        text + "\n  signoff:\n" + _item(value, indent=4))
+
+
+def test_sign_escapes_a_name_yaml_would_fold(tmp_playbook: TmpPlaybook,
+                                             run_cli: RunCli) -> None:
+    code, _, err = run_cli("sign", "mini", "--role", "sponsor", "--name",
+                           'Ada "Q"\u2028\\ \u00e9\n- role: x', "--dir", tmp_playbook.root)
+    assert (code, err) == (0, "")
+    assert '    name: "Ada \\"Q\\"\\u2028\\\\ \u00e9\\n- role: x"\n' in tmp_playbook.read(
+        "program.yml")
+    playbook, problems = load_playbook(tmp_playbook.root)
+    bundle = playbook.get("mini")
+    assert bundle is not None and bundle.program is not None and problems.items == []
+    assert [s.name for s in bundle.program.signoff] == ['Ada "Q"\u2028\\ \u00e9\n- role: x']
+
+
+def test_sign_refuses_bare_cr_line_endings(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    tmp_playbook.write("program.yml", tmp_playbook.read("program.yml").replace("\n", "\r"))
+    _refused(tmp_playbook, run_cli, _digest_now(tmp_playbook),
+             "it has lines ending in a bare CR")
+
+
+def test_sign_never_writes_through_a_committed_temporary_file_link(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious\n")
+    # the name the temporary file used to have, committed as a link
+    (tmp_playbook.path(".program.yml.signing")).symlink_to(outside)
+    original = tmp_playbook.read("program.yml")
+    value = _digest_now(tmp_playbook)
+    assert _signed_ok(tmp_playbook, run_cli).decode() == (
+        original + "\nsignoff:\n" + _item(value))
+    assert outside.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_playbook.path("program.yml").parent.iterdir()
+                  if p.name.startswith(".")) == [".program.yml.signing"]
+
+
+def test_sign_refuses_a_program_file_that_is_a_link(tmp_playbook: TmpPlaybook,
+                                                    run_cli: RunCli, tmp_path: Path) -> None:
+    outside = tmp_path / "program.yml"
+    outside.write_bytes(tmp_playbook.path("program.yml").read_bytes())
+    tmp_playbook.path("program.yml").unlink()
+    tmp_playbook.path("program.yml").symlink_to(outside)
+    before = outside.read_bytes()
+    _refused(tmp_playbook, run_cli, _digest_now(tmp_playbook), "it is a symbolic link")
+    assert outside.read_bytes() == before
+
+
+def test_sign_refuses_a_program_folder_outside_the_playbook(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    tmp_playbook.path("program.yml").parent.rename(elsewhere)
+    tmp_playbook.path("program.yml").parent.symlink_to(elsewhere)
+    before = (elsewhere / "program.yml").read_bytes()
+    _refused(tmp_playbook, run_cli, _digest_now(tmp_playbook),
+             "it is outside the playbook folder")
+    assert (elsewhere / "program.yml").read_bytes() == before
+
+
+def test_sign_refuses_a_name_that_is_not_text(tmp_playbook: TmpPlaybook,
+                                              run_cli: RunCli) -> None:
+    snap = tmp_playbook.snapshot()
+    code, _, err = run_cli("sign", "mini", "--role", "sponsor", "--name", "Ada\udcff",
+                           "--dir", tmp_playbook.root)
+    assert (code, err) == (1, "playbook sign: the name is not valid UTF-8 text\n")
+    tmp_playbook.assert_unchanged(snap)

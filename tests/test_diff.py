@@ -1,0 +1,92 @@
+"""`playbook diff` hands revisions and paths to git safely."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import MINI, RunCli, TmpPlaybook
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t",
+                    "-c", "user.email=t@example.invalid", *args],
+                   check=True, capture_output=True)
+
+
+def _commit_all(repo: Path) -> None:
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "base")
+
+
+@pytest.mark.parametrize("option", ["--base", "--head"])
+@pytest.mark.parametrize("payload", ["--output={out}", "-o{out}", "--output={out} HEAD"])
+def test_a_revision_that_looks_like_an_option_is_refused(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, tmp_path: Path, option: str,
+        payload: str) -> None:
+    _commit_all(tmp_playbook.root)
+    out = tmp_path / "written-by-git"
+    rev = payload.format(out=out)
+    code, stdout, err = run_cli("diff", f"{option}={rev}", "--dir", tmp_playbook.root)
+    assert (code, stdout) == (2, "")
+    assert err == f"playbook diff: revision {rev!r} is not a commit\n"
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["playbook"]
+
+
+@pytest.mark.parametrize("rev", ["no-such-branch", "HEAD^{tree}", "HEAD:program/mini"])
+def test_a_revision_that_is_not_a_commit_is_refused(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, rev: str) -> None:
+    _commit_all(tmp_playbook.root)
+    code, out, err = run_cli("diff", "--base", rev, "--dir", tmp_playbook.root)
+    assert (code, out) == (2, "")
+    assert err == f"playbook diff: revision '{rev}' is not a commit\n"
+
+
+def test_a_folder_outside_any_repository_is_refused(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # git must not find a repository above the temporary folder
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_playbook.root.parent))
+    code, out, err = run_cli("diff", "--dir", tmp_playbook.root)
+    assert (code, out) == (2, "")
+    assert err == ("playbook diff: git rev-parse failed: fatal: not a git repository (or any "
+                   "of the parent directories): .git\n")
+
+
+def test_a_playbook_in_folders_with_spaces_diffs(tmp_path: Path, run_cli: RunCli) -> None:
+    repo = tmp_path / "my repo"
+    root = repo / "play book"  # the playbook is a folder inside the repository
+    shutil.copytree(MINI, root)
+    # a stray file whose name has spaces once split the file list
+    shutil.copy(root / "program/mini/kpis.yml", root / "program/mini/copy of kpis.yml")
+    _commit_all(repo)
+    kpis = root / "program/mini/kpis.yml"
+    kpis.write_text(kpis.read_text().replace("target: {value: 24,", "target: {value: 22,"))
+    code, out, err = run_cli("diff", "--base", "HEAD", "--dir", root)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:5] == [
+        "### mini", "", "| Kind | File | Field | Before | After |",
+        "| --- | --- | --- | --- | --- |",
+        "| target | kpis.yml | `kpis[start-time].target.value` | 24.0 | 22.0 |"]
+    _git(repo, "commit", "-qam", "target")
+    code, out, err = run_cli("diff", "--base", "HEAD~1", "--head", "HEAD", "--dir", root)
+    assert (code, err) == (0, "")
+    assert "| target | kpis.yml | `kpis[start-time].target.value` | 24.0 | 22.0 |" in out
+    code, out, err = run_cli("diff", "--base", "HEAD", "--head", "HEAD", "--dir", root)
+    assert (code, out, err) == (0, "No change in meaning to any program.\n", "")
+
+
+def test_a_committed_link_is_reported_not_read(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, tmp_path: Path) -> None:
+    # git stores a link as its target's name: read as YAML, that is no program file
+    ai = tmp_playbook.path("ai.yml")
+    ai.rename(tmp_path / "ai.yml")
+    ai.symlink_to(tmp_path / "ai.yml")
+    _commit_all(tmp_playbook.root)
+    code, out, err = run_cli("diff", "--base", "HEAD", "--dir", tmp_playbook.root)
+    assert (code, out) == (1, "")
+    assert err == ("program/mini/ai.yml:1:1: a symbolic link, not a file (commit the file "
+                   "itself)\n")

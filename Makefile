@@ -34,7 +34,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -m "not browser"
 
 test: $(STAMP) browser-deps lint
-	$(BIN)/python -m playbook.cli schema --check
+	$(BIN)/python -m playbook.commands.cli schema --check
 	$(BIN)/pytest
 
 schema: $(STAMP)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook import macros
+from playbook.pages import macros
 
 
 def define_env(env: Any) -> None:

@@ -21,9 +21,13 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from playbook import assets, pages, reference
-from playbook.pages_problems import PROBLEMS_PAGE, problems_body, problems_page
-from playbook.site import SiteData, TodayError, build, today_from_env
+from playbook.pages import assets
+
+from playbook.pages import site_pages as pages
+
+from playbook.pages import reference
+from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
+from playbook.engine import SiteData, TodayError, build, today_from_env
 from playbook_mkdocs import publish, sandbox
 
 log = logging.getLogger("mkdocs.plugins.playbook")

@@ -18,7 +18,9 @@ import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
-from playbook import pages, site
+from playbook.pages import site_pages as pages
+
+from playbook import engine as site
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = "decision-velocity"

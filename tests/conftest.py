@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook import cli
+from playbook.commands import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"

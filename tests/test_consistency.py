@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 
-from playbook import pages, report, site
-from playbook.mdtext import money, number
+from playbook.pages import site_pages as pages
+
+from playbook.commands import report
+
+from playbook import engine as site
+from playbook.pages.mdtext import money, number
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 22)

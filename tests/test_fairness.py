@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from playbook.fairness import NOTE, GroupRate, four_fifths
-from playbook.observations import Outcome
+from playbook.figures.fairness import NOTE, GroupRate, four_fifths
+from playbook.load.observations import Outcome
 
 
 def people(group: str | None, n: int, selected: int) -> list[Outcome]:

@@ -10,10 +10,10 @@ import os
 import shutil
 from pathlib import Path
 
-from playbook import cli
-from playbook.mdtext import code
+from playbook.commands import cli
+from playbook.pages.mdtext import code
 from playbook.model import FILES
-from playbook.reference import markdown as reference_markdown
+from playbook.pages.reference import markdown as reference_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"

@@ -16,8 +16,10 @@ import markdown
 import pytest
 from conftest import TmpPlaybook
 
-from playbook import pages, site
-from playbook.load import load_playbook
+from playbook.pages import site_pages as pages
+
+from playbook import engine as site
+from playbook.load.loader import load_playbook
 
 LINK_DIR = "`[click](javascript:alert(1))`"
 IMAGE_DIRS = ("`![x](http:", "evil.example", "i.png)`")

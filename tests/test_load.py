@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import RunCli, TmpPlaybook
 
-from playbook import yamlsrc
-from playbook.csvdata import Table, identifier_columns, parse_date, parse_number, read_table
-from playbook.diagnostics import Problem, Problems, Severity
-from playbook.load import load_playbook
+from playbook.load import yaml_source as yamlsrc
+from playbook.load.csv_table import Table, identifier_columns, parse_date, parse_number, read_table
+from playbook.model.problems import Problem, Problems, Severity
+from playbook.load.loader import load_playbook
 from playbook.model import Kpis, Program, Roadmap
-from playbook.validate import model_at, validate
+from playbook.load.validate import model_at, validate
 
 # --- yamlsrc: YAML 1.2 scalars and positions -----------------------------------------
 
@@ -192,7 +192,7 @@ def test_csv_with_only_a_header_is_a_source_without_data(tmp_path: Path) -> None
     ("emailed_on", False), ("subject", False), ("group", False),
 ])
 def test_identifier_like_columns(column: str, flagged: bool) -> None:
-    from playbook.csvdata import IDENTIFIER_COLUMNS
+    from playbook.load.csv_table import IDENTIFIER_COLUMNS
 
     assert bool(IDENTIFIER_COLUMNS.search(column)) is flagged
 
@@ -368,7 +368,7 @@ def test_new_refuses_a_bad_start_date(tmp_path: Path, run_cli: RunCli) -> None:
 
 
 def test_alias_bomb_is_reported_not_expanded() -> None:
-    from playbook.yamlsrc import parse
+    from playbook.load.yaml_source import parse
 
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):

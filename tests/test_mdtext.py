@@ -15,7 +15,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from playbook.mdtext import (
+from playbook.pages.mdtext import (
     cat,
     cell,
     chip,
@@ -212,7 +212,7 @@ def test_chip_label_and_state_are_escaped(value: str) -> None:
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_html_text_inside_a_raw_block(value: str) -> None:
-    from playbook.mdtext import Html
+    from playbook.pages.mdtext import Html
 
     out = render(raw_block(Html(f'<figure><figcaption>{html_text(value)}</figcaption></figure>')))
     assert_only(out, {"figure": 1, "figcaption": 1})
@@ -244,7 +244,7 @@ def test_mypy_rejects_a_plain_str_where_markdown_is_required(tmp_path: Path) -> 
 
     snippet = tmp_path / "snippet.py"
     snippet.write_text(
-        "from playbook.mdtext import Md, fmt, table, text, words\n"
+        "from playbook.pages.mdtext import Md, fmt, table, text, words\n"
         "user = input()\n"
         "ok: Md = table([words('A')], [[text(user)]])\n"
         "bad_cell: Md = table([words('A')], [['raw']])\n"

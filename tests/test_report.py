@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from playbook.cli import main
-from playbook.figures import ProgramFigures, compute, to_jsonable
-from playbook.load import load_playbook
-from playbook.report import run
-from playbook.stats import BehaviourEffect, Interval, PairedEffect
+from playbook.commands.cli import main
+from playbook.figures.program import ProgramFigures, compute, to_jsonable
+from playbook.load.loader import load_playbook
+from playbook.commands.report import run
+from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 15)

@@ -1,7 +1,7 @@
 """Unusual but valid programs: whatever ``playbook check`` accepts must build.
 
 Every program here passes the checker with zero errors, so it must give pages
-(:func:`playbook.site.build` + :func:`playbook.pages.generate`), a ``playbook
+(:func:`playbook.engine.build` + :func:`playbook.pages.site_pages.generate`), a ``playbook
 report`` and a strict MkDocs build, and the pages must say "not yet defined" or
 "no data yet" instead of crashing or printing ``None``/``nan``.
 """
@@ -22,8 +22,12 @@ from conftest import MINI, TmpPlaybook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playbook import pages, report, site
-from playbook.load import load_playbook
+from playbook.pages import site_pages as pages
+
+from playbook.commands import report
+
+from playbook import engine as site
+from playbook.load.loader import load_playbook
 
 TODAY = date(2026, 11, 22)
 BAD_VALUE = re.compile(r"(?<![\w-])(None|nan|NaN|-?inf|-?Infinity|null)(?![\w-])")

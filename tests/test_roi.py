@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from playbook.model.measure import Kpis
 from playbook.model.money import Budget
-from playbook.roi import NOTE_BEYOND, NOTE_CURRENCY, NOTE_MEASURED, payback_month, roi_figures
-from playbook.trajectory import KpiFigures
+from playbook.figures.roi import NOTE_BEYOND, NOTE_CURRENCY, NOTE_MEASURED, payback_month, roi_figures
+from playbook.figures.trajectory import KpiFigures
 
 
 def close(a: float | None, b: float) -> bool:
@@ -134,7 +134,7 @@ def test_roi_increases_with_benefits(base: float, extra: float, cost: float, yea
 
 
 def test_each_year_is_credited_with_the_improvement_realised_in_it() -> None:
-    from playbook.trajectory import Point
+    from playbook.figures.trajectory import Point
 
     start = date(2026, 1, 1)
     # pilot monthly medians in year 1: 40, 38, 36, 34 → improvements 0, 2, 4, 6 → mean 3 days

@@ -20,7 +20,7 @@ import pytest
 from conftest import MINI, RunCli
 from pydantic import BaseModel
 
-from playbook import schema
+from playbook.model import schema
 from playbook.model import FILES
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from conftest import RunCli, TmpPlaybook
 
-from playbook import diff, yamlsrc
-from playbook.load import load_playbook
-from playbook.signoff import digest, states
+from playbook.review import diff
+
+from playbook.load import yaml_source as yamlsrc
+from playbook.load.loader import load_playbook
+from playbook.review.signoff import digest, states
 
 
 def _git_init(root: Path) -> None:

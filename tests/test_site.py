@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook import scaffold
+from playbook.commands import scaffold
 
 pytestmark = pytest.mark.site
 

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_site import MINI_CONFIG, OPT_IN, mkdocs_build, tiny_site, tree_digest
 
-from playbook.mdtext import yaml_string
+from playbook.pages.mdtext import yaml_string
 from playbook_mkdocs.sandbox import NOT_CLOSED
 
 pytestmark = pytest.mark.site

@@ -19,8 +19,8 @@ from scipy import stats as sps
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from playbook.model.measure import Kpi
-from playbook.observations import Observation
-from playbook.stats import (
+from playbook.load.observations import Observation
+from playbook.figures.stats import (
     MDE_WARNING,
     behaviour_effect,
     did_effect,

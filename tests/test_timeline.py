@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from playbook import timeline
+from playbook.figures import timeline
 from playbook.model import Reviews, Roadmap
 
 START = date(2026, 1, 1)

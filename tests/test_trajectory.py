@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playbook.model.measure import Kpi
-from playbook.observations import Observation
-from playbook.trajectory import (
+from playbook.load.observations import Observation
+from playbook.figures.trajectory import (
     AT_RISK,
     Point,
     aggregate,

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playbook.model.money import Vendors
-from playbook.vendorscore import shifted_weights, vendor_figures
+from playbook.figures.vendors import shifted_weights, vendor_figures
 
 YES = {"outcome_clauses": "yes", "ai_audit": "yes"}
 

@@ -1,0 +1,90 @@
+"""AI-tool outcomes by group → the four-fifths (disparate impact) check.
+
+Sits between the outcomes read from ``ai.yml``'s file and the pages. Rules:
+
+* Selection rate per group = selected / n. The reference group is the shown
+  group with the highest rate (ties: the first by name); each group's impact
+  ratio is its rate over the reference rate (1 for every group when no group
+  selects anyone). A ratio below ``threshold`` (0.8) is flagged.
+* Groups with fewer than ``min_group_size`` people are not shown: they are
+  counted in ``suppressed_groups`` and ``suppressed_people`` and take no part
+  in the reference rate. Rows with no group are counted in ``no_group``.
+* Small samples are noisy: the fixed :data:`NOTE` says so next to every result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from playbook.load.observations import Outcome
+
+THRESHOLD = 0.8
+"""The four-fifths rule: an impact ratio below this is flagged."""
+NOTE = ("Selection rates of small groups are noisy: a ratio below 0.8 is a reason to "
+        "review the tool's outcomes with HR, legal and the DEI reviewer, not proof of "
+        "bias, and a ratio above it is not proof of fairness.")
+"""Fixed note shown beside every four-fifths result."""
+
+
+@dataclass(frozen=True)
+class GroupRate:
+    """Selection rate of one group and its ratio to the reference group."""
+
+    group: str
+    n: int
+    selected: int
+    rate: float
+    impact_ratio: float
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class Fairness:
+    """The four-fifths check over one AI tool's outcomes."""
+
+    groups: list[GroupRate]
+    reference_group: str | None
+    threshold: float
+    flagged: bool
+    suppressed_groups: int
+    suppressed_people: int
+    no_group: int
+    note: str
+
+
+def four_fifths(outcomes: list[Outcome], min_group_size: int,
+                threshold: float = THRESHOLD) -> Fairness | None:
+    """Run the four-fifths rule on selection outcomes by group.
+
+    Args:
+        outcomes: One row per person: their group (or None) and whether selected.
+        min_group_size: Smallest group shown; smaller groups are suppressed.
+        threshold: Impact ratio below which a group is flagged.
+
+    Returns:
+        Rates and impact ratios per shown group (sorted by name), or None when
+        there are no outcomes.
+    """
+    if not outcomes:
+        return None
+    sizes: Counter[str] = Counter()
+    chosen: Counter[str] = Counter()
+    no_group = 0
+    for o in outcomes:
+        if o.group is None:
+            no_group += 1
+            continue
+        sizes[o.group] += 1
+        chosen[o.group] += int(o.selected)
+    shown = sorted(g for g, n in sizes.items() if n >= min_group_size)
+    small = [g for g in sizes if sizes[g] < min_group_size]
+    rates = {g: chosen[g] / sizes[g] for g in shown}
+    reference = min(shown, key=lambda g: (-rates[g], g), default=None)
+    top = rates[reference] if reference is not None else 0.0
+    groups = []
+    for g in shown:
+        ratio = rates[g] / top if top > 0 else 1.0
+        groups.append(GroupRate(g, sizes[g], chosen[g], rates[g], ratio, ratio < threshold))
+    return Fairness(groups, reference, threshold, any(x.flagged for x in groups), len(small),
+                    sum(sizes[g] for g in small), no_group, NOTE)

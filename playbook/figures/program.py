@@ -1,0 +1,170 @@
+"""One loaded program → every figure the site and ``playbook report`` show.
+
+Flow: :class:`playbook.load.loader.Bundle` → :func:`compute` → :class:`ProgramFigures`
+(KPI status, behaviour effects, ROI, fairness, vendor scores, phase gates) →
+pages and JSON. Everything is computed "as of" one day: observations dated
+after it are ignored. :func:`to_jsonable` turns the figures into plain JSON
+data (ISO dates, NaN and infinities as null).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from playbook.figures.fairness import Fairness, four_fifths
+from playbook.figures.roi import RoiFigures, roi_figures
+from playbook.figures.stats import BehaviourEffect, behaviour_effect
+from playbook.figures.trajectory import KpiFigures, kpi_figures, status_group, value_as_of
+from playbook.figures.vendors import VendorFigures, vendor_figures
+
+if TYPE_CHECKING:
+    from playbook.load.loader import Bundle
+
+
+@dataclass(frozen=True)
+class GateStatus:
+    """One go/no-go criterion of a roadmap phase, read against the KPI."""
+
+    phase_id: str
+    kpi_id: str
+    op: str  # ">=" or "<="
+    threshold: float
+    due: date
+    actual: float | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class AttributionInfo:
+    """How effects are attributed to the program; shown beside every effect."""
+
+    method: str
+    confounders: list[str]
+    assumptions: list[str]
+    data_quality: list[str]
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    """Every computed figure of one program, as of ``today``."""
+
+    program_id: str
+    today: date
+    day: int
+    kpis: dict[str, KpiFigures]
+    behaviour: dict[str, BehaviourEffect]
+    roi: RoiFigures | None
+    fairness: Fairness | None
+    vendors: VendorFigures | None
+    gates: list[GateStatus]
+    attribution: AttributionInfo | None = None
+    """The measurement plan's attribution method, confounders and assumptions."""
+    min_group_size: int = 5
+    """Privacy threshold every aggregate respects."""
+
+
+def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
+           min_size: int) -> list[GateStatus]:
+    """Read each phase gate on the phase's last day, by the checkpoint rule.
+
+    The actual is the latest non-suppressed value of the KPI's status group
+    known on ``min(due, today)`` (observations dated on or before it);
+    ``passed`` is None until the due day has come or while there is no value.
+    """
+    program, roadmap, plan = bundle.program, bundle.roadmap, bundle.kpis
+    if program is None or roadmap is None:
+        return []
+    defs = {k.id: k for k in plan.kpis} if plan else {}
+    out = []
+    for phase in roadmap.phases:
+        due = program.start + timedelta(days=phase.days[1])
+        for gate in phase.gate:
+            fig, kpi = kpis.get(gate.kpi), defs.get(gate.kpi)
+            group = status_group(fig.points) if fig else None
+            known = None
+            if kpi is not None and group is not None:
+                person = kpi.source is not None and kpi.source.subject is not None
+                known = value_as_of(bundle.series.get(kpi.id, []), kpi.cadence, group,
+                                    min(due, today), person_level=person,
+                                    min_group_size=min_size)
+            actual = known.value if known else None
+            for op, bound in ((">=", gate.at_least), ("<=", gate.at_most)):
+                if bound is None:
+                    continue
+                passed = None
+                if actual is not None and due <= today:
+                    passed = actual >= bound if op == ">=" else actual <= bound
+                out.append(GateStatus(phase.id, gate.kpi, op, bound, due, actual, passed))
+    return out
+
+
+def compute(bundle: Bundle, today: date) -> ProgramFigures:
+    """Compute every figure of one program as of ``today``.
+
+    Args:
+        bundle: A program loaded without errors (``program.yml`` must be present).
+        today: The day the figures are for.
+
+    Returns:
+        The program's figures.
+
+    Raises:
+        ValueError: When the bundle has no program model.
+    """
+    program = bundle.program
+    if program is None:
+        raise ValueError(f"program '{bundle.id}' has no valid program.yml")
+    k = bundle.kpis
+    min_size = k.privacy.min_group_size if k else 5
+    kpis: dict[str, KpiFigures] = {}
+    behaviour: dict[str, BehaviourEffect] = {}
+    for kpi in k.kpis if k else []:
+        series = [o for o in bundle.series.get(kpi.id, []) if o.date <= today]
+        person = kpi.source is not None and kpi.source.subject is not None
+        kpis[kpi.id] = kpi_figures(kpi, series, start=program.start, today=today,
+                                   min_group_size=min_size, person_level=person)
+        effect = behaviour_effect(kpi, series, cohort_size=program.pilot.cohort_size,
+                                  min_group_size=min_size)
+        if effect is not None:
+            behaviour[kpi.id] = effect
+    roi = roi_figures(bundle.budget, k, kpis, program.start) if bundle.budget else None
+    fair = four_fifths(bundle.outcomes, min_size) if bundle.ai else None
+    vendors = vendor_figures(bundle.vendors) if bundle.vendors else None
+    a = k.attribution if k else None
+    attribution = (AttributionInfo(a.method, list(a.confounders), list(a.assumptions),
+                                   list(a.data_quality)) if a else None)
+    return ProgramFigures(program.id, today, (today - program.start).days, kpis, behaviour,
+                          roi, fair, vendors, _gates(bundle, kpis, today, min_size), attribution,
+                          min_size)
+
+
+def _plain(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {(k.isoformat() if isinstance(k, date) else str(k)): _plain(v)
+                for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def to_jsonable(figs: ProgramFigures) -> dict[str, object]:
+    """Return the figures as plain JSON data: ISO dates, NaN/inf as None, str keys.
+
+    Args:
+        figs: Figures from :func:`compute`.
+
+    Returns:
+        Nested dicts, lists, strings, numbers, booleans and None.
+    """
+    data = _plain(figs)
+    assert isinstance(data, dict)
+    return data

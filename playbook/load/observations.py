@@ -1,0 +1,147 @@
+"""KPI sources and AI outcome files → observations the figures are made of.
+
+Reads each CSV through the column mapping in ``kpis.yml``/``ai.yml``. A missing
+column is reported at the mapping in YAML and lists the columns the file has;
+a bad cell is reported at its CSV line and column. Rows are never dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+
+from playbook.load.csv_table import Table, date_hint, identifier_columns, parse_date, parse_number
+from playbook.model.problems import Problem
+from playbook.model.measure import AiOutcomes, Source
+from playbook.load.yaml_source import Path_, format_loc
+from playbook.load.yaml_source import Source as YamlSource
+
+GROUPS = ("pilot", "comparison")
+WAVES = ("pre", "post")
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One measured value of a KPI."""
+
+    date: date
+    value: float
+    group: str | None = None
+    subject: str | None = None
+    wave: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One AI-tool outcome: a person's group and whether they were selected."""
+
+    group: str | None
+    selected: bool
+
+
+def _columns(table: Table, mapping: dict[str, str | None], yaml: YamlSource, loc: Path_,
+             problems: list[Problem]) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    for key, column in mapping.items():
+        if column is None:
+            continue
+        index = table.column(column)
+        if index < 0:
+            line, col = yaml.where((*loc, key))
+            close = difflib.get_close_matches(column, table.header, n=1, cutoff=0.6)
+            problems.append(Problem(
+                yaml.path, line, col, format_loc((*loc, key)),
+                f"column '{column}' is not in {table.path}; its columns are: "
+                + ", ".join(table.header), f"did you mean '{close[0]}'?" if close else ""))
+        else:
+            found[key] = index
+    return found if len(found) == sum(v is not None for v in mapping.values()) else None
+
+
+def check_identifiers(table: Table, yaml: YamlSource, loc: Path_) -> list[Problem]:
+    """Reject columns that look like direct identifiers (name, email, phone)."""
+    problems = []
+    for name in identifier_columns(table):
+        problems.append(Problem(
+            table.path, 1, table.header.index(name) + 1, format_loc(loc),
+            f"column '{name}' looks like a direct identifier",
+            "remove it; use a pseudonymous id column named in 'subject'"))
+    return problems
+
+
+def read_series(table: Table, source: Source, yaml: YamlSource,
+                loc: Path_) -> tuple[list[Observation], list[Problem]]:
+    """Read a KPI's observations from ``table`` through ``source``'s columns."""
+    problems = check_identifiers(table, yaml, loc)
+    mapping = {"date": source.date, "value": source.value, "group": source.group,
+               "subject": source.subject, "wave": source.wave}
+    cols = _columns(table, mapping, yaml, loc, problems)
+    if cols is None:
+        return [], problems
+    field = format_loc(loc)
+    out: list[Observation] = []
+    for line, cells in table.rows:
+        bad = False
+
+        def fail(key: str, message: str, hint: str = "", *, _line: int = line) -> None:
+            nonlocal bad
+            bad = True
+            problems.append(Problem(table.path, _line, cols[key] + 1, f"{field}.{key}",
+                                    message, hint))
+
+        raw_date = cells[cols["date"]]
+        day = parse_date(raw_date)
+        if day is None:
+            fail("date", f"'{raw_date}' in column '{source.date}' is not a date YYYY-MM-DD"
+                 if raw_date else f"empty date in column '{source.date}'",
+                 date_hint(raw_date) if raw_date else "fill it in or delete the row")
+        raw_value = cells[cols["value"]]
+        value = parse_number(raw_value, table.decimal_comma)
+        if value is None:
+            fail("value", f"'{raw_value}' in column '{source.value}' is not a number"
+                 if raw_value else f"empty value in column '{source.value}'",
+                 "fill it in or delete the row" if not raw_value else "")
+        extra: dict[str, str | None] = {}
+        for key, allowed in (("group", GROUPS), ("wave", WAVES)):
+            if key in cols:
+                cell = cells[cols[key]].lower()
+                if cell not in allowed:
+                    fail(key, f"'{cells[cols[key]]}' in column '{mapping[key]}' is not one of "
+                         + ", ".join(allowed))
+                extra[key] = cell
+        if "subject" in cols:
+            subject = cells[cols["subject"]]
+            if not subject:
+                fail("subject", f"empty subject id in column '{source.subject}'")
+            extra["subject"] = subject
+        if not bad and day is not None and value is not None:
+            out.append(Observation(day, value, extra.get("group"), extra.get("subject"),
+                                   extra.get("wave")))
+    return out, problems
+
+
+_TRUE = {"1", "true", "yes"}
+_FALSE = {"0", "false", "no"}
+
+
+def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,
+                  loc: Path_) -> tuple[list[Outcome], list[Problem]]:
+    """Read AI-tool outcomes (group, selected) for the four-fifths check."""
+    problems = check_identifiers(table, yaml, loc)
+    cols = _columns(table, {"group": spec.group, "selected": spec.selected}, yaml, loc,
+                    problems)
+    if cols is None:
+        return [], problems
+    out = []
+    for line, cells in table.rows:
+        raw = cells[cols["selected"]].lower()
+        if raw not in _TRUE | _FALSE:
+            problems.append(Problem(table.path, line, cols["selected"] + 1,
+                                    f"{format_loc(loc)}.selected",
+                                    f"'{cells[cols['selected']]}' in column '{spec.selected}' "
+                                    "is not 1 or 0"))
+            continue
+        group = cells[cols["group"]] or None
+        out.append(Outcome(group, raw in _TRUE))
+    return out, problems

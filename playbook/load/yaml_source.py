@@ -1,0 +1,218 @@
+"""YAML text → plain data plus the position of every node.
+
+First step of the flow (files → model → figures → pages → site). PyYAML's
+``compose`` gives nodes with marks; we walk them once to build plain data and
+a ``{("kpis", 0, "target"): (line, column)}`` map, rejecting duplicate keys
+(which PyYAML would silently drop) and resolving plain scalars with the YAML
+1.2 core schema, so ``yes``/``no`` stay text and ``2026-01-12`` stays an ISO
+date string for the model to parse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from playbook.model.problems import Problem
+
+Path_ = tuple[str | int, ...]
+
+_NULL = re.compile(r"^(~|null|Null|NULL|)$")
+_BOOL_TRUE = re.compile(r"^(true|True|TRUE)$")
+_BOOL_FALSE = re.compile(r"^(false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(nan|NaN|NAN)$")
+
+
+MAX_NODES = 200_000
+"""Most values one file may expand to; far beyond any real program."""
+
+
+@dataclass
+class Source:
+    """One parsed YAML file: its data and where each node stood."""
+
+    path: str
+    data: Any = None
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Return the 1-based (line, column) nearest to ``loc``.
+
+        Args:
+            loc: Path of keys and indexes into the data.
+            key: Prefer the position of the mapping key over its value.
+        """
+        loc = tuple(loc)
+        while True:
+            if key and loc in self.keys:
+                return self.keys[loc]
+            if loc in self.values:
+                return self.values[loc]
+            if not loc:
+                return (1, 1)
+            loc = loc[:-1]
+
+
+def resolve_scalar(node: yaml.ScalarNode) -> Any:
+    """Resolve a scalar node by the YAML 1.2 core schema."""
+    text = node.value
+    if node.style is not None:  # quoted or block scalar: always text
+        return text
+    if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null",
+                        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+                        "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"):
+        return text
+    if _NULL.match(text):
+        return None
+    if _BOOL_TRUE.match(text):
+        return True
+    if _BOOL_FALSE.match(text):
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _INT_HEX.match(text):
+        return int(text, 16)
+    if _INT_OCT.match(text):
+        return int(text[2:], 8)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _syntax_problem(path: str, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = str(getattr(exc, "problem", "") or exc).strip()
+    if "'\\t'" in problem or "\\t" in problem:
+        return Problem(path, line, column, "", "tab character in YAML",
+                       "indent with spaces, never tabs")
+    context = str(getattr(exc, "context", "") or "").strip()
+    opened = getattr(exc, "context_mark", None)
+    if context.startswith("while parsing a flow") and opened is not None and mark is not None \
+            and mark.line > opened.line:
+        # the bracket's line ended without its closing bracket: point at the bracket
+        start, end = ("[", "]") if "sequence" in context else ("{", "}")
+        return Problem(path, opened.line + 1, opened.column + 1, "",
+                       f"invalid YAML: '{start}' is not closed",
+                       f"end it with '{end}' and separate its items with commas")
+    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    return Problem(path, line, column, "", message,
+                   "check indentation, colons and quotes on this line")
+
+
+def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
+    """Parse YAML text into a :class:`Source`, collecting every problem.
+
+    Args:
+        text: The file's content.
+        path: How to name the file in problems.
+
+    Returns:
+        The parsed source (``data`` is ``None`` on a syntax error) and problems.
+    """
+    source = Source(path)
+    problems: list[Problem] = []
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        return source, [_syntax_problem(path, exc)]
+    nodes = [n for n in nodes if n is not None]
+    if len(nodes) > 1:
+        line, column = _pos(nodes[1])
+        problems.append(Problem(path, line, column, "", "more than one YAML document",
+                                "remove the `---` separator; one file holds one document"))
+    if not nodes:
+        source.data = None
+        return source, problems
+
+    active: set[int] = set()  # collections being walked: an alias to one is a loop
+    budget = [MAX_NODES]  # aliases can multiply a small file ("billion laughs")
+
+    def walk(node: yaml.Node, loc: Path_) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooLarge
+        source.values[loc] = _pos(node)
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in active:
+                line, column = _pos(node)
+                problems.append(Problem(path, line, column, _fmt(loc),
+                                        "an alias refers to the collection that contains it",
+                                        "write the values out instead of the `*` alias"))
+                return None
+            active.add(id(node))
+            try:
+                return walk_collection(node, loc)
+            finally:
+                active.discard(id(node))
+        assert isinstance(node, yaml.ScalarNode)
+        return resolve_scalar(node)
+
+    def walk_collection(node: yaml.Node, loc: Path_) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            first: dict[str, tuple[int, int]] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    line, column = _pos(key_node)
+                    problems.append(Problem(path, line, column, _fmt(loc),
+                                            "a key must be plain text"))
+                    continue
+                key = key_node.value  # as written: `yes:`, `1:` and `true:` are names
+                if key in first:
+                    line, column = _pos(key_node)
+                    problems.append(Problem(
+                        path, line, column, _fmt((*loc, key)),
+                        f"duplicate key '{key}', first at line {first[key][0]}",
+                        "keep one of them"))
+                    continue
+                first[key] = _pos(key_node)
+                source.keys[(*loc, key)] = _pos(key_node)
+                out[key] = walk(value_node, (*loc, key))
+            return out
+        assert isinstance(node, yaml.SequenceNode)
+        return [walk(item, (*loc, i)) for i, item in enumerate(node.value)]
+
+    try:
+        source.data = walk(nodes[0], ())
+    except _TooLarge:
+        source.data, source.values, source.keys = None, {}, {}
+        return source, [Problem(path, 1, 1, "", f"file expands to more than {MAX_NODES:,} "
+                                "values", "write the values out instead of nested `*` aliases")]
+    return source, problems
+
+
+class _TooLarge(Exception):
+    """The document expands past :data:`MAX_NODES`."""
+
+
+def _fmt(loc: Path_) -> str:
+    return format_loc(loc)
+
+
+def format_loc(loc: Path_) -> str:
+    """Format a data path as ``kpis[2].target.value``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

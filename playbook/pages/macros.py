@@ -1,0 +1,96 @@
+"""Macros for hand-written pages: the same renderers the generated pages use.
+
+Registered by ``hooks/macros.py``; each returns Markdown already escaped by the
+engine, so a YAML value shown through a macro is never a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playbook.pages import measure as pages_measure
+
+from playbook.pages import money as pages_money
+
+from playbook.pages import program as pages_program
+
+from playbook.pages import roadmap as pages_roadmap
+from playbook.pages.mdtext import Md, fmt, labels, table, text, words
+from playbook.engine import ProgramView, SiteData
+
+
+class MacroError(LookupError):
+    """A macro was called with a program or KPI that does not exist."""
+
+
+def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
+    """Register every playbook macro with ``macro`` (mkdocs-macros' decorator).
+
+    Args:
+        macro: Registers a function under its name.
+        site: Returns the current build's site data when a macro runs.
+    """
+
+    def view(program: str) -> ProgramView:
+        try:
+            return site().get(program)
+        except KeyError as exc:
+            raise MacroError(str(exc.args[0])) from exc
+
+    def competency_matrix(program: str) -> Md:
+        """Behaviours × role levels of ``program``."""
+        return pages_program.competency_matrix(view(program))
+
+    def roadmap(program: str) -> Md:
+        """Timeline, phases and milestones of ``program``."""
+        return pages_roadmap.roadmap_section(view(program), site())
+
+    def vendor_scorecard(program: str) -> Md:
+        """Criteria, gates, scores, ranking and sensitivity of ``program``."""
+        return pages_money.vendor_scorecard(view(program))
+
+    def kpi_table(program: str) -> Md:
+        """Every KPI of ``program`` with baseline, target, latest value and status."""
+        return pages_measure.kpi_table(view(program))
+
+    def kpi_chart(program: str, kpi: str) -> Md:
+        """The chart of one KPI of ``program``."""
+        v = view(program)
+        found = next((k for k in (v.bundle.kpis.kpis if v.bundle.kpis else []) if k.id == kpi),
+                     None)
+        if found is None:
+            raise MacroError(f"program '{program}' has no KPI '{kpi}'")
+        return pages_measure.kpi_chart(v, found)
+
+    for fn in (competency_matrix, roadmap, vendor_scorecard, kpi_table, kpi_chart,
+               measurement_rules):
+        macro(fn)
+
+
+def measurement_rules() -> Md:
+    """The thresholds every figure on the site uses, read from the engine's constants."""
+    from playbook.figures import fairness
+    from playbook.figures import roi
+    from playbook.figures import stats
+    from playbook.figures import timeline
+    from playbook.figures import trajectory
+    from playbook.figures import vendors as vendorscore
+
+    grace = ", ".join(f"{k} {v} days" for k, v in trajectory.GRACE_DAYS.items())
+    rows = [
+        ["On track", f"shortfall behind the trajectory ≤ {trajectory.ON_TRACK:g} of the "
+                     "planned change"],
+        ["At risk", f"shortfall up to {trajectory.AT_RISK:.0%} of the planned change"],
+        ["Off track", f"shortfall beyond {trajectory.AT_RISK:.0%} of the planned change"],
+        ["Stale", f"no data for one cadence period plus a grace of {grace}"],
+        ["Checkpoints", "days " + ", ".join(str(d) for d in trajectory.CHECKPOINT_DAYS)
+                        + " from the program start"],
+        ["Intervals", f"{stats.LEVEL:.0%} confidence"],
+        ["ROI sensitivity", f"isolation and confidence moved by ±{roi.SENSITIVITY:g}"],
+        ["Four-fifths rule", f"impact ratio below {fairness.THRESHOLD:g} is flagged"],
+        ["Vendor sensitivity", f"each weight moved by ±{vendorscore.SHIFT} points"],
+        ["Milestone due soon", f"within {timeline.DUE_SOON_DAYS} days of its due date"],
+    ]
+    return fmt("{}\n", table(labels("Rule", "Threshold"),
+                             [[words(rule), text(threshold)] for rule, threshold in rows]))

@@ -1,0 +1,313 @@
+"""Measurement page: the KPI dashboard, behaviour change, fairness of AI tools."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from playbook.pages import charts
+from playbook.pages.mdtext import (
+    Md,
+    cat,
+    cell,
+    chip,
+    code,
+    fmt,
+    heading,
+    join,
+    labels,
+    lines,
+    not_defined,
+    number,
+    raw_block,
+    table,
+    text,
+    words,
+)
+from playbook.model.base import ROLE_TITLES
+from playbook.model.measure import Kpi
+from playbook.engine import ProgramView, SiteData
+from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
+from playbook.figures.trajectory import KpiFigures
+
+STATUS_LABELS = {"on-track": "On track", "at-risk": "At risk", "off-track": "Off track",
+                 "no-data": "No data yet"}
+
+
+def _unit(kpi: Kpi) -> str:
+    unit = kpi.unit.strip()
+    if unit.lower() in ("percent", "%", "pct", "percentage"):
+        return "%"
+    # a descriptive unit ("score (1-5)") reads badly after every number: name it once
+    return "" if len(unit) > 12 or "(" in unit else f" {unit}"
+
+
+def _val(kpi: Kpi, value: float | None) -> str:
+    return "—" if value is None else f"{number(value)}{_unit(kpi)}"
+
+
+def _mval(kpi: Kpi, value: float | None) -> Md:
+    return text(_val(kpi, value))
+
+
+def kpi_sentence(kpi: Kpi, figs: KpiFigures) -> str:
+    """One plain sentence: where the KPI went and whether it is on track (unescaped)."""
+    target = f"{_val(kpi, kpi.target.value)} by {kpi.target.by}"
+    if figs.latest is None:
+        return f"{kpi.name}: no data yet; the target is {target}."
+    base, last = kpi.baseline.value, figs.latest
+    verb = "fell" if last < base else "rose" if last > base else "stayed"
+    move = (f"{verb} from {_val(kpi, base)} to {_val(kpi, last)}" if verb != "stayed"
+            else f"stayed at {_val(kpi, base)}")
+    status = STATUS_LABELS.get(figs.status, figs.status).lower()
+    stale = " The latest data is stale." if figs.stale else ""
+    return f"{kpi.name} {move}; {status} for {target}.{stale}"
+
+
+def kpi_chart(view: ProgramView, kpi: Kpi) -> Md:
+    """The chart of one KPI with its summary and numbers (the ``kpi_chart`` macro)."""
+    figs = view.figures.kpis[kpi.id]
+    min_n = view.bundle.kpis.privacy.min_group_size if view.bundle.kpis else 5
+    traces: list[dict[str, Any]] = []
+    groups = list(dict.fromkeys(p.group for p in figs.points))
+    for group in groups:
+        pts = [p for p in figs.points if p.group == group]
+        traces.append(charts.line(charts.SERIES_NAMES.get(group, group),
+                                  [p.period for p in pts], [p.value for p in pts],
+                                  charts.PALETTE.get(group, "#1f77b4"),
+                                  dash="solid" if group != "comparison" else "dot"))
+    traces.append(charts.line("Baseline", [kpi.baseline.date, kpi.target.by],
+                              [kpi.baseline.value, kpi.baseline.value],
+                              charts.PALETTE["baseline"], dash="dot", markers=False))
+    traces.append(charts.line("Target trajectory", [d for d, _ in figs.trajectory],
+                              [v for _, v in figs.trajectory], charts.PALETTE["target"],
+                              dash="dash", markers=False))
+    shapes, notes = [], []
+    for cp in figs.checkpoints:
+        shape, note = charts.vline(str(cp.date), f"day {cp.day}")
+        shapes.append(shape)
+        notes.append(note)
+    figure = {"data": traces, "layout": charts.layout(
+        kpi.name, y_title=kpi.unit, shapes=shapes, annotations=notes)}
+    # the numbers table is raw HTML: charts.embed escapes these plain strings as HTML
+    rows = [[str(p.period), charts.SERIES_NAMES.get(p.group, p.group),
+             f"fewer than {min_n}" if p.suppressed else number(p.value, 2),
+             f"fewer than {min_n}" if p.suppressed else str(p.n)] for p in figs.points]
+    return raw_block(charts.embed(f"chart-{view.id}-{kpi.id}", figure, kpi_sentence(kpi, figs),
+                                  ["Period", "Group", kpi.name, "n"], rows))
+
+
+def _status_chips(status: str, stale: bool) -> Md:
+    chips = chip(status, STATUS_LABELS.get(status))
+    return cat(chips, Md(" "), chip("stale", "Stale")) if stale else chips
+
+
+def kpi_table(view: ProgramView) -> Md:
+    """All KPIs with baseline, target, latest value and status (the ``kpi_table`` macro)."""
+    k = view.bundle.kpis
+    if k is None:
+        return not_defined("kpis.yml", "the measurement plan and KPI dashboard.")
+    if not k.kpis:
+        return Md("No KPIs are defined yet.\n")
+    rows = []
+    for kpi in k.kpis:
+        f = view.figures.kpis[kpi.id]
+        rows.append([cell(kpi.name), _mval(kpi, kpi.baseline.value),
+                     fmt("{} by {}", _mval(kpi, kpi.target.value), kpi.target.by),
+                     _mval(kpi, f.latest), _status_chips(f.status, f.stale)])
+    return fmt("{}\n", table(labels("KPI", "Baseline", "Target", "Latest", "Status"), rows,
+                             ["l", "r", "r", "r", "l"]))
+
+
+def _spec(view: ProgramView, kpi: Kpi) -> Md:
+    f = view.figures.kpis[kpi.id]
+    src = kpi.source
+    source = (fmt("{} ({})", code(src.file),
+                  words("person-level, aggregated only" if src.subject else "aggregate"))
+              if src else words("not yet connected"))
+    rows = [[words("Owner"), cell(ROLE_TITLES[kpi.owner] if kpi.owner else None)],
+            [words("Cadence"), text(kpi.cadence)],
+            [words("Direction"), text(f"{kpi.direction} is better")],
+            [words("Source"), source],
+            [words("Last data point"), text(f.latest_date or "none yet")],
+            [words("Fresh until"), cell(f.stale_after)]]
+    out = fmt("{}\n", table(labels("Specification", "Value"), rows))
+    if f.checkpoints:
+        out = fmt("{}\n{}\n", out, table(
+            labels("Checkpoint", "Date", "Trajectory", "Actual", "Status"), [
+                [fmt("Day {}", c.day), text(c.date), _mval(kpi, c.expected),
+                 _mval(kpi, c.actual),
+                 chip(c.status, STATUS_LABELS.get(c.status)) if c.status else cell(None)]
+                for c in f.checkpoints], ["l", "l", "r", "r", "l"]))
+        if src is not None and src.wave:
+            out = cat(out, Md("\nSurvey waves are sparse: a checkpoint reads the latest wave "
+                              "known on that day, which before the post wave is the pre-wave "
+                              "value.\n"))
+    return out
+
+
+def _ci(ci: Interval) -> Md:
+    return fmt("{} to {}", number(ci.low, 2), number(ci.high, 2))
+
+
+def _paired_row(label: str, e: PairedEffect | None, missing: str) -> list[Md]:
+    if e is None:
+        return [words(label), words(missing), *[cell(None)] * 4]
+    # without spread in the changes d_z is undefined (0/0) or unbounded (x/0)
+    d_z = text(f"{e.d_z:.2f}") if math.isfinite(e.d_z) else cell(None)
+    return [words(label), text(e.n), fmt("{} → {}", number(e.mean_pre, 2),
+                                         number(e.mean_post, 2)),
+            text(f"{e.mean_change:+.2f}"), _ci(e.ci), d_z]
+
+
+def behaviour_section(view: ProgramView, kpi: Kpi, effect: BehaviourEffect) -> Md:
+    """Pre/post change, difference-in-differences and MDE for one person-level KPI."""
+    min_n = view.bundle.kpis.privacy.min_group_size if view.bundle.kpis else 5
+    out = [heading(3, kpi.name)]
+
+    def missing(group: str) -> str:
+        return f"fewer than {min_n}" if group in effect.suppressed_groups else "no data yet"
+
+    # without a group column every person is in one group, "all", and none is compared
+    grouped = kpi.source is not None and kpi.source.group is not None
+    rows = ([_paired_row("Pilot", effect.pilot, missing("pilot")),
+             _paired_row("Comparison", effect.comparison, missing("comparison"))] if grouped
+            else [_paired_row("Everyone measured", effect.pilot, missing("all"))])
+    out.append(fmt("{}\n", table(
+        labels("Group", "n", "Mean pre → post", "Change", "95% CI", "Cohen's d_z"),
+        rows, ["l", "r", "r", "r", "r", "r"])))
+    if effect.pilot is None and effect.comparison is None and not effect.suppressed_groups:
+        out.append(Md("No one has answered both the pre and the post wave yet.\n"))
+    if effect.did is not None:
+        d = effect.did
+        out.append(fmt("**Difference-in-differences:** {} {} (95% CI {}; pilot n = {}, "
+                       "comparison n = {}). This is the change in the pilot group beyond the "
+                       "change in the comparison group.\n",
+                       text(f"{d.estimate:+.2f}"), text(kpi.unit), _ci(d.ci), d.n_pilot,
+                       d.n_comparison))
+    if effect.unmatched:
+        out.append(Md("1 person answered only one wave and is left out of the paired "
+                      "figures.\n") if effect.unmatched == 1 else
+                   fmt("{} people answered only one wave and are left out of the paired "
+                       "figures.\n", effect.unmatched))
+    out.append(attribution_line(view))
+    if effect.mde is not None:
+        m = effect.mde
+        raw = fmt(" ({} {})", number(m.raw, 2), text(kpi.unit)) if m.raw is not None else Md("")
+        out.append(fmt("**Minimum detectable effect** for a pilot of {} at α = {} and "
+                       "power {}: d = {}{}; the program targets a change of {}.\n",
+                       m.n, text(m.alpha), text(m.power), text(f"{m.d:.2f}"), raw,
+                       number(m.targeted, 2)))
+        if not m.detectable:
+            out.append(Md('!!! warning "This pilot cannot detect the change it aims for"\n'
+                          "    The smallest change this cohort can reliably detect is larger "
+                          "than the targeted change. Enlarge the cohort, lengthen the "
+                          "measurement or treat the result as directional.\n"))
+    return lines(out)
+
+
+def attribution(view: ProgramView) -> Md:
+    """The attribution method, confounders, assumptions and data limits."""
+    k = view.bundle.kpis
+    a = k.attribution if k else None
+    if a is None:
+        return Md('!!! warning "No attribution method stated"\n    Effects below are not '
+                  "separated from other causes. State a method in `kpis.yml`.\n")
+    out = [Md('!!! info "How to read these figures"\n'),
+           fmt("    **Attribution:** {}.\n", text(a.method.replace("-", " ")))]
+    for title, values in (("Confounders", a.confounders), ("Assumptions", a.assumptions),
+                          ("Data-quality limits", a.data_quality)):
+        if values:
+            out.append(fmt("    **{}:**\n", words(title)))
+            out.extend(fmt("    - {}", text(v)) for v in values)
+            out.append(Md(""))
+    return fmt("{}\n", lines(out))
+
+
+def attribution_line(view: ProgramView) -> Md:
+    """A compact attribution note to stand beside each effect."""
+    a = view.bundle.kpis.attribution if view.bundle.kpis else None
+    if a is None:
+        return Md("*Attribution: none stated, so this change is not separated from other "
+                  "causes.*\n")
+    parts = [fmt("*Attribution: {}", text(a.method.replace("-", " ")))]
+    if a.confounders:
+        parts.append(fmt("Confounders: {}", join((text(c) for c in a.confounders), Md(" · "))))
+    if a.assumptions:
+        parts.append(fmt("Assumptions: {}", join((text(x) for x in a.assumptions), Md(" · "))))
+    return fmt("{}.*\n", join(parts, Md(". ")))
+
+
+def fairness_section(view: ProgramView) -> Md:
+    """AI tools and the four-fifths check on their outcomes."""
+    ai = view.bundle.ai
+    if ai is None:
+        return Md("No AI tools are declared (`ai.yml`).\n")
+    out = [fmt("{}\n", table(labels("Tool", "Feeds", "Human in the loop", "Reviewers"), [
+        [cell(t.name), cell(", ".join(t.affects)),
+         words("yes") if t.human_in_the_loop else Md("**no**"),
+         cell(", ".join(ROLE_TITLES[r] for r in t.reviewers))] for t in ai.tools]))
+           if ai.tools else Md("No AI tools are listed in `ai.yml` yet.\n")]
+    fair = view.figures.fairness
+    if fair is None:
+        out.append(Md("No selection outcomes are connected yet, so the four-fifths check "
+                      "cannot run.\n"))
+        return lines(out)
+    if not fair.groups:
+        out.append(fmt("No group has {} or more people yet, so no selection rate is "
+                       "shown and the four-fifths check cannot run.\n", _min(view)))
+    else:
+        out.append(fmt("{}\n", table(
+            labels("Group", "n", "Selected", "Selection rate", "Impact ratio", "Result"), [
+                [cell(g.group), text(g.n), text(g.selected), text(f"{g.rate:.1%}"),
+                 text(f"{g.impact_ratio:.2f}"),
+                 chip("off-track", "Below 0.8") if g.flagged else chip("on-track", "Passes")]
+                for g in fair.groups], ["l", "r", "r", "r", "r", "l"])))
+    notes = ([fmt("Reference group: {}.", text(fair.reference_group))]
+             if fair.reference_group else [])
+    if fair.groups and not any(g.selected for g in fair.groups):
+        notes.append(Md("No one in the groups shown was selected, so every impact ratio is 1."))
+    if fair.suppressed_groups:
+        # the count of people is left out: with one small group it would be its size
+        notes.append(fmt("{} group(s) with fewer than {} people are not shown.",
+                         fair.suppressed_groups, _min(view)))
+    if fair.no_group:
+        notes.append(fmt("{} outcome(s) have no group recorded.", fair.no_group))
+    notes.append(text(fair.note))
+    out.append(fmt("{}\n", join(notes, Md(" "))))
+    return lines(out)
+
+
+def _min(view: ProgramView) -> int:
+    return view.bundle.kpis.privacy.min_group_size if view.bundle.kpis else 5
+
+
+def measurement(view: ProgramView, site: SiteData) -> Md:
+    """Measurement page."""
+    p = view.bundle.program
+    assert p is not None
+    out = [heading(1, f"{p.title}: measurement"),
+           fmt("Status as of {}. Each KPI is judged against a straight trajectory from "
+               "its baseline to its target.\n", site.today)]
+    k = view.bundle.kpis
+    out.append(kpi_table(view))
+    if k is None:
+        return lines(out)
+    out.append(attribution(view))
+    out.append(heading(2, "KPI dashboard"))
+    for kpi in k.kpis:
+        f = view.figures.kpis[kpi.id]
+        out.append(heading(3, kpi.name))
+        out.append(fmt("{} {} KPI · owner: {}\n", _status_chips(f.status, f.stale),
+                       text(kpi.kind), words(ROLE_TITLES[kpi.owner] if kpi.owner else "none")))
+        out.append(kpi_chart(view, kpi))
+        out.append(_spec(view, kpi))
+    if view.figures.behaviour:
+        out.append(heading(2, "Behaviour change"))
+        for kpi in k.kpis:
+            effect = view.figures.behaviour.get(kpi.id)
+            if effect is not None:
+                out.append(behaviour_section(view, kpi, effect))
+    out.append(heading(2, "Fairness of AI tools"))
+    out.append(fairness_section(view))
+    return lines(out)

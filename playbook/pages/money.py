@@ -1,0 +1,189 @@
+"""Vendor scorecard and budget/ROI pages."""
+
+from __future__ import annotations
+
+from playbook.pages import charts
+from playbook.pages.mdtext import (
+    Md,
+    cat,
+    cell,
+    chip,
+    code,
+    fmt,
+    heading,
+    join,
+    labels,
+    lines,
+    money,
+    not_defined,
+    number,
+    percent,
+    raw_block,
+    table,
+    text,
+    words,
+)
+from playbook.engine import ProgramView, SiteData
+from playbook.figures.vendors import WeightShift
+
+CLAUSE_MARKS = {"yes": Md("✓ yes"), "partial": Md("✗ partial"), "no": Md("✗ **no**")}
+GATE_LABELS = {
+    "outcome_clauses": "Outcome clauses", "data_ownership": "Data ownership",
+    "exit_portability": "Exit portability", "ai_audit": "AI audit clause",
+    "model_provenance": "Model provenance", "disparate_impact_testing": "Disparate-impact tests",
+}
+
+
+def gate_label(gate: str) -> str:
+    """A reader's name for a gate key (``ai_audit`` → ``AI audit clause``), plain text."""
+    return GATE_LABELS.get(gate, gate.replace("_", " ").capitalize())
+
+
+def vendor_scorecard(view: ProgramView) -> Md:
+    """Criteria, gates, weighted scores, ranking, chart, sensitivity (the macro)."""
+    v = view.bundle.vendors
+    figs = view.figures.vendors
+    if v is None or figs is None:
+        return not_defined("vendors.yml", "the vendor criteria, gates and scores.")
+    out = [heading(2, "Criteria"), fmt("{}\n", table(labels("Criterion", "Weight"), [
+        [cell(c.name), number(c.weight)] for c in v.criteria], ["l", "r"]))]
+    names = {x.id: x.name for x in v.vendors}
+    if not v.vendors:
+        out.append(Md("No vendors are listed yet.\n"))
+        return lines(out)
+    if v.gates:
+        out.append(heading(2, "Must-have gates"))
+        out.append(Md("A vendor that does not answer *yes* to every gate is not ranked.\n"))
+        out.append(fmt("{}\n", table([words("Vendor"), *[text(gate_label(g)) for g in v.gates]], [
+            [cell(x.name), *[CLAUSE_MARKS.get(x.clauses.get(g, ""), words("✗ not stated"))
+                             for g in v.gates]] for x in v.vendors])))
+    out.append(heading(2, "Weighted scores and ranking"))
+    out.append(fmt("{}\n", table(labels("Rank", "Vendor", "Weighted (1–5)", "Gates"), [
+        [text(s.rank) if s.rank else words("not ranked"), cell(s.name),
+         text(f"{s.weighted:.2f}"),
+         chip("on-track", "Pass") if s.passed else
+         fmt("{} {}", chip("off-track", f"Fails {len(s.failed_gates)}"),
+             text(", ".join(gate_label(g) for g in s.failed_gates)))]
+        for s in figs.scores], ["r", "l", "r", "l"])))
+    scores = {x.id: x.scores for x in v.vendors}
+    out.append(Md("Scores per criterion, from 1 (poor) to 5 (excellent):\n"))
+    out.append(fmt("{}\n", table([words("Vendor"), *[cell(c.name) for c in v.criteria]], [
+        [cell(s.name), *[number(scores[s.vendor_id].get(c.id)) for c in v.criteria]]
+        for s in figs.scores], ["l", *["r"] * len(v.criteria)])))
+    passed = [s for s in figs.scores if s.passed]
+    failed = [s for s in figs.scores if not s.passed]
+    traces = []
+    for label, group, colour in (("Passes all gates", passed, charts.PALETTE["pass"]),
+                                 ("Fails a gate", failed, charts.PALETTE["fail"])):
+        if group:
+            traces.append({"type": "bar", "orientation": "h", "name": label,
+                           "x": [round(s.weighted, 4) for s in group],
+                           "y": [s.name for s in group], "marker": {"color": colour}})
+    figure = {"data": traces, "layout": charts.layout(
+        "Weighted vendor scores (1–5)", x_type="linear", height=140 + 36 * len(figs.scores),
+        yaxis={"autorange": "reversed", "automargin": True}, xaxis={"range": [0, 5]},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        margin={"l": 60, "r": 20, "t": 80, "b": 40})}
+
+    def who(ids: list[str]) -> str:
+        return " and ".join(names.get(i, i) for i in ids)
+
+    top = who(figs.tied_top or ([figs.top] if figs.top else []))
+    tied = len(figs.tied_top or []) > 1
+    # plain text: charts.embed escapes it as HTML
+    summary = (f"{top} {'tie for' if tied else 'ranks'} first with "
+               f"{figs.scores[0].weighted:.2f} of 5 among {len(passed)} vendor(s) that pass "
+               "every gate." if top else "No vendor passes every gate, so none is ranked.")
+    out.append(raw_block(charts.embed(
+        f"chart-{view.id}-vendors", figure, summary,
+        ["Vendor", "Weighted score", "Passes gates"],
+        [[s.name, f"{s.weighted:.2f}", "yes" if s.passed else "no"] for s in figs.scores])))
+    out.append(heading(2, "Sensitivity of the ranking"))
+    changes = [s for s in figs.shifts if s.changes]
+    first = (fmt("The first place shared by {}", text(top)) if tied
+             else fmt("The top vendor ({})", text(top)))
+    if not figs.top:
+        out.append(Md("No ranking to test.\n"))
+    elif not changes:
+        out.append(fmt("{} stays {} when any single weight moves ±5 points.\n",
+                       first, words("shared" if tied else "first")))
+    else:
+
+        def then(s: WeightShift) -> Md:
+            ids = s.leaders or [s.top_vendor or "—"]
+            return fmt("then {} {}", text(who(ids)), words("tie" if len(ids) > 1 else "leads"))
+
+        out.append(fmt("{} is **not stable**: it changes when {}.\n", first, join(
+            (fmt("{} moves {} points ({})", code(s.criterion_id), text(f"{s.delta:+d}"),
+                 then(s)) for s in changes), Md("; "))))
+    return lines(out)
+
+
+def vendors(view: ProgramView, site: SiteData) -> Md:
+    """Vendors page."""
+    p = view.bundle.program
+    assert p is not None
+    notes = (lines(fmt("- **{}:** {}", text(x.name), text(x.notes))
+                   for x in view.bundle.vendors.vendors if x.notes)
+             if view.bundle.vendors else Md(""))
+    return cat(heading(1, f"{p.title}: vendors"), Md("\n"), vendor_scorecard(view),
+               fmt("\n## Notes\n\n{}\n", notes) if notes else Md(""))
+
+
+def budget(view: ProgramView, site: SiteData) -> Md:
+    """Budget and ROI page."""
+    p = view.bundle.program
+    assert p is not None
+    out = [heading(1, f"{p.title}: budget and ROI")]
+    roi = view.figures.roi
+    if view.bundle.budget is None or roi is None:
+        out.append(not_defined("budget.yml", "the costs, benefits and 3-year TCO."))
+        return lines(out)
+    cur = roi.currency
+    years = list(range(1, roi.horizon_years + 1))
+    out.append(heading(2, "Costs by category and year"))
+    rows = [[text(c.replace("_", " ")), *[money(by.get(y, 0), cur) for y in years],
+             money(sum(by.values()), cur)] for c, by in roi.costs_by_category.items()]
+    rows.append([Md("**Total**"), *[fmt("**{}**", money(roi.costs_by_year.get(y, 0), cur))
+                                    for y in years], fmt("**{}**", money(roi.tco, cur))])
+    out.append(fmt("{}\n", table(labels("Category", *[f"Year {y}" for y in years], "Total"),
+                                 rows, ["l", *["r"] * (len(years) + 1)])))
+    out.append(fmt("**{}-year total cost of ownership: {}.**\n", roi.horizon_years,
+                   money(roi.tco, cur)))
+    traces = [{"type": "bar", "name": c.replace("_", " "), "x": [f"Year {y}" for y in years],
+               "y": [by.get(y, 0) for y in years]} for c, by in roi.costs_by_category.items()]
+    figure = {"data": traces, "layout": charts.layout(
+        "Costs by category and year", x_type="category", y_title=cur, barmode="stack")}
+    out.append(raw_block(charts.embed(
+        f"chart-{view.id}-costs", figure,
+        f"Total cost of ownership over {roi.horizon_years} years is {money(roi.tco, cur)}.",
+        ["Category", *[f"Year {y}" for y in years]],
+        [[c, *[money(by.get(y, 0), cur) for y in years]]
+         for c, by in roi.costs_by_category.items()])))
+    out.append(heading(2, "Benefits (Phillips)"))
+    out.append(Md("Each benefit counts only the share attributed to the program (isolation) "
+                  "and is discounted by the confidence in the estimate.\n"))
+    out.append(fmt("{}\n", table(
+        labels("Benefit", "Year", "Gross", "Isolation", "Confidence", "Counted"), [
+            [cell(b.name), text(b.year), money(b.gross, cur), text(f"{b.isolation:.0%}"),
+             text(f"{b.confidence:.0%}"), money(b.net, cur)] for b in roi.benefit_lines],
+        ["l", "r", "r", "r", "r", "r"])) if roi.benefit_lines else
+        Md("No benefits are estimated yet: add `benefits` or a KPI `monetization`.\n"))
+    out.append(heading(2, "Return on investment"))
+    out.append(fmt("{}\n", table(
+        labels("Scenario", "Benefits", "Costs", "Benefit–cost ratio", "ROI", "Payback month"), [
+            [text(s.label.capitalize()), money(s.benefits, cur), money(s.costs, cur),
+             number(s.bcr, 2), percent(s.roi_pct),
+             text(s.payback_month) if s.payback_month else
+             words("no costs" if s.costs <= 0 else "not within horizon")]
+            for s in roi.scenarios], ["l", "r", "r", "r", "r", "r"])))
+    out.append(Md("Low and high scenarios move every isolation and confidence figure down and "
+                  "up by 0.2, so the reader sees how much the result rests on those "
+                  "estimates.\n"))
+    for note in roi.notes:
+        out.append(fmt("- {}", text(note)))
+    if roi.intangibles:
+        out.append(Md(""))
+        out.append(heading(2, "Intangible benefits (not monetised)"))
+        out.extend(fmt("- {}", text(i)) for i in roi.intangibles)
+    return fmt("{}\n", lines(out))

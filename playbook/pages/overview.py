@@ -1,0 +1,178 @@
+"""Overview page (the executive summary) and the portfolio page."""
+
+from __future__ import annotations
+
+from playbook.figures.program import GateStatus
+from playbook.pages.mdtext import (
+    Md,
+    cat,
+    cell,
+    chip,
+    fmt,
+    heading,
+    join,
+    labels,
+    lines,
+    link,
+    money,
+    number,
+    paragraphs,
+    percent,
+    table,
+    text,
+    words,
+)
+from playbook.model.base import ROLE_TITLES
+from playbook.pages.measure import STATUS_LABELS, kpi_sentence
+from playbook.pages.program import signoff_table
+from playbook.pages.roadmap import upcoming
+from playbook.review.signoff import REQUIRED_ROLES
+from playbook.engine import ProgramView, SiteData
+from playbook.figures.timeline import next_open
+
+PAGES = [("strategy.md", "Strategy"), ("competencies.md", "Competencies"),
+         ("roadmap.md", "Roadmap"), ("people.md", "Stakeholders"), ("vendors.md", "Vendors"),
+         ("measurement.md", "Measurement"), ("budget.md", "Budget and ROI"),
+         ("reviews.md", "Reviews")]
+
+
+def program_day(day: int) -> str:
+    """Where a program stands: ``day 42``, or ``starts in 9 days`` before its day 0 (plain)."""
+    if day >= 0:
+        return f"day {day}"
+    return f"starts in {-day} day{'s' if day < -1 else ''}"
+
+
+def _signoff_state(view: ProgramView) -> Md:
+    p = view.bundle.program
+    assert p is not None
+    required = [s for s in view.signoffs if s.role in REQUIRED_ROLES]
+    missing = [ROLE_TITLES[s.role] for s in required if s.name is None]
+    stale = [ROLE_TITLES[s.role] for s in required if s.name is not None and not s.current]
+    if len(missing) == len(required):
+        return Md("The measurement plan is not signed yet.")
+    parts = []
+    if missing:
+        parts.append("not signed by " + ", ".join(missing))
+    if stale:
+        parts.append("stale for " + ", ".join(stale) + " (changed since signed)")
+    if not parts:
+        return fmt("Version {} is signed by sponsor, business owner and L&D owner and nothing "
+                   "has changed since.", text(p.version))
+    return fmt("Version {}: {}.", text(p.version), text("; ".join(parts)))
+
+
+def _gate(g: GateStatus, names: dict[str, str], site: SiteData) -> Md:
+    state = ("not met" if g.passed is False else "due later" if g.due > site.today
+             else "no data")
+    latest = fmt(", latest {}", number(g.actual)) if g.actual is not None else Md("")
+    return fmt("{} {} {} by {} ({}{})", text(names.get(g.kpi_id, g.kpi_id)),
+               Md("≥") if g.op == ">=" else Md("≤"), number(g.threshold), g.due, words(state),
+               latest)
+
+
+def executive_summary(view: ProgramView, site: SiteData) -> Md:
+    """What a sponsor needs in one screen, written from the data."""
+    b = view.bundle
+    p = b.program
+    assert p is not None
+    f = view.figures
+    when = (fmt("day {} of the program (started {})", f.day, p.start) if f.day >= 0
+            else fmt("{} (on {})", text(program_day(f.day)), p.start))
+    out = [fmt("**Outcome.** {}\n", text(p.strategy.outcome)),
+           fmt("**Status:** {} · {} · version {}\n", text(p.status), when, text(p.version))]
+    if b.kpis and b.kpis.kpis:
+        items = []
+        for kpi in b.kpis.kpis:
+            figs = f.kpis[kpi.id]
+            items.append(fmt("- {} {}", chip(figs.status, STATUS_LABELS.get(figs.status)),
+                             text(kpi_sentence(kpi, figs))))
+        out.append(fmt("**KPIs against their trajectories**\n\n{}\n", lines(items)))
+    nxt = next_open(view.milestones)
+    if nxt is not None:
+        out.append(fmt("**Next milestone:** {} ({}, due {}) {}\n", text(nxt.deliverable),
+                       words(ROLE_TITLES[nxt.owner]), nxt.due, chip(nxt.state)))
+    open_gates = [g for g in f.gates if g.passed is not True]
+    names = {k.id: k.name for k in b.kpis.kpis} if b.kpis else {}
+    if open_gates:
+        label = ("Gates not met" if all(g.passed is False for g in open_gates)
+                 else "Gates not met or pending")
+        out.append(fmt("**{}:** {}.\n", words(label),
+                       join((_gate(g, names, site) for g in open_gates), Md("; "))))
+    elif f.gates:
+        out.append(Md("**Gates:** every phase gate so far is met.\n"))
+    out.append(fmt("**Reviews:** {}\n", join(
+        (fmt("day {} ({}): {}", r.day, r.due,
+             fmt("{} (held {})", text(r.decision), r.held) if r.held else chip(r.state))
+         for r in view.reviews), Md("; "))))
+    out.append(fmt("**Sign-off:** {}\n", _signoff_state(view)))
+    roi = f.roi
+    if roi is not None:
+        headline = [fmt("{}-year TCO {}; counted benefits {}", roi.horizon_years,
+                        money(roi.tco, roi.currency), money(roi.benefits, roi.currency))]
+        if roi.roi_pct is not None:
+            headline.append(fmt("; ROI {}", percent(roi.roi_pct)))
+        if roi.bcr is not None:
+            headline.append(fmt(", benefit–cost ratio {}", number(roi.bcr, 2)))
+        headline.append(fmt("; payback in month {}", roi.payback_month) if roi.payback_month
+                        else Md("; no costs to pay back") if roi.tco <= 0
+                        else Md("; no payback within the horizon"))
+        out.append(fmt("**ROI headline:** {}.\n", cat(*headline)))
+    if f.fairness is not None and f.fairness.flagged:
+        out.append(Md('!!! warning "An AI tool fails the four-fifths check"\n    See the '
+                      "fairness section of the measurement page.\n"))
+    return lines(out)
+
+
+def overview(view: ProgramView, site: SiteData) -> Md:
+    """Overview page of one program."""
+    p = view.bundle.program
+    assert p is not None
+    out = [heading(1, p.title), fmt("{}\n", paragraphs(p.summary)),
+           heading(2, "Executive summary"), executive_summary(view, site),
+           heading(2, "In this playbook"),
+           fmt("{}\n", join((link(words(title), name) for name, title in PAGES), Md(" · "))),
+           heading(2, "People"),
+           fmt("{}\n", table(labels("Role", "Name"), [
+               [words(ROLE_TITLES[r]), cell(person["name"])]
+               for r, person in p.stakeholders.model_dump(exclude_none=True).items()])),
+           heading(2, "Pilot"),
+           fmt("{} leaders from {}; {} days; comparison group: {}.\n", p.pilot.cohort_size,
+               text(", ".join(p.pilot.functions)), p.pilot.duration_days,
+               words("yes" if p.pilot.comparison_group else "no"))]
+    out.extend(fmt("- {}", text(i)) for i in p.pilot.intervention)
+    # printed, the overview is the sign-off packet: close with who signed what
+    out.append(Md(""))
+    out.append(heading(2, "Sign-off"))
+    out.append(signoff_table(view))
+    return fmt("{}\n", lines(out))
+
+
+def portfolio(site: SiteData) -> Md:
+    """Every program with its status, a KPI status grid and upcoming milestones."""
+    out = [heading(1, "Portfolio"), fmt("Every program, as of {}.\n", site.today),
+           heading(2, "Programs")]
+    rows = []
+    for v in site.programs:
+        p = v.bundle.program
+        assert p is not None
+        rows.append([link(text(p.title), f"{v.id}/index.md"), text(p.status), text(p.start),
+                     text(program_day(v.figures.day)), text(p.strategy.outcome)])
+    out.append(fmt("{}\n", table(labels("Program", "Status", "Start", "Today", "Outcome"),
+                                 rows)))
+    out.append(heading(2, "KPI status"))
+    grid = []
+    for v in site.programs:
+        p = v.bundle.program
+        assert p is not None
+        for kpi in (v.bundle.kpis.kpis if v.bundle.kpis else []):
+            f = v.figures.kpis[kpi.id]
+            chips = chip(f.status, STATUS_LABELS.get(f.status))
+            grid.append([link(text(p.title), f"{v.id}/measurement.md"), cell(kpi.name),
+                         text(kpi.kind),
+                         fmt("{} {}", chips, chip("stale", "Stale")) if f.stale else chips])
+    out.append(fmt("{}\n", table(labels("Program", "KPI", "Kind", "Status"), grid)) if grid
+               else Md("No KPIs are defined yet.\n"))
+    out.append(heading(2, "Upcoming milestones"))
+    out.append(upcoming(site))
+    return lines(out)

@@ -1,0 +1,96 @@
+"""The format reference page, generated from the model's field docstrings."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from playbook.pages.mdtext import (
+    Md,
+    cat,
+    cell,
+    code,
+    fmt,
+    front_matter,
+    heading,
+    labels,
+    lines,
+    table,
+    text,
+)
+from playbook.model import FILES
+
+PATH = "reference/format.md"
+
+ADDED = {("Phase", "goal"), ("Review", "actions"), ("Kpi", "description"),
+         ("Budget", "horizon_years")}
+"""Fields this project adds to the format contract (``program-format.md``)."""
+
+
+def type_name(tp: Any) -> str:
+    """A reader's name for a field type (``list of text``, ``one of: a, b``)."""
+    origin = get_origin(tp)
+    if origin is typing.Annotated:
+        base = get_args(tp)[0]
+        if base is str:
+            meta = str(get_args(tp)[1:])
+            if "a-z0-9]+(-" in meta:
+                return "id"
+            if "a-z0-9]+(_" in meta:
+                return "key"
+        return type_name(base)
+    if origin in (Union, types.UnionType):
+        names = [type_name(a) for a in get_args(tp) if a is not type(None)]
+        return " or ".join(names)
+    if origin is Literal:
+        return "one of: " + ", ".join(str(a) for a in get_args(tp))
+    if origin is list:
+        return f"list of {type_name(get_args(tp)[0])}"
+    if origin is tuple:
+        return "[" + ", ".join(type_name(a) for a in get_args(tp)) + "]"
+    if origin is dict:
+        return f"mapping of {type_name(get_args(tp)[0])} to {type_name(get_args(tp)[1])}"
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp.__name__
+    return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(
+        tp, getattr(tp, "__name__", str(tp)))
+
+
+def _models(model: type[BaseModel], seen: list[type[BaseModel]]) -> None:
+    if model in seen:
+        return
+    seen.append(model)
+    for field in model.model_fields.values():
+        stack = [field.annotation]
+        while stack:
+            tp = stack.pop()
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                _models(tp, seen)
+            stack.extend(get_args(tp))
+
+
+def markdown() -> Md:
+    """The whole reference page: one section per file, one table per object."""
+    out = [heading(1, "Format reference"),
+           Md("Generated from the model. Every field below is checked by `playbook check` and "
+              "described in the JSON Schema under `schema/`. Fields marked *added* are this "
+              "project's additions to the format contract.\n")]
+    for stem, model in FILES.items():
+        out.append(heading(2, f"{stem}.yml"))
+        models: list[type[BaseModel]] = []
+        _models(model, models)
+        for m in models:
+            out.append(heading(3, m.__name__))
+            out.append(fmt("{}\n", cell((m.__doc__ or "").strip())))
+            rows = []
+            for name, field in m.model_fields.items():
+                required = text("required" if field.is_required() else "optional")
+                if (m.__name__, name) in ADDED:
+                    required = fmt("{}, *added*", required)
+                rows.append([code(name), cell(type_name(field.annotation)), required,
+                             cell(field.description)])
+            out.append(fmt("{}\n", table(labels("Field", "Type", "", "Meaning"), rows)))
+    return cat(front_matter("Format reference"), lines(out))

@@ -1,0 +1,116 @@
+"""Site data → Markdown pages, one set per program plus portfolio pages.
+
+The last engine step (files → model → figures → site data → **pages**). Pages
+are rendered here, in Python, from escaped values, and marked
+``render_macros: false`` so no YAML value is ever evaluated as a template.
+``playbook pages --out DIR`` writes the same pages without MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playbook.pages import measure as pages_measure
+
+from playbook.pages import money as pages_money
+
+from playbook.pages import overview as pages_overview
+
+from playbook.pages import program as pages_program
+
+from playbook.pages import roadmap as pages_roadmap
+from playbook.pages.mdtext import Md, cat, front_matter, html_text
+from playbook.engine import ProgramView, SiteData
+
+PROGRAMS_DIR = "programs"
+
+SECTIONS: list[tuple[str, str, Callable[[ProgramView, SiteData], Md]]] = [
+    ("index.md", "Overview", pages_overview.overview),
+    ("strategy.md", "Strategy and logic chain", pages_program.strategy),
+    ("competencies.md", "Competency matrix", pages_program.competencies),
+    ("roadmap.md", "Roadmap", pages_roadmap.roadmap),
+    ("people.md", "Stakeholders and RACI", pages_program.people),
+    ("vendors.md", "Vendors", pages_money.vendors),
+    ("measurement.md", "Measurement", pages_measure.measurement),
+    ("budget.md", "Budget and ROI", pages_money.budget),
+    ("reviews.md", "Reviews", pages_program.reviews),
+]
+"""File name, nav title and renderer of each program page, in nav order."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated Markdown page, relative to ``docs/``."""
+
+    path: str
+    title: str
+    markdown: Md
+
+
+WIDE = {"strategy.md", "roadmap.md"}
+"""Pages that hide the table of contents to give diagrams the full width."""
+
+
+def generate(site: SiteData) -> list[Page]:
+    """Render every page of the site, portfolio first, in nav order."""
+    pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio",
+                  cat(front_matter("Portfolio"), pages_overview.portfolio(site)))]
+    for view in site.programs:
+        assert view.bundle.program is not None
+        program = view.bundle.program.title
+        for name, title, render in SECTIONS:
+            full = program if name == "index.md" else f"{title} · {program}"
+            pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{name}", title,
+                              cat(front_matter(full, hide_toc=name in WIDE),
+                                  render(view, site))))
+    return pages
+
+
+def nav(site: SiteData) -> list[dict[str, object]]:
+    """The MkDocs nav entries for the generated pages."""
+    entries: list[dict[str, object]] = [{"Portfolio": f"{PROGRAMS_DIR}/index.md"}]
+    for view in site.programs:
+        assert view.bundle.program is not None
+        # MkDocs treats nav titles as HTML (themes print them unescaped): escape here
+        entries.append({html_text(view.bundle.program.title): [
+            {title: f"{PROGRAMS_DIR}/{view.id}/{name}"} for name, title, _ in SECTIONS]})
+    return entries
+
+
+def write(pages: list[Page], out: Path) -> list[Path]:
+    """Write pages under ``out`` (``playbook pages --out``); return the paths."""
+    written = []
+    for page in pages:
+        path = out / page.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.markdown, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+NAV_MARKER = "programs/"
+"""The nav entry in ``mkdocs.yml`` that the generated program pages replace."""
+
+
+def splice_nav(user_nav: list[object] | None, generated: list[dict[str, object]]) -> (
+        list[object] | None):
+    """Replace the ``programs/`` entry of the user's nav with the generated entries.
+
+    Without a nav MkDocs lists every page itself; a nav without the marker gets
+    the program pages appended under "Programs".
+    """
+    if user_nav is None:
+        return None
+    out: list[object] = []
+    spliced = False
+    for item in user_nav:
+        if isinstance(item, dict) and len(item) == 1 and next(iter(item.values())) == NAV_MARKER:
+            out.append({next(iter(item)): generated})
+            spliced = True
+        else:
+            out.append(item)
+    if not spliced:
+        out.append({"Programs": generated})
+    return out

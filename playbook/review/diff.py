@@ -1,0 +1,282 @@
+"""What changed in meaning between two versions of a playbook, for reviewers.
+
+Programs are read from git revisions (or the work tree) through the model, so
+formatting, comments and key order never show as changes. Lists of objects
+are matched by their id (or natural key), so reordering is not a change
+either. Each change is classed by what reviewers sign off on: targets,
+weights, owners, dates, money.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from playbook.load import yaml_source as yamlsrc
+from playbook.model.problems import Problem
+from playbook.model import FILES
+from playbook.load.validate import validate
+
+KINDS = {
+    "target": "target", "baseline": "target", "at_least": "target", "at_most": "target",
+    "outcome": "target", "weight": "weight", "scores": "weight", "owner": "owner",
+    "name": "owner", "handle": "owner", "reviewers": "owner", "by": "date", "date": "date",
+    "start": "date", "done": "date", "day": "date", "days": "date", "amount": "money",
+    "annual_cost": "money", "value_per_unit": "money", "isolation": "money",
+    "confidence": "money", "cohort_size": "pilot", "comparison_group": "pilot",
+}
+MATERIAL = {"target", "weight", "owner", "date", "money", "pilot"}
+"""Kinds of change that are material: the program's ``version`` should be bumped."""
+_KEYS = ("id", "activity", "category", "name", "day", "kpi", "role")
+
+Snapshot = dict[str, dict[str, Any]]
+"""Program id → file stem → plain model data."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed value."""
+
+    program: str
+    file: str
+    field: str
+    before: Any
+    after: Any
+    kind: str
+
+
+class DiffError(Exception):
+    """A side of the diff cannot be read; nothing is reported."""
+
+
+def _item_key(item: dict[str, Any]) -> str | None:
+    keys = [k for k in _KEYS if k in item]
+    if not keys:
+        return None
+    if "category" in item and "year" in item:
+        return f"{item['category']}/year {item['year']}"
+    if "name" in item and "year" in item:
+        return f"{item['name']}/year {item['year']}"
+    return str(item[keys[0]])
+
+
+def flatten(value: Any, path: str = "") -> dict[str, Any]:
+    """Flatten model data to ``{field path: value}``, lists keyed by id."""
+    out: dict[str, Any] = {}
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            out.update(flatten(sub, f"{path}.{key}" if path else str(key)))
+    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        keys = [_item_key(v) for v in value]
+        if all(k is not None for k in keys) and len(set(keys)) == len(keys):
+            for key, sub in zip(keys, value, strict=True):
+                out.update(flatten(sub, f"{path}[{key}]"))
+        else:
+            for i, sub in enumerate(value):
+                out.update(flatten(sub, f"{path}[{i}]"))
+    else:
+        out[path] = value
+    return out
+
+
+def kind_of(field: str) -> str:
+    """Class a field path by its meaning (target, weight, owner, date, money, …)."""
+    parts = [p.split("[")[0] for p in field.split(".")]
+    for part in reversed(parts):
+        if part in KINDS:
+            return KINDS[part]
+    return "other"
+
+
+def compare(before: Snapshot, after: Snapshot) -> list[Change]:
+    """Every changed value between two snapshots, in program and file order."""
+    changes = []
+    for program in sorted(set(before) | set(after)):
+        old, new = before.get(program, {}), after.get(program, {})
+        for stem in FILES:
+            if stem not in old and stem not in new:
+                continue
+            a = flatten(old.get(stem, {}))
+            b = flatten(new.get(stem, {}))
+            if stem == "program":
+                a = {k: v for k, v in a.items() if not k.startswith("signoff")}
+                b = {k: v for k, v in b.items() if not k.startswith("signoff")}
+            for field in sorted(set(a) | set(b)):
+                if a.get(field) != b.get(field):
+                    changes.append(Change(program, f"{stem}.yml", field, a.get(field),
+                                          b.get(field), kind_of(field)))
+    return changes
+
+
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``root``, whatever its exit code.
+
+    Arguments go to git as a list, never through a shell, so no quoting is
+    needed and none is done; callers put ``--end-of-options`` before any
+    revision so that one starting with ``-`` cannot be read as an option.
+    """
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                              check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise DiffError(f"cannot run git: {exc}") from None
+
+
+def _failed(args: tuple[str, ...], done: subprocess.CompletedProcess[bytes]) -> DiffError:
+    # git's first line says what went wrong; usage text after it is noise here
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return DiffError(f"git {args[0]} failed: {lines[0] if lines else 'no output'}")
+
+
+def _git(root: Path, *args: str) -> bytes:
+    """Run git in ``root`` and return its output; a failure is a :class:`DiffError`."""
+    done = _run(root, *args)
+    if done.returncode != 0:
+        raise _failed(args, done)
+    return done.stdout
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The id of the commit ``rev`` names in the repository holding ``root``.
+
+    Raises:
+        DiffError: ``root`` is not in a git repository, or ``rev`` names no commit.
+    """
+    args = ("rev-parse", "--quiet", "--verify", "--end-of-options", f"{rev}^{{commit}}")
+    done = _run(root, *args)
+    # --verify --quiet exits 1 for a revision that names no commit (unknown, a
+    # tree, a blob) and 128 for other failures such as "not a git repository"
+    if done.returncode == 1:
+        raise DiffError(f"revision {rev!r} is not a commit")
+    if done.returncode != 0:
+        raise _failed(args, done)
+    return done.stdout.decode("ascii").strip()
+
+
+def _decode(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return None, [Problem(rel, 1, 1, "", "not UTF-8 text", "save the file as UTF-8")]
+
+
+def _is_program_file(rel: str) -> bool:
+    """Whether ``rel`` names a file of the model: ``program/<id>/<stem>.yml``."""
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[2].endswith(".yml") and parts[2][:-4] in FILES
+
+
+def read_files(files: dict[str, str]) -> tuple[Snapshot, list[Problem]]:
+    """Validate ``{'program/<id>/<stem>.yml': text}`` into a snapshot."""
+    snapshot: Snapshot = {}
+    problems: list[Problem] = []
+    for rel, text in sorted(files.items()):
+        if not _is_program_file(rel):
+            continue
+        parts = rel.split("/")
+        stem = parts[2][:-4]
+        source, found = yamlsrc.parse(text, rel)
+        problems.extend(found)
+        obj, found = validate(FILES[stem], source)
+        problems.extend(found)
+        if obj is not None:
+            snapshot.setdefault(parts[1], {})[stem] = obj.model_dump(mode="json")
+    return snapshot, problems
+
+
+def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
+    """Read every program at git revision ``rev`` (``None``: the work tree).
+
+    Raises:
+        DiffError: ``rev`` is not a commit, or git cannot read it.
+    """
+    files: dict[str, str] = {}
+    problems: list[Problem] = []
+    if rev is None:
+        for path in sorted((root / "program").glob("*/*.yml")):
+            if not path.is_file():
+                continue  # a folder named like a file
+            rel = path.relative_to(root).as_posix()
+            text, found = _decode(path.read_bytes(), rel)
+            problems.extend(found)
+            if text is not None:
+                files[rel] = text
+    else:
+        commit = resolve(root, rev)
+        # -z: names verbatim, NUL-separated (spaces, quotes and newlines included);
+        # paths are relative to root, which may be a folder inside the repository
+        listing = _git(root, "ls-tree", "-r", "-z", "--end-of-options", commit, "--",
+                       "program")
+        for row in listing.decode("utf-8", "replace").split("\0"):
+            info, _, name = row.partition("\t")
+            mode, _, oid = info.partition(" blob ")
+            if not _is_program_file(name) or mode not in ("100644", "100755", "120000"):
+                continue  # submodules and other files are not program files
+            if mode == "120000":
+                # git stores a link as its target's name; never read that as YAML
+                problems.append(Problem(name, 1, 1, "", "a symbolic link, not a file",
+                                        "commit the file itself"))
+                continue
+            text, found = _decode(_git(root, "cat-file", "blob", "--end-of-options", oid),
+                                  name)
+            problems.extend(found)
+            if text is not None:
+                files[name] = text
+    snapshot, found = read_files(files)
+    return snapshot, [*problems, *found]
+
+
+def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[str, Any]]]:
+    """Sign-offs that matched the content before and no longer match after."""
+    from playbook.review.signoff import digest_of
+
+    out = []
+    for program, files in sorted(after.items()):
+        entries = files.get("program", {}).get("signoff", [])
+        if not entries:
+            continue
+        now = digest_of(files)
+        was = digest_of(before[program]) if program in before else None
+        for entry in entries:
+            if entry["digest"] != now and entry["digest"] == was:
+                out.append((program, entry))
+    return out
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(empty)"
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]]) -> str:
+    """A review comment: meaning changes by program, most consequential kinds first."""
+    if not changes:
+        return "No change in meaning to any program.\n"
+    order = ["target", "weight", "owner", "date", "money", "pilot", "other"]
+    out = []
+    for program in dict.fromkeys(c.program for c in changes):
+        mine = sorted((c for c in changes if c.program == program),
+                      key=lambda c: (order.index(c.kind), c.file, c.field))
+        out.append(f"### {program}\n")
+        out.append("| Kind | File | Field | Before | After |")
+        out.append("| --- | --- | --- | --- | --- |")
+        for c in mine:
+            out.append(f"| {c.kind} | {c.file} | `{c.field}` | {_show(c.before)} | "
+                       f"{_show(c.after)} |")
+        out.append("")
+        if not any(c.field == "version" for c in mine) and any(
+                c.kind in MATERIAL for c in mine):
+            out.append("The version was not bumped although targets, weights, owners, dates "
+                       "or money changed: bump `version` in program.yml.\n")
+        gone = [e for p, e in stale if p == program]
+        if gone:
+            out.append("This change makes these sign-offs stale: " + ", ".join(
+                f"{e['role']} ({e['name']}, {e['date']}, version {e['version']})" for e in gone)
+                + ". They must sign again.\n")
+    return "\n".join(out)

@@ -1,0 +1,345 @@
+"""Sign-offs: a digest of what was signed, checked on every run, written by ``sign``.
+
+The signed content is the program's whole definition as the model reads it
+(every file, ``program.yml`` without its ``signoff`` list), serialised as
+canonical JSON. Comments, key order and formatting do not count; any change of
+meaning does, so a sign-off goes stale exactly when what was signed changes.
+Measurement data (CSV) is not part of it: data arrives after sign-off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from playbook.load import yaml_source as yamlsrc
+from playbook.model import FILES
+from playbook.model.program import Program, SignOff
+from playbook.load.validate import validate
+
+if TYPE_CHECKING:
+    from playbook.load.loader import Bundle
+
+REQUIRED_ROLES = ("sponsor", "business_owner", "ld_owner")
+"""Roles that co-sign the measurement plan."""
+
+
+def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:
+    """The plain data of every file of a loaded program (stem → data)."""
+    out: dict[str, dict[str, Any]] = {}
+    for stem in FILES:
+        obj = getattr(bundle, stem)
+        if obj is not None:
+            out[stem] = obj.model_dump(mode="json")
+    return out
+
+
+def digest_of(content: dict[str, dict[str, Any]]) -> str:
+    """``sha256:<hex>`` of the canonical JSON of ``content``, sign-offs left out."""
+    signed = {stem: ({k: v for k, v in data.items() if k != "signoff"}
+                     if stem == "program" else data) for stem, data in content.items()}
+    text = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def digest(bundle: Bundle) -> str:
+    """The digest a sign-off of ``bundle`` as it is now would carry."""
+    return digest_of(content_of(bundle))
+
+
+@dataclass(frozen=True)
+class SignoffState:
+    """Whether one role's latest sign-off still covers the current content."""
+
+    role: str
+    name: str | None
+    date: date | None
+    version: str | None
+    current: bool
+    """True when the digest matches the content as it is now."""
+    index: int | None = None
+    """Position of the sign-off in ``program.yml``'s ``signoff`` list."""
+
+
+def states(bundle: Bundle) -> list[SignoffState]:
+    """The latest sign-off per role (required roles first), current or stale."""
+    program = bundle.program
+    if program is None:
+        return []
+    now = digest(bundle)
+    latest: dict[str, tuple[int, SignOff]] = {}
+    for i, entry in enumerate(program.signoff):
+        latest[entry.role] = (i, entry)  # later entries supersede earlier ones
+    roles = [*REQUIRED_ROLES, *[r for r in latest if r not in REQUIRED_ROLES]]
+    out = []
+    for role in roles:
+        if role not in latest:
+            out.append(SignoffState(role, None, None, None, False))
+            continue
+        i, signed = latest[role]
+        out.append(SignoffState(role, signed.name, signed.date, signed.version,
+                                signed.digest == now, i))
+    return out
+
+
+class SignError(Exception):
+    """The sign-off cannot be written; nothing was changed."""
+
+
+class _Unsupported(Exception):
+    """``program.yml`` has a layout ``sign`` cannot extend safely; the reason is the text."""
+
+
+BOM = "\ufeff"
+_YAML_BREAKS = {"\x85", "\u2028", "\u2029"}
+"""Characters YAML reads as line breaks besides CR and LF: never raw in a quoted scalar."""
+
+
+def quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that reads back exactly as ``text``.
+
+    JSON escaping covers quotes, backslashes and C0 controls; YAML also folds
+    NEL, LS and PS and refuses other non-printable characters, so those are
+    escaped too.
+    """
+    out = json.dumps(text, ensure_ascii=False)
+    return "".join(f"\\u{ord(c):04x}" if c in _YAML_BREAKS or c == BOM or not c.isprintable()
+        else c for c in out)
+
+
+def entry_data(role: str, name: str, day: date, version: str,
+               value: str) -> dict[str, str]:
+    """One sign-off as the project's YAML loader reads it back (dates stay text)."""
+    return {"role": role, "name": name, "date": day.isoformat(), "version": version,
+            "digest": value}
+
+
+def entry_text(entry: dict[str, str], indent: int = 2, nl: str = "\n") -> str:
+    """The YAML lines of one sign-off list item, its dash at column ``indent``."""
+    dash, body = " " * indent, " " * (indent + 2)
+    return (f"{dash}- role: {entry['role']}{nl}{body}name: {quoted(entry['name'])}{nl}"
+            f"{body}date: {entry['date']}{nl}{body}version: {entry['version']}{nl}"
+            f"{body}digest: {entry['digest']}{nl}")
+
+
+def _flow_entry(entry: dict[str, str]) -> str:
+    """One sign-off as a flow mapping, for files written in flow style."""
+    return (f"{{role: {entry['role']}, name: {quoted(entry['name'])}, date: {entry['date']}, "
+            f"version: {quoted(entry['version'])}, digest: {quoted(entry['digest'])}}}")
+
+
+def _last_scalar(node: yaml.Node) -> yaml.Node:
+    """The last scalar or flow collection inside ``node``.
+
+    A block collection's own end mark runs on to the next token (past comments
+    and blank lines); a scalar's or a bracketed collection's does not.
+    """
+    while isinstance(node, yaml.CollectionNode) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return node
+
+
+def _before_bracket(text: str, node: yaml.CollectionNode, item: str) -> list[str]:
+    """Texts with ``item`` added as the last entry of the flow collection ``node``."""
+    close = node.end_mark.index - 1
+    if text[close:close + 1] not in ("]", "}"):
+        raise _Unsupported("its flow collection does not end in a bracket")
+    head, tail = text[:close], text[close:]
+    if not node.value:
+        return [head + item + tail]
+    # the second form fits a collection that already ends in a comma: "[a, b, ]"
+    return [head + ", " + item + tail, head + " " + item + tail]
+
+
+def _candidates(text: str, entry: dict[str, str]) -> list[str]:
+    """Ways to add ``entry`` to ``text`` (no BOM), the most natural first.
+
+    Each is only a proposal: :func:`_check` decides whether it adds exactly the
+    entry. Line breaks follow the file's own (CRLF or LF).
+
+    Raises:
+        _Unsupported: No proposal fits this layout.
+    """
+    if re.search(r"\r(?!\n)", text):
+        raise _Unsupported("it has lines ending in a bare CR")
+    first = text.find("\n")
+    nl = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        ends = [e for e in yaml.parse(text, Loader=yaml.SafeLoader)
+                if isinstance(e, yaml.DocumentEndEvent)]
+    except yaml.YAMLError:
+        raise _Unsupported("it is not a single YAML document") from None
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        raise _Unsupported("the top of the file is not a mapping")
+    found = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "signoff"]
+    signed = found[0] if found else None
+    if node.flow_style:
+        if signed is None:
+            return _before_bracket(text, node, f"signoff: [{_flow_entry(entry)}]")
+        if isinstance(signed, yaml.SequenceNode) and signed.flow_style:
+            return _before_bracket(text, signed, _flow_entry(entry))
+        raise _Unsupported("its 'signoff' value is not a list in brackets")
+    if signed is None:
+        # a new key at the end of the mapping, before an explicit `...` end marker
+        marker = ends[0].start_mark if ends and ends[0].explicit else None
+        cut = marker.index if marker is not None else len(text)
+        head, tail = text[:cut], text[cut:]
+        if head and not head.endswith("\n"):
+            head += nl
+        column = node.value[0][0].start_mark.column  # the mapping may be indented
+        block = " " * column + "signoff:" + nl + entry_text(entry, column + 2, nl)
+        if not tail and not text.endswith("\n"):
+            block = block[:-len(nl)]  # keep the file's missing final line break
+        # without the blank line, for a `|+` scalar that would keep it as content
+        return [head + nl + block + tail, head + block + tail]
+    if isinstance(signed, yaml.SequenceNode) and signed.flow_style:
+        return _before_bracket(text, signed, _flow_entry(entry))
+    if isinstance(signed, yaml.SequenceNode) and signed.value:
+        item = entry_text(entry, signed.start_mark.column, nl)
+        end = _last_scalar(signed).end_mark.index
+        # the last item ends at its last character; insert at the next line's start
+        cut = text.find("\n", max(end - 1, 0))
+        if cut < 0:
+            return [text + nl + item[:-len(nl)]]
+        return [text[:cut + 1] + item + text[cut + 1:]]
+    raise _Unsupported("its 'signoff' value is not a list of sign-offs")
+
+
+def _check(old: str, new: str, entry: dict[str, str]) -> str | None:
+    """Why ``new`` is not ``old`` plus exactly ``entry`` as the last sign-off, or ``None``.
+
+    Both are read with the project's loader, the way every other command
+    reads them, so what is checked is what the digest covers.
+    """
+    before, _ = yamlsrc.parse(old, "program.yml")
+    after, problems = yamlsrc.parse(new, "program.yml")
+    if problems or not isinstance(after.data, dict) or not isinstance(before.data, dict):
+        return "the result would not be valid YAML"
+    was, now = dict(before.data), dict(after.data)
+    signed_before, signed_after = was.pop("signoff", []), now.pop("signoff", None)
+    changed = sorted(k for k in set(was) | set(now) if was.get(k) != now.get(k))
+    if changed:
+        return "it would also change " + ", ".join(f"'{k}'" for k in changed)
+    if signed_after != [*signed_before, entry]:
+        return "the 'signoff' list would not end in exactly the new sign-off"
+    _, problems = validate(Program, after)
+    if problems:
+        return f"the new sign-off would not be valid: {problems[0].message}"
+    return None
+
+
+def append_entry(original: str, entry: dict[str, str]) -> str:
+    """Return ``original`` (no BOM) with ``entry`` added to its ``signoff`` list.
+
+    The item goes after the last item of an existing ``signoff`` list, or into
+    a new ``signoff`` key at the end of the top-level mapping.
+
+    Raises:
+        _Unsupported: No way of adding it reads back as exactly one more
+            sign-off with everything else unchanged.
+    """
+    reasons = []
+    for text in _candidates(original, entry):
+        reason = _check(original, text, entry)
+        if reason is None:
+            return text
+        reasons.append(reason)
+    raise _Unsupported(reasons[0])
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically, never following a link.
+
+    The temporary file gets a fresh random name created with ``O_EXCL``, so a
+    committed symlink of any name cannot redirect the write.
+    """
+    mode = stat.S_IMODE(os.lstat(path).st_mode)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".program.yml.", suffix=".signing")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fchmod(out.fileno(), mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sign(root: Path, program_id: str, role: str, name: str | None,
+         day: date) -> dict[str, str]:
+    """Append a sign-off of the program as it is now to its ``program.yml``.
+
+    Args:
+        root: The playbook folder.
+        program_id: The program to sign.
+        role: The stakeholder role signing; it must have a person.
+        name: Who signs; defaults to the person named for the role.
+        day: Date of the sign-off.
+
+    Returns:
+        The entry written.
+
+    Raises:
+        SignError: The playbook has errors, the program or role is unknown, or
+            the file cannot be extended safely; nothing was changed.
+    """
+    from playbook.load.loader import load_playbook
+
+    playbook, problems = load_playbook(root)
+    bundle = playbook.get(program_id)
+    if bundle is None:
+        known = ", ".join(b.id for b in playbook.programs) or "none"
+        raise SignError(f"unknown program '{program_id}'; known programs: {known}")
+    errors = [p for p in problems.errors if p.path.startswith(f"program/{program_id}/")
+              or p.path.startswith(f"data/{program_id}/")]
+    if errors or bundle.program is None:
+        raise SignError("fix these errors before signing:\n" + "\n".join(map(str, errors)))
+    person = bundle.program.stakeholders.model_dump(exclude_none=True).get(role)
+    if person is None:
+        raise SignError(f"role '{role}' has no person in stakeholders of '{program_id}'")
+    name = name or str(person["name"])
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in the command line
+        raise SignError("the name is not valid UTF-8 text") from None
+    entry = entry_data(role, name, day, bundle.program.version, digest(bundle))
+    path = bundle.folder / "program.yml"
+    shown = f"program/{program_id}/program.yml"
+
+    def refuse(reason: str) -> SignError:
+        return SignError(f"cannot append a sign-off to {shown} safely: {reason}; add it by "
+                         f"hand to its 'signoff' list:\n{entry_text(entry).rstrip()}")
+
+    # the file comes from a pull request: never write through a link it planted
+    if path.is_symlink():
+        raise refuse("it is a symbolic link")
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise refuse("it is outside the playbook folder")
+    raw = path.read_bytes()
+    bom = raw.startswith(BOM.encode("utf-8"))
+    try:
+        original = raw.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError:
+        raise refuse("it is not UTF-8 text") from None
+    try:
+        text = append_entry(original, entry)
+    except _Unsupported as exc:
+        raise refuse(str(exc)) from None
+    try:
+        _write(path, (BOM if bom else "").encode("utf-8") + text.encode("utf-8"))
+    except OSError as exc:
+        raise SignError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    return entry

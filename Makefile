@@ -29,6 +29,7 @@ browser-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check playbook playbook_mkdocs hooks tests scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not browser"

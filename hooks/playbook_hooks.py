@@ -21,13 +21,11 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from playbook.pages import assets
-
+from playbook.engine import TodayError, build, today_from_env
+from playbook.figures.site import SiteData
+from playbook.pages import assets, reference
 from playbook.pages import site_pages as pages
-
-from playbook.pages import reference
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
-from playbook.engine import SiteData, TodayError, build, today_from_env
 from playbook_mkdocs import publish, sandbox
 
 log = logging.getLogger("mkdocs.plugins.playbook")

@@ -1,22 +1,23 @@
-"""Everything the pages need, computed once per build: programs, figures, status.
+"""The one orchestrator: files → load → checks → figures, for a build or a command.
 
-Sits between loading and rendering (files → model → figures → **site data** →
-pages). The build date is injected (``PLAYBOOK_TODAY`` or an argument) so the
-same commit builds the same site.
+Every caller (the MkDocs hooks, ``playbook check``, ``report``, ``pages``) goes
+through here, so the stages always run in the same order. The build date is
+injected (``PLAYBOOK_TODAY`` or an argument) so the same commit builds the same
+site.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from playbook.figures import timeline
+from playbook.checks import runner as checks
+from playbook.figures.program import compute
+from playbook.figures.site import ProgramView, SiteData
+from playbook.load import loader
+from playbook.load.bundle import Playbook
 from playbook.model.problems import Problems
-from playbook.figures.program import ProgramFigures, compute
-from playbook.load.loader import Bundle, load_playbook
-from playbook.review.signoff import SignoffState, states
 
 TODAY_ENV = "PLAYBOOK_TODAY"
 
@@ -36,40 +37,15 @@ def today_from_env(default: date | None = None) -> date:
     return default or date.today()
 
 
-@dataclass(frozen=True)
-class ProgramView:
-    """One program ready to render."""
+def load_playbook(root: Path) -> tuple[Playbook, Problems]:
+    """Load every program under ``root`` and run every check on it.
 
-    bundle: Bundle
-    figures: ProgramFigures
-    phases: list[timeline.PhaseStatus]
-    milestones: list[timeline.MilestoneStatus]
-    signoffs: list[SignoffState]
-    """Latest sign-off per role, current or stale."""
-    reviews: list[timeline.CheckpointReview]
-    """The day-90/180/365 reviews: held, overdue or upcoming."""
-
-    @property
-    def id(self) -> str:
-        """The program id."""
-        return self.bundle.id
-
-
-@dataclass(frozen=True)
-class SiteData:
-    """All programs of a playbook with their figures, on one build date."""
-
-    root: Path
-    today: date
-    programs: list[ProgramView] = field(default_factory=list)
-
-    def get(self, program_id: str) -> ProgramView:
-        """Return one program; ``KeyError`` names the known ids."""
-        for view in self.programs:
-            if view.id == program_id:
-                return view
-        known = ", ".join(v.id for v in self.programs)
-        raise KeyError(f"unknown program '{program_id}'; known programs: {known}")
+    Returns:
+        The programs that loaded and every problem, errors and warnings.
+    """
+    playbook, problems = loader.load_playbook(root)
+    problems.extend(checks.run_all(playbook))
+    return playbook, problems
 
 
 def build(root: Path, today: date) -> tuple[SiteData | None, Problems]:
@@ -81,17 +57,5 @@ def build(root: Path, today: date) -> tuple[SiteData | None, Problems]:
     playbook, problems = load_playbook(root)
     if problems.errors:
         return None, problems
-    views = []
-    for bundle in playbook.programs:
-        assert bundle.program is not None  # no errors: program.yml loaded
-        start = bundle.program.start
-        roadmap = bundle.roadmap
-        views.append(ProgramView(
-            bundle,
-            compute(bundle, today),
-            timeline.phases(roadmap, start, today) if roadmap else [],
-            timeline.milestones(roadmap, start, today) if roadmap else [],
-            states(bundle),
-            timeline.checkpoint_reviews(bundle.reviews, start, today),
-        ))
+    views = [ProgramView(bundle, compute(bundle, today)) for bundle in playbook.programs]
     return SiteData(root, today, views), problems

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import RunCli, TmpPlaybook
 
+from playbook.engine import load_playbook
 from playbook.review import codeowners
-from playbook.load.loader import load_playbook
 
 RULES = [
     "/program/mini/program.yml @aquill @bortiz",

@@ -9,11 +9,9 @@ from typing import Any
 
 import pytest
 
-from playbook.pages import site_pages as pages
-
-from playbook.commands import report
-
 from playbook import engine as site
+from playbook.commands import report
+from playbook.pages import site_pages as pages
 from playbook.pages.mdtext import money, number
 
 REPO = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from conftest import RunCli, TmpPlaybook
 
-from playbook.load.loader import load_playbook
+from playbook.engine import load_playbook
 
 Edit = Callable[[TmpPlaybook], None]
 

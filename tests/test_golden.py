@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 from playbook.commands import cli
-from playbook.pages.mdtext import code
 from playbook.model import FILES
+from playbook.pages.mdtext import code
 from playbook.pages.reference import markdown as reference_markdown
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,10 +16,9 @@ import markdown
 import pytest
 from conftest import TmpPlaybook
 
-from playbook.pages import site_pages as pages
-
 from playbook import engine as site
-from playbook.load.loader import load_playbook
+from playbook.engine import load_playbook
+from playbook.pages import site_pages as pages
 
 LINK_DIR = "`[click](javascript:alert(1))`"
 IMAGE_DIRS = ("`![x](http:", "evil.example", "i.png)`")

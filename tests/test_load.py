@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import RunCli, TmpPlaybook
 
+from playbook.engine import load_playbook
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.csv_table import Table, identifier_columns, parse_date, parse_number, read_table
-from playbook.model.problems import Problem, Problems, Severity
-from playbook.load.loader import load_playbook
-from playbook.model import Kpis, Program, Roadmap
 from playbook.load.validate import model_at, validate
+from playbook.model import Kpis, Program, Roadmap
+from playbook.model.problems import Problem, Problems, Severity
 
 # --- yamlsrc: YAML 1.2 scalars and positions -----------------------------------------
 

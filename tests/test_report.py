@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from playbook.commands.cli import main
-from playbook.figures.program import ProgramFigures, compute, to_jsonable
-from playbook.load.loader import load_playbook
 from playbook.commands.report import run
+from playbook.engine import load_playbook
+from playbook.figures.program import ProgramFigures, compute, to_jsonable
 from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
 
 ROOT = Path(__file__).resolve().parents[1]

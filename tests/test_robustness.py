@@ -22,12 +22,10 @@ from conftest import MINI, TmpPlaybook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playbook.pages import site_pages as pages
-
-from playbook.commands import report
-
 from playbook import engine as site
-from playbook.load.loader import load_playbook
+from playbook.commands import report
+from playbook.engine import load_playbook
+from playbook.pages import site_pages as pages
 
 TODAY = date(2026, 11, 22)
 BAD_VALUE = re.compile(r"(?<![\w-])(None|nan|NaN|-?inf|-?Infinity|null)(?![\w-])")

@@ -9,10 +9,16 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from playbook.figures.roi import (
+    NOTE_BEYOND,
+    NOTE_CURRENCY,
+    NOTE_MEASURED,
+    payback_month,
+    roi_figures,
+)
+from playbook.figures.trajectory import KpiFigures
 from playbook.model.measure import Kpis
 from playbook.model.money import Budget
-from playbook.figures.roi import NOTE_BEYOND, NOTE_CURRENCY, NOTE_MEASURED, payback_month, roi_figures
-from playbook.figures.trajectory import KpiFigures
 
 
 def close(a: float | None, b: float) -> bool:

@@ -20,8 +20,7 @@ import pytest
 from conftest import MINI, RunCli
 from pydantic import BaseModel
 
-from playbook.model import schema
-from playbook.model import FILES
+from playbook.model import FILES, schema
 
 REPO = Path(__file__).resolve().parent.parent
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")

@@ -8,11 +8,10 @@ from pathlib import Path
 
 from conftest import RunCli, TmpPlaybook
 
-from playbook.review import diff
-
+from playbook.engine import load_playbook
 from playbook.load import yaml_source as yamlsrc
-from playbook.load.loader import load_playbook
-from playbook.review.signoff import digest, states
+from playbook.load.signoffs import digest, states
+from playbook.review import diff
 
 
 def _git_init(root: Path) -> None:

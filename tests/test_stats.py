@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from playbook.model.measure import Kpi
-from playbook.load.observations import Observation
 from playbook.figures.stats import (
     MDE_WARNING,
     behaviour_effect,
@@ -27,6 +25,8 @@ from playbook.figures.stats import (
     mde_paired,
     paired_effect,
 )
+from playbook.load.observations import Observation
+from playbook.model.measure import Kpi
 
 REL = 1e-9
 

@@ -9,8 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from playbook.model.measure import Kpi
-from playbook.load.observations import Observation
 from playbook.figures.trajectory import (
     AT_RISK,
     Point,
@@ -19,6 +17,8 @@ from playbook.figures.trajectory import (
     kpi_figures,
     period_start,
 )
+from playbook.load.observations import Observation
+from playbook.model.measure import Kpi
 
 D0 = date(2026, 1, 1)
 

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from playbook.model.money import Vendors
 from playbook.figures.vendors import shifted_weights, vendor_figures
+from playbook.model.money import Vendors
 
 YES = {"outcome_clauses": "yes", "ai_audit": "yes"}
 

@@ -6,13 +6,10 @@ their program is an exception; ``playbook check --strict`` makes them errors.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
 
-from playbook.checks.runner import outcome_is_measurable
+from playbook.checks.reporter import Reporter
 from playbook.model.base import ROLE_TITLES
-
-if TYPE_CHECKING:
-    from playbook.checks.runner import Reporter
 
 COHORT_MIN, COHORT_MAX = 20, 50
 PILOT_MIN_DAYS = 90
@@ -135,3 +132,18 @@ def _comparison(report: Reporter) -> None:
                    "attribution is by comparison group, but no KPI data has a comparison group",
                    "add a group column with 'comparison' rows, or state another method",
                    warning=True)
+
+
+_NUMBER = re.compile(r"\d")
+_TIME_BOUND = re.compile(
+    r"\b(within|in|over|by|before|after|inside)\s+(the\s+)?(next\s+|first\s+)?"
+    r"(\d+|one|two|three|four|six|nine|twelve|eighteen|a)\s*-?\s*(days?|weeks?|months?|"
+    r"quarters?|years?)\b|\bby\s+(\d{4}|q[1-4]|(the\s+)?end\s+of|[a-z]+\s+\d{4})"
+    r"|\byear[- ]over[- ]year\b|\b20\d\d\b|\bper\s+(quarter|year)\b",
+    re.IGNORECASE,
+)
+
+
+def outcome_is_measurable(text: str) -> tuple[bool, bool]:
+    """Return whether an outcome statement has a number and a time bound."""
+    return bool(_NUMBER.search(text)), bool(_TIME_BOUND.search(text))

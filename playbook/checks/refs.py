@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from playbook.checks.reporter import Reporter
 from playbook.model.base import ROLE_TITLES
-
-if TYPE_CHECKING:
-    from playbook.checks.runner import Reporter
 
 
 def _roles(report: Reporter) -> set[str]:

@@ -11,12 +11,10 @@ from datetime import date
 from pathlib import Path
 
 from playbook.commands import scaffold
-
+from playbook.engine import load_playbook, today_from_env
 from playbook.model import schema
-from playbook.model.problems import Problem, Problems, Severity, github_annotations
-from playbook.load.loader import load_playbook
 from playbook.model.base import ROLES
-from playbook.engine import today_from_env
+from playbook.model.problems import Problem, Problems, Severity, github_annotations
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -92,9 +90,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _pages(args: argparse.Namespace) -> int:
-    from playbook.pages import site_pages as pages
-    from playbook.pages import reference
     from playbook import engine as site
+    from playbook.pages import reference
+    from playbook.pages import site_pages as pages
 
     today = _day(args.today, "pages")
     if today is None:
@@ -111,7 +109,7 @@ def _pages(args: argparse.Namespace) -> int:
 
 
 def _sign(args: argparse.Namespace) -> int:
-    from playbook.review import signoff
+    from playbook.review import sign as signoff
 
     day = _day(args.date, "sign")
     if day is None:

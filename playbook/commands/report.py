@@ -12,9 +12,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-from playbook.model.problems import Problems
+from playbook.engine import load_playbook
 from playbook.figures.program import compute, to_jsonable
-from playbook.load.loader import load_playbook
+from playbook.model.problems import Problems
 
 
 def run(root: Path, program_id: str, today: date) -> tuple[int, str]:

@@ -10,18 +10,18 @@ data (ISO dates, NaN and infinities as null).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
+from playbook.figures import timeline
 from playbook.figures.fairness import Fairness, four_fifths
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
+from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseStatus
 from playbook.figures.trajectory import KpiFigures, kpi_figures, status_group, value_as_of
 from playbook.figures.vendors import VendorFigures, vendor_figures
-
-if TYPE_CHECKING:
-    from playbook.load.loader import Bundle
+from playbook.load.bundle import Bundle
+from playbook.load.signoffs import SignoffState, states
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,14 @@ class ProgramFigures:
     """The measurement plan's attribution method, confounders and assumptions."""
     min_group_size: int = 5
     """Privacy threshold every aggregate respects."""
+    phases: list[PhaseStatus] = field(default_factory=list)
+    """Roadmap phases with their state as of ``today``."""
+    milestones: list[MilestoneStatus] = field(default_factory=list)
+    """Milestones by due date, each done, late, overdue, due soon or upcoming."""
+    reviews: list[CheckpointReview] = field(default_factory=list)
+    """The day-90/180/365 reviews: held, overdue or upcoming."""
+    signoffs: list[SignoffState] = field(default_factory=list)
+    """Latest sign-off per role (required roles first), current or stale."""
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
@@ -136,9 +144,14 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
     a = k.attribution if k else None
     attribution = (AttributionInfo(a.method, list(a.confounders), list(a.assumptions),
                                    list(a.data_quality)) if a else None)
-    return ProgramFigures(program.id, today, (today - program.start).days, kpis, behaviour,
-                          roi, fair, vendors, _gates(bundle, kpis, today, min_size), attribution,
-                          min_size)
+    roadmap, start = bundle.roadmap, program.start
+    return ProgramFigures(
+        program.id, today, (today - start).days, kpis, behaviour, roi, fair, vendors,
+        _gates(bundle, kpis, today, min_size), attribution, min_size,
+        phases=timeline.phases(roadmap, start, today) if roadmap else [],
+        milestones=timeline.milestones(roadmap, start, today) if roadmap else [],
+        reviews=timeline.checkpoint_reviews(bundle.reviews, start, today),
+        signoffs=states(bundle))
 
 
 def _plain(value: object) -> object:

@@ -31,9 +31,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from playbook.figures.trajectory import KpiFigures
 from playbook.model.measure import Kpi, Kpis
 from playbook.model.money import Budget
-from playbook.figures.trajectory import KpiFigures
 
 SENSITIVITY = 0.2
 """How far the low and high scenarios move every isolation and confidence."""

@@ -28,8 +28,8 @@ from scipy import stats as sps
 from scipy.optimize import brentq
 from statsmodels.stats.power import TTestPower
 
-from playbook.model.measure import Kpi
 from playbook.load.observations import Observation
+from playbook.model.measure import Kpi
 
 LEVEL = 0.95
 """Confidence level of every interval."""

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
 
-from playbook.model.measure import Kpi
 from playbook.load.observations import Observation
+from playbook.model.measure import Kpi
 
 ON_TRACK = 0.0
 """Largest shortfall (share of the planned change) that is still on track."""

@@ -8,56 +8,15 @@ Nothing here raises on bad input: every problem is collected and returned.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from playbook.checks import runner as checks
-
 from playbook.load import yaml_source as yamlsrc
+from playbook.load.bundle import Bundle, Playbook
 from playbook.load.csv_table import Table, read_table
-from playbook.model.problems import Problem, Problems, Severity, display_path
-from playbook.model import FILES, Ai, Budget, Competencies, Kpis, Program, Reviews, Roadmap
-from playbook.model import Vendors as VendorsFile
-from playbook.load.observations import Observation, Outcome, read_outcomes, read_series
+from playbook.load.observations import read_outcomes, read_series
 from playbook.load.validate import validate
-
-
-@dataclass
-class Bundle:
-    """One program folder, loaded: a model per file that validated."""
-
-    id: str
-    folder: Path
-    root: Path
-    sources: dict[str, yamlsrc.Source] = field(default_factory=dict)
-    program: Program | None = None
-    competencies: Competencies | None = None
-    roadmap: Roadmap | None = None
-    vendors: VendorsFile | None = None
-    kpis: Kpis | None = None
-    budget: Budget | None = None
-    reviews: Reviews | None = None
-    ai: Ai | None = None
-    series: dict[str, list[Observation]] = field(default_factory=dict)
-    """KPI id → observations read from its source CSV."""
-    outcomes: list[Outcome] = field(default_factory=list)
-    """AI-tool outcomes by group, from ``ai.yml``'s ``outcomes`` file."""
-
-    def path_of(self, stem: str) -> str:
-        """How to name ``<stem>.yml`` of this program in problems."""
-        return display_path(self.folder / f"{stem}.yml", self.root)
-
-
-@dataclass
-class Playbook:
-    """Every program of a playbook, in id order."""
-
-    root: Path
-    programs: list[Bundle] = field(default_factory=list)
-
-    def get(self, program_id: str) -> Bundle | None:
-        """Return the program with ``program_id``, if loaded."""
-        return next((b for b in self.programs if b.id == program_id), None)
+from playbook.model import FILES
+from playbook.model.problems import Problem, Problems, Severity, display_path
 
 
 def load_program(folder: Path, root: Path) -> tuple[Bundle, list[Problem]]:
@@ -169,7 +128,7 @@ def _unused_data(bundle: Bundle, used: set[Path]) -> list[Problem]:
 
 
 def load_playbook(root: Path) -> tuple[Playbook, Problems]:
-    """Load and check every program under ``root/program/``.
+    """Load every program under ``root/program/`` (the checks run after, in the engine).
 
     Args:
         root: The playbook folder (holding ``program/`` and ``data/``).
@@ -198,7 +157,6 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
     for folder in folders:
         bundle, found = load_program(folder, root)
         problems.extend(found)
-        problems.extend(checks.run(bundle))
         playbook.programs.append(bundle)
     return playbook, problems
 

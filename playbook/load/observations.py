@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from playbook.load.csv_table import Table, date_hint, identifier_columns, parse_date, parse_number
-from playbook.model.problems import Problem
-from playbook.model.measure import AiOutcomes, Source
 from playbook.load.yaml_source import Path_, format_loc
 from playbook.load.yaml_source import Source as YamlSource
+from playbook.model.measure import AiOutcomes, Source
+from playbook.model.problems import Problem
 
 GROUPS = ("pilot", "comparison")
 WAVES = ("pre", "post")

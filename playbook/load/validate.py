@@ -18,8 +18,8 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from playbook.model.problems import Problem
 from playbook.load.yaml_source import Path_, Source, format_loc
+from playbook.model.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -1,4 +1,9 @@
-"""The program model: one pydantic class per file of the format."""
+"""Stage 1, model: the program format, one pydantic class per file, and the problem type.
+
+Every field carries its documentation (the JSON Schema and the format
+reference are generated from it); :mod:`.problems` is the located problem every
+stage reports. Imports nothing else from the engine.
+"""
 
 from __future__ import annotations
 

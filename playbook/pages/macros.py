@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from playbook.figures import fairness, roi, stats, timeline, trajectory
+from playbook.figures import vendors as vendorscore
+from playbook.figures.site import ProgramView, SiteData
 from playbook.pages import measure as pages_measure
-
 from playbook.pages import money as pages_money
-
 from playbook.pages import program as pages_program
-
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.mdtext import Md, fmt, labels, table, text, words
-from playbook.engine import ProgramView, SiteData
 
 
 class MacroError(LookupError):
@@ -70,12 +69,6 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
 
 def measurement_rules() -> Md:
     """The thresholds every figure on the site uses, read from the engine's constants."""
-    from playbook.figures import fairness
-    from playbook.figures import roi
-    from playbook.figures import stats
-    from playbook.figures import timeline
-    from playbook.figures import trajectory
-    from playbook.figures import vendors as vendorscore
 
     grace = ", ".join(f"{k} {v} days" for k, v in trajectory.GRACE_DAYS.items())
     rows = [

@@ -5,6 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from playbook.figures.site import ProgramView, SiteData
+from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
+from playbook.figures.trajectory import KpiFigures
+from playbook.model.base import ROLE_TITLES
+from playbook.model.measure import Kpi
 from playbook.pages import charts
 from playbook.pages.mdtext import (
     Md,
@@ -24,11 +29,6 @@ from playbook.pages.mdtext import (
     text,
     words,
 )
-from playbook.model.base import ROLE_TITLES
-from playbook.model.measure import Kpi
-from playbook.engine import ProgramView, SiteData
-from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
-from playbook.figures.trajectory import KpiFigures
 
 STATUS_LABELS = {"on-track": "On track", "at-risk": "At risk", "off-track": "Off track",
                  "no-data": "No data yet"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playbook.figures.site import ProgramView, SiteData
+from playbook.figures.vendors import WeightShift
 from playbook.pages import charts
 from playbook.pages.mdtext import (
     Md,
@@ -23,8 +25,6 @@ from playbook.pages.mdtext import (
     text,
     words,
 )
-from playbook.engine import ProgramView, SiteData
-from playbook.figures.vendors import WeightShift
 
 CLAUSE_MARKS = {"yes": Md("✓ yes"), "partial": Md("✗ partial"), "no": Md("✗ **no**")}
 GATE_LABELS = {

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from playbook.figures.program import GateStatus
+from playbook.figures.site import ProgramView, SiteData
+from playbook.figures.timeline import next_open
+from playbook.load.signoffs import REQUIRED_ROLES
+from playbook.model.base import ROLE_TITLES
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -22,13 +26,9 @@ from playbook.pages.mdtext import (
     text,
     words,
 )
-from playbook.model.base import ROLE_TITLES
 from playbook.pages.measure import STATUS_LABELS, kpi_sentence
 from playbook.pages.program import signoff_table
 from playbook.pages.roadmap import upcoming
-from playbook.review.signoff import REQUIRED_ROLES
-from playbook.engine import ProgramView, SiteData
-from playbook.figures.timeline import next_open
 
 PAGES = [("strategy.md", "Strategy"), ("competencies.md", "Competencies"),
          ("roadmap.md", "Roadmap"), ("people.md", "Stakeholders"), ("vendors.md", "Vendors"),

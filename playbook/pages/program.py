@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playbook.figures.site import ProgramView, SiteData
+from playbook.model.base import ROLE_TITLES
 from playbook.pages.diagram import Node, chain_svg
 from playbook.pages.mdtext import (
     Md,
@@ -20,8 +22,6 @@ from playbook.pages.mdtext import (
     text,
     words,
 )
-from playbook.model.base import ROLE_TITLES
-from playbook.engine import ProgramView, SiteData
 
 
 def strategy(view: ProgramView, site: SiteData) -> Md:

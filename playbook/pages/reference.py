@@ -8,6 +8,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from playbook.model import FILES
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -21,7 +22,6 @@ from playbook.pages.mdtext import (
     table,
     text,
 )
-from playbook.model import FILES
 
 PATH = "reference/format.md"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playbook.figures.site import ProgramView, SiteData
+from playbook.model.base import ROLE_TITLES
 from playbook.pages import charts
 from playbook.pages.mdtext import (
     STATE_LABELS,
@@ -23,8 +25,6 @@ from playbook.pages.mdtext import (
     table,
     text,
 )
-from playbook.model.base import ROLE_TITLES
-from playbook.engine import ProgramView, SiteData
 
 
 def timeline_chart(view: ProgramView, site: SiteData) -> Md:

@@ -12,17 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from playbook.figures.site import ProgramView, SiteData
 from playbook.pages import measure as pages_measure
-
 from playbook.pages import money as pages_money
-
 from playbook.pages import overview as pages_overview
-
 from playbook.pages import program as pages_program
-
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.mdtext import Md, cat, front_matter, html_text
-from playbook.engine import ProgramView, SiteData
 
 PROGRAMS_DIR = "programs"
 

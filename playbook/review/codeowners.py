@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from playbook.load.loader import Playbook
+from playbook.load.bundle import Playbook
 
 OWNERS: dict[str, tuple[str, ...]] = {
     "program.yml": ("sponsor", "business_owner", "ld_owner"),

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from playbook.load import yaml_source as yamlsrc
-from playbook.model.problems import Problem
-from playbook.model import FILES
+from playbook.load.signoffs import digest_of
 from playbook.load.validate import validate
+from playbook.model import FILES
+from playbook.model.problems import Problem
 
 KINDS = {
     "target": "target", "baseline": "target", "at_least": "target", "at_most": "target",
@@ -230,7 +231,6 @@ def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
 
 def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[str, Any]]]:
     """Sign-offs that matched the content before and no longer match after."""
-    from playbook.review.signoff import digest_of
 
     out = []
     for program, files in sorted(after.items()):

@@ -1,95 +1,27 @@
-"""Sign-offs: a digest of what was signed, checked on every run, written by ``sign``.
+"""``playbook sign``: append one sign-off to ``program.yml``, or refuse and change nothing.
 
-The signed content is the program's whole definition as the model reads it
-(every file, ``program.yml`` without its ``signoff`` list), serialised as
-canonical JSON. Comments, key order and formatting do not count; any change of
-meaning does, so a sign-off goes stale exactly when what was signed changes.
-Measurement data (CSV) is not part of it: data arrives after sign-off.
+The digest it writes is :func:`playbook.load.signoffs.digest` of the program as
+it is now; the file is rewritten through a temporary file in the same folder.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import stat
 import tempfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from playbook.checks import runner as checks
 from playbook.load import yaml_source as yamlsrc
-from playbook.model import FILES
-from playbook.model.program import Program, SignOff
+from playbook.load.loader import load_playbook
+from playbook.load.signoffs import digest
 from playbook.load.validate import validate
-
-if TYPE_CHECKING:
-    from playbook.load.loader import Bundle
-
-REQUIRED_ROLES = ("sponsor", "business_owner", "ld_owner")
-"""Roles that co-sign the measurement plan."""
-
-
-def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:
-    """The plain data of every file of a loaded program (stem → data)."""
-    out: dict[str, dict[str, Any]] = {}
-    for stem in FILES:
-        obj = getattr(bundle, stem)
-        if obj is not None:
-            out[stem] = obj.model_dump(mode="json")
-    return out
-
-
-def digest_of(content: dict[str, dict[str, Any]]) -> str:
-    """``sha256:<hex>`` of the canonical JSON of ``content``, sign-offs left out."""
-    signed = {stem: ({k: v for k, v in data.items() if k != "signoff"}
-                     if stem == "program" else data) for stem, data in content.items()}
-    text = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def digest(bundle: Bundle) -> str:
-    """The digest a sign-off of ``bundle`` as it is now would carry."""
-    return digest_of(content_of(bundle))
-
-
-@dataclass(frozen=True)
-class SignoffState:
-    """Whether one role's latest sign-off still covers the current content."""
-
-    role: str
-    name: str | None
-    date: date | None
-    version: str | None
-    current: bool
-    """True when the digest matches the content as it is now."""
-    index: int | None = None
-    """Position of the sign-off in ``program.yml``'s ``signoff`` list."""
-
-
-def states(bundle: Bundle) -> list[SignoffState]:
-    """The latest sign-off per role (required roles first), current or stale."""
-    program = bundle.program
-    if program is None:
-        return []
-    now = digest(bundle)
-    latest: dict[str, tuple[int, SignOff]] = {}
-    for i, entry in enumerate(program.signoff):
-        latest[entry.role] = (i, entry)  # later entries supersede earlier ones
-    roles = [*REQUIRED_ROLES, *[r for r in latest if r not in REQUIRED_ROLES]]
-    out = []
-    for role in roles:
-        if role not in latest:
-            out.append(SignoffState(role, None, None, None, False))
-            continue
-        i, signed = latest[role]
-        out.append(SignoffState(role, signed.name, signed.date, signed.version,
-                                signed.digest == now, i))
-    return out
+from playbook.model.program import Program
 
 
 class SignError(Exception):
@@ -296,9 +228,8 @@ def sign(root: Path, program_id: str, role: str, name: str | None,
         SignError: The playbook has errors, the program or role is unknown, or
             the file cannot be extended safely; nothing was changed.
     """
-    from playbook.load.loader import load_playbook
-
     playbook, problems = load_playbook(root)
+    problems.extend(checks.run_all(playbook))
     bundle = playbook.get(program_id)
     if bundle is None:
         known = ", ".join(b.id for b in playbook.programs) or "none"

@@ -1,0 +1,54 @@
+"""The loaded form of a program folder: one model per file, observations per KPI.
+
+:class:`Bundle` is what every later stage reads; :mod:`playbook.load.loader`
+fills it from the files and never raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playbook.load import yaml_source as yamlsrc
+from playbook.load.observations import Observation, Outcome
+from playbook.model import Ai, Budget, Competencies, Kpis, Program, Reviews, Roadmap
+from playbook.model import Vendors as VendorsFile
+from playbook.model.problems import display_path
+
+
+@dataclass
+class Bundle:
+    """One program folder, loaded: a model per file that validated."""
+
+    id: str
+    folder: Path
+    root: Path
+    sources: dict[str, yamlsrc.Source] = field(default_factory=dict)
+    program: Program | None = None
+    competencies: Competencies | None = None
+    roadmap: Roadmap | None = None
+    vendors: VendorsFile | None = None
+    kpis: Kpis | None = None
+    budget: Budget | None = None
+    reviews: Reviews | None = None
+    ai: Ai | None = None
+    series: dict[str, list[Observation]] = field(default_factory=dict)
+    """KPI id → observations read from its source CSV."""
+    outcomes: list[Outcome] = field(default_factory=list)
+    """AI-tool outcomes by group, from ``ai.yml``'s ``outcomes`` file."""
+
+    def path_of(self, stem: str) -> str:
+        """How to name ``<stem>.yml`` of this program in problems."""
+        return display_path(self.folder / f"{stem}.yml", self.root)
+
+
+@dataclass
+class Playbook:
+    """Every program of a playbook, in id order."""
+
+    root: Path
+    programs: list[Bundle] = field(default_factory=list)
+
+    def get(self, program_id: str) -> Bundle | None:
+        """Return the program with ``program_id``, if loaded."""
+        return next((b for b in self.programs if b.id == program_id), None)

@@ -1,0 +1,82 @@
+"""The engine's folders are its stages: no upward import, no import cycle anywhere.
+
+``make lint`` runs import-linter with the layers contract in ``pyproject.toml``;
+these tests run the same contract and add what a layers contract cannot see:
+a cycle between two modules of one stage.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+
+REPO = Path(__file__).resolve().parents[1]
+STAGES = ("model", "load", "checks", "figures", "pages", "review", "commands")
+
+
+def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.find_modules_directly_imported_by(node)):
+            if not nxt.startswith("playbook"):
+                continue
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return out
+
+
+def test_no_import_cycle_between_engine_modules() -> None:
+    assert _cycles(grimp.build_graph("playbook")) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    graph = grimp.ImportGraph()
+    for name in ("playbook.a", "playbook.b", "playbook.c"):
+        graph.add_module(name)
+    graph.add_import(importer="playbook.a", imported="playbook.b")
+    graph.add_import(importer="playbook.b", imported="playbook.a")
+    graph.add_import(importer="playbook.c", imported="playbook.a")
+    assert _cycles(graph) == [["playbook.a", "playbook.b"]]
+
+
+def test_the_layers_contract_is_kept() -> None:
+    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports")], cwd=REPO,
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 1 kept, 0 broken." in result.stdout
+
+
+def test_every_stage_is_a_package_with_a_docstring() -> None:
+    for stage in STAGES:
+        init = REPO / "playbook" / stage / "__init__.py"
+        text = init.read_text(encoding="utf-8")
+        assert text.startswith('"""') and len(text.split("\n\n")[0]) > 40, stage

@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint unit browser-deps schema example-data bench lock clean
+.PHONY: serve build test lint unit browser-deps schema readme example-data bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -40,6 +40,9 @@ test: $(STAMP) browser-deps lint
 
 schema: $(STAMP)
 	$(BIN)/playbook schema
+
+readme: $(STAMP)
+	$(BIN)/python scripts/readme.py
 
 example-data: $(STAMP)
 	$(BIN)/python scripts/make_example_data.py

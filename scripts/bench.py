@@ -18,9 +18,8 @@ import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
-from playbook.pages import site_pages as pages
-
 from playbook import engine as site
+from playbook.pages import site_pages as pages
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = "decision-velocity"

@@ -15,6 +15,7 @@ from playbook.engine import load_playbook, today_from_env
 from playbook.model import schema
 from playbook.model.base import ROLES
 from playbook.model.problems import Problem, Problems, Severity, github_annotations
+from playbook.pages import reference
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -41,15 +42,29 @@ def _as_error(problem: Problem) -> Problem:
     return replace(problem, severity=Severity.ERROR)
 
 
+FORMAT_FILE = "format.md"
+"""The format reference written beside the schemas, readable in the repository."""
+
+
+def _format_reference() -> str:
+    # the site page without its front matter: the same text, generated from the model
+    return reference.markdown().split("---\n", 2)[2].lstrip("\n")
+
+
 def _schema(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if args.check:
         changed = schema.stale(out)
+        ref = out / FORMAT_FILE
+        if not ref.is_file() or ref.read_text(encoding="utf-8") != _format_reference():
+            changed.append(FORMAT_FILE)
         for name in changed:
             print(f"{(out / name).as_posix()}: stale; run 'playbook schema'", file=sys.stderr)
         return 1 if changed else 0
     for path in schema.write(out):
         print(path.as_posix())
+    (out / FORMAT_FILE).write_text(_format_reference(), encoding="utf-8")
+    print((out / FORMAT_FILE).as_posix())
     return 0
 
 
@@ -176,7 +191,8 @@ def parser() -> argparse.ArgumentParser:
                    help="github: annotations shown on a pull request's diff")
     p.set_defaults(func=_check)
 
-    p = sub.add_parser("schema", help="write schema/*.schema.json from the model")
+    p = sub.add_parser("schema", help="write schema/*.schema.json and schema/format.md "
+                       "(the format reference) from the model")
     p.add_argument("--out", default="schema", help="output folder (default: schema)")
     p.add_argument("--check", action="store_true", help="exit 1 when the files are stale")
     p.set_defaults(func=_schema)

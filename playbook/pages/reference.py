@@ -17,6 +17,7 @@ from playbook.pages.mdtext import (
     fmt,
     front_matter,
     heading,
+    join,
     labels,
     lines,
     table,
@@ -72,6 +73,16 @@ def _models(model: type[BaseModel], seen: list[type[BaseModel]]) -> None:
             stack.extend(get_args(tp))
 
 
+def prose(doc: str | None) -> Md:
+    """A docstring as escaped Markdown; its reST ````literals```` become code spans."""
+    if not doc:
+        return cell(None)
+    parts = " ".join(doc.split()).split("``")
+    # even pieces are prose, odd pieces were between double backticks
+    return join([code(piece) if i % 2 else text(piece) for i, piece in enumerate(parts)
+                 if piece], Md(""))
+
+
 def markdown() -> Md:
     """The whole reference page: one section per file, one table per object."""
     out = [heading(1, "Format reference"),
@@ -84,13 +95,14 @@ def markdown() -> Md:
         _models(model, models)
         for m in models:
             out.append(heading(3, m.__name__))
-            out.append(fmt("{}\n", cell((m.__doc__ or "").strip())))
+            out.append(fmt("{}\n", prose(m.__doc__)))
             rows = []
             for name, field in m.model_fields.items():
                 required = text("required" if field.is_required() else "optional")
                 if (m.__name__, name) in ADDED:
                     required = fmt("{}, *added*", required)
                 rows.append([code(name), cell(type_name(field.annotation)), required,
-                             cell(field.description)])
-            out.append(fmt("{}\n", table(labels("Field", "Type", "", "Meaning"), rows)))
+                             prose(field.description)])
+            out.append(fmt("{}\n", table(labels("Field", "Type", "Required", "Meaning"),
+                                          rows)))
     return cat(front_matter("Format reference"), lines(out))

@@ -17,12 +17,12 @@ from playbook.figures.program import compute
 from playbook.figures.site import ProgramView, SiteData
 from playbook.load import loader
 from playbook.load.bundle import Playbook
-from playbook.model.problems import Problems
+from playbook.model.problems import Problems, UsageError
 
 TODAY_ENV = "PLAYBOOK_TODAY"
 
 
-class TodayError(ValueError):
+class TodayError(UsageError, ValueError):
     """``PLAYBOOK_TODAY`` is set but is not an ISO date."""
 
 

@@ -26,7 +26,7 @@ def rendered() -> dict[str, str]:
 
 
 def _report(program: str) -> dict[str, Any]:
-    code, text = report.run(REPO, program, TODAY)
+    code, text = report.report(REPO, program, TODAY)
     assert code == 0, text
     parsed: dict[str, Any] = json.loads(text)
     return parsed

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from playbook.commands.cli import main
-from playbook.commands.report import run
+from playbook.commands.report import report as run
 from playbook.engine import load_playbook
 from playbook.figures.program import ProgramFigures, compute, to_jsonable
 from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect

@@ -48,7 +48,7 @@ def pipeline(root: Path, today: date = TODAY) -> dict[str, str]:
     assert data is not None
     out = {p.path: p.markdown for p in pages.generate(data)}
     for bundle in playbook.programs:
-        code, text = report.run(root, bundle.id, today)
+        code, text = report.report(root, bundle.id, today)
         assert code == 0, text
         json.loads(text)
         out[f"report/{bundle.id}"] = text

@@ -8,10 +8,12 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from playbook.model.problems import UsageError
+
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(UsageError):
     """The scaffold cannot be written; nothing was changed."""
 
 

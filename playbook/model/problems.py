@@ -14,6 +14,22 @@ from enum import StrEnum
 from pathlib import Path
 
 
+class PlaybookError(Exception):
+    """Base of every error the engine raises on purpose; the CLI catches it once.
+
+    The message is written for the person at the terminal; ``exit_code`` is what
+    the command exits with (1: the files are wrong, 2: the command was misused).
+    """
+
+    exit_code: int = 1
+
+
+class UsageError(PlaybookError):
+    """The command line asked for something that does not exist or is malformed."""
+
+    exit_code = 2
+
+
 class Severity(StrEnum):
     """How bad a problem is: errors stop the build, warnings are advice."""
 

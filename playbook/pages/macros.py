@@ -12,6 +12,7 @@ from typing import Any
 from playbook.figures import fairness, roi, stats, timeline, trajectory
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
+from playbook.model.problems import PlaybookError
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import program as pages_program
@@ -19,7 +20,7 @@ from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.mdtext import Md, fmt, labels, table, text, words
 
 
-class MacroError(LookupError):
+class MacroError(PlaybookError, LookupError):
     """A macro was called with a program or KPI that does not exist."""
 
 

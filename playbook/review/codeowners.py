@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from playbook.load.bundle import Playbook
+from playbook.model.problems import PlaybookError
 
 OWNERS: dict[str, tuple[str, ...]] = {
     "program.yml": ("sponsor", "business_owner", "ld_owner"),
@@ -41,7 +42,7 @@ PROGRAM_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 """A program id (kebab-case), the only program text that reaches the output."""
 
 
-class CodeownersError(Exception):
+class CodeownersError(PlaybookError):
     """A value is not safe to write into CODEOWNERS; nothing was printed."""
 
 

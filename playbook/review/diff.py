@@ -18,7 +18,7 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.signoffs import digest_of
 from playbook.load.validate import validate
 from playbook.model import FILES
-from playbook.model.problems import Problem
+from playbook.model.problems import PlaybookError, Problem
 
 KINDS = {
     "target": "target", "baseline": "target", "at_least": "target", "at_most": "target",
@@ -48,8 +48,10 @@ class Change:
     kind: str
 
 
-class DiffError(Exception):
+class DiffError(PlaybookError):
     """A side of the diff cannot be read; nothing is reported."""
+
+    exit_code = 2
 
 
 def _item_key(item: dict[str, Any]) -> str | None:

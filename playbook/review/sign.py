@@ -21,10 +21,11 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.loader import load_playbook
 from playbook.load.signoffs import digest
 from playbook.load.validate import validate
+from playbook.model.problems import PlaybookError
 from playbook.model.program import Program
 
 
-class SignError(Exception):
+class SignError(PlaybookError):
     """The sign-off cannot be written; nothing was changed."""
 
 

@@ -1,0 +1,47 @@
+"""``playbook check``: every problem of every program, as text, JSON or GitHub annotations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from playbook.engine import load_playbook
+from playbook.model.problems import Problem, Problems, Severity, github_annotations
+
+
+def _as_error(problem: Problem) -> Problem:
+    return replace(problem, severity=Severity.ERROR)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; return its exit code."""
+    root = Path(args.dir)
+    _, problems = load_playbook(root)
+    if args.strict:
+        problems = Problems([_as_error(p) for p in problems])
+    if args.format == "json":
+        print(problems.to_json())
+    elif args.format == "github":
+        if len(problems):
+            print(github_annotations(problems))
+    else:
+        if len(problems):
+            print(problems.render())
+        errors, warnings = len(problems.errors), len(problems.warnings)
+        verdict = "ok" if not errors else "failed"
+        print(f"playbook check {verdict}: {errors} error(s), {warnings} warning(s)",
+              file=sys.stderr)
+    return 1 if problems.errors else 0
+
+
+def add(sub: Any) -> None:
+    """Add the command to the ``playbook`` parser."""
+    p = sub.add_parser("check", help="check every program; exit 1 on errors")
+    p.add_argument("dir", nargs="?", default=".", help="playbook folder (default: .)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text",
+                   help="github: annotations shown on a pull request's diff")
+    p.set_defaults(func=run)

@@ -1,0 +1,42 @@
+"""``playbook diff``: what changed in meaning between two revisions, and whose sign-off it voids."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from playbook.model.problems import Problems
+from playbook.review import diff
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; return its exit code."""
+    root = Path(args.dir)
+    before, bad_before = diff.snapshot_at(root, args.base)
+    after, bad_after = diff.snapshot_at(root, args.head)
+    if bad_before or bad_after:
+        print(Problems([*bad_before, *bad_after]).render(), file=sys.stderr)
+        return 1
+    changes = diff.compare(before, after)
+    stale = diff.stale_signoffs(before, after)
+    if args.format == "json":
+        print(json.dumps({"changes": [asdict(c) for c in changes],
+                          "stale_signoffs": [{"program": p, **e} for p, e in stale]},
+                         indent=2, ensure_ascii=False, default=str))
+    else:
+        print(diff.markdown(changes, stale), end="")
+    return 0
+
+
+def add(sub: Any) -> None:
+    """Add the command to the ``playbook`` parser."""
+    p = sub.add_parser("diff", help="what changed in meaning between two revisions")
+    p.add_argument("--base", default="HEAD", help="git revision to compare from (default: HEAD)")
+    p.add_argument("--head", help="git revision to compare to (default: the work tree)")
+    p.add_argument("--dir", default=".", help="playbook folder (default: .)")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.set_defaults(func=run)

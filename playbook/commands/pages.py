@@ -1,0 +1,37 @@
+"""``playbook pages``: the generated Markdown pages, written without MkDocs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from playbook import engine
+from playbook.commands.common import day_option
+from playbook.model.problems import Problems
+from playbook.pages import reference
+from playbook.pages import site_pages as pages
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; return its exit code."""
+    data, problems = engine.build(Path(args.dir), day_option(args.today))
+    if data is None:
+        print(Problems(problems.errors).render(), file=sys.stderr)
+        return 1
+    generated = pages.generate(data)
+    generated.append(pages.Page(reference.PATH, "Format reference", reference.markdown()))
+    for path in pages.write(generated, Path(args.out)):
+        print(path.as_posix())
+    return 0
+
+
+def add(sub: Any) -> None:
+    """Add the command to the ``playbook`` parser."""
+    p = sub.add_parser("pages", help="write the generated Markdown pages without MkDocs")
+    p.add_argument("--out", required=True, help="folder to write the pages into")
+    p.add_argument("--dir", default=".", help="playbook folder (default: .)")
+    p.add_argument("--today", help="status as of YYYY-MM-DD (default: $PLAYBOOK_TODAY "
+                   "or today)")
+    p.set_defaults(func=run)

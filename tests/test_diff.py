@@ -70,11 +70,12 @@ def test_a_playbook_in_folders_with_spaces_diffs(tmp_path: Path, run_cli: RunCli
     assert out.splitlines()[:5] == [
         "### mini", "", "| Kind | File | Field | Before | After |",
         "| --- | --- | --- | --- | --- |",
-        "| target | kpis.yml | `kpis[start-time].target.value` | 24.0 | 22.0 |"]
+        "| target | kpis.yml | <code>kpis\\[start-time\\].target.value</code> | 24.0 | 22.0 |"]
     _git(repo, "commit", "-qam", "target")
     code, out, err = run_cli("diff", "--base", "HEAD~1", "--head", "HEAD", "--dir", root)
     assert (code, err) == (0, "")
-    assert "| target | kpis.yml | `kpis[start-time].target.value` | 24.0 | 22.0 |" in out
+    assert ("| target | kpis.yml | <code>kpis\\[start-time\\].target.value</code> | 24.0 | "
+            "22.0 |") in out
     code, out, err = run_cli("diff", "--base", "HEAD", "--head", "HEAD", "--dir", root)
     assert (code, out, err) == (0, "No change in meaning to any program.\n", "")
 
@@ -90,3 +91,18 @@ def test_a_committed_link_is_reported_not_read(
     assert (code, out) == (1, "")
     assert err == ("program/mini/ai.yml:1:1: a symbolic link, not a file (commit the file "
                    "itself)\n")
+
+
+def test_the_review_comment_shows_pull_request_text_literally() -> None:
+    import markdown as md
+
+    from playbook.review.diff import Change, ChangeKind
+
+    hostile = "[x](javascript:alert(1)) <img src=x onerror=alert(2)> | ![p](http://evil.invalid/)"
+    change = Change("mini", "program.yml", "title", "Mini", hostile, ChangeKind.OTHER)
+    from playbook.review import diff
+
+    html = md.markdown(diff.markdown([change], []), extensions=["tables"])
+    assert "<a " not in html and "<img" not in html
+    assert "javascript:alert(1)" in html  # shown as text, in its table cell
+    assert html.count("<td>") == 5

@@ -107,18 +107,19 @@ def test_diff_names_meaning_changes_and_the_sign_offs_they_make_stale(
     assert (code, err) == (0, "")
     rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
     assert rows[1:] == [
-        "| target | kpis.yml | `kpis[start-time].target.value` | 24.0 | 22.0 |",
-        "| weight | vendors.yml | `criteria[cost].weight` | 40.0 | 45.0 |",
-        "| weight | vendors.yml | `criteria[outcomes].weight` | 60.0 | 55.0 |",
-        "| owner | kpis.yml | `kpis[board-use].owner` | ld_owner | business_owner |",
+        "| target | kpis.yml | <code>kpis\\[start-time\\].target.value</code> | 24.0 | 22.0 |",
+        "| weight | vendors.yml | <code>criteria\\[cost\\].weight</code> | 40.0 | 45.0 |",
+        "| weight | vendors.yml | <code>criteria\\[outcomes\\].weight</code> | 60.0 | 55.0 |",
+        "| owner | kpis.yml | <code>kpis\\[board-use\\].owner</code> | ld\\_owner | "
+        "business\\_owner |",
     ]
-    assert "This change makes these sign-offs stale: sponsor (Ada Quill, 2026-05-01, " \
-           "version 1.0.0). They must sign again." in out
+    assert "This change makes these sign-offs stale: sponsor \\(Ada Quill, 2026-05-01, " \
+           "version 1.0.0\\). They must sign again." in out
     assert "The version was not bumped although targets, weights, owners, dates or money " \
            "changed: bump `version` in program.yml." in out
     tmp_playbook.edit("program.yml", "\nversion: 1.0.0", "\nversion: 1.1.0")
     _, out, _ = run_cli("diff", "--base", "HEAD", "--dir", tmp_playbook.root)
-    assert "| other | program.yml | `version` | 1.0.0 | 1.1.0 |" in out
+    assert "| other | program.yml | <code>version</code> | 1.0.0 | 1.1.0 |" in out
     assert "The version was not bumped" not in out
 
 

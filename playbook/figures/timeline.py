@@ -8,8 +8,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from playbook.model.parts import Reviews, Roadmap
+
+
+class PhaseState(StrEnum):
+    """Where a roadmap phase stands on the build date."""
+
+    DONE = "done"
+    """Its last day has passed."""
+    CURRENT = "current"
+    """The build date falls within it."""
+    UPCOMING = "upcoming"
+    """It has not started."""
+
+
+class MilestoneState(StrEnum):
+    """Where a milestone stands on the build date."""
+
+    DONE = "done"
+    """Delivered on or before its due date."""
+    LATE = "late"
+    """Delivered after its due date."""
+    OVERDUE = "overdue"
+    """Past its due date and not delivered."""
+    DUE_SOON = "due-soon"
+    """Due within ``DUE_SOON_DAYS``."""
+    UPCOMING = "upcoming"
+    """Due later."""
+
+
+class ReviewState(StrEnum):
+    """Where a day-90/180/365 checkpoint review stands on the build date."""
+
+    HELD = "held"
+    """A review for this checkpoint is recorded."""
+    OVERDUE = "overdue"
+    """Its day has passed and no review is recorded."""
+    DUE = "due"
+    """Due today (within the grace days)."""
+    DUE_SOON = "due-soon"
+    """Due within ``DUE_SOON_DAYS``."""
+    UPCOMING = "upcoming"
+    """Due later."""
 
 
 @dataclass(frozen=True)
@@ -20,7 +62,7 @@ class PhaseStatus:
     name: str
     first: date
     last: date
-    state: str
+    state: PhaseState
     """``done``, ``current`` or ``upcoming``."""
 
 
@@ -34,7 +76,7 @@ class MilestoneStatus:
     done: date | None
     owner: str
     deliverable: str
-    state: str
+    state: MilestoneState
     """``done``, ``late`` (done after its due day), ``overdue``, ``due-soon`` or ``upcoming``."""
 
 
@@ -52,7 +94,8 @@ def phases(roadmap: Roadmap, start: date, today: date) -> list[PhaseStatus]:
     out = []
     for p in roadmap.phases:
         first, last = day_date(start, p.days[0]), day_date(start, p.days[1])
-        state = "done" if today > last else "current" if today >= first else "upcoming"
+        state = (PhaseState.DONE if today > last else PhaseState.CURRENT if today >= first
+                 else PhaseState.UPCOMING)
         out.append(PhaseStatus(p.id, p.name, first, last, state))
     return out
 
@@ -63,13 +106,13 @@ def milestones(roadmap: Roadmap, start: date, today: date) -> list[MilestoneStat
     for m in roadmap.milestones:
         due = day_date(start, m.day)
         if m.done is not None:
-            state = "late" if m.done > due else "done"
+            state = MilestoneState.LATE if m.done > due else MilestoneState.DONE
         elif today > due:
-            state = "overdue"
+            state = MilestoneState.OVERDUE
         elif (due - today).days <= DUE_SOON_DAYS:
-            state = "due-soon"
+            state = MilestoneState.DUE_SOON
         else:
-            state = "upcoming"
+            state = MilestoneState.UPCOMING
         out.append(MilestoneStatus(m.id, m.phase, due, m.done, m.owner, m.deliverable, state))
     return sorted(out, key=lambda s: (s.due, s.milestone_id))
 
@@ -87,7 +130,7 @@ class CheckpointReview:
     due: date
     held: date | None
     decision: str | None
-    state: str
+    state: ReviewState
     """``held``; ``due`` (within the grace after its day), then ``overdue``; ``due-soon``
     or ``upcoming`` before it."""
 
@@ -107,15 +150,15 @@ def checkpoint_reviews(reviews: Reviews | None, start: date,
         due = day_date(start, day)
         review = held.get(day)
         if review is not None:
-            out.append(CheckpointReview(day, due, review.date, review.decision, "held"))
+            out.append(CheckpointReview(day, due, review.date, review.decision, ReviewState.HELD))
             continue
         if today > due + timedelta(days=REVIEW_GRACE_DAYS):
-            state = "overdue"
+            state = ReviewState.OVERDUE
         elif today >= due:
-            state = "due"
+            state = ReviewState.DUE
         elif (due - today).days <= DUE_SOON_DAYS:
-            state = "due-soon"
+            state = ReviewState.DUE_SOON
         else:
-            state = "upcoming"
+            state = ReviewState.UPCOMING
         out.append(CheckpointReview(day, due, None, None, state))
     return out

@@ -10,25 +10,63 @@ weights, owners, dates, money.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.signoffs import digest_of
 from playbook.load.validate import validate
 from playbook.model import FILES
 from playbook.model.problems import PlaybookError, Problem
+from playbook.pages.mdtext import (
+    Md,
+    cell,
+    code,
+    fmt,
+    heading,
+    join,
+    labels,
+    lines,
+    table,
+    text,
+    words,
+)
 
-KINDS = {
-    "target": "target", "baseline": "target", "at_least": "target", "at_most": "target",
-    "outcome": "target", "weight": "weight", "scores": "weight", "owner": "owner",
-    "name": "owner", "handle": "owner", "reviewers": "owner", "by": "date", "date": "date",
-    "start": "date", "done": "date", "day": "date", "days": "date", "amount": "money",
-    "annual_cost": "money", "value_per_unit": "money", "isolation": "money",
-    "confidence": "money", "cohort_size": "pilot", "comparison_group": "pilot",
-}
-MATERIAL = {"target", "weight", "owner", "date", "money", "pilot"}
+
+class ChangeKind(StrEnum):
+    """What a changed value means for the program, most consequential first."""
+
+    TARGET = "target"
+    """A baseline, target, gate or outcome statement."""
+    WEIGHT = "weight"
+    """A vendor criterion weight or score."""
+    OWNER = "owner"
+    """Who is accountable or reviews: a person, handle or reviewer list."""
+    DATE = "date"
+    """A start, due, done or review date, or a day range."""
+    MONEY = "money"
+    """An amount, a monetisation value, or an isolation or confidence share."""
+    PILOT = "pilot"
+    """The pilot's cohort size or comparison group."""
+    OTHER = "other"
+    """Anything else (wording, notes, descriptions)."""
+
+
+K = ChangeKind
+KINDS: Final[Mapping[str, ChangeKind]] = MappingProxyType({
+    "target": K.TARGET, "baseline": K.TARGET, "at_least": K.TARGET, "at_most": K.TARGET,
+    "outcome": K.TARGET, "weight": K.WEIGHT, "scores": K.WEIGHT, "owner": K.OWNER,
+    "name": K.OWNER, "handle": K.OWNER, "reviewers": K.OWNER, "by": K.DATE, "date": K.DATE,
+    "start": K.DATE, "done": K.DATE, "day": K.DATE, "days": K.DATE, "amount": K.MONEY,
+    "annual_cost": K.MONEY, "value_per_unit": K.MONEY, "isolation": K.MONEY,
+    "confidence": K.MONEY, "cohort_size": K.PILOT, "comparison_group": K.PILOT,
+})
+"""The kind of change each field name stands for (the last known name on the path)."""
+MATERIAL: Final = frozenset(set(ChangeKind) - {ChangeKind.OTHER})
 """Kinds of change that are material: the program's ``version`` should be bumped."""
 _KEYS = ("id", "activity", "category", "name", "day", "kpi", "role")
 
@@ -45,7 +83,7 @@ class Change:
     field: str
     before: Any
     after: Any
-    kind: str
+    kind: ChangeKind
 
 
 class DiffError(PlaybookError):
@@ -84,13 +122,13 @@ def flatten(value: Any, path: str = "") -> dict[str, Any]:
     return out
 
 
-def kind_of(field: str) -> str:
+def kind_of(field: str) -> ChangeKind:
     """Class a field path by its meaning (target, weight, owner, date, money, …)."""
     parts = [p.split("[")[0] for p in field.split(".")]
     for part in reversed(parts):
         if part in KINDS:
             return KINDS[part]
-    return "other"
+    return ChangeKind.OTHER
 
 
 def compare(before: Snapshot, after: Snapshot) -> list[Change]:
@@ -175,12 +213,12 @@ def read_files(files: dict[str, str]) -> tuple[Snapshot, list[Problem]]:
     """Validate ``{'program/<id>/<stem>.yml': text}`` into a snapshot."""
     snapshot: Snapshot = {}
     problems: list[Problem] = []
-    for rel, text in sorted(files.items()):
+    for rel, content in sorted(files.items()):
         if not _is_program_file(rel):
             continue
         parts = rel.split("/")
         stem = parts[2][:-4]
-        source, found = yamlsrc.parse(text, rel)
+        source, found = yamlsrc.parse(content, rel)
         problems.extend(found)
         obj, found = validate(FILES[stem], source)
         problems.extend(found)
@@ -247,38 +285,42 @@ def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[st
     return out
 
 
-def _show(value: Any) -> str:
+def _show(value: Any) -> Md:
     if value is None:
-        return "—"
+        return cell(None)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(empty)"
-    text = str(value).replace("|", "\\|").replace("\n", " ")
-    return text if len(text) <= 80 else text[:77] + "…"
+        shown = ", ".join(str(v) for v in value) or "(empty)"
+    else:
+        shown = " ".join(str(value).split())
+    return cell(shown if len(shown) <= 80 else shown[:77] + "…")
 
 
-def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]]) -> str:
-    """A review comment: meaning changes by program, most consequential kinds first."""
+def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]]) -> Md:
+    """A review comment: meaning changes by program, most consequential kinds first.
+
+    Every value is escaped (:mod:`playbook.pages.mdtext`): a pull request's text is
+    shown in the comment, never rendered as links, images or HTML.
+    """
     if not changes:
-        return "No change in meaning to any program.\n"
-    order = ["target", "weight", "owner", "date", "money", "pilot", "other"]
-    out = []
+        return Md("No change in meaning to any program.\n")
+    order = list(ChangeKind)
+    out: list[Md] = []
     for program in dict.fromkeys(c.program for c in changes):
         mine = sorted((c for c in changes if c.program == program),
                       key=lambda c: (order.index(c.kind), c.file, c.field))
-        out.append(f"### {program}\n")
-        out.append("| Kind | File | Field | Before | After |")
-        out.append("| --- | --- | --- | --- | --- |")
-        for c in mine:
-            out.append(f"| {c.kind} | {c.file} | `{c.field}` | {_show(c.before)} | "
-                       f"{_show(c.after)} |")
-        out.append("")
+        out.append(heading(3, program))
+        out.append(table(labels("Kind", "File", "Field", "Before", "After"),
+                         [[words(c.kind), cell(c.file), code(c.field), _show(c.before),
+                           _show(c.after)] for c in mine]))
+        out.append(Md(""))
         if not any(c.field == "version" for c in mine) and any(
                 c.kind in MATERIAL for c in mine):
-            out.append("The version was not bumped although targets, weights, owners, dates "
-                       "or money changed: bump `version` in program.yml.\n")
+            out.append(Md("The version was not bumped although targets, weights, owners, "
+                          "dates or money changed: bump `version` in program.yml.\n"))
         gone = [e for p, e in stale if p == program]
         if gone:
-            out.append("This change makes these sign-offs stale: " + ", ".join(
-                f"{e['role']} ({e['name']}, {e['date']}, version {e['version']})" for e in gone)
-                + ". They must sign again.\n")
-    return "\n".join(out)
+            out.append(fmt("This change makes these sign-offs stale: {}. They must sign "
+                           "again.\n", join((text(f"{e['role']} ({e['name']}, {e['date']}, "
+                                                     f"version {e['version']})")
+                                                for e in gone), Md(", "))))
+    return lines(out)

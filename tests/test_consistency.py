@@ -73,10 +73,31 @@ def test_pages_show_the_reported_figures(rendered: dict[str, str], program: str)
     roadmap = rendered[f"programs/{program}/roadmap.md"]
     for gate in figs["gates"]:
         shown = f"{'≥' if gate['op'] == '>=' else '≤'} {number(gate['threshold'])}: "
-        verdict = {True: "passed", False: "not met", None: "no data"}[gate["passed"]]
+        verdict = {"passed": "passed", "not-met": "not met", "due-later": "due later",
+                   "no-data": "no data"}[gate["state"]]
         assert shown + verdict in roadmap
         if gate["actual"] is not None:
-            assert f"{verdict} \\({number(gate['actual'])}\\)" in roadmap  # cell() escapes ()
+            assert f"{verdict} ({number(gate['actual'])})" in roadmap
+    # the roadmap, review and sign-off states the pages show are the report's
+    for m in figs["milestones"]:
+        row = next(line for line in roadmap.splitlines() if m["milestone_id"] in line
+                   and line.startswith(f"| {m['due']} "))
+        assert f'pb-chip--{m["state"]}"' in row, (m, row)
+    for ph in figs["phases"]:
+        row = next(line for line in roadmap.splitlines() if line.startswith("| ")
+                   and f"{ph['first']} – {ph['last']}" in line)
+        assert f'pb-chip--{ph["state"]}"' in row, (ph, row)
+    reviews = rendered[f"programs/{program}/reviews.md"]
+    for r in figs["reviews"]:
+        row = next(line for line in reviews.splitlines() if line.startswith(f"| Day {r['day']} "))
+        assert (r["held"] in row) if r["state"] == "held" else (f'pb-chip--{r["state"]}"' in row)
+    people = rendered[f"programs/{program}/people.md"]
+    for so in figs["signoffs"]:
+        if so["name"] is None:
+            continue
+        row = next(line for line in people.splitlines() if line.startswith("| ")
+                   and str(so["date"]) in line and so["version"] in line)
+        assert ("Current" if so["current"] else "Stale") in row, (so, row)
 
 
 def test_one_program_fails_the_four_fifths_check_and_the_page_says_so(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from playbook.figures import timeline
 from playbook.figures.fairness import Fairness, four_fifths
@@ -22,6 +23,19 @@ from playbook.figures.trajectory import KpiFigures, kpi_figures, status_group, v
 from playbook.figures.vendors import VendorFigures, vendor_figures
 from playbook.load.bundle import Bundle
 from playbook.load.signoffs import SignoffState, states
+
+
+class GateState(StrEnum):
+    """Where a phase gate stands on the build date."""
+
+    PASSED = "passed"
+    """Its day has come and the KPI meets the bound."""
+    NOT_MET = "not-met"
+    """Its day has come and the KPI misses the bound."""
+    DUE_LATER = "due-later"
+    """The phase has not ended yet."""
+    NO_DATA = "no-data"
+    """Its day has come but the KPI has no value to read."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,8 @@ class GateStatus:
     due: date
     actual: float | None
     passed: bool | None
+    state: GateState
+    """The gate's state, read from ``passed`` and the due date."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +121,10 @@ def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
                 passed = None
                 if actual is not None and due <= today:
                     passed = actual >= bound if op == ">=" else actual <= bound
-                out.append(GateStatus(phase.id, gate.kpi, op, bound, due, actual, passed))
+                state = (GateState.PASSED if passed else GateState.NOT_MET if passed is False
+                         else GateState.DUE_LATER if due > today else GateState.NO_DATA)
+                out.append(GateStatus(phase.id, gate.kpi, op, bound, due, actual, passed,
+                                      state))
     return out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from playbook.figures.program import GateStatus
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.timeline import next_open
 from playbook.load.signoffs import REQUIRED_ROLES
@@ -28,7 +27,7 @@ from playbook.pages.mdtext import (
 )
 from playbook.pages.measure import STATUS_LABELS, kpi_sentence
 from playbook.pages.program import signoff_table
-from playbook.pages.roadmap import upcoming
+from playbook.pages.roadmap import gate_text, upcoming
 
 PAGES = [("strategy.md", "Strategy"), ("competencies.md", "Competencies"),
          ("roadmap.md", "Roadmap"), ("people.md", "Stakeholders"), ("vendors.md", "Vendors"),
@@ -62,15 +61,6 @@ def _signoff_state(view: ProgramView) -> Md:
     return fmt("Version {}: {}.", text(p.version), text("; ".join(parts)))
 
 
-def _gate(g: GateStatus, names: dict[str, str], site: SiteData) -> Md:
-    state = ("not met" if g.passed is False else "due later" if g.due > site.today
-             else "no data")
-    latest = fmt(", latest {}", number(g.actual)) if g.actual is not None else Md("")
-    return fmt("{} {} {} by {} ({}{})", text(names.get(g.kpi_id, g.kpi_id)),
-               Md("≥") if g.op == ">=" else Md("≤"), number(g.threshold), g.due, words(state),
-               latest)
-
-
 def executive_summary(view: ProgramView, site: SiteData) -> Md:
     """What a sponsor needs in one screen, written from the data."""
     b = view.bundle
@@ -98,7 +88,7 @@ def executive_summary(view: ProgramView, site: SiteData) -> Md:
         label = ("Gates not met" if all(g.passed is False for g in open_gates)
                  else "Gates not met or pending")
         out.append(fmt("**{}:** {}.\n", words(label),
-                       join((_gate(g, names, site) for g in open_gates), Md("; "))))
+                       join((gate_text(g, names, due=True) for g in open_gates), Md("; "))))
     elif f.gates:
         out.append(Md("**Gates:** every phase gate so far is met.\n"))
     out.append(fmt("**Reviews:** {}\n", join(

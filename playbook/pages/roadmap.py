@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
 
+from playbook.figures.program import GateState, GateStatus
 from playbook.figures.site import ProgramView, SiteData
 from playbook.model.base import ROLE_TITLES
 from playbook.pages import charts
@@ -16,6 +19,7 @@ from playbook.pages.mdtext import (
     code,
     fmt,
     heading,
+    join,
     labels,
     lines,
     link,
@@ -24,6 +28,7 @@ from playbook.pages.mdtext import (
     raw_block,
     table,
     text,
+    words,
 )
 
 
@@ -57,6 +62,29 @@ def timeline_chart(view: ProgramView, site: SiteData) -> Md:
                                   ["Milestone", "Due", "Status"], rows))
 
 
+GATE_WORDS: Final[Mapping[GateState, str]] = MappingProxyType({
+    GateState.PASSED: "passed", GateState.NOT_MET: "not met",
+    GateState.DUE_LATER: "due later", GateState.NO_DATA: "no data"})
+"""How a gate's state reads on a page."""
+
+
+def gate_text(g: GateStatus, names: Mapping[str, str], *, due: bool = False) -> Md:
+    """One gate as a reader says it: ``Board use ≥ 50: not met (41)``.
+
+    Args:
+        g: The gate.
+        names: KPI id → KPI name.
+        due: Name the due date too (the executive summary lists gates of every phase).
+    """
+    bound = fmt("{} {} {}", text(names.get(g.kpi_id, g.kpi_id)),
+                Md("≥") if g.op == ">=" else Md("≤"), number(g.threshold))
+    actual = fmt(" ({})", number(g.actual)) if g.actual is not None else Md("")
+    if due:
+        latest = fmt(", latest {}", number(g.actual)) if g.actual is not None else Md("")
+        return fmt("{} by {} ({}{})", bound, g.due, words(GATE_WORDS[g.state]), latest)
+    return fmt("{}: {}{}", bound, words(GATE_WORDS[g.state]), actual)
+
+
 def roadmap_section(view: ProgramView, site: SiteData) -> Md:
     """Timeline, phases with gates, milestones (also the ``roadmap`` macro)."""
     if view.bundle.roadmap is None:
@@ -67,15 +95,9 @@ def roadmap_section(view: ProgramView, site: SiteData) -> Md:
     rows = []
     for ph in view.phases:
         mine = [g for g in gates if g.phase_id == ph.phase_id]
-        # plain text, escaped once as a whole cell
-        gate_text = "; ".join(
-            f"{names.get(g.kpi_id, g.kpi_id)} {'≥' if g.op == '>=' else '≤'} "
-            f"{number(g.threshold)}: "
-            + ("passed" if g.passed else "not met" if g.passed is False
-               else "due later" if g.due > site.today else "no data")
-            + (f" ({number(g.actual)})" if g.actual is not None else "") for g in mine)
+        shown = join((gate_text(g, names) for g in mine), Md("; "))
         rows.append([cell(ph.name), fmt("{} – {}", ph.first, ph.last), chip(ph.state),
-                     cell(gate_text or None)])
+                     shown if mine else cell(None)])
     out.append(fmt("{}\n", table(labels("Phase", "Dates", "Status", "Gate (go/no-go)"), rows)))
     out.append(heading(2, "Milestones"))
     out.append(fmt("{}\n", table(

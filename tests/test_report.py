@@ -15,6 +15,7 @@ from playbook.commands.report import report as run
 from playbook.engine import load_playbook
 from playbook.figures.program import ProgramFigures, compute, to_jsonable
 from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
+from playbook.model.problems import UnknownProgramError
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 15)
@@ -56,12 +57,14 @@ def test_report_shows_no_person_and_no_small_group(program_id: str) -> None:
 
 def test_unknown_program_exits_2_and_lists_known_ids(capsys: pytest.CaptureFixture[str]
                                                       ) -> None:
-    code, text = run(ROOT, "no-such-program", TODAY)
-    assert code == 2
-    assert text == ("unknown program 'no-such-program'; known programs: "
-                    + ", ".join(PROGRAMS))
+    with pytest.raises(UnknownProgramError) as raised:
+        run(ROOT, "no-such-program", TODAY)
+    assert str(raised.value) == ("unknown program 'no-such-program'; known programs: "
+                                 + ", ".join(PROGRAMS))
     assert main(["report", "no-such-program", "--dir", str(ROOT)]) == 2
-    assert "known programs" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "playbook report: unknown program 'no-such-program'; known programs: "
+        + ", ".join(PROGRAMS) + "\n")
 
 
 def test_errors_exit_1_with_the_checkers_errors(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def test_sign_refuses_unknown_program_role_without_person_and_bad_files(
         tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
     snap = tmp_playbook.snapshot()
     code, _, err = run_cli("sign", "nope", "--role", "sponsor", "--dir", tmp_playbook.root)
-    assert (code, err) == (1, "playbook sign: unknown program 'nope'; known programs: mini\n")
+    assert (code, err) == (2, "playbook sign: unknown program 'nope'; known programs: mini\n")
     code, _, err = run_cli("sign", "mini", "--role", "it_ai_lead", "--dir",
                            tmp_playbook.root)
     assert (code, err) == (1, "playbook sign: role 'it_ai_lead' has no person in "

@@ -36,8 +36,9 @@ def check(report: Reporter) -> None:
             why = ("too small to tell an effect from noise" if size < COHORT_MIN
                    else "costly for a pilot")
             report.add("program", ("pilot", "cohort_size"),
-                       f"pilot cohort of {size} is outside 20–50: {why}",
-                       "sample 20–50 leaders across functions", warning=True)
+                       f"pilot cohort of {size} is outside {COHORT_MIN}–{COHORT_MAX}: {why}",
+                       f"sample {COHORT_MIN}–{COHORT_MAX} leaders across functions",
+                       warning=True)
         if p.pilot.duration_days < PILOT_MIN_DAYS:
             report.add("program", ("pilot", "duration_days"),
                        f"pilot of {p.pilot.duration_days} days is shorter than the 90-day "

@@ -18,7 +18,7 @@ from typing import Any
 from playbook.commands.common import day_option
 from playbook.engine import load_playbook
 from playbook.figures.program import compute, to_jsonable
-from playbook.model.problems import Problems
+from playbook.model.problems import Problems, UnknownProgramError
 
 
 def report(root: Path, program_id: str, today: date) -> tuple[int, str]:
@@ -30,14 +30,15 @@ def report(root: Path, program_id: str, today: date) -> tuple[int, str]:
         today: The day the figures are for.
 
     Returns:
-        ``(0, json)`` on success; ``(1, errors)`` when the playbook has errors;
-        ``(2, message)`` when no program has that id.
+        ``(0, json)`` on success; ``(1, errors)`` when the playbook has errors.
+
+    Raises:
+        UnknownProgramError: No program has that id.
     """
     playbook, problems = load_playbook(root)
     bundle = playbook.get(program_id)
     if bundle is None:
-        known = ", ".join(b.id for b in playbook.programs) or "none"
-        return 2, f"unknown program '{program_id}'; known programs: {known}"
+        raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
     if problems.errors:
         return 1, Problems(problems.errors).render()
     figures = to_jsonable(compute(bundle, today))

@@ -15,6 +15,7 @@ from playbook.figures.program import ProgramFigures
 from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseStatus
 from playbook.load.bundle import Bundle
 from playbook.load.signoffs import SignoffState
+from playbook.model.problems import UnknownProgramError
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,12 @@ class SiteData:
     programs: list[ProgramView] = field(default_factory=list)
 
     def get(self, program_id: str) -> ProgramView:
-        """Return one program; ``KeyError`` names the known ids."""
+        """Return one program.
+
+        Raises:
+            UnknownProgramError: No program has that id (the message names the known ids).
+        """
         for view in self.programs:
             if view.id == program_id:
                 return view
-        known = ", ".join(v.id for v in self.programs)
-        raise KeyError(f"unknown program '{program_id}'; known programs: {known}")
+        raise UnknownProgramError(program_id, (v.id for v in self.programs))

@@ -30,6 +30,18 @@ class UsageError(PlaybookError):
     exit_code = 2
 
 
+class UnknownProgramError(UsageError, KeyError):
+    """A command or macro named a program that the playbook does not have."""
+
+    def __init__(self, program_id: str, known: Iterable[str]) -> None:
+        names = ", ".join(known) or "none"
+        super().__init__(f"unknown program '{program_id}'; known programs: {names}")
+
+    def __str__(self) -> str:
+        # KeyError would quote the message; this one is meant to be read
+        return str(self.args[0])
+
+
 class Severity(StrEnum):
     """How bad a problem is: errors stop the build, warnings are advice."""
 

@@ -12,7 +12,7 @@ from typing import Any
 from playbook.figures import fairness, roi, stats, timeline, trajectory
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
-from playbook.model.problems import PlaybookError
+from playbook.model.problems import PlaybookError, UnknownProgramError
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import program as pages_program
@@ -35,8 +35,8 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
     def view(program: str) -> ProgramView:
         try:
             return site().get(program)
-        except KeyError as exc:
-            raise MacroError(str(exc.args[0])) from exc
+        except UnknownProgramError as exc:
+            raise MacroError(str(exc)) from exc
 
     def competency_matrix(program: str) -> Md:
         """Behaviours × role levels of ``program``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playbook.figures import roi as roi_figures
+from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.vendors import WeightShift
 from playbook.pages import charts
@@ -105,8 +107,8 @@ def vendor_scorecard(view: ProgramView) -> Md:
     if not figs.top:
         out.append(Md("No ranking to test.\n"))
     elif not changes:
-        out.append(fmt("{} stays {} when any single weight moves ±5 points.\n",
-                       first, words("shared" if tied else "first")))
+        out.append(fmt("{} stays {} when any single weight moves ±{} points.\n",
+                       first, words("shared" if tied else "first"), vendorscore.SHIFT))
     else:
 
         def then(s: WeightShift) -> Md:
@@ -177,9 +179,9 @@ def budget(view: ProgramView, site: SiteData) -> Md:
              text(s.payback_month) if s.payback_month else
              words("no costs" if s.costs <= 0 else "not within horizon")]
             for s in roi.scenarios], ["l", "r", "r", "r", "r", "r"])))
-    out.append(Md("Low and high scenarios move every isolation and confidence figure down and "
-                  "up by 0.2, so the reader sees how much the result rests on those "
-                  "estimates.\n"))
+    out.append(fmt("Low and high scenarios move every isolation and confidence figure down and "
+                   "up by {}, so the reader sees how much the result rests on those "
+                   "estimates.\n", number(roi_figures.SENSITIVITY)))
     for note in roi.notes:
         out.append(fmt("- {}", text(note)))
     if roi.intangibles:

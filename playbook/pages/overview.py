@@ -28,11 +28,7 @@ from playbook.pages.mdtext import (
 from playbook.pages.measure import STATUS_LABELS, kpi_sentence
 from playbook.pages.program import signoff_table
 from playbook.pages.roadmap import gate_text, upcoming
-
-PAGES = [("strategy.md", "Strategy"), ("competencies.md", "Competencies"),
-         ("roadmap.md", "Roadmap"), ("people.md", "Stakeholders"), ("vendors.md", "Vendors"),
-         ("measurement.md", "Measurement"), ("budget.md", "Budget and ROI"),
-         ("reviews.md", "Reviews")]
+from playbook.pages.sections import SECTIONS
 
 
 def program_day(day: int) -> str:
@@ -121,7 +117,7 @@ def overview(view: ProgramView, site: SiteData) -> Md:
     out = [heading(1, p.title), fmt("{}\n", paragraphs(p.summary)),
            heading(2, "Executive summary"), executive_summary(view, site),
            heading(2, "In this playbook"),
-           fmt("{}\n", join((link(words(title), name) for name, title in PAGES), Md(" · "))),
+           fmt("{}\n", join((link(words(s.short), s.file) for s in SECTIONS[1:]), Md(" · "))),
            heading(2, "People"),
            fmt("{}\n", table(labels("Role", "Name"), [
                [words(ROLE_TITLES[r]), cell(person["name"])]

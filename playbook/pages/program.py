@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playbook.figures.site import ProgramView, SiteData
+from playbook.figures.trajectory import CHECKPOINT_DAYS
 from playbook.model.base import ROLE_TITLES
 from playbook.pages.diagram import Node, chain_svg
 from playbook.pages.mdtext import (
@@ -155,7 +156,8 @@ def reviews(view: ProgramView, site: SiteData) -> Md:
     p = view.bundle.program
     assert p is not None
     out = [heading(1, f"{p.title}: reviews"),
-           Md("Reviews at day 90, 180 and 365 decide to continue, adjust, scale or stop.\n")]
+           fmt("Reviews at day {} decide to continue, adjust, scale or stop.\n",
+               words(", ".join(map(str, CHECKPOINT_DAYS[:-1])) + f" and {CHECKPOINT_DAYS[-1]}"))]
     out.append(fmt("{}\n", table(labels("Checkpoint", "Due", "Held", "Decision"), [
         [fmt("Day {}", c.day), text(c.due), text(c.held) if c.held else chip(c.state),
          cell(c.decision)] for c in view.reviews])))

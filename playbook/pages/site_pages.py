@@ -8,9 +8,11 @@ are rendered here, in Python, from escaped values, and marked
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Final
 
 from playbook.figures.site import ProgramView, SiteData
 from playbook.pages import measure as pages_measure
@@ -19,20 +21,23 @@ from playbook.pages import overview as pages_overview
 from playbook.pages import program as pages_program
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.mdtext import Md, cat, front_matter, html_text
+from playbook.pages.sections import SECTIONS as SECTION_LIST
 
 PROGRAMS_DIR = "programs"
 
-SECTIONS: list[tuple[str, str, Callable[[ProgramView, SiteData], Md]]] = [
-    ("index.md", "Overview", pages_overview.overview),
-    ("strategy.md", "Strategy and logic chain", pages_program.strategy),
-    ("competencies.md", "Competency matrix", pages_program.competencies),
-    ("roadmap.md", "Roadmap", pages_roadmap.roadmap),
-    ("people.md", "Stakeholders and RACI", pages_program.people),
-    ("vendors.md", "Vendors", pages_money.vendors),
-    ("measurement.md", "Measurement", pages_measure.measurement),
-    ("budget.md", "Budget and ROI", pages_money.budget),
-    ("reviews.md", "Reviews", pages_program.reviews),
-]
+RENDERERS: Final[Mapping[str, Callable[[ProgramView, SiteData], Md]]] = MappingProxyType({
+    "index.md": pages_overview.overview,
+    "strategy.md": pages_program.strategy,
+    "competencies.md": pages_program.competencies,
+    "roadmap.md": pages_roadmap.roadmap,
+    "people.md": pages_program.people,
+    "vendors.md": pages_money.vendors,
+    "measurement.md": pages_measure.measurement,
+    "budget.md": pages_money.budget,
+    "reviews.md": pages_program.reviews,
+})
+"""The renderer of each program page (:data:`~playbook.pages.sections.SECTIONS` names them)."""
+SECTIONS: Final = tuple((s.file, s.title, RENDERERS[s.file]) for s in SECTION_LIST)
 """File name, nav title and renderer of each program page, in nav order."""
 
 

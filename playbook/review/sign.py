@@ -21,7 +21,7 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.loader import load_playbook
 from playbook.load.signoffs import digest
 from playbook.load.validate import validate
-from playbook.model.problems import PlaybookError
+from playbook.model.problems import PlaybookError, UnknownProgramError
 from playbook.model.program import Program
 
 
@@ -233,8 +233,7 @@ def sign(root: Path, program_id: str, role: str, name: str | None,
     problems.extend(checks.run_all(playbook))
     bundle = playbook.get(program_id)
     if bundle is None:
-        known = ", ".join(b.id for b in playbook.programs) or "none"
-        raise SignError(f"unknown program '{program_id}'; known programs: {known}")
+        raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
     errors = [p for p in problems.errors if p.path.startswith(f"program/{program_id}/")
               or p.path.startswith(f"data/{program_id}/")]
     if errors or bundle.program is None:

@@ -102,7 +102,7 @@ def _csv_error(shown: str, line: int, exc: csv.Error) -> Problem:
     if "expected after" in text:
         return Problem(shown, line, 1, "", "text follows the closing quote of a cell",
                        'double a quote inside a quoted cell: ""')
-    if "NUL" in text:
+    if "NUL" in text:  # Python before 3.11 rejects NUL itself; 3.11+ leaves it to the cells
         return Problem(shown, line, 1, "", "contains the control character U+0000",
                        "remove it")
     return Problem(shown, line, 1, "", f"not valid CSV: {text}", "export the file again")

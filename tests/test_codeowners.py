@@ -38,7 +38,7 @@ def test_a_title_with_newlines_adds_no_rule(tmp_playbook: TmpPlaybook,
                                             run_cli: RunCli) -> None:
     # the title is free text: were it printed, its second line would be a rule
     tmp_playbook.edit("program.yml", "title: Mini staffing program\n",
-                      'title: "Mini\\n* @attacker\\r\\n/program/ @attacker"\n')
+                      'title: "Mini\\n* @attacker\\n/program/ @attacker"\n')
     code, out, err = run_cli("codeowners", "--dir", tmp_playbook.root)
     assert (code, err) == (0, "")
     assert out.splitlines()[3:] == ["# mini", *RULES]
@@ -53,7 +53,7 @@ def test_a_handle_with_a_newline_is_refused_by_the_model(tmp_playbook: TmpPlaybo
     assert "attacker" not in out
     assert err == ("program/mini/program.yml:24:50: stakeholders.sponsor.handle: does not "
                    "match the pattern ^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9-]+)?$, got "
-                   "'@aquill\n* @attacker'\n")
+                   "'@aquill\\x0a* @attacker'\n")
 
 
 @pytest.mark.parametrize("handle", ["@aquill\n* @attacker", "@aquill @attacker", "@a#b",

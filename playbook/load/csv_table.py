@@ -8,13 +8,20 @@ the CSV file, the row's line and the column's position.
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from playbook.model.problems import Problem
+from playbook.load.safefiles import Refusal, open_regular, too_large
+from playbook.model.chars import BIDI, CONTROL
+from playbook.model.problems import Problem, Severity, character_problem
+
+MAX_BYTES = 50 * 1024 * 1024
+"""Largest CSV read. Beyond it data is not an export for a dashboard but raw
+records: it took minutes and gigabytes, so it is refused with a hint."""
 
 IDENTIFIER_COLUMNS = re.compile(
     r"^(name|surname|mail|tel|ssn|address)$"
@@ -45,46 +52,124 @@ class Table:
 
 
 def read_table(file: Path, shown: str) -> tuple[Table | None, list[Problem]]:
-    """Read a CSV file into a :class:`Table`.
+    """Read a CSV file into a :class:`Table`, line by line.
+
+    The file is streamed (never held whole in memory) and refused unopened when
+    it is not a regular file or is larger than :data:`MAX_BYTES`.
 
     Args:
-        file: The file on disk.
+        file: The file on disk (located inside the playbook by the caller).
         shown: How to name the file in problems.
     """
+    opened = open_regular(file, shown)
+    if isinstance(opened, Refusal):
+        return None, [Problem(shown, 1, 1, "", opened.message, opened.hint)]
+    stream, size = opened
+    with stream:
+        if size > MAX_BYTES:
+            return None, [Problem(
+                shown, 1, 1, "", too_large(size, MAX_BYTES, "a data file"),
+                "aggregate the rows before exporting (one row per date and group, or per "
+                "subject and wave); larger data will need a SQL source")]
+        return _parse(stream, shown)
+
+
+_CR = re.compile(r"(?<=\r)(?!\n)")
+_UNSAFE = re.compile(f"{CONTROL.pattern}|{BIDI.pattern}")
+
+
+def _lines(raw_lines: Iterable[bytes], count: list[int]) -> Iterator[str]:
+    """Decode a file's lines, split as ``newline=""`` would (a lone CR ends a line too).
+
+    ``count[0]`` is the number of ``\\n``-ended lines decoded, to place an
+    undecodable one.
+    """
+    for raw in raw_lines:
+        # a UTF-8 sequence never holds the byte \n: each line decodes on its own
+        text = raw.decode("utf-8-sig" if count[0] == 0 else "utf-8")
+        count[0] += 1
+        yield from (piece for piece in _CR.split(text) if piece)
+
+
+def _csv_error(shown: str, line: int, exc: csv.Error) -> Problem:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return Problem(shown, line, 1, "", f"a cell is longer than {csv.field_size_limit():,} "
+                       "characters", "check for a quote that is opened but never closed")
+    if "unexpected end of data" in text:
+        return Problem(shown, line, 1, "", "a quoted cell that starts on this line is never "
+                       "closed", 'add the closing quote, or double a quote inside a cell: ""')
+    if "expected after" in text:
+        return Problem(shown, line, 1, "", "text follows the closing quote of a cell",
+                       'double a quote inside a quoted cell: ""')
+    if "NUL" in text:  # Python before 3.11 rejects NUL itself; 3.11+ leaves it to the cells
+        return Problem(shown, line, 1, "", "contains the control character U+0000",
+                       "remove it")
+    return Problem(shown, line, 1, "", f"not valid CSV: {text}", "export the file again")
+
+
+def _parse(stream: Iterable[bytes], shown: str) -> tuple[Table | None, list[Problem]]:
+    count = [0]
+    lines = _lines(stream, count)
+    problems: list[Problem] = []
+    end = 0  # the last line read so far: a row starts on the next one
     try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(shown, 1, 1, "", "file not found")]
-    except OSError as exc:
-        return None, [Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(shown, line, 1, "", "not UTF-8 text",
-                              "export the file as CSV UTF-8")]
-    if not text.strip():
+        first = next(lines, "")
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        # strict: a stray or missing quote is an error here, not a silently merged row
+        reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
+        header = [h.strip() for h in next(reader, [])]
+        end = reader.line_num
+        for index, name in enumerate(header):
+            found = character_problem(name, shown, 1, index + 1, "", "column name ")
+            if found is not None:
+                problems.append(found)
+        rows = []
+        warned: set[int] = set()  # bidi marks: one warning per column, not one per row
+        content = False
+        for row in reader:
+            line, end = end + 1, reader.line_num  # a quoted cell may span lines: the first
+            if not any(cell.strip() for cell in row):
+                continue  # blank line: no observation, nothing lost
+            content = True
+            if len(row) != len(header):
+                problems.append(Problem(shown, line, 1, "",
+                                        f"row has {len(row)} cells, the header has "
+                                        f"{len(header)}",
+                                        f"check the '{delimiter}' separators on this line"))
+                continue
+            if _UNSAFE.search("".join(row)) and _bad_cells(row, header, shown, line, warned,
+                                                             problems):
+                continue  # reported, like a row of the wrong length
+            rows.append((line, [c.strip() for c in row]))
+    except UnicodeDecodeError:
+        return None, [*problems, Problem(shown, count[0] + 1, 1, "", "not UTF-8 text",
+                                         "export the file as CSV UTF-8")]
+    except csv.Error as exc:
+        return None, [*problems, _csv_error(shown, end + 1, exc)]
+    if not any(header) and not content:
         return None, [Problem(shown, 1, 1, "", "empty file: no header and no rows",
                               "export the data with a header row")]
-    first = text.splitlines()[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip() for h in next(reader)]
-    rows = []
-    problems: list[Problem] = []
-    end = reader.line_num
-    for row in reader:
-        line, end = end + 1, reader.line_num  # a quoted cell may span lines: report the first
-        if not any(cell.strip() for cell in row):
-            continue  # blank line: no observation, nothing lost
-        if len(row) != len(header):
-            problems.append(Problem(shown, line, 1, "",
-                                    f"row has {len(row)} cells, the header has {len(header)}",
-                                    f"check the '{delimiter}' separators on this line"))
-            continue
-        rows.append((line, [c.strip() for c in row]))
     # a header with no rows is a source waiting for its first export: no data yet
     return Table(shown, header, rows, delimiter == ";"), problems
+
+
+def _bad_cells(row: list[str], header: list[str], shown: str, line: int, warned: set[int],
+               problems: list[Problem]) -> bool:
+    """Report cells holding control or bidi characters; whether the row holds an error."""
+    bad = False
+    for index, cell in enumerate(row):
+        found = character_problem(cell, shown, line, index + 1, "",
+                                  f"cell in column '{header[index]}' ", line_breaks=True)
+        if found is None:
+            continue
+        if found.severity is Severity.ERROR:
+            bad = True
+            problems.append(found)
+        elif index not in warned:
+            warned.add(index)
+            problems.append(found)
+    return bad
 
 
 def parse_number(cell: str, decimal_comma: bool) -> float | None:

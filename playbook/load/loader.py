@@ -3,20 +3,39 @@
 Flow: ``program/<id>/*.yml`` and ``data/<id>/*.csv`` → :class:`Bundle` per
 program (model objects plus measurement observations) → :mod:`playbook.checks.runner`.
 Nothing here raises on bad input: every problem is collected and returned.
+Every file goes through :mod:`playbook.safefiles` first: a symlink out of the
+playbook folder, a FIFO or an oversized file is refused before it is opened.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.csv_table import Table, read_table
 from playbook.load.observations import read_outcomes, read_series
+from playbook.load.safefiles import (
+    Refusal,
+    folder_refusal,
+    inside,
+    locate,
+    open_regular,
+    real_path,
+    too_large,
+)
 from playbook.load.validate import validate
 from playbook.model import FILES
-from playbook.model.problems import Problem, Problems, Severity, display_path
+from playbook.model.chars import unsafe_character
+from playbook.model.problems import (
+    Problem,
+    Problems,
+    Severity,
+    character_problem,
+    display_path,
+)
 
 
 def load_program(folder: Path, root: Path) -> tuple[Bundle, list[Problem]]:
@@ -34,17 +53,18 @@ def load_program(folder: Path, root: Path) -> tuple[Bundle, list[Problem]]:
                 hint = f"rename it to '{file.stem}.yml'"
             problems.append(Problem(display_path(file, root), 1, 1, "",
                                     f"unknown program file '{file.name}'", hint))
-    if not (folder / "program.yml").is_file():
+    if not os.path.lexists(folder / "program.yml"):  # a program.yml that is no file says so
         problems.append(Problem(display_path(folder, root), 1, 1, "",
                                 "program folder has no program.yml",
                                 f"run 'playbook new {folder.name}' or add program.yml"))
     for stem, model in FILES.items():
         file = folder / f"{stem}.yml"
-        if not file.is_file():
-            continue
         shown = display_path(file, root)
+        raw = _read_program_file(file, root, shown, problems)
+        if raw is None:
+            continue
         try:
-            text = file.read_bytes().decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             problems.append(Problem(shown, 1, 1, "", "not UTF-8 text", "save the file as UTF-8"))
             continue
@@ -60,25 +80,71 @@ def load_program(folder: Path, root: Path) -> tuple[Bundle, list[Problem]]:
     return bundle, problems
 
 
+def _read_program_file(file: Path, root: Path, shown: str,
+                       problems: list[Problem]) -> bytes | None:
+    """The bytes of one program file; ``None`` when absent or refused (a problem says why)."""
+    real = locate(file, root, shown)
+    if real is None:
+        return None  # an absent file: the checks say when it is needed
+    opened = real if isinstance(real, Refusal) else open_regular(real, shown)
+    if isinstance(opened, Refusal):
+        problems.append(Problem(shown, 1, 1, "", opened.message, opened.hint))
+        return None
+    stream, size = opened
+    with stream:
+        raw = stream.read(yamlsrc.MAX_BYTES + 1) if size <= yamlsrc.MAX_BYTES else b""
+    if size > yamlsrc.MAX_BYTES or len(raw) > yamlsrc.MAX_BYTES:
+        problems.append(Problem(
+            shown, 1, 1, "", too_large(max(size, len(raw)), yamlsrc.MAX_BYTES, "a program file"),
+            "a program file is written by hand: keep measurements in CSV files under data/"))
+        return None
+    return raw
+
+
+def _data_folder(bundle: Bundle) -> Path | None:
+    """The program's data folder when it may be listed (not a symlink out of the playbook)."""
+    folder = bundle.root / "data" / bundle.id
+    if folder_refusal(folder, bundle.root, "") is not None or not folder.is_dir():
+        return None
+    return folder
+
+
+def _csv_files(folder: Path | None) -> list[Path]:
+    return sorted(folder.glob("*.csv")) if folder is not None else []
+
+
 def _read_data(bundle: Bundle) -> list[Problem]:
     problems: list[Problem] = []
-    tables: dict[Path, tuple[Table | None, list[Problem]]] = {}
+    tables: dict[Path, tuple[Table | None, list[Problem]]] = {}  # by real path: read once
     missing: list[str] = []  # source paths that did not resolve
+    folder = bundle.root / "data" / bundle.id
+    refused = folder_refusal(folder, bundle.root, display_path(folder, bundle.root))
+    if refused is not None:
+        problems.append(Problem(display_path(folder, bundle.root), 1, 1, "", refused.message,
+                                refused.hint))
 
     def table_for(rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_) -> Table | None:
-        file = (bundle.root / rel).resolve()
-        if bundle.root.resolve() not in file.parents:
+        found = unsafe_character(rel)
+        if found is not None and found[1]:
+            missing.append(rel)  # the YAML reader reported it; such a name is never opened
+            return None
+        line, col = yaml.where(loc)
+        file = bundle.root / rel
+        if not inside(file, bundle.root):
             missing.append(rel)
-            line, col = yaml.where(loc)
             problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
                                     f"'{rel}' is outside the playbook folder",
                                     f"put the file under data/{bundle.id}/"))
             return None
-        if not file.is_file():
-            line, col = yaml.where(loc)
-            folder = bundle.root / "data" / bundle.id
+        real = locate(file, bundle.root, rel)
+        if isinstance(real, Refusal):
+            missing.append(rel)
+            problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
+                                    real.message, real.hint))
+            return None
+        if real is None:
             present = {p.name: p.relative_to(bundle.root).as_posix()
-                       for p in folder.glob("*.csv")}
+                       for p in _csv_files(_data_folder(bundle))}
             names = difflib.get_close_matches(Path(rel).name, list(present), n=1, cutoff=0.7)
             close = [present[n] for n in names]
             problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
@@ -87,10 +153,10 @@ def _read_data(bundle: Bundle) -> list[Problem]:
                                     f"add it under data/{bundle.id}/ or fix the path"))
             missing.append(rel)
             return None
-        if file not in tables:
-            tables[file] = read_table(file, display_path(file, bundle.root))
-            problems.extend(tables[file][1])
-        return tables[file][0]
+        if real not in tables:
+            tables[real] = read_table(real, display_path(real, bundle.root))
+            problems.extend(tables[real][1])
+        return tables[real][0]
 
     if bundle.kpis is not None:
         yaml = bundle.sources["kpis"]
@@ -119,8 +185,7 @@ def _unused_data(bundle: Bundle, used: set[Path]) -> list[Problem]:
     """Warn about CSVs in the program's data folder that nothing reads (a mistyped path?)."""
     if bundle.kpis is None or ("ai" in bundle.sources and bundle.ai is None):
         return []  # no measurement plan read: its own problem says so, no cascade here
-    folder = bundle.root / "data" / bundle.id
-    unused = sorted(p for p in folder.glob("*.csv") if p.resolve() not in used)
+    unused = [p for p in _csv_files(_data_folder(bundle)) if real_path(p) not in used]
     return [Problem(display_path(p, bundle.root), 1, 1, "",
                     "data file is not read by any KPI source or AI outcomes",
                     "name it in a source 'file:' or remove it", Severity.WARNING)
@@ -139,6 +204,16 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
     problems = Problems()
     playbook = Playbook(root)
     base = root / "program"
+    data = root / "data"
+    refused = False  # a top folder leading out of the playbook is never listed
+    for top in (base, data):
+        refusal = folder_refusal(top, root, display_path(top, root))
+        if refusal is not None:
+            refused = True
+            problems.add(Problem(display_path(top, root), 1, 1, "", refusal.message,
+                                 refusal.hint))
+    if refused:
+        return playbook, problems
     # hidden and underscore folders (.git, _drafts) are not programs
     folders = sorted(p for p in base.iterdir() if p.is_dir() and p.name[0] not in "._") \
         if base.is_dir() else []
@@ -146,7 +221,6 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
         problems.add(Problem(display_path(base, root), 1, 1, "",
                              "no program folders found",
                              "run 'playbook new PROGRAM-ID' to create one"))
-    data = root / "data"
     names = {f.name for f in folders}
     for orphan in sorted(data.iterdir()) if data.is_dir() else []:
         if orphan.is_dir() and orphan.name[0] not in "._" and orphan.name not in names:
@@ -155,6 +229,16 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
                                  f"add program/{orphan.name}/ or remove the folder",
                                  Severity.WARNING))
     for folder in folders:
+        shown = display_path(folder, root)
+        refusal = folder_refusal(folder, root, shown)
+        if refusal is not None:
+            problems.add(Problem(shown, 1, 1, "", refusal.message, refusal.hint))
+            continue
+        named = character_problem(folder.name, shown, 1, 1, "", "folder name ")
+        if named is not None:
+            problems.add(named)
+            if named.severity is Severity.ERROR:
+                continue  # its name would be the program's id on every page
         bundle, found = load_program(folder, root)
         problems.extend(found)
         playbook.programs.append(bundle)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from playbook.model.problems import Problem
+from playbook.model.problems import Problem, Severity, character_problem
 
 Path_ = tuple[str | int, ...]
 
@@ -33,6 +33,15 @@ _NAN = re.compile(r"^\.(nan|NaN|NAN)$")
 
 MAX_NODES = 200_000
 """Most values one file may expand to; far beyond any real program."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings; real programs nest fewer than ten.
+
+PyYAML composes nodes recursively: without a limit, a few thousand ``[``
+would end in ``RecursionError`` instead of a problem."""
+
+MAX_BYTES = 1024 * 1024
+"""Largest program file read; programs are written by hand, data lives in CSVs."""
 
 
 @dataclass
@@ -96,6 +105,19 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _reader_problem(path: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    """A character YAML does not accept, at its place (the error itself has no mark)."""
+    at = max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+    problem = character_problem(chr(code), path, line, column, "")
+    if problem is not None and problem.severity is Severity.ERROR:
+        return problem
+    return Problem(path, line, column, "", f"contains the character U+{code:04X}, which YAML "
+                   "does not allow", "remove it")
+
+
 def _syntax_problem(path: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -131,8 +153,12 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
     problems: list[Problem] = []
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.reader.ReaderError as exc:
+        return source, [_reader_problem(path, text, exc)]
     except yaml.YAMLError as exc:
         return source, [_syntax_problem(path, exc)]
+    except RecursionError:  # nested past the composer's stack: find where, without recursion
+        return source, [_too_deep(path, _deepest_start(text))]
     nodes = [n for n in nodes if n is not None]
     if len(nodes) > 1:
         line, column = _pos(nodes[1])
@@ -144,12 +170,24 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
 
     active: set[int] = set()  # collections being walked: an alias to one is a loop
     budget = [MAX_NODES]  # aliases can multiply a small file ("billion laughs")
+    tested: set[int] = set()  # scalars tested for bad characters: an alias repeats a node
+
+    def test_text(node: yaml.ScalarNode, loc: Path_, what: str = "") -> None:
+        if id(node) in tested:
+            return
+        tested.add(id(node))
+        line, column = _pos(node)
+        found = character_problem(node.value, path, line, column, _fmt(loc), what)
+        if found is not None:
+            problems.append(found)
 
     def walk(node: yaml.Node, loc: Path_) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
             raise _TooLarge
         source.values[loc] = _pos(node)
+        if isinstance(node, yaml.CollectionNode) and len(loc) >= MAX_DEPTH:
+            raise _TooDeep(_pos(node))
         if isinstance(node, yaml.CollectionNode):
             if id(node) in active:
                 line, column = _pos(node)
@@ -163,6 +201,7 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
             finally:
                 active.discard(id(node))
         assert isinstance(node, yaml.ScalarNode)
+        test_text(node, loc)
         return resolve_scalar(node)
 
     def walk_collection(node: yaml.Node, loc: Path_) -> Any:
@@ -176,6 +215,7 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
                                             "a key must be plain text"))
                     continue
                 key = key_node.value  # as written: `yes:`, `1:` and `true:` are names
+                test_text(key_node, (*loc, key), "key ")
                 if key in first:
                     line, column = _pos(key_node)
                     problems.append(Problem(
@@ -196,11 +236,48 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
         source.data, source.values, source.keys = None, {}, {}
         return source, [Problem(path, 1, 1, "", f"file expands to more than {MAX_NODES:,} "
                                 "values", "write the values out instead of nested `*` aliases")]
+    except _TooDeep as exc:
+        source.data, source.values, source.keys = None, {}, {}
+        return source, [_too_deep(path, exc.where)]
     return source, problems
 
 
 class _TooLarge(Exception):
     """The document expands past :data:`MAX_NODES`."""
+
+
+class _TooDeep(Exception):
+    """A collection nests deeper than :data:`MAX_DEPTH`."""
+
+    def __init__(self, where: tuple[int, int]) -> None:
+        super().__init__(where)
+        self.where = where
+
+
+def _too_deep(path: str, where: tuple[int, int]) -> Problem:
+    return Problem(path, where[0], where[1], "", f"nesting deeper than {MAX_DEPTH} levels",
+                   "a program file needs only a few levels of lists and mappings")
+
+
+def _deepest_start(text: str) -> tuple[int, int]:
+    """Where the first collection past :data:`MAX_DEPTH` starts, read from the event stream.
+
+    The parser is a state machine, so this works where the recursive composer
+    ran out of stack.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                mark = event.start_mark
+                if depth > MAX_DEPTH:
+                    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return (1, 1)
 
 
 def _fmt(loc: Path_) -> str:

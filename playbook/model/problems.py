@@ -8,10 +8,13 @@ MkDocs hook render the list and decide what to do.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+from playbook.model.chars import escape, unsafe_character
 
 
 class PlaybookError(Exception):
@@ -51,7 +54,13 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in a user's files, where it is and how to fix it."""
+    """One thing wrong in a user's files, where it is and how to fix it.
+
+    Its texts often quote the files (a value, a key, a file name): control and
+    bidirectional characters and newlines in them are stored escaped
+    (``\\x9b``), so no problem line can move the cursor, reorder itself, forge
+    another line or a CI workflow command.
+    """
 
     path: str
     line: int
@@ -60,6 +69,12 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        for name in ("path", "field", "message", "hint"):
+            text = getattr(self, name)
+            if isinstance(text, str):
+                object.__setattr__(self, name, escape(text))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
@@ -141,11 +156,50 @@ def github_annotations(problems: Problems) -> str:
     return "\n".join(lines)
 
 
+def character_problem(text: str, path: str, line: int, column: int, field: str,
+                      what: str = "", *, line_breaks: bool = False) -> Problem | None:
+    """Return the problem of a text holding a control or bidirectional character.
+
+    Args:
+        text: The text (a YAML value or key, a CSV cell or column name).
+        path: How to name the file.
+        line: Where the text stands (1-based).
+        column: Where the text stands (1-based).
+        field: The field the text belongs to.
+        what: What the text is, to start the message ("key ", "cell ").
+        line_breaks: Allow carriage returns, the file's own line breaks.
+
+    Returns:
+        An error for a control character, a warning for a bidirectional
+        formatting character, ``None`` for clean text.
+    """
+    found = unsafe_character(text, line_breaks=line_breaks)
+    if found is None:
+        return None
+    code, control = found
+    if control:
+        return Problem(path, line, column, field,
+                       f"{what}contains the control character {code}", "remove it")
+    return Problem(path, line, column, field,
+                   f"{what}contains the bidirectional formatting character {code}",
+                   "remove it: it makes text display in another order than it is stored",
+                   Severity.WARNING)
+
+
 def display_path(path: Path, root: Path | None) -> str:
-    """Return ``path`` relative to ``root`` when possible, with forward slashes."""
+    """Return ``path`` relative to ``root`` when possible, with forward slashes.
+
+    A path under ``root`` is shown as written, a symlink by its own name (not
+    its target's): the user knows the link, and a target outside ``root`` must
+    not be named.
+    """
     if root is not None:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
         except ValueError:
+            pass
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):  # outside, or a symlink loop
             pass
     return path.as_posix()

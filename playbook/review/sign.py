@@ -232,11 +232,11 @@ def sign(root: Path, program_id: str, role: str, name: str | None,
     playbook, problems = load_playbook(root)
     problems.extend(checks.run_all(playbook))
     bundle = playbook.get(program_id)
-    if bundle is None:
-        raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
     errors = [p for p in problems.errors if p.path.startswith(f"program/{program_id}/")
-              or p.path.startswith(f"data/{program_id}/")]
-    if errors or bundle.program is None:
+              or p.path == f"program/{program_id}" or p.path.startswith(f"data/{program_id}/")]
+    if bundle is None and not errors:
+        raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
+    if errors or bundle is None or bundle.program is None:
         raise SignError("fix these errors before signing:\n" + "\n".join(map(str, errors)))
     person = bundle.program.stakeholders.model_dump(exclude_none=True).get(role)
     if person is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from playbook.figures.fairness import NOTE, GroupRate, four_fifths
+from playbook.figures.fairness import NOTE, WITHHELD, GroupRate, four_fifths
 from playbook.load.observations import Outcome
 
 
@@ -38,8 +38,20 @@ def test_ties_and_nobody_selected() -> None:
     tie = four_fifths(people("z", 6, 3) + people("m", 6, 3), 5)
     assert tie is not None and tie.reference_group == "m"
     none = four_fifths(people("a", 6, 0) + people("b", 7, 0), 5)
-    assert none is not None and [g.impact_ratio for g in none.groups] == [1.0, 1.0]
-    assert not none.flagged
+    assert none is not None and not none.flagged
+    # 0% in a group reveals each member's outcome: only size and flag are published
+    assert [(g.n, g.selected, g.rate, g.impact_ratio, g.withheld) for g in none.groups] == [
+        (6, None, None, None, WITHHELD), (7, None, None, None, WITHHELD)]
+
+
+def test_a_group_where_everyone_was_selected_is_withheld_with_every_ratio() -> None:
+    f = four_fifths(people("a", 6, 6) + people("b", 10, 4), 5)
+    assert f is not None and f.reference_group == "a" and f.flagged
+    a, b = f.groups
+    assert (a.selected, a.rate, a.impact_ratio, a.withheld) == (None, None, None, WITHHELD)
+    # b's own rate is published; its ratio over a 100% reference would equal it and
+    # reveal the reference, so it is withheld, but the flag (0.4 < 0.8) still stands
+    assert (b.selected, b.rate, b.impact_ratio, b.flagged) == (4, 0.4, None, True)
 
 
 def test_empty_and_all_suppressed() -> None:
@@ -60,8 +72,13 @@ def test_ratios_in_unit_interval_and_counts_add_up(rows: list[tuple[str | None, 
         return
     assert f is not None
     for g in f.groups:
-        assert 0.0 <= g.impact_ratio <= 1.0 and g.n >= min_size
-        assert g.flagged == (g.impact_ratio < 0.8)
-    if f.groups:
-        assert max(g.impact_ratio for g in f.groups) == 1.0
+        assert g.n >= min_size
+        if g.impact_ratio is not None:
+            assert 0.0 <= g.impact_ratio <= 1.0
+            assert g.flagged == (g.impact_ratio < 0.8)
+        if g.selected is not None:
+            assert 0 < g.selected < g.n  # a published count never reveals everyone's outcome
+    ratios = [g.impact_ratio for g in f.groups if g.impact_ratio is not None]
+    if ratios and all(g.withheld is None for g in f.groups):
+        assert max(ratios) == 1.0
     assert sum(g.n for g in f.groups) + f.suppressed_people + f.no_group == len(outcomes)

@@ -522,7 +522,7 @@ def test_wording_of_edge_cases(tmp_path: Path) -> None:
     assert "No review has been held yet." in page(build(reviews_empty), "reviews")
     assert "No group has 5 or more people yet" in page(build(ai_groups_all_small),
                                                        "measurement")
-    assert "every impact ratio is 1" in page(build(ai_nobody_selected), "measurement")
+    assert "so the count and rate are not shown" in page(build(ai_nobody_selected), "measurement")
     assert "No AI tools are listed" in page(build(ai_no_tools), "measurement")
     out = build(roadmap_no_milestones)
     assert "No milestones are planned yet." in page(out, "roadmap")

@@ -9,6 +9,12 @@ Sits between the outcomes read from ``ai.yml``'s file and the pages. Rules:
 * Groups with fewer than ``min_group_size`` people are not shown: they are
   counted in ``suppressed_groups`` and ``suppressed_people`` and take no part
   in the reference rate. Rows with no group are counted in ``no_group``.
+* A shown group where everyone or no one was selected would reveal each
+  member's outcome: its count, rate and ratio are withheld (``None``) and only
+  its size and flag are published. When the reference group is withheld, every
+  ratio is (a ratio over a 100% reference is the group's own rate, and the
+  rates would reveal the reference). The flag is still computed from the full
+  counts, so HR, legal and the DEI reviewer still see that a review is due.
 * Small samples are noisy: the fixed :data:`NOTE` says so next to every result.
 """
 
@@ -27,16 +33,26 @@ NOTE = ("Selection rates of small groups are noisy: a ratio below 0.8 is a reaso
 """Fixed note shown beside every four-fifths result."""
 
 
+WITHHELD = "everyone or no one in the group was selected"
+"""Why a group's count and rate are not published."""
+
+
 @dataclass(frozen=True)
 class GroupRate:
-    """Selection rate of one group and its ratio to the reference group."""
+    """Selection rate of one group and its ratio to the reference group, as published."""
 
     group: str
     n: int
-    selected: int
-    rate: float
-    impact_ratio: float
+    selected: int | None
+    """People selected; ``None`` when withheld."""
+    rate: float | None
+    """Selected / n; ``None`` when withheld."""
+    impact_ratio: float | None
+    """Rate over the reference group's rate; ``None`` when it would reveal a withheld rate."""
     flagged: bool
+    """Impact ratio below the threshold (computed from the full counts)."""
+    withheld: str | None = None
+    """Why the count and rate are not published, if they are not."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +99,15 @@ def four_fifths(outcomes: list[Outcome], min_group_size: int,
     reference = min(shown, key=lambda g: (-rates[g], g), default=None)
     top = rates[reference] if reference is not None else 0.0
     groups = []
+    hidden = {g for g in shown if chosen[g] in (0, sizes[g])}
     for g in shown:
         ratio = rates[g] / top if top > 0 else 1.0
-        groups.append(GroupRate(g, sizes[g], chosen[g], rates[g], ratio, ratio < threshold))
+        if g in hidden:
+            groups.append(GroupRate(g, sizes[g], None, None, None, ratio < threshold,
+                                    WITHHELD))
+        else:
+            groups.append(GroupRate(g, sizes[g], chosen[g], rates[g],
+                                    None if reference in hidden else ratio,
+                                    ratio < threshold))
     return Fairness(groups, reference, threshold, any(x.flagged for x in groups), len(small),
                     sum(sizes[g] for g in small), no_group, NOTE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from playbook.figures.fairness import WITHHELD
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
 from playbook.figures.trajectory import KpiFigures
@@ -259,14 +260,20 @@ def fairness_section(view: ProgramView) -> Md:
     else:
         out.append(fmt("{}\n", table(
             labels("Group", "n", "Selected", "Selection rate", "Impact ratio", "Result"), [
-                [cell(g.group), text(g.n), text(g.selected), text(f"{g.rate:.1%}"),
-                 text(f"{g.impact_ratio:.2f}"),
-                 chip("off-track", "Below 0.8") if g.flagged else chip("on-track", "Passes")]
+                [cell(g.group), text(g.n), cell(g.selected),
+                 cell(None if g.rate is None else f"{g.rate:.1%}"),
+                 cell(None if g.impact_ratio is None else f"{g.impact_ratio:.2f}"),
+                 chip("off-track", f"Below {fair.threshold:g}") if g.flagged
+                 else chip("on-track", "Passes")]
                 for g in fair.groups], ["l", "r", "r", "r", "r", "l"])))
     notes = ([fmt("Reference group: {}.", text(fair.reference_group))]
              if fair.reference_group else [])
-    if fair.groups and not any(g.selected for g in fair.groups):
-        notes.append(Md("No one in the groups shown was selected, so every impact ratio is 1."))
+    withheld = [g.group for g in fair.groups if g.withheld]
+    if withheld:
+        notes.append(fmt("For {} {}, so the count and rate are not shown (they would reveal "
+                         "each person's outcome); the result still says whether the group "
+                         "falls below the threshold.", text(", ".join(withheld)),
+                         words(WITHHELD)))
     if fair.suppressed_groups:
         # the count of people is left out: with one small group it would be its size
         notes.append(fmt("{} group(s) with fewer than {} people are not shown.",

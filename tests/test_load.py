@@ -190,11 +190,14 @@ def test_csv_with_only_a_header_is_a_source_without_data(tmp_path: Path) -> None
     ("mobile_number", True), ("manager_name", True), ("first name", True), ("name", True),
     ("Surname", True), ("kpi_name", False), ("team", False), ("score", False),
     ("emailed_on", False), ("subject", False), ("group", False),
+    ("e_mail", True), ("mail_address", True), ("actor.mbox", True), ("actor.name", True),
+    ("upn", True), ("login", True), ("username", True), ("userName", True),
+    ("national_id", True), ("employee_id", False), ("team_name", False),
 ])
 def test_identifier_like_columns(column: str, flagged: bool) -> None:
-    from playbook.load.csv_table import IDENTIFIER_COLUMNS
+    from playbook.load.identifiers import is_direct
 
-    assert bool(IDENTIFIER_COLUMNS.search(column)) is flagged
+    assert is_direct(column) is flagged
 
 
 def test_csv_missing_file(tmp_path: Path) -> None:

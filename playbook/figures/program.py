@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from playbook.figures import timeline
+from playbook.figures import privacy, timeline
 from playbook.figures.fairness import Fairness, four_fifths
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
@@ -22,6 +22,7 @@ from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseSt
 from playbook.figures.trajectory import KpiFigures, kpi_figures, status_group, value_as_of
 from playbook.figures.vendors import VendorFigures, vendor_figures
 from playbook.load.bundle import Bundle
+from playbook.load.observations import Observation
 from playbook.load.signoffs import SignoffState, states
 
 
@@ -91,7 +92,7 @@ class ProgramFigures:
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
-           min_size: int) -> list[GateStatus]:
+           min_size: int, series: dict[str, list[Observation]]) -> list[GateStatus]:
     """Read each phase gate on the phase's last day, by the checkpoint rule.
 
     The actual is the latest non-suppressed value of the KPI's status group
@@ -111,7 +112,7 @@ def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
             known = None
             if kpi is not None and group is not None:
                 person = kpi.source is not None and kpi.source.subject is not None
-                known = value_as_of(bundle.series.get(kpi.id, []), kpi.cadence, group,
+                known = value_as_of(series.get(kpi.id, []), kpi.cadence, group,
                                     min(due, today), person_level=person,
                                     min_group_size=min_size)
             actual = known.value if known else None
@@ -148,10 +149,13 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
     min_size = k.privacy.min_group_size if k else 5
     kpis: dict[str, KpiFigures] = {}
     behaviour: dict[str, BehaviourEffect] = {}
+    published: dict[str, list[Observation]] = {}
     for kpi in k.kpis if k else []:
         series = [o for o in bundle.series.get(kpi.id, []) if o.date <= today]
         person = kpi.source is not None and kpi.source.subject is not None
-        kpis[kpi.id] = kpi_figures(kpi, series, start=program.start, today=today,
+        published[kpi.id] = (privacy.publishable(series, min_size)[0]
+                             if person else series)
+        kpis[kpi.id] = kpi_figures(kpi, published[kpi.id], start=program.start, today=today,
                                    min_group_size=min_size, person_level=person)
         effect = behaviour_effect(kpi, series, cohort_size=program.pilot.cohort_size,
                                   min_group_size=min_size)
@@ -166,7 +170,7 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
     roadmap, start = bundle.roadmap, program.start
     return ProgramFigures(
         program.id, today, (today - start).days, kpis, behaviour, roi, fair, vendors,
-        _gates(bundle, kpis, today, min_size), attribution, min_size,
+        _gates(bundle, kpis, today, min_size, published), attribution, min_size,
         phases=timeline.phases(roadmap, start, today) if roadmap else [],
         milestones=timeline.milestones(roadmap, start, today) if roadmap else [],
         reviews=timeline.checkpoint_reviews(bundle.reviews, start, today),

@@ -28,6 +28,7 @@ from scipy import stats as sps
 from scipy.optimize import brentq
 from statsmodels.stats.power import TTestPower
 
+from playbook.figures.trajectory import PUBLISHED_DIGITS
 from playbook.load.observations import Observation
 from playbook.model.measure import Kpi
 
@@ -55,7 +56,9 @@ class PairedEffect:
     group: str
     n: int
     mean_pre: float
+    """Mean of the pre wave over the matched subjects, rounded to the site's precision."""
     mean_post: float
+    """Mean of the post wave over the matched subjects, rounded likewise."""
     mean_change: float
     sd_change: float
     ci: Interval
@@ -143,7 +146,9 @@ def paired_effect(group: str, pre: Sequence[float], post: Sequence[float]) -> Pa
     if sd <= NOISE * max(abs(x) for x in (*pre, *post)):
         sd = 0.0  # equal changes up to rounding (3.52 − 3.12 each) have no spread
     se = sd / math.sqrt(n)
-    return PairedEffect(group, n, fmean(pre), fmean(post), mean, sd,
+    # the wave means are published at the site's precision (as chart means are)
+    return PairedEffect(group, n, round(fmean(pre), PUBLISHED_DIGITS),
+                        round(fmean(post), PUBLISHED_DIGITS), mean, sd,
                         _interval(mean, se, n - 1), _ratio(mean, sd),
                         _p_value(_ratio(mean, se), n - 1))
 

@@ -47,6 +47,8 @@ AT_RISK = 0.15
 GRACE_DAYS: dict[str, int] = {"weekly": 3, "monthly": 14, "quarterly": 30}
 """Days of grace after one cadence before a KPI counts as stale."""
 CHECKPOINT_DAYS = (90, 180, 365)
+PUBLISHED_DIGITS = 2
+"""Decimals of a published mean of person-level data (the site's precision)."""
 """Review days counted from the program's start."""
 _MONTHS = {"weekly": 0, "monthly": 1, "quarterly": 3}
 _Date = date  # the type, where a field named ``date`` shadows it
@@ -146,8 +148,10 @@ def aggregate(series: list[Observation], cadence: str, *, person_level: bool,
         if n < min_group_size:
             points.append(Point(group, period, None, n, True))
         else:
-            points.append(Point(group, period, fmean(fmean(v) for v in by_subject.values()),
-                                n, False))
+            # published at the precision shown, so near-identical aggregates cannot be
+            # subtracted to a person's value to more digits than the site shows
+            mean = round(fmean(fmean(v) for v in by_subject.values()), PUBLISHED_DIGITS)
+            points.append(Point(group, period, mean, n, False))
     return points
 
 

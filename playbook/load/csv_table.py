@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from playbook.load.identifiers import direct_columns
 from playbook.load.safefiles import Refusal, open_regular, too_large
 from playbook.model.chars import BIDI, CONTROL
 from playbook.model.problems import Problem, Severity, character_problem
@@ -22,17 +23,6 @@ from playbook.model.problems import Problem, Severity, character_problem
 MAX_BYTES = 50 * 1024 * 1024
 """Largest CSV read. Beyond it data is not an export for a dashboard but raw
 records: it took minutes and gigabytes, so it is refused with a hint."""
-
-IDENTIFIER_COLUMNS = re.compile(
-    r"^(name|surname|mail|tel|ssn|address)$"
-    r"|(^|[_\s-])(e-?mail|phone|mobile|telephone|ssn|national_?id|passport|home_?address)"
-    r"([_\s-]|$)"
-    r"|(first|last|full|given|family|middle|sur|manager|employee|leader|person|participant"
-    r"|user|coach|display)[_\s-]?name$",
-    re.IGNORECASE,
-)
-"""Column names that look like direct identifiers; measurement files may not have them."""
-
 
 @dataclass(frozen=True)
 class Table:
@@ -223,4 +213,4 @@ def date_hint(cell: str) -> str:
 
 def identifier_columns(table: Table) -> list[str]:
     """Return the header names that look like direct identifiers."""
-    return [h for h in table.header if IDENTIFIER_COLUMNS.search(h.strip())]
+    return direct_columns(table.header)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from playbook.load.csv_table import Table, date_hint, identifier_columns, parse_date, parse_number
+from playbook.load.identifiers import identifying_cell, is_direct, is_person_id
 from playbook.load.yaml_source import Path_, format_loc
 from playbook.load.yaml_source import Source as YamlSource
 from playbook.model.measure import AiOutcomes, Source
@@ -80,6 +81,8 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     if cols is None:
         return [], problems
     field = format_loc(loc)
+    if source.subject is None:
+        problems.extend(_unnamed_subject(table, source, yaml, loc))
     out: list[Observation] = []
     for line, cells in table.rows:
         bad = False
@@ -121,6 +124,21 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     return out, problems
 
 
+def _unnamed_subject(table: Table, source: Source, yaml: YamlSource,
+                     loc: Path_) -> list[Problem]:
+    """A column of person ids that the source does not name as its ``subject``."""
+    ids = [h for h in table.header if is_person_id(h) and not is_direct(h)]
+    if not ids:
+        return []
+    line, col = yaml.where(loc)
+    return [Problem(yaml.path, line, col, format_loc(loc),
+                    f"{table.path} has a column of person ids ('{ids[0]}') but the source "
+                    "names no 'subject': single people's values would be published",
+                    f"add 'subject: {ids[0]}' so groups smaller than the privacy minimum "
+                    "are suppressed")]
+
+
+
 _TRUE = {"1", "true", "yes"}
 _FALSE = {"0", "false", "no"}
 
@@ -132,6 +150,22 @@ def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,
     cols = _columns(table, {"group": spec.group, "selected": spec.selected}, yaml, loc,
                     problems)
     if cols is None:
+        return [], problems
+    if is_person_id(spec.group):
+        line, col = yaml.where((*loc, "group"))
+        problems.append(Problem(yaml.path, line, col, f"{format_loc(loc)}.group",
+                                f"column '{spec.group}' holds person identifiers; a group "
+                                "label must be a category",
+                                "group outcomes by a category such as gender or age band"))
+        return [], problems
+    labelled = [(line, cells[cols["group"]]) for line, cells in table.rows
+                if identifying_cell(cells[cols["group"]])]
+    if labelled:
+        problems.append(Problem(table.path, labelled[0][0], cols["group"] + 1,
+                                f"{format_loc(loc)}.group",
+                                f"{len(labelled)} group label(s) in column '{spec.group}' are "
+                                "e-mail addresses or phone numbers",
+                                "group outcomes by a category such as gender or age band"))
         return [], problems
     out = []
     for line, cells in table.rows:

@@ -35,6 +35,7 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from statistics import fmean
 
 from playbook.load.observations import Observation
@@ -52,6 +53,19 @@ PUBLISHED_DIGITS = 2
 """Review days counted from the program's start."""
 _MONTHS = {"weekly": 0, "monthly": 1, "quarterly": 3}
 _Date = date  # the type, where a field named ``date`` shadows it
+
+
+class KpiStatus(StrEnum):
+    """Where a KPI stands against its trajectory."""
+
+    ON_TRACK = "on-track"
+    """The shortfall behind the trajectory is within :data:`ON_TRACK` of the planned change."""
+    AT_RISK = "at-risk"
+    """The shortfall is within :data:`AT_RISK` of the planned change."""
+    OFF_TRACK = "off-track"
+    """The shortfall is larger."""
+    NO_DATA = "no-data"
+    """No value to judge yet."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,7 @@ class Checkpoint:
     date: date
     expected: float
     actual: float | None
-    status: str | None
+    status: KpiStatus | None
     period: _Date | None = None
     """Period of the point the actual comes from."""
 
@@ -83,7 +97,7 @@ class KpiFigures:
     """Everything the dashboard shows about one KPI."""
 
     kpi_id: str
-    status: str  # "on-track" | "at-risk" | "off-track" | "no-data"
+    status: KpiStatus
     latest: float | None
     latest_date: date | None
     expected: float | None
@@ -176,11 +190,11 @@ def shortfall(kpi: Kpi, actual: float, expected: float) -> float:
     return sign * (expected - actual) / scale
 
 
-def judge(behind: float) -> str:
+def judge(behind: float) -> KpiStatus:
     """Return the status for a shortfall, by :data:`ON_TRACK` and :data:`AT_RISK`."""
     if behind <= ON_TRACK:
-        return "on-track"
-    return "at-risk" if behind <= AT_RISK else "off-track"
+        return KpiStatus.ON_TRACK
+    return KpiStatus.AT_RISK if behind <= AT_RISK else KpiStatus.OFF_TRACK
 
 
 def value_as_of(series: list[Observation], cadence: str, group: str, day: date, *,
@@ -247,7 +261,7 @@ def kpi_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date
     if not shown:
         stale_after = one_cadence_later(start, kpi.cadence) + timedelta(
             days=GRACE_DAYS[kpi.cadence])
-        return KpiFigures(kpi.id, "no-data", None, None, None, None, today > stale_after,
+        return KpiFigures(kpi.id, KpiStatus.NO_DATA, None, None, None, None, today > stale_after,
                           stale_after, points, checkpoints, trajectory, None)
     last = shown[-1]
     latest_date = max(o.date for o in series if (o.group or "all") == group

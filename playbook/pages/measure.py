@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
 
 from playbook.figures.fairness import WITHHELD
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
-from playbook.figures.trajectory import KpiFigures
+from playbook.figures.trajectory import KpiFigures, KpiStatus
 from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Kpi
 from playbook.pages import charts
@@ -31,8 +33,10 @@ from playbook.pages.mdtext import (
     words,
 )
 
-STATUS_LABELS = {"on-track": "On track", "at-risk": "At risk", "off-track": "Off track",
-                 "no-data": "No data yet"}
+STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType({
+    KpiStatus.ON_TRACK: "On track", KpiStatus.AT_RISK: "At risk",
+    KpiStatus.OFF_TRACK: "Off track", KpiStatus.NO_DATA: "No data yet"})
+"""How each KPI status reads on a page."""
 
 
 def _unit(kpi: Kpi) -> str:

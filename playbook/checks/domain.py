@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 
 from playbook.checks.reporter import Reporter
-from playbook.model.base import ROLE_TITLES
+from playbook.model.roles import AI_REVIEWERS, ROLE_TITLES
 
 COHORT_MIN, COHORT_MAX = 20, 50
 PILOT_MIN_DAYS = 90
-AI_REVIEWERS = ("hr_business_partner", "legal_compliance", "dei_reviewer")
 """Roles that review every AI tool whose output affects people."""
 MAX_BUSINESS_KPIS = 2
 

@@ -18,9 +18,10 @@ from typing import Any
 from playbook.load.bundle import Bundle
 from playbook.model import FILES
 from playbook.model.program import SignOff
+from playbook.model.roles import REQUIRED_ROLES
 
-REQUIRED_ROLES = ("sponsor", "business_owner", "ld_owner")
-"""Roles that co-sign the measurement plan."""
+__all__ = ["REQUIRED_ROLES", "SignoffState", "content_of", "digest", "digest_of", "states"]
+
 
 
 def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:

@@ -1,11 +1,19 @@
-"""Shared building blocks of the program model: strict base, ids, roles."""
+"""Shared building blocks of the program model: strict base, ids, text, dates.
+
+Roles live in :mod:`playbook.model.roles` (re-exported here for the model modules).
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Strict, StringConstraints
+
+from playbook.model.roles import ROLE_TITLES, ROLES, Role
+
+__all__ = ["ROLES", "ROLE_TITLES", "Currency", "DayRange", "Id", "IsoDate", "Key", "Role",
+           "StrictModel", "Text"]
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 """A lowercase kebab-case identifier such as ``decision-latency``."""
@@ -24,30 +32,6 @@ IsoDate = Annotated[date, Strict(False)]
 
 DayRange = Annotated[tuple[int, int], Strict(False)]
 """``[first, last]`` program days (YAML gives a list)."""
-
-Role = Literal[
-    "sponsor",
-    "business_owner",
-    "ld_owner",
-    "it_ai_lead",
-    "hr_business_partner",
-    "legal_compliance",
-    "dei_reviewer",
-]
-"""A stakeholder role named in ``program.yml``."""
-
-ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
-
-ROLE_TITLES: dict[str, str] = {
-    "sponsor": "Sponsor",
-    "business_owner": "Business owner",
-    "ld_owner": "L&D owner",
-    "it_ai_lead": "IT/AI lead",
-    "hr_business_partner": "HR business partner",
-    "legal_compliance": "Legal/compliance",
-    "dei_reviewer": "DEI reviewer",
-}
-
 
 class StrictModel(BaseModel):
     """Base of every model: unknown keys are errors, fields carry docstrings."""

@@ -17,20 +17,8 @@ import re
 
 from playbook.load.bundle import Playbook
 from playbook.model.problems import PlaybookError
+from playbook.model.roles import DATA_OWNERS, FILE_OWNERS
 
-OWNERS: dict[str, tuple[str, ...]] = {
-    "program.yml": ("sponsor", "business_owner", "ld_owner"),
-    "competencies.yml": ("ld_owner", "hr_business_partner"),
-    "roadmap.yml": ("ld_owner", "business_owner"),
-    "vendors.yml": ("ld_owner", "legal_compliance", "it_ai_lead"),
-    "kpis.yml": ("business_owner", "ld_owner", "it_ai_lead"),
-    "budget.yml": ("sponsor", "business_owner"),
-    "reviews.yml": ("sponsor", "business_owner", "ld_owner"),
-    "ai.yml": ("legal_compliance", "dei_reviewer", "it_ai_lead", "hr_business_partner"),
-}
-"""Program file → roles that review changes to it, most accountable first."""
-DATA_OWNERS = ("it_ai_lead", "ld_owner")
-"""Roles that review changes to a program's measurement data."""
 
 HANDLE = re.compile(
     r"@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9_.-]*)?"  # @user, @org/team
@@ -86,7 +74,7 @@ def render(playbook: Playbook) -> str:
 
         # the id, not the title: a title is free text and may hold a newline
         lines.append(f"# {program}")
-        for name, roles in OWNERS.items():
+        for name, roles in FILE_OWNERS.items():
             who = owners(roles)
             if who:
                 lines.append(_rule(f"/program/{program}/{name}", who, program))

@@ -19,7 +19,6 @@ from playbook.load.bundle import Playbook
 from playbook.model.problems import PlaybookError
 from playbook.model.roles import DATA_OWNERS, FILE_OWNERS
 
-
 HANDLE = re.compile(
     r"@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9_.-]*)?"  # @user, @org/team
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")  # or an e-mail address

@@ -95,7 +95,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         generated = [(PROBLEMS_PAGE, problems_page(_build["problems"]))]
     else:
         generated = [(p.path, p.markdown) for p in pages.generate(data)]
-    generated.append((reference.PATH, reference.markdown()))
+    if data is None:
+        generated.append((reference.PATH, reference.markdown()))
     _build["generated"] = {path for path, _ in generated}
     for path, markdown in generated:
         if files.get_file_from_path(path) is not None:

@@ -10,7 +10,6 @@ from typing import Any
 from playbook import engine
 from playbook.commands.common import day_option
 from playbook.model.problems import Problems
-from playbook.pages import reference
 from playbook.pages import site_pages as pages
 
 
@@ -21,7 +20,6 @@ def run(args: argparse.Namespace) -> int:
         print(Problems(problems.errors).render(), file=sys.stderr)
         return 1
     generated = pages.generate(data)
-    generated.append(pages.Page(reference.PATH, "Format reference", reference.markdown()))
     for path in pages.write(generated, Path(args.out)):
         print(path.as_posix())
     return 0

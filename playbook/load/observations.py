@@ -60,7 +60,7 @@ def _columns(table: Table, mapping: dict[str, str | None], yaml: YamlSource, loc
     return found if len(found) == sum(v is not None for v in mapping.values()) else None
 
 
-def check_identifiers(table: Table, yaml: YamlSource, loc: Path_) -> list[Problem]:
+def check_identifiers(table: Table, loc: Path_) -> list[Problem]:
     """Reject columns that look like direct identifiers (name, email, phone)."""
     problems = []
     for name in identifier_columns(table):
@@ -74,7 +74,7 @@ def check_identifiers(table: Table, yaml: YamlSource, loc: Path_) -> list[Proble
 def read_series(table: Table, source: Source, yaml: YamlSource,
                 loc: Path_) -> tuple[list[Observation], list[Problem]]:
     """Read a KPI's observations from ``table`` through ``source``'s columns."""
-    problems = check_identifiers(table, yaml, loc)
+    problems = check_identifiers(table, loc)
     mapping = {"date": source.date, "value": source.value, "group": source.group,
                "subject": source.subject, "wave": source.wave}
     cols = _columns(table, mapping, yaml, loc, problems)
@@ -146,7 +146,7 @@ _FALSE = {"0", "false", "no"}
 def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,
                   loc: Path_) -> tuple[list[Outcome], list[Problem]]:
     """Read AI-tool outcomes (group, selected) for the four-fifths check."""
-    problems = check_identifiers(table, yaml, loc)
+    problems = check_identifiers(table, loc)
     cols = _columns(table, {"group": spec.group, "selected": spec.selected}, yaml, loc,
                     problems)
     if cols is None:

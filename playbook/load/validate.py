@@ -13,7 +13,7 @@ import re
 import types
 import typing
 from pathlib import PurePosixPath
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -134,10 +134,6 @@ def _object_name(model: type[BaseModel] | None, loc: Path_) -> str:
                 return _SINGULAR[part]
             return part[:-1] if part.endswith("s") and len(part) > 3 else part
     return model.__name__.lower() if model else "this file"
-
-
-def _allowed_literals(tp: Any) -> list[str]:
-    return [str(a) for t in _unwrap(tp) if get_origin(t) is Literal for a in get_args(t)]
 
 
 def _loc(err: ErrorDetails) -> Path_:

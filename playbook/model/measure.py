@@ -9,6 +9,7 @@ from pydantic import Field
 from playbook.model.base import Currency, Id, IsoDate, Role, StrictModel, Text
 
 Cadence = Literal["weekly", "monthly", "quarterly"]
+"""How often a KPI is measured."""
 
 
 class Baseline(StrictModel):
@@ -76,7 +77,7 @@ class Kpi(StrictModel):
     """Value before the program."""
     target: Target
     """Value to reach and by when."""
-    cadence: Literal["weekly", "monthly", "quarterly"]
+    cadence: Cadence
     """How often the KPI is measured and reviewed."""
     owner: Role | None = None
     """Stakeholder role accountable for the KPI."""

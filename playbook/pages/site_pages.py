@@ -19,6 +19,7 @@ from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import overview as pages_overview
 from playbook.pages import program as pages_program
+from playbook.pages import reference
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.mdtext import Md, cat, front_matter, html_text
 from playbook.pages.sections import SECTIONS as SECTION_LIST
@@ -55,7 +56,7 @@ WIDE = {"strategy.md", "roadmap.md"}
 
 
 def generate(site: SiteData) -> list[Page]:
-    """Render every page of the site, portfolio first, in nav order."""
+    """Render every generated page: portfolio, each program's pages, the format reference."""
     pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio",
                   cat(front_matter("Portfolio"), pages_overview.portfolio(site)))]
     for view in site.programs:
@@ -66,6 +67,7 @@ def generate(site: SiteData) -> list[Page]:
             pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{name}", title,
                               cat(front_matter(full, hide_toc=name in WIDE),
                                   render(view, site))))
+    pages.append(Page(reference.PATH, "Format reference", reference.markdown()))
     return pages
 
 

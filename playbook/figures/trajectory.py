@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from statistics import fmean
+from types import MappingProxyType
+from typing import Final
 
 from playbook.load.observations import Observation
 from playbook.model.measure import Kpi
@@ -45,13 +47,13 @@ ON_TRACK = 0.0
 """Largest shortfall (share of the planned change) that is still on track."""
 AT_RISK = 0.15
 """Largest shortfall that is at risk; anything further behind is off track."""
-GRACE_DAYS: dict[str, int] = {"weekly": 3, "monthly": 14, "quarterly": 30}
+GRACE_DAYS: Final = MappingProxyType({"weekly": 3, "monthly": 14, "quarterly": 30})
 """Days of grace after one cadence before a KPI counts as stale."""
 CHECKPOINT_DAYS = (90, 180, 365)
 PUBLISHED_DIGITS = 2
 """Decimals of a published mean of person-level data (the site's precision)."""
 """Review days counted from the program's start."""
-_MONTHS = {"weekly": 0, "monthly": 1, "quarterly": 3}
+_MONTHS: Final = MappingProxyType({"weekly": 0, "monthly": 1, "quarterly": 3})
 _Date = date  # the type, where a field named ``date`` shadows it
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from playbook.load.csv_table import Table, date_hint, identifier_columns, parse_date, parse_number
 from playbook.load.identifiers import identifying_cell, is_direct, is_person_id
@@ -139,8 +140,8 @@ def _unnamed_subject(table: Table, source: Source, yaml: YamlSource,
 
 
 
-_TRUE = {"1", "true", "yes"}
-_FALSE = {"0", "false", "no"}
+_TRUE: Final = frozenset({"1", "true", "yes"})
+_FALSE: Final = frozenset({"0", "false", "no"})
 
 
 def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,

@@ -13,7 +13,8 @@ import re
 import types
 import typing
 from pathlib import PurePosixPath
-from typing import Any, TypeVar, Union, get_args, get_origin
+from types import MappingProxyType
+from typing import Any, Final, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -23,7 +24,7 @@ from playbook.model.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
 
-_EXPECTED = {
+_EXPECTED: Final = MappingProxyType({
     "int_parsing": "expected a whole number",
     "int_type": "expected a whole number",
     "int_from_float": "expected a whole number",
@@ -43,15 +44,15 @@ _EXPECTED = {
     "model_attributes_type": "expected a mapping of keys to values",
     "tuple_type": "expected a list",
     "string_too_short": "expected non-empty text",
-}
+})
 
-_PATTERN_HINTS = {
+_PATTERN_HINTS: Final = MappingProxyType({
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "expected a lowercase kebab-case id such as 'decision-latency'",
     r"^[a-z0-9]+(_[a-z0-9]+)*$": "expected a lowercase snake_case key such as 'data_ownership'",
     r"^[A-Z]{3}$": "expected an ISO currency code such as 'USD' or 'EUR'",
     r"^\d+\.\d+\.\d+$": "expected a semantic version such as '1.2.0'",
     r"^sha256:[0-9a-f]{64}$": "expected 'sha256:' and 64 hex digits",
-}
+})
 
 
 def _describe(value: Any) -> str:
@@ -123,7 +124,8 @@ def model_at(root: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
     return None
 
 
-_SINGULAR = {"hypotheses": "hypothesis", "criteria": "criterion", "kpis": "KPI"}
+_SINGULAR: Final = MappingProxyType({"hypotheses": "hypothesis", "criteria": "criterion",
+                                     "kpis": "KPI"})
 
 
 def _object_name(model: type[BaseModel] | None, loc: Path_) -> str:
@@ -159,80 +161,83 @@ def translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Probl
     """Translate one pydantic error into a located :class:`Problem`."""
     loc = _loc(err)
     kind = err["type"]
-    value = err.get("input")
-    field = format_loc(loc)
-    path = source.path
     if kind == "extra_forbidden":
-        parent = loc[:-1]
-        name = str(loc[-1])
-        model = model_at(root, parent)
-        known = _known_fields(root, parent)
-        line, column = source.where(loc, key=True)
-        close = _suggest(name, known)
-        hint = f"did you mean '{close}'?" if close else (
-            "known fields: " + ", ".join(known) if known else "")
-        where_name = _object_name(model, parent) if parent else PurePosixPath(path).name
-        return Problem(path, line, column, format_loc(parent),
-                       f"unknown field '{name}' in {where_name}", hint)
-    if kind == "missing" and loc and isinstance(loc[-1], int):  # a tuple with too few items
-        line, column = source.where(loc[:-1])
-        return Problem(path, line, column, format_loc(loc[:-1]),
-                       f"expected a list of two numbers [first, last], got {_describe(value)}")
+        return _unknown_field(root, source, loc)
     if kind == "missing":
         line, column = source.where(loc[:-1])
-        return Problem(path, line, column, format_loc(loc[:-1]),
-                       f"required field '{loc[-1]}' is missing",
-                       f"add '{loc[-1]}:'")
+        if loc and isinstance(loc[-1], int):  # a tuple with too few items
+            return Problem(source.path, line, column, format_loc(loc[:-1]),
+                           "expected a list of two numbers [first, last], got "
+                           + _describe(err.get("input")))
+        return Problem(source.path, line, column, format_loc(loc[:-1]),
+                       f"required field '{loc[-1]}' is missing", f"add '{loc[-1]}:'")
     line, column = source.where(loc)
+    message, hint = _wrong_value(err)
+    return Problem(source.path, line, column, format_loc(loc), message, hint)
+
+
+def _unknown_field(root: type[BaseModel], source: Source, loc: Path_) -> Problem:
+    """A key the model does not have, with the nearest field it does have."""
+    parent, name = loc[:-1], str(loc[-1])
+    known = _known_fields(root, parent)
+    line, column = source.where(loc, key=True)
+    close = _suggest(name, known)
+    hint = f"did you mean '{close}'?" if close else (
+        "known fields: " + ", ".join(known) if known else "")
+    where_name = (_object_name(model_at(root, parent), parent) if parent
+                  else PurePosixPath(source.path).name)
+    return Problem(source.path, line, column, format_loc(parent),
+                   f"unknown field '{name}' in {where_name}", hint)
+
+
+_BOUNDS: Final = MappingProxyType({
+    "greater_than_equal": "at least", "less_than_equal": "at most",
+    "greater_than": "more than", "less_than": "less than"})
+"""How a bound error reads."""
+
+
+def _wrong_value(err: ErrorDetails) -> tuple[str, str]:
+    """The message and hint for a value of the wrong type, form or size."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx", {})
     got = f", got {_describe(value)}"
     if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return Problem(path, line, column, field, f"expected one of {expected}{got}")
+        return f"expected one of {ctx.get('expected', '')}{got}", ""
     if kind == "string_pattern_mismatch":
-        pattern = err.get("ctx", {}).get("pattern", "")
+        pattern = ctx.get("pattern", "")
         msg = _PATTERN_HINTS.get(pattern, f"does not match the pattern {pattern}")
-        hint = ""
-        if pattern == r"^[A-Z]{3}$" and isinstance(value, str) and value.isalpha() \
-                and len(value) == 3:
-            hint = f"write '{value.upper()}'"
-        return Problem(path, line, column, field, msg + got, hint)
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        ctx = err.get("ctx", {})
-        bound = next(iter(ctx.values()), "")
-        word = {"greater_than_equal": "at least", "less_than_equal": "at most",
-                "greater_than": "more than", "less_than": "less than"}[kind]
-        return Problem(path, line, column, field, f"expected a value of {word} {bound}{got}")
-    if kind.startswith("tuple") or (kind == "too_long" and
-                                    err.get("ctx", {}).get("field_type") == "Tuple"):
-        return Problem(path, line, column, field,
-                       f"expected a list of two numbers [first, last]{got}")
+        upper = (pattern == r"^[A-Z]{3}$" and isinstance(value, str) and value.isalpha()
+                 and len(value) == 3)
+        return msg + got, f"write '{value.upper()}'" if upper else ""
+    if kind in _BOUNDS:
+        return f"expected a value of {_BOUNDS[kind]} {next(iter(ctx.values()), '')}{got}", ""
+    if kind.startswith("tuple") or (kind == "too_long" and ctx.get("field_type") == "Tuple"):
+        return f"expected a list of two numbers [first, last]{got}", ""
     if kind in ("too_short", "too_long"):
-        ctx = err.get("ctx", {})
         word = "at least" if kind == "too_short" else "at most"
         bound = ctx.get("min_length" if kind == "too_short" else "max_length")
         items = "item" if bound == 1 else "items"
-        return Problem(path, line, column, field,
-                       f"expected {word} {bound} {items}, got {ctx.get('actual_length')}")
+        return f"expected {word} {bound} {items}, got {ctx.get('actual_length')}", ""
     if kind == "value_error":
-        msg = str(err.get("ctx", {}).get("error", err["msg"]))
-        return Problem(path, line, column, field, msg)
-    expected = _EXPECTED.get(kind, err["msg"].lower())
-    hint = ""
+        return str(ctx.get("error", err["msg"])), ""
     if kind in ("date_parsing", "date_from_datetime_parsing") and isinstance(value, str):
-        expected = "expected a date YYYY-MM-DD"
-        hint = _no_such_day(value)
-    elif kind in ("float_type", "int_type") and isinstance(value, str) and _is_number(value):
-        hint = "remove the quotes"
-    elif kind in ("float_type", "int_type") and isinstance(value, str) and \
-            _is_number(value.replace(",", "").replace("_", "").replace(" ", "")):
-        hint = "write it without separators: " + value.replace(",", "").replace(
-            "_", "").replace(" ", "")
-    elif kind == "list_type" and value is None:
-        hint = "list at least one item, or write []"
-    elif kind == "bool_type" and isinstance(value, str):
-        hint = "YAML 1.2 reads yes/no as text" if value.lower() in ("yes", "no", "on", "off") \
-            else ""
-    return Problem(path, line, column, field, expected + got, hint)
+        return "expected a date YYYY-MM-DD" + got, _no_such_day(value)
+    return _EXPECTED.get(kind, err["msg"].lower()) + got, _type_hint(kind, value)
+
+
+def _type_hint(kind: str, value: Any) -> str:
+    """What to write instead of a value of the wrong type."""
+    if kind in ("float_type", "int_type") and isinstance(value, str):
+        if _is_number(value):
+            return "remove the quotes"
+        bare = value.replace(",", "").replace("_", "").replace(" ", "")
+        if _is_number(bare):
+            return "write it without separators: " + bare
+    if kind == "list_type" and value is None:
+        return "list at least one item, or write []"
+    if kind == "bool_type" and isinstance(value, str) and \
+            value.lower() in ("yes", "no", "on", "off"):
+        return "YAML 1.2 reads yes/no as text"
+    return ""
 
 
 def _is_number(text: str) -> bool:

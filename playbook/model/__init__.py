@@ -7,6 +7,10 @@ stage reports. Imports nothing else from the engine.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
 from pydantic import BaseModel
 
 from playbook.model.measure import Ai, Kpis
@@ -14,7 +18,7 @@ from playbook.model.money import Budget, Vendors
 from playbook.model.parts import Competencies, Reviews, Roadmap
 from playbook.model.program import Program
 
-FILES: dict[str, type[BaseModel]] = {
+FILES: Final[Mapping[str, type[BaseModel]]] = MappingProxyType({
     "program": Program,
     "competencies": Competencies,
     "roadmap": Roadmap,
@@ -23,7 +27,7 @@ FILES: dict[str, type[BaseModel]] = {
     "budget": Budget,
     "reviews": Reviews,
     "ai": Ai,
-}
+})
 """File stem → model of that file, in the order the site presents them."""
 
 __all__ = ["FILES", "Ai", "Budget", "Competencies", "Kpis", "Program", "Reviews", "Roadmap",

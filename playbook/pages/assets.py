@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Final
 
 ASSET_DIR = "assets/playbook"
 PLOTLY = f"{ASSET_DIR}/plotly.min.js"
 CHARTS = f"{ASSET_DIR}/playbook-charts.js"
 STYLES = f"{ASSET_DIR}/playbook.css"
-CSS = [STYLES]
+CSS: Final = (STYLES,)
 """Stylesheets to add to ``extra_css``."""
-JAVASCRIPT = [PLOTLY, CHARTS]
+JAVASCRIPT: Final = (PLOTLY, CHARTS,)
 """Scripts to add to ``extra_javascript``, Plotly first."""
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 
 from playbook.pages.mdtext import Html, html_text
 
 Figure = dict[str, Any]
 
-PALETTE = {
+PALETTE: Final = MappingProxyType({
     "pilot": "#1f77b4",
     "comparison": "#8c8c8c",
     "all": "#1f77b4",
@@ -25,8 +26,9 @@ PALETTE = {
     "target": "#2ca02c",
     "pass": "#2e7d32",
     "fail": "#c62828",
-}
-SERIES_NAMES = {"pilot": "Pilot group", "comparison": "Comparison group", "all": "Actual"}
+})
+SERIES_NAMES: Final = MappingProxyType({"pilot": "Pilot group", "comparison": "Comparison group",
+                                        "all": "Actual"})
 
 
 def layout(title: str, *, y_title: str = "", x_type: str = "date", height: int = 360,

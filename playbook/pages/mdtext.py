@@ -28,7 +28,8 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import LiteralString, NewType
+from types import MappingProxyType
+from typing import Final, LiteralString, NewType
 
 Md = NewType("Md", str)
 """Markdown safe to place on a page: every user value in it escaped."""
@@ -254,10 +255,10 @@ def percent(value: float | None, digits: int = 0) -> Md:
     return Md(f"{shown[1:] if shown.startswith('-') and not shown.strip('-0.') else shown}%")
 
 
-STATE_LABELS = {
+STATE_LABELS: Final = MappingProxyType({
     "done": "Done", "late": "Done late", "overdue": "Overdue", "due-soon": "Due soon",
     "upcoming": "Upcoming", "current": "Current", "due": "Due now",
-}
+})
 """Words shown for roadmap states."""
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Final
+
 from playbook.figures import roi as roi_figures
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
-from playbook.figures.vendors import WeightShift
+from playbook.figures.vendors import VendorFigures, WeightShift
+from playbook.model.money import Vendor
 from playbook.pages import charts
 from playbook.pages.mdtext import (
     Md,
@@ -28,12 +32,13 @@ from playbook.pages.mdtext import (
     words,
 )
 
-CLAUSE_MARKS = {"yes": Md("✓ yes"), "partial": Md("✗ partial"), "no": Md("✗ **no**")}
-GATE_LABELS = {
+CLAUSE_MARKS: Final = MappingProxyType({"yes": Md("✓ yes"), "partial": Md("✗ partial"),
+                                        "no": Md("✗ **no**")})
+GATE_LABELS: Final = MappingProxyType({
     "outcome_clauses": "Outcome clauses", "data_ownership": "Data ownership",
     "exit_portability": "Exit portability", "ai_audit": "AI audit clause",
     "model_provenance": "Model provenance", "disparate_impact_testing": "Disparate-impact tests",
-}
+})
 
 
 def gate_label(gate: str) -> str:
@@ -49,7 +54,6 @@ def vendor_scorecard(view: ProgramView) -> Md:
         return not_defined("vendors.yml", "the vendor criteria, gates and scores.")
     out = [heading(2, "Criteria"), fmt("{}\n", table(labels("Criterion", "Weight"), [
         [cell(c.name), number(c.weight)] for c in v.criteria], ["l", "r"]))]
-    names = {x.id: x.name for x in v.vendors}
     if not v.vendors:
         out.append(Md("No vendors are listed yet.\n"))
         return lines(out)
@@ -72,6 +76,21 @@ def vendor_scorecard(view: ProgramView) -> Md:
     out.append(fmt("{}\n", table([words("Vendor"), *[cell(c.name) for c in v.criteria]], [
         [cell(s.name), *[number(scores[s.vendor_id].get(c.id)) for c in v.criteria]]
         for s in figs.scores], ["l", *["r"] * len(v.criteria)])))
+    out.append(_score_chart(view.id, figs, _leaders(v.vendors, figs)))
+    out.append(heading(2, "Sensitivity of the ranking"))
+    out.append(_sensitivity(v.vendors, figs))
+    return lines(out)
+
+
+def _leaders(vendors: list[Vendor], figs: VendorFigures) -> tuple[str, bool]:
+    """The first-placed vendor name(s), plain, and whether first place is shared."""
+    names = {x.id: x.name for x in vendors}
+    top = " and ".join(names.get(i, i) for i in figs.tied_top or ([figs.top] if figs.top else []))
+    return top, len(figs.tied_top or []) > 1
+
+
+def _score_chart(program_id: str, figs: VendorFigures, leaders: tuple[str, bool]) -> Md:
+    """The weighted scores as bars, passing and failing vendors apart."""
     passed = [s for s in figs.scores if s.passed]
     failed = [s for s in figs.scores if not s.passed]
     traces = []
@@ -86,39 +105,38 @@ def vendor_scorecard(view: ProgramView) -> Md:
         yaxis={"autorange": "reversed", "automargin": True}, xaxis={"range": [0, 5]},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         margin={"l": 60, "r": 20, "t": 80, "b": 40})}
-
-    def who(ids: list[str]) -> str:
-        return " and ".join(names.get(i, i) for i in ids)
-
-    top = who(figs.tied_top or ([figs.top] if figs.top else []))
-    tied = len(figs.tied_top or []) > 1
+    top, tied = leaders
     # plain text: charts.embed escapes it as HTML
     summary = (f"{top} {'tie for' if tied else 'ranks'} first with "
                f"{figs.scores[0].weighted:.2f} of 5 among {len(passed)} vendor(s) that pass "
                "every gate." if top else "No vendor passes every gate, so none is ranked.")
-    out.append(raw_block(charts.embed(
-        f"chart-{view.id}-vendors", figure, summary,
+    return raw_block(charts.embed(
+        f"chart-{program_id}-vendors", figure, summary,
         ["Vendor", "Weighted score", "Passes gates"],
-        [[s.name, f"{s.weighted:.2f}", "yes" if s.passed else "no"] for s in figs.scores])))
-    out.append(heading(2, "Sensitivity of the ranking"))
+        [[s.name, f"{s.weighted:.2f}", "yes" if s.passed else "no"] for s in figs.scores]))
+
+
+def _sensitivity(vendors: list[Vendor], figs: VendorFigures) -> Md:
+    """Whether first place survives each single weight moving by ``SHIFT`` points."""
+    names = {x.id: x.name for x in vendors}
+    top, tied = _leaders(vendors, figs)
     changes = [s for s in figs.shifts if s.changes]
     first = (fmt("The first place shared by {}", text(top)) if tied
              else fmt("The top vendor ({})", text(top)))
     if not figs.top:
-        out.append(Md("No ranking to test.\n"))
-    elif not changes:
-        out.append(fmt("{} stays {} when any single weight moves ±{} points.\n",
-                       first, words("shared" if tied else "first"), vendorscore.SHIFT))
-    else:
+        return Md("No ranking to test.\n")
+    if not changes:
+        return fmt("{} stays {} when any single weight moves ±{} points.\n",
+                   first, words("shared" if tied else "first"), vendorscore.SHIFT)
 
-        def then(s: WeightShift) -> Md:
-            ids = s.leaders or [s.top_vendor or "—"]
-            return fmt("then {} {}", text(who(ids)), words("tie" if len(ids) > 1 else "leads"))
+    def then(s: WeightShift) -> Md:
+        ids = s.leaders or [s.top_vendor or "—"]
+        return fmt("then {} {}", text(" and ".join(names.get(i, i) for i in ids)),
+                   words("tie" if len(ids) > 1 else "leads"))
 
-        out.append(fmt("{} is **not stable**: it changes when {}.\n", first, join(
-            (fmt("{} moves {} points ({})", code(s.criterion_id), text(f"{s.delta:+d}"),
-                 then(s)) for s in changes), Md("; "))))
-    return lines(out)
+    return fmt("{} is **not stable**: it changes when {}.\n", first, join(
+        (fmt("{} moves {} points ({})", code(s.criterion_id), text(f"{s.delta:+d}"),
+             then(s)) for s in changes), Md("; ")))
 
 
 def vendors(view: ProgramView, site: SiteData) -> Md:

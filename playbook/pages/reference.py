@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Final, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -26,8 +26,8 @@ from playbook.pages.mdtext import (
 
 PATH = "reference/format.md"
 
-ADDED = {("Phase", "goal"), ("Review", "actions"), ("Kpi", "description"),
-         ("Budget", "horizon_years")}
+ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "description"),
+         ("Budget", "horizon_years")})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
 

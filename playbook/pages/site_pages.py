@@ -51,7 +51,7 @@ class Page:
     markdown: Md
 
 
-WIDE = {"strategy.md", "roadmap.md"}
+WIDE: Final = frozenset({"strategy.md", "roadmap.md"})
 """Pages that hide the table of contents to give diagrams the full width."""
 
 

@@ -13,11 +13,13 @@ import stat
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Final
 
 import yaml
 
 from playbook.checks import runner as checks
 from playbook.load import yaml_source as yamlsrc
+from playbook.load.bundle import Bundle
 from playbook.load.loader import load_playbook
 from playbook.load.signoffs import digest
 from playbook.load.validate import validate
@@ -34,7 +36,7 @@ class _Unsupported(Exception):
 
 
 BOM = "\ufeff"
-_YAML_BREAKS = {"\x85", "\u2028", "\u2029"}
+_YAML_BREAKS: Final = frozenset({"\x85", "\u2028", "\u2029"})
 """Characters YAML reads as line breaks besides CR and LF: never raw in a quoted scalar."""
 
 
@@ -211,6 +213,20 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
+def _signable(root: Path, program_id: str) -> Bundle:
+    """The program to sign, loaded and checked; refuse it while it has errors."""
+    playbook, problems = load_playbook(root)
+    problems.extend(checks.run_all(playbook))
+    bundle = playbook.get(program_id)
+    errors = [p for p in problems.errors if p.path.startswith(f"program/{program_id}/")
+              or p.path == f"program/{program_id}" or p.path.startswith(f"data/{program_id}/")]
+    if bundle is None and not errors:
+        raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
+    if errors or bundle is None or bundle.program is None:
+        raise SignError("fix these errors before signing:\n" + "\n".join(map(str, errors)))
+    return bundle
+
+
 def sign(root: Path, program_id: str, role: str, name: str | None,
          day: date) -> dict[str, str]:
     """Append a sign-off of the program as it is now to its ``program.yml``.
@@ -229,15 +245,8 @@ def sign(root: Path, program_id: str, role: str, name: str | None,
         SignError: The playbook has errors, the program or role is unknown, or
             the file cannot be extended safely; nothing was changed.
     """
-    playbook, problems = load_playbook(root)
-    problems.extend(checks.run_all(playbook))
-    bundle = playbook.get(program_id)
-    errors = [p for p in problems.errors if p.path.startswith(f"program/{program_id}/")
-              or p.path == f"program/{program_id}" or p.path.startswith(f"data/{program_id}/")]
-    if bundle is None and not errors:
-        raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
-    if errors or bundle is None or bundle.program is None:
-        raise SignError("fix these errors before signing:\n" + "\n".join(map(str, errors)))
+    bundle = _signable(root, program_id)
+    assert bundle.program is not None  # _signable refuses a program without one
     person = bundle.program.stakeholders.model_dump(exclude_none=True).get(role)
     if person is None:
         raise SignError(f"role '{role}' has no person in stakeholders of '{program_id}'")

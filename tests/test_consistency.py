@@ -78,7 +78,13 @@ def test_pages_show_the_reported_figures(rendered: dict[str, str], program: str)
         assert shown + verdict in roadmap
         if gate["actual"] is not None:
             assert f"{verdict} ({number(gate['actual'])})" in roadmap
-    # the roadmap, review and sign-off states the pages show are the report's
+
+
+@pytest.mark.parametrize("program", ["decision-velocity", "approval-velocity"])
+def test_pages_show_the_reported_states(rendered: dict[str, str], program: str) -> None:
+    """The roadmap, review and sign-off states the pages show are the report's."""
+    figs = _report(program)
+    roadmap = rendered[f"programs/{program}/roadmap.md"]
     for m in figs["milestones"]:
         row = next(line for line in roadmap.splitlines() if m["milestone_id"] in line
                    and line.startswith(f"| {m['due']} "))

@@ -80,3 +80,17 @@ def test_every_stage_is_a_package_with_a_docstring() -> None:
         init = REPO / "playbook" / stage / "__init__.py"
         text = init.read_text(encoding="utf-8")
         assert text.startswith('"""') and len(text.split("\n\n")[0]) > 40, stage
+
+
+def test_no_engine_function_is_longer_than_sixty_lines() -> None:
+    import ast
+
+    long = []
+    for package in ("playbook", "playbook_mkdocs"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if lines > 60:
+                        long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
+    assert long == []

@@ -113,72 +113,81 @@ def _csv_files(folder: Path | None) -> list[Path]:
     return sorted(folder.glob("*.csv")) if folder is not None else []
 
 
-def _read_data(bundle: Bundle) -> list[Problem]:
-    problems: list[Problem] = []
-    tables: dict[Path, tuple[Table | None, list[Problem]]] = {}  # by real path: read once
-    missing: list[str] = []  # source paths that did not resolve
-    folder = bundle.root / "data" / bundle.id
-    refused = folder_refusal(folder, bundle.root, display_path(folder, bundle.root))
-    if refused is not None:
-        problems.append(Problem(display_path(folder, bundle.root), 1, 1, "", refused.message,
-                                refused.hint))
+class _Tables:
+    """The data files of one program, each read once (by real path), with their problems."""
 
-    def table_for(rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_) -> Table | None:
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.problems: list[Problem] = []
+        self.tables: dict[Path, tuple[Table | None, list[Problem]]] = {}
+        self.missing: list[str] = []  # source paths that did not resolve
+
+    def refuse(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_, message: str,
+               hint: str) -> None:
+        """Report a source path that is not read; nothing is opened."""
+        line, col = yaml.where(loc)
+        self.missing.append(rel)
+        self.problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc), message,
+                                     hint))
+
+    def get(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_) -> Table | None:
+        """The table a source names, or ``None`` after reporting why it is not read."""
+        root, pid = self.bundle.root, self.bundle.id
         found = unsafe_character(rel)
         if found is not None and found[1]:
-            missing.append(rel)  # the YAML reader reported it; such a name is never opened
+            self.missing.append(rel)  # the YAML reader reported it; such a name is never opened
             return None
-        line, col = yaml.where(loc)
-        file = bundle.root / rel
-        if not inside(file, bundle.root):
-            missing.append(rel)
-            problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
-                                    f"'{rel}' is outside the playbook folder",
-                                    f"put the file under data/{bundle.id}/"))
+        file = root / rel
+        if not inside(file, root):
+            self.refuse(rel, yaml, loc, f"'{rel}' is outside the playbook folder",
+                        f"put the file under data/{pid}/")
             return None
-        real = locate(file, bundle.root, rel)
+        real = locate(file, root, rel)
         if isinstance(real, Refusal):
-            missing.append(rel)
-            problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
-                                    real.message, real.hint))
+            self.refuse(rel, yaml, loc, real.message, real.hint)
             return None
         if real is None:
-            present = {p.name: p.relative_to(bundle.root).as_posix()
-                       for p in _csv_files(_data_folder(bundle))}
+            present = {p.name: p.relative_to(root).as_posix()
+                       for p in _csv_files(_data_folder(self.bundle))}
             names = difflib.get_close_matches(Path(rel).name, list(present), n=1, cutoff=0.7)
-            close = [present[n] for n in names]
-            problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
-                                    f"data file '{rel}' does not exist",
-                                    f"did you mean '{close[0]}'?" if close else
-                                    f"add it under data/{bundle.id}/ or fix the path"))
-            missing.append(rel)
+            self.refuse(rel, yaml, loc, f"data file '{rel}' does not exist",
+                        f"did you mean '{present[names[0]]}'?" if names else
+                        f"add it under data/{pid}/ or fix the path")
             return None
-        if real not in tables:
-            tables[real] = read_table(real, display_path(real, bundle.root))
-            problems.extend(tables[real][1])
-        return tables[real][0]
+        if real not in self.tables:
+            self.tables[real] = read_table(real, display_path(real, root))
+            self.problems.extend(self.tables[real][1])
+        return self.tables[real][0]
 
+
+def _read_data(bundle: Bundle) -> list[Problem]:
+    folder = bundle.root / "data" / bundle.id
+    tables = _Tables(bundle)
+    refused = folder_refusal(folder, bundle.root, display_path(folder, bundle.root))
+    if refused is not None:
+        tables.problems.append(Problem(display_path(folder, bundle.root), 1, 1, "",
+                                       refused.message, refused.hint))
     if bundle.kpis is not None:
         yaml = bundle.sources["kpis"]
         for i, kpi in enumerate(bundle.kpis.kpis):
             if kpi.source is None:
                 continue
             loc: yamlsrc.Path_ = ("kpis", i, "source")
-            table = table_for(kpi.source.file, yaml, (*loc, "file"))
+            table = tables.get(kpi.source.file, yaml, (*loc, "file"))
             if table is not None:
                 series, found = read_series(table, kpi.source, yaml, loc)
-                problems.extend(found)
+                tables.problems.extend(found)
                 bundle.series[kpi.id] = series
     if bundle.ai is not None and bundle.ai.outcomes is not None:
         yaml = bundle.sources["ai"]
-        table = table_for(bundle.ai.outcomes.file, yaml, ("outcomes", "file"))
+        table = tables.get(bundle.ai.outcomes.file, yaml, ("outcomes", "file"))
         if table is not None:
             outcomes, found = read_outcomes(table, bundle.ai.outcomes, yaml, ("outcomes",))
-            problems.extend(found)
+            tables.problems.extend(found)
             bundle.outcomes = outcomes
-    if not missing:  # a wrong path is reported once, not again as an unused file
-        problems.extend(_unused_data(bundle, set(tables)))
-    return problems
+    if not tables.missing:  # a wrong path is reported once, not again as an unused file
+        tables.problems.extend(_unused_data(bundle, set(tables.tables)))
+    return tables.problems
 
 
 def _unused_data(bundle: Bundle, used: set[Path]) -> list[Problem]:

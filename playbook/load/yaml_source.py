@@ -168,70 +168,8 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
         source.data = None
         return source, problems
 
-    active: set[int] = set()  # collections being walked: an alias to one is a loop
-    budget = [MAX_NODES]  # aliases can multiply a small file ("billion laughs")
-    tested: set[int] = set()  # scalars tested for bad characters: an alias repeats a node
-
-    def test_text(node: yaml.ScalarNode, loc: Path_, what: str = "") -> None:
-        if id(node) in tested:
-            return
-        tested.add(id(node))
-        line, column = _pos(node)
-        found = character_problem(node.value, path, line, column, _fmt(loc), what)
-        if found is not None:
-            problems.append(found)
-
-    def walk(node: yaml.Node, loc: Path_) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise _TooLarge
-        source.values[loc] = _pos(node)
-        if isinstance(node, yaml.CollectionNode) and len(loc) >= MAX_DEPTH:
-            raise _TooDeep(_pos(node))
-        if isinstance(node, yaml.CollectionNode):
-            if id(node) in active:
-                line, column = _pos(node)
-                problems.append(Problem(path, line, column, _fmt(loc),
-                                        "an alias refers to the collection that contains it",
-                                        "write the values out instead of the `*` alias"))
-                return None
-            active.add(id(node))
-            try:
-                return walk_collection(node, loc)
-            finally:
-                active.discard(id(node))
-        assert isinstance(node, yaml.ScalarNode)
-        test_text(node, loc)
-        return resolve_scalar(node)
-
-    def walk_collection(node: yaml.Node, loc: Path_) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            first: dict[str, tuple[int, int]] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    line, column = _pos(key_node)
-                    problems.append(Problem(path, line, column, _fmt(loc),
-                                            "a key must be plain text"))
-                    continue
-                key = key_node.value  # as written: `yes:`, `1:` and `true:` are names
-                test_text(key_node, (*loc, key), "key ")
-                if key in first:
-                    line, column = _pos(key_node)
-                    problems.append(Problem(
-                        path, line, column, _fmt((*loc, key)),
-                        f"duplicate key '{key}', first at line {first[key][0]}",
-                        "keep one of them"))
-                    continue
-                first[key] = _pos(key_node)
-                source.keys[(*loc, key)] = _pos(key_node)
-                out[key] = walk(value_node, (*loc, key))
-            return out
-        assert isinstance(node, yaml.SequenceNode)
-        return [walk(item, (*loc, i)) for i, item in enumerate(node.value)]
-
     try:
-        source.data = walk(nodes[0], ())
+        source.data = _Walker(source, problems).walk(nodes[0], ())
     except _TooLarge:
         source.data, source.values, source.keys = None, {}, {}
         return source, [Problem(path, 1, 1, "", f"file expands to more than {MAX_NODES:,} "
@@ -240,6 +178,79 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
         source.data, source.values, source.keys = None, {}, {}
         return source, [_too_deep(path, exc.where)]
     return source, problems
+
+
+class _Walker:
+    """One pass over a composed document: plain data, positions, and problems on the way."""
+
+    def __init__(self, source: Source, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        self.active: set[int] = set()  # collections being walked: an alias to one is a loop
+        self.budget = MAX_NODES  # aliases can multiply a small file ("billion laughs")
+        self.tested: set[int] = set()  # scalars tested for bad characters: aliases repeat
+
+    def test_text(self, node: yaml.ScalarNode, loc: Path_, what: str = "") -> None:
+        """Report a control or bidi character in a scalar, once per node."""
+        if id(node) in self.tested:
+            return
+        self.tested.add(id(node))
+        line, column = _pos(node)
+        found = character_problem(node.value, self.source.path, line, column, _fmt(loc), what)
+        if found is not None:
+            self.problems.append(found)
+
+    def walk(self, node: yaml.Node, loc: Path_) -> Any:
+        """The plain value of ``node`` at ``loc``, recording its position."""
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooLarge
+        self.source.values[loc] = _pos(node)
+        if isinstance(node, yaml.CollectionNode) and len(loc) >= MAX_DEPTH:
+            raise _TooDeep(_pos(node))
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self.active:
+                line, column = _pos(node)
+                self.problems.append(Problem(
+                    self.source.path, line, column, _fmt(loc),
+                    "an alias refers to the collection that contains it",
+                    "write the values out instead of the `*` alias"))
+                return None
+            self.active.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self.mapping(node, loc)
+                return [self.walk(item, (*loc, i)) for i, item in enumerate(node.value)]
+            finally:
+                self.active.discard(id(node))
+        assert isinstance(node, yaml.ScalarNode)
+        self.test_text(node, loc)
+        return resolve_scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, loc: Path_) -> dict[str, Any]:
+        """A mapping's plain data; non-text and duplicate keys are problems."""
+        path = self.source.path
+        out: dict[str, Any] = {}
+        first: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, column = _pos(key_node)
+                self.problems.append(Problem(path, line, column, _fmt(loc),
+                                             "a key must be plain text"))
+                continue
+            key = key_node.value  # as written: `yes:`, `1:` and `true:` are names
+            self.test_text(key_node, (*loc, key), "key ")
+            if key in first:
+                line, column = _pos(key_node)
+                self.problems.append(Problem(
+                    path, line, column, _fmt((*loc, key)),
+                    f"duplicate key '{key}', first at line {first[key][0]}",
+                    "keep one of them"))
+                continue
+            first[key] = _pos(key_node)
+            self.source.keys[(*loc, key)] = _pos(key_node)
+            out[key] = self.walk(value_node, (*loc, key))
+        return out
 
 
 class _TooLarge(Exception):

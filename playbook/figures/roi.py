@@ -28,7 +28,7 @@ before the pages. Rules:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from playbook.figures.trajectory import KpiFigures
@@ -88,6 +88,8 @@ class RoiFigures:
     notes: list[str]
     benefits_by_year: dict[int, float] | None = None
     """Net benefits per year 1..horizon (expected scenario)."""
+    costs_total_by_category: dict[str, float] = field(default_factory=dict)
+    """Each cost category summed over the horizon (the budget table's last column)."""
 
 
 def _clip(x: float) -> float:
@@ -221,4 +223,5 @@ def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigure
     return RoiFigures(budget.currency, horizon, dict(by_category), by_year, mid.costs,
                       expected_lines, mid.benefits, mid.bcr, mid.roi_pct, mid.payback_month,
                       scenarios, list(budget.intangibles), [n for n in order if n in notes],
-                      benefits_by_year)
+                      benefits_by_year,
+                      {c: sum(by.values()) for c, by in by_category.items()})

@@ -59,6 +59,12 @@ class SiteData:
     today: date
     programs: list[ProgramView] = field(default_factory=list)
 
+    @property
+    def upcoming(self) -> list[tuple[ProgramView, MilestoneStatus]]:
+        """Open milestones across every program, soonest first (ties by program, id)."""
+        rows = [(view, m) for view in self.programs for m in view.milestones if m.done is None]
+        return sorted(rows, key=lambda r: (r[1].due, r[0].id, r[1].milestone_id))
+
     def get(self, program_id: str) -> ProgramView:
         """Return one program.
 

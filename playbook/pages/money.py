@@ -163,7 +163,8 @@ def budget(view: ProgramView, site: SiteData) -> Md:
     years = list(range(1, roi.horizon_years + 1))
     out.append(heading(2, "Costs by category and year"))
     rows = [[text(c.replace("_", " ")), *[money(by.get(y, 0), cur) for y in years],
-             money(sum(by.values()), cur)] for c, by in roi.costs_by_category.items()]
+             money(roi.costs_total_by_category[c], cur)]
+            for c, by in roi.costs_by_category.items()]
     rows.append([Md("**Total**"), *[fmt("**{}**", money(roi.costs_by_year.get(y, 0), cur))
                                     for y in years], fmt("**{}**", money(roi.tco, cur))])
     out.append(fmt("{}\n", table(labels("Category", *[f"Year {y}" for y in years], "Total"),

@@ -121,17 +121,11 @@ def roadmap(view: ProgramView, site: SiteData) -> Md:
 
 def upcoming(site: SiteData, limit: int = 12) -> Md:
     """Open milestones across every program, soonest first (portfolio page)."""
-    rows = []
-    for view in site.programs:
-        assert view.bundle.program is not None
-        for m in view.milestones:
-            if m.done is None:
-                rows.append((m.due, view, m))
-    rows.sort(key=lambda r: (r[0], r[1].id, r[2].milestone_id))
+    rows = site.upcoming
     if not rows:
         return Md("No open milestones.\n")
     return fmt("{}\n", table(
         labels("Due", "Program", "Milestone", "Owner", "Status"),
-        [[text(due), link(text(v.bundle.program.title), f"{v.id}/roadmap.md")
+        [[text(m.due), link(text(v.bundle.program.title), f"{v.id}/roadmap.md")
           if v.bundle.program else text(v.id), cell(m.deliverable), text(ROLE_TITLES[m.owner]),
-          chip(m.state)] for due, v, m in rows[:limit]]))
+          chip(m.state)] for v, m in rows[:limit]]))

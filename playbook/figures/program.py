@@ -24,6 +24,7 @@ from playbook.figures.vendors import VendorFigures, vendor_figures
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.signoffs import SignoffState, states
+from playbook.model.measure import MIN_GROUP_SIZE
 
 
 class GateState(StrEnum):
@@ -79,7 +80,7 @@ class ProgramFigures:
     gates: list[GateStatus]
     attribution: AttributionInfo | None = None
     """The measurement plan's attribution method, confounders and assumptions."""
-    min_group_size: int = 5
+    min_group_size: int = MIN_GROUP_SIZE
     """Privacy threshold every aggregate respects."""
     phases: list[PhaseStatus] = field(default_factory=list)
     """Roadmap phases with their state as of ``today``."""
@@ -146,7 +147,7 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
     if program is None:
         raise ValueError(f"program '{bundle.id}' has no valid program.yml")
     k = bundle.kpis
-    min_size = k.privacy.min_group_size if k else 5
+    min_size = k.privacy.min_group_size if k else MIN_GROUP_SIZE
     kpis: dict[str, KpiFigures] = {}
     behaviour: dict[str, BehaviourEffect] = {}
     published: dict[str, list[Observation]] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field
 
@@ -10,6 +10,10 @@ from playbook.model.base import Currency, Id, IsoDate, Role, StrictModel, Text
 
 Cadence = Literal["weekly", "monthly", "quarterly"]
 """How often a KPI is measured."""
+
+
+MIN_GROUP_SIZE: Final = 5
+"""The privacy minimum when a measurement plan does not set one."""
 
 
 class Baseline(StrictModel):
@@ -105,7 +109,7 @@ class Attribution(StrictModel):
 class Privacy(StrictModel):
     """Rules that keep people unidentifiable on the site."""
 
-    min_group_size: int = Field(default=5, ge=2)
+    min_group_size: int = Field(default=MIN_GROUP_SIZE, ge=2)
     """No aggregate over fewer people than this is shown."""
 
 

@@ -72,7 +72,7 @@ def kpi_sentence(kpi: Kpi, figs: KpiFigures) -> str:
 def kpi_chart(view: ProgramView, kpi: Kpi) -> Md:
     """The chart of one KPI with its summary and numbers (the ``kpi_chart`` macro)."""
     figs = view.figures.kpis[kpi.id]
-    min_n = view.bundle.kpis.privacy.min_group_size if view.bundle.kpis else 5
+    min_n = view.figures.min_group_size
     traces: list[dict[str, Any]] = []
     groups = list(dict.fromkeys(p.group for p in figs.points))
     for group in groups:
@@ -167,7 +167,7 @@ def _paired_row(label: str, e: PairedEffect | None, missing: str) -> list[Md]:
 
 def behaviour_section(view: ProgramView, kpi: Kpi, effect: BehaviourEffect) -> Md:
     """Pre/post change, difference-in-differences and MDE for one person-level KPI."""
-    min_n = view.bundle.kpis.privacy.min_group_size if view.bundle.kpis else 5
+    min_n = view.figures.min_group_size
     out = [heading(3, kpi.name)]
 
     def missing(group: str) -> str:
@@ -290,7 +290,7 @@ def fairness_section(view: ProgramView) -> Md:
 
 
 def _min(view: ProgramView) -> int:
-    return view.bundle.kpis.privacy.min_group_size if view.bundle.kpis else 5
+    return view.figures.min_group_size
 
 
 def measurement(view: ProgramView, site: SiteData) -> Md:

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -192,10 +193,7 @@ CHART_TEXT = """() => Array.from(document.querySelectorAll('.pb-chart svg text')
 
 @pytest.mark.browser
 def test_chromium_runs_nothing_and_fetches_nothing_off_host(
-        hostile_site: tuple[Path, Path, int], served: str) -> None:
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
-
+        hostile_site: tuple[Path, Path, int], served: str, browser: Any) -> None:
     _, site, _ = hostile_site
     paths = sorted(p.parent.relative_to(site).as_posix() + "/"
                    for p in site.rglob("index.html"))
@@ -203,9 +201,8 @@ def test_chromium_runs_nothing_and_fetches_nothing_off_host(
     requests: list[str] = []
     errors: list[str] = []
     port = urlsplit(served).port
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(service_workers="block")
+    context = browser.new_context(service_workers="block")
+    try:
         context.on("request", lambda r: requests.append(r.url))
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -220,7 +217,8 @@ def test_chromium_runs_nothing_and_fetches_nothing_off_host(
             bad = page.evaluate(DOM_MARKUP)
             assert bad == [], f"{path}: {bad}"
             chart_text += page.evaluate(CHART_TEXT)
-        browser.close()
+    finally:
+        context.close()
     foreign = [u for u in requests if not (u.startswith(("data:", "blob:")) or
                (urlsplit(u).hostname == "127.0.0.1" and urlsplit(u).port == port))]
     assert dialogs == []

@@ -319,7 +319,7 @@ CASES = [
     Case("csv-bad-date",
          edit("data/mini/start_time.csv", "2026-01-31,28.0", "2026-01-32,28.0"),
          ["data/mini/start_time.csv:4:1: kpis[0].source.date: '2026-01-32' in column 'month' "
-          "is not a date YYYY-MM-DD (export dates as YYYY-MM-DD)"]),
+          "is not a date YYYY-MM-DD (no such day: check the day and the month)"]),
     Case("csv-european-date",
          edit("data/mini/start_time.csv", "2026-01-31,28.0", "31.01.2026,28.0"),
          ["data/mini/start_time.csv:4:1: kpis[0].source.date: '31.01.2026' in column 'month' "
@@ -328,26 +328,28 @@ CASES = [
          edit("data/mini/start_time.csv", "2026-01-31,28.0", "01/02/2026,28.0"),
          ["data/mini/start_time.csv:4:1: kpis[0].source.date: '01/02/2026' in column 'month' "
           "is not a date YYYY-MM-DD (export dates as YYYY-MM-DD: day and month order cannot "
-          "be told apart here)"]),
+          "be told apart here, or declare the format: read: {date_format: '%d/%m/%Y'})"]),
     Case("csv-datetime-export-is-read-as-its-date",
          edit("data/mini/start_time.csv", "2026-01-31,28.0", "2026-01-31T00:00:00Z,28.0"),
          []),
     Case("csv-text-in-number-column",
          edit("data/mini/start_time.csv", "28.0,pilot", "n/a,pilot"),
          ["data/mini/start_time.csv:4:2: kpis[0].source.value: 'n/a' in column 'days' is not "
-          "a number"]),
+          "a number (declare it as missing if it means 'not measured': read: {missing: "
+          "['n/a']})"]),
     Case("csv-empty-value",
          edit("data/mini/start_time.csv", "28.0,pilot", ",pilot"),
          ["data/mini/start_time.csv:4:2: kpis[0].source.value: empty value in column 'days' "
-          "(fill it in or delete the row)"]),
+          "(fill it in, delete the row, or declare it: read: {missing: [\"\"]})"]),
     Case("csv-bad-group",
          edit("data/mini/start_time.csv", "28.0,pilot", "28.0,control"),
          ["data/mini/start_time.csv:4:3: kpis[0].source.group: 'control' in column 'group' is "
-          "not one of pilot, comparison"]),
+          "not one of pilot, comparison (translate it: read: {values: {group: {'control': "
+          "comparison}}})"]),
     Case("csv-bad-wave",
          edit("data/mini/leader_360.csv", "3.6,p-3fa91c07,post", "3.6,p-3fa91c07,after"),
          ["data/mini/leader_360.csv:12:4: kpis[2].source.wave: 'after' in column 'wave' is not "
-          "one of pre, post"]),
+          "one of pre, post (translate it: read: {values: {wave: {'after': post}}})"]),
     Case("csv-bad-selected",
          edit("data/mini/recommendations.csv", "women,0\nwomen,1", "women,maybe\nwomen,1"),
          ["data/mini/recommendations.csv:3:2: outcomes.selected: 'maybe' in column "
@@ -548,7 +550,8 @@ def test_every_error_of_every_file_in_one_run(tmp_playbook: TmpPlaybook,
     assert code == 1
     assert out.splitlines() == [
         "data/mini/board_use.csv:3:2: kpis[1].source.value: 'lots' in column 'pct' is not "
-        "a number",
+        "a number (declare it as missing if it means 'not measured': read: {missing: "
+        "['lots']})",
         f"program/mini/competencies.yml:8:13: behaviors[0].metric: unknown KPI 'board-usage' "
         f"{KNOWN_KPIS}",
         "program/mini/program.yml:5:9: status: expected one of 'draft', 'pilot', 'scaling', "

@@ -8,15 +8,17 @@ a bad cell is reported at its CSV line and column. Rows are never dropped.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from playbook.load.csv_table import Table, date_hint, identifier_columns, parse_date, parse_number
+from playbook.load import reading
+from playbook.load.csv_table import Table, date_hint, identifier_columns
 from playbook.load.identifiers import identifying_cell, is_direct, is_person_id
 from playbook.load.yaml_source import Path_, format_loc
 from playbook.load.yaml_source import Source as YamlSource
-from playbook.model.measure import AiOutcomes, Source
+from playbook.model.measure import AiOutcomes, Reading, Source
 from playbook.model.problems import Problem
 
 GROUPS = ("pilot", "comparison")
@@ -85,7 +87,8 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     if source.subject is None:
         problems.extend(_unnamed_subject(table, source, yaml, loc))
     out: list[Observation] = []
-    for line, cells in table.rows:
+    how = source.read
+    for line, cells in table.rows[how.skip_rows:]:
         bad = False
 
         def fail(key: str, message: str, hint: str = "", *, _line: int = line) -> None:
@@ -94,25 +97,31 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
             problems.append(Problem(table.path, _line, cols[key] + 1, f"{field}.{key}",
                                     message, hint))
 
+        raw_value = cells[cols["value"]]
+        value = reading.value(raw_value, how, table.decimal_comma)
+        if value is reading.MISSING:
+            continue  # declared "not measured": not an observation
         raw_date = cells[cols["date"]]
-        day = parse_date(raw_date)
+        day = reading.day(raw_date, how)
         if day is None:
             fail("date", f"'{raw_date}' in column '{source.date}' is not a date YYYY-MM-DD"
                  if raw_date else f"empty date in column '{source.date}'",
-                 date_hint(raw_date) if raw_date else "fill it in or delete the row")
-        raw_value = cells[cols["value"]]
-        value = parse_number(raw_value, table.decimal_comma)
-        if value is None:
+                 _date_fix(raw_date, how) if raw_date else "fill it in or delete the row")
+        if not isinstance(value, float):
             fail("value", f"'{raw_value}' in column '{source.value}' is not a number"
                  if raw_value else f"empty value in column '{source.value}'",
-                 "fill it in or delete the row" if not raw_value else "")
+                 _value_fix(raw_value) if raw_value else
+                 "fill it in, delete the row, or declare it: read: {missing: [\"\"]}")
+            value = None
         extra: dict[str, str | None] = {}
         for key, allowed in (("group", GROUPS), ("wave", WAVES)):
             if key in cols:
-                cell = cells[cols[key]].lower()
+                cell = reading.label(key, cells[cols[key]], how)
                 if cell not in allowed:
                     fail(key, f"'{cells[cols[key]]}' in column '{mapping[key]}' is not one of "
-                         + ", ".join(allowed))
+                         + ", ".join(allowed),
+                         f"translate it: read: {{values: {{{key}: {{'{cells[cols[key]]}': "
+                         f"{allowed[-1]}}}}}}}")
                 extra[key] = cell
         if "subject" in cols:
             subject = cells[cols["subject"]]
@@ -123,6 +132,28 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
             out.append(Observation(day, value, extra.get("group"), extra.get("subject"),
                                    extra.get("wave")))
     return out, problems
+
+
+def _date_fix(cell: str, how: Reading) -> str:
+    """How to read a date the source's formats do not."""
+    if how.date_format:
+        return "check the source's read.date_format against this cell"
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", cell.strip()):
+        return "no such day: check the day and the month"
+    hint = date_hint(cell)
+    if hint.startswith("write"):
+        return hint
+    example = "%d/%m/%Y" if "/" in cell else "%d.%m.%Y" if "." in cell else "%b-%y"
+    return f"{hint}, or declare the format: read: {{date_format: '{example}'}}"
+
+
+def _value_fix(cell: str) -> str:
+    """How to read a value that is not a plain number."""
+    if reading.looks_like_thousands(cell):
+        return "declare the separator: read: {thousands: ','}"
+    if any(c in cell for c in "€$£¥") or cell.strip().startswith("("):
+        return "declare the symbol: read: {currency: ['€']} (parentheses read as negative)"
+    return "declare it as missing if it means 'not measured': read: {missing: ['" + cell + "']}"
 
 
 def _unnamed_subject(table: Table, source: Source, yaml: YamlSource,

@@ -13,10 +13,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 
 from playbook.load.bundle import Bundle
 from playbook.model import FILES
+from playbook.model.measure import Reading
 from playbook.model.program import SignOff
 from playbook.model.roles import REQUIRED_ROLES
 
@@ -34,10 +36,28 @@ def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:
     return out
 
 
+LATER_FIELDS: Final = MappingProxyType({"read": Reading().model_dump(mode="json")})
+"""Fields added to the format after programs were signed, with their default values.
+
+A field left at its default is not part of the signed content, so upgrading
+playbook never makes an existing sign-off stale; setting it does.
+"""
+
+
+def _signed_form(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _signed_form(v) for k, v in value.items()
+                if not (k in LATER_FIELDS and v == LATER_FIELDS[k])}
+    if isinstance(value, list):
+        return [_signed_form(v) for v in value]
+    return value
+
+
 def digest_of(content: dict[str, dict[str, Any]]) -> str:
     """``sha256:<hex>`` of the canonical JSON of ``content``, sign-offs left out."""
-    signed = {stem: ({k: v for k, v in data.items() if k != "signoff"}
-                     if stem == "program" else data) for stem, data in content.items()}
+    signed = {stem: _signed_form({k: v for k, v in data.items() if k != "signoff"}
+                                 if stem == "program" else data)
+              for stem, data in content.items()}
     text = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -34,6 +34,29 @@ class Target(StrictModel):
     """The date by which it must be reached."""
 
 
+class Reading(StrictModel):
+    """How to read a tool's export as it comes, without reshaping it first (``read:``)."""
+
+    skip_rows: int = Field(default=0, ge=0)
+    """Rows right under the header to skip (a question-text or units row)."""
+    date_format: Text | list[Text] | None = None
+    """strptime format(s) of the date column, tried in order (``%b-%y`` reads ``Sep-25``,
+    ``%m/%d/%Y`` US dates, ``%Y-%m`` a month); ISO dates are always read."""
+    decimal: Literal[".", ","] | None = None
+    """Decimal separator of the value column (default: as the file's separator implies)."""
+    thousands: Literal[",", ".", " ", "'"] | None = None
+    """Thousands separator to remove from values (``214,350`` with ``thousands: ","``)."""
+    currency: list[Text] = Field(default_factory=list)
+    """Currency symbols or codes to strip from values (``€``, ``$``, ``EUR``); a value in
+    parentheses is negative, as accounting exports write it."""
+    missing: list[str] = Field(default_factory=list)
+    """Cells that mean "not measured" in the value column (``N/A``, ``""`` for an empty
+    cell): such rows are not observations and are left out; any other bad value is an
+    error at its line."""
+    values: dict[Literal["group", "wave"], dict[str, str]] = Field(default_factory=dict)
+    """Labels to translate before checking, per column (``Control`` → ``comparison``)."""
+
+
 class Source(StrictModel):
     """Where a KPI's measurements live: a CSV file and its column names."""
 
@@ -49,6 +72,9 @@ class Source(StrictModel):
     """Column with a pseudonymous person id: the file is person-level, never published."""
     wave: Text | None = None
     """Column saying ``pre`` or ``post`` for person-level survey waves."""
+    read: Reading = Field(default_factory=Reading)
+    """How to read the export as it comes: rows to skip, date formats, separators, currency,
+    missing-value markers and label translations."""
 
 
 class Monetization(StrictModel):

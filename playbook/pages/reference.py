@@ -27,7 +27,9 @@ from playbook.pages.mdtext import (
 PATH = "reference/format.md"
 
 ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "description"),
-         ("Budget", "horizon_years")})
+         ("Budget", "horizon_years"), ("Source", "read"),
+         *(("Reading", f) for f in ("skip_rows", "date_format", "decimal", "thousands",
+                                    "currency", "missing", "values"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
 

@@ -115,3 +115,22 @@ def test_a_quoted_thousands_value_gets_a_hint(tmp_playbook: TmpPlaybook) -> None
     assert [str(p) for p in problems.errors] == [
         "data/mini/board_use.csv:3:2: kpis[1].source.value: '1,022' in column 'pct' is not a "
         "number (declare the separator: read: {thousands: ','})"]
+
+
+def test_bad_cells_are_summarised_per_column_and_reported_once(
+        tmp_playbook: TmpPlaybook) -> None:
+    rows = ["month,pct"] + [f"{m}-25,{10 + i}" for i, m in enumerate(("Sep", "Oct", "Nov", "Dec"))]
+    tmp_playbook.write("data/mini/board_use.csv", "\n".join(rows) + "\n")
+    # a second KPI reads the same file and column: the same cells are not reported again
+    kpis = tmp_playbook.read("kpis.yml")
+    tmp_playbook.write("kpis.yml", kpis.replace(
+        "    source:\n      file: data/mini/start_time.csv\n      date: month\n"
+        "      value: days\n      group: group\n",
+        "    source: {file: data/mini/board_use.csv, date: month, value: pct}\n"))
+    _, problems = load_playbook(tmp_playbook.root)
+    bad_dates = [str(p) for p in problems.errors if p.path == "data/mini/board_use.csv"]
+    assert bad_dates == [
+        "data/mini/board_use.csv:2:1: kpis[0].source.date: 4 values in column 'month' cannot "
+        "be read (lines 2, 3, 4 … 5); the first: 'Sep-25' in column 'month' is not a date "
+        "YYYY-MM-DD (export dates as YYYY-MM-DD, or declare the format: read: {date_format: "
+        "'%b-%y'})"]

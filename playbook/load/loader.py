@@ -121,6 +121,15 @@ class _Tables:
         self.problems: list[Problem] = []
         self.tables: dict[Path, tuple[Table | None, list[Problem]]] = {}
         self.missing: list[str] = []  # source paths that did not resolve
+        self.seen: set[tuple[str, int, int, str]] = set()
+
+    def report(self, found: list[Problem]) -> None:
+        """Add a source's problems; a cell read by several KPIs is reported once."""
+        for p in found:
+            key = (p.path, p.line, p.column, p.message)
+            if key not in self.seen:
+                self.seen.add(key)
+                self.problems.append(p)
 
     def refuse(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_, message: str,
                hint: str) -> None:
@@ -176,7 +185,7 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             table = tables.get(kpi.source.file, yaml, (*loc, "file"))
             if table is not None:
                 series, found = read_series(table, kpi.source, yaml, loc)
-                tables.problems.extend(found)
+                tables.report(found)
                 bundle.series[kpi.id] = series
     if bundle.ai is not None and bundle.ai.outcomes is not None:
         yaml = bundle.sources["ai"]

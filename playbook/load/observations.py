@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 
@@ -88,14 +90,15 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
         problems.extend(_unnamed_subject(table, source, yaml, loc))
     out: list[Observation] = []
     how = source.read
+    failed: dict[str, list[Problem]] = defaultdict(list)  # by column key, summarised below
     for line, cells in table.rows[how.skip_rows:]:
         bad = False
 
         def fail(key: str, message: str, hint: str = "", *, _line: int = line) -> None:
             nonlocal bad
             bad = True
-            problems.append(Problem(table.path, _line, cols[key] + 1, f"{field}.{key}",
-                                    message, hint))
+            failed[key].append(Problem(table.path, _line, cols[key] + 1, f"{field}.{key}",
+                                       message, hint))
 
         raw_value = cells[cols["value"]]
         value = reading.value(raw_value, how, table.decimal_comma)
@@ -113,25 +116,45 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
                  _value_fix(raw_value) if raw_value else
                  "fill it in, delete the row, or declare it: read: {missing: [\"\"]}")
             value = None
-        extra: dict[str, str | None] = {}
-        for key, allowed in (("group", GROUPS), ("wave", WAVES)):
-            if key in cols:
-                cell = reading.label(key, cells[cols[key]], how)
-                if cell not in allowed:
-                    fail(key, f"'{cells[cols[key]]}' in column '{mapping[key]}' is not one of "
-                         + ", ".join(allowed),
-                         f"translate it: read: {{values: {{{key}: {{'{cells[cols[key]]}': "
-                         f"{allowed[-1]}}}}}}}")
-                extra[key] = cell
-        if "subject" in cols:
-            subject = cells[cols["subject"]]
-            if not subject:
-                fail("subject", f"empty subject id in column '{source.subject}'")
-            extra["subject"] = subject
+        extra = _labels(cells, cols, mapping, how, fail)
         if not bad and day is not None and value is not None:
             out.append(Observation(day, value, extra.get("group"), extra.get("subject"),
                                    extra.get("wave")))
+    for key in failed:
+        problems.append(_summary(failed[key], mapping[key] or key))
     return out, problems
+
+
+def _labels(cells: list[str], cols: dict[str, int], mapping: dict[str, str | None],
+            how: Reading, fail: Callable[..., None]) -> dict[str, str | None]:
+    """The row's group, wave and subject, translated and checked."""
+    extra: dict[str, str | None] = {}
+    for key, allowed in (("group", GROUPS), ("wave", WAVES)):
+        if key in cols:
+            cell = reading.label(key, cells[cols[key]], how)
+            if cell not in allowed:
+                fail(key, f"'{cells[cols[key]]}' in column '{mapping[key]}' is not one of "
+                     + ", ".join(allowed),
+                     f"translate it: read: {{values: {{{key}: {{'{cells[cols[key]]}': "
+                     f"{allowed[-1]}}}}}}}")
+            extra[key] = cell
+    if "subject" in cols:
+        subject = cells[cols["subject"]]
+        if not subject:
+            fail("subject", f"empty subject id in column '{mapping['subject']}'")
+        extra["subject"] = subject
+    return extra
+
+
+def _summary(found: list[Problem], column: str) -> Problem:
+    """One problem per column: a file of 336 bad dates needs one fix, not 336 lines."""
+    first = found[0]
+    if len(found) == 1:
+        return first
+    lines = [p.line for p in found]
+    shown = ", ".join(map(str, lines[:3])) + (f" … {lines[-1]}" if len(lines) > 3 else "")
+    return replace(first, message=f"{len(found)} values in column '{column}' cannot be read "
+                   f"(lines {shown}); the first: {first.message}")
 
 
 def _date_fix(cell: str, how: Reading) -> str:

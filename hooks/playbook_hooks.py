@@ -91,12 +91,11 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages, the format reference and the site assets."""
     data: SiteData | None = config[STATE_KEY]
-    if data is None:  # serving with errors: one page lists them
-        generated = [(PROBLEMS_PAGE, problems_page(_build["problems"]))]
+    if data is None:  # serving with errors: one page lists them, beside the reference
+        generated = [(PROBLEMS_PAGE, problems_page(_build["problems"])),
+                     (reference.PATH, reference.markdown())]
     else:
         generated = [(p.path, p.markdown) for p in pages.generate(data)]
-    if data is None:
-        generated.append((reference.PATH, reference.markdown()))
     _build["generated"] = {path for path, _ in generated}
     for path, markdown in generated:
         if files.get_file_from_path(path) is not None:

@@ -72,6 +72,5 @@ def missed_opt_in(plugin: Any, markdown: str, meta: Mapping[str, Any]) -> str | 
     """
     if plugin is None or meta.get("render_macros") is True:
         return None
-    ours = {name for name, fn in plugin.macros.items()
-            if getattr(fn, "__module__", "").startswith("playbook")}
+    ours = plugin.env.globals  # the sandbox holds the playbook macros and nothing else
     return next((m.group(1) for m in _CALL.finditer(markdown) if m.group(1) in ours), None)

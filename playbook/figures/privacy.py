@@ -9,20 +9,16 @@ wave: the chart and the status then read the same people as the paired
 effect. With ``min_group_size`` or more such people both sets are published;
 they differ by enough people that no one's value can be worked out.
 
-Published means of person-level data are rounded to :data:`DIGITS` decimals,
+Published means of person-level data are rounded to
+:data:`~playbook.figures.trajectory.PUBLISHED_DIGITS` decimals,
 the precision the site shows, in the chart data and ``playbook report`` alike.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Final
 
-from playbook.figures.trajectory import PUBLISHED_DIGITS
 from playbook.load.observations import Observation
-
-DIGITS: Final = PUBLISHED_DIGITS
-"""Decimals of a published mean of person-level data."""
 
 
 def publishable(series: list[Observation], min_group_size: int

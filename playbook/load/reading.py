@@ -34,7 +34,7 @@ def day(cell: str, reading: Reading) -> date | None:
 
 def value(cell: str, reading: Reading, decimal_comma: bool) -> float | object | None:
     """The number in ``cell``, :data:`MISSING` when declared missing, else ``None``."""
-    if cell.strip() in reading.missing or (cell == "" and "" in reading.missing):
+    if cell.strip() in reading.missing:
         return MISSING
     text = cell.strip()
     negative = text.startswith("(") and text.endswith(")")

@@ -15,20 +15,18 @@ from pathlib import Path
 
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
-from playbook.load.csv_table import Table, read_table
 from playbook.load.observations import read_outcomes, read_series
 from playbook.load.safefiles import (
     Refusal,
     folder_refusal,
-    inside,
     locate,
     open_regular,
     real_path,
     too_large,
 )
+from playbook.load.tables import Tables, csv_files, data_folder, query_rows
 from playbook.load.validate import validate
 from playbook.model import FILES
-from playbook.model.chars import unsafe_character
 from playbook.model.problems import (
     Problem,
     Problems,
@@ -101,77 +99,9 @@ def _read_program_file(file: Path, root: Path, shown: str,
     return raw
 
 
-def _data_folder(bundle: Bundle) -> Path | None:
-    """The program's data folder when it may be listed (not a symlink out of the playbook)."""
-    folder = bundle.root / "data" / bundle.id
-    if folder_refusal(folder, bundle.root, "") is not None or not folder.is_dir():
-        return None
-    return folder
-
-
-def _csv_files(folder: Path | None) -> list[Path]:
-    return sorted(folder.glob("*.csv")) if folder is not None else []
-
-
-class _Tables:
-    """The data files of one program, each read once (by real path), with their problems."""
-
-    def __init__(self, bundle: Bundle) -> None:
-        self.bundle = bundle
-        self.problems: list[Problem] = []
-        self.tables: dict[Path, tuple[Table | None, list[Problem]]] = {}
-        self.missing: list[str] = []  # source paths that did not resolve
-        self.seen: set[tuple[str, int, int, str]] = set()
-
-    def report(self, found: list[Problem]) -> None:
-        """Add a source's problems; a cell read by several KPIs is reported once."""
-        for p in found:
-            key = (p.path, p.line, p.column, p.message)
-            if key not in self.seen:
-                self.seen.add(key)
-                self.problems.append(p)
-
-    def refuse(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_, message: str,
-               hint: str) -> None:
-        """Report a source path that is not read; nothing is opened."""
-        line, col = yaml.where(loc)
-        self.missing.append(rel)
-        self.problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc), message,
-                                     hint))
-
-    def get(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_) -> Table | None:
-        """The table a source names, or ``None`` after reporting why it is not read."""
-        root, pid = self.bundle.root, self.bundle.id
-        found = unsafe_character(rel)
-        if found is not None and found[1]:
-            self.missing.append(rel)  # the YAML reader reported it; such a name is never opened
-            return None
-        file = root / rel
-        if not inside(file, root):
-            self.refuse(rel, yaml, loc, f"'{rel}' is outside the playbook folder",
-                        f"put the file under data/{pid}/")
-            return None
-        real = locate(file, root, rel)
-        if isinstance(real, Refusal):
-            self.refuse(rel, yaml, loc, real.message, real.hint)
-            return None
-        if real is None:
-            present = {p.name: p.relative_to(root).as_posix()
-                       for p in _csv_files(_data_folder(self.bundle))}
-            names = difflib.get_close_matches(Path(rel).name, list(present), n=1, cutoff=0.7)
-            self.refuse(rel, yaml, loc, f"data file '{rel}' does not exist",
-                        f"did you mean '{present[names[0]]}'?" if names else
-                        f"add it under data/{pid}/ or fix the path")
-            return None
-        if real not in self.tables:
-            self.tables[real] = read_table(real, display_path(real, root))
-            self.problems.extend(self.tables[real][1])
-        return self.tables[real][0]
-
-
 def _read_data(bundle: Bundle) -> list[Problem]:
     folder = bundle.root / "data" / bundle.id
-    tables = _Tables(bundle)
+    tables = Tables(bundle)
     refused = folder_refusal(folder, bundle.root, display_path(folder, bundle.root))
     if refused is not None:
         tables.problems.append(Problem(display_path(folder, bundle.root), 1, 1, "",
@@ -182,9 +112,11 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             if kpi.source is None:
                 continue
             loc: yamlsrc.Path_ = ("kpis", i, "source")
-            table = tables.get(kpi.source.file, yaml, (*loc, "file"))
+            table = tables.source(kpi.id, kpi.source, yaml, loc)
             if table is not None:
                 series, found = read_series(table, kpi.source, yaml, loc)
+                if kpi.source.file is None and kpi.source.connection is None:
+                    found = query_rows(found, table, yaml, loc)
                 tables.report(found)
                 bundle.series[kpi.id] = series
     if bundle.ai is not None and bundle.ai.outcomes is not None:
@@ -195,18 +127,21 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             tables.problems.extend(found)
             bundle.outcomes = outcomes
     if not tables.missing:  # a wrong path is reported once, not again as an unused file
-        tables.problems.extend(_unused_data(bundle, set(tables.tables)))
+        tables.problems.extend(_unused_data(bundle, set(tables.tables), tables.queried))
     return tables.problems
 
 
-def _unused_data(bundle: Bundle, used: set[Path]) -> list[Problem]:
+def _unused_data(bundle: Bundle, used: set[Path], queries: list[str]) -> list[Problem]:
     """Warn about CSVs in the program's data folder that nothing reads (a mistyped path?)."""
     if bundle.kpis is None or ("ai" in bundle.sources and bundle.ai is None):
         return []  # no measurement plan read: its own problem says so, no cascade here
-    unused = [p for p in _csv_files(_data_folder(bundle)) if real_path(p) not in used]
+    named = " ".join(queries)
+    unused = [p for p in csv_files(data_folder(bundle)) if real_path(p) not in used
+              and p.name not in named]
     return [Problem(display_path(p, bundle.root), 1, 1, "",
                     "data file is not read by any KPI source or AI outcomes",
-                    "name it in a source 'file:' or remove it", Severity.WARNING)
+                    "name it in a source 'file:' or in a query, or remove it",
+                    Severity.WARNING)
             for p in unused]
 
 

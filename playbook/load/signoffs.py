@@ -36,7 +36,8 @@ def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:
     return out
 
 
-LATER_FIELDS: Final = MappingProxyType({"read": Reading().model_dump(mode="json")})
+LATER_FIELDS: Final = MappingProxyType({"read": Reading().model_dump(mode="json"),
+                                      "query": None, "query_file": None, "connection": None})
 """Fields added to the format after programs were signed, with their default values.
 
 A field left at its default is not part of the signed content, so upgrading

@@ -52,6 +52,8 @@ class Source:
     data: Any = None
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+    """The file's text, to place positions inside a multi-line value (a SQL query)."""
 
     def where(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, column) nearest to ``loc``.
@@ -69,6 +71,25 @@ class Source:
             if not loc:
                 return (1, 1)
             loc = loc[:-1]
+
+
+def inner_position(source: Source, loc: Path_, line: int, column: int | None) -> tuple[int, int]:
+    """The file position of ``(line, column)`` inside the text value at ``loc``.
+
+    A block scalar (``query: |``) starts on the line after its indicator, at its
+    indentation; a one-line value starts where it stands (after its quote).
+    """
+    start_line, start_col = source.where(loc)
+    lines = source.text.splitlines()
+    first = lines[start_line - 1] if 0 < start_line <= len(lines) else ""
+    mark = first[start_col - 1:start_col]
+    if mark in ("|", ">"):
+        at = start_line + line
+        body = lines[at - 1] if at <= len(lines) else ""
+        return at, len(body) - len(body.lstrip(" ")) + (column or 1)
+    if line == 1:
+        return start_line, start_col + (mark in "'\"" and mark != "") + (column or 1) - 1
+    return start_line + line - 1, column or 1
 
 
 def resolve_scalar(node: yaml.ScalarNode) -> Any:
@@ -149,7 +170,7 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
     Returns:
         The parsed source (``data`` is ``None`` on a syntax error) and problems.
     """
-    source = Source(path)
+    source = Source(path, text=text)
     problems: list[Problem] = []
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from playbook.model.base import Currency, Id, IsoDate, Role, StrictModel, Text
 
@@ -58,13 +58,31 @@ class Reading(StrictModel):
 
 
 class Source(StrictModel):
-    """Where a KPI's measurements live: a CSV file and its column names."""
+    """Where a KPI's measurements live: a data file, or a SQL query, and its column names.
 
-    file: Text
-    """Path of the CSV, relative to the playbook root (``data/<id>/x.csv``)."""
-    date: Text
-    """Column holding the observation date (ISO ``YYYY-MM-DD``)."""
-    value: Text
+    Exactly one of ``file``, ``query`` and ``query_file`` is given. A query runs in
+    DuckDB over the program's data files, or in the warehouse named by
+    ``connection`` (whose result ``playbook pull`` keeps as a snapshot file).
+    """
+
+    file: Text | None = None
+    """Path of the data file, relative to the playbook root (``data/<id>/x.csv``): CSV,
+    Parquet (``.parquet``) or JSON Lines (``.jsonl``, ``.ndjson``)."""
+    query: Text | None = None
+    """A SQL ``SELECT`` over the program's data files (``FROM 'data/<id>/x.csv'`` or
+    ``read_csv('data/<id>/x.csv', delim = ';')``), run by DuckDB; its result columns are
+    mapped by ``date``, ``value``, ``group``, ``subject`` and ``wave`` like a file's."""
+    query_file: Text | None = None
+    """Path of a ``.sql`` file holding the query, relative to the playbook root
+    (``data/<id>/turnover.sql``)."""
+    connection: Id | None = None
+    """Name of a warehouse connection in ``playbook.yml``: the query runs there when
+    ``playbook pull`` is run, and the site reads the snapshot it wrote
+    (``data/<id>/snapshots/<kpi-id>.csv``)."""
+    date: Text = "date"
+    """Column holding the observation date (ISO ``YYYY-MM-DD``, or as ``read.date_format``
+    says)."""
+    value: Text = "value"
     """Column holding the measured value (a number)."""
     group: Text | None = None
     """Column saying ``pilot`` or ``comparison``, when a comparison group is measured."""
@@ -75,6 +93,22 @@ class Source(StrictModel):
     read: Reading = Field(default_factory=Reading)
     """How to read the export as it comes: rows to skip, date formats, separators, currency,
     missing-value markers and label translations."""
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> Source:
+        given = [k for k in ("file", "query", "query_file") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a source needs exactly one of `file`, `query` and `query_file`"
+                             + (f", got {' and '.join(given)}" if given else ""))
+        if self.connection is not None and self.file is not None:
+            raise ValueError("a `connection` runs a query: give `query` or `query_file`, "
+                             "not `file`")
+        return self
+
+    @property
+    def origin(self) -> str:
+        """What the source reads from, as the editor wrote it (a path, or ``query``)."""
+        return self.file or self.query_file or "query"
 
 
 class Monetization(StrictModel):

@@ -12,7 +12,7 @@ from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
 from playbook.figures.trajectory import KpiFigures, KpiStatus
 from playbook.model.base import ROLE_TITLES
-from playbook.model.measure import Kpi
+from playbook.model.measure import Kpi, Source
 from playbook.pages import charts
 from playbook.pages.mdtext import (
     Md,
@@ -124,11 +124,20 @@ def kpi_table(view: ProgramView) -> Md:
                              ["l", "r", "r", "r", "l"]))
 
 
+def _origin_kind(src: Source) -> str:
+    """How a source's rows reach the site, in words."""
+    where = ("SQL in the warehouse, kept as a snapshot" if src.connection else
+             "SQL run by DuckDB" if src.query or src.query_file else "")
+    level = "person-level, aggregated only" if src.subject else "aggregate"
+    return f"{where}; {level}" if where else level
+
+
 def _spec(view: ProgramView, kpi: Kpi) -> Md:
     f = view.figures.kpis[kpi.id]
     src = kpi.source
-    source = (fmt("{} ({})", code(src.file),
-                  words("person-level, aggregated only" if src.subject else "aggregate"))
+    source = (fmt("{} ({})", code(src.origin if src.file or src.query_file else
+                                  "SQL query in kpis.yml"),
+                  words(_origin_kind(src)))
               if src else words("not yet connected"))
     rows = [[words("Owner"), cell(ROLE_TITLES[kpi.owner] if kpi.owner else None)],
             [words("Cadence"), text(kpi.cadence)],

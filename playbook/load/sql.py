@@ -1,0 +1,190 @@
+"""SQL over the program's own data files, run by DuckDB in a locked-down connection.
+
+A query comes from a pull request, so it is treated like code from a stranger:
+the connection may read only the regular files of the program's data folder
+that were checked to stay inside the playbook (DuckDB's ``allowed_paths``, with
+external access off and the configuration locked before the query runs), only
+one ``SELECT`` runs (no ``COPY`` that would overwrite a source file, no
+``ATTACH``, ``INSTALL`` or ``SET``), extensions are neither installed nor
+loaded, and a query that runs too long is interrupted. The rows DuckDB returns
+become a :class:`~playbook.load.csv_table.Table` of text cells, so a query's
+result is read, checked and kept private exactly like a CSV export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+import duckdb
+
+from playbook.load.csv_table import Table
+from playbook.load.safefiles import locate
+
+MAX_ROWS: Final = 1_000_000
+"""Most rows a query may return: the aggregation belongs in the query."""
+
+TIMEOUT_SECONDS: Final = 120.0
+"""A query still running after this long is interrupted (a runaway join)."""
+
+MEMORY_LIMIT: Final = "4GB"
+"""DuckDB's working memory; larger intermediate results spill to a temporary folder."""
+
+FILE_SUFFIXES: Final = (".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".ndjson")
+"""Files of the data folder a query may read."""
+
+
+@dataclass(frozen=True)
+class QueryError:
+    """Why a query did not run: DuckDB's message and where in the query it points."""
+
+    message: str
+    line: int | None = None
+    """1-based line of the query the error points at, when DuckDB says."""
+    column: int | None = None
+    """1-based column on that line, when DuckDB's caret shows it."""
+
+
+def readable_files(root: Path, folder: Path) -> list[str]:
+    """Paths (relative to ``root``) of the files in ``folder`` a query may read.
+
+    Only regular files inside the playbook qualify: a symlink leading out, a
+    FIFO or a device is left out, so a query naming it is refused by DuckDB.
+    """
+    if not folder.is_dir():
+        return []
+    out = []
+    for file in sorted(folder.rglob("*")):
+        rel = file.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or file.suffix not in FILE_SUFFIXES:
+            continue
+        if isinstance(locate(file, root, rel.as_posix()), Path):
+            out.append(rel.as_posix())
+    return out
+
+
+def _connect(root: Path, allowed: Sequence[str], scratch: str) -> duckdb.DuckDBPyConnection:
+    """A connection that can read ``allowed`` (relative to ``root``) and nothing else."""
+    con = duckdb.connect(":memory:", config={
+        "autoinstall_known_extensions": False, "autoload_known_extensions": False,
+        "threads": 2, "memory_limit": MEMORY_LIMIT})
+    paths = [*allowed, *(str(root / rel) for rel in allowed)]
+    con.execute("SET allowed_paths = ?", [paths or [str(root / ".none")]])
+    con.execute("SET file_search_path = ?", [str(root)])
+    con.execute("SET temp_directory = ?", [scratch])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+_LINE: Final = re.compile(r"^LINE (\d+): ?(.*)$", re.MULTILINE)
+
+
+def locate_error(message: str) -> QueryError:
+    """Split DuckDB's message into its first paragraph and the position it marks.
+
+    DuckDB marks a position as ``LINE n: <the line>`` followed by a caret
+    under the offending character; a line shortened with ``...`` has no
+    trustworthy column.
+    """
+    found = _LINE.search(message)
+    text = message.split("\n\n")[0].split("\nLINE ")[0].strip()
+    if found is None:
+        return QueryError(text)
+    line = int(found.group(1))
+    rest = message[found.end():].lstrip("\n").splitlines()
+    caret = rest[0] if rest else ""
+    column = None
+    if caret.strip() == "^" and not found.group(2).startswith("..."):
+        column = caret.index("^") - len(f"LINE {line}: ") + 1
+    return QueryError(text, line, column if column and column > 0 else None)
+
+
+def _cell(value: Any) -> str:
+    """One result value as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else str(value)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return str(value)
+
+
+def _rows(result: duckdb.DuckDBPyConnection) -> Iterator[list[str]]:
+    while chunk := result.fetchmany(10_000):
+        for row in chunk:
+            yield [_cell(v) for v in row]
+
+
+def run(query: str, root: Path, allowed: Sequence[str], shown: str,
+        timeout: float = TIMEOUT_SECONDS) -> Table | QueryError:
+    """Run one ``SELECT`` over ``allowed`` files and return its result as a table.
+
+    Args:
+        query: The SQL text, as the program file or ``.sql`` file holds it.
+        root: The playbook folder; relative paths in the query resolve against it.
+        allowed: Files (relative to ``root``) the query may read.
+        shown: How to name the result in problems about its cells.
+        timeout: Seconds before the query is interrupted.
+    """
+    with tempfile.TemporaryDirectory(prefix="playbook-duckdb-") as scratch:
+        con = _connect(root, allowed, scratch)
+        try:
+            return _run(con, query, shown, timeout, str(root))
+        finally:
+            con.close()
+
+
+def _run(con: duckdb.DuckDBPyConnection, query: str, shown: str, timeout: float,
+         root: str) -> Table | QueryError:
+    try:
+        statements = con.extract_statements(query)
+    except duckdb.Error as exc:
+        return locate_error(_plain(str(exc), root))
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        kinds = ", ".join(s.type.name for s in statements) or "nothing"
+        return QueryError(f"a source query must be one SELECT statement; found {kinds}")
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.start()
+    try:
+        result = con.execute(query)
+        header = [d[0] for d in result.description or []]
+        rows: list[tuple[int, list[str]]] = []
+        for number, cells in enumerate(_rows(result), start=1):
+            if number > MAX_ROWS:
+                return QueryError(f"the query returned more than {MAX_ROWS:,} rows; "
+                                  "aggregate in the query (GROUP BY date and group)")
+            rows.append((number, cells))
+    except duckdb.InterruptException:
+        return QueryError(f"the query ran longer than {timeout:.0f} seconds and was stopped")
+    except duckdb.Error as exc:
+        return locate_error(_plain(str(exc), root))
+    finally:
+        timer.cancel()
+    return Table(shown, header, rows, decimal_comma=False)
+
+
+def _plain(message: str, root: str) -> str:
+    """DuckDB's message with the playbook's absolute path left out and access explained."""
+    message = message.replace(root.rstrip("/") + "/", "")
+    if "file system operations are disabled by configuration" in message:
+        name = re.search(r'file "([^"]*)"', message)
+        what = f"'{name.group(1)}'" if name else "that file"
+        return (f"the query may read only the files of its program's data folder; {what} "
+                "is not one of them")
+    return message

@@ -1,0 +1,216 @@
+"""The tables a program's sources read: data files and query results, each read once.
+
+A CSV is read by :mod:`playbook.load.csv_table`; Parquet and JSON Lines files
+and SQL queries go through DuckDB (:mod:`playbook.load.sql`); a warehouse
+query is read from the snapshot ``playbook pull`` wrote. Whatever the origin,
+the result is a :class:`~playbook.load.csv_table.Table`, and a file or query
+read by several KPIs is read, and its problems reported, once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Final
+
+from playbook.load import sql
+from playbook.load import yaml_source as yamlsrc
+from playbook.load.bundle import Bundle
+from playbook.load.csv_table import Table, read_table
+from playbook.load.safefiles import Refusal, folder_refusal, inside, locate
+from playbook.model.chars import unsafe_character
+from playbook.model.measure import Source
+from playbook.model.problems import Problem, display_path
+
+DUCKDB_SUFFIXES: Final = {".parquet": "read_parquet", ".jsonl": "read_json",
+                          ".ndjson": "read_json", ".json": "read_json"}
+"""File types read through DuckDB, and the reader each one uses."""
+
+SNAPSHOTS: Final = "snapshots"
+"""Folder under ``data/<id>/`` where ``playbook pull`` keeps warehouse results."""
+
+
+def data_folder(bundle: Bundle) -> Path | None:
+    """The program's data folder when it may be listed (not a symlink out of the playbook)."""
+    folder = bundle.root / "data" / bundle.id
+    if folder_refusal(folder, bundle.root, "") is not None or not folder.is_dir():
+        return None
+    return folder
+
+
+def csv_files(folder: Path | None) -> list[Path]:
+    """The CSV files directly in ``folder``."""
+    return sorted(folder.glob("*.csv")) if folder is not None else []
+
+
+def snapshot_path(bundle: Bundle, kpi_id: str) -> str:
+    """Where the warehouse result of KPI ``kpi_id`` is kept, relative to the root."""
+    return f"data/{bundle.id}/{SNAPSHOTS}/{kpi_id}.csv"
+
+
+class Tables:
+    """The data files and queries of one program, each read once, with their problems."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.problems: list[Problem] = []
+        self.tables: dict[Path, tuple[Table | None, list[Problem]]] = {}
+        self.results: dict[str, Table | None] = {}
+        self.missing: list[str] = []  # source paths that did not resolve
+        self.queried: list[str] = []  # query texts: the files they name count as used
+        self.seen: set[tuple[str, int, int, str]] = set()
+
+    def report(self, found: list[Problem]) -> None:
+        """Add a source's problems; a cell read by several KPIs is reported once."""
+        for p in found:
+            key = (p.path, p.line, p.column, p.message)
+            if key not in self.seen:
+                self.seen.add(key)
+                self.problems.append(p)
+
+    def refuse(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_, message: str,
+               hint: str) -> None:
+        """Report a source path that is not read; nothing is opened."""
+        line, col = yaml.where(loc)
+        self.missing.append(rel)
+        self.problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc), message,
+                                     hint))
+
+    def locate(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_) -> Path | None:
+        """The real path of a file a source names, or ``None`` after reporting why not."""
+        root, pid = self.bundle.root, self.bundle.id
+        found = unsafe_character(rel)
+        if found is not None and found[1]:
+            self.missing.append(rel)  # the YAML reader reported it; such a name is never opened
+            return None
+        file = root / rel
+        if not inside(file, root):
+            self.refuse(rel, yaml, loc, f"'{rel}' is outside the playbook folder",
+                        f"put the file under data/{pid}/")
+            return None
+        real = locate(file, root, rel)
+        if isinstance(real, Refusal):
+            self.refuse(rel, yaml, loc, real.message, real.hint)
+            return None
+        if real is None:
+            present = {p.name: p.relative_to(root).as_posix()
+                       for p in csv_files(data_folder(self.bundle))}
+            names = difflib.get_close_matches(Path(rel).name, list(present), n=1, cutoff=0.7)
+            self.refuse(rel, yaml, loc, f"data file '{rel}' does not exist",
+                        f"did you mean '{present[names[0]]}'?" if names else
+                        f"add it under data/{pid}/ or fix the path")
+            return None
+        return real
+
+    def get(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_) -> Table | None:
+        """The table a file names, or ``None`` after reporting why it is not read."""
+        real = self.locate(rel, yaml, loc)
+        if real is None:
+            return None
+        if real not in self.tables:
+            shown = display_path(real, self.bundle.root)
+            reader = DUCKDB_SUFFIXES.get(real.suffix.lower())
+            if reader is None:
+                self.tables[real] = read_table(real, shown)
+            else:
+                self.tables[real] = self._through_duckdb(rel, reader, shown, yaml, loc)
+            self.problems.extend(self.tables[real][1])
+        return self.tables[real][0]
+
+    def _through_duckdb(self, rel: str, reader: str, shown: str, yaml: yamlsrc.Source,
+                        loc: yamlsrc.Path_) -> tuple[Table | None, list[Problem]]:
+        rel = os.path.normpath(rel)
+        quoted = rel.replace("'", "''")
+        result = sql.run(f"SELECT * FROM {reader}('{quoted}')", self.bundle.root, [rel], shown)
+        if isinstance(result, sql.QueryError):
+            line, col = yaml.where(loc)
+            return None, [Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
+                                  f"{shown} cannot be read: {result.message}",
+                                  "check that the file is valid " + Path(rel).suffix[1:])]
+        return result, []
+
+    def source(self, kpi_id: str, src: Source, yaml: yamlsrc.Source,
+               loc: yamlsrc.Path_) -> Table | None:
+        """The table behind a KPI source: its file, its query's result or its snapshot."""
+        if src.file is not None:
+            return self.get(src.file, yaml, (*loc, "file"))
+        if src.connection is not None:
+            return self._snapshot(kpi_id, src, yaml, loc)
+        text, where = self._query_text(src, yaml, loc)
+        if text is None:
+            return None
+        self.queried.append(text)
+        if text not in self.results:
+            root = self.bundle.root
+            folder = root / "data" / self.bundle.id
+            allowed = sql.readable_files(root, folder) if data_folder(self.bundle) else []
+            result = sql.run(text, root, allowed, f"{yaml.path} query")
+            if isinstance(result, sql.QueryError):
+                self.problems.append(self._query_problem(result, src, yaml, where))
+            self.results[text] = result if isinstance(result, Table) else None
+        return self.results[text]
+
+    def _query_text(self, src: Source, yaml: yamlsrc.Source,
+                    loc: yamlsrc.Path_) -> tuple[str | None, yamlsrc.Path_]:
+        if src.query is not None:
+            return src.query, (*loc, "query")
+        assert src.query_file is not None
+        real = self.locate(src.query_file, yaml, (*loc, "query_file"))
+        if real is None:
+            return None, (*loc, "query_file")
+        try:
+            return real.read_text(encoding="utf-8-sig"), (*loc, "query_file")
+        except (OSError, UnicodeDecodeError):
+            self.refuse(src.query_file, yaml, (*loc, "query_file"),
+                        f"'{src.query_file}' is not UTF-8 text", "save the query as UTF-8")
+            return None, (*loc, "query_file")
+
+    def _query_problem(self, error: sql.QueryError, src: Source, yaml: yamlsrc.Source,
+                       where: yamlsrc.Path_) -> Problem:
+        """A query's error at its place: the ``.sql`` file's line, or the YAML's."""
+        field = yamlsrc.format_loc(where[:-1])
+        hint = "fix the query; it runs in DuckDB over the program's data files"
+        if src.query_file is not None:
+            return Problem(src.query_file, error.line or 1, error.column or 1, field,
+                           f"query error: {error.message}", hint)
+        if error.line is None:
+            line, col = yaml.where(where)
+        else:
+            line, col = yamlsrc.inner_position(yaml, where, error.line, error.column)
+        return Problem(yaml.path, line, col, yamlsrc.format_loc(where),
+                       f"query error: {error.message}", hint)
+
+    def _snapshot(self, kpi_id: str, src: Source, yaml: yamlsrc.Source,
+                  loc: yamlsrc.Path_) -> Table | None:
+        rel = snapshot_path(self.bundle, kpi_id)
+        if locate(self.bundle.root / rel, self.bundle.root, rel) is None:
+            line, col = yaml.where((*loc, "connection"))
+            self.problems.append(Problem(
+                yaml.path, line, col, yamlsrc.format_loc((*loc, "connection")),
+                f"no snapshot of the warehouse query yet ('{rel}')",
+                f"run 'playbook pull {self.bundle.id}' where the connection's environment "
+                "variable is set, and commit the snapshot"))
+            return None
+        return self.get(rel, yaml, (*loc, "connection"))
+
+
+def query_rows(found: list[Problem], table: Table, yaml: yamlsrc.Source,
+               loc: yamlsrc.Path_) -> list[Problem]:
+    """Problems about a query result's cells, moved to the source in YAML.
+
+    A result has no file of its own: its rows are numbered from 1 and named so.
+    """
+    line, col = yaml.where(loc)
+    out = []
+    for p in found:
+        if p.path != table.path:
+            out.append(p)
+            continue
+        message = p.message.replace("(lines ", "(result rows ")
+        out.append(replace(p, path=yaml.path, line=line, column=col,
+                           message=f"query result row {p.line}: {message}"
+                           if "(result rows " not in message else
+                           f"query result: {message}"))
+    return out

@@ -195,6 +195,12 @@ def _kpis(report: Reporter) -> None:
         if kpi.owner is not None and kpi.owner not in roles:
             report.add("kpis", (*loc, "owner"), f"role '{kpi.owner}' has no person in "
                        "stakeholders", f"add stakeholders.{kpi.owner} to program.yml")
+        name = kpi.source.connection if kpi.source is not None else None
+        if name is not None and name not in b.connections:
+            known = ", ".join(sorted(b.connections)) or "none"
+            report.add("kpis", (*loc, "source", "connection"),
+                       f"no connection '{name}' in playbook.yml (declared: {known})",
+                       f"declare it: connections: {{{name}: {{env: PLAYBOOK_WAREHOUSE_URL}}}}")
 
 
 def _ai(report: Reporter) -> None:

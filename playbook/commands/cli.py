@@ -12,10 +12,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from playbook.commands import check, codeowners, diff, new, pages, report, schema, sign
+from playbook.commands import check, codeowners, diff, new, pages, pull, report, schema, sign
 from playbook.model.problems import PlaybookError
 
-VERBS = (check, schema, new, report, pages, sign, diff, codeowners)
+VERBS = (check, schema, new, report, pages, pull, sign, diff, codeowners)
 """The command modules, in the order ``--help`` lists them."""
 
 

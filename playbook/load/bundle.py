@@ -14,6 +14,7 @@ from playbook.load.observations import Observation, Outcome
 from playbook.model import Ai, Budget, Competencies, Kpis, Program, Reviews, Roadmap
 from playbook.model import Vendors as VendorsFile
 from playbook.model.problems import display_path
+from playbook.model.settings import Settings
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Bundle:
     """KPI id → observations read from its source CSV."""
     outcomes: list[Outcome] = field(default_factory=list)
     """AI-tool outcomes by group, from ``ai.yml``'s ``outcomes`` file."""
+    connections: frozenset[str] = frozenset()
+    """Names of the warehouse connections ``playbook.yml`` declares."""
 
     def path_of(self, stem: str) -> str:
         """How to name ``<stem>.yml`` of this program in problems."""
@@ -48,6 +51,8 @@ class Playbook:
 
     root: Path
     programs: list[Bundle] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    """``playbook.yml``: warehouse connections shared by every program."""
 
     def get(self, program_id: str) -> Bundle | None:
         """Return the program with ``program_id``, if loaded."""

@@ -34,11 +34,37 @@ from playbook.model.problems import (
     character_problem,
     display_path,
 )
+from playbook.model.settings import Settings
+
+SETTINGS_FILE = "playbook.yml"
+"""The playbook-wide settings file, beside ``program/`` and ``data/``."""
 
 
-def load_program(folder: Path, root: Path) -> tuple[Bundle, list[Problem]]:
+def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
+    """Read ``playbook.yml`` when present; defaults when absent or broken (problems say so)."""
+    file = root / SETTINGS_FILE
+    problems: list[Problem] = []
+    raw = _read_program_file(file, root, SETTINGS_FILE, problems)
+    if raw is None:
+        return Settings(), problems
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Settings(), [Problem(SETTINGS_FILE, 1, 1, "", "not UTF-8 text",
+                                    "save the file as UTF-8")]
+    source, found = yamlsrc.parse(text, SETTINGS_FILE)
+    problems.extend(found)
+    if source.data is None:
+        return Settings(), problems
+    obj, found = validate(Settings, source)
+    return obj or Settings(), problems + found
+
+
+def load_program(folder: Path, root: Path,
+                 settings: Settings | None = None) -> tuple[Bundle, list[Problem]]:
     """Load one program folder: parse, validate and read its measurement data."""
-    bundle = Bundle(folder.name, folder, root)
+    bundle = Bundle(folder.name, folder, root,
+                    connections=frozenset((settings or Settings()).connections))
     problems: list[Problem] = []
     for file in sorted(folder.iterdir()):
         if file.name.startswith(".") or file.is_dir():
@@ -155,7 +181,9 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
         The playbook (programs that loaded) and every problem, errors and warnings.
     """
     problems = Problems()
-    playbook = Playbook(root)
+    settings, found = load_settings(root)
+    problems.extend(found)
+    playbook = Playbook(root, settings=settings)
     base = root / "program"
     data = root / "data"
     refused = False  # a top folder leading out of the playbook is never listed
@@ -192,7 +220,7 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
             problems.add(named)
             if named.severity is Severity.ERROR:
                 continue  # its name would be the program's id on every page
-        bundle, found = load_program(folder, root)
+        bundle, found = load_program(folder, root, settings)
         problems.extend(found)
         playbook.programs.append(bundle)
     return playbook, problems

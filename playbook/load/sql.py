@@ -96,7 +96,7 @@ def locate_error(message: str) -> QueryError:
     trustworthy column.
     """
     found = _LINE.search(message)
-    text = message.split("\n\n")[0].split("\nLINE ")[0].strip()
+    text = message.split("\n\n")[0].split("\nLINE ")[0].strip().replace("\n", "; ")
     if found is None:
         return QueryError(text)
     line = int(found.group(1))
@@ -108,7 +108,7 @@ def locate_error(message: str) -> QueryError:
     return QueryError(text, line, column if column and column > 0 else None)
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """One result value as the text a CSV export would hold."""
     if value is None:
         return ""
@@ -128,7 +128,7 @@ def _cell(value: Any) -> str:
 def _rows(result: duckdb.DuckDBPyConnection) -> Iterator[list[str]]:
     while chunk := result.fetchmany(10_000):
         for row in chunk:
-            yield [_cell(v) for v in row]
+            yield [cell_text(v) for v in row]
 
 
 def run(query: str, root: Path, allowed: Sequence[str], shown: str,

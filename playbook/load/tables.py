@@ -138,7 +138,7 @@ class Tables:
             return self.get(src.file, yaml, (*loc, "file"))
         if src.connection is not None:
             return self._snapshot(kpi_id, src, yaml, loc)
-        text, where = self._query_text(src, yaml, loc)
+        text, where = self.query_text(src, yaml, loc)
         if text is None:
             return None
         self.queried.append(text)
@@ -148,11 +148,11 @@ class Tables:
             allowed = sql.readable_files(root, folder) if data_folder(self.bundle) else []
             result = sql.run(text, root, allowed, f"{yaml.path} query")
             if isinstance(result, sql.QueryError):
-                self.problems.append(self._query_problem(result, src, yaml, where))
+                self.problems.append(self.query_problem(result, src, yaml, where))
             self.results[text] = result if isinstance(result, Table) else None
         return self.results[text]
 
-    def _query_text(self, src: Source, yaml: yamlsrc.Source,
+    def query_text(self, src: Source, yaml: yamlsrc.Source,
                     loc: yamlsrc.Path_) -> tuple[str | None, yamlsrc.Path_]:
         if src.query is not None:
             return src.query, (*loc, "query")
@@ -167,7 +167,7 @@ class Tables:
                         f"'{src.query_file}' is not UTF-8 text", "save the query as UTF-8")
             return None, (*loc, "query_file")
 
-    def _query_problem(self, error: sql.QueryError, src: Source, yaml: yamlsrc.Source,
+    def query_problem(self, error: sql.QueryError, src: Source, yaml: yamlsrc.Source,
                        where: yamlsrc.Path_) -> Problem:
         """A query's error at its place: the ``.sql`` file's line, or the YAML's."""
         field = yamlsrc.format_loc(where[:-1])

@@ -84,9 +84,8 @@ def inner_position(source: Source, loc: Path_, line: int, column: int | None) ->
     first = lines[start_line - 1] if 0 < start_line <= len(lines) else ""
     mark = first[start_col - 1:start_col]
     if mark in ("|", ">"):
-        at = start_line + line
-        body = lines[at - 1] if at <= len(lines) else ""
-        return at, len(body) - len(body.lstrip(" ")) + (column or 1)
+        head = lines[start_line] if start_line < len(lines) else ""  # sets the indentation
+        return start_line + line, len(head) - len(head.lstrip(" ")) + (column or 1)
     if line == 1:
         return start_line, start_col + (mark in "'\"" and mark != "") + (column or 1) - 1
     return start_line + line - 1, column or 1

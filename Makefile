@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine: `make serve` and `make test`.
-# Each installs what it needs: a .venv with the pinned packages, and for the
-# browser tests Debian's Chromium and axe-core from the npm registry.
+# Each installs what it needs: a .venv with the pinned packages, for the
+# browser tests Debian's Chromium and axe-core from the npm registry, and for
+# the warehouse tests Debian's PostgreSQL.
 # constraints.txt pins every transitive package (refresh: make lock).
 
 VENV   := .venv
@@ -8,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint unit browser-deps schema readme example-data bench lock clean
+.PHONY: serve build test lint unit browser-deps db-deps schema readme example-data bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -26,6 +27,10 @@ browser-deps:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
+# the warehouse tests start a throwaway PostgreSQL server from Debian's binaries
+db-deps:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q postgresql; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check playbook playbook_mkdocs hooks tests scripts
 	$(BIN)/mypy
@@ -34,7 +39,7 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -m "not browser"
 
-test: $(STAMP) browser-deps lint
+test: $(STAMP) browser-deps db-deps lint
 	$(BIN)/python -m playbook.commands.cli schema --check
 	$(BIN)/pytest
 

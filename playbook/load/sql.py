@@ -105,6 +105,8 @@ def locate_error(message: str) -> QueryError:
     column = None
     if caret.strip() == "^" and not found.group(2).startswith("..."):
         column = caret.index("^") - len(f"LINE {line}: ") + 1
+    hints = [r.strip() for r in rest[1:] if r.startswith(("HINT:", "DETAIL:"))]
+    text = "; ".join([text, *hints])
     return QueryError(text, line, column if column and column > 0 else None)
 
 

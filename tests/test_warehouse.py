@@ -1,0 +1,137 @@
+"""A source that runs in a real PostgreSQL server, kept as a snapshot by ``playbook pull``.
+
+The server is Debian's PostgreSQL, started for the session (``tests/pg.py``);
+nothing is mocked. An HRIS turnover report lives in the warehouse as one row
+per unit and month, units are assigned to pilot or comparison by a lookup
+table, and the KPI is leavers ÷ average FTE pooled over units: one query,
+checked against pandas over the same rows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+import sqlalchemy
+from conftest import RunCli, TmpPlaybook
+from pg import server
+
+from playbook.engine import load_playbook
+
+ENV = "PLAYBOOK_TEST_WAREHOUSE_URL"
+BOARD = "    source: {file: data/mini/board_use.csv, date: month, value: pct}\n"
+TURNOVER = """SELECT h.period AS month, u.arm AS cohort,
+       100.0 * sum(h.leavers) / sum(h.fte) AS turnover_pct
+FROM hris_turnover h JOIN units u ON u.unit = h.unit
+GROUP BY h.period, u.arm
+ORDER BY 1, 2"""
+
+
+@pytest.fixture(scope="module")
+def warehouse() -> Iterator[tuple[str, pd.DataFrame]]:
+    """A running server holding a turnover report; its URL and the rows as pandas has them."""
+    rng = random.Random(20261124)
+    units = pd.DataFrame({"unit": [f"U{n:02d}" for n in range(8)],
+                          "arm": ["pilot"] * 4 + ["comparison"] * 4})
+    rows = [(f"2026-{m:02d}-01", unit, rng.randint(0, 6), round(rng.uniform(40, 220), 1))
+            for m in range(1, 10) for unit in units["unit"]]
+    report = pd.DataFrame(rows, columns=["period", "unit", "leavers", "fte"])
+    report["period"] = pd.to_datetime(report["period"]).dt.date
+    with server() as url:
+        engine = sqlalchemy.create_engine(url)
+        with engine.begin() as conn:
+            units.to_sql("units", conn, index=False)
+            report.to_sql("hris_turnover", conn, index=False)
+        engine.dispose()
+        yield url, report.merge(units, on="unit")
+
+
+def _connect(book: TmpPlaybook, query: str = TURNOVER) -> None:
+    book.write("./playbook.yml", f"connections:\n  warehouse:\n    env: {ENV}\n"
+               "    description: HR analytics warehouse, read-only role\n")
+    book.path("data/mini/board_use.csv").unlink()
+    indented = "\n".join("        " + line for line in query.splitlines())
+    book.edit("kpis.yml", BOARD, "    source:\n      connection: warehouse\n      query: |\n"
+              f"{indented}\n      date: month\n      value: turnover_pct\n      group: cohort\n")
+
+
+def test_pull_keeps_the_warehouse_result_and_the_site_reads_it(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: tuple[str, pd.DataFrame],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    url, rows = warehouse
+    _connect(tmp_playbook)
+    _, before = load_playbook(tmp_playbook.root)
+    assert [p.message for p in before.errors] == [
+        "no snapshot of the warehouse query yet ('data/mini/snapshots/board-use.csv')"]
+    monkeypatch.setenv(ENV, url)
+    code, out, err = run_cli("pull", "--dir", tmp_playbook.root)
+    assert code == 0, err
+    assert out == "data/mini/snapshots/board-use.csv: 18 row(s) from connection 'warehouse'\n"
+    playbook, problems = load_playbook(tmp_playbook.root)
+    assert problems.errors == [], problems.render()
+    bundle = playbook.get("mini")
+    assert bundle is not None
+    got = {(o.date.isoformat(), o.group): o.value for o in bundle.series["board-use"]}
+    pooled = rows.groupby(["period", "arm"])[["leavers", "fte"]].sum()
+    expected = {(d.isoformat(), arm): 100 * r.leavers / r.fte for (d, arm), r in
+                pooled.iterrows()}
+    assert got == pytest.approx(expected, rel=1e-12)
+    everything = "".join(f.read_text(encoding="utf-8", errors="replace")
+                         for f in tmp_playbook.root.rglob("*") if f.is_file())
+    assert url not in everything and "127.0.0.1" not in everything
+
+
+def test_pull_needs_the_environment_variable(tmp_playbook: TmpPlaybook, run_cli: RunCli,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    _connect(tmp_playbook)
+    monkeypatch.delenv(ENV, raising=False)
+    code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
+    assert code == 2
+    assert f"set {ENV} to the SQLAlchemy URL of connection 'warehouse'" in err
+
+
+def test_a_bad_query_writes_nothing_and_names_its_line(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: tuple[str, pd.DataFrame],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _connect(tmp_playbook, TURNOVER.replace("sum(h.fte)", "sum(h.ftee)"))
+    monkeypatch.setenv(ENV, warehouse[0])
+    before = tmp_playbook.snapshot()
+    code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
+    assert code == 1
+    line = tmp_playbook.read("kpis.yml").splitlines().index(
+        "               100.0 * sum(h.leavers) / sum(h.ftee) AS turnover_pct") + 1
+    assert (f"program/mini/kpis.yml:{line}:45: kpis[1].source.query: query error: column "
+            "h.ftee does not exist; HINT:  Perhaps you meant to reference the column "
+            '"h.fte".') in err, err
+    assert "no snapshot written" in err, err
+    tmp_playbook.assert_unchanged(before)
+
+
+def test_the_query_cannot_change_the_warehouse(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: tuple[str, pd.DataFrame],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    url, rows = warehouse
+    _connect(tmp_playbook, "DELETE FROM hris_turnover RETURNING period AS month, unit AS "
+             "cohort, fte AS turnover_pct")
+    monkeypatch.setenv(ENV, url)
+    code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
+    assert code == 1
+    assert "read-only transaction" in err
+    engine = sqlalchemy.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM hris_turnover").scalar() == len(rows)
+    engine.dispose()
+
+
+def test_a_result_with_a_direct_identifier_is_not_kept(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: tuple[str, pd.DataFrame],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _connect(tmp_playbook, "SELECT period AS month, 'pilot' AS cohort, fte AS turnover_pct, "
+             "unit || '@corp.example' AS email FROM hris_turnover")
+    monkeypatch.setenv(ENV, warehouse[0])
+    code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
+    assert code == 1
+    assert "column 'email' looks like a direct identifier" in err
+    assert not tmp_playbook.path("data/mini/snapshots").exists()

@@ -432,7 +432,8 @@ CASES = [
                    "four-fifths check (add 'outcomes:' naming a CSV with a group and a "
                    "selected column)",
                    "data/mini/recommendations.csv:1:1: warning: data file is not read by any "
-                   "KPI source or AI outcomes (name it in a source 'file:' or remove it)"]),
+                   "KPI source or AI outcomes (name it in a source 'file:' or in a query, or "
+                   "remove it)"]),
     Case("warn-comparison-attribution-without-comparison-data",
          lambda pb: pb.write("kpis.yml",
                              pb.read("kpis.yml").replace("      group: group\n", "")),

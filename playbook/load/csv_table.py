@@ -41,7 +41,8 @@ class Table:
             return -1
 
 
-def read_table(file: Path, shown: str) -> tuple[Table | None, list[Problem]]:
+def read_table(file: Path, shown: str, delimiter: str | None = None,
+               header_row: int = 1) -> tuple[Table | None, list[Problem]]:
     """Read a CSV file into a :class:`Table`, line by line.
 
     The file is streamed (never held whole in memory) and refused unopened when
@@ -50,6 +51,8 @@ def read_table(file: Path, shown: str) -> tuple[Table | None, list[Problem]]:
     Args:
         file: The file on disk (located inside the playbook by the caller).
         shown: How to name the file in problems.
+        delimiter: The cell separator; ``None`` guesses ``;`` or ``,`` from the header.
+        header_row: Line of the header; lines above it are not read.
     """
     opened = open_regular(file, shown)
     if isinstance(opened, Refusal):
@@ -61,7 +64,7 @@ def read_table(file: Path, shown: str) -> tuple[Table | None, list[Problem]]:
                 shown, 1, 1, "", too_large(size, MAX_BYTES, "a data file"),
                 "aggregate the rows before exporting (one row per date and group, or per "
                 "subject and wave); larger data will need a SQL source")]
-        return _parse(stream, shown)
+        return _parse(stream, shown, delimiter, header_row)
 
 
 _CR = re.compile(r"(?<=\r)(?!\n)")
@@ -98,27 +101,32 @@ def _csv_error(shown: str, line: int, exc: csv.Error) -> Problem:
     return Problem(shown, line, 1, "", f"not valid CSV: {text}", "export the file again")
 
 
-def _parse(stream: Iterable[bytes], shown: str) -> tuple[Table | None, list[Problem]]:
+def _parse(stream: Iterable[bytes], shown: str, delimiter: str | None,
+           header_row: int) -> tuple[Table | None, list[Problem]]:
     count = [0]
     lines = _lines(stream, count)
     problems: list[Problem] = []
-    end = 0  # the last line read so far: a row starts on the next one
+    above = header_row - 1  # a report's title lines: not read as CSV at all
+    end = above  # the last line read so far: a row starts on the next one
     try:
+        for _ in range(above):
+            next(lines, "")
         first = next(lines, "")
-        delimiter = ";" if first.count(";") > first.count(",") else ","
+        if delimiter is None:
+            delimiter = ";" if first.count(";") > first.count(",") else ","
         # strict: a stray or missing quote is an error here, not a silently merged row
         reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
         header = [h.strip() for h in next(reader, [])]
-        end = reader.line_num
+        end = reader.line_num + above
         for index, name in enumerate(header):
-            found = character_problem(name, shown, 1, index + 1, "", "column name ")
+            found = character_problem(name, shown, above + 1, index + 1, "", "column name ")
             if found is not None:
                 problems.append(found)
         rows = []
         warned: set[int] = set()  # bidi marks: one warning per column, not one per row
         content = False
         for row in reader:
-            line, end = end + 1, reader.line_num  # a quoted cell may span lines: the first
+            line, end = end + 1, reader.line_num + above  # a cell may span lines: the first
             if not any(cell.strip() for cell in row):
                 continue  # blank line: no observation, nothing lost
             content = True

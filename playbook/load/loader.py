@@ -153,7 +153,7 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             tables.problems.extend(found)
             bundle.outcomes = outcomes
     if not tables.missing:  # a wrong path is reported once, not again as an unused file
-        tables.problems.extend(_unused_data(bundle, set(tables.tables), tables.queried))
+        tables.problems.extend(_unused_data(bundle, tables.used, tables.queried))
     return tables.problems
 
 

@@ -91,7 +91,12 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     out: list[Observation] = []
     how = source.read
     failed: dict[str, list[Problem]] = defaultdict(list)  # by column key, summarised below
+    kept = _row_filter(table, how, yaml, loc, problems)
+    if kept is None:
+        return [], problems
     for line, cells in table.rows[how.skip_rows:]:
+        if any(cells[i] not in values for i, values in kept):
+            continue  # filtered out: another KPI's rows (another account, another verb)
         bad = False
 
         def fail(key: str, message: str, hint: str = "", *, _line: int = line) -> None:
@@ -123,6 +128,24 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     for key in failed:
         problems.append(_summary(failed[key], mapping[key] or key))
     return out, problems
+
+
+def _row_filter(table: Table, how: Reading, yaml: YamlSource, loc: Path_,
+                problems: list[Problem]) -> list[tuple[int, frozenset[str]]] | None:
+    """The ``where`` filter as (column index, kept values); ``None`` when a column is absent."""
+    kept = []
+    for column, values in how.where.items():
+        index = table.column(column)
+        if index < 0:
+            line, col = yaml.where((*loc, "read", "where", column), key=True)
+            close = difflib.get_close_matches(column, table.header, n=1, cutoff=0.6)
+            problems.append(Problem(
+                yaml.path, line, col, format_loc((*loc, "read", "where")),
+                f"column '{column}' is not in {table.path}; its columns are: "
+                + ", ".join(table.header), f"did you mean '{close[0]}'?" if close else ""))
+            return None
+        kept.append((index, frozenset(v.strip() for v in values)))
+    return kept
 
 
 def _labels(cells: list[str], cols: dict[str, int], mapping: dict[str, str | None],
@@ -222,6 +245,8 @@ def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,
                                 "e-mail addresses or phone numbers",
                                 "group outcomes by a category such as gender or age band"))
         return [], problems
+    if spec.count is not None:
+        return _counted_outcomes(table, spec, yaml, loc, problems)
     out = []
     for line, cells in table.rows:
         raw = cells[cols["selected"]].lower()
@@ -233,4 +258,38 @@ def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,
             continue
         group = cells[cols["group"]] or None
         out.append(Outcome(group, raw in _TRUE))
+    return out, problems
+
+
+MAX_PEOPLE: Final = 10_000_000
+"""Most people an outcome summary may stand for (each becomes one outcome in memory)."""
+
+
+def _counted_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource, loc: Path_,
+                      problems: list[Problem]) -> tuple[list[Outcome], list[Problem]]:
+    """Outcomes from a summary: ``count`` people per row, ``selected`` of them selected."""
+    assert spec.count is not None
+    cols = _columns(table, {"group": spec.group, "selected": spec.selected,
+                            "count": spec.count}, yaml, loc, problems)
+    if cols is None:
+        return [], problems
+    out: list[Outcome] = []
+    for line, cells in table.rows:
+        n, chosen = cells[cols["count"]], cells[cols["selected"]]
+        if not (n.isdigit() and chosen.isdigit()) or int(chosen) > int(n):
+            problems.append(Problem(table.path, line, cols["selected"] + 1,
+                                    f"{format_loc(loc)}.selected",
+                                    f"'{chosen}' selected of '{n}' in columns '{spec.selected}'"
+                                    f" and '{spec.count}' is not a count of at most the "
+                                    "row's people", "write whole numbers, selected ≤ count"))
+            continue
+        if len(out) + int(n) > MAX_PEOPLE:
+            problems.append(Problem(table.path, line, cols["count"] + 1,
+                                    f"{format_loc(loc)}.count",
+                                    f"the summary stands for more than {MAX_PEOPLE:,} people",
+                                    "check the count column"))
+            return [], problems
+        group = cells[cols["group"]] or None
+        out.extend([Outcome(group, True)] * int(chosen))
+        out.extend([Outcome(group, False)] * (int(n) - int(chosen)))
     return out, problems

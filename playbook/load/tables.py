@@ -21,7 +21,7 @@ from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table, read_table
 from playbook.load.safefiles import Refusal, folder_refusal, inside, locate
 from playbook.model.chars import unsafe_character
-from playbook.model.measure import Source
+from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem, display_path
 
 DUCKDB_SUFFIXES: Final = {".parquet": "read_parquet", ".jsonl": "read_json",
@@ -56,7 +56,8 @@ class Tables:
     def __init__(self, bundle: Bundle) -> None:
         self.bundle = bundle
         self.problems: list[Problem] = []
-        self.tables: dict[Path, tuple[Table | None, list[Problem]]] = {}
+        self.tables: dict[tuple[Path, str | None, int],
+                          tuple[Table | None, list[Problem]]] = {}
         self.results: dict[str, Table | None] = {}
         self.missing: list[str] = []  # source paths that did not resolve
         self.queried: list[str] = []  # query texts: the files they name count as used
@@ -104,20 +105,28 @@ class Tables:
             return None
         return real
 
-    def get(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_) -> Table | None:
+    def get(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_,
+            how: Reading | None = None) -> Table | None:
         """The table a file names, or ``None`` after reporting why it is not read."""
         real = self.locate(rel, yaml, loc)
         if real is None:
             return None
-        if real not in self.tables:
+        how = how or Reading()
+        key = (real, how.delimiter, how.header_row)
+        if key not in self.tables:
             shown = display_path(real, self.bundle.root)
             reader = DUCKDB_SUFFIXES.get(real.suffix.lower())
             if reader is None:
-                self.tables[real] = read_table(real, shown)
+                self.tables[key] = read_table(real, shown, how.delimiter, how.header_row)
             else:
-                self.tables[real] = self._through_duckdb(rel, reader, shown, yaml, loc)
-            self.problems.extend(self.tables[real][1])
-        return self.tables[real][0]
+                self.tables[key] = self._through_duckdb(rel, reader, shown, yaml, loc)
+            self.problems.extend(self.tables[key][1])
+        return self.tables[key][0]
+
+    @property
+    def used(self) -> set[Path]:
+        """Real paths of the files read so far."""
+        return {real for real, _, _ in self.tables}
 
     def _through_duckdb(self, rel: str, reader: str, shown: str, yaml: yamlsrc.Source,
                         loc: yamlsrc.Path_) -> tuple[Table | None, list[Problem]]:
@@ -135,7 +144,7 @@ class Tables:
                loc: yamlsrc.Path_) -> Table | None:
         """The table behind a KPI source: its file, its query's result or its snapshot."""
         if src.file is not None:
-            return self.get(src.file, yaml, (*loc, "file"))
+            return self.get(src.file, yaml, (*loc, "file"), src.read)
         if src.connection is not None:
             return self._snapshot(kpi_id, src, yaml, loc)
         text, where = self.query_text(src, yaml, loc)

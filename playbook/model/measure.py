@@ -37,8 +37,18 @@ class Target(StrictModel):
 class Reading(StrictModel):
     """How to read a tool's export as it comes, without reshaping it first (``read:``)."""
 
+    delimiter: Literal[",", ";", "\t", "|"] | None = None
+    """Cell separator of a CSV (default: ``;`` when the header has more of them than
+    commas, else ``,``); ``"\t"`` reads a tab-separated export."""
+    header_row: int = Field(default=1, ge=1)
+    """Line of the header: a report with a title and a blank line above its table has
+    ``header_row: 3``; the lines above it are not read."""
     skip_rows: int = Field(default=0, ge=0)
     """Rows right under the header to skip (a question-text or units row)."""
+    where: dict[Text, list[str]] = Field(default_factory=dict)
+    """Row filter: keep only rows whose cell in each named column is one of the listed
+    values (``where: {Account: ["6100 Agency fees", "6110 Contractors"]}``); other rows
+    are not observations of this KPI."""
     date_format: Text | list[Text] | None = None
     """strptime format(s) of the date column, tried in order (``%b-%y`` reads ``Sep-25``,
     ``%m/%d/%Y`` US dates, ``%Y-%m`` a month); ISO dates are always read."""
@@ -207,7 +217,11 @@ class AiOutcomes(StrictModel):
     group: Text
     """Column with the self-reported group (aggregated only)."""
     selected: Text
-    """Column with 1 when selected (recommended), 0 when not."""
+    """Column with 1 when selected (recommended), 0 when not; with ``count``, the number
+    of the row's people who were selected."""
+    count: Text | None = None
+    """Column with the number of people a row stands for, when the tool exports a summary
+    (one row per group with ``n`` and ``selected``) rather than one row per person."""
 
 
 class Ai(StrictModel):

@@ -8,16 +8,24 @@ type. The committed files are tested to match the model.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Final
+
+from pydantic import BaseModel
 
 from playbook.model import FILES
+from playbook.model.settings import Settings
+
+SCHEMAS: Final[Mapping[str, type[BaseModel]]] = {**FILES, "playbook": Settings}
+"""Every file with a schema: the program files, and ``playbook.yml`` at the root."""
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def render(stem: str) -> str:
     """Return the JSON Schema of ``<stem>.yml`` as formatted text."""
-    model = FILES[stem]
+    model = SCHEMAS[stem]
     schema = model.model_json_schema()
     schema = {"$schema": SCHEMA_DIALECT, "$id": f"{stem}.schema.json", **schema}
     schema["title"] = f"{stem}.yml"
@@ -28,7 +36,7 @@ def write(out: Path) -> list[Path]:
     """Write every schema into ``out``; return the paths written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for stem in FILES:
+    for stem in SCHEMAS:
         path = out / f"{stem}.schema.json"
         path.write_text(render(stem), encoding="utf-8")
         written.append(path)
@@ -38,7 +46,7 @@ def write(out: Path) -> list[Path]:
 def stale(out: Path) -> list[str]:
     """Return the schema files in ``out`` that differ from the model."""
     changed = []
-    for stem in FILES:
+    for stem in SCHEMAS:
         path = out / f"{stem}.schema.json"
         if not path.is_file() or path.read_text(encoding="utf-8") != render(stem):
             changed.append(path.name)

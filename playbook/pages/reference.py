@@ -9,6 +9,7 @@ from typing import Any, Final, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from playbook.model import FILES
+from playbook.model.settings import Settings
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -27,9 +28,13 @@ from playbook.pages.mdtext import (
 PATH = "reference/format.md"
 
 ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "description"),
-         ("Budget", "horizon_years"), ("Source", "read"),
-         *(("Reading", f) for f in ("skip_rows", "date_format", "decimal", "thousands",
-                                    "currency", "missing", "values"))})
+         ("Budget", "horizon_years"), ("Source", "read"), ("Source", "query"),
+         ("Source", "query_file"), ("Source", "connection"), ("AiOutcomes", "count"),
+         *(("Reading", f) for f in ("delimiter", "header_row", "skip_rows", "date_format",
+                                    "decimal", "thousands", "currency", "missing", "values",
+                                    "where")),
+         *(("Settings", f) for f in ("connections",)),
+         *(("Connection", f) for f in ("env", "description"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
 
@@ -80,9 +85,18 @@ def prose(doc: str | None) -> Md:
     if not doc:
         return cell(None)
     parts = " ".join(doc.split()).split("``")
-    # even pieces are prose, odd pieces were between double backticks
-    return join([code(piece) if i % 2 else text(piece) for i, piece in enumerate(parts)
-                 if piece], Md(""))
+    # even pieces are prose, odd pieces were between double backticks; text() trims, so
+    # the spaces around a code span are put back
+    out: list[Md] = []
+    for i, piece in enumerate(parts):
+        if i % 2:
+            out.append(code(piece))
+        elif piece.strip():
+            out.extend([Md(" ")] * piece.startswith(" ") + [text(piece)]
+                       + [Md(" ")] * piece.endswith(" "))
+        elif piece:
+            out.append(Md(" "))
+    return join(out, Md(""))
 
 
 def markdown() -> Md:
@@ -91,8 +105,10 @@ def markdown() -> Md:
            Md("Generated from the model. Every field below is checked by `playbook check` and "
               "described in the JSON Schema under `schema/`. Fields marked *added* are this "
               "project's additions to the format contract.\n")]
-    for stem, model in FILES.items():
-        out.append(heading(2, f"{stem}.yml"))
+    files: dict[str, type[BaseModel]] = {**FILES, "playbook": Settings}
+    for stem, model in files.items():
+        out.append(heading(2, f"{stem}.yml" if stem != "playbook" else
+                           "playbook.yml (at the playbook root, optional)"))
         models: list[type[BaseModel]] = []
         _models(model, models)
         for m in models:

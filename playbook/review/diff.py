@@ -304,6 +304,10 @@ def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[st
     return out
 
 
+NO_DATA: Final = Md("")
+"""No data part in the review comment."""
+
+
 def _show(value: Any) -> Md:
     if value is None:
         return cell(None)
@@ -314,13 +318,17 @@ def _show(value: Any) -> Md:
     return cell(shown if len(shown) <= 80 else shown[:77] + "…")
 
 
-def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]]) -> Md:
+def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]],
+             data: Md = NO_DATA) -> Md:
     """A review comment: meaning changes by program, most consequential kinds first.
 
     Every value is escaped (:mod:`playbook.pages.mdtext`): a pull request's text is
-    shown in the comment, never rendered as links, images or HTML.
+    shown in the comment, never rendered as links, images or HTML. ``data`` (from
+    :func:`playbook.review.datadiff.markdown`) follows the definition's changes.
     """
     if not changes:
+        if data:
+            return lines([Md("No change to any program's definition.\n"), data])
         return Md("No change in meaning to any program.\n")
     order = list(ChangeKind)
     out: list[Md] = []
@@ -342,4 +350,4 @@ def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]]) -> 
                            "again.\n", join((text(f"{e['role']} ({e['name']}, {e['date']}, "
                                                      f"version {e['version']})")
                                                 for e in gone), Md(", "))))
-    return lines(out)
+    return lines([*out, data] if data else out)

@@ -184,6 +184,7 @@ def test_rows_added_in_the_past_and_duplicates_count_as_rewrites() -> None:
     moved = compare_series("p", "k", base, [Observation(day, 1.5), base[1]],
                            person_level=False)
     assert moved is not None and moved.examples == (ValueChange(day, None, 1.0, 1.5),)
+    assert moved.rewritten == Span(1, day, day)
     everything_new = compare_series("p", "k", [], base, person_level=False)
     assert everything_new is not None
     assert (everything_new.appended, everything_new.rewritten) == (

@@ -139,8 +139,10 @@ def compare_series(program: str, kpi: str, base: list[Observation],
     removed = len(gone) - len(pairs)
     examples = () if person_level else tuple(
         ValueChange(a.date, a.group, a.value, b.value) for a, b in pairs[:MAX_EXAMPLES])
-    return SeriesChange(program, kpi, person_level, _span(o.date for o in new),
-                        _span([*(o.date for o in gone), *(o.date for o in past)]),
+    rewritten = _span([*(o.date for o in gone), *(o.date for o in past)])
+    if rewritten is not None:  # a changed row is one row, though it is gone and added
+        rewritten = replace(rewritten, rows=len(pairs) + removed + inserted)
+    return SeriesChange(program, kpi, person_level, _span(o.date for o in new), rewritten,
                         len(pairs), removed, inserted, examples, None)
 
 

@@ -1,4 +1,8 @@
-"""``playbook diff``: what changed in meaning between two revisions, and whose sign-off it voids."""
+"""``playbook diff``: what changed in meaning between two revisions, and whose sign-off it voids.
+
+The data part (rows appended, history rewritten, figures moved) comes from
+:mod:`playbook.review.datadiff`.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from playbook.commands.common import day_option
 from playbook.model.problems import Problems
-from playbook.review import diff
+from playbook.review import datadiff, diff
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,12 +28,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     changes = diff.compare(before, after)
     stale = diff.stale_signoffs(before, after)
+    data = datadiff.diff_data(root, args.base, args.head, day_option(args.today))
     if args.format == "json":
         print(json.dumps({"changes": [asdict(c) for c in changes],
-                          "stale_signoffs": [{"program": p, **e} for p, e in stale]},
+                          "stale_signoffs": [{"program": p, **e} for p, e in stale],
+                          "data": asdict(data)},
                          indent=2, ensure_ascii=False, default=str))
     else:
-        print(diff.markdown(changes, stale), end="")
+        print(diff.markdown(changes, stale, datadiff.markdown(data)), end="")
     return 0
 
 
@@ -38,5 +45,7 @@ def add(sub: Any) -> None:
     p.add_argument("--base", default="HEAD", help="git revision to compare from (default: HEAD)")
     p.add_argument("--head", help="git revision to compare to (default: the work tree)")
     p.add_argument("--dir", default=".", help="playbook folder (default: .)")
+    p.add_argument("--today", help="KPI figures as of YYYY-MM-DD (default: $PLAYBOOK_TODAY "
+                   "or today)")
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
     p.set_defaults(func=run)

@@ -179,6 +179,33 @@ def _git(root: Path, *args: str) -> bytes:
     return done.stdout
 
 
+LINK: Final = "120000"
+"""The git mode of a symbolic link."""
+_BLOB_MODES: Final = frozenset({"100644", "100755", LINK})
+
+
+def tree(root: Path, commit: str, folder: str) -> list[tuple[str, str, str]]:
+    """``(path, mode, blob id)`` of every file under ``folder`` at ``commit``.
+
+    Paths are relative to ``root``, which may be a folder inside the repository;
+    submodules are left out, symbolic links kept (mode :data:`LINK`).
+    """
+    # -z: names verbatim, NUL-separated (spaces, quotes and newlines included)
+    listing = _git(root, "ls-tree", "-r", "-z", "--end-of-options", commit, "--", folder)
+    out = []
+    for row in listing.decode("utf-8", "replace").split("\0"):
+        info, _, name = row.partition("\t")
+        mode, _, oid = info.partition(" blob ")
+        if mode in _BLOB_MODES:
+            out.append((name, mode, oid))
+    return out
+
+
+def blob(root: Path, oid: str) -> bytes:
+    """The content of the blob ``oid`` (from :func:`tree`)."""
+    return _git(root, "cat-file", "blob", "--end-of-options", oid)
+
+
 def resolve(root: Path, rev: str) -> str:
     """The id of the commit ``rev`` names in the repository holding ``root``.
 
@@ -245,23 +272,15 @@ def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
             if text is not None:
                 files[rel] = text
     else:
-        commit = resolve(root, rev)
-        # -z: names verbatim, NUL-separated (spaces, quotes and newlines included);
-        # paths are relative to root, which may be a folder inside the repository
-        listing = _git(root, "ls-tree", "-r", "-z", "--end-of-options", commit, "--",
-                       "program")
-        for row in listing.decode("utf-8", "replace").split("\0"):
-            info, _, name = row.partition("\t")
-            mode, _, oid = info.partition(" blob ")
-            if not _is_program_file(name) or mode not in ("100644", "100755", "120000"):
-                continue  # submodules and other files are not program files
-            if mode == "120000":
+        for name, mode, oid in tree(root, resolve(root, rev), "program"):
+            if not _is_program_file(name):
+                continue
+            if mode == LINK:
                 # git stores a link as its target's name; never read that as YAML
                 problems.append(Problem(name, 1, 1, "", "a symbolic link, not a file",
                                         "commit the file itself"))
                 continue
-            text, found = _decode(_git(root, "cat-file", "blob", "--end-of-options", oid),
-                                  name)
+            text, found = _decode(blob(root, oid), name)
             problems.extend(found)
             if text is not None:
                 files[name] = text
@@ -285,6 +304,10 @@ def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[st
     return out
 
 
+NO_DATA: Final = Md("")
+"""No data part in the review comment."""
+
+
 def _show(value: Any) -> Md:
     if value is None:
         return cell(None)
@@ -295,13 +318,17 @@ def _show(value: Any) -> Md:
     return cell(shown if len(shown) <= 80 else shown[:77] + "…")
 
 
-def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]]) -> Md:
+def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]],
+             data: Md = NO_DATA) -> Md:
     """A review comment: meaning changes by program, most consequential kinds first.
 
     Every value is escaped (:mod:`playbook.pages.mdtext`): a pull request's text is
-    shown in the comment, never rendered as links, images or HTML.
+    shown in the comment, never rendered as links, images or HTML. ``data`` (from
+    :func:`playbook.review.datadiff.markdown`) follows the definition's changes.
     """
     if not changes:
+        if data:
+            return lines([Md("No change to any program's definition.\n"), data])
         return Md("No change in meaning to any program.\n")
     order = list(ChangeKind)
     out: list[Md] = []
@@ -323,4 +350,4 @@ def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]]) -> 
                            "again.\n", join((text(f"{e['role']} ({e['name']}, {e['date']}, "
                                                      f"version {e['version']})")
                                                 for e in gone), Md(", "))))
-    return lines(out)
+    return lines([*out, data] if data else out)

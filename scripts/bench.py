@@ -4,7 +4,10 @@ Prints figures; asserts nothing (speed and memory targets live here, not in
 timed tests). Targets: a 20-program playbook with 200k measurement rows checks
 and renders in under 30 s on 2 cores with under 1 GiB peak Python memory.
 
-Usage: ``python scripts/bench.py [--programs N] [--rows N]``
+Then the scale figure of issue 9 (``bench_parquet``): a SQL source over a
+Parquet file of ``--parquet-rows`` rows (50 million by default, 0 to skip).
+
+Usage: ``python scripts/bench.py [--programs N] [--rows N] [--parquet-rows N]``
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import time
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
+
+import bench_parquet  # scripts/ is on sys.path when this file runs
 
 from playbook import engine as site
 from playbook.pages import site_pages as pages
@@ -51,6 +56,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--programs", type=int, default=20)
     parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--parquet-rows", type=int, default=50_000_000,
+                        help="rows of the Parquet SQL source (0 skips that part)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -73,6 +80,9 @@ def main() -> None:
               f"({size / 1024:,.0f} KiB of Markdown, "
               f"{size / len(generated) / 1024:,.1f} KiB per page)")
         print(f"peak traced Python memory: {peak / 2**20:,.0f} MiB")
+    if args.parquet_rows > 0:
+        print()
+        bench_parquet.run(args.parquet_rows)
 
 
 if __name__ == "__main__":

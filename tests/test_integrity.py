@@ -1,7 +1,8 @@
-"""Data integrity: rows wrong next to each other.
+"""Data integrity: rows wrong next to each other, and YAML numbers not read as meant.
 
-A duplicate row, a person in both groups, a post wave before its pre wave: each
-is reported at its file, line and column.
+A duplicate row, a person in both groups, a post wave before its pre wave; an
+``amount: 132.000`` that YAML reads as 132 and a ``{value: 288,000}`` that it
+splits in two. Each is reported at its file, line and column.
 """
 
 from __future__ import annotations
@@ -129,3 +130,50 @@ def test_the_same_wave_in_two_groups_is_a_duplicate_and_a_switch() -> None:
 
 def test_an_observation_s_line_is_not_part_of_its_value() -> None:
     assert _obs(2, 5, "a") == _obs(9, 5, "a")
+
+
+def test_a_european_thousands_separator_in_an_amount_is_a_warning(
+        tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.edit("budget.yml", "amount: 40000", "amount: 40.000")
+    assert [str(p) for p in _problems(tmp_playbook)] == [
+        "program/mini/budget.yml:4:43: warning: costs[0].amount: 40.000 reads as the number "
+        "40 (write 40000 (no separator) or 40.0 if you meant a decimal)"]
+
+
+def test_two_separators_are_an_error_with_the_number_to_write(
+        tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.edit("budget.yml", "amount: 90000", "amount: 1.250.000")
+    assert [str(p) for p in _problems(tmp_playbook)] == [
+        "program/mini/budget.yml:8:52: benefits[0].amount: expected a number, got "
+        "'1.250.000' (write 1250000 (no separator))"]
+
+
+def test_three_decimals_elsewhere_are_not_a_separator(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.edit("kpis.yml", "baseline: {value: 3.2,", "baseline: {value: 0.125,")
+    tmp_playbook.edit("budget.yml", "isolation: 0.5", "isolation: 0.125")
+    tmp_playbook.edit("budget.yml", "amount: 20000", "amount: '20000'")
+    assert [p.message for p in _problems(tmp_playbook)] == [
+        "expected a number, got '20000'"]  # quoted: text, and said so
+
+
+def test_a_comma_in_a_flow_mapping_gets_a_hint(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.edit("kpis.yml", "target: {value: 24, by", "target: {value: 24,000, by")
+    tmp_playbook.edit("kpis.yml", "baseline: {value: 10, date", "baseline: {value: 4,5, date")
+    assert [str(p) for p in _problems(tmp_playbook)] == [
+        "program/mini/kpis.yml:9:24: kpis[0].target: unknown field '000' in target (a comma "
+        "separates the items of a {…} mapping: 24,000 reads as 24 and a key '000'; write "
+        "24000)",
+        "program/mini/kpis.yml:22:25: kpis[1].baseline: unknown field '5' in baseline (a "
+        "comma separates the items of a {…} mapping: 4,5 reads as 4 and a key '5'; write 4.5)"]
+
+
+def test_a_repeated_split_key_names_the_comma_too(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.edit("budget.yml", "{category: platform, year: 1, amount: 10000}",
+                      "{category: platform, year: 1, amount: 1,000,000}")
+    assert [str(p) for p in _problems(tmp_playbook).sorted()] == [
+        "program/mini/budget.yml:5:45: costs[1]: unknown field '000' in cost (a comma "
+        "separates the items of a {…} mapping: 1,000,000 reads as 1 and the keys '000', "
+        "'000'; write 1000000)",
+        "program/mini/budget.yml:5:49: costs[1].000: duplicate key '000', first at line 5 "
+        "(a comma separates the items of a {…} mapping: 1,000,000 reads as 1 and the keys "
+        "'000', '000'; write 1000000)"]

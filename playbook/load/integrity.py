@@ -27,8 +27,11 @@ from playbook.model.problems import Problem, Severity
 
 
 class Row(Protocol):
-    """What is checked of an observation (:class:`playbook.load.observations.Observation`,
-    which imports this module to call it)."""
+    """The fields of an observation that are checked here.
+
+    :class:`playbook.load.observations.Observation` has them; it imports this
+    module, so its type is described here rather than imported.
+    """
 
     @property
     def date(self) -> date: ...
@@ -42,14 +45,14 @@ class Row(Protocol):
     def line(self) -> int: ...
 
 
-Observation = TypeVar("Observation", bound=Row)
+R = TypeVar("R", bound=Row)
 
 Key = tuple[str, date | str | None, date | str | None]
 """What makes an observation unique in its series (see :func:`_key`)."""
 
 
-def check(observations: Sequence[Observation], path: str, field: str,
-          columns: dict[str, int]) -> tuple[list[Observation], list[Problem]]:
+def check(observations: Sequence[R], path: str, field: str,
+          columns: dict[str, int]) -> tuple[list[R], list[Problem]]:
     """Check the observations of one source against each other.
 
     Args:
@@ -115,11 +118,11 @@ def _duplicate(o: Row, first: Row) -> str:
     return f"a second value for {o.date.isoformat()} {at}"
 
 
-def _without_duplicates(observations: Sequence[Observation], path: str, field: str,
-                        columns: dict[str, int]) -> tuple[list[Observation], list[Problem]]:
+def _without_duplicates(observations: Sequence[R], path: str, field: str,
+                        columns: dict[str, int]) -> tuple[list[R], list[Problem]]:
     """The observations with each key once (the first row wins), and the later rows' errors."""
-    first: dict[Key, Observation] = {}
-    kept: list[Observation] = []
+    first: dict[Key, R] = {}
+    kept: list[R] = []
     problems: list[Problem] = []
     for o in observations:
         key = _key(o)

@@ -35,7 +35,8 @@ def survey(rng: random.Random) -> str:
                                 ("Follow-up (6 mo)", date(2026, 7, 13), 0.5)):
             when = day + timedelta(days=rng.randint(0, 9))
             lift = gain if arm == "Pilot" else gain / 4
-            score = "N/A" if rng.random() < 0.05 else f"{min(5.0, base + lift + rng.gauss(0, 0.3)):.2f}"
+            noisy = min(5.0, base + lift + rng.gauss(0, 0.3))
+            score = "N/A" if rng.random() < 0.05 else f"{noisy:.2f}"
             us = when.strftime("%m/%d/%Y")
             rows.append(f"{us},{us},R_{rng.getrandbits(40):010x},L{i:03d},{arm},{word},{score}")
     return "\n".join(rows) + "\n"
@@ -78,8 +79,8 @@ def xapi(rng: random.Random) -> tuple[str, str]:
                               "account": {"homePage": "https://lms.example", "name": person}},
                     "verb": {"id": VERB + verb, "display": {"en-US": verb}},
                     "object": {"id": f"https://lms.example/activities/{rng.randint(1, 30)}"},
-                    "timestamp": f"{at.isoformat()}T{rng.randint(7, 19):02d}:{rng.randint(0, 59):02d}"
-                                 ":00Z"}
+                    "timestamp": f"{at.isoformat()}T{rng.randint(7, 19):02d}:"
+                                 f"{rng.randint(0, 59):02d}:00Z"}
                 if verb in ("completed", "answered") and rng.random() < 0.8:
                     statement["result"] = {"score": {"scaled": round(rng.random(), 2)}}
                 lines.append(json.dumps(statement))

@@ -435,8 +435,12 @@ CASES = [
                    "KPI source or AI outcomes (name it in a source 'file:' or in a query, or "
                    "remove it)"]),
     Case("warn-comparison-attribution-without-comparison-data",
-         lambda pb: pb.write("kpis.yml",
-                             pb.read("kpis.yml").replace("      group: group\n", "")),
+         together(lambda pb: pb.write("kpis.yml",
+                                      pb.read("kpis.yml").replace("      group: group\n", "")),
+                  # one value a month: without groups, a second one would be a duplicate
+                  lambda pb: pb.write("data/mini/start_time.csv", "".join(
+                      line for line in pb.read("data/mini/start_time.csv").splitlines(True)
+                      if not line.startswith("20") or line.endswith("pilot\n")))),
          warnings=["program/mini/kpis.yml:42:11: warning: attribution.method: attribution is "
                    "by comparison group, but no KPI data has a comparison group (add a group "
                    "column with 'comparison' rows, or state another method)"]),

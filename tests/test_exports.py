@@ -163,7 +163,7 @@ def test_the_lms_statement_log(loaded: tuple[Bundle, dict[str, Path]]) -> None:
     log = log[log["verb"].isin(["launched", "experienced", "completed", "answered"])
               & log["actor.account.name"].isin(enrolled)]
     stamp = pd.to_datetime(log["timestamp"]).dt.tz_localize(None)
-    log["week"] = (stamp.dt.normalize() - pd.to_timedelta(stamp.dt.weekday, unit="D")).dt.date
+    log["week"] = (stamp.dt.normalize() - pd.to_timedelta(stamp.dt.day_of_week, unit="D")).dt.date
     weekly = log.groupby("week")["actor.account.name"].nunique() / len(enrolled) * 100
     expected = {(str(w), None): v for w, v in weekly.items()}
     assert _series(bundle, "board-use") == pytest.approx(expected, rel=1e-12)

@@ -478,7 +478,7 @@ def test_shared_csv_reports_its_problems_once(tmp_playbook: TmpPlaybook,
                                               run_cli: RunCli) -> None:
     tmp_playbook.edit("kpis.yml", "source: {file: data/mini/board_use.csv, date: month, "
                       "value: pct}", "source: {file: data/mini/link.csv, date: month, "
-                      "value: days}")
+                      "value: days, group: group}")
     os.symlink("start_time.csv", tmp_playbook.path("data/mini/link.csv"))
     tmp_playbook.path("data/mini/board_use.csv").unlink()
     csv = tmp_playbook.read("data/mini/start_time.csv")

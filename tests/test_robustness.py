@@ -645,6 +645,7 @@ def kpi_specs(draw: st.DrawFn, index: int) -> dict[str, Any]:
                     if grouped:
                         row["group"] = group
                     rows.append(row)
+    rows = consistent(rows, person)
     source = {"file": f"data/mini/k{index}.csv", "date": "date", "value": "value"}
     source.update({k: k for k in ("group", "subject", "wave")
                    if {"group": grouped, "subject": person, "wave": waves}[k]})
@@ -665,6 +666,22 @@ def kpi_specs(draw: st.DrawFn, index: int) -> dict[str, Any]:
                                "confidence": draw(st.floats(0, 1))}
     return {"kpi": kpi, "rows": rows, "columns": ["date", "value", *[
         c for c in ("group", "subject", "wave") if c in source]]}
+
+
+def consistent(rows: list[dict[str, object]], person: bool) -> list[dict[str, object]]:
+    """The rows ``playbook check`` accepts (:mod:`playbook.load.integrity`): one per subject
+    and wave (or date), or per date and group; a person in one group."""
+    seen: set[tuple[object, object]] = set()
+    group_of: dict[object, str] = {}
+    out = []
+    for row in rows:
+        group = str(row.get("group", "")).lower()
+        key = (row["subject"], row.get("wave", row["date"])) if person else (row["date"], group)
+        if key in seen or (person and group_of.setdefault(row["subject"], group) != group):
+            continue
+        seen.add(key)
+        out.append(row)
+    return out
 
 
 @st.composite

@@ -2,7 +2,8 @@
 
 Reads each CSV through the column mapping in ``kpis.yml``/``ai.yml``. A missing
 column is reported at the mapping in YAML and lists the columns the file has;
-a bad cell is reported at its CSV line and column. Rows are never dropped.
+a bad cell is reported at its CSV line and column. Rows are never dropped
+silently: a duplicate is left out with an error (:mod:`playbook.load.integrity`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Final
 
-from playbook.load import reading
+from playbook.load import integrity, reading
 from playbook.load.csv_table import Table, date_hint, identifier_columns
 from playbook.load.identifiers import identifying_cell, is_direct, is_person_id
 from playbook.load.yaml_source import Path_, format_loc
@@ -36,6 +37,8 @@ class Observation:
     group: str | None = None
     subject: str | None = None
     wave: str | None = None
+    line: int = field(default=0, compare=False)
+    """The line of the data file it was read from (0: not read from a file)."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,8 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     if cols is None:
         return [], problems
     field = format_loc(loc)
-    if source.subject is None:
-        problems.extend(_unnamed_subject(table, source, yaml, loc))
+    unnamed = _unnamed_subject(table, source, yaml, loc) if source.subject is None else []
+    problems.extend(unnamed)
     out: list[Observation] = []
     how = source.read
     failed: dict[str, list[Problem]] = defaultdict(list)  # by column key, summarised below
@@ -124,10 +127,13 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
         extra = _labels(cells, cols, mapping, how, fail)
         if not bad and day is not None and value is not None:
             out.append(Observation(day, value, extra.get("group"), extra.get("subject"),
-                                   extra.get("wave")))
+                                   extra.get("wave"), line))
     for key in failed:
         problems.append(_summary(failed[key], mapping[key] or key))
-    return out, problems
+    if unnamed:  # rows per person, not duplicates: naming the subject is the one fix
+        return out, problems
+    out, found = integrity.check(out, table.path, field, cols)
+    return out, problems + found
 
 
 def _row_filter(table: Table, how: Reading, yaml: YamlSource, loc: Path_,
@@ -174,8 +180,7 @@ def _summary(found: list[Problem], column: str) -> Problem:
     first = found[0]
     if len(found) == 1:
         return first
-    lines = [p.line for p in found]
-    shown = ", ".join(map(str, lines[:3])) + (f" … {lines[-1]}" if len(lines) > 3 else "")
+    shown = integrity.lines_shown([p.line for p in found])
     return replace(first, message=f"{len(found)} values in column '{column}' cannot be read "
                    f"(lines {shown}); the first: {first.message}")
 

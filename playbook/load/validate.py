@@ -12,6 +12,7 @@ import difflib
 import re
 import types
 import typing
+from dataclasses import replace
 from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any, Final, TypeVar, Union, get_args, get_origin
@@ -19,6 +20,7 @@ from typing import Any, Final, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from playbook.load.yaml_numbers import grouped_hint
 from playbook.load.yaml_source import Path_, Source, format_loc
 from playbook.model.problems import Problem
 
@@ -158,7 +160,17 @@ def _suggest(name: str, known: list[str]) -> str | None:
 
 
 def translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Problem:
-    """Translate one pydantic error into a located :class:`Problem`."""
+    """Translate one pydantic error into a located :class:`Problem`.
+
+    A hint the YAML reader left at the error's place (a comma that split a
+    ``{…}`` mapping) replaces the generic one.
+    """
+    problem = _translate(root, source, err)
+    hint = source.hints.get(_loc(err))
+    return replace(problem, hint=hint) if hint else problem
+
+
+def _translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Problem:
     loc = _loc(err)
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -232,6 +244,8 @@ def _type_hint(kind: str, value: Any) -> str:
         bare = value.replace(",", "").replace("_", "").replace(" ", "")
         if _is_number(bare):
             return "write it without separators: " + bare
+        if grouped_hint(value):
+            return grouped_hint(value)
     if kind == "list_type" and value is None:
         return "list at least one item, or write []"
     if kind == "bool_type" and isinstance(value, str) and \

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from playbook.load import yaml_numbers
 from playbook.model.problems import Problem, Severity, character_problem
 
 Path_ = tuple[str | int, ...]
@@ -54,6 +55,8 @@ class Source:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     text: str = ""
     """The file's text, to place positions inside a multi-line value (a SQL query)."""
+    hints: dict[Path_, str] = field(default_factory=dict)
+    """Hints for whatever is wrong at a path, known from the text as written."""
 
     def where(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, column) nearest to ``loc``.
@@ -191,11 +194,11 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
     try:
         source.data = _Walker(source, problems).walk(nodes[0], ())
     except _TooLarge:
-        source.data, source.values, source.keys = None, {}, {}
+        source.data, source.values, source.keys, source.hints = None, {}, {}, {}
         return source, [Problem(path, 1, 1, "", f"file expands to more than {MAX_NODES:,} "
                                 "values", "write the values out instead of nested `*` aliases")]
     except _TooDeep as exc:
-        source.data, source.values, source.keys = None, {}, {}
+        source.data, source.values, source.keys, source.hints = None, {}, {}, {}
         return source, [_too_deep(path, exc.where)]
     return source, problems
 
@@ -244,6 +247,9 @@ class _Walker:
             finally:
                 self.active.discard(id(node))
         assert isinstance(node, yaml.ScalarNode)
+        if id(node) not in self.tested:  # an alias repeats a node: one warning
+            self.problems.extend(yaml_numbers.grouped_number(node, loc[-1] if loc else "",
+                                                             self.source.path, _fmt(loc)))
         self.test_text(node, loc)
         return resolve_scalar(node)
 
@@ -252,6 +258,7 @@ class _Walker:
         path = self.source.path
         out: dict[str, Any] = {}
         first: dict[str, tuple[int, int]] = {}
+        splits = yaml_numbers.flow_splits(node)  # {value: 288,000} holds a key '000'
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 line, column = _pos(key_node)
@@ -265,9 +272,11 @@ class _Walker:
                 self.problems.append(Problem(
                     path, line, column, _fmt((*loc, key)),
                     f"duplicate key '{key}', first at line {first[key][0]}",
-                    "keep one of them"))
+                    splits.get(id(key_node), "keep one of them")))
                 continue
             first[key] = _pos(key_node)
+            if id(key_node) in splits:
+                self.source.hints[(*loc, key)] = splits[id(key_node)]
             self.source.keys[(*loc, key)] = _pos(key_node)
             out[key] = self.walk(value_node, (*loc, key))
         return out

@@ -37,6 +37,23 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
          *(("Connection", f) for f in ("env", "description"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
+RULES: Final = Md("""## Rules across fields and rows
+
+A source's file holds one observation per row. A second row of the same `subject` and
+`wave` (of the same `subject` and date when there is no `wave`; of the same date and
+`group` when there is no `subject`) is an error at its line, naming the first, and is left
+out of every figure. A subject in both the pilot and the comparison group is an error
+where its group changes; a post wave dated before the same subject's pre wave is a
+warning. Each kind is reported once per file, with its lines.
+
+YAML reads `amount: 132.000` as 132: in `amount`, `value`, `value_per_unit` and
+`annual_cost` a number written so is a warning (write `132000`, or `132.0` for a
+decimal). In a mapping written in braces a comma separates the items:
+`{value: 288,000}` is `value: 288` and a key `000`; write `{value: 288000}`.
+""")
+"""What ``playbook check`` asks of a source's rows and of numbers in YAML
+(:mod:`playbook.load.integrity`, :mod:`playbook.load.yaml_numbers`)."""
+
 
 def type_name(tp: Any) -> str:
     """A reader's name for a field type (``list of text``, ``one of: a, b``)."""
@@ -123,4 +140,5 @@ def markdown() -> Md:
                              prose(field.description)])
             out.append(fmt("{}\n", table(labels("Field", "Type", "Required", "Meaning"),
                                           rows)))
+    out.append(RULES)
     return cat(front_matter("Format reference"), lines(out))

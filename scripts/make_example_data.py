@@ -20,6 +20,7 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
+from example_exports import lms_log
 
 Row = list[object]  # one CSV row; dates are written in ISO format
 
@@ -369,18 +370,14 @@ def approval_velocity() -> None:
     )
 
     weeks = week_endings(dt.date(2026, 3, 8))
-    write(
-        program,
-        "weekly_active.csv",
-        ["week_ending", "active_pct"],
-        weekly_active(
-            "av-platform",
-            start,
-            weeks,
-            level=57,
-            dips={dt.date(2026, 6, 7): 5, dt.date(2026, 9, 13): 4},
-        ),
-    )
+    # the platform KPI reads the LMS's raw xAPI log through weekly_active.sql
+    learners = sorted(pseudonyms(rng_for("av-enrolled"), 40, set()))
+    write(program, "enrolled.csv", ["leader", "enrolled_on"],
+          [[p, dt.date(2026, 3, 2)] for p in learners])
+    active = weekly_active("av-platform", start, weeks, level=57,
+                           dips={dt.date(2026, 6, 7): 5, dt.date(2026, 9, 13): 4})
+    lms_log(DATA / program / "lms_statements.jsonl", rng_for("av-lms"), learners,
+            [(week, float(str(pct))) for week, pct in active])  # type: ignore[misc]
 
     # Action-project lead shortlist: women 12/36 = .333 vs men 15/34 = .441,
     # an impact ratio of 0.76, under the four-fifths threshold.

@@ -39,7 +39,7 @@ def lms_log(path: Path, rng: np.random.Generator, learners: list[str],
     lines = []
     for sunday, pct in weekly_pct:
         monday = sunday - dt.timedelta(days=6)
-        active = int(round(pct / 100 * len(learners)))
+        active = round(pct / 100 * len(learners))
         for person in rng.choice(learners, size=active, replace=False):
             for _ in range(int(rng.integers(1, 4))):
                 at = dt.datetime.combine(monday, dt.time(7)) + dt.timedelta(

@@ -43,3 +43,24 @@ def test_readme_points_only_inside_the_repository() -> None:
 
 def test_the_format_reference_in_the_repository_is_current(capsys: object) -> None:
     assert cli.main(["schema", "--check", "--out", str(REPO / "schema")]) == 0
+
+
+def test_every_source_example_is_a_valid_source_and_every_option_is_shown() -> None:
+    import yaml
+
+    from playbook.model.measure import Reading, Source
+    from playbook.pages.source_examples import EXAMPLES
+
+    used: set[str] = set()
+    origins: set[str] = set()
+    for example in EXAMPLES:
+        data = yaml.safe_load(example.source)["source"]
+        source = Source.model_validate(data, strict=False)
+        used |= set(data.get("read", {}))
+        origins |= {k for k in ("file", "query", "query_file", "connection") if k in data}
+        assert source.origin
+    assert used == set(Reading.model_fields)
+    assert origins == {"file", "query", "query_file", "connection"}
+    suffixes = {example.source.split("file: ")[1].split()[0].rsplit(".", 1)[1]
+                for example in EXAMPLES if "  file: " in example.source}
+    assert {"csv", "parquet"} <= suffixes

@@ -128,6 +128,17 @@ def code(value: object) -> Md:
     return Md(f"<code>{text(value)}</code>")
 
 
+def code_block(value: str, language: LiteralString = "") -> Md:
+    """A fenced code block showing ``value`` verbatim, on lines of its own.
+
+    The fence is longer than any run of backticks in the value, so nothing in it
+    can close the block; Markdown is not processed inside.
+    """
+    runs = [len(m) for m in re.findall(r"`+", value)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    return Md(f"{fence}{language}\n{value.rstrip()}\n{fence}\n")
+
+
 def link(label: Md, target: str) -> Md:
     """An internal link to a page the engine generates.
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from playbook.model import FILES
 from playbook.model.settings import Settings
+from playbook.pages import source_examples
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -141,4 +142,5 @@ def markdown() -> Md:
             out.append(fmt("{}\n", table(labels("Field", "Type", "Required", "Meaning"),
                                           rows)))
     out.append(RULES)
+    out.append(source_examples.markdown())
     return cat(front_matter("Format reference"), lines(out))

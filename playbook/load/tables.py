@@ -187,7 +187,7 @@ class Tables:
         if error.line is None:
             line, col = yaml.where(where)
         else:
-            line, col = yamlsrc.inner_position(yaml, where, error.line, error.column)
+            line, col = inner_position(yaml, where, error.line, error.column)
         return Problem(yaml.path, line, col, yamlsrc.format_loc(where),
                        f"query error: {error.message}", hint)
 
@@ -203,6 +203,25 @@ class Tables:
                 "variable is set, and commit the snapshot"))
             return None
         return self.get(rel, yaml, (*loc, "connection"))
+
+
+def inner_position(source: yamlsrc.Source, loc: yamlsrc.Path_, line: int,
+                   column: int | None) -> tuple[int, int]:
+    """The file position of ``(line, column)`` inside the text value at ``loc``.
+
+    A block scalar (``query: |``) starts on the line after its indicator, at its
+    indentation; a one-line value starts where it stands (after its quote).
+    """
+    start_line, start_col = source.where(loc)
+    lines = source.text.splitlines()
+    first = lines[start_line - 1] if 0 < start_line <= len(lines) else ""
+    mark = first[start_col - 1:start_col]
+    if mark in ("|", ">"):
+        head = lines[start_line] if start_line < len(lines) else ""  # sets the indentation
+        return start_line + line, len(head) - len(head.lstrip(" ")) + (column or 1)
+    if line == 1:
+        return start_line, start_col + (mark in "'\"" and mark != "") + (column or 1) - 1
+    return start_line + line - 1, column or 1
 
 
 def query_rows(found: list[Problem], table: Table, yaml: yamlsrc.Source,

@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
-from playbook.load import yaml_numbers
-from playbook.model.problems import Problem, Severity, character_problem
+from playbook.load import yaml_numbers, yaml_problems
+from playbook.load.yaml_problems import MAX_DEPTH
+from playbook.model.problems import Problem, character_problem
 
 Path_ = tuple[str | int, ...]
 
@@ -35,11 +36,8 @@ _NAN = re.compile(r"^\.(nan|NaN|NAN)$")
 MAX_NODES = 200_000
 """Most values one file may expand to; far beyond any real program."""
 
-MAX_DEPTH = 64
-"""Deepest nesting of lists and mappings; real programs nest fewer than ten.
-
-PyYAML composes nodes recursively: without a limit, a few thousand ``[``
-would end in ``RecursionError`` instead of a problem."""
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Path_", "Source", "format_loc", "parse",
+           "resolve_scalar"]
 
 MAX_BYTES = 1024 * 1024
 """Largest program file read; programs are written by hand, data lives in CSVs."""
@@ -76,24 +74,6 @@ class Source:
             loc = loc[:-1]
 
 
-def inner_position(source: Source, loc: Path_, line: int, column: int | None) -> tuple[int, int]:
-    """The file position of ``(line, column)`` inside the text value at ``loc``.
-
-    A block scalar (``query: |``) starts on the line after its indicator, at its
-    indentation; a one-line value starts where it stands (after its quote).
-    """
-    start_line, start_col = source.where(loc)
-    lines = source.text.splitlines()
-    first = lines[start_line - 1] if 0 < start_line <= len(lines) else ""
-    mark = first[start_col - 1:start_col]
-    if mark in ("|", ">"):
-        head = lines[start_line] if start_line < len(lines) else ""  # sets the indentation
-        return start_line + line, len(head) - len(head.lstrip(" ")) + (column or 1)
-    if line == 1:
-        return start_line, start_col + (mark in "'\"" and mark != "") + (column or 1) - 1
-    return start_line + line - 1, column or 1
-
-
 def resolve_scalar(node: yaml.ScalarNode) -> Any:
     """Resolve a scalar node by the YAML 1.2 core schema."""
     text = node.value
@@ -128,40 +108,6 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _reader_problem(path: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
-    """A character YAML does not accept, at its place (the error itself has no mark)."""
-    at = max(0, min(exc.position, len(text)))
-    line = text.count("\n", 0, at) + 1
-    column = at - (text.rfind("\n", 0, at) + 1) + 1
-    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
-    problem = character_problem(chr(code), path, line, column, "")
-    if problem is not None and problem.severity is Severity.ERROR:
-        return problem
-    return Problem(path, line, column, "", f"contains the character U+{code:04X}, which YAML "
-                   "does not allow", "remove it")
-
-
-def _syntax_problem(path: str, exc: yaml.YAMLError) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = str(getattr(exc, "problem", "") or exc).strip()
-    if "'\\t'" in problem or "\\t" in problem:
-        return Problem(path, line, column, "", "tab character in YAML",
-                       "indent with spaces, never tabs")
-    context = str(getattr(exc, "context", "") or "").strip()
-    opened = getattr(exc, "context_mark", None)
-    if context.startswith("while parsing a flow") and opened is not None and mark is not None \
-            and mark.line > opened.line:
-        # the bracket's line ended without its closing bracket: point at the bracket
-        start, end = ("[", "]") if "sequence" in context else ("{", "}")
-        return Problem(path, opened.line + 1, opened.column + 1, "",
-                       f"invalid YAML: '{start}' is not closed",
-                       f"end it with '{end}' and separate its items with commas")
-    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-    return Problem(path, line, column, "", message,
-                   "check indentation, colons and quotes on this line")
-
-
 def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
     """Parse YAML text into a :class:`Source`, collecting every problem.
 
@@ -177,11 +123,11 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.reader.ReaderError as exc:
-        return source, [_reader_problem(path, text, exc)]
+        return source, [yaml_problems.reader_problem(path, text, exc)]
     except yaml.YAMLError as exc:
-        return source, [_syntax_problem(path, exc)]
+        return source, [yaml_problems.syntax_problem(path, exc)]
     except RecursionError:  # nested past the composer's stack: find where, without recursion
-        return source, [_too_deep(path, _deepest_start(text))]
+        return source, [yaml_problems.too_deep(path, yaml_problems.deepest_start(text))]
     nodes = [n for n in nodes if n is not None]
     if len(nodes) > 1:
         line, column = _pos(nodes[1])
@@ -199,7 +145,7 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
                                 "values", "write the values out instead of nested `*` aliases")]
     except _TooDeep as exc:
         source.data, source.values, source.keys, source.hints = None, {}, {}, {}
-        return source, [_too_deep(path, exc.where)]
+        return source, [yaml_problems.too_deep(path, exc.where)]
     return source, problems
 
 
@@ -292,32 +238,6 @@ class _TooDeep(Exception):
     def __init__(self, where: tuple[int, int]) -> None:
         super().__init__(where)
         self.where = where
-
-
-def _too_deep(path: str, where: tuple[int, int]) -> Problem:
-    return Problem(path, where[0], where[1], "", f"nesting deeper than {MAX_DEPTH} levels",
-                   "a program file needs only a few levels of lists and mappings")
-
-
-def _deepest_start(text: str) -> tuple[int, int]:
-    """Where the first collection past :data:`MAX_DEPTH` starts, read from the event stream.
-
-    The parser is a state machine, so this works where the recursive composer
-    ran out of stack.
-    """
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                mark = event.start_mark
-                if depth > MAX_DEPTH:
-                    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        pass
-    return (1, 1)
 
 
 def _fmt(loc: Path_) -> str:

@@ -65,7 +65,7 @@ EXAMPLES: Final = (
             "    JOIN 'data/my-program/units.csv' AS u ON u.unit = h.unit\n"
             "    GROUP BY ALL\n  date: month\n  value: turnover_pct\n  group: cohort\n"),
     Example("A query in a .sql file: weekly active learners from an LMS's xAPI log",
-            '{"actor":{"account":{"name":"p-81847d7e"}},"verb":{"id":".../verbs/completed"},'
+            '{"actor":{"account":{"name":"learner-0042"}},"verb":{"id":".../verbs/completed"},'
             '"timestamp":"2026-03-02T09:14:00Z"}\n',
             'source:\n  query_file: data/my-program/weekly_active.sql\n  date: week_ending\n'
             '  value: active_pct\n'),

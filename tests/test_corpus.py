@@ -319,7 +319,7 @@ CASES = [
     Case("csv-bad-date",
          edit("data/mini/start_time.csv", "2026-01-31,28.0", "2026-01-32,28.0"),
          ["data/mini/start_time.csv:4:1: kpis[0].source.date: '2026-01-32' in column 'month' "
-          "is not a date YYYY-MM-DD (no such day: check the day and the month)"]),
+          "is not a date YYYY-MM-DD (January 2026 has 31 days)"]),
     Case("csv-european-date",
          edit("data/mini/start_time.csv", "2026-01-31,28.0", "31.01.2026,28.0"),
          ["data/mini/start_time.csv:4:1: kpis[0].source.date: '31.01.2026' in column 'month' "

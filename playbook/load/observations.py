@@ -19,6 +19,7 @@ from typing import Final
 from playbook.load import integrity, reading
 from playbook.load.csv_table import Table, date_hint, identifier_columns
 from playbook.load.identifiers import identifying_cell, is_direct, is_person_id
+from playbook.load.validate import no_such_day
 from playbook.load.yaml_source import Path_, format_loc
 from playbook.load.yaml_source import Source as YamlSource
 from playbook.model.measure import AiOutcomes, Reading, Source
@@ -190,7 +191,7 @@ def _date_fix(cell: str, how: Reading) -> str:
     if how.date_format:
         return "check the source's read.date_format against this cell"
     if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", cell.strip()):
-        return "no such day: check the day and the month"
+        return no_such_day(cell.strip()) or "no such day: check the day and the month"
     hint = date_hint(cell)
     if hint.startswith("write"):
         return hint

@@ -74,7 +74,7 @@ def _describe(value: Any) -> str:
     return f"'{text}'"
 
 
-def _no_such_day(text: str) -> str:
+def no_such_day(text: str) -> str:
     """Say why a ``YYYY-MM-DD`` text is not a day ('there is no month 13')."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return ""
@@ -232,7 +232,7 @@ def _wrong_value(err: ErrorDetails) -> tuple[str, str]:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"])), ""
     if kind in ("date_parsing", "date_from_datetime_parsing") and isinstance(value, str):
-        return "expected a date YYYY-MM-DD" + got, _no_such_day(value)
+        return "expected a date YYYY-MM-DD" + got, no_such_day(value)
     return _EXPECTED.get(kind, err["msg"].lower()) + got, _type_hint(kind, value)
 
 

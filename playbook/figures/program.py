@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from playbook.figures import privacy, timeline
+from playbook.figures.effects import KpiEffect, kpi_effect
 from playbook.figures.fairness import Fairness, four_fifths
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
@@ -90,6 +91,8 @@ class ProgramFigures:
     """The day-90/180/365 reviews: held, overdue or upcoming."""
     signoffs: list[SignoffState] = field(default_factory=list)
     """Latest sign-off per role (required roles first), current or stale."""
+    effects: dict[str, KpiEffect] = field(default_factory=dict)
+    """Attributable effect per aggregate KPI with data (person-level KPIs: ``behaviour``)."""
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
@@ -151,6 +154,7 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
     kpis: dict[str, KpiFigures] = {}
     behaviour: dict[str, BehaviourEffect] = {}
     published: dict[str, list[Observation]] = {}
+    effects: dict[str, KpiEffect] = {}
     for kpi in k.kpis if k else []:
         series = [o for o in bundle.series.get(kpi.id, []) if o.date <= today]
         person = kpi.source is not None and kpi.source.subject is not None
@@ -162,6 +166,9 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
                                   min_group_size=min_size)
         if effect is not None:
             behaviour[kpi.id] = effect
+        if not person and kpis[kpi.id].points:
+            effects[kpi.id] = kpi_effect(kpi.id, kpis[kpi.id].points, program.start,
+                                         kpi.baseline.value)
     roi = roi_figures(bundle.budget, k, kpis, program.start) if bundle.budget else None
     fair = four_fifths(bundle.outcomes, min_size) if bundle.ai else None
     vendors = vendor_figures(bundle.vendors) if bundle.vendors else None
@@ -175,7 +182,7 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         phases=timeline.phases(roadmap, start, today) if roadmap else [],
         milestones=timeline.milestones(roadmap, start, today) if roadmap else [],
         reviews=timeline.checkpoint_reviews(bundle.reviews, start, today),
-        signoffs=states(bundle))
+        signoffs=states(bundle), effects=effects)
 
 
 def _plain(value: object) -> object:

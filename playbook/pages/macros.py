@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from playbook.figures import fairness, roi, stats, timeline, trajectory
+from playbook.figures import effects, fairness, roi, stats, timeline, trajectory
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
 from playbook.model.problems import PlaybookError, UnknownProgramError
@@ -81,6 +81,12 @@ def measurement_rules() -> Md:
         ["Checkpoints", "days " + ", ".join(str(d) for d in trajectory.CHECKPOINT_DAYS)
                         + " from the program start"],
         ["Intervals", f"{stats.LEVEL:.0%} confidence"],
+        ["Difference-in-differences", f"at least {effects.MIN_PRE} periods with both groups "
+                                      "before and after the start; HAC (Newey–West) errors"],
+        ["Parallel pre-trends", f"assessed from {effects.MIN_TREND_PERIODS} pre-periods; a gap "
+                                f"slope with p < {effects.TREND_ALPHA:g} fails the check"],
+        ["Interrupted time series", f"at least {effects.MIN_ITS_PRE} periods before the start "
+                                    "without a comparison group"],
         ["ROI sensitivity", f"isolation and confidence moved by ±{roi.SENSITIVITY:g}"],
         ["Four-fifths rule", f"impact ratio below {fairness.THRESHOLD:g} is flagged"],
         ["Vendor sensitivity", f"each weight moved by ±{vendorscore.SHIFT} points"],

@@ -14,6 +14,7 @@ from playbook.figures.trajectory import KpiFigures, KpiStatus
 from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Kpi, Source
 from playbook.pages import charts
+from playbook.pages.effects import effects_table
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -314,6 +315,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
     if k is None:
         return lines(out)
     out.append(attribution(view))
+    out += [heading(2, "Attributable effects"), effects_table(view)]
     out.append(heading(2, "KPI dashboard"))
     for kpi in k.kpis:
         f = view.figures.kpis[kpi.id]

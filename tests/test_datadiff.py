@@ -43,14 +43,14 @@ def _append(tmp_playbook: TmpPlaybook, rel: str, rows: str) -> None:
 def test_appended_rows_are_a_count_with_the_figures_they_move(
         tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
     _commit_base(tmp_playbook)
-    _append(tmp_playbook, "data/mini/board_use.csv", "2026-04-30,50\n2026-05-31,40\n")
+    _append(tmp_playbook, "data/mini/board_use.csv", "2026-04-30,12\n2026-05-31,11\n")
     assert _diff(run_cli, tmp_playbook).splitlines() == [
         "No change to any program's definition.",
         "",
         "### mini: data",
         "",
         "- board-use: 2 rows appended, 2026-04-30 … 2026-05-31",
-        "  - latest value 55 → 40; status on-track → off-track",
+        "  - latest value 55 → 11; status on-track → at-risk",
     ]
 
 
@@ -100,8 +100,7 @@ def test_a_rewritten_person_level_series_shows_counts_and_dates_only(
         "- ⚠️ **leader-360: history rewritten**: 1 row changed, 1 row removed, "
         "2026-01-02 … 2026-04-03",
         "  - values not shown: person-level data",
-        "  - status on-track → off-track",
-    ]
+    ]  # one of five people moving does not move the status past its sampling error
     code, raw, err = run_cli("diff", "--today", TODAY, "--dir", tmp_playbook.root,
                              "--format", "json")
     assert (code, err) == (0, "")
@@ -109,8 +108,7 @@ def test_a_rewritten_person_level_series_shows_counts_and_dates_only(
         assert "p-" not in shown and "1.7" not in shown and "3.22" not in shown
     [series] = json.loads(raw)["data"]["series"]
     assert (series["person_level"], series["examples"]) == (True, [])
-    assert series["figures"] == {"latest_before": None, "latest_after": None,
-                                 "status_before": "on-track", "status_after": "off-track"}
+    assert series["figures"] is None  # nothing published moved
 
 
 def test_appended_person_level_rows_show_no_values(

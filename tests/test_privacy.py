@@ -46,7 +46,7 @@ def _published_pre_means(pb: TmpPlaybook) -> list[tuple[float, int]]:
     assert code == 0, text
     figs = json.loads(text)
     out = [(p["value"], p["n"]) for p in figs["kpis"]["leader-360"]["points"]
-           if p["group"] == "pilot" and p["period"] == "2026-01-01" and p["value"] is not None]
+           if p["group"] == "pilot" and p["wave"] == "pre" and p["value"] is not None]
     pilot = figs["behaviour"]["leader-360"]["pilot"]
     if pilot is not None:
         out.append((pilot["mean_pre"], pilot["n"]))

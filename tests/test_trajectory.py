@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from playbook.figures.kpi import kpi_figures
 from playbook.figures.trajectory import (
     AT_RISK,
     Point,
     aggregate,
     expected_value,
-    kpi_figures,
     period_start,
 )
 from playbook.load.observations import Observation
@@ -52,9 +52,9 @@ def test_aggregate_means_per_group_and_period() -> None:
     ]
     points = aggregate(series, "monthly", person_level=False, min_group_size=5)
     assert points == [
-        Point("all", date(2026, 2, 1), 7.0, 1, False),
-        Point("comparison", date(2026, 1, 1), 10.0, 1, False),
-        Point("pilot", date(2026, 1, 1), 3.0, 2, False),
+        Point("all", date(2026, 2, 1), 7.0, 1, False, date(2026, 2, 1)),
+        Point("comparison", date(2026, 1, 1), 10.0, 1, False, date(2026, 1, 31)),
+        Point("pilot", date(2026, 1, 1), 3.0, 2, False, date(2026, 1, 20)),
     ]
 
 
@@ -65,8 +65,10 @@ def test_person_level_counts_subjects_once_and_suppresses_small_groups() -> None
     comparison = [Observation(date(2026, 1, 5), 9.0, "comparison", f"c{i}", "pre")
                   for i in range(4)]
     points = aggregate(pilot + comparison, "quarterly", person_level=True, min_group_size=5)
-    assert points == [Point("comparison", date(2026, 1, 1), None, 4, True),
-                      Point("pilot", date(2026, 1, 1), 16 / 5, 5, False)]
+    # a survey wave is one point, dated on its median day, whatever the cadence
+    day = date(2026, 1, 5)
+    assert points == [Point("comparison", day, None, 4, True, day, "pre"),
+                      Point("pilot", day, 16 / 5, 5, False, day, "pre")]
 
 
 def test_expected_value_is_linear_and_flat_outside() -> None:
@@ -168,7 +170,7 @@ def test_trajectory_endpoints() -> None:
     baseline=st.floats(-1000, 1000),
     change=st.floats(0.5, 1000),
     increase=st.booleans(),
-    elapsed=st.integers(0, 200),
+    elapsed=st.integers(1, 200),
     offset=st.floats(0.001, 0.5),
 )
 def test_status_changes_when_actual_crosses_the_trajectory(

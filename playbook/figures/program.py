@@ -17,10 +17,11 @@ from enum import StrEnum
 from playbook.figures import privacy, timeline
 from playbook.figures.effects import KpiEffect, kpi_effect
 from playbook.figures.fairness import Fairness, four_fifths
+from playbook.figures.kpi import kpi_figures
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
 from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseStatus
-from playbook.figures.trajectory import KpiFigures, kpi_figures, status_group, value_as_of
+from playbook.figures.trajectory import KpiFigures, status_group, value_as_of
 from playbook.figures.vendors import VendorFigures, vendor_figures
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation

@@ -68,6 +68,8 @@ class KpiStatus(StrEnum):
     """The shortfall is larger."""
     NO_DATA = "no-data"
     """No value to judge yet."""
+    BASELINE_ONLY = "baseline-only"
+    """Measured only at (or before) the baseline: nothing to judge progress on yet."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,10 @@ class Point:
     value: float | None  # mean; None when suppressed
     n: int  # observations (distinct subjects for person-level)
     suppressed: bool
+    last: date | None = None
+    """Date of the last observation in the point: from then on, the point is known."""
+    wave: str | None = None
+    """The survey wave (``pre``/``post``) a person-level point aggregates, if any."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,8 @@ class Checkpoint:
     status: KpiStatus | None
     period: _Date | None = None
     """Period of the point the actual comes from."""
+    note: str | None = None
+    """Why there is no status, when there is none though a value is known."""
 
 
 @dataclass(frozen=True)
@@ -149,26 +157,34 @@ def aggregate(series: list[Observation], cadence: str, *, person_level: bool,
     Returns:
         Points sorted by group, then period.
     """
-    cells: dict[tuple[str, date], list[Observation]] = defaultdict(list)
+    cells: dict[tuple[str, date | str], list[Observation]] = defaultdict(list)
+    waves = person_level and any(o.wave for o in series)
     for obs in series:
-        cells[(obs.group or "all", period_start(obs.date, cadence))].append(obs)
+        # a survey wave is one measurement, however many days or quarters its fielding spans
+        when: date | str = (obs.wave or "") if waves else period_start(obs.date, cadence)
+        cells[(obs.group or "all", when)].append(obs)
     points = []
-    for (group, period), rows in sorted(cells.items()):
+    for (group, when), rows in cells.items():
+        last = max(o.date for o in rows)
+        period = (sorted(o.date for o in rows)[(len(rows) - 1) // 2] if isinstance(when, str)
+                  else when)  # a wave is plotted on its median day
+        wave = when if isinstance(when, str) and when else None
         if not person_level:
-            points.append(Point(group, period, fmean(o.value for o in rows), len(rows), False))
+            points.append(Point(group, period, fmean(o.value for o in rows), len(rows), False,
+                                last))
             continue
         by_subject: dict[str, list[float]] = defaultdict(list)
         for o in rows:
             by_subject[o.subject or ""].append(o.value)
         n = len(by_subject)
         if n < min_group_size:
-            points.append(Point(group, period, None, n, True))
+            points.append(Point(group, period, None, n, True, last, wave))
         else:
             # published at the precision shown, so near-identical aggregates cannot be
             # subtracted to a person's value to more digits than the site shows
             mean = round(fmean(fmean(v) for v in by_subject.values()), PUBLISHED_DIGITS)
-            points.append(Point(group, period, mean, n, False))
-    return points
+            points.append(Point(group, period, mean, n, False, last, wave))
+    return sorted(points, key=lambda p: (p.group, p.period, p.last or p.period))
 
 
 def expected_value(kpi: Kpi, day: date) -> float:
@@ -192,86 +208,34 @@ def shortfall(kpi: Kpi, actual: float, expected: float) -> float:
     return sign * (expected - actual) / scale
 
 
-def judge(behind: float) -> KpiStatus:
-    """Return the status for a shortfall, by :data:`ON_TRACK` and :data:`AT_RISK`."""
-    if behind <= ON_TRACK:
-        return KpiStatus.ON_TRACK
-    return KpiStatus.AT_RISK if behind <= AT_RISK else KpiStatus.OFF_TRACK
-
-
 def value_as_of(series: list[Observation], cadence: str, group: str, day: date, *,
                 person_level: bool, min_group_size: int) -> Point | None:
-    """Return the latest non-suppressed point of ``group`` known on ``day``.
+    """Return the latest published point of ``group`` that was complete on ``day``.
+
+    A point counts from the date of its last observation: a month reported on
+    its last day is not known before it, and a survey wave still being fielded
+    is not read half-way. The point is the published one, never a partial
+    aggregate, so two figures cannot be subtracted to one person's answer.
 
     Args:
-        series: The KPI's observations.
+        series: The KPI's observations (those published).
         cadence: The KPI's cadence.
         group: ``pilot``, ``comparison`` or ``all``.
-        day: Only observations dated on or before it count.
+        day: The day the value is read on.
         person_level: Whether rows are people.
         min_group_size: Privacy threshold for person-level aggregates.
 
     Returns:
         The point, or None when nothing was known yet.
     """
-    points = aggregate([o for o in series if o.date <= day], cadence,
-                       person_level=person_level, min_group_size=min_group_size)
-    found = [p for p in points if p.group == group and p.value is not None]
-    return found[-1] if found else None
+    points = aggregate(series, cadence, person_level=person_level,
+                       min_group_size=min_group_size)
+    found = [p for p in points if p.group == group and p.value is not None
+             and (p.last or p.period) <= day]
+    return max(found, key=lambda p: (p.last or p.period, p.period)) if found else None
 
 
 def status_group(points: list[Point]) -> str | None:
     """Return the group status is judged on: pilot, else all; None without any."""
     groups = {p.group for p in points}
     return next((g for g in ("pilot", "all") if g in groups), None)
-
-
-def kpi_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date,
-                min_group_size: int, person_level: bool) -> KpiFigures:
-    """Compute status, freshness, points and checkpoints of one KPI as of ``today``.
-
-    Args:
-        kpi: The KPI definition.
-        series: Its observations (those after ``today`` are ignored).
-        start: Day 0 of the program.
-        today: The day the figures are computed for.
-        min_group_size: Privacy threshold for person-level aggregates.
-        person_level: Whether the series holds one row per person.
-
-    Returns:
-        The KPI's figures.
-    """
-    series = [o for o in series if o.date <= today]
-    points = aggregate(series, kpi.cadence, person_level=person_level,
-                       min_group_size=min_group_size)
-    group = status_group(points)
-    shown = [p for p in points if p.group == group and p.value is not None]
-    trajectory = [(kpi.baseline.date, kpi.baseline.value)]
-    if kpi.target.by != kpi.baseline.date:
-        trajectory.append((kpi.target.by, kpi.target.value))
-    checkpoints = []
-    for day in CHECKPOINT_DAYS:
-        when = start + timedelta(days=day)
-        expected = expected_value(kpi, when)
-        known = (value_as_of(series, kpi.cadence, group, when, person_level=person_level,
-                             min_group_size=min_group_size)
-                 if group and when <= today else None)
-        actual = known.value if known else None
-        status = judge(shortfall(kpi, actual, expected)) if actual is not None else None
-        checkpoints.append(Checkpoint(day, when, expected, actual, status,
-                                      known.period if known else None))
-    if not shown:
-        stale_after = one_cadence_later(start, kpi.cadence) + timedelta(
-            days=GRACE_DAYS[kpi.cadence])
-        return KpiFigures(kpi.id, KpiStatus.NO_DATA, None, None, None, None, today > stale_after,
-                          stale_after, points, checkpoints, trajectory, None)
-    last = shown[-1]
-    latest_date = max(o.date for o in series if (o.group or "all") == group
-                      and period_start(o.date, kpi.cadence) == last.period)
-    assert last.value is not None
-    expected = expected_value(kpi, latest_date)
-    behind = shortfall(kpi, last.value, expected)
-    stale_after = one_cadence_later(latest_date, kpi.cadence) + timedelta(
-        days=GRACE_DAYS[kpi.cadence])
-    return KpiFigures(kpi.id, judge(behind), last.value, latest_date, expected, behind,
-                      today > stale_after, stale_after, points, checkpoints, trajectory, group)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from playbook.figures import effects, fairness, roi, stats, timeline, trajectory
+from playbook.figures import effects, fairness, roi, stats, status, timeline, trajectory
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
 from playbook.model.problems import PlaybookError, UnknownProgramError
@@ -77,6 +77,11 @@ def measurement_rules() -> Md:
                      "planned change"],
         ["At risk", f"shortfall up to {trajectory.AT_RISK:.0%} of the planned change"],
         ["Off track", f"shortfall beyond {trajectory.AT_RISK:.0%} of the planned change"],
+        ["Noise slack", f"{status.Z:g} standard errors of the judged value, as a share of "
+                        "the planned change, added to both thresholds"],
+        ["Smoothing", "aggregate series are judged on the mean of their latest "
+                      + ", ".join(f"{k} {v}" for k, v in status.SMOOTH_PERIODS.items())
+                      + f" points; noise from the last {status.NOISE_WINDOW} points"],
         ["Stale", f"no data for one cadence period plus a grace of {grace}"],
         ["Checkpoints", "days " + ", ".join(str(d) for d in trajectory.CHECKPOINT_DAYS)
                         + " from the program start"],

@@ -36,7 +36,8 @@ from playbook.pages.mdtext import (
 
 STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType({
     KpiStatus.ON_TRACK: "On track", KpiStatus.AT_RISK: "At risk",
-    KpiStatus.OFF_TRACK: "Off track", KpiStatus.NO_DATA: "No data yet"})
+    KpiStatus.OFF_TRACK: "Off track", KpiStatus.NO_DATA: "No data yet",
+    KpiStatus.BASELINE_ONLY: "Not measured since baseline"})
 """How each KPI status reads on a page."""
 
 
@@ -61,12 +62,20 @@ def kpi_sentence(kpi: Kpi, figs: KpiFigures) -> str:
     target = f"{_val(kpi, kpi.target.value)} by {kpi.target.by}"
     if figs.latest is None:
         return f"{kpi.name}: no data yet; the target is {target}."
+    if figs.status == KpiStatus.BASELINE_ONLY:
+        return (f"{kpi.name}: {_val(kpi, figs.latest)} at the baseline, nothing measured "
+                f"since; the target is {target}.")
     base, last = kpi.baseline.value, figs.latest
     verb = "fell" if last < base else "rose" if last > base else "stayed"
     move = (f"{verb} from {_val(kpi, base)} to {_val(kpi, last)}" if verb != "stayed"
             else f"stayed at {_val(kpi, base)}")
     status = STATUS_LABELS.get(figs.status, figs.status).lower()
+    if figs.status == KpiStatus.ON_TRACK and (figs.shortfall or 0) > 0:
+        status += " (behind the line by less than the data's own noise)"
     stale = " The latest data is stale." if figs.stale else ""
+    if figs.latest_date is not None and kpi.target.by < figs.latest_date:
+        return (f"{kpi.name} {move}; {status} against the target of "
+                f"{_val(kpi, kpi.target.value)}, due {kpi.target.by}.{stale}")
     return f"{kpi.name} {move}; {status} for {target}.{stale}"
 
 
@@ -152,12 +161,13 @@ def _spec(view: ProgramView, kpi: Kpi) -> Md:
             labels("Checkpoint", "Date", "Trajectory", "Actual", "Status"), [
                 [fmt("Day {}", c.day), text(c.date), _mval(kpi, c.expected),
                  _mval(kpi, c.actual),
-                 chip(c.status, STATUS_LABELS.get(c.status)) if c.status else cell(None)]
+                 chip(c.status, STATUS_LABELS.get(c.status)) if c.status else cell(c.note)]
                 for c in f.checkpoints], ["l", "l", "r", "r", "l"]))
         if src is not None and src.wave:
-            out = cat(out, Md("\nSurvey waves are sparse: a checkpoint reads the latest wave "
-                              "known on that day, which before the post wave is the pre-wave "
-                              "value.\n"))
+            out = cat(out, Md("\nSurvey waves are judged only once measured: a checkpoint "
+                              "reads the latest wave complete on that day, and before the "
+                              "post wave it says that nothing has been measured since the "
+                              "baseline.\n"))
     return out
 
 

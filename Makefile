@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint unit browser-deps db-deps schema readme example-data bench lock clean
+.PHONY: serve build test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -41,10 +41,15 @@ unit: $(STAMP)
 
 test: $(STAMP) browser-deps db-deps lint
 	$(BIN)/python -m playbook.commands.cli schema --check
+	$(BIN)/python -m playbook.commands.cli codeowners --check
 	$(BIN)/pytest
 
 schema: $(STAMP)
 	$(BIN)/playbook schema
+
+# .github/CODEOWNERS follows the stakeholders and KPI owners; `make test` fails when stale
+codeowners: $(STAMP)
+	$(BIN)/playbook codeowners --write
 
 readme: $(STAMP)
 	$(BIN)/python scripts/readme.py

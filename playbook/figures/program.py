@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from playbook.figures import privacy, timeline
-from playbook.figures.fairness import Fairness, four_fifths
+from playbook.figures.fairness import Fairness, four_fifths, outcome_tool
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
 from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseStatus
@@ -163,7 +163,8 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         if effect is not None:
             behaviour[kpi.id] = effect
     roi = roi_figures(bundle.budget, k, kpis, program.start) if bundle.budget else None
-    fair = four_fifths(bundle.outcomes, min_size) if bundle.ai else None
+    fair = (four_fifths(bundle.outcomes, min_size, tool=outcome_tool(bundle.ai))
+            if bundle.ai else None)
     vendors = vendor_figures(bundle.vendors) if bundle.vendors else None
     a = k.attribution if k else None
     attribution = (AttributionInfo(a.method, list(a.confounders), list(a.assumptions),

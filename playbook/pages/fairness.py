@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from playbook.figures.fairness import WITHHELD, Fairness, GroupRate, Verdict
-from playbook.figures.impact_tests import LEVEL, ImpactTest
+from playbook.figures.fairness import UNDISCLOSED, WITHHELD, Fairness, GroupRate, Verdict
+from playbook.figures.impact_tests import ALPHA, FLIP_MARGIN, LEVEL, THRESHOLD, ImpactTest
 from playbook.figures.site import ProgramView
 from playbook.model.base import ROLE_TITLES
 from playbook.pages.mdtext import Md, cell, chip, fmt, join, labels, lines, table, text, words
@@ -53,6 +53,23 @@ def ratio_text(ratio: float, test: ImpactTest | None, threshold: float) -> str:
            and float(f"{ratio:.{digits}f}") >= threshold):
         digits += 1
     return f"{ratio:.{digits}f}"
+
+
+def adverse_impact_rules() -> Md:
+    """The adverse-impact rules, each value read from the engine's constants."""
+    rows = [
+        ["Reference group", "the disclosed group with the highest selection rate"],
+        ["Four-fifths rule", f"impact ratio below {THRESHOLD:g}: below threshold"],
+        ["Statistical significance", f"Fisher's exact test, two-sided, p < {ALPHA:g}, "
+                                     "with the group's rate below the reference's"],
+        ["Two-standard-deviation rule", "pooled two-proportion z statistic, shown"],
+        ["Interval", f"{LEVEL:.0%} Katz log interval of the impact ratio"],
+        ["Practical significance", f"a flag that {FLIP_MARGIN} or fewer more selections in "
+                                   "the group would clear is not practically robust"],
+        ["Never the reference", ", ".join(f"“{x}”" for x in sorted(UNDISCLOSED))],
+    ]
+    return fmt("{}\n", table(labels("Rule", "Value"),
+                             [[words(rule), text(value)] for rule, value in rows]))
 
 
 def _row(g: GroupRate, threshold: float) -> list[Md]:

@@ -217,3 +217,6 @@ def _ai(report: Reporter) -> None:
             if role not in roles:
                 report.add("ai", ("tools", i, "reviewers", j),
                            f"role '{role}' has no person in stakeholders")
+    names = [tool.name for tool in a.tools]
+    if a.outcomes is not None and a.outcomes.tool is not None and a.outcomes.tool not in names:
+        report.unknown("ai", ("outcomes", "tool"), "tool", a.outcomes.tool, names)

@@ -1,45 +1,88 @@
-"""AI-tool outcomes by group → the four-fifths (disparate impact) check.
+"""AI-tool outcomes by group → the four-fifths (adverse impact) check, as published.
 
-Sits between the outcomes read from ``ai.yml``'s file and the pages. Rules:
+Sits between the outcomes read from ``ai.yml``'s file and the pages; each
+comparison is made by :func:`.impact_tests.compare`. Rules:
 
 * Selection rate per group = selected / n. The reference group is the shown
-  group with the highest rate (ties: the first by name); each group's impact
-  ratio is its rate over the reference rate (1 for every group when no group
-  selects anyone). A ratio below ``threshold`` (0.8) is flagged.
+  *disclosed* group with the highest rate (ties: the first by name). A group
+  whose label says nothing about the person (:data:`UNDISCLOSED`, such as
+  "prefer not to say") is compared with the reference but never is it, since
+  it is no group the Guidelines protect. Rows with no group are counted in
+  ``no_group``.
+* The check cannot run (every verdict :attr:`Verdict.CANNOT_ASSESS`, no ratio)
+  with fewer than two shown disclosed groups, when no one in a disclosed group
+  was selected (every ratio would divide by zero) and when everyone shown was
+  selected (every ratio would read 1.0 and mean nothing).
 * Groups with fewer than ``min_group_size`` people are not shown: they are
   counted in ``suppressed_groups`` and ``suppressed_people`` and take no part
-  in the reference rate. Rows with no group are counted in ``no_group``.
+  in the reference rate.
 * A shown group where everyone or no one was selected would reveal each
-  member's outcome: its count, rate and ratio are withheld (``None``) and only
-  its size and flag are published. When the reference group is withheld, every
-  ratio is (a ratio over a 100% reference is the group's own rate, and the
-  rates would reveal the reference). The flag is still computed from the full
-  counts, so HR, legal and the DEI reviewer still see that a review is due.
-* Small samples are noisy: the fixed :data:`NOTE` says so next to every result.
+  member's outcome: its count, rate, ratio and test are withheld (``None``)
+  and only its size and verdict are published. When the reference group is
+  withheld, every ratio and test is (each is a function of the reference's
+  count, which could be solved back from them). Verdicts are computed from the
+  full counts, so HR, legal and the DEI reviewer still see that a review is due.
+* No total over groups is published: with the shown counts it would give a
+  withheld count back by subtraction.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Final
 
+from playbook.figures.impact_tests import (
+    ALPHA,
+    FLIP_MARGIN,
+    REVIEW_DUE,
+    THRESHOLD,
+    ImpactTest,
+    Verdict,
+    compare,
+)
 from playbook.load.observations import Outcome
+from playbook.model.measure import Ai
 
-THRESHOLD = 0.8
-"""The four-fifths rule: an impact ratio below this is flagged."""
-NOTE = ("Selection rates of small groups are noisy: a ratio below 0.8 is a reason to "
-        "review the tool's outcomes with HR, legal and the DEI reviewer, not proof of "
-        "bias, and a ratio above it is not proof of fairness.")
+__all__ = ["ALPHA", "FLIP_MARGIN", "THRESHOLD", "Fairness", "GroupRate", "Verdict",
+           "four_fifths", "outcome_tool"]
+
+NOTE: Final = (
+    "Under the Uniform Guidelines (29 CFR 1607.4(D)) a ratio below four-fifths is "
+    "evidence of adverse impact: a reason to review the tool's outcomes with HR, legal "
+    "and the DEI reviewer, not proof of discrimination; a ratio above it, or a test that "
+    "is not significant, is not proof of fairness.")
 """Fixed note shown beside every four-fifths result."""
 
-
-WITHHELD = "everyone or no one in the group was selected"
+WITHHELD: Final = "everyone or no one in the group was selected"
 """Why a group's count and rate are not published."""
+
+UNDISCLOSED: Final = frozenset({
+    "undisclosed", "not disclosed", "prefer not to say", "prefer not to answer",
+    "prefer not to disclose", "declined", "declined to state", "decline to state",
+    "not stated", "unknown", "not known", "unspecified", "not specified",
+    "n/a", "na", "none", "missing", "blank"})
+"""Group labels that say nothing about the person, compared case-insensitively with
+``_`` and ``-`` read as spaces (a label of only dashes or spaces counts too): such a
+group is shown and compared, but is never the reference."""
+
+NO_SECOND_GROUP: Final = "fewer than two disclosed groups are shown, so there is nothing to compare"
+NOBODY_SELECTED: Final = "no one in a disclosed group was selected, so every ratio is undefined"
+EVERYBODY_SELECTED: Final = "everyone shown was selected, so every ratio is undefined"
+"""Why the check cannot run (``Fairness.cannot_assess``)."""
+
+
+def disclosed(label: str) -> bool:
+    """Whether a group label names a group rather than a refusal or a gap."""
+    key = " ".join(re.sub(r"[_-]", " ", label.lower()).split())
+    return bool(key) and key not in UNDISCLOSED
 
 
 @dataclass(frozen=True)
 class GroupRate:
-    """Selection rate of one group and its ratio to the reference group, as published."""
+    """Selection rate of one group and its comparison with the reference, as published."""
 
     group: str
     n: int
@@ -48,11 +91,18 @@ class GroupRate:
     rate: float | None
     """Selected / n; ``None`` when withheld."""
     impact_ratio: float | None
-    """Rate over the reference group's rate; ``None`` when it would reveal a withheld rate."""
+    """Rate over the reference group's rate; ``None`` when withheld or undefined."""
     flagged: bool
-    """Impact ratio below the threshold (computed from the full counts)."""
+    """A review is due: the verdict is one of :data:`.impact_tests.REVIEW_DUE`."""
     withheld: str | None = None
     """Why the count and rate are not published, if they are not."""
+    verdict: Verdict = Verdict.CANNOT_ASSESS
+    """What the comparison with the reference says (always published)."""
+    disclosed: bool = True
+    """False for a group such as "prefer not to say", which is never the reference."""
+    test: ImpactTest | None = None
+    """Interval, Fisher and z tests and flip count; ``None`` for the reference, when the
+    check cannot run, or when it would reveal a withheld count."""
 
 
 @dataclass(frozen=True)
@@ -67,47 +117,86 @@ class Fairness:
     suppressed_people: int
     no_group: int
     note: str
+    tool: str | None = None
+    """The tool whose selections these are (``None``: the outcomes do not say)."""
+    cannot_assess: str | None = None
+    """Why no group could be compared with a reference, if none could."""
+    alpha: float = ALPHA
+    """Significance level of the tests."""
+    flip_margin: int = FLIP_MARGIN
+    """A flag this many selections or fewer would clear is not practically robust."""
 
 
-def four_fifths(outcomes: list[Outcome], min_group_size: int,
-                threshold: float = THRESHOLD) -> Fairness | None:
-    """Run the four-fifths rule on selection outcomes by group.
+def outcome_tool(ai: Ai) -> str | None:
+    """The tool the outcomes belong to: as named, else the only tool listed."""
+    if ai.outcomes is not None and ai.outcomes.tool is not None:
+        return ai.outcomes.tool
+    return ai.tools[0].name if len(ai.tools) == 1 else None
+
+
+def four_fifths(outcomes: list[Outcome], min_group_size: int, threshold: float = THRESHOLD,
+                tool: str | None = None) -> Fairness | None:
+    """Run the four-fifths rule, with its tests, on selection outcomes by group.
 
     Args:
         outcomes: One row per person: their group (or None) and whether selected.
         min_group_size: Smallest group shown; smaller groups are suppressed.
         threshold: Impact ratio below which a group is flagged.
+        tool: Name of the tool whose selections these are, if known.
 
     Returns:
-        Rates and impact ratios per shown group (sorted by name), or None when
-        there are no outcomes.
+        Rates, ratios, tests and verdicts per shown group (sorted by name), or None
+        when there are no outcomes.
     """
     if not outcomes:
         return None
     sizes: Counter[str] = Counter()
     chosen: Counter[str] = Counter()
-    no_group = 0
     for o in outcomes:
-        if o.group is None:
-            no_group += 1
-            continue
-        sizes[o.group] += 1
-        chosen[o.group] += int(o.selected)
+        if o.group is not None:
+            sizes[o.group] += 1
+            chosen[o.group] += int(o.selected)
     shown = sorted(g for g, n in sizes.items() if n >= min_group_size)
     small = [g for g in sizes if sizes[g] < min_group_size]
-    rates = {g: chosen[g] / sizes[g] for g in shown}
-    reference = min(shown, key=lambda g: (-rates[g], g), default=None)
-    top = rates[reference] if reference is not None else 0.0
-    groups = []
+    candidates = [g for g in shown if disclosed(g)]
+    # rates as fractions, so a tie is exact even at millions of people
+    reference = min(candidates, key=lambda g: (-Fraction(chosen[g], sizes[g]), g),
+                    default=None)
+    reason = _cannot_assess(candidates, shown, sizes, chosen, reference)
     hidden = {g for g in shown if chosen[g] in (0, sizes[g])}
-    for g in shown:
-        ratio = rates[g] / top if top > 0 else 1.0
-        if g in hidden:
-            groups.append(GroupRate(g, sizes[g], None, None, None, ratio < threshold,
-                                    WITHHELD))
-        else:
-            groups.append(GroupRate(g, sizes[g], chosen[g], rates[g],
-                                    None if reference in hidden else ratio,
-                                    ratio < threshold))
-    return Fairness(groups, reference, threshold, any(x.flagged for x in groups), len(small),
-                    sum(sizes[g] for g in small), no_group, NOTE)
+    groups = [_group(g, sizes, chosen, None if reason else reference, hidden, threshold)
+              for g in shown]
+    return Fairness(groups, None if reason else reference, threshold,
+                    any(x.flagged for x in groups), len(small), sum(sizes[g] for g in small),
+                    len(outcomes) - sum(sizes.values()), NOTE, tool, reason)
+
+
+def _cannot_assess(candidates: list[str], shown: list[str], sizes: Counter[str],
+                   chosen: Counter[str], reference: str | None) -> str | None:
+    if len(candidates) < 2 or reference is None:
+        return NO_SECOND_GROUP
+    if chosen[reference] == 0:
+        return NOBODY_SELECTED
+    if all(chosen[g] == sizes[g] for g in shown):
+        return EVERYBODY_SELECTED
+    return None
+
+
+def _group(g: str, sizes: Counter[str], chosen: Counter[str], reference: str | None,
+           hidden: set[str], threshold: float) -> GroupRate:
+    n, selected = sizes[g], chosen[g]
+    if reference is None:
+        verdict, test = Verdict.CANNOT_ASSESS, None
+    elif g == reference:
+        verdict, test = Verdict.REFERENCE, None
+    else:
+        test = compare(selected, n, chosen[reference], sizes[reference], threshold)
+        verdict = test.verdict
+    ratio = 1.0 if g == reference else test.ratio if test else None
+    if reference in hidden:
+        ratio, test = None, None  # each would give the reference's count back
+    if g in hidden:
+        return GroupRate(g, n, None, None, None, verdict in REVIEW_DUE, WITHHELD, verdict,
+                         disclosed(g))
+    return GroupRate(g, n, selected, selected / n, ratio, verdict in REVIEW_DUE, None,
+                     verdict, disclosed(g), test)

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from playbook.figures import privacy, timeline
 from playbook.figures.effects import KpiEffect, kpi_effect
-from playbook.figures.fairness import Fairness, four_fifths
+from playbook.figures.fairness import Fairness, four_fifths, outcome_tool
 from playbook.figures.kpi import kpi_figures
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
@@ -171,7 +171,8 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
             effects[kpi.id] = kpi_effect(kpi.id, kpis[kpi.id].points, program.start,
                                          kpi.baseline.value)
     roi = roi_figures(bundle.budget, k, kpis, program.start) if bundle.budget else None
-    fair = four_fifths(bundle.outcomes, min_size) if bundle.ai else None
+    fair = (four_fifths(bundle.outcomes, min_size, tool=outcome_tool(bundle.ai))
+            if bundle.ai else None)
     vendors = vendor_figures(bundle.vendors) if bundle.vendors else None
     a = k.attribution if k else None
     attribution = (AttributionInfo(a.method, list(a.confounders), list(a.assumptions),

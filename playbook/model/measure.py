@@ -222,6 +222,9 @@ class AiOutcomes(StrictModel):
     count: Text | None = None
     """Column with the number of people a row stands for, when the tool exports a summary
     (one row per group with ``n`` and ``selected``) rather than one row per person."""
+    tool: Text | None = None
+    """Name of the tool in ``tools`` whose selections these are; needed when more than
+    one tool is listed, since the check says which tool it judges."""
 
 
 class Ai(StrictModel):

@@ -17,6 +17,7 @@ from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import program as pages_program
 from playbook.pages import roadmap as pages_roadmap
+from playbook.pages.fairness import adverse_impact_rules
 from playbook.pages.mdtext import Md, fmt, labels, table, text, words
 
 
@@ -64,7 +65,7 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
         return pages_measure.kpi_chart(v, found)
 
     for fn in (competency_matrix, roadmap, vendor_scorecard, kpi_table, kpi_chart,
-               measurement_rules):
+               measurement_rules, adverse_impact_rules):
         macro(fn)
 
 
@@ -93,7 +94,8 @@ def measurement_rules() -> Md:
         ["Interrupted time series", f"at least {effects.MIN_ITS_PRE} periods before the start "
                                     "without a comparison group"],
         ["ROI sensitivity", f"isolation and confidence moved by ±{roi.SENSITIVITY:g}"],
-        ["Four-fifths rule", f"impact ratio below {fairness.THRESHOLD:g} is flagged"],
+        ["Four-fifths rule", f"impact ratio below {fairness.THRESHOLD:g}, or a shortfall "
+                             f"significant at p < {fairness.ALPHA:g}, is flagged for review"],
         ["Vendor sensitivity", f"each weight moved by ±{vendorscore.SHIFT} points"],
         ["Milestone due soon", f"within {timeline.DUE_SOON_DAYS} days of its due date"],
     ]

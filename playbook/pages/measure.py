@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-from playbook.figures.fairness import WITHHELD
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
 from playbook.figures.trajectory import KpiFigures, KpiStatus
@@ -15,6 +14,7 @@ from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Kpi, Source
 from playbook.pages import charts
 from playbook.pages.effects import effects_table
+from playbook.pages.fairness import fairness_section
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -261,56 +261,6 @@ def attribution_line(view: ProgramView) -> Md:
     if a.assumptions:
         parts.append(fmt("Assumptions: {}", join((text(x) for x in a.assumptions), Md(" · "))))
     return fmt("{}.*\n", join(parts, Md(". ")))
-
-
-def fairness_section(view: ProgramView) -> Md:
-    """AI tools and the four-fifths check on their outcomes."""
-    ai = view.bundle.ai
-    if ai is None:
-        return Md("No AI tools are declared (`ai.yml`).\n")
-    out = [fmt("{}\n", table(labels("Tool", "Feeds", "Human in the loop", "Reviewers"), [
-        [cell(t.name), cell(", ".join(t.affects)),
-         words("yes") if t.human_in_the_loop else Md("**no**"),
-         cell(", ".join(ROLE_TITLES[r] for r in t.reviewers))] for t in ai.tools]))
-           if ai.tools else Md("No AI tools are listed in `ai.yml` yet.\n")]
-    fair = view.figures.fairness
-    if fair is None:
-        out.append(Md("No selection outcomes are connected yet, so the four-fifths check "
-                      "cannot run.\n"))
-        return lines(out)
-    if not fair.groups:
-        out.append(fmt("No group has {} or more people yet, so no selection rate is "
-                       "shown and the four-fifths check cannot run.\n", _min(view)))
-    else:
-        out.append(fmt("{}\n", table(
-            labels("Group", "n", "Selected", "Selection rate", "Impact ratio", "Result"), [
-                [cell(g.group), text(g.n), cell(g.selected),
-                 cell(None if g.rate is None else f"{g.rate:.1%}"),
-                 cell(None if g.impact_ratio is None else f"{g.impact_ratio:.2f}"),
-                 chip("off-track", f"Below {fair.threshold:g}") if g.flagged
-                 else chip("on-track", "Passes")]
-                for g in fair.groups], ["l", "r", "r", "r", "r", "l"])))
-    notes = ([fmt("Reference group: {}.", text(fair.reference_group))]
-             if fair.reference_group else [])
-    withheld = [g.group for g in fair.groups if g.withheld]
-    if withheld:
-        notes.append(fmt("For {} {}, so the count and rate are not shown (they would reveal "
-                         "each person's outcome); the result still says whether the group "
-                         "falls below the threshold.", text(", ".join(withheld)),
-                         words(WITHHELD)))
-    if fair.suppressed_groups:
-        # the count of people is left out: with one small group it would be its size
-        notes.append(fmt("{} group(s) with fewer than {} people are not shown.",
-                         fair.suppressed_groups, _min(view)))
-    if fair.no_group:
-        notes.append(fmt("{} outcome(s) have no group recorded.", fair.no_group))
-    notes.append(text(fair.note))
-    out.append(fmt("{}\n", join(notes, Md(" "))))
-    return lines(out)
-
-
-def _min(view: ProgramView) -> int:
-    return view.figures.min_group_size
 
 
 def measurement(view: ProgramView, site: SiteData) -> Md:

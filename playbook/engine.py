@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from playbook.checks import runner as checks
+from playbook.figures import stats
 from playbook.figures.program import compute
 from playbook.figures.site import ProgramView, SiteData
 from playbook.load import loader
@@ -45,6 +46,8 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
     """
     playbook, problems = loader.load_playbook(root)
     problems.extend(checks.run_all(playbook))
+    # attrition and unusable survey values need the figures' statistics, a later stage
+    problems.extend(p for bundle in playbook.programs for p in stats.problems(bundle))
     return playbook, problems
 
 

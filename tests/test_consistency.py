@@ -54,8 +54,9 @@ def test_pages_show_the_reported_figures(rendered: dict[str, str], program: str)
                 measurement
         if effect["pilot"] is not None:
             assert f"{effect['pilot']['d_z']:.2f}" in measurement
-        if effect["mde"] is not None:
-            assert f"d = {effect['mde']['d']:.2f}" in measurement
+        for mde in (effect["mde"], effect["mde_did"]):
+            if mde is not None:
+                assert f"| {mde['d']:.2f} | {number(mde['raw'], 2)} |" in measurement
     roi = figs["roi"]
     cur = roi["currency"]
     assert money(roi["tco"], cur) in budget and money(roi["tco"], cur) in overview

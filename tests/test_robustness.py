@@ -499,7 +499,9 @@ def test_wording_of_edge_cases(tmp_path: Path) -> None:
     assert "| Everyone measured | 6 |" in page(out, "measurement")
     assert "| Comparison |" not in page(out, "measurement")
     out = build(identical_changes)
-    assert "| Pilot | 6 | 3 → 3.5 | +0.50 | 0.5 to 0.5 | — |" in page(out, "measurement")
+    # every change is +0.5: no spread, so no interval (never one of zero width)
+    assert "| Pilot | 6 | 3 → 3.5 | +0.50 | cannot estimate (no spread) | — |" in page(
+        out, "measurement")
     out = build(future_start)
     assert "starts in 99 days (on 2027-03-01)" in page(out, "index")
     assert "| starts in 99 days |" in out["programs/index.md"]
@@ -509,7 +511,10 @@ def test_wording_of_edge_cases(tmp_path: Path) -> None:
     assert "(then Acme Coaching leads)" in page(out, "vendors")
     out = build(vendors_shift_to_tie)
     assert "(then Acme Coaching and Beta Learning tie)" in page(out, "vendors")
-    assert "Minimum detectable" not in page(build(tiny_cohort), "measurement")
+    # the MDE is for the people measured in both waves, whatever cohort was planned
+    tiny = page(build(tiny_cohort), "measurement")
+    assert "the pilot cohort was planned at 1):" in tiny
+    assert "**Minimum detectable effect** at α = 0.05 and power 0.8" in tiny
     out = build(vendors_none_pass)
     assert "No vendor passes every gate, so none is ranked." in page(out, "vendors")
     assert "No ranking to test." in page(out, "vendors")

@@ -1,7 +1,10 @@
-"""Behaviour change: paired effects, difference in differences and the MDE.
+"""Behaviour change: paired effects, difference in differences, and degenerate data.
 
 Each figure is checked against an independent reference (scipy.stats,
-statsmodels) and against a hand-worked example, to a relative error of 1e-9.
+statsmodels) and against a hand-worked example, to a relative error of 1e-9;
+data that cannot carry an estimate gives a stated reason, never p = 0, a
+zero-width interval or an exception. The MDE is in ``test_power.py``, attrition
+in ``test_attrition.py``.
 """
 
 from __future__ import annotations
@@ -13,18 +16,18 @@ from typing import Any
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from scipy import stats as sps
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from playbook.figures.stats import (
-    MDE_WARNING,
-    behaviour_effect,
+from playbook.figures.paired import (
+    MAX_MAGNITUDE,
+    NoEstimate,
     did_effect,
-    mde_paired,
+    p_two_sided,
     paired_effect,
 )
+from playbook.figures.power import Design
+from playbook.figures.stats import behaviour_effect
 from playbook.load.observations import Observation
 from playbook.model.measure import Kpi
 
@@ -63,19 +66,67 @@ def test_paired_effect_matches_scipy_and_statsmodels() -> None:
     assert close(e.d_z, float(np.mean(post - pre) / np.std(post - pre, ddof=1)))
 
 
-def test_paired_effect_without_spread() -> None:
+def test_paired_effect_without_spread_states_it_and_gives_no_p() -> None:
     same = paired_effect("pilot", [1.0, 2.0, 3.0], [2.0, 3.0, 4.0])  # every change is +1
-    assert same.sd_change == 0 and same.ci.low == same.ci.high == 1.0
-    assert same.d_z == math.inf and same.p_value == 0.0
-    flat = paired_effect("pilot", [1.0, 2.0], [1.0, 2.0])
-    assert math.isnan(flat.d_z) and math.isnan(flat.p_value)
+    assert same.reason == NoEstimate.NO_SPREAD and same.sd_change == 0
+    assert same.mean_change == 1.0 and (same.mean_pre, same.mean_post) == (2.0, 3.0)
+    assert same.ci is None and same.d_z is None and same.p_value is None
+    flat = paired_effect("pilot", [3.0, 3.0, 3.0, 3.0], [3.0, 3.0, 3.0, 3.0])  # identical
+    assert flat.reason == NoEstimate.NO_SPREAD and flat.p_value is None and flat.ci is None
+    # 3.52 − 3.12 and the like differ in the last bits only: rounding, not spread
+    rounding = paired_effect("pilot", [3.12, 2.12, 1.12], [3.52, 2.52, 1.52])
+    assert rounding.reason == NoEstimate.NO_SPREAD
 
 
-def test_paired_effect_needs_two_pairs() -> None:
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_paired_effect_under_three_pairs_cannot_be_estimated(n: int) -> None:
+    e = paired_effect("pilot", [1.0, 2.0][:n], [2.0, 4.0][:n])
+    assert (e.n, e.reason) == (n, NoEstimate.TOO_FEW)
+    assert (e.mean_change, e.ci, e.d_z, e.p_value) == (None, None, None, None)
     with pytest.raises(ValueError):
-        paired_effect("pilot", [1.0], [2.0])
-    with pytest.raises(ValueError):
-        paired_effect("pilot", [1.0, 2.0], [2.0])
+        paired_effect("pilot", [1.0, 2.0], [2.0])  # a caller's mistake, not the data's
+
+
+@pytest.mark.parametrize("value, reason", [
+    (1e300, NoEstimate.TOO_LARGE), (-1e300, NoEstimate.TOO_LARGE),
+    (MAX_MAGNITUDE * 1.01, NoEstimate.TOO_LARGE), (math.inf, NoEstimate.NOT_FINITE),
+    (math.nan, NoEstimate.NOT_FINITE)])
+def test_extreme_or_non_finite_values_are_not_estimated(value: float,
+                                                        reason: NoEstimate) -> None:
+    pre, post = [3.0, 3.2, 3.4, 3.1], [3.5, 3.6, 3.9, value]
+    e = paired_effect("pilot", pre, post)
+    assert e.reason == reason and e.mean_pre is None and e.ci is None and e.p_value is None
+    d = did_effect([0.5, 0.4, 0.6, value], [0.1, 0.0, 0.2])
+    assert d.reason == reason and d.estimate is None and d.ci is None and d.p_value is None
+
+
+def test_values_up_to_the_bound_are_estimated_without_overflow() -> None:
+    rng = np.random.default_rng(3)
+    pre = rng.normal(0.5, 0.1, 20) * MAX_MAGNITUDE
+    post = pre + rng.normal(0.05, 0.02, 20) * MAX_MAGNITUDE
+    post = np.minimum(post, MAX_MAGNITUDE)
+    e = paired_effect("pilot", list(pre), list(post))
+    assert e.reason is None and e.p_value is not None
+    assert close(e.p_value, sps.ttest_rel(post, pre).pvalue)
+    p, c = rng.normal(1, 0.3, 9) * 1e11, rng.normal(0, 0.3, 7) * 1e11
+    d = did_effect(list(p), list(c))
+    ref = sps.ttest_ind(p, c, equal_var=False)
+    assert d.p_value is not None and close(d.p_value, ref.pvalue) and close(d.df or 0, ref.df)
+
+
+def test_tiny_values_keep_their_spread() -> None:
+    # squares of 1e-200 underflow to 0; Welch's se and df must not
+    p, c = [x * 1e-200 for x in (1, 2, 3, 4)], [x * 1e-200 for x in (0, 0, 1, 1)]
+    d = did_effect(p, c)
+    ref = sps.ttest_ind([1, 2, 3, 4], [0, 0, 1, 1], equal_var=False)
+    assert d.reason is None and d.p_value is not None and close(d.p_value, ref.pvalue)
+    assert d.df is not None and close(d.df, ref.df)
+
+
+def test_p_is_never_zero() -> None:
+    assert 0 < p_two_sided(1e9, 40) <= 5e-324
+    e = paired_effect("pilot", [0.0, 1.0, 2.0, 3.0], [1e6, 1e6 + 1.5, 1e6 + 2, 1e6 + 3.4])
+    assert e.p_value is not None and e.p_value > 0
 
 
 def test_did_hand_worked() -> None:
@@ -104,35 +155,6 @@ def test_did_matches_welch_in_scipy_and_statsmodels() -> None:
     x = sm.add_constant(np.concatenate([np.ones(len(p)), np.zeros(len(c))]))
     fit = sm.OLS(y, x).fit(cov_type="HC2")
     assert close(d.estimate, fit.params[1]) and close(d.se, fit.bse[1])
-
-
-def test_mde_hand_worked_and_power_via_scipy_nct() -> None:
-    m = mde_paired(30, 0.3, 0.4)
-    # G*Power (one-sample t, two-tailed, α .05, power .80, n 30): d = 0.5292.
-    assert m.d == pytest.approx(0.5292, abs=5e-5)
-    # Independent power check with scipy's non-central t: exactly 0.80.
-    df, nc = 29, m.d * math.sqrt(30)
-    crit = sps.t.ppf(0.975, df)
-    power = sps.nct.sf(crit, df, nc) + sps.nct.cdf(-crit, df, nc)
-    assert close(power, 0.8)
-    assert m.raw is not None and close(m.raw, 0.3 * m.d)
-    assert m.detectable and m.warning is None and m.targeted == 0.4
-
-
-def test_mde_warns_when_pilot_cannot_detect_the_target() -> None:
-    m = mde_paired(20, 1.0, 0.2)  # d ≈ 0.66 → 0.66 raw > 0.2 targeted
-    assert not m.detectable and m.warning == MDE_WARNING
-    unknown = mde_paired(20, None, 0.2)
-    assert unknown.raw is None and not unknown.detectable
-
-
-@settings(max_examples=25, deadline=None)
-@given(st.integers(4, 400))
-def test_mde_power_is_exact_for_any_size(n: int) -> None:
-    m = mde_paired(n, 1.0, 1.0)
-    crit = sps.t.ppf(0.975, n - 1)
-    nc = m.d * math.sqrt(n)
-    assert close(sps.nct.sf(crit, n - 1, nc) + sps.nct.cdf(-crit, n - 1, nc), 0.8)
 
 
 def kpi_360(**over: Any) -> Kpi:
@@ -165,10 +187,14 @@ def test_behaviour_effect_pairs_by_subject_and_suppresses_small_groups() -> None
     e = behaviour_effect(kpi_360(), series, cohort_size=30, min_group_size=5)
     assert e is not None
     assert e.unmatched == 1 and e.suppressed_groups == ["comparison"]
-    assert e.comparison is None and e.did is None
+    assert e.comparison is None and e.did is None and e.mde_did is None
     assert e.pilot == paired_effect("pilot", [a for a, _ in pilot], [b for _, b in pilot])
-    assert e.mde is not None and e.mde.n == 30 and close(e.mde.targeted, 0.4)
+    # the MDE is for the 6 people measured twice, not the planned cohort of 30
+    assert e.mde is not None and e.mde.n == 6 and close(e.mde.targeted, 0.4)
+    assert e.mde.design == Design.PAIRED and e.mde.d is not None
+    assert e.pilot.sd_change is not None and e.mde.sd == e.pilot.sd_change
     assert e.mde.raw is not None and close(e.mde.raw, e.mde.d * e.pilot.sd_change)
+    assert e.attrition is not None and e.attrition.planned == 30
 
 
 def test_behaviour_effect_did_with_comparison() -> None:
@@ -179,9 +205,34 @@ def test_behaviour_effect_did_with_comparison() -> None:
                          cohort_size=5, min_group_size=5)
     assert e is not None and e.did is not None and e.comparison is not None
     assert e.did == did_effect([b - a for a, b in pilot], [b - a for a, b in comparison])
+    assert e.did.estimate is not None
     assert close(e.did.estimate, 0.44)  # pilot changes .5+.4+.6+.3+.7 → .5; comparison .06
+    assert e.mde_did is not None and e.mde_did.design == Design.DID
+    assert (e.mde_did.n, e.mde_did.n_comparison) == (5, 5)
 
 
 def test_behaviour_effect_none_without_waves() -> None:
     kpi = kpi_360(source={"file": "x.csv", "date": "d", "value": "v"})
     assert behaviour_effect(kpi, [], cohort_size=30, min_group_size=5) is None
+
+
+def test_behaviour_effect_with_huge_scores_states_it_for_every_figure() -> None:
+    pilot = [(3e300, 3.5e300), (3.2e300, 3.6e300), (3.4e300, 4e300)]
+    comparison = [(3e300, 3.1e300), (3.5e300, 3.4e300), (3.2e300, 3.3e300)]
+    e = behaviour_effect(kpi_360(), waves("pilot", pilot, "p") + waves("comparison",
+                                                                        comparison, "c"),
+                         cohort_size=3, min_group_size=2)
+    assert e is not None and e.pilot is not None and e.comparison is not None
+    assert e.pilot.reason == e.comparison.reason == NoEstimate.TOO_LARGE
+    assert e.did is not None and e.did.reason == NoEstimate.TOO_LARGE
+    assert e.did.estimate is None and e.mde is None and e.mde_did is None
+
+
+def test_behaviour_effect_with_one_wave_only() -> None:
+    pre_only = [o for o in waves("pilot", [(3.0, 3.5)] * 6, "p") if o.wave == "pre"]
+    e = behaviour_effect(kpi_360(), pre_only, cohort_size=30, min_group_size=5)
+    assert e is not None and e.pilot is None and e.did is None and e.mde is None
+    assert e.unmatched == 6 and e.attrition is not None
+    assert not e.attrition.post_started and not e.attrition.flagged
+    assert [(g.group, g.pre, g.post, g.both, g.dropouts, g.share)
+            for g in e.attrition.groups] == [("pilot", 6, 0, 0, 0, None)]

@@ -13,6 +13,7 @@ from playbook.figures import effects, fairness, roi, stats, status, timeline, tr
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
 from playbook.model.problems import PlaybookError, UnknownProgramError
+from playbook.pages import behaviour as pages_behaviour
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import program as pages_program
@@ -99,5 +100,6 @@ def measurement_rules() -> Md:
         ["Vendor sensitivity", f"each weight moved by ±{vendorscore.SHIFT} points"],
         ["Milestone due soon", f"within {timeline.DUE_SOON_DAYS} days of its due date"],
     ]
+    rows += pages_behaviour.rules()
     return fmt("{}\n", table(labels("Rule", "Threshold"),
                              [[words(rule), text(threshold)] for rule, threshold in rows]))

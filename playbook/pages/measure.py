@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
 from playbook.figures.site import ProgramView, SiteData
-from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
 from playbook.figures.trajectory import KpiFigures, KpiStatus
 from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Kpi, Source
 from playbook.pages import charts
+from playbook.pages.behaviour import behaviour_section
 from playbook.pages.effects import effects_table
 from playbook.pages.fairness import fairness_section
 from playbook.pages.mdtext import (
@@ -171,66 +170,6 @@ def _spec(view: ProgramView, kpi: Kpi) -> Md:
     return out
 
 
-def _ci(ci: Interval) -> Md:
-    return fmt("{} to {}", number(ci.low, 2), number(ci.high, 2))
-
-
-def _paired_row(label: str, e: PairedEffect | None, missing: str) -> list[Md]:
-    if e is None:
-        return [words(label), words(missing), *[cell(None)] * 4]
-    # without spread in the changes d_z is undefined (0/0) or unbounded (x/0)
-    d_z = text(f"{e.d_z:.2f}") if math.isfinite(e.d_z) else cell(None)
-    return [words(label), text(e.n), fmt("{} → {}", number(e.mean_pre, 2),
-                                         number(e.mean_post, 2)),
-            text(f"{e.mean_change:+.2f}"), _ci(e.ci), d_z]
-
-
-def behaviour_section(view: ProgramView, kpi: Kpi, effect: BehaviourEffect) -> Md:
-    """Pre/post change, difference-in-differences and MDE for one person-level KPI."""
-    min_n = view.figures.min_group_size
-    out = [heading(3, kpi.name)]
-
-    def missing(group: str) -> str:
-        return f"fewer than {min_n}" if group in effect.suppressed_groups else "no data yet"
-
-    # without a group column every person is in one group, "all", and none is compared
-    grouped = kpi.source is not None and kpi.source.group is not None
-    rows = ([_paired_row("Pilot", effect.pilot, missing("pilot")),
-             _paired_row("Comparison", effect.comparison, missing("comparison"))] if grouped
-            else [_paired_row("Everyone measured", effect.pilot, missing("all"))])
-    out.append(fmt("{}\n", table(
-        labels("Group", "n", "Mean pre → post", "Change", "95% CI", "Cohen's d_z"),
-        rows, ["l", "r", "r", "r", "r", "r"])))
-    if effect.pilot is None and effect.comparison is None and not effect.suppressed_groups:
-        out.append(Md("No one has answered both the pre and the post wave yet.\n"))
-    if effect.did is not None:
-        d = effect.did
-        out.append(fmt("**Difference-in-differences:** {} {} (95% CI {}; pilot n = {}, "
-                       "comparison n = {}). This is the change in the pilot group beyond the "
-                       "change in the comparison group.\n",
-                       text(f"{d.estimate:+.2f}"), text(kpi.unit), _ci(d.ci), d.n_pilot,
-                       d.n_comparison))
-    if effect.unmatched:
-        out.append(Md("1 person answered only one wave and is left out of the paired "
-                      "figures.\n") if effect.unmatched == 1 else
-                   fmt("{} people answered only one wave and are left out of the paired "
-                       "figures.\n", effect.unmatched))
-    out.append(attribution_line(view))
-    if effect.mde is not None:
-        m = effect.mde
-        raw = fmt(" ({} {})", number(m.raw, 2), text(kpi.unit)) if m.raw is not None else Md("")
-        out.append(fmt("**Minimum detectable effect** for a pilot of {} at α = {} and "
-                       "power {}: d = {}{}; the program targets a change of {}.\n",
-                       m.n, text(m.alpha), text(m.power), text(f"{m.d:.2f}"), raw,
-                       number(m.targeted, 2)))
-        if not m.detectable:
-            out.append(Md('!!! warning "This pilot cannot detect the change it aims for"\n'
-                          "    The smallest change this cohort can reliably detect is larger "
-                          "than the targeted change. Enlarge the cohort, lengthen the "
-                          "measurement or treat the result as directional.\n"))
-    return lines(out)
-
-
 def attribution(view: ProgramView) -> Md:
     """The attribution method, confounders, assumptions and data limits."""
     k = view.bundle.kpis
@@ -289,7 +228,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
         for kpi in k.kpis:
             effect = view.figures.behaviour.get(kpi.id)
             if effect is not None:
-                out.append(behaviour_section(view, kpi, effect))
+                out.append(behaviour_section(view, kpi, effect, attribution_line(view)))
     out.append(heading(2, "Fairness of AI tools"))
     out.append(fairness_section(view))
     return lines(out)

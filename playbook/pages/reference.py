@@ -31,6 +31,7 @@ PATH = "reference/format.md"
 ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "description"),
          ("Budget", "horizon_years"), ("Source", "read"), ("Source", "query"),
          ("Source", "query_file"), ("Source", "connection"), ("AiOutcomes", "count"),
+         ("Kpi", "measure"), ("Kpi", "level"),
          *(("Reading", f) for f in ("delimiter", "header_row", "skip_rows", "date_format",
                                     "decimal", "thousands", "currency", "missing", "values",
                                     "where")),

@@ -166,3 +166,18 @@ def test_new_fields_at_their_defaults_leave_sign_offs_current(
     assert now() == before
     tmp_playbook.edit("program/mini/kpis.yml", "    level: null\n", "    level: 4\n")
     assert now() != before
+
+
+def test_a_learning_kpi_shows_its_gain_on_level_2(tmp_playbook: TmpPlaybook) -> None:
+    # the mini 360 stands in for a pre/post knowledge test: same waves, same pairing
+    tmp_playbook.edit("program/mini/kpis.yml", "    kind: behavior\n    unit: score (1-5)",
+                      "    kind: learning\n    unit: score (1-5)")
+    data, problems = build(tmp_playbook.root, TODAY)
+    assert data is not None, problems.render()
+    figs = data.get("mini").figures
+    chain = figs.chain
+    assert chain is not None
+    (gain,) = chain.levels[1].kpis
+    effect = figs.behaviour["leader-360"].pilot
+    assert gain.kpi_id == "leader-360" and gain.change == effect is not None
+    assert chain.levels[1].verdict == verdict([figs.kpis["leader-360"].status])

@@ -102,7 +102,9 @@ def summary(chain: Chain) -> str:
 
 def _signed(value: float, digits: int) -> Md:
     shown = number(abs(value), digits)
-    return Md(shown if shown == "0" else f"{'+' if value > 0 else '-'}{shown}")
+    if shown == "0":
+        return shown
+    return cat(Md("+") if value > 0 else Md("-"), shown)
 
 
 def _nps(s: NpsScore) -> Md:

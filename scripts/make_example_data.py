@@ -204,6 +204,28 @@ def selection_outcomes(name: str, plan: dict[str, tuple[int, int]]) -> list[Row]
     return [rows[i] for i in order]
 
 
+def learning_nps(
+    name: str, ids: list[str], rounds: list[tuple[dt.date, int, tuple[int, int, int]]]
+) -> list[Row]:
+    """0-10 answers to "how likely are you to recommend this program to a peer?".
+    Each round is (first day, how many answer, (promoters, passives, detractors));
+    the counts are exact, answers within a category and the days (five) random."""
+    rng = rng_for(name)
+    rows: list[Row] = []
+    for first, n, (promoters, passives, detractors) in rounds:
+        assert promoters + passives + detractors == n <= len(ids)
+        who = rng.permutation(ids)[:n]
+        answers = [
+            *rng.choice([9, 10], promoters, p=[0.45, 0.55]),
+            *rng.choice([7, 8], passives),
+            *rng.choice(range(7), detractors, p=[0.02, 0.02, 0.04, 0.08, 0.14, 0.3, 0.4]),
+        ]
+        for pid, answer in zip(who, rng.permutation(answers), strict=True):
+            rows.append([first + dt.timedelta(int(rng.integers(5))), int(answer), pid])
+    rows.sort(key=lambda r: (r[0], r[2]))
+    return rows
+
+
 # ------------------------------------------------------- decision-velocity
 
 
@@ -238,19 +260,35 @@ def decision_velocity() -> None:
         rows.append([day, fmt(float(np.clip(value + rng.normal(0, 1.5), 0, 100)))])
     write(program, "rubric_use.csv", ["month", "pct_with_rubric"], rows)
 
+    survey = survey_360(
+        "dv-360",
+        pre_days=[dt.date(2026, 1, d) for d in (5, 6, 7, 8, 9)],
+        post_days=[dt.date(2026, 6, 29) + dt.timedelta(d) for d in range(5)],
+        n_pilot=30,
+        n_comparison=28,
+        pre_mean=3.4,
+        pilot_gain=0.46,
+        comparison_gain=0.10,
+    )
+    header = ["surveyed_on", "score", "leader_id", "wave", "cohort"]
+    write(program, "leader_360.csv", header, survey)
+
+    # Learning NPS of the pilot leaders (the same pseudonyms as the 360): after the
+    # second workshop, at the end of the pilot, at day 180 and at day 270.
+    pilot_ids = sorted({str(r[2]) for r in survey if r[4] == "pilot"})
     write(
         program,
-        "leader_360.csv",
-        ["surveyed_on", "score", "leader_id", "wave", "cohort"],
-        survey_360(
-            "dv-360",
-            pre_days=[dt.date(2026, 1, d) for d in (5, 6, 7, 8, 9)],
-            post_days=[dt.date(2026, 6, 29) + dt.timedelta(d) for d in range(5)],
-            n_pilot=30,
-            n_comparison=28,
-            pre_mean=3.4,
-            pilot_gain=0.46,
-            comparison_gain=0.10,
+        "learning_nps.csv",
+        ["answered_on", "likelihood", "leader_id"],
+        learning_nps(
+            "dv-learning-nps",
+            pilot_ids,
+            [
+                (dt.date(2026, 2, 16), 27, (14, 9, 4)),
+                (dt.date(2026, 4, 13), 28, (16, 9, 3)),
+                (dt.date(2026, 7, 13), 24, (14, 7, 3)),
+                (dt.date(2026, 10, 12), 22, (13, 7, 2)),
+            ],
         ),
     )
 

@@ -283,8 +283,8 @@ def test_validate_reports_every_error() -> None:
     assert check(Kpis, "kpis:\n  - {id: a, name: A, kind: big, unit: u, direction: up,\n"
                        "     baseline: {value: 1, date: 2026-01-01}, cadence: daily}\n") == [
         "f.yml:2:5: kpis[0]: required field 'target' is missing (add 'target:')",
-        "f.yml:2:28: kpis[0].kind: expected one of 'business', 'behavior', 'engagement' or "
-        "'leading', got 'big'",
+        "f.yml:2:28: kpis[0].kind: expected one of 'business', 'behavior', 'engagement', "
+        "'leading', 'reaction' or 'learning', got 'big'",
         "f.yml:2:53: kpis[0].direction: expected one of 'decrease' or 'increase', got 'up'",
         "f.yml:3:55: kpis[0].cadence: expected one of 'weekly', 'monthly' or 'quarterly', "
         "got 'daily'",

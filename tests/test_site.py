@@ -141,7 +141,7 @@ def test_chart_ids_are_stable_and_unique(example_site: Path) -> None:
             "index.html").read_text(encoding="utf-8")
     ids = re.findall(r'<figure class="pb-chart" id="([^"]+)"', page)
     assert "chart-decision-velocity-decision-latency" in ids
-    assert len(ids) == len(set(ids)) == 4  # one chart per KPI, no duplicate id
+    assert len(ids) == len(set(ids)) == 5  # one chart per KPI, no duplicate id
 
 
 def test_no_person_level_value_reaches_the_site(example_site: Path) -> None:

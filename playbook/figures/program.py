@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from playbook.figures import privacy, timeline
+from playbook.figures import nps, privacy, timeline
+from playbook.figures.chain import Chain, chain_of_impact
 from playbook.figures.effects import KpiEffect, kpi_effect
 from playbook.figures.fairness import Fairness, four_fifths, outcome_tool
 from playbook.figures.kpi import kpi_figures
@@ -94,6 +95,8 @@ class ProgramFigures:
     """Latest sign-off per role (required roles first), current or stale."""
     effects: dict[str, KpiEffect] = field(default_factory=dict)
     """Attributable effect per aggregate KPI with data (person-level KPIs: ``behaviour``)."""
+    chain: Chain | None = None
+    """The chain of impact, Phillips levels 1–5, with a verdict per level."""
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
@@ -116,7 +119,9 @@ def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
             group = status_group(fig.points) if fig else None
             known = None
             if kpi is not None and group is not None:
-                person = kpi.source is not None and kpi.source.subject is not None
+                # an NPS KPI's published series already holds aggregate period scores
+                person = (kpi.source is not None and kpi.source.subject is not None
+                          and kpi.measure != "nps")
                 known = value_as_of(series.get(kpi.id, []), kpi.cadence, group,
                                     min(due, today), person_level=person,
                                     min_group_size=min_size)
@@ -156,9 +161,17 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
     behaviour: dict[str, BehaviourEffect] = {}
     published: dict[str, list[Observation]] = {}
     effects: dict[str, KpiEffect] = {}
+    scores: dict[str, list[nps.NpsScore]] = {}
     for kpi in k.kpis if k else []:
         series = [o for o in bundle.series.get(kpi.id, []) if o.date <= today]
         person = kpi.source is not None and kpi.source.subject is not None
+        if kpi.measure == "nps":
+            # each row is one person's 0–10 answer: the value judged is a period's NPS
+            kpis[kpi.id], scores[kpi.id] = nps.nps_figures(
+                kpi, series, start=program.start, today=today, min_group_size=min_size)
+            published[kpi.id] = nps.as_observations(series, kpi.cadence,
+                                                    min_group_size=min_size)
+            continue
         published[kpi.id] = (privacy.publishable(series, min_size)[0]
                              if person else series)
         kpis[kpi.id] = kpi_figures(kpi, published[kpi.id], start=program.start, today=today,
@@ -184,7 +197,8 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         phases=timeline.phases(roadmap, start, today) if roadmap else [],
         milestones=timeline.milestones(roadmap, start, today) if roadmap else [],
         reviews=timeline.checkpoint_reviews(bundle.reviews, start, today),
-        signoffs=states(bundle), effects=effects)
+        signoffs=states(bundle), effects=effects,
+        chain=chain_of_impact(k, kpis, behaviour, roi, scores))
 
 
 def _plain(value: object) -> object:

@@ -15,6 +15,9 @@ Cadence = Literal["weekly", "monthly", "quarterly"]
 MIN_GROUP_SIZE: Final = 5
 """The privacy minimum when a measurement plan does not set one."""
 
+NPS_ANSWERS: Final = (0, 10)
+"""Lowest and highest answer of a ``measure: nps`` KPI (whole numbers between)."""
+
 
 class Baseline(StrictModel):
     """Where the KPI stood before the program."""
@@ -141,8 +144,10 @@ class Kpi(StrictModel):
     """Identifier, referenced by behaviours, hypotheses and gates."""
     name: Text
     """Name shown on the dashboard."""
-    kind: Literal["business", "behavior", "engagement", "leading"]
-    """Business result, behavioural indicator, platform engagement or leading indicator."""
+    kind: Literal["business", "behavior", "engagement", "leading", "reaction", "learning"]
+    """Business result, behavioural indicator, platform engagement, leading indicator,
+    learners' reaction (a rating or a Learning NPS) or learning (a pre/post knowledge
+    score); the kind places the KPI on the chain of impact."""
     unit: Text
     """Unit of the values, such as ``days``, ``percent`` or ``score (1-5)``."""
     direction: Literal["decrease", "increase"]
@@ -161,6 +166,30 @@ class Kpi(StrictModel):
     """Money value of an improvement, for the ROI."""
     description: Text | None = None
     """What the KPI means and how it is computed."""
+    measure: Literal["mean", "nps"] = "mean"
+    """How a period's rows become the KPI's value: their ``mean`` (of each person's mean
+    for person-level data), or ``nps``: each row is one person's 0–10 answer to "how
+    likely are you to recommend …", and the value is the Net Promoter Score, the share
+    of 9–10 answers minus the share of 0–6 answers, in points from −100 to 100. An
+    ``nps`` KPI is person-level: its source names a ``subject`` column."""
+    level: Literal[1, 2, 3, 4] | None = None
+    """Level of the chain of impact the KPI gives evidence for, when its ``kind`` does
+    not say it: 1 reaction, 2 learning, 3 application on the job, 4 business impact
+    (a ``leading`` KPI that counts action plans put to use is level 3)."""
+
+    @model_validator(mode="after")
+    def _nps_is_person_level(self) -> Kpi:
+        if self.measure != "nps":
+            return self
+        if self.source is not None and self.source.subject is None:
+            raise ValueError("`measure: nps` reads one 0–10 answer per person: the source "
+                             "needs a `subject` column")
+        # a score outside the NPS scale can never be reached, so its status would mislead
+        for name, value in (("baseline", self.baseline.value), ("target", self.target.value)):
+            if not -100 <= value <= 100:
+                raise ValueError(f"`measure: nps` is in points from -100 to 100; the {name} "
+                                 f"is {value:g}")
+        return self
 
 
 class Attribution(StrictModel):

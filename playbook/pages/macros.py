@@ -18,6 +18,7 @@ from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import program as pages_program
 from playbook.pages import roadmap as pages_roadmap
+from playbook.pages.chain import chain_rules
 from playbook.pages.fairness import adverse_impact_rules
 from playbook.pages.mdtext import Md, fmt, labels, table, text, words
 
@@ -66,7 +67,7 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
         return pages_measure.kpi_chart(v, found)
 
     for fn in (competency_matrix, roadmap, vendor_scorecard, kpi_table, kpi_chart,
-               measurement_rules, adverse_impact_rules):
+               measurement_rules, adverse_impact_rules, chain_rules):
         macro(fn)
 
 

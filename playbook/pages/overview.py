@@ -6,6 +6,7 @@ from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.timeline import next_open
 from playbook.load.signoffs import REQUIRED_ROLES
 from playbook.model.base import ROLE_TITLES
+from playbook.pages.chain import chain_section
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -116,6 +117,8 @@ def overview(view: ProgramView, site: SiteData) -> Md:
     assert p is not None
     out = [heading(1, p.title), fmt("{}\n", paragraphs(p.summary)),
            heading(2, "Executive summary"), executive_summary(view, site),
+           heading(2, "Chain of impact"),
+           chain_section(view.figures.chain, view.bundle.kpis.kpis if view.bundle.kpis else []),
            heading(2, "In this playbook"),
            fmt("{}\n", join((link(words(s.short), s.file) for s in SECTIONS[1:]), Md(" · "))),
            heading(2, "People"),

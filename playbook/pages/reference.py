@@ -32,6 +32,7 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
          ("Budget", "horizon_years"), ("Source", "read"), ("Source", "query"),
          ("Source", "query_file"), ("Source", "connection"), ("AiOutcomes", "count"),
          ("AiOutcomes", "tool"),
+         ("Kpi", "measure"), ("Kpi", "level"),
          *(("Reading", f) for f in ("delimiter", "header_row", "skip_rows", "date_format",
                                     "decimal", "thousands", "currency", "missing", "values",
                                     "where")),

@@ -1,0 +1,184 @@
+"""The chain of impact: levels, verdicts, the sponsor's sentences, and the examples."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import TmpPlaybook
+
+from playbook.engine import build
+from playbook.figures.chain import (
+    Chain,
+    ChainKpi,
+    ChainLevel,
+    Verdict,
+    chain_of_impact,
+    level_of,
+    verdict,
+)
+from playbook.figures.nps import NpsScore
+from playbook.figures.stats import Interval
+from playbook.figures.trajectory import KpiFigures, KpiStatus
+from playbook.load.loader import load_playbook
+from playbook.load.signoffs import digest
+from playbook.model.measure import Kpi, Kpis
+from playbook.pages.chain import chain_section, summary
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 22)
+ON, RISK, OFF, NONE = (KpiStatus.ON_TRACK, KpiStatus.AT_RISK, KpiStatus.OFF_TRACK,
+                       KpiStatus.NO_DATA)
+H, R, B, N = Verdict.HOLDS, Verdict.AT_RISK, Verdict.BREAKS, Verdict.NOT_MEASURED
+
+
+def _kpi(kpi_id: str, kind: str, **extra: object) -> Kpi:
+    return Kpi.model_validate({
+        "id": kpi_id, "name": kpi_id.replace("-", " ").capitalize(), "kind": kind,
+        "unit": "percent", "direction": "increase",
+        "baseline": {"value": 10, "date": "2026-01-01"},
+        "target": {"value": 60, "by": "2026-12-31"}, "cadence": "monthly", **extra})
+
+
+def _figs(kpi_id: str, status: KpiStatus, latest: float | None = 50.0) -> KpiFigures:
+    return KpiFigures(kpi_id, status, latest if status != NONE else None, None, None, None,
+                      False, None, [], [], [], "all" if status != NONE else None)
+
+
+def _levels(*verdicts: Verdict) -> list[ChainLevel]:
+    return [ChainLevel(i, [], v) for i, v in enumerate(verdicts, start=1)]
+
+
+@pytest.mark.parametrize(("kind", "level"), [("reaction", 1), ("engagement", 1),
+                                             ("learning", 2), ("behavior", 3),
+                                             ("business", 4), ("leading", None)])
+def test_existing_kinds_map_to_levels(kind: str, level: int | None) -> None:
+    assert level_of(_kpi("k", kind)) == level
+
+
+def test_a_declared_level_wins_over_the_kind() -> None:
+    assert level_of(_kpi("k", "leading", level=3)) == 3
+
+
+@pytest.mark.parametrize(("statuses", "expected"), [
+    ([], N), ([NONE], N), ([ON, NONE], H), ([ON, RISK], R), ([RISK, OFF, ON], B)])
+def test_the_worst_measured_status_decides(statuses: list[KpiStatus],
+                                           expected: Verdict) -> None:
+    assert verdict(statuses) == expected
+
+
+def test_engagement_supports_a_reaction_kpi_and_leading_sits_beside() -> None:
+    plan = Kpis(kpis=[_kpi("active", "engagement"), _kpi("nps", "reaction"),
+                      _kpi("rubric", "behavior"), _kpi("pipeline", "leading")])
+    figs = {"active": _figs("active", OFF), "nps": _figs("nps", ON),
+            "rubric": _figs("rubric", OFF), "pipeline": _figs("pipeline", ON)}
+    chain = chain_of_impact(plan, figs, {}, None, {})
+    assert [(k.kpi_id, k.judged) for k in chain.levels[0].kpis] == [("nps", True),
+                                                                   ("active", False)]
+    assert [lv.verdict for lv in chain.levels] == [H, N, B, N, N]
+    assert ([k.kpi_id for k in chain.leading], chain.breaks_at) == (["pipeline"], 3)
+
+
+def test_reaction_good_but_behaviour_not_moving_breaks_at_level_3() -> None:
+    chain = Chain(_levels(H, N, B, H, H), breaks_at=3)
+    assert summary(chain) == (
+        "The chain breaks at level 3 (application on the job): leaders are not applying on "
+        "the job what the program teaches, so a business result cannot be credited to the "
+        "program. Below it, it holds at level 1 (reaction and planned action). Above it, "
+        "level 4 (business impact) and level 5 (return on investment) hold, but with the "
+        "chain broken below, that result cannot be credited to the program. Not measured "
+        "yet: level 2 (learning).")
+
+
+def test_a_second_break_is_named() -> None:
+    assert summary(Chain(_levels(B, N, H, H, B), breaks_at=1)) == (
+        "The chain breaks at level 1 (reaction and planned action): leaders do not take to "
+        "the program as planned, so learning and new behaviour are unlikely to follow. "
+        "Above it, level 3 (application on the job) and level 4 (business impact) hold, but "
+        "with the chain broken below, that result cannot be credited to the program. It "
+        "also breaks at level 5 (return on investment). Not measured yet: level 2 "
+        "(learning).")
+
+
+def test_holding_and_at_risk_and_unmeasured_chains() -> None:
+    assert summary(Chain(_levels(H, H, H, H, H))) == (
+        "The chain holds at every level measured.")
+    assert summary(Chain(_levels(H, N, H, R, N))) == (
+        "The chain holds so far, with level 4 (business impact) at risk. Not measured yet: "
+        "level 2 (learning) and level 5 (return on investment).")
+    assert summary(Chain(_levels(N, N, N, N, N))) == "No level of the chain is measured yet."
+
+
+def test_the_section_shows_one_row_per_level() -> None:
+    score = NpsScore("all", date(2026, 4, 1), 22, 13, 7, 2, 50.0, 14.0,
+                     Interval(22.54, 77.46))
+    nps = ChainKpi("nps", ON, 50.0, False, nps=score)
+    rubric = ChainKpi("rubric", OFF, 31.0, True)
+    levels = [ChainLevel(1, [nps], H), ChainLevel(2, [], N), ChainLevel(3, [rubric], B),
+              ChainLevel(4, [], N), ChainLevel(5, [], H, roi_pct=12.4)]
+    kpis = [_kpi("nps", "reaction", unit="points"), _kpi("rubric", "behavior")]
+    page = chain_section(Chain(levels, breaks_at=3), kpis)
+    chip = '<span class="pb-chip pb-chip--{}">{}</span>'.format
+    assert page.splitlines()[2:] == [
+        "| Level | Question | Evidence | Verdict |",
+        "| --- | --- | --- | --- |",
+        "| 1 · Reaction and planned action | Do leaders value the program and plan to use it? "
+        f"| Nps: NPS +50 (95% CI +23 to +77; 22 people) {chip('on-track', 'On track')} "
+        f"| {chip('holds', 'Holds')} |",
+        "| 2 · Learning | Do they learn what it teaches? | no KPI on this level "
+        f"| {chip('not-measured', 'Not measured')} |",
+        "| 3 · Application on the job | Do they do it on the job? | Rubric: 31% "
+        f"{chip('off-track', 'Off track')} {chip('stale', 'Stale')} "
+        f"| {chip('breaks', 'Breaks')} |",
+        "| 4 · Business impact | Does the business result move? | no KPI on this level "
+        f"| {chip('not-measured', 'Not measured')} |",
+        "| 5 · Return on investment | Do the counted benefits exceed the fully loaded costs? "
+        f"| ROI headline 12% | {chip('holds', 'Holds')} |"]
+    assert page.startswith("The chain breaks at level 3 \\(application on the job\\): ")
+
+
+def test_the_example_shows_its_learning_nps_on_the_chain() -> None:
+    data, problems = build(REPO, TODAY)
+    assert data is not None, problems.render()
+    chain = data.get("decision-velocity").figures.chain
+    assert chain is not None
+    assert [lv.verdict for lv in chain.levels] == [H, N, H, H, H]
+    first = chain.levels[0].kpis[0]
+    assert first.kpi_id == "learning-nps" and first.nps is not None
+    assert (first.nps.n, first.nps.promoters, first.nps.detractors, first.nps.score) == (
+        22, 13, 2, 50.0)
+    # an existing program, not edited, gets a chain: its engagement KPI is level 1
+    other = data.get("approval-velocity").figures.chain
+    assert other is not None
+    # its engagement KPI is within the noise of its line; the ROI breaks the chain
+    assert ([lv.verdict for lv in other.levels], other.breaks_at) == ([H, N, H, H, B], 5)
+
+
+def test_new_fields_at_their_defaults_leave_sign_offs_current(
+        tmp_playbook: TmpPlaybook) -> None:
+    def now() -> str:
+        bundle = load_playbook(tmp_playbook.root)[0].programs[0]
+        return digest(bundle)
+
+    before = now()
+    tmp_playbook.edit("program/mini/kpis.yml", "    kind: business\n",
+                      "    kind: business\n    measure: mean\n    level: null\n")
+    assert now() == before
+    tmp_playbook.edit("program/mini/kpis.yml", "    level: null\n", "    level: 4\n")
+    assert now() != before
+
+
+def test_a_learning_kpi_shows_its_gain_on_level_2(tmp_playbook: TmpPlaybook) -> None:
+    # the mini 360 stands in for a pre/post knowledge test: same waves, same pairing
+    tmp_playbook.edit("program/mini/kpis.yml", "    kind: behavior\n    unit: score (1-5)",
+                      "    kind: learning\n    unit: score (1-5)")
+    data, problems = build(tmp_playbook.root, TODAY)
+    assert data is not None, problems.render()
+    figs = data.get("mini").figures
+    chain = figs.chain
+    assert chain is not None
+    (gain,) = chain.levels[1].kpis
+    effect = figs.behaviour["leader-360"].pilot
+    assert gain.kpi_id == "leader-360" and gain.change == effect is not None
+    assert chain.levels[1].verdict == verdict([figs.kpis["leader-360"].status])

@@ -8,7 +8,7 @@ attribution) and become errors under ``--strict``.
 
 from __future__ import annotations
 
-from playbook.checks import domain, refs
+from playbook.checks import costs, domain, refs
 from playbook.checks.reporter import Reporter
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.signoffs import states
@@ -20,6 +20,7 @@ def run(bundle: Bundle) -> list[Problem]:
     report = Reporter(bundle)
     refs.check(report)
     domain.check(report)
+    costs.check(report)
     _signoffs(report)
     return report.problems
 

@@ -169,7 +169,9 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         if not person and kpis[kpi.id].points:
             effects[kpi.id] = kpi_effect(kpi.id, kpis[kpi.id].points, program.start,
                                          kpi.baseline.value)
-    roi = roi_figures(bundle.budget, k, kpis, program.start) if bundle.budget else None
+    roi = (roi_figures(bundle.budget, k, kpis, effects, start=program.start, today=today,
+                       pilot_days=program.pilot.duration_days,
+                       cohort_size=program.pilot.cohort_size) if bundle.budget else None)
     fair = four_fifths(bundle.outcomes, min_size) if bundle.ai else None
     vendors = vendor_figures(bundle.vendors) if bundle.vendors else None
     a = k.attribution if k else None

@@ -59,12 +59,16 @@ def test_pages_show_the_reported_figures(rendered: dict[str, str], program: str)
     roi = figs["roi"]
     cur = roi["currency"]
     assert money(roi["tco"], cur) in budget and money(roi["tco"], cur) in overview
-    for scenario in roi["scenarios"]:
-        assert money(scenario["benefits"], cur) in budget
-        if scenario["roi_pct"] is not None:
-            assert f"{scenario['roi_pct']:,.0f}%" in budget
-    if roi["roi_pct"] is not None:
-        assert f"ROI {roi['roi_pct']:,.0f}%" in overview
+    for case in (roi["headline"], roi["sensitivity"]):
+        assert money(case["benefits"], cur) in budget and money(case["npv"], cur) in budget
+        if case["roi_pct"] is not None:
+            assert f"{case['roi_pct']:,.0f}%" in budget
+        if case["range"] is not None:
+            assert f"{case['range']['p10']:,.0f}% to {case['range']['p90']:,.0f}%" in budget
+    if roi["headline"]["roi_pct"] is not None:
+        assert f"ROI {roi['headline']['roi_pct']:,.0f}%" in overview
+    if roi["actual"] is not None:
+        assert money(roi["actual"]["benefits"], cur) in budget
     for group in figs["fairness"]["groups"]:
         assert f"{group['impact_ratio']:.2f}" in measurement
         assert f"{group['rate']:.1%}" in measurement

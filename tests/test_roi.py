@@ -224,3 +224,14 @@ def test_roi_increases_with_benefits(base: float, extra: float, cost: float, yea
     assert large[0] >= small[0]
     if small[1] is not None:  # paying back never gets later with more benefit
         assert large[1] is not None and large[1] <= small[1]
+
+
+def test_a_declared_range_must_hold_the_amount() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="must lie between `amount_low` 50000"):
+        budget(benefits=[{"name": "B", "year": 1, "amount": 10, "amount_low": 50000,
+                          "amount_high": 60000}])
+    with pytest.raises(ValidationError, match="give both `amount_low` and `amount_high`"):
+        budget(benefits=[{"name": "B", "year": 1, "amount": 10, "amount_low": 5}])

@@ -32,6 +32,22 @@ def _report(program: str) -> dict[str, Any]:
     return parsed
 
 
+def _check_roi(roi: dict[str, Any], budget: str, overview: str) -> None:
+    """The money figures on the budget page and the overview are the report's."""
+    cur = roi["currency"]
+    assert money(roi["tco"], cur) in budget and money(roi["tco"], cur) in overview
+    for case in (roi["headline"], roi["sensitivity"]):
+        assert money(case["benefits"], cur) in budget and money(case["npv"], cur) in budget
+        if case["roi_pct"] is not None:
+            assert f"{case['roi_pct']:,.0f}%" in budget
+        if case["range"] is not None:
+            assert f"{case['range']['p10']:,.0f}% to {case['range']['p90']:,.0f}%" in budget
+    if roi["headline"]["roi_pct"] is not None:
+        assert f"ROI {roi['headline']['roi_pct']:,.0f}%" in overview
+    if roi["actual"] is not None:
+        assert money(roi["actual"]["benefits"], cur) in budget
+
+
 @pytest.mark.parametrize("program", ["decision-velocity", "approval-velocity"])
 def test_pages_show_the_reported_figures(rendered: dict[str, str], program: str) -> None:
     figs = _report(program)
@@ -40,7 +56,7 @@ def test_pages_show_the_reported_figures(rendered: dict[str, str], program: str)
     budget = rendered[f"programs/{program}/budget.md"]
     vendors = rendered[f"programs/{program}/vendors.md"]
     labels = {"on-track": "On track", "at-risk": "At risk", "off-track": "Off track",
-              "no-data": "No data yet"}
+              "no-data": "No data yet", "baseline-only": "Not measured since baseline"}
     for kpi_id, kpi in figs["kpis"].items():
         assert f"chart-{program}-{kpi_id}" in measurement
         if kpi["latest"] is not None:
@@ -57,15 +73,7 @@ def test_pages_show_the_reported_figures(rendered: dict[str, str], program: str)
         for mde in (effect["mde"], effect["mde_did"]):
             if mde is not None:
                 assert f"| {mde['d']:.2f} | {number(mde['raw'], 2)} |" in measurement
-    roi = figs["roi"]
-    cur = roi["currency"]
-    assert money(roi["tco"], cur) in budget and money(roi["tco"], cur) in overview
-    for scenario in roi["scenarios"]:
-        assert money(scenario["benefits"], cur) in budget
-        if scenario["roi_pct"] is not None:
-            assert f"{scenario['roi_pct']:,.0f}%" in budget
-    if roi["roi_pct"] is not None:
-        assert f"ROI {roi['roi_pct']:,.0f}%" in overview
+    _check_roi(figs["roi"], budget, overview)
     for group in figs["fairness"]["groups"]:
         assert f"{group['impact_ratio']:.2f}" in measurement
         assert f"{group['rate']:.1%}" in measurement

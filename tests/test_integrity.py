@@ -144,7 +144,7 @@ def test_two_separators_are_an_error_with_the_number_to_write(
         tmp_playbook: TmpPlaybook) -> None:
     tmp_playbook.edit("budget.yml", "amount: 90000", "amount: 1.250.000")
     assert [str(p) for p in _problems(tmp_playbook)] == [
-        "program/mini/budget.yml:8:52: benefits[0].amount: expected a number, got "
+        "program/mini/budget.yml:11:52: benefits[0].amount: expected a number, got "
         "'1.250.000' (write 1250000 (no separator))"]
 
 

@@ -332,13 +332,19 @@ def budget_year_one(pb: TmpPlaybook) -> None:
              "amount: 40000}\n")
 
 
+LOADED_AT_ZERO = "".join(f"  - {{category: {c}, year: 1, amount: 0}}\n"
+                         for c in ("participant_time", "measurement", "operations"))
+"""The fully loaded checklist stated at zero: an odd budget, but not a warning."""
+
+
 def budget_zero_costs(pb: TmpPlaybook) -> None:
-    pb.write("budget.yml", "costs:\n  - {category: coaching, year: 1, amount: 0}\n")
+    pb.write("budget.yml", "costs:\n  - {category: coaching, year: 1, amount: 0}\n"
+             + LOADED_AT_ZERO)
 
 
 def budget_benefits_only(pb: TmpPlaybook) -> None:
     pb.write("budget.yml", "currency: EUR\nbenefits:\n  - {name: Faster starts, year: 1, "
-             "amount: 50000, isolation: 0.5, confidence: 0.5}\n")
+             "amount: 50000, isolation: 0.5, confidence: 0.5}\ncosts:\n" + LOADED_AT_ZERO)
 
 
 def budget_beyond_horizon(pb: TmpPlaybook) -> None:
@@ -347,6 +353,9 @@ currency: EUR
 horizon_years: 2
 costs:
   - {category: coaching, year: 1, amount: 10000}
+  - {category: participant_time, year: 1, amount: 4000}
+  - {category: measurement, year: 1, amount: 1000}
+  - {category: operations, year: 1, amount: 1000}
   - {category: platform, year: 3, amount: 5000}
   - {category: platform, year: 10, amount: 5000}
 benefits:

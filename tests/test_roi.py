@@ -1,4 +1,4 @@
-"""Phillips ROI: TCO, benefits from KPIs and estimates, BCR, ROI %, payback, scenarios."""
+"""ROI by finance conventions: actual apart from forecast, cases, NPV, lasting payback."""
 
 from __future__ import annotations
 
@@ -9,25 +9,37 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from playbook.figures.benefits import IsolationBasis
+from playbook.figures.effects import EffectMethod, KpiEffect, TrendCheck
 from playbook.figures.roi import (
     NOTE_BEYOND,
     NOTE_CURRENCY,
-    NOTE_MEASURED,
-    payback_month,
+    NOTE_ESTIMATE,
+    NOTE_NO_EFFECT,
+    RoiCaseKind,
     roi_figures,
 )
 from playbook.figures.trajectory import KpiFigures
 from playbook.model.measure import Kpis
 from playbook.model.money import Budget
 
-
-def close(a: float | None, b: float) -> bool:
-    return a is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+START, TODAY = date(2026, 1, 1), date(2026, 7, 2)  # 182 days: half a program year
 
 
-def figs(kpi_id: str, latest: float | None) -> KpiFigures:
-    return KpiFigures(kpi_id, "on-track" if latest is not None else "no-data", latest, None,
-                      None, None, False, None, [], [], [])
+def close(a: float | None, b: float, tol: float = 1e-9) -> bool:
+    return a is not None and math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+
+
+def figs(kpi_id: str = "latency", latest: date | None = date(2026, 7, 2)) -> KpiFigures:
+    return KpiFigures(kpi_id, "on-track", 35.0, latest, None, None, False, None, [], [], [])
+
+
+def effect(estimate: float, observed: float, method: EffectMethod = EffectMethod.DID,
+           ci: tuple[float, float] | None = None,
+           trend: TrendCheck | None = TrendCheck.PARALLEL) -> KpiEffect:
+    low, high = ci if ci else (None, None)
+    return KpiEffect("latency", method, estimate, low, high, None, 4, 6, trend, observed,
+                     None, "")
 
 
 def plan(direction: str = "decrease", currency: str = "USD") -> Kpis:
@@ -45,7 +57,7 @@ def budget(**over: Any) -> Budget:
     data: dict[str, Any] = {
         "currency": "USD",
         "costs": [{"category": "platform", "year": 1, "amount": 120000},
-                  {"category": "coaching", "year": 1, "amount": 60000},
+                  {"category": "participant_time", "year": 1, "amount": 60000},
                   {"category": "platform", "year": 2, "amount": 60000}],
         "benefits": [{"name": "Faster launches", "year": 2, "amount": 400000,
                       "isolation": 0.5, "confidence": 0.5}],
@@ -55,105 +67,171 @@ def budget(**over: Any) -> Budget:
     return Budget.model_validate(data)
 
 
-def test_hand_worked_roi() -> None:
-    # Costs: year 1 180 000, year 2 60 000, year 3 0 → TCO 240 000.
-    # KPI: latency 40 → 35 = 5 days × 10 000 × 0.5 × 0.8 = 20 000 a year, 3 years = 60 000.
-    # Explicit: 400 000 × 0.5 × 0.5 = 100 000 in year 2. Benefits 160 000.
-    # BCR 160/240 = 0.6667; ROI (160 − 240)/240 = −33.33 %.
-    r = roi_figures(budget(), plan(), {"latency": figs("latency", 35.0)})
-    assert r.costs_by_year == {1: 180000, 2: 60000, 3: 0}
-    assert r.costs_by_category == {"platform": {1: 120000, 2: 60000, 3: 0},
-                                   "coaching": {1: 60000, 2: 0, 3: 0}}
-    assert r.tco == 240000
-    assert close(r.benefits, 160000)
-    assert close(r.bcr, 2 / 3) and close(r.roi_pct, -100 / 3)
-    kpi_lines = [x for x in r.benefit_lines if x.source == "kpi:latency"]
-    assert [x.year for x in kpi_lines] == [1, 2, 3]
-    assert all(close(x.gross, 50000) and close(x.net, 20000) for x in kpi_lines)
-    # Payback: year 1 costs 15 000/month vs 1 667; year 2 5 000 vs 10 000 closes 5 000 of
-    # the 160 000 gap a month; year 3 0 vs 1 667 closes the remaining 100 000 in 60
-    # months → never within 36.
-    assert r.payback_month is None
-    assert r.intangibles == ["Trust"] and r.notes == [NOTE_MEASURED]
-    assert r.benefits_by_year is not None and close(r.benefits_by_year[2], 120000)
+def run(b: Budget, eff: KpiEffect | None, **kw: Any):  # type: ignore[no-untyped-def]
+    return roi_figures(b, kw.pop("kpis", plan()), {"latency": figs()},
+                       {"latency": eff} if eff else {}, start=START,
+                       today=kw.pop("today", TODAY), **kw)
 
 
-def test_scenarios_move_isolation_and_confidence_by_point_two() -> None:
-    r = roi_figures(budget(), plan(), {"latency": figs("latency", 35.0)})
-    low, mid, high = r.scenarios
-    assert (low.label, mid.label, high.label) == ("low", "expected", "high")
-    # low: KPI 50 000 × 0.3 × 0.6 × 3 = 27 000; explicit 400 000 × 0.3 × 0.3 = 36 000.
-    assert close(low.benefits, 63000) and close(low.roi_pct, (63000 - 240000) / 2400)
-    # high: KPI 50 000 × 0.7 × 1.0 (clipped) × 3 = 105 000; explicit × 0.49 = 196 000.
-    assert close(high.benefits, 301000) and close(high.bcr, 301000 / 240000)
-    assert mid.benefits == r.benefits and mid.costs == low.costs == high.costs == r.tco
+def test_hand_worked_cases_from_a_measured_effect() -> None:
+    # Latency fell 5 days (observed −5); the difference-in-differences attributes 4 of them:
+    # isolation 0.8 from data, not the hand-set 0.5. Counted per year: 4 × 10 000 × 0.8
+    # (confidence) = 32 000. Costs: year 1 180 000, year 2 60 000, year 3 0.
+    r = run(budget(), effect(-4.0, -5.0))
+    (b,) = r.kpi_benefits
+    assert (b.basis, b.observed, b.effect) == (IsolationBasis.DATA, 5.0, 4.0)
+    assert close(b.isolation, 0.8) and close(b.per_year, 32000)
+    first, multi = r.headline, r.sensitivity  # a 90-day pilot is short: first year heads
+    assert first.kind is RoiCaseKind.FIRST_YEAR and multi.kind is RoiCaseKind.MULTI_YEAR
+    assert close(first.benefits, 32000) and first.costs == 180000
+    assert close(first.roi_pct, (32000 - 180000) / 1800)
+    # multi-year: 3 × 32 000 + 400 000 × 0.25 = 196 000 against 240 000
+    assert close(multi.benefits, 196000) and multi.costs == 240000
+    assert close(multi.bcr, 196000 / 240000)
+    assert r.notes == [NOTE_ESTIMATE]  # the declared benefit's shares are hand-set
+    long = run(budget(), effect(-4.0, -5.0), pilot_days=400)
+    assert long.headline.kind is RoiCaseKind.MULTI_YEAR
 
 
-def test_payback_month_spreads_each_year_evenly() -> None:
-    # Year 1: costs 10 000/month, benefits 5 000 → 60 000 behind at month 12.
-    # Year 2: costs 0, benefits 10 000/month → caught up at month 6 of year 2 = month 18.
+def test_npv_matches_discounting_by_hand() -> None:
+    r = run(budget(discount_rate=0.1), effect(-4.0, -5.0))
+    nets = [32000 - 180000, 32000 + 100000 - 60000, 32000 - 0]
+    by_hand = 0.0
+    factor = 1.0
+    for net in nets:  # end-of-year flows: divide once more by 1.1 for each year
+        factor *= 1.1
+        by_hand += net / factor
+    assert close(r.sensitivity.npv, by_hand)
+    assert close(r.headline.npv, (32000 - 180000) / 1.1)
+    assert r.rate_declared and r.discount_rate == 0.1
+    default = run(budget(), effect(-4.0, -5.0))
+    assert not default.rate_declared and default.discount_rate == 0.08
+
+
+def test_actual_is_realised_to_date_and_apart_from_the_forecast() -> None:
+    r = run(budget(), effect(-4.0, -5.0))
+    assert r.actual is not None
+    years = 182 / 365  # the latest measurement is on the build date
+    assert close(r.actual.benefits, 32000 * years)
+    assert close(r.actual.costs, 180000 * years)  # declared benefits never enter it
+    assert close(r.actual.roi_pct, (32000 - 180000) / 1800)
+    before = run(budget(), effect(-4.0, -5.0), today=date(2025, 12, 1))
+    assert before.actual is None
+
+
+def test_zig_zag_around_the_baseline_earns_about_nothing() -> None:
+    # The issue's case: monthly values 45, 35, 45, 35 … around a baseline of 40. Floored
+    # month by month and averaged this earned 5 days a year; the signed mean change is 0.
+    from playbook.figures.effects import kpi_effect
+    from playbook.figures.trajectory import Point
+
+    values = [40.0] * 6 + [45.0 if m % 2 else 35.0 for m in range(12)]
+    days = [date(2025, 7 + m, 1) if m < 6 else date(2026, m - 5, 1) for m in range(18)]
+    points = [Point("pilot", d, v, 10, False) for d, v in zip(days, values, strict=True)]
+    eff = kpi_effect("latency", points, START, 40.0)
+    r = run(budget(benefits=[]), eff)
+    assert abs(r.kpi_benefits[0].per_year) < 1e-6 and abs(r.headline.benefits) < 1e-6
+
+
+def test_payback_is_lasting_not_a_first_touch() -> None:
+    from playbook.figures.cashflow import payback_month
+
+    # Year 1 breaks even in month 1, then year 2's costs push the total below zero for good.
+    assert payback_month({1: 12000, 2: 120000}, {1: 24000, 2: 0}, 2) is None
+    # ... and when year 3 recovers it (−108 000 at the end of year 2, +20 000 a month),
+    # payback is the month it turns for good: 24 + 6.
+    assert payback_month({1: 12000, 2: 120000, 3: 0}, {1: 24000, 2: 0, 3: 240000}, 3) == 30
+    # Year 1: costs 10 000/month, benefits 5 000 → 60 000 behind; year 2 catches up by 18.
     assert payback_month({1: 120000, 2: 0}, {1: 60000, 2: 120000}, 3) == 18
     assert payback_month({1: 120000}, {1: 120000}, 3) == 1  # equal from the first month
     assert payback_month({1: 0}, {1: 100}, 3) is None  # no costs, nothing to pay back
 
 
-def test_worse_or_missing_kpi_counts_zero() -> None:
-    worse = roi_figures(budget(benefits=[]), plan(), {"latency": figs("latency", 45.0)})
-    assert worse.benefits == 0 and all(x.gross == 0 for x in worse.benefit_lines)
-    missing = roi_figures(budget(benefits=[]), plan(), {})
-    assert missing.benefits == 0 and missing.roi_pct == -100 and missing.bcr == 0
-    up = roi_figures(budget(benefits=[]), plan("increase"), {"latency": figs("latency", 42)})
-    assert close(up.benefits, 3 * 2 * 10000 * 0.4)
+def test_a_wrong_way_or_missing_effect_counts_a_loss_or_nothing() -> None:
+    worse = run(budget(benefits=[]), effect(3.0, 3.0, EffectMethod.BEFORE_AFTER, trend=None))
+    (b,) = worse.kpi_benefits
+    # unattributed: the hand-set isolation 0.5, labelled an estimate; latency rose 3 days
+    assert b.basis is IsolationBasis.ESTIMATE and close(b.per_year, -3 * 0.5 * 0.8 * 10000)
+    missing = run(budget(benefits=[]), None)
+    assert missing.headline.benefits == 0 and missing.headline.roi_pct == -100
+    assert missing.notes == [NOTE_NO_EFFECT]
+    # diverging pre-trends: the data cannot attribute, the hand-set share stands
+    drift = run(budget(benefits=[]), effect(-4.0, -5.0, trend=TrendCheck.DIVERGING))
+    assert drift.kpi_benefits[0].basis is IsolationBasis.ESTIMATE
+    assert close(drift.kpi_benefits[0].per_year, 5 * 0.5 * 0.8 * 10000)
+
+
+def test_decay_break_even_and_cost_per_participant() -> None:
+    r = run(budget(benefits=[], benefit_decay=0.5), effect(-4.0, -5.0), cohort_size=30)
+    assert [round(x.net) for x in r.benefit_lines] == [32000, 16000, 8000]
+    # headline first year: break-even when e × 10 000 × 0.8 = 180 000 → 22.5 days
+    assert close(r.kpi_benefits[0].break_even, 22.5)
+    assert close(r.cost_per_participant, 180000 / 30) and not r.participants_declared
+    declared = run(budget(participants=60), effect(-4.0, -5.0), cohort_size=30)
+    assert close(declared.cost_per_participant, 240000 / 60)
+
+
+def test_monte_carlo_is_reproducible_and_centred_on_the_point_case() -> None:
+    narrow = effect(-4.0, -5.0, ci=(-4.02, -3.98))
+    a, b = run(budget(), narrow), run(budget(), narrow)
+    assert a.headline.range == b.headline.range and a.headline.range is not None
+    assert a.headline.range.varied == ["effect on Decision latency"]
+    assert abs(a.headline.range.p50 - (a.headline.roi_pct or 0)) < 0.01
+    wide = run(budget(), effect(-4.0, -5.0, ci=(-8.0, 0.0)))
+    spread = wide.headline.range
+    assert spread is not None and spread.p10 < spread.p50 < spread.p90
+    assert 0 <= spread.p_positive <= 1
+    # a declared range on an estimate varies too (triangular around the amount)
+    ranged = run(budget(benefits=[{"name": "Launches", "year": 1, "amount": 100000,
+                                   "amount_low": 50000, "amount_high": 200000}]), None)
+    assert ranged.headline.range is not None and ranged.headline.range.p10 < \
+        ranged.headline.range.p90
+
+
+def test_missing_participant_time_is_listed_not_silent() -> None:
+    full = run(budget(), effect(-4.0, -5.0))
+    assert full.missing_costs == ["measurement", "operations"]
+    cut = budget(costs=[c for c in budget().model_dump()["costs"]
+                        if c["category"] != "participant_time"])
+    cheaper = run(cut, effect(-4.0, -5.0))
+    assert (cheaper.headline.roi_pct or 0) > (full.headline.roi_pct or 0)
+    assert cheaper.missing_costs == ["participant_time", "measurement", "operations"]
 
 
 def test_horizon_currency_and_no_costs() -> None:
     b = budget(costs=[{"category": "platform", "year": 4, "amount": 5}],
                benefits=[{"name": "Later", "year": 5, "amount": 9}])
-    r = roi_figures(b, plan(currency="EUR"), {"latency": figs("latency", 35.0)})
-    assert r.tco == 0 and r.benefits == 0 and r.bcr is None and r.roi_pct is None
-    assert r.payback_month is None and r.benefit_lines == []
+    r = run(b, effect(-4.0, -5.0), kpis=plan(currency="EUR"))
+    assert r.tco == 0 and r.headline.benefits == 0 and r.headline.bcr is None
+    assert r.headline.roi_pct is None and r.headline.range is None
+    assert r.headline.payback_month is None and r.benefit_lines == []
     assert r.notes == [NOTE_BEYOND, NOTE_CURRENCY]
-    r5 = roi_figures(budget(horizon_years=5, benefits=[]), None, {})
-    assert list(r5.costs_by_year) == [1, 2, 3, 4, 5]
 
 
 @given(st.floats(0, 1e7), st.floats(0, 1e7), st.floats(1, 1e7), st.integers(1, 3),
        st.floats(0, 1), st.floats(0, 1))
 def test_roi_increases_with_benefits(base: float, extra: float, cost: float, year: int,
                                      iso: float, conf: float) -> None:
-    def run(amount: float) -> tuple[float, float, int | None]:
+    def case(amount: float) -> tuple[float, int | None]:
         b = budget(costs=[{"category": "platform", "year": 1, "amount": cost}],
                    benefits=[{"name": "B", "year": year, "amount": amount,
                               "isolation": iso, "confidence": conf}])
-        r = roi_figures(b, None, {})
-        assert r.roi_pct is not None and r.bcr is not None
-        return r.roi_pct, r.bcr, r.payback_month
+        r = roi_figures(b, None, {}, {}, start=START, today=TODAY)
+        assert r.sensitivity.roi_pct is not None
+        return r.sensitivity.roi_pct, r.sensitivity.payback_month
 
-    small, large = run(base), run(base + extra)
-    assert large[0] >= small[0] and large[1] >= small[1]
-    if small[2] is not None:  # paying back never gets later with more benefit
-        assert large[2] is not None and large[2] <= small[2]
-    r = roi_figures(budget(benefits=[{"name": "B", "year": year, "amount": base,
-                                      "isolation": iso, "confidence": conf}]), None, {})
-    low, mid, high = (s.benefits for s in r.scenarios)
-    assert low <= mid <= high
+    small, large = case(base), case(base + extra)
+    assert large[0] >= small[0]
+    if small[1] is not None:  # paying back never gets later with more benefit
+        assert large[1] is not None and large[1] <= small[1]
 
 
-def test_each_year_is_credited_with_the_improvement_realised_in_it() -> None:
-    from playbook.figures.trajectory import Point
+def test_a_declared_range_must_hold_the_amount() -> None:
+    import pytest
+    from pydantic import ValidationError
 
-    start = date(2026, 1, 1)
-    # pilot monthly medians in year 1: 40, 38, 36, 34 → improvements 0, 2, 4, 6 → mean 3 days
-    points = [Point("pilot", date(2026, m, 1), v, 10, False)
-              for m, v in ((1, 40.0), (4, 38.0), (7, 36.0), (10, 34.0))]
-    points.append(Point("comparison", date(2026, 10, 1), 30.0, 10, False))  # not the pilot
-    fig = KpiFigures("latency", "on-track", 34.0, date(2026, 10, 31), None, None, False, None,
-                     points, [], [], "pilot")
-    r = roi_figures(budget(benefits=[]), plan(), {"latency": fig}, start)
-    lines = [(x.year, x.gross, x.net) for x in r.benefit_lines]
-    # year 1: 3 days × 10 000 = 30 000 gross, × 0.5 × 0.8 = 12 000 counted;
-    # years 2 and 3 lie ahead: the latest improvement, 6 days, held flat (no extrapolation)
-    assert lines == [(1, 30000.0, 12000.0), (2, 60000.0, 24000.0), (3, 60000.0, 24000.0)]
-    # without the start, every year counts the latest improvement (the older, simpler rule)
-    flat = roi_figures(budget(benefits=[]), plan(), {"latency": fig})
-    assert [x.gross for x in flat.benefit_lines] == [60000.0, 60000.0, 60000.0]
+    with pytest.raises(ValidationError, match="must lie between `amount_low` 50000"):
+        budget(benefits=[{"name": "B", "year": 1, "amount": 10, "amount_low": 50000,
+                          "amount_high": 60000}])
+    with pytest.raises(ValidationError, match="give both `amount_low` and `amount_high`"):
+        budget(benefits=[{"name": "B", "year": 1, "amount": 10, "amount_low": 5}])

@@ -26,8 +26,8 @@ from datetime import date
 
 from scipy import stats as sps
 
-from playbook.figures.stats import LEVEL, Interval
 from playbook.figures.kpi import kpi_figures
+from playbook.figures.stats import LEVEL, Interval
 from playbook.figures.trajectory import (
     PUBLISHED_DIGITS,
     KpiFigures,

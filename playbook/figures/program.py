@@ -139,24 +139,12 @@ def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
     return out
 
 
-def compute(bundle: Bundle, today: date) -> ProgramFigures:
-    """Compute every figure of one program as of ``today``.
-
-    Args:
-        bundle: A program loaded without errors (``program.yml`` must be present).
-        today: The day the figures are for.
-
-    Returns:
-        The program's figures.
-
-    Raises:
-        ValueError: When the bundle has no program model.
-    """
-    program = bundle.program
-    if program is None:
-        raise ValueError(f"program '{bundle.id}' has no valid program.yml")
-    k = bundle.kpis
-    min_size = k.privacy.min_group_size if k else MIN_GROUP_SIZE
+def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
+        dict[str, KpiFigures], dict[str, BehaviourEffect], dict[str, list[Observation]],
+        dict[str, KpiEffect], dict[str, list[nps.NpsScore]]]:
+    """Status, behaviour effect, attributable effect and NPS of every KPI."""
+    program, k = bundle.program, bundle.kpis
+    assert program is not None
     kpis: dict[str, KpiFigures] = {}
     behaviour: dict[str, BehaviourEffect] = {}
     published: dict[str, list[Observation]] = {}
@@ -183,7 +171,31 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         if not person and kpis[kpi.id].points:
             effects[kpi.id] = kpi_effect(kpi.id, kpis[kpi.id].points, program.start,
                                          kpi.baseline.value)
-    roi = roi_figures(bundle.budget, k, kpis, program.start) if bundle.budget else None
+    return kpis, behaviour, published, effects, scores
+
+
+def compute(bundle: Bundle, today: date) -> ProgramFigures:
+    """Compute every figure of one program as of ``today``.
+
+    Args:
+        bundle: A program loaded without errors (``program.yml`` must be present).
+        today: The day the figures are for.
+
+    Returns:
+        The program's figures.
+
+    Raises:
+        ValueError: When the bundle has no program model.
+    """
+    program = bundle.program
+    if program is None:
+        raise ValueError(f"program '{bundle.id}' has no valid program.yml")
+    k = bundle.kpis
+    min_size = k.privacy.min_group_size if k else MIN_GROUP_SIZE
+    kpis, behaviour, published, effects, scores = _measured(bundle, today, min_size)
+    roi = (roi_figures(bundle.budget, k, kpis, effects, start=program.start, today=today,
+                       pilot_days=program.pilot.duration_days,
+                       cohort_size=program.pilot.cohort_size) if bundle.budget else None)
     fair = (four_fifths(bundle.outcomes, min_size, tool=outcome_tool(bundle.ai))
             if bundle.ai else None)
     vendors = vendor_figures(bundle.vendors) if bundle.vendors else None

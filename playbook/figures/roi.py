@@ -1,52 +1,71 @@
-"""Budget and KPI figures → Phillips ROI: TCO, benefit–cost ratio, ROI %, payback.
+"""Budget, KPI effects → ROI by finance conventions (Phillips), actual apart from forecast.
 
-Sits after :mod:`playbook.figures.trajectory` (it reads each KPI's latest value) and
-before the pages. Rules:
+Sits after :mod:`playbook.figures.effects` and before the pages; the benefit
+rules are in :mod:`.benefits`, the cash-flow arithmetic in :mod:`.cashflow`,
+the range in :mod:`.montecarlo`. Rules:
 
 * **Costs** are fully loaded, per category and program year; the TCO is their
-  sum over years 1..``horizon_years`` (later years are left out, with a note).
-* **Explicit benefits** count ``amount × isolation × confidence`` in their year.
-* **KPI benefits**: for each monetised KPI, an improvement over the baseline
-  (in the KPI's better direction, 0 when there is none or it is worse) ×
-  ``value_per_unit`` × isolation × confidence, per program year. With the
-  program's start known, a year that has begun counts the *mean* improvement
-  of the pilot points measured in it (a year is only credited with what was
-  realised in it, not with where it ended), and a year still ahead counts the
-  latest improvement held flat. Without it, every year counts the latest
-  improvement. Either way nothing is extrapolated to the target. A KPI valued
-  in another currency than the budget is left out, with a note.
-* **BCR** = benefits / costs; **ROI %** = (benefits − costs) / costs × 100;
-  both None when there are no costs.
-* **Payback month**: costs and net benefits are spread evenly over the twelve
-  months of their year; the first month (1-based) in which cumulative
-  benefits reach cumulative costs, None if that never happens within the
-  horizon (or there are no costs).
-* **Scenarios**: ``low`` and ``high`` move every isolation and confidence by
-  −/+ ``SENSITIVITY`` (clipped to 0..1); ``expected`` uses them as given.
+  sum over years 1..``horizon_years``. Checklist categories missing from the
+  budget (:data:`playbook.model.money.LOADED_COSTS`) are listed and warned about.
+* **Actual** ROI (to date): benefits realised from measured effects only,
+  against the costs incurred from the start to the build date. Declared
+  benefits are estimates and never enter it; actual and forecast are never added.
+* **Forecast**, year by year: each monetised KPI at its measured run rate,
+  less ``benefit_decay`` a year after the first, plus the declared benefits
+  (``amount × isolation × confidence``) in their year. Never the target.
+* **Cases**: the *first-year* case counts year-1 benefits against year-1
+  costs; the *multi-year* case counts the whole horizon against the TCO. The
+  headline is the first-year case for a short program (a pilot of at most
+  :data:`SHORT_PROGRAM_DAYS` days), the multi-year case otherwise; the other is
+  a sensitivity. Each has BCR, ROI %, NPV at the discount rate, lasting
+  payback and a Monte Carlo range.
+* **Break-even** per KPI: the improvement at which the headline ROI is 0,
+  every other benefit held. **Cost per participant**: the TCO over the
+  declared ``participants``, else year-1 costs over the pilot cohort.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import Final
 
+import numpy as np
+
+from playbook.checks.costs import missing_loaded_costs
+from playbook.figures import cashflow, montecarlo
+from playbook.figures.benefits import IsolationBasis, KpiBenefit, decayed, kpi_benefit
+from playbook.figures.effects import KpiEffect
+from playbook.figures.montecarlo import RoiRange
 from playbook.figures.trajectory import KpiFigures
 from playbook.model.measure import Kpi, Kpis
-from playbook.model.money import Budget
+from playbook.model.money import DEFAULT_DISCOUNT_RATE, Benefit, Budget
 
-SENSITIVITY = 0.2
-"""How far the low and high scenarios move every isolation and confidence."""
-NOTE_MEASURED = ("KPI benefits use the improvement measured, not the target: a year is "
-                 "credited with the mean improvement realised in it, later years with the "
-                 "latest one; all are discounted by isolation and confidence.")
-NOTE_BEYOND = "Costs or benefits after the horizon are left out of the figures."
-NOTE_CURRENCY = "A monetised KPI valued in another currency than the budget is left out."
+SHORT_PROGRAM_DAYS: Final = 365
+"""A pilot of at most this many days is a short program: its headline is the first year."""
+NOTE_BEYOND: Final = "Costs or benefits after the horizon are left out of the figures."
+NOTE_CURRENCY: Final = "A monetised KPI valued in another currency than the budget is left out."
+NOTE_NO_EFFECT: Final = ("A monetised KPI with no measured change since the start counts "
+                         "nothing yet.")
+NOTE_ESTIMATE: Final = ("Isolation shares set by hand (declared benefits, and KPIs whose "
+                        "change the data cannot attribute) are estimates, labelled so.")
+
+
+class RoiCaseKind(StrEnum):
+    """Which benefits an ROI case counts."""
+
+    FIRST_YEAR = "first-year"
+    """Year-1 benefits against year-1 costs (Phillips, short programs)."""
+    MULTI_YEAR = "multi-year"
+    """Every year of the horizon against the total cost of ownership."""
 
 
 @dataclass(frozen=True)
 class BenefitLine:
-    """One year of one benefit, before and after the Phillips discounts."""
+    """One forecast year of one benefit, before and after the Phillips discounts."""
 
     name: str
     year: int
@@ -55,18 +74,36 @@ class BenefitLine:
     confidence: float
     net: float
     source: str  # "explicit" or "kpi:<id>"
+    basis: IsolationBasis
+    """Whether the isolation share comes from data or is an estimate."""
 
 
 @dataclass(frozen=True)
-class RoiScenario:
-    """Headline ROI figures at one setting of isolation and confidence."""
+class RoiCase:
+    """The forecast ROI over the first ``years`` program years."""
 
-    label: str  # "low" | "expected" | "high"
+    kind: RoiCaseKind
+    years: int
     benefits: float
     costs: float
     bcr: float | None
     roi_pct: float | None
+    npv: float
+    """Net present value of the case's yearly net cash flows at the discount rate."""
     payback_month: int | None
+    """Month from which cumulative net cash flow stays non-negative; None if never."""
+    range: RoiRange | None
+    """The ROI's Monte Carlo spread; None without costs."""
+
+
+@dataclass(frozen=True)
+class ActualRoi:
+    """ROI realised to date: measured benefits against costs incurred so far."""
+
+    as_of: date
+    benefits: float
+    costs: float
+    roi_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -77,128 +114,141 @@ class RoiFigures:
     horizon_years: int
     costs_by_category: dict[str, dict[int, float]]
     costs_by_year: dict[int, float]
+    costs_total_by_category: dict[str, float]
     tco: float
+    missing_costs: list[str]
+    """Checklist categories with no cost line: the costs are not fully loaded."""
+    kpi_benefits: list[KpiBenefit]
     benefit_lines: list[BenefitLine]
-    benefits: float
-    bcr: float | None
-    roi_pct: float | None
-    payback_month: int | None
-    scenarios: list[RoiScenario]
+    """The forecast's benefits per year (KPI run rates with decay, declared estimates)."""
+    benefits_by_year: dict[int, float]
+    actual: ActualRoi | None
+    """None before the program starts."""
+    headline: RoiCase
+    sensitivity: RoiCase
+    discount_rate: float
+    rate_declared: bool
+    benefit_decay: float
+    cost_per_participant: float | None
+    participants: int | None
+    participants_declared: bool
     intangibles: list[str]
     notes: list[str]
-    benefits_by_year: dict[int, float] | None = None
-    """Net benefits per year 1..horizon (expected scenario)."""
-    costs_total_by_category: dict[str, float] = field(default_factory=dict)
-    """Each cost category summed over the horizon (the budget table's last column)."""
 
 
-def _clip(x: float) -> float:
-    return min(1.0, max(0.0, x))
+def _case(kind: RoiCaseKind, by_year: dict[int, float], costs_by_year: dict[int, float],
+          rate: float, draws: tuple[np.ndarray, list[str]]) -> RoiCase:
+    years = 1 if kind is RoiCaseKind.FIRST_YEAR else len(costs_by_year)
+    benefits = sum(by_year.get(y, 0.0) for y in range(1, years + 1))
+    costs = sum(costs_by_year.get(y, 0.0) for y in range(1, years + 1))
+    net = {y: by_year.get(y, 0.0) - costs_by_year.get(y, 0.0) for y in range(1, years + 1)}
+    spread, varied = draws
+    return RoiCase(kind, years, benefits, costs, benefits / costs if costs > 0 else None,
+                   (benefits - costs) / costs * 100 if costs > 0 else None,
+                   cashflow.npv(net, rate),
+                   cashflow.payback_month(costs_by_year, by_year, years),
+                   montecarlo.roi_range(spread, costs_by_year, years, varied))
 
 
-def payback_month(costs_by_year: dict[int, float], benefits_by_year: dict[int, float],
-                  horizon: int) -> int | None:
-    """Return the first month whose cumulative benefits reach cumulative costs.
-
-    Each year's amounts are spread evenly over its twelve months.
-
-    Args:
-        costs_by_year: Costs per program year.
-        benefits_by_year: Net benefits per program year.
-        horizon: Number of years to look through.
-
-    Returns:
-        The 1-based month, or None if never within the horizon or without costs.
-    """
-    if sum(costs_by_year.get(y, 0.0) for y in range(1, horizon + 1)) <= 0:
+def _break_even(b: KpiBenefit, case: RoiCase, decay: float) -> float | None:
+    """Improvement at which ``case`` breaks even, every other benefit held at its value."""
+    share = 1.0 if b.basis is IsolationBasis.DATA else b.isolation
+    years = sum(decayed(1.0, decay, y) for y in range(1, case.years + 1))
+    per_unit = share * b.confidence * b.value_per_unit * years
+    if per_unit <= 0 or case.costs <= 0:
         return None
-    done_c = done_b = 0.0  # twelve times the cumulative sums of whole years
-    for year in range(1, horizon + 1):
-        c, b = costs_by_year.get(year, 0.0), benefits_by_year.get(year, 0.0)
-        for month in range(1, 13):
-            cum_c, cum_b = done_c + month * c, done_b + month * b
-            if cum_b >= cum_c - 1e-9 * max(1.0, abs(cum_c)):
-                return (year - 1) * 12 + month
-        done_c, done_b = done_c + 12 * c, done_b + 12 * b
-    return None
-
-
-def improvement(kpi: Kpi, latest: float | None) -> float:
-    """Return the measured improvement of a KPI over its baseline (0 if none or worse)."""
-    if latest is None:
-        return 0.0
-    sign = 1.0 if kpi.direction == "increase" else -1.0
-    return max(0.0, sign * (latest - kpi.baseline.value))
-
-
-def realised(kpi: Kpi, fig: KpiFigures | None, year: int, start: date | None) -> float:
-    """The improvement credited to program ``year`` (see the module docstring)."""
-    if fig is None:
-        return 0.0
-    if start is None:
-        return improvement(kpi, fig.latest)
-    first = start + timedelta(days=365 * (year - 1))
-    last = first + timedelta(days=365)
-    values = [p.value for p in fig.points if p.group == fig.group and p.value is not None
-              and first <= p.period < last]
-    if values:
-        return sum(improvement(kpi, v) for v in values) / len(values)
-    return improvement(kpi, fig.latest) if fig.latest_date and fig.latest_date < first else 0.0
-
-
-def _lines(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigures],
-           shift: float, notes: set[str], start: date | None) -> list[BenefitLine]:
-    horizon = budget.horizon_years
-    lines = []
-    for b in budget.benefits:
-        if b.year > horizon:
-            notes.add(NOTE_BEYOND)
-            continue
-        iso, conf = _clip(b.isolation + shift), _clip(b.confidence + shift)
-        lines.append(BenefitLine(b.name, b.year, b.amount, iso, conf, b.amount * iso * conf,
-                                 "explicit"))
-    for kpi in kpis.kpis if kpis else []:
-        m = kpi.monetization
-        if m is None:
-            continue
-        if m.currency != budget.currency:
-            notes.add(NOTE_CURRENCY)
-            continue
-        fig = kpi_figs.get(kpi.id)
-        iso, conf = _clip(m.isolation + shift), _clip(m.confidence + shift)
-        for year in range(1, horizon + 1):
-            gross = realised(kpi, fig, year, start) * m.value_per_unit
-            lines.append(BenefitLine(kpi.name, year, gross, iso, conf, gross * iso * conf,
-                                     f"kpi:{kpi.id}"))
-    return lines
-
-
-def _scenario(label: str, lines: list[BenefitLine], costs_by_year: dict[int, float],
-              horizon: int) -> tuple[RoiScenario, dict[int, float]]:
-    by_year = {y: sum(x.net for x in lines if x.year == y) for y in range(1, horizon + 1)}
-    benefits, costs = sum(by_year.values()), sum(costs_by_year.values())
-    bcr = benefits / costs if costs > 0 else None
-    roi = (benefits - costs) / costs * 100 if costs > 0 else None
-    return (RoiScenario(label, benefits, costs, bcr, roi,
-                        payback_month(costs_by_year, by_year, horizon)), by_year)
+    others = case.benefits - b.per_year * years
+    needed = (case.costs - others) / per_unit
+    return needed if math.isfinite(needed) else None  # a denormal share overflows
 
 
 def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigures],
-                start: date | None = None) -> RoiFigures:
-    """Compute TCO, benefits, BCR, ROI %, payback and the low/high scenarios.
+                effects: dict[str, KpiEffect], *, start: date, today: date,
+                pilot_days: int = 90, cohort_size: int | None = None) -> RoiFigures:
+    """Compute the costs, the actual and forecast ROI, the cases and their ranges.
 
     Args:
-        budget: Costs, explicit benefits and intangibles.
+        budget: Costs, declared benefits, intangibles and finance settings.
         kpis: The measurement plan (for monetised KPIs), if any.
-        kpi_figs: Figures per KPI id, for the improvement measured to date.
-        start: Day 0 of the program; with it, each year is credited with the
-            improvement realised in it.
+        kpi_figs: Figures per KPI id, for the date of the latest measurement.
+        effects: Attributable effect per KPI id.
+        start: Day 0 of the program.
+        today: The day the figures are for.
+        pilot_days: Length of the pilot; it decides whether the program is short.
+        cohort_size: Leaders in the pilot, for the cost per participant.
 
     Returns:
         The money figures; see the module docstring for the rules.
     """
     horizon = budget.horizon_years
     notes: set[str] = set()
+    by_category = _costs(budget, notes)
+    costs_by_year = {y: sum(cat[y] for cat in by_category.values())
+                     for y in range(1, horizon + 1)}
+    tco = sum(costs_by_year.values())
+    explicit = [x for x in budget.benefits if x.year <= horizon]
+    if len(explicit) < len(budget.benefits):
+        notes.add(NOTE_BEYOND)
+    valued = [kpi_benefit(kpi, effects.get(kpi.id), kpi_figs.get(kpi.id), start, today,
+                          horizon) for kpi in _monetised(budget, kpis, notes)]
+    decay = budget.benefit_decay
+    lines = _lines(valued, explicit, decay, horizon)
+    _basis_notes(explicit, valued, notes)
+    by_year = {y: sum(x.net for x in lines if x.year == y) for y in range(1, horizon + 1)}
+    rate = DEFAULT_DISCOUNT_RATE if budget.discount_rate is None else budget.discount_rate
+    draws = montecarlo.benefit_draws(valued, explicit, decay, horizon)
+    first = _case(RoiCaseKind.FIRST_YEAR, by_year, costs_by_year, rate, draws)
+    multi = _case(RoiCaseKind.MULTI_YEAR, by_year, costs_by_year, rate, draws)
+    headline, other = (first, multi) if pilot_days <= SHORT_PROGRAM_DAYS else (multi, first)
+    valued = [replace(b, break_even=_break_even(b, headline, decay)) for b in valued]
+    actual = None
+    if today >= start:  # before the start nothing is spent or realised yet
+        spent = cashflow.costs_to_date(costs_by_year, start, today, horizon)
+        realised = sum(b.realised for b in valued)
+        actual = ActualRoi(today, realised, spent,
+                           (realised - spent) / spent * 100 if spent > 0 else None)
+    people = budget.participants or cohort_size
+    order = (NOTE_BEYOND, NOTE_CURRENCY, NOTE_NO_EFFECT, NOTE_ESTIMATE)
+    return RoiFigures(
+        budget.currency, horizon, by_category, costs_by_year,
+        {c: sum(by.values()) for c, by in by_category.items()}, tco,
+        missing_loaded_costs(budget), valued, lines, by_year, actual, headline, other, rate,
+        budget.discount_rate is not None, decay, _per_person(budget, tco, costs_by_year, people),
+        people, budget.participants is not None, list(budget.intangibles),
+        [n for n in order if n in notes])
+
+
+def _basis_notes(explicit: list[Benefit], valued: list[KpiBenefit], notes: set[str]) -> None:
+    """Say when a KPI counts nothing yet, and when a share set by hand is used."""
+    notes.update(NOTE_NO_EFFECT for b in valued if b.observed is None)
+    if explicit or any(b.basis is IsolationBasis.ESTIMATE and b.observed is not None
+                       for b in valued):
+        notes.add(NOTE_ESTIMATE)
+
+
+def _monetised(budget: Budget, kpis: Kpis | None, notes: set[str]) -> list[Kpi]:
+    """The plan's monetised KPIs valued in the budget's currency (others noted)."""
+    out = []
+    for kpi in kpis.kpis if kpis else []:
+        m = kpi.monetization
+        if m is not None and m.currency != budget.currency:
+            notes.add(NOTE_CURRENCY)
+        elif m is not None:
+            out.append(kpi)
+    return out
+
+
+def _per_person(budget: Budget, tco: float, costs_by_year: dict[int, float],
+                people: int | None) -> float | None:
+    """TCO per declared participant, else year-1 costs per pilot leader."""
+    if not people:
+        return None
+    return (tco if budget.participants else costs_by_year.get(1, 0.0)) / people
+
+
+def _costs(budget: Budget, notes: set[str]) -> dict[str, dict[int, float]]:
+    """Costs per category and program year within the horizon (every year present)."""
+    horizon = budget.horizon_years
     by_category: dict[str, dict[int, float]] = defaultdict(
         lambda: dict.fromkeys(range(1, horizon + 1), 0.0))
     for c in budget.costs:
@@ -206,22 +256,19 @@ def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigure
             notes.add(NOTE_BEYOND)
             continue
         by_category[c.category][c.year] += c.amount
-    by_year = {y: sum(cat[y] for cat in by_category.values()) for y in range(1, horizon + 1)}
-    scenarios = []
-    expected_lines: list[BenefitLine] = []
-    benefits_by_year: dict[int, float] = {}
-    for label, shift in (("low", -SENSITIVITY), ("expected", 0.0), ("high", SENSITIVITY)):
-        lines = _lines(budget, kpis, kpi_figs, shift, notes, start)
-        scenario, per_year = _scenario(label, lines, by_year, horizon)
-        scenarios.append(scenario)
-        if label == "expected":
-            expected_lines, benefits_by_year = lines, per_year
-    if any(x.source.startswith("kpi:") for x in expected_lines):
-        notes.add(NOTE_MEASURED)
-    mid = scenarios[1]
-    order = (NOTE_MEASURED, NOTE_BEYOND, NOTE_CURRENCY)
-    return RoiFigures(budget.currency, horizon, dict(by_category), by_year, mid.costs,
-                      expected_lines, mid.benefits, mid.bcr, mid.roi_pct, mid.payback_month,
-                      scenarios, list(budget.intangibles), [n for n in order if n in notes],
-                      benefits_by_year,
-                      {c: sum(by.values()) for c, by in by_category.items()})
+    return dict(by_category)
+
+
+def _lines(valued: list[KpiBenefit], explicit: list[Benefit], decay: float,
+           horizon: int) -> list[BenefitLine]:
+    """The forecast's benefit lines: declared estimates first, then KPI run rates."""
+    out = [BenefitLine(x.name, x.year, x.amount, x.isolation, x.confidence,
+                       x.amount * x.isolation * x.confidence, "explicit",
+                       IsolationBasis.ESTIMATE) for x in explicit]
+    for b in valued:
+        gross = (b.observed or 0.0) * b.value_per_unit
+        for year in range(1, horizon + 1):
+            out.append(BenefitLine(b.name, year, decayed(gross, decay, year), b.isolation,
+                                   b.confidence, decayed(b.per_year, decay, year),
+                                   f"kpi:{b.kpi_id}", b.basis))
+    return out

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from playbook.model.base import Currency, Id, Key, StrictModel, Text
 
 Clause = Literal["yes", "partial", "no"]
+
+LOADED_COSTS: Final = ("participant_time", "measurement", "operations")
+"""Cost categories a fully loaded budget names (Phillips); each missing one is a warning."""
+DEFAULT_DISCOUNT_RATE: Final = 0.08
+"""Discount rate of the NPV when ``budget.yml`` declares none (a common corporate hurdle)."""
 
 
 class Criterion(StrictModel):
@@ -76,6 +81,21 @@ class Benefit(StrictModel):
     """Share attributed to the program (0–1)."""
     confidence: float = Field(default=1.0, ge=0, le=1)
     """Confidence in the estimate (0–1)."""
+    amount_low: float | None = Field(default=None, ge=0)
+    """Lowest plausible gross amount; with ``amount_high``, the range the ROI's Monte Carlo
+    draws from (triangular, peaking at ``amount``)."""
+    amount_high: float | None = Field(default=None, ge=0)
+    """Highest plausible gross amount (see ``amount_low``)."""
+
+    @model_validator(mode="after")
+    def _range(self) -> Benefit:
+        low, high = self.amount_low, self.amount_high
+        if (low is None) != (high is None):
+            raise ValueError("give both `amount_low` and `amount_high`, or neither")
+        if low is not None and high is not None and not low <= self.amount <= high:
+            raise ValueError(f"`amount` {self.amount:g} must lie between `amount_low` "
+                             f"{low:g} and `amount_high` {high:g}")
+        return self
 
 
 class Budget(StrictModel):
@@ -91,3 +111,11 @@ class Budget(StrictModel):
     """Benefits reported but not monetised."""
     horizon_years: int = Field(default=3, ge=1, le=10)
     """Years covered by the total cost of ownership."""
+    discount_rate: float | None = Field(default=None, ge=0, le=1)
+    """Annual rate for the NPV (0.08 = 8%); when absent the NPV uses 8% and says so."""
+    benefit_decay: float = Field(default=0.0, ge=0, le=1)
+    """Share of a measured KPI benefit lost each year after the first (0.25 = a quarter a
+    year), for the multi-year sensitivity; 0 holds it flat."""
+    participants: int | None = Field(default=None, ge=1)
+    """Leaders the costs cover over the horizon, for the cost per participant; when absent
+    it is the year-1 cost per leader of the pilot cohort."""

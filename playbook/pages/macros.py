@@ -9,9 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from playbook.figures import effects, fairness, roi, stats, status, timeline, trajectory
+from playbook.figures import (
+    effects,
+    fairness,
+    montecarlo,
+    roi,
+    stats,
+    status,
+    timeline,
+    trajectory,
+)
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
+from playbook.model.money import DEFAULT_DISCOUNT_RATE, LOADED_COSTS
 from playbook.model.problems import PlaybookError, UnknownProgramError
 from playbook.pages import behaviour as pages_behaviour
 from playbook.pages import measure as pages_measure
@@ -95,7 +105,16 @@ def measurement_rules() -> Md:
                                 f"slope with p < {effects.TREND_ALPHA:g} fails the check"],
         ["Interrupted time series", f"at least {effects.MIN_ITS_PRE} periods before the start "
                                     "without a comparison group"],
-        ["ROI sensitivity", f"isolation and confidence moved by ±{roi.SENSITIVITY:g}"],
+        ["ROI headline", f"first-year benefits against year-1 costs for a pilot of at most "
+                         f"{roi.SHORT_PROGRAM_DAYS} days; otherwise the whole horizon"],
+        ["ROI range", f"{montecarlo.DRAWS:,} Monte Carlo draws, seed {montecarlo.SEED}; "
+                      "P" + "/P".join(str(p) for p in montecarlo.PERCENTILES)
+                      + " and P(ROI > 0)"],
+        ["Discount rate", f"{DEFAULT_DISCOUNT_RATE:.0%} a year unless budget.yml declares "
+                          "one; each year's net cash flow at its end"],
+        ["Fully loaded costs", "a warning when budget.yml has no "
+                               + ", ".join(c.replace("_", " ") for c in LOADED_COSTS)
+                               + " cost"],
         ["Four-fifths rule", f"impact ratio below {fairness.THRESHOLD:g}, or a shortfall "
                              f"significant at p < {fairness.ALPHA:g}, is flagged for review"],
         ["Vendor sensitivity", f"each weight moved by ±{vendorscore.SHIFT} points"],

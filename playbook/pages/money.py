@@ -1,11 +1,10 @@
-"""Vendor scorecard and budget/ROI pages."""
+"""Vendor scorecard page (the budget and ROI page is :mod:`playbook.pages.budget`)."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 from typing import Final
 
-from playbook.figures import roi as roi_figures
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.vendors import VendorFigures, WeightShift
@@ -22,10 +21,8 @@ from playbook.pages.mdtext import (
     join,
     labels,
     lines,
-    money,
     not_defined,
     number,
-    percent,
     raw_block,
     table,
     text,
@@ -148,63 +145,3 @@ def vendors(view: ProgramView, site: SiteData) -> Md:
              if view.bundle.vendors else Md(""))
     return cat(heading(1, f"{p.title}: vendors"), Md("\n"), vendor_scorecard(view),
                fmt("\n## Notes\n\n{}\n", notes) if notes else Md(""))
-
-
-def budget(view: ProgramView, site: SiteData) -> Md:
-    """Budget and ROI page."""
-    p = view.bundle.program
-    assert p is not None
-    out = [heading(1, f"{p.title}: budget and ROI")]
-    roi = view.figures.roi
-    if view.bundle.budget is None or roi is None:
-        out.append(not_defined("budget.yml", "the costs, benefits and 3-year TCO."))
-        return lines(out)
-    cur = roi.currency
-    years = list(range(1, roi.horizon_years + 1))
-    out.append(heading(2, "Costs by category and year"))
-    rows = [[text(c.replace("_", " ")), *[money(by.get(y, 0), cur) for y in years],
-             money(roi.costs_total_by_category[c], cur)]
-            for c, by in roi.costs_by_category.items()]
-    rows.append([Md("**Total**"), *[fmt("**{}**", money(roi.costs_by_year.get(y, 0), cur))
-                                    for y in years], fmt("**{}**", money(roi.tco, cur))])
-    out.append(fmt("{}\n", table(labels("Category", *[f"Year {y}" for y in years], "Total"),
-                                 rows, ["l", *["r"] * (len(years) + 1)])))
-    out.append(fmt("**{}-year total cost of ownership: {}.**\n", roi.horizon_years,
-                   money(roi.tco, cur)))
-    traces = [{"type": "bar", "name": c.replace("_", " "), "x": [f"Year {y}" for y in years],
-               "y": [by.get(y, 0) for y in years]} for c, by in roi.costs_by_category.items()]
-    figure = {"data": traces, "layout": charts.layout(
-        "Costs by category and year", x_type="category", y_title=cur, barmode="stack")}
-    out.append(raw_block(charts.embed(
-        f"chart-{view.id}-costs", figure,
-        f"Total cost of ownership over {roi.horizon_years} years is {money(roi.tco, cur)}.",
-        ["Category", *[f"Year {y}" for y in years]],
-        [[c, *[money(by.get(y, 0), cur) for y in years]]
-         for c, by in roi.costs_by_category.items()])))
-    out.append(heading(2, "Benefits (Phillips)"))
-    out.append(Md("Each benefit counts only the share attributed to the program (isolation) "
-                  "and is discounted by the confidence in the estimate.\n"))
-    out.append(fmt("{}\n", table(
-        labels("Benefit", "Year", "Gross", "Isolation", "Confidence", "Counted"), [
-            [cell(b.name), text(b.year), money(b.gross, cur), text(f"{b.isolation:.0%}"),
-             text(f"{b.confidence:.0%}"), money(b.net, cur)] for b in roi.benefit_lines],
-        ["l", "r", "r", "r", "r", "r"])) if roi.benefit_lines else
-        Md("No benefits are estimated yet: add `benefits` or a KPI `monetization`.\n"))
-    out.append(heading(2, "Return on investment"))
-    out.append(fmt("{}\n", table(
-        labels("Scenario", "Benefits", "Costs", "Benefit–cost ratio", "ROI", "Payback month"), [
-            [text(s.label.capitalize()), money(s.benefits, cur), money(s.costs, cur),
-             number(s.bcr, 2), percent(s.roi_pct),
-             text(s.payback_month) if s.payback_month else
-             words("no costs" if s.costs <= 0 else "not within horizon")]
-            for s in roi.scenarios], ["l", "r", "r", "r", "r", "r"])))
-    out.append(fmt("Low and high scenarios move every isolation and confidence figure down and "
-                   "up by {}, so the reader sees how much the result rests on those "
-                   "estimates.\n", number(roi_figures.SENSITIVITY)))
-    for note in roi.notes:
-        out.append(fmt("- {}", text(note)))
-    if roi.intangibles:
-        out.append(Md(""))
-        out.append(heading(2, "Intangible benefits (not monetised)"))
-        out.extend(fmt("- {}", text(i)) for i in roi.intangibles)
-    return fmt("{}\n", lines(out))

@@ -95,15 +95,21 @@ def executive_summary(view: ProgramView, site: SiteData) -> Md:
     out.append(fmt("**Sign-off:** {}\n", _signoff_state(view)))
     roi = f.roi
     if roi is not None:
-        headline = [fmt("{}-year TCO {}; counted benefits {}", roi.horizon_years,
-                        money(roi.tco, roi.currency), money(roi.benefits, roi.currency))]
-        if roi.roi_pct is not None:
-            headline.append(fmt("; ROI {}", percent(roi.roi_pct)))
-        if roi.bcr is not None:
-            headline.append(fmt(", benefit–cost ratio {}", number(roi.bcr, 2)))
-        headline.append(fmt("; payback in month {}", roi.payback_month) if roi.payback_month
-                        else Md("; no costs to pay back") if roi.tco <= 0
-                        else Md("; no payback within the horizon"))
+        head, cur = roi.headline, roi.currency
+        headline = [fmt("{} case: benefits {} against costs {}", words(
+            "first-year" if head.years == 1 else f"{head.years}-year"),
+            money(head.benefits, cur), money(head.costs, cur))]
+        if head.roi_pct is not None:
+            headline.append(fmt("; ROI {}", percent(head.roi_pct)))
+        if head.range is not None:
+            headline.append(fmt(" (P10 {} to P90 {})", percent(head.range.p10),
+                                percent(head.range.p90)))
+        if head.bcr is not None:
+            headline.append(fmt(", benefit–cost ratio {}", number(head.bcr, 2)))
+        headline.append(fmt("; {}-year TCO {}", roi.horizon_years, money(roi.tco, cur)))
+        headline.append(fmt("; payback in month {}", head.payback_month) if head.payback_month
+                        else Md("; no costs to pay back") if head.costs <= 0
+                        else Md("; no lasting payback within the case"))
         out.append(fmt("**ROI headline:** {}.\n", cat(*headline)))
     if f.fairness is not None and f.fairness.flagged:
         out.append(Md('!!! warning "An AI tool fails the four-fifths check"\n    See the '

@@ -29,7 +29,9 @@ from playbook.pages.mdtext import (
 PATH = "reference/format.md"
 
 ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "description"),
-         ("Budget", "horizon_years"), ("Source", "read"), ("Source", "query"),
+         ("Budget", "horizon_years"), ("Budget", "discount_rate"),
+         ("Budget", "benefit_decay"), ("Budget", "participants"), ("Benefit", "amount_low"),
+         ("Benefit", "amount_high"), ("Source", "read"), ("Source", "query"),
          ("Source", "query_file"), ("Source", "connection"), ("AiOutcomes", "count"),
          ("AiOutcomes", "tool"),
          ("Kpi", "measure"), ("Kpi", "level"),

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Final
 
 from playbook.figures.site import ProgramView, SiteData
+from playbook.pages import budget as pages_budget
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import overview as pages_overview
@@ -34,7 +35,7 @@ RENDERERS: Final[Mapping[str, Callable[[ProgramView, SiteData], Md]]] = MappingP
     "people.md": pages_program.people,
     "vendors.md": pages_money.vendors,
     "measurement.md": pages_measure.measurement,
-    "budget.md": pages_money.budget,
+    "budget.md": pages_budget.budget,
     "reviews.md": pages_program.reviews,
 })
 """The renderer of each program page (:data:`~playbook.pages.sections.SECTIONS` names them)."""

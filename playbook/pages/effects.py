@@ -77,3 +77,14 @@ def effects_table(view: ProgramView) -> Md:
     notes = [fmt("{}: {}.", cell(kpi.name), text(e.note)) for kpi, e in found]
     out.append(fmt("{}\n", join(notes, Md("\n\n"))))
     return lines(out)
+
+
+def effect_line(kpi: Kpi, e: KpiEffect) -> Md:
+    """One line beside a KPI's status: its attributable effect and how it was estimated."""
+    if e.estimate is None:
+        return fmt("*Attributable effect: not estimated ({}).*\n", text(e.note))
+    interval = (fmt(" (95% interval {})", _interval(e)) if e.ci_low is not None else Md(""))
+    caveat = (Md("; the groups were not parallel before the start")
+              if e.trend == TrendCheck.DIVERGING else Md(""))
+    return fmt("*Attributable effect: {} {}{}; {}{}.*\n", _signed(e.estimate),
+               text(kpi.unit), interval, words(METHOD_WORDS[e.method]), caveat)

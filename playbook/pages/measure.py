@@ -12,7 +12,7 @@ from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Kpi, Source
 from playbook.pages import charts
 from playbook.pages.behaviour import behaviour_section
-from playbook.pages.effects import effects_table
+from playbook.pages.effects import effect_line, effects_table
 from playbook.pages.fairness import fairness_section
 from playbook.pages.mdtext import (
     Md,
@@ -221,6 +221,8 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
         out.append(heading(3, kpi.name))
         out.append(fmt("{} {} KPI · owner: {}\n", _status_chips(f.status, f.stale),
                        text(kpi.kind), words(ROLE_TITLES[kpi.owner] if kpi.owner else "none")))
+        if kpi.id in view.figures.effects:
+            out.append(effect_line(kpi, view.figures.effects[kpi.id]))
         out.append(kpi_chart(view, kpi))
         out.append(_spec(view, kpi))
     if view.figures.behaviour:

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from conftest import TmpPlaybook
 
-from playbook.engine import load_playbook
+from playbook.engine import build, load_playbook
 from playbook.load import sql
 from playbook.load.bundle import Bundle
 
@@ -193,3 +193,28 @@ def test_a_source_needs_exactly_one_origin(tmp_playbook: TmpPlaybook) -> None:
     assert len(errors) == 1
     assert errors[0].endswith("kpis[1].source: a source needs exactly one of `file`, `query` "
                               "and `query_file`, got file and query")
+
+
+def test_a_counted_aggregate_over_too_few_people_is_withheld(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.write("data/mini/team_scores.csv", "month,score,people\n"
+                       "2026-01-31,41,12\n2026-02-28,44,3\n2026-03-31,52,9\n")
+    _board(tmp_playbook, "    source: {file: data/mini/team_scores.csv, date: month, "
+           "value: score, count: people}\n")
+    _, problems = load_playbook(tmp_playbook.root)
+    assert problems.errors == [], problems.render()
+
+    data, _ = build(tmp_playbook.root, date(2026, 4, 15))
+    assert data is not None
+    points = data.get("mini").figures.kpis["board-use"].points
+    assert [(p.period.isoformat(), p.value, p.n, p.suppressed) for p in points] == [
+        ("2026-01-01", 41.0, 12, False), ("2026-02-01", None, 3, True),
+        ("2026-03-01", 52.0, 9, False)]
+
+
+def test_count_is_for_aggregate_rows_only(tmp_playbook: TmpPlaybook) -> None:
+    _board(tmp_playbook, "    source: {file: data/mini/board_use.csv, date: month, "
+           "value: pct, count: pct, subject: month}\n")
+    _, errors = _mini(tmp_playbook)
+    assert len(errors) == 1 and errors[0].endswith(
+        "kpis[1].source: `count` is for aggregate rows; person-level rows (`subject`) are "
+        "counted by their distinct subjects"), errors

@@ -79,7 +79,7 @@ class Point:
     group: str  # "pilot" | "comparison" | "all"
     period: date  # first day of the cadence period
     value: float | None  # mean; None when suppressed
-    n: int  # observations (distinct subjects for person-level)
+    n: int  # rows; distinct subjects (person-level); people (a source's count column)
     suppressed: bool
     last: date | None = None
     """Date of the last observation in the point: from then on, the point is known."""
@@ -170,8 +170,12 @@ def aggregate(series: list[Observation], cadence: str, *, person_level: bool,
                   else when)  # a wave is plotted on its median day
         wave = when if isinstance(when, str) and when else None
         if not person_level:
-            points.append(Point(group, period, fmean(o.value for o in rows), len(rows), False,
-                                last))
+            counted = [o.people for o in rows if o.people is not None]
+            if counted and sum(counted) < min_group_size:  # too few people behind it
+                points.append(Point(group, period, None, sum(counted), True, last))
+                continue
+            n = sum(counted) if counted else len(rows)
+            points.append(Point(group, period, fmean(o.value for o in rows), n, False, last))
             continue
         by_subject: dict[str, list[float]] = defaultdict(list)
         for o in rows:

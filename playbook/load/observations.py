@@ -40,6 +40,8 @@ class Observation:
     wave: str | None = None
     line: int = field(default=0, compare=False)
     """The line of the data file it was read from (0: not read from a file)."""
+    people: int | None = None
+    """How many people an aggregate value stands for (a source's ``count`` column)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     """Read a KPI's observations from ``table`` through ``source``'s columns."""
     problems = check_identifiers(table, loc)
     mapping = {"date": source.date, "value": source.value, "group": source.group,
-               "subject": source.subject, "wave": source.wave}
+               "subject": source.subject, "wave": source.wave, "count": source.count}
     cols = _columns(table, mapping, yaml, loc, problems)
     if cols is None:
         return [], problems
@@ -127,8 +129,10 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
             value = None
         extra = _labels(cells, cols, mapping, how, fail)
         if not bad and day is not None and value is not None:
+            people = extra.get("count")
             out.append(Observation(day, value, extra.get("group"), extra.get("subject"),
-                                   extra.get("wave"), line))
+                                   extra.get("wave"), line,
+                                   int(people) if people is not None else None))
     for key in failed:
         problems.append(_summary(failed[key], mapping[key] or key))
     if unnamed:  # rows per person, not duplicates: naming the subject is the one fix
@@ -168,6 +172,12 @@ def _labels(cells: list[str], cols: dict[str, int], mapping: dict[str, str | Non
                      f"translate it: read: {{values: {{{key}: {{'{cells[cols[key]]}': "
                      f"{allowed[-1]}}}}}}}")
             extra[key] = cell
+    if "count" in cols:
+        raw = cells[cols["count"]]
+        if not raw.isdigit():
+            fail("count", f"'{raw}' in column '{mapping['count']}' is not a whole number of "
+                 "people", "the count column holds how many people each value stands for")
+        extra["count"] = raw if raw.isdigit() else None
     if "subject" in cols:
         subject = cells[cols["subject"]]
         if not subject:

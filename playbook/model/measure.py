@@ -103,6 +103,10 @@ class Source(StrictModel):
     """Column with a pseudonymous person id: the file is person-level, never published."""
     wave: Text | None = None
     """Column saying ``pre`` or ``post`` for person-level survey waves."""
+    count: Text | None = None
+    """Column with the number of people behind each aggregate value (a query's
+    ``count(DISTINCT person)``): a period whose values stand for fewer people than
+    ``privacy.min_group_size`` is not published. Not with ``subject``."""
     read: Reading = Field(default_factory=Reading)
     """How to read the export as it comes: rows to skip, date formats, separators, currency,
     missing-value markers and label translations."""
@@ -113,6 +117,9 @@ class Source(StrictModel):
         if len(given) != 1:
             raise ValueError("a source needs exactly one of `file`, `query` and `query_file`"
                              + (f", got {' and '.join(given)}" if given else ""))
+        if self.count is not None and self.subject is not None:
+            raise ValueError("`count` is for aggregate rows; person-level rows (`subject`) "
+                             "are counted by their distinct subjects")
         if self.connection is not None and self.file is not None:
             raise ValueError("a `connection` runs a query: give `query` or `query_file`, "
                              "not `file`")

@@ -33,6 +33,7 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
          ("Budget", "benefit_decay"), ("Budget", "participants"), ("Benefit", "amount_low"),
          ("Benefit", "amount_high"), ("Source", "read"), ("Source", "query"),
          ("Source", "query_file"), ("Source", "connection"), ("AiOutcomes", "count"),
+         ("Source", "count"),
          ("AiOutcomes", "tool"),
          ("Kpi", "measure"), ("Kpi", "level"),
          *(("Reading", f) for f in ("delimiter", "header_row", "skip_rows", "date_format",

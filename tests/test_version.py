@@ -38,3 +38,14 @@ def test_a_source_tree_without_metadata_says_how_to_install(
                    "to give it a version\n")
     # a missing version never stops the commands that do not print it
     assert cli.parser().parse_args(["codeowners"]).command == "codeowners"
+
+
+def test_a_reader_that_leaves_early_is_no_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(f"{sys.executable} -m playbook.commands.cli report decision-velocity"
+                          " | head -1", shell=True, capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1], check=False)
+    assert done.stdout == "{\n"
+    assert "BrokenPipeError" not in done.stderr and "Traceback" not in done.stderr

@@ -9,6 +9,7 @@ program (``new``), and serves review: what changed (``diff``), who signed it
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -71,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlaybookError as exc:  # every deliberate error ends here, once
         print(f"playbook {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `playbook report | head`: the reader left, nothing is wrong
+        # the interpreter would flush stdout again at exit and fail; point it at nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return code
 
 

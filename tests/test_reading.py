@@ -134,3 +134,13 @@ def test_bad_cells_are_summarised_per_column_and_reported_once(
         "be read (lines 2, 3, 4 … 5); the first: 'Sep-25' in column 'month' is not a date "
         "YYYY-MM-DD (export dates as YYYY-MM-DD, or declare the format: read: {date_format: "
         "'%b-%y'})"]
+
+
+def test_the_missing_hint_is_yaml_that_reads_back_the_cell() -> None:
+    import yaml
+
+    from playbook.load.observations import _value_fix
+
+    for cell in ("it's n/a", "n.a.", "— ", "[none]"):
+        hint = _value_fix(cell)
+        assert yaml.safe_load(hint.split("read: ", 1)[1]) == {"missing": [cell]}

@@ -215,7 +215,8 @@ def _value_fix(cell: str) -> str:
         return "declare the separator: read: {thousands: ','}"
     if any(c in cell for c in "€$£¥") or cell.strip().startswith("("):
         return "declare the symbol: read: {currency: ['€']} (parentheses read as negative)"
-    return "declare it as missing if it means 'not measured': read: {missing: ['" + cell + "']}"
+    quoted = "'" + cell.replace("'", "''") + "'"  # YAML's single-quoted form, any cell
+    return f"declare it as missing if it means 'not measured': read: {{missing: [{quoted}]}}"
 
 
 def _unnamed_subject(table: Table, source: Source, yaml: YamlSource,

@@ -56,10 +56,12 @@ def _interval(e: KpiEffect) -> Md:
 
 def _row(kpi: Kpi, e: KpiEffect) -> list[Md]:
     share = percent(e.isolation * 100) if e.isolation is not None else cell(None)
-    return [cell(kpi.name), cell(kpi.unit), words(METHOD_WORDS[e.method]), _signed(e.estimate),
-            _interval(e), _signed(e.observed),
-            share, words(TREND_WORDS[e.trend]) if e.trend else cell(None),
-            text(f"{e.pre_periods} / {e.post_periods}")]
+    effect = (fmt("{} {}", _signed(e.estimate), text(kpi.unit)) if e.estimate is not None
+              else cell(None))
+    if e.ci_low is not None:
+        effect = fmt("{} ({})", effect, _interval(e))
+    return [cell(kpi.name), words(METHOD_WORDS[e.method]), effect, _signed(e.observed),
+            share, words(TREND_WORDS[e.trend]) if e.trend else cell(None)]
 
 
 def effects_table(view: ProgramView) -> Md:
@@ -70,11 +72,11 @@ def effects_table(view: ProgramView) -> Md:
     if not found:
         return Md("No aggregate KPI has data yet, so no effect can be estimated.\n")
     rows = [_row(kpi, e) for kpi, e in found]
-    out = [fmt("{}\n", table(labels("KPI", "Unit", "Method", "Effect", "95% interval",
-                                     "Observed change", "Attributable share",
-                                     "Pre-trends", "Periods before / after"),
-                             rows, ["l", "l", "l", "r", "r", "r", "r", "l", "r"]))]
-    notes = [fmt("{}: {}.", cell(kpi.name), text(e.note)) for kpi, e in found]
+    out = [fmt("{}\n", table(labels("KPI", "Method", "Effect (95% interval)",
+                                     "Observed change", "Attributable share", "Pre-trends"),
+                             rows, ["l", "l", "r", "r", "r", "l"]))]
+    notes = [fmt("{}: {} ({} periods before the start, {} after).", cell(kpi.name),
+                 text(e.note), e.pre_periods, e.post_periods) for kpi, e in found]
     out.append(fmt("{}\n", join(notes, Md("\n\n"))))
     return lines(out)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
-from playbook.load.observations import read_outcomes, read_series
+from playbook.load.observations import read_series
+from playbook.load.outcomes import read_outcomes
 from playbook.load.safefiles import (
     Refusal,
     folder_refusal,

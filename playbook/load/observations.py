@@ -14,15 +14,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Final
 
 from playbook.load import integrity, reading
 from playbook.load.csv_table import Table, date_hint, identifier_columns
-from playbook.load.identifiers import identifying_cell, is_direct, is_person_id
+from playbook.load.identifiers import is_direct, is_person_id
 from playbook.load.validate import no_such_day
 from playbook.load.yaml_source import Path_, format_loc
 from playbook.load.yaml_source import Source as YamlSource
-from playbook.model.measure import AiOutcomes, Reading, Source
+from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem
 
 GROUPS = ("pilot", "comparison")
@@ -52,7 +51,7 @@ class Outcome:
     selected: bool
 
 
-def _columns(table: Table, mapping: dict[str, str | None], yaml: YamlSource, loc: Path_,
+def columns(table: Table, mapping: dict[str, str | None], yaml: YamlSource, loc: Path_,
              problems: list[Problem]) -> dict[str, int] | None:
     found: dict[str, int] = {}
     for key, column in mapping.items():
@@ -88,7 +87,7 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     problems = check_identifiers(table, loc)
     mapping = {"date": source.date, "value": source.value, "group": source.group,
                "subject": source.subject, "wave": source.wave, "count": source.count}
-    cols = _columns(table, mapping, yaml, loc, problems)
+    cols = columns(table, mapping, yaml, loc, problems)
     if cols is None:
         return [], problems
     field = format_loc(loc)
@@ -231,82 +230,3 @@ def _unnamed_subject(table: Table, source: Source, yaml: YamlSource,
                     "names no 'subject': single people's values would be published",
                     f"add 'subject: {ids[0]}' so groups smaller than the privacy minimum "
                     "are suppressed")]
-
-
-
-_TRUE: Final = frozenset({"1", "true", "yes"})
-_FALSE: Final = frozenset({"0", "false", "no"})
-
-
-def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,
-                  loc: Path_) -> tuple[list[Outcome], list[Problem]]:
-    """Read AI-tool outcomes (group, selected) for the four-fifths check."""
-    problems = check_identifiers(table, loc)
-    cols = _columns(table, {"group": spec.group, "selected": spec.selected}, yaml, loc,
-                    problems)
-    if cols is None:
-        return [], problems
-    if is_person_id(spec.group):
-        line, col = yaml.where((*loc, "group"))
-        problems.append(Problem(yaml.path, line, col, f"{format_loc(loc)}.group",
-                                f"column '{spec.group}' holds person identifiers; a group "
-                                "label must be a category",
-                                "group outcomes by a category such as gender or age band"))
-        return [], problems
-    labelled = [(line, cells[cols["group"]]) for line, cells in table.rows
-                if identifying_cell(cells[cols["group"]])]
-    if labelled:
-        problems.append(Problem(table.path, labelled[0][0], cols["group"] + 1,
-                                f"{format_loc(loc)}.group",
-                                f"{len(labelled)} group label(s) in column '{spec.group}' are "
-                                "e-mail addresses or phone numbers",
-                                "group outcomes by a category such as gender or age band"))
-        return [], problems
-    if spec.count is not None:
-        return _counted_outcomes(table, spec, yaml, loc, problems)
-    out = []
-    for line, cells in table.rows:
-        raw = cells[cols["selected"]].lower()
-        if raw not in _TRUE | _FALSE:
-            problems.append(Problem(table.path, line, cols["selected"] + 1,
-                                    f"{format_loc(loc)}.selected",
-                                    f"'{cells[cols['selected']]}' in column '{spec.selected}' "
-                                    "is not 1 or 0"))
-            continue
-        group = cells[cols["group"]] or None
-        out.append(Outcome(group, raw in _TRUE))
-    return out, problems
-
-
-MAX_PEOPLE: Final = 10_000_000
-"""Most people an outcome summary may stand for (each becomes one outcome in memory)."""
-
-
-def _counted_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource, loc: Path_,
-                      problems: list[Problem]) -> tuple[list[Outcome], list[Problem]]:
-    """Outcomes from a summary: ``count`` people per row, ``selected`` of them selected."""
-    assert spec.count is not None
-    cols = _columns(table, {"group": spec.group, "selected": spec.selected,
-                            "count": spec.count}, yaml, loc, problems)
-    if cols is None:
-        return [], problems
-    out: list[Outcome] = []
-    for line, cells in table.rows:
-        n, chosen = cells[cols["count"]], cells[cols["selected"]]
-        if not (n.isdigit() and chosen.isdigit()) or int(chosen) > int(n):
-            problems.append(Problem(table.path, line, cols["selected"] + 1,
-                                    f"{format_loc(loc)}.selected",
-                                    f"'{chosen}' selected of '{n}' in columns '{spec.selected}'"
-                                    f" and '{spec.count}' is not a count of at most the "
-                                    "row's people", "write whole numbers, selected ≤ count"))
-            continue
-        if len(out) + int(n) > MAX_PEOPLE:
-            problems.append(Problem(table.path, line, cols["count"] + 1,
-                                    f"{format_loc(loc)}.count",
-                                    f"the summary stands for more than {MAX_PEOPLE:,} people",
-                                    "check the count column"))
-            return [], problems
-        group = cells[cols["group"]] or None
-        out.extend([Outcome(group, True)] * int(chosen))
-        out.extend([Outcome(group, False)] * (int(n) - int(chosen)))
-    return out, problems

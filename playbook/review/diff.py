@@ -138,7 +138,7 @@ def compare(before: Snapshot, after: Snapshot) -> list[Change]:
     return changes
 
 
-def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     """Run git in ``root``, whatever its exit code.
 
     Arguments go to git as a list, never through a shell, so no quoting is
@@ -160,7 +160,7 @@ def _failed(args: tuple[str, ...], done: subprocess.CompletedProcess[bytes]) -> 
 
 def _git(root: Path, *args: str) -> bytes:
     """Run git in ``root`` and return its output; a failure is a :class:`DiffError`."""
-    done = _run(root, *args)
+    done = run_git(root, *args)
     if done.returncode != 0:
         raise _failed(args, done)
     return done.stdout
@@ -200,7 +200,7 @@ def resolve(root: Path, rev: str) -> str:
         DiffError: ``root`` is not in a git repository, or ``rev`` names no commit.
     """
     args = ("rev-parse", "--quiet", "--verify", "--end-of-options", f"{rev}^{{commit}}")
-    done = _run(root, *args)
+    done = run_git(root, *args)
     # --verify --quiet exits 1 for a revision that names no commit (unknown, a
     # tree, a blob) and 128 for other failures such as "not a git repository"
     if done.returncode == 1:

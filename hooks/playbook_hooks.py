@@ -26,7 +26,7 @@ from playbook.figures.site import SiteData
 from playbook.pages import assets, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
-from playbook_mkdocs import publish, sandbox
+from playbook_mkdocs import provenance, publish, sandbox
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 STATE_KEY = "playbook_site"
@@ -61,6 +61,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except TodayError as exc:
         raise PluginError(str(exc)) from exc
     data, problems = build(_root(config), today)
+    if data is not None:
+        data = provenance.stamp(data)  # commit and history from git, when there is git
     for warning in problems.warnings:
         log.warning(str(warning))
     if data is None and not _serving():
@@ -75,6 +77,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.extra["version"] = {"provider": "mike"}
     config.extra_css.extend(assets.CSS)
     config.extra_javascript.extend(assets.JAVASCRIPT)
+    provenance.add_templates(config)
+    if not config.repo_url:
+        config.edit_uri = None  # no forge to edit on: no button (and no warning per page)
     return config
 
 
@@ -101,7 +106,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} is generated from program/; remove the "
                               "hand-written file")
-        files.append(File.generated(config, path, content=markdown))
+        file = File.generated(config, path, content=markdown)
+        file.edit_uri = provenance.edit_uri(config, _root(config), path)
+        files.append(file)
     for uri, source in assets.files():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
     return files
@@ -121,6 +128,20 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **_: Any) 
         page.meta["render_macros"] = False
         return problems_body(_build["problems"])
     return markdown
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
+                    **_: Any) -> dict[str, Any]:
+    """Give the footer partial this page's provenance (program version included)."""
+    context["playbook_provenance"] = provenance.context(config[STATE_KEY], page.file.src_uri)
+    return context
+
+
+def on_template_context(context: dict[str, Any], template_name: str,
+                        config: MkDocsConfig) -> dict[str, Any]:
+    """The same for pages rendered from a theme template alone (``404.html``)."""
+    context["playbook_provenance"] = provenance.context(config[STATE_KEY], None)
+    return context
 
 
 @event_priority(-100)  # after every plugin has written its files (search index)

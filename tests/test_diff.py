@@ -100,9 +100,9 @@ def test_the_review_comment_shows_pull_request_text_literally() -> None:
 
     hostile = "[x](javascript:alert(1)) <img src=x onerror=alert(2)> | ![p](http://evil.invalid/)"
     change = Change("mini", "program.yml", "title", "Mini", hostile, ChangeKind.OTHER)
-    from playbook.review import diff
+    from playbook.review import comment
 
-    html = md.markdown(diff.markdown([change], []), extensions=["tables"])
+    html = md.markdown(comment.markdown([change], []), extensions=["tables"])
     assert "<a " not in html and "<img" not in html
     assert "javascript:alert(1)" in html  # shown as text, in its table cell
     assert html.count("<td>") == 5

@@ -1,7 +1,9 @@
 """``playbook diff``: what changed in meaning between two revisions, and whose sign-off it voids.
 
-The data part (rows appended, history rewritten, figures moved) comes from
-:mod:`playbook.review.datadiff`.
+``playbook diff BASE [HEAD]`` (or ``--base``/``--head``): the definition's
+changed values (:mod:`playbook.review.diff`), what they mean for a signer
+(:mod:`playbook.review.impact`) and the data part (:mod:`playbook.review.datadiff`),
+as the Markdown of a pull-request comment or as JSON.
 """
 
 from __future__ import annotations
@@ -14,36 +16,58 @@ from pathlib import Path
 from typing import Any
 
 from playbook.commands.common import day_option
-from playbook.model.problems import Problems
-from playbook.review import datadiff, diff
+from playbook.model.problems import Problems, UsageError
+from playbook.review import comment, datadiff, diff, impact
+from playbook.review.sides import read_sides
+
+
+def _revisions(args: argparse.Namespace) -> tuple[str, str | None]:
+    """Base and head from the positional revisions or the options, never both."""
+    if args.base_rev is not None and args.base is not None:
+        raise UsageError("give the base revision once: BASE or --base, not both")
+    if args.head_rev is not None and args.head is not None:
+        raise UsageError("give the head revision once: HEAD or --head, not both")
+    base = args.base_rev if args.base_rev is not None else args.base
+    head = args.head_rev if args.head_rev is not None else args.head
+    return base or "HEAD", head
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     root = Path(args.dir)
-    before, bad_before = diff.snapshot_at(root, args.base)
-    after, bad_after = diff.snapshot_at(root, args.head)
+    base, head = _revisions(args)
+    before, bad_before = diff.snapshot_at(root, base)
+    after, bad_after = diff.snapshot_at(root, head)
     if bad_before or bad_after:
         print(Problems([*bad_before, *bad_after]).render(), file=sys.stderr)
         return 1
     changes = diff.compare(before, after)
     stale = diff.stale_signoffs(before, after)
-    data = datadiff.diff_data(root, args.base, args.head, day_option(args.today))
+    old, new = read_sides(root, base, head, day_option(args.today))
+    data = datadiff.compare(old, new)
+    impacts = impact.compare(old, new, {(s.program, s.kpi) for s in data.series})
     if args.format == "json":
-        print(json.dumps({"changes": [asdict(c) for c in changes],
+        print(json.dumps({"base": diff.resolve(root, base),
+                          "head": diff.resolve(root, head) if head is not None else None,
+                          "changes": [asdict(c) for c in changes],
+                          "impact": [impact.to_json(i) for i in impacts],
                           "stale_signoffs": [{"program": p, **e} for p, e in stale],
                           "data": asdict(data)},
                          indent=2, ensure_ascii=False, default=str))
     else:
-        print(diff.markdown(changes, stale, datadiff.markdown(data)), end="")
+        print(comment.markdown(changes, stale, impacts, datadiff.markdown(data)), end="")
     return 0
 
 
 def add(sub: Any) -> None:
     """Add the command to the ``playbook`` parser."""
     p = sub.add_parser("diff", help="what changed in meaning between two revisions")
-    p.add_argument("--base", default="HEAD", help="git revision to compare from (default: HEAD)")
-    p.add_argument("--head", help="git revision to compare to (default: the work tree)")
+    p.add_argument("base_rev", nargs="?", metavar="BASE",
+                   help="git revision to compare from (default: HEAD)")
+    p.add_argument("head_rev", nargs="?", metavar="HEAD",
+                   help="git revision to compare to (default: the work tree)")
+    p.add_argument("--base", help="the same as BASE")
+    p.add_argument("--head", help="the same as HEAD")
     p.add_argument("--dir", default=".", help="playbook folder (default: .)")
     p.add_argument("--today", help="KPI figures as of YYYY-MM-DD (default: $PLAYBOOK_TODAY "
                    "or today)")

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from playbook.figures.program import ProgramFigures
+from playbook.figures.provenance import Provenance
 from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseStatus
 from playbook.load.bundle import Bundle
 from playbook.load.signoffs import SignoffState
@@ -58,6 +59,8 @@ class SiteData:
     root: Path
     today: date
     programs: list[ProgramView] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+    """Commit, build date, site version and program histories (empty without git)."""
 
     @property
     def upcoming(self) -> list[tuple[ProgramView, MilestoneStatus]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playbook.figures.provenance import HISTORY_LIMIT
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.timeline import next_open
 from playbook.load.signoffs import REQUIRED_ROLES
@@ -12,6 +13,7 @@ from playbook.pages.mdtext import (
     cat,
     cell,
     chip,
+    code,
     fmt,
     heading,
     join,
@@ -117,6 +119,24 @@ def executive_summary(view: ProgramView, site: SiteData) -> Md:
     return lines(out)
 
 
+def change_history(view: ProgramView, site: SiteData) -> Md:
+    """The program's last commits from git (date, author, subject, version), newest first."""
+    prov = site.provenance
+    if prov.commit is None:
+        return Md("No change history: this build had no git to read it from (commit: unknown).\n")
+    revisions = prov.history.get(view.id, ())
+    if not revisions:
+        return Md("No commit touches this program's files yet.\n")
+    rows = [[fmt("{}", r.date), cell(r.author), cell(r.subject), cell(r.version), code(r.commit)]
+            for r in revisions]
+    note = (fmt("The last {} commits that changed program/{}/ or data/{}/.\n",
+                len(revisions), text(view.id), text(view.id)) if len(revisions) >= HISTORY_LIMIT
+            else fmt("Every commit that changed program/{}/ or data/{}/.\n", text(view.id),
+                     text(view.id)))
+    return lines([note, table(labels("Date", "Author", "Change", "Version", "Commit"), rows),
+                  Md("")])
+
+
 def overview(view: ProgramView, site: SiteData) -> Md:
     """Overview page of one program."""
     p = view.bundle.program
@@ -136,8 +156,10 @@ def overview(view: ProgramView, site: SiteData) -> Md:
                text(", ".join(p.pilot.functions)), p.pilot.duration_days,
                words("yes" if p.pilot.comparison_group else "no"))]
     out.extend(fmt("- {}", text(i)) for i in p.pilot.intervention)
-    # printed, the overview is the sign-off packet: close with who signed what
     out.append(Md(""))
+    out.append(heading(2, "Change history"))
+    out.append(change_history(view, site))
+    # printed, the overview is the sign-off packet: close with who signed what
     out.append(heading(2, "Sign-off"))
     out.append(signoff_table(view))
     return fmt("{}\n", lines(out))

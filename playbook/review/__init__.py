@@ -1,5 +1,7 @@
-"""Review: what changed (:mod:`.diff`), who signs it (:mod:`.sign`), who reviews it
-(:mod:`.codeowners`).
+"""Review: what changed (:mod:`.diff`, :mod:`.datadiff`), what it means for a signer
+(:mod:`.impact`), the comment that says so (:mod:`.comment`), who signs it
+(:mod:`.sign`), who reviews it (:mod:`.codeowners`), and where it came from
+(:mod:`.history`).
 
 Sits beside pages: reads the load and checks stages; ``sign`` is the one
 command that writes a program file, and refuses rather than change more than

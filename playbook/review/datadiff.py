@@ -13,22 +13,17 @@ only: no subject id and no single person's value ever reaches the comment.
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Final
 
-from playbook.figures.program import compute
 from playbook.figures.trajectory import KpiFigures, KpiStatus
-from playbook.load.bundle import Bundle, Playbook
-from playbook.load.loader import load_playbook
 from playbook.load.observations import Observation
-from playbook.model.problems import Problems
 from playbook.pages.mdtext import Md, cat, fmt, heading, join, lines, number, text, words
-from playbook.review.diff import LINK, blob, resolve, tree
+from playbook.review.sides import Side, read_sides
 
 MAX_EXAMPLES: Final = 3
 """Changed values shown per aggregate series; the counts cover the rest."""
@@ -161,22 +156,15 @@ def _moved(before: KpiFigures | None, after: KpiFigures | None, *,
     return FigureMove(was, now, before.status, after.status)
 
 
-def _figures(bundle: Bundle | None, today: date) -> dict[str, KpiFigures]:
-    if bundle is None or bundle.program is None:
-        return {}
-    return compute(bundle, today).kpis
-
-
-def compare(base: Playbook, head: Playbook, base_problems: Problems,
-            head_problems: Problems, today: date) -> DataDiff:
+def compare(base: Side, head: Side) -> DataDiff:
     """Compare every KPI series of the programs at head with the same KPI at base.
 
-    Figures are computed for both sides as of ``today``, each with its own
-    definition; a KPI whose data did not change is not listed, whatever its figures.
+    Figures come from both sides (each with its own definition, on the same
+    date); a KPI whose data did not change is not listed, whatever its figures.
     """
     out: list[SeriesChange] = []
-    for bundle in head.programs:
-        old = base.get(bundle.id)
+    for bundle in head.playbook.programs:
+        old = base.playbook.get(bundle.id)
         kpis = bundle.kpis.kpis if bundle.kpis else []
         found = []
         for kpi in kpis:
@@ -186,24 +174,11 @@ def compare(base: Playbook, head: Playbook, base_problems: Problems,
                                     bundle.series.get(kpi.id, []), person_level=person)
             if change is not None:
                 found.append(change)
-        if found:
-            was, now = _figures(old, today), _figures(bundle, today)
-            out.extend(replace(c, figures=_moved(was.get(c.kpi), now.get(c.kpi),
-                                                 person_level=c.person_level))
-                       for c in found)
-    return DataDiff(tuple(out), len(base_problems.errors), len(head_problems.errors))
-
-
-def _materialise(root: Path, commit: str, into: Path) -> None:
-    """Write the program and data files of ``commit`` under ``into``; links are left out."""
-    for folder in ("program", "data"):
-        for name, mode, oid in tree(root, commit, folder):
-            parts = PurePosixPath(name).parts
-            if mode == LINK or name.startswith("/") or ".." in parts:
-                continue  # the loader reports the file as missing where a source names it
-            dest = into.joinpath(*parts)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(blob(root, oid))
+        was = base.figures[bundle.id].kpis if bundle.id in base.figures else {}
+        now = head.figures[bundle.id].kpis if bundle.id in head.figures else {}
+        out.extend(replace(c, figures=_moved(was.get(c.kpi), now.get(c.kpi),
+                                             person_level=c.person_level)) for c in found)
+    return DataDiff(tuple(out), len(base.problems.errors), len(head.problems.errors))
 
 
 def diff_data(root: Path, base: str | None, head: str | None, today: date) -> DataDiff:
@@ -212,17 +187,7 @@ def diff_data(root: Path, base: str | None, head: str | None, today: date) -> Da
     Raises:
         DiffError: A revision is not a commit, or git cannot read it.
     """
-    with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
-        sides = []
-        for i, rev in enumerate((base, head)):
-            folder = root
-            if rev is not None:
-                folder = Path(tmp) / str(i)
-                folder.mkdir()
-                _materialise(root, resolve(root, rev), folder)
-            sides.append(load_playbook(folder))
-        (old, old_problems), (new, new_problems) = sides
-        return compare(old, new, old_problems, new_problems, today)
+    return compare(*read_sides(root, base, head, today))
 
 
 def _dates(span: Span) -> Md:

@@ -4,7 +4,7 @@ Programs are read from git revisions (or the work tree) through the model, so
 formatting, comments and key order never show as changes. Lists of objects
 are matched by their id (or natural key), so reordering is not a change
 either. Each change is classed by what reviewers sign off on: targets,
-weights, owners, dates, money.
+weights, owners, dates, money. :mod:`.comment` writes them into the review comment.
 """
 
 from __future__ import annotations
@@ -22,19 +22,6 @@ from playbook.load.signoffs import digest_of
 from playbook.load.validate import validate
 from playbook.model import FILES
 from playbook.model.problems import PlaybookError, Problem
-from playbook.pages.mdtext import (
-    Md,
-    cell,
-    code,
-    fmt,
-    heading,
-    join,
-    labels,
-    lines,
-    table,
-    text,
-    words,
-)
 
 
 class ChangeKind(StrEnum):
@@ -151,7 +138,7 @@ def compare(before: Snapshot, after: Snapshot) -> list[Change]:
     return changes
 
 
-def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     """Run git in ``root``, whatever its exit code.
 
     Arguments go to git as a list, never through a shell, so no quoting is
@@ -173,7 +160,7 @@ def _failed(args: tuple[str, ...], done: subprocess.CompletedProcess[bytes]) -> 
 
 def _git(root: Path, *args: str) -> bytes:
     """Run git in ``root`` and return its output; a failure is a :class:`DiffError`."""
-    done = _run(root, *args)
+    done = run_git(root, *args)
     if done.returncode != 0:
         raise _failed(args, done)
     return done.stdout
@@ -213,7 +200,7 @@ def resolve(root: Path, rev: str) -> str:
         DiffError: ``root`` is not in a git repository, or ``rev`` names no commit.
     """
     args = ("rev-parse", "--quiet", "--verify", "--end-of-options", f"{rev}^{{commit}}")
-    done = _run(root, *args)
+    done = run_git(root, *args)
     # --verify --quiet exits 1 for a revision that names no commit (unknown, a
     # tree, a blob) and 128 for other failures such as "not a git repository"
     if done.returncode == 1:
@@ -302,52 +289,3 @@ def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[st
             if entry["digest"] != now and entry["digest"] == was:
                 out.append((program, entry))
     return out
-
-
-NO_DATA: Final = Md("")
-"""No data part in the review comment."""
-
-
-def _show(value: Any) -> Md:
-    if value is None:
-        return cell(None)
-    if isinstance(value, list):
-        shown = ", ".join(str(v) for v in value) or "(empty)"
-    else:
-        shown = " ".join(str(value).split())
-    return cell(shown if len(shown) <= 80 else shown[:77] + "…")
-
-
-def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]],
-             data: Md = NO_DATA) -> Md:
-    """A review comment: meaning changes by program, most consequential kinds first.
-
-    Every value is escaped (:mod:`playbook.pages.mdtext`): a pull request's text is
-    shown in the comment, never rendered as links, images or HTML. ``data`` (from
-    :func:`playbook.review.datadiff.markdown`) follows the definition's changes.
-    """
-    if not changes:
-        if data:
-            return lines([Md("No change to any program's definition.\n"), data])
-        return Md("No change in meaning to any program.\n")
-    order = list(ChangeKind)
-    out: list[Md] = []
-    for program in dict.fromkeys(c.program for c in changes):
-        mine = sorted((c for c in changes if c.program == program),
-                      key=lambda c: (order.index(c.kind), c.file, c.field))
-        out.append(heading(3, program))
-        out.append(table(labels("Kind", "File", "Field", "Before", "After"),
-                         [[words(c.kind), cell(c.file), code(c.field), _show(c.before),
-                           _show(c.after)] for c in mine]))
-        out.append(Md(""))
-        if not any(c.field == "version" for c in mine) and any(
-                c.kind in MATERIAL for c in mine):
-            out.append(Md("The version was not bumped although targets, weights, owners, "
-                          "dates or money changed: bump `version` in program.yml.\n"))
-        gone = [e for p, e in stale if p == program]
-        if gone:
-            out.append(fmt("This change makes these sign-offs stale: {}. They must sign "
-                           "again.\n", join((text(f"{e['role']} ({e['name']}, {e['date']}, "
-                                                     f"version {e['version']})")
-                                                for e in gone), Md(", "))))
-    return lines([*out, data] if data else out)

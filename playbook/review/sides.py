@@ -1,0 +1,72 @@
+"""Both sides of a review, loaded once: each revision's programs, problems and figures.
+
+The definition diff (:mod:`.diff`) reads only the program files; the data diff
+(:mod:`.datadiff`) and the decision summary (:mod:`.impact`) need whole
+programs with their data and figures. Each revision is written out of git into
+a temporary folder and loaded through the same loader a build uses, so a
+review judges exactly what the site would show.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from playbook.figures.program import ProgramFigures, compute
+from playbook.load.bundle import Playbook
+from playbook.load.loader import load_playbook
+from playbook.model.problems import Problems
+from playbook.review.diff import LINK, blob, resolve, tree
+
+
+@dataclass(frozen=True)
+class Side:
+    """One revision of the playbook: what loaded, what is wrong, and the figures."""
+
+    playbook: Playbook
+    problems: Problems
+    figures: Mapping[str, ProgramFigures]
+    """Program id → figures as of the review date, for every program with a definition."""
+
+
+def materialise(root: Path, commit: str, into: Path) -> None:
+    """Write the program and data files of ``commit`` under ``into``; links are left out."""
+    for folder in ("program", "data"):
+        for name, mode, oid in tree(root, commit, folder):
+            parts = PurePosixPath(name).parts
+            if mode == LINK or name.startswith("/") or ".." in parts:
+                continue  # the loader reports the file as missing where a source names it
+            dest = into.joinpath(*parts)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(blob(root, oid))
+
+
+def _side(folder: Path, today: date) -> Side:
+    playbook, problems = load_playbook(folder)
+    # figures are computed while the folder exists: a source may be read lazily
+    figures = {b.id: compute(b, today) for b in playbook.programs if b.program is not None}
+    return Side(playbook, problems, figures)
+
+
+def read_sides(root: Path, base: str | None, head: str | None, today: date) -> tuple[Side, Side]:
+    """Load both revisions (``None``: the work tree) with their figures as of ``today``.
+
+    Both sides use the same date, so a status or ROI that moves is moved by the
+    change under review, never by the calendar.
+
+    Raises:
+        DiffError: A revision is not a commit, or git cannot read it.
+    """
+    with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
+        sides = []
+        for i, rev in enumerate((base, head)):
+            folder = root
+            if rev is not None:
+                folder = Path(tmp) / str(i)
+                folder.mkdir()
+                materialise(root, resolve(root, rev), folder)
+            sides.append(_side(folder, today))
+        return sides[0], sides[1]

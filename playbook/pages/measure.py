@@ -27,6 +27,7 @@ from playbook.pages.mdtext import (
     lines,
     not_defined,
     number,
+    paragraphs,
     raw_block,
     table,
     text,
@@ -141,6 +142,14 @@ def _origin_kind(src: Source) -> str:
     return f"{where}; {level}" if where else level
 
 
+def _columns(src: Source) -> Md:
+    """The export's columns the source reads, so a reviewer can check them against it."""
+    named = [("date", src.date), ("value", src.value), ("group", src.group),
+             ("subject", src.subject), ("wave", src.wave)]
+    return join((fmt("{} {}", words(role), code(column)) for role, column in named if column),
+                Md(", "))
+
+
 def _spec(view: ProgramView, kpi: Kpi) -> Md:
     f = view.figures.kpis[kpi.id]
     src = kpi.source
@@ -152,6 +161,7 @@ def _spec(view: ProgramView, kpi: Kpi) -> Md:
             [words("Cadence"), text(kpi.cadence)],
             [words("Direction"), text(f"{kpi.direction} is better")],
             [words("Source"), source],
+            *([[words("Columns"), _columns(src)]] if src else []),
             [words("Last data point"), text(f.latest_date or "none yet")],
             [words("Fresh until"), cell(f.stale_after)]]
     out = fmt("{}\n", table(labels("Specification", "Value"), rows))
@@ -221,6 +231,8 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
         out.append(heading(3, kpi.name))
         out.append(fmt("{} {} KPI · owner: {}\n", _status_chips(f.status, f.stale),
                        text(kpi.kind), words(ROLE_TITLES[kpi.owner] if kpi.owner else "none")))
+        if kpi.description:
+            out.append(fmt("{}\n", paragraphs(kpi.description)))
         out.append(kpi_chart(view, kpi))
         out.append(_spec(view, kpi))
     if view.figures.behaviour:

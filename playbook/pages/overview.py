@@ -73,7 +73,7 @@ def executive_summary(view: ProgramView, site: SiteData) -> Md:
         for kpi in b.kpis.kpis:
             figs = f.kpis[kpi.id]
             items.append(fmt("- {} {}", chip(figs.status, STATUS_LABELS.get(figs.status)),
-                             text(kpi_sentence(kpi, figs))))
+                             text(kpi_sentence(kpi, figs, site.today))))
         out.append(fmt("**KPIs against their trajectories**\n\n{}\n", lines(items)))
     nxt = next_open(view.milestones)
     if nxt is not None:

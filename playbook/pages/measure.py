@@ -12,7 +12,7 @@ from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.trajectory import KpiFigures, KpiStatus
 from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Kpi, Source
-from playbook.pages import charts
+from playbook.pages import charts, downloads
 from playbook.pages.behaviour import behaviour_section
 from playbook.pages.effects import effects_table
 from playbook.pages.fairness import fairness_section
@@ -267,6 +267,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
                "its baseline to its target.\n", site.today)]
     k = view.bundle.kpis
     out.append(kpi_table(view))
+    out.append(downloads.links(view))
     if k is None:
         return lines(out)
     out.append(attribution(view))

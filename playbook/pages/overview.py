@@ -6,6 +6,7 @@ from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.timeline import next_open
 from playbook.load.signoffs import REQUIRED_ROLES
 from playbook.model.base import ROLE_TITLES
+from playbook.pages import downloads
 from playbook.pages.chain import chain_section
 from playbook.pages.mdtext import (
     Md,
@@ -127,6 +128,7 @@ def overview(view: ProgramView, site: SiteData) -> Md:
            chain_section(view.figures.chain, view.bundle.kpis.kpis if view.bundle.kpis else []),
            heading(2, "In this playbook"),
            fmt("{}\n", join((link(words(s.short), s.file) for s in SECTIONS[1:]), Md(" · "))),
+           downloads.links(view),
            heading(2, "People"),
            fmt("{}\n", table(labels("Role", "Name"), [
                [words(ROLE_TITLES[r]), cell(person["name"])]

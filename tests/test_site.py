@@ -293,7 +293,7 @@ def test_serve_watches_program_and_data(tmp_path: Path) -> None:
     from mkdocs.config import load_config
 
     root = tiny_site(tmp_path)
-    (root / "data").mkdir()
+    assert (root / "data").is_dir()  # the scaffold writes a sample data file
     spec = importlib.util.spec_from_file_location("playbook_hooks", REPO / "hooks" /
                                                   "playbook_hooks.py")
     assert spec is not None and spec.loader is not None

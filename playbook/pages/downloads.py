@@ -128,8 +128,10 @@ def files(site: SiteData, programs_dir: str) -> list[Download]:
 
 def links(view: ProgramView) -> Md:
     """The download links of a program's page, relative to the program's folder."""
-    # the targets are literals of the template: no user value reaches a link target
-    framework = (fmt("[Competency framework]({}) (CTDL-ASN JSON-LD) · ",
-                     Md(FRAMEWORK_FILE)) if view.bundle.competencies is not None else Md(""))
-    return fmt("**Downloads:** {}[Figures]({}) (JSON, as `playbook report` prints them)\n",
-               framework, Md(FIGURES_FILE))
+    # the targets are literals of the templates: no user value reaches a link target
+    figures_link = Md("[Figures](downloads/figures.json) (JSON, as `playbook report` prints "
+                      "them)")
+    if view.bundle.competencies is None:
+        return fmt("**Downloads:** {}\n", figures_link)
+    return fmt("**Downloads:** [Competency framework](downloads/competencies.jsonld) "
+               "(CTDL-ASN JSON-LD) · {}\n", figures_link)

@@ -165,8 +165,6 @@ def fairness_section(view: ProgramView) -> Md:
          cell(", ".join(t.affects)), words("yes") if t.human_in_the_loop else Md("**no**"),
          cell(", ".join(ROLE_TITLES[r] for r in t.reviewers))] for t in ai.tools]))
            if ai.tools else Md("No AI tools are listed in `ai.yml` yet.\n")]
-    if ai.outcomes is not None:
-        out.append(_outcomes_line(ai.outcomes))
     fair = view.figures.fairness
     if fair is None:
         out.append(Md("No selection outcomes are connected yet, so the four-fifths check "
@@ -189,4 +187,6 @@ def fairness_section(view: ProgramView) -> Md:
         if not fair.cannot_assess:
             out.append(fmt("{}\n", _how_to_read(fair)))
     out.append(fmt("{}\n", join(_notes(fair, min_size), Md(" "))))
+    if ai.outcomes is not None:  # last: where to check the figures above
+        out.append(_outcomes_line(ai.outcomes))
     return lines(out)

@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 
 from playbook.engine import TodayError, build, today_from_env
 from playbook.figures.site import SiteData
-from playbook.pages import assets, reference
+from playbook.pages import assets, downloads, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
 from playbook_mkdocs import provenance, publish, sandbox
@@ -109,6 +109,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         file = File.generated(config, path, content=markdown)
         file.edit_uri = provenance.edit_uri(config, _root(config), path)
         files.append(file)
+    if data is not None:  # each program's open-format downloads, linked from its pages
+        for download in downloads.files(data, pages.PROGRAMS_DIR):
+            files.append(File.generated(config, download.path, content=download.content))
     for uri, source in assets.files():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
     return files

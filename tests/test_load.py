@@ -13,7 +13,7 @@ from playbook.engine import load_playbook
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.csv_table import Table, identifier_columns, parse_date, parse_number, read_table
 from playbook.load.validate import model_at, validate
-from playbook.model import Kpis, Program, Roadmap
+from playbook.model import FILES, Kpis, Program, Roadmap
 from playbook.model.problems import Problem, Problems, Severity
 
 # --- yamlsrc: YAML 1.2 scalars and positions -----------------------------------------
@@ -333,8 +333,10 @@ def test_new_program_checks_clean(tmp_path: Path, run_cli: RunCli, start: str) -
     code, out, err = run_cli("new", "team-offsite", "--dir", tmp_path, "--start", start)
     folder = tmp_path / "program" / "team-offsite"
     assert (code, err) == (0, "")
-    assert out.splitlines() == [(folder / f).as_posix() for f in
-                                ("competencies.yml", "kpis.yml", "program.yml", "roadmap.yml")]
+    data = tmp_path / "data" / "team-offsite" / "business_kpi.csv"
+    assert out.splitlines() == [*((folder / f"{stem}.yml").as_posix() for stem in sorted(FILES)),
+                                data.as_posix()]
+    assert data.read_text(encoding="utf-8").splitlines()[1] == f"{start},40,pilot"
     for file in folder.iterdir():
         assert file.read_text(encoding="utf-8").startswith(
             f"# yaml-language-server: $schema=../../schema/{file.stem}.schema.json\n")
@@ -351,6 +353,17 @@ def test_new_refuses_an_existing_folder(tmp_path: Path, run_cli: RunCli) -> None
     assert (code, out) == (2, "")
     assert err == (f"playbook new: {(tmp_path / 'program' / 'team-offsite').as_posix()} "
                    "already exists; nothing was changed\n")
+    assert digest(tmp_path) == before
+
+
+def test_new_refuses_an_existing_data_file(tmp_path: Path, run_cli: RunCli) -> None:
+    data = tmp_path / "data" / "team-offsite" / "business_kpi.csv"
+    data.parent.mkdir(parents=True)
+    data.write_text("the real export\n")
+    before = digest(tmp_path)
+    code, out, err = run_cli("new", "team-offsite", "--dir", tmp_path)
+    assert (code, out) == (2, "")
+    assert err == f"playbook new: {data.as_posix()} already exists; nothing was changed\n"
     assert digest(tmp_path) == before
 
 

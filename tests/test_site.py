@@ -293,7 +293,7 @@ def test_serve_watches_program_and_data(tmp_path: Path) -> None:
     from mkdocs.config import load_config
 
     root = tiny_site(tmp_path)
-    (root / "data").mkdir()
+    assert (root / "data").is_dir()  # the scaffold writes a sample data file
     spec = importlib.util.spec_from_file_location("playbook_hooks", REPO / "hooks" /
                                                   "playbook_hooks.py")
     assert spec is not None and spec.loader is not None
@@ -311,3 +311,14 @@ def test_serve_watches_program_and_data(tmp_path: Path) -> None:
     config = load_config(config_file=str(root / "mkdocs.yml"))
     assert hooks.on_serve(server, config, None) is server
     assert server.watched == [str(root.resolve() / "program"), str(root.resolve() / "data")]
+
+
+def test_downloads_are_in_the_built_site_and_linked(example_site: Path) -> None:
+    folder = example_site / "programs" / "decision-velocity"
+    framework = json.loads((folder / "downloads" / "competencies.jsonld").read_text("utf-8"))
+    assert framework["@graph"][0]["@type"] == "ceasn:CompetencyFramework"
+    assert json.loads((folder / "downloads" / "figures.json").read_text("utf-8"))["kpis"]
+    overview = (folder / "index.html").read_text("utf-8")
+    assert 'href="downloads/competencies.jsonld"' in overview
+    assert 'href="../downloads/figures.json"' in (folder / "measurement" /
+                                                  "index.html").read_text("utf-8")

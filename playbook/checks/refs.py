@@ -151,6 +151,8 @@ def _vendors(report: Reporter) -> None:
         report.add("vendors", ("criteria",), f"criteria weights sum to {total:g}, not 100",
                    "adjust the weights so they add up to 100")
     criteria = [c.id for c in v.criteria]
+    gates = v.gate_ids()
+    report.unique("vendors", ("gates",), gates, "gate")
     for i, vendor in enumerate(v.vendors):
         loc = ("vendors", i)
         for cid, score in vendor.scores.items():
@@ -166,8 +168,15 @@ def _vendors(report: Reporter) -> None:
             report.add("vendors", (*loc, "scores"), "no score for " + ", ".join(missing),
                        "score every criterion from 1 to 5")
         for gate in vendor.clauses:
-            if gate not in v.gates:
-                report.unknown("vendors", (*loc, "clauses", gate), "gate", gate, v.gates,
+            twin = next((g for g in gates if g.replace("_", "-") == gate.replace("_", "-")),
+                        None)
+            if gate in gates:
+                continue
+            if twin is not None:  # a gate renamed to kebab-case, its clauses not yet
+                report.add("vendors", (*loc, "clauses", gate), f"unknown gate '{gate}'",
+                           f"did you mean '{twin}'?", key=True)
+            else:
+                report.unknown("vendors", (*loc, "clauses", gate), "gate", gate, gates,
                                key=True)
 
 

@@ -1,9 +1,7 @@
-"""The ``playbook`` command: check and publish leadership programs kept as code.
+"""The ``playbook`` command line: one module per verb, listed in :data:`VERBS`.
 
-Checks every program file and data file (``check``), computes every figure
-(``report``), writes the site's pages without MkDocs (``pages``), scaffolds a
-program (``new``), and serves review: what changed (``diff``), who signed it
-(``sign``) and who must review it (``codeowners``). One module per verb.
+:data:`DESCRIPTION` is what ``playbook --help`` says the tool does; the README's
+command reference is generated from this parser (``scripts/readme.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +16,16 @@ from typing import Any
 from playbook.commands import check, codeowners, diff, new, pages, pull, report, schema, sign
 from playbook.model.problems import PlaybookError
 
+DESCRIPTION = (
+    "Check, compute and publish leadership-development programs kept as YAML files and "
+    "measurement data: check every program and data file (check), write the JSON Schemas "
+    "and the format reference editors work from (schema), scaffold a new program that "
+    "checks clean (new), print every figure of a program as JSON (report), write the "
+    "site's pages without MkDocs (pages), pull warehouse query results into snapshot files "
+    "(pull), sign off the measurement plan (sign), show what a change does to targets, "
+    "figures and sign-offs (diff), and write review rules from the stakeholders (codeowners). "
+    "'mkdocs build' publishes the site.")
+"""What the tool does, for ``playbook --help``: every verb, in the order of :data:`VERBS`."""
 VERBS = (check, schema, new, report, pages, pull, sign, diff, codeowners)
 """The command modules, in the order ``--help`` lists them."""
 DISTRIBUTION = "playbook"
@@ -55,7 +63,7 @@ class _VersionAction(argparse.Action):
 
 def parser() -> argparse.ArgumentParser:
     """Build the argument parser (also used to document the CLI in the README)."""
-    top = argparse.ArgumentParser(prog="playbook", description=__doc__.split("\n\n")[0])
+    top = argparse.ArgumentParser(prog="playbook", description=DESCRIPTION)
     top.add_argument("--version", action=_VersionAction,
                      help="print the package version and exit")
     sub = top.add_subparsers(dest="command", required=True)

@@ -10,6 +10,7 @@ from typing import Any
 from playbook import engine
 from playbook.commands.common import day_option
 from playbook.model.problems import Problems
+from playbook.pages import downloads
 from playbook.pages import site_pages as pages
 
 
@@ -22,6 +23,12 @@ def run(args: argparse.Namespace) -> int:
     generated = pages.generate(data)
     for path in pages.write(generated, Path(args.out)):
         print(path.as_posix())
+    # the downloads the pages link to, so the folder is the site's docs as MkDocs sees them
+    for download in downloads.files(data, pages.PROGRAMS_DIR):
+        target = Path(args.out) / download.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(download.content, encoding="utf-8")
+        print(target.as_posix())
     return 0
 
 

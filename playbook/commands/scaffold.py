@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
@@ -18,7 +19,7 @@ class ScaffoldError(UsageError):
 
 
 def new_program(root: Path, program_id: str, start: date) -> list[Path]:
-    """Write ``program/<program_id>/`` from the templates.
+    """Write ``program/<program_id>/`` (all eight files) and a sample data file.
 
     Args:
         root: The playbook folder.
@@ -26,17 +27,17 @@ def new_program(root: Path, program_id: str, start: date) -> list[Path]:
         start: Day 0 of the new program.
 
     Returns:
-        The files written.
+        The files written: the program files, then the data file.
 
     Raises:
-        ScaffoldError: The id is not kebab-case or the folder already exists.
+        ScaffoldError: The id is not kebab-case, or the program folder or the data file
+            already exists.
     """
     if not ID_PATTERN.match(program_id):
         raise ScaffoldError(f"'{program_id}' is not a lowercase kebab-case id "
                             "such as 'decision-velocity'")
     folder = root / "program" / program_id
-    if folder.exists():
-        raise ScaffoldError(f"{folder.as_posix()} already exists; nothing was changed")
+    data = root / "data" / program_id
     values = {
         "id": program_id,
         "title": program_id.replace("-", " ").capitalize(),
@@ -47,14 +48,22 @@ def new_program(root: Path, program_id: str, start: date) -> list[Path]:
                              min(start.day, 28)).isoformat(),
     }
     templates = resources.files("playbook") / "templates" / "new"
-    rendered = {}
+    rendered: dict[Path, str] = {}
     for item in sorted(templates.iterdir(), key=lambda t: t.name):
         if item.name.endswith(".yml"):
-            rendered[item.name] = Template(item.read_text(encoding="utf-8")).substitute(values)
+            rendered[folder / item.name] = _render(item, values)
+    # the sample export the KPI template's source reads, so the new program checks clean
+    for item in sorted((templates / "data").iterdir(), key=lambda t: t.name):
+        rendered[data / item.name] = _render(item, values)
+    for path in [folder, *(p for p in rendered if p.parent == data)]:
+        if path.exists():
+            raise ScaffoldError(f"{path.as_posix()} already exists; nothing was changed")
     folder.mkdir(parents=True)
-    written = []
-    for name, text in rendered.items():
-        path = folder / name
+    data.mkdir(parents=True, exist_ok=True)
+    for path, text in rendered.items():
         path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    return list(rendered)
+
+
+def _render(item: Traversable, values: dict[str, str]) -> str:
+    return Template(item.read_text(encoding="utf-8")).substitute(values)

@@ -17,8 +17,10 @@ from playbook.load.yaml_source import Source as YamlSource
 from playbook.model.measure import AiOutcomes
 from playbook.model.problems import Problem
 
-_TRUE: Final = frozenset({"1", "true", "yes"})
-_FALSE: Final = frozenset({"0", "false", "no"})
+SELECTED: Final = frozenset({"1", "true", "yes"})
+"""Cells of an outcome's ``selected`` column that mean selected (in any case)."""
+NOT_SELECTED: Final = frozenset({"0", "false", "no"})
+"""Cells that mean not selected."""
 
 
 def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,
@@ -50,14 +52,14 @@ def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,
     out = []
     for line, cells in table.rows:
         raw = cells[cols["selected"]].lower()
-        if raw not in _TRUE | _FALSE:
+        if raw not in SELECTED | NOT_SELECTED:
             problems.append(Problem(table.path, line, cols["selected"] + 1,
                                     f"{format_loc(loc)}.selected",
                                     f"'{cells[cols['selected']]}' in column '{spec.selected}' "
                                     "is not 1 or 0"))
             continue
         group = cells[cols["group"]] or None
-        out.append(Outcome(group, raw in _TRUE))
+        out.append(Outcome(group, raw in SELECTED))
     return out, problems
 
 

@@ -42,7 +42,7 @@ class Reading(StrictModel):
 
     delimiter: Literal[",", ";", "\t", "|"] | None = None
     """Cell separator of a CSV (default: ``;`` when the header has more of them than
-    commas, else ``,``); ``"\t"`` reads a tab-separated export."""
+    commas, else ``,``); ``"\\t"`` reads a tab-separated export."""
     header_row: int = Field(default=1, ge=1)
     """Line of the header: a report with a title and a blank line above its table has
     ``header_row: 3``; the lines above it are not read."""

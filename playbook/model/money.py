@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from playbook.model.base import Currency, Id, Key, StrictModel, Text
 
 Clause = Literal["yes", "partial", "no"]
+
+GateKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+((-[a-z0-9]+)*|(_[a-z0-9]+)*)$")]
+"""A gate's key: kebab-case like every id (``ai-audit``), or the snake_case that files
+written before gates took ids use (``ai_audit``); both stay valid."""
 
 LOADED_COSTS: Final = ("participant_time", "measurement", "operations")
 """Cost categories a fully loaded budget names (Phillips); each missing one is a warning."""
@@ -36,7 +40,7 @@ class Vendor(StrictModel):
     """Name shown on the scorecard."""
     scores: dict[Id, float] = Field(default_factory=dict)
     """Score per criterion id, from 1 (poor) to 5 (excellent)."""
-    clauses: dict[Key, Clause] = Field(default_factory=dict)
+    clauses: dict[GateKey, Clause] = Field(default_factory=dict)
     """Answer per gate: ``yes``, ``partial`` or ``no``; only ``yes`` passes."""
     annual_cost: float | None = Field(default=None, ge=0)
     """Quoted cost per year."""
@@ -44,15 +48,35 @@ class Vendor(StrictModel):
     """Anything the evaluation should remember."""
 
 
+class MustHave(StrictModel):
+    """A must-have gate written with the name the scorecard shows."""
+
+    id: GateKey
+    """Identifier, the key of vendors' ``clauses`` (``ai-audit``)."""
+    name: Text
+    """Name shown on the scorecard (``Audit clause for AI features``)."""
+
+
 class Vendors(StrictModel):
     """``vendors.yml``: criteria, must-have gates and vendors."""
 
     criteria: list[Criterion] = Field(min_length=1)
     """Weighted criteria; weights sum to 100."""
-    gates: list[Key] = Field(default_factory=list)
-    """Must-have clauses; a vendor failing one is not ranked."""
+    gates: list[GateKey | MustHave] = Field(default_factory=list)
+    """Must-have clauses; a vendor failing one is not ranked. Each is a key
+    (``ai-audit``) or an id with a display name (``{id: ai-audit, name: AI audit
+    clause}``)."""
     vendors: list[Vendor] = Field(default_factory=list)
     """The vendors evaluated."""
+
+    def gate_ids(self) -> list[str]:
+        """The gates' keys, in order, whichever way each is written."""
+        return [g if isinstance(g, str) else g.id for g in self.gates]
+
+    def gate_name(self, key: str) -> str | None:
+        """The display name the file gives gate ``key``, if any."""
+        return next((g.name for g in self.gates if not isinstance(g, str) and g.id == key),
+                    None)
 
 
 class Cost(StrictModel):

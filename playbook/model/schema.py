@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from pydantic import BaseModel
 
@@ -23,10 +23,24 @@ SCHEMAS: Final[Mapping[str, type[BaseModel]]] = {**FILES, "playbook": Settings}
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+def _markdown(node: Any) -> Any:
+    """``node`` with its descriptions' reST ````literals```` as Markdown `code` spans.
+
+    Editors show a description as Markdown in the hover; reST's double backticks would
+    read as literal backtick pairs there.
+    """
+    if isinstance(node, dict):
+        return {k: v.replace("``", "`") if k == "description" and isinstance(v, str)
+                else _markdown(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_markdown(v) for v in node]
+    return node
+
+
 def render(stem: str) -> str:
     """Return the JSON Schema of ``<stem>.yml`` as formatted text."""
     model = SCHEMAS[stem]
-    schema = model.model_json_schema()
+    schema = _markdown(model.model_json_schema())
     schema = {"$schema": SCHEMA_DIALECT, "$id": f"{stem}.schema.json", **schema}
     schema["title"] = f"{stem}.yml"
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -45,6 +45,13 @@ def _costs(view: ProgramView, roi: RoiFigures) -> list[Md]:
                              rows, ["l", *["r"] * (len(years) + 1)])),
            fmt("**{}-year total cost of ownership: {}.**\n", roi.horizon_years,
                money(roi.tco, cur))]
+    noted = [c for c in (view.bundle.budget.costs if view.bundle.budget else []) if c.note]
+    if noted:
+        # the category totals hide each line's estimate: a CFO checks how each was made
+        out.append(fmt("**How the costs were estimated**\n\n{}\n", table(
+            labels("Category", "Year", "Amount", "Estimate"),
+            [[text(c.category.replace("_", " ")), text(c.year), money(c.amount, cur),
+              cell(c.note)] for c in noted], ["l", "r", "r", "l"])))
     if roi.missing_costs:
         out.append(fmt('!!! warning "Costs are not fully loaded"\n    The budget has no cost '
                        "for {}, so every ROI below is overstated. Add the missing "

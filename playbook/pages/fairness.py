@@ -15,7 +15,20 @@ from playbook.figures.fairness import UNDISCLOSED, WITHHELD, Fairness, GroupRate
 from playbook.figures.impact_tests import ALPHA, FLIP_MARGIN, LEVEL, THRESHOLD, ImpactTest
 from playbook.figures.site import ProgramView
 from playbook.model.base import ROLE_TITLES
-from playbook.pages.mdtext import Md, cell, chip, fmt, join, labels, lines, table, text, words
+from playbook.model.measure import AiOutcomes
+from playbook.pages.mdtext import (
+    Md,
+    cell,
+    chip,
+    code,
+    fmt,
+    join,
+    labels,
+    lines,
+    table,
+    text,
+    words,
+)
 
 CHIP_STATES: Final[Mapping[Verdict, str]] = MappingProxyType({
     Verdict.REFERENCE: "current", Verdict.FLAGGED: "off-track",
@@ -133,14 +146,23 @@ def _tool_line(fair: Fairness, tools: int) -> Md:
     return Md("")
 
 
+def _outcomes_line(spec: AiOutcomes) -> Md:
+    """Where the outcomes come from, so a reviewer can find the export and its columns."""
+    count = fmt(", people per row in {}", code(spec.count)) if spec.count else Md("")
+    return fmt("Outcomes are read from {} (group in {}, selected in {}{}).\n",
+               code(spec.file), code(spec.group), code(spec.selected), count)
+
+
 def fairness_section(view: ProgramView) -> Md:
     """AI tools and the four-fifths check, with its tests, on their outcomes."""
     ai = view.bundle.ai
     if ai is None:
         return Md("No AI tools are declared (`ai.yml`).\n")
-    out = [fmt("{}\n", table(labels("Tool", "Feeds", "Human in the loop", "Reviewers"), [
-        [cell(t.name), cell(", ".join(t.affects)),
-         words("yes") if t.human_in_the_loop else Md("**no**"),
+    vendors = {v.id: v.name for v in view.bundle.vendors.vendors} if view.bundle.vendors else {}
+    out = [fmt("{}\n", table(labels("Tool", "Vendor", "Feeds", "Human in the loop",
+                                     "Reviewers"), [
+        [cell(t.name), cell(vendors.get(t.vendor, t.vendor) if t.vendor else None),
+         cell(", ".join(t.affects)), words("yes") if t.human_in_the_loop else Md("**no**"),
          cell(", ".join(ROLE_TITLES[r] for r in t.reviewers))] for t in ai.tools]))
            if ai.tools else Md("No AI tools are listed in `ai.yml` yet.\n")]
     fair = view.figures.fairness
@@ -165,4 +187,6 @@ def fairness_section(view: ProgramView) -> Md:
         if not fair.cannot_assess:
             out.append(fmt("{}\n", _how_to_read(fair)))
     out.append(fmt("{}\n", join(_notes(fair, min_size), Md(" "))))
+    if ai.outcomes is not None:  # last: where to check the figures above
+        out.append(_outcomes_line(ai.outcomes))
     return lines(out)

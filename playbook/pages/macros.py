@@ -74,7 +74,7 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
                      None)
         if found is None:
             raise MacroError(f"program '{program}' has no KPI '{kpi}'")
-        return pages_measure.kpi_chart(v, found)
+        return pages_measure.kpi_chart(v, found, site().today)
 
     for fn in (competency_matrix, roadmap, vendor_scorecard, kpi_table, kpi_chart,
                measurement_rules, adverse_impact_rules, chain_rules):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -10,7 +12,7 @@ from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.trajectory import KpiFigures, KpiStatus
 from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Kpi, Source
-from playbook.pages import charts
+from playbook.pages import charts, downloads
 from playbook.pages.behaviour import behaviour_section
 from playbook.pages.effects import effect_line, effects_table
 from playbook.pages.fairness import fairness_section
@@ -27,6 +29,7 @@ from playbook.pages.mdtext import (
     lines,
     not_defined,
     number,
+    paragraphs,
     raw_block,
     table,
     text,
@@ -40,46 +43,89 @@ STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType({
 """How each KPI status reads on a page."""
 
 
-def _unit(kpi: Kpi) -> str:
+PERCENT_UNITS: Final = frozenset({"percent", "%", "pct", "percentage"})
+"""Units written as ``%`` after the number."""
+_CURRENCY = re.compile(r"^([A-Z]{3})(\s.*)?$")
+"""A unit that is an ISO 4217 code, alone or before more words (``USD per quarter``)."""
+MAX_DIGITS: Final = 4
+"""Most decimals shown to keep a sentence's numbers apart (3.62 vs 3.6, not 3.6 vs 3.6)."""
+
+
+def _descriptive(kpi: Kpi) -> bool:
+    """Whether the unit is a description (``score (1-5)``) rather than a unit word."""
     unit = kpi.unit.strip()
-    if unit.lower() in ("percent", "%", "pct", "percentage"):
-        return "%"
-    # a descriptive unit ("score (1-5)") reads badly after every number: name it once
-    return "" if len(unit) > 12 or "(" in unit else f" {unit}"
+    return (unit.lower() not in PERCENT_UNITS and _CURRENCY.match(unit) is None
+            and (len(unit) > 12 or "(" in unit))
 
 
-def _val(kpi: Kpi, value: float | None) -> str:
-    return "—" if value is None else f"{number(value)}{_unit(kpi)}"
+def _val(kpi: Kpi, value: float | None, digits: int = 1) -> str:
+    """A value with its unit: ``87%``, ``USD 288,000``, ``24 days``; a descriptive unit
+    (``score (1-5)``) is named once per sentence instead of after every number."""
+    if value is None:
+        return "—"
+    shown = number(value, digits)
+    unit = kpi.unit.strip()
+    currency = _CURRENCY.match(unit)
+    if unit.lower() in PERCENT_UNITS:
+        return f"{shown}%"
+    if currency is not None:
+        return f"{currency.group(1)} {shown}{currency.group(2) or ''}"
+    return shown if _descriptive(kpi) else f"{shown} {unit}"
 
 
 def _mval(kpi: Kpi, value: float | None) -> Md:
     return text(_val(kpi, value))
 
 
-def kpi_sentence(kpi: Kpi, figs: KpiFigures) -> str:
-    """One plain sentence: where the KPI went and whether it is on track (unescaped)."""
-    target = f"{_val(kpi, kpi.target.value)} by {kpi.target.by}"
+def distinct_digits(values: list[float], digits: int = 1) -> int:
+    """The fewest decimals (from ``digits``) that show different values differently."""
+    distinct = set(values)
+    for d in range(digits, MAX_DIGITS + 1):
+        if len({str(number(v, d)) for v in distinct}) == len(distinct):
+            return d
+    return MAX_DIGITS
+
+
+def kpi_sentence(kpi: Kpi, figs: KpiFigures, today: date | None = None) -> str:
+    """One plain sentence: where the KPI went and whether it is on track (unescaped).
+
+    Args:
+        kpi: The KPI.
+        figs: Its figures.
+        today: The build date: a target due before it is "due", never "on track … by"
+            a past date. Without it the latest data point's date stands in.
+    """
+    values = [v for v in (kpi.baseline.value, figs.latest, kpi.target.value) if v is not None]
+    d = distinct_digits(values)
+    name = f"{kpi.name}, in {kpi.unit.strip()}," if _descriptive(kpi) else kpi.name
+    goal = _val(kpi, kpi.target.value, d)
+    target = f"{goal} by {kpi.target.by}"
     if figs.latest is None:
         return f"{kpi.name}: no data yet; the target is {target}."
     if figs.status == KpiStatus.BASELINE_ONLY:
-        return (f"{kpi.name}: {_val(kpi, figs.latest)} at the baseline, nothing measured "
-                f"since; the target is {target}.")
+        unit = f" (in {kpi.unit.strip()})" if _descriptive(kpi) else ""
+        return (f"{kpi.name}: {_val(kpi, figs.latest, d)}{unit} at the baseline, nothing "
+                f"measured since; the target is {target}.")
     base, last = kpi.baseline.value, figs.latest
     verb = "fell" if last < base else "rose" if last > base else "stayed"
-    move = (f"{verb} from {_val(kpi, base)} to {_val(kpi, last)}" if verb != "stayed"
-            else f"stayed at {_val(kpi, base)}")
+    move = (f"{verb} from {_val(kpi, base, d)} to {_val(kpi, last, d)}" if verb != "stayed"
+            else f"stayed at {_val(kpi, base, d)}")
     status = STATUS_LABELS.get(figs.status, figs.status).lower()
     if figs.status == KpiStatus.ON_TRACK and (figs.shortfall or 0) > 0:
         status += " (behind the line by less than the data's own noise)"
     stale = " The latest data is stale." if figs.stale else ""
-    if figs.latest_date is not None and kpi.target.by < figs.latest_date:
-        return (f"{kpi.name} {move}; {status} against the target of "
-                f"{_val(kpi, kpi.target.value)}, due {kpi.target.by}.{stale}")
-    return f"{kpi.name} {move}; {status} for {target}.{stale}"
+    now = today or figs.latest_date
+    if now is not None and kpi.target.by < now:
+        return (f"{name} {move}; {status} against the target of {goal}, due "
+                f"{kpi.target.by}.{stale}")
+    return f"{name} {move}; {status} for {target}.{stale}"
 
 
-def kpi_chart(view: ProgramView, kpi: Kpi) -> Md:
-    """The chart of one KPI with its summary and numbers (the ``kpi_chart`` macro)."""
+def kpi_chart(view: ProgramView, kpi: Kpi, today: date | None = None) -> Md:
+    """The chart of one KPI with its summary and numbers (the ``kpi_chart`` macro).
+
+    ``today`` is the build date the summary judges the target's due date against.
+    """
     figs = view.figures.kpis[kpi.id]
     min_n = view.figures.min_group_size
     traces: list[dict[str, Any]] = []
@@ -107,7 +153,8 @@ def kpi_chart(view: ProgramView, kpi: Kpi) -> Md:
     rows = [[str(p.period), charts.SERIES_NAMES.get(p.group, p.group),
              f"fewer than {min_n}" if p.suppressed else number(p.value, 2),
              f"fewer than {min_n}" if p.suppressed else str(p.n)] for p in figs.points]
-    return raw_block(charts.embed(f"chart-{view.id}-{kpi.id}", figure, kpi_sentence(kpi, figs),
+    summary = kpi_sentence(kpi, figs, today)
+    return raw_block(charts.embed(f"chart-{view.id}-{kpi.id}", figure, summary,
                                   ["Period", "Group", kpi.name, "n"], rows))
 
 
@@ -141,6 +188,14 @@ def _origin_kind(src: Source) -> str:
     return f"{where}; {level}" if where else level
 
 
+def _columns(src: Source) -> Md:
+    """The export's columns the source reads, so a reviewer can check them against it."""
+    named = [("date", src.date), ("value", src.value), ("group", src.group),
+             ("subject", src.subject), ("wave", src.wave), ("people counted in", src.count)]
+    return join((fmt("{} {}", words(role), code(column)) for role, column in named if column),
+                Md(", "))
+
+
 def _spec(view: ProgramView, kpi: Kpi) -> Md:
     f = view.figures.kpis[kpi.id]
     src = kpi.source
@@ -152,6 +207,7 @@ def _spec(view: ProgramView, kpi: Kpi) -> Md:
             [words("Cadence"), text(kpi.cadence)],
             [words("Direction"), text(f"{kpi.direction} is better")],
             [words("Source"), source],
+            *([[words("Columns"), _columns(src)]] if src else []),
             [words("Last data point"), text(f.latest_date or "none yet")],
             [words("Fresh until"), cell(f.stale_after)]]
     out = fmt("{}\n", table(labels("Specification", "Value"), rows))
@@ -211,6 +267,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
                "its baseline to its target.\n", site.today)]
     k = view.bundle.kpis
     out.append(kpi_table(view))
+    out.append(downloads.links(view))
     if k is None:
         return lines(out)
     out.append(attribution(view))
@@ -221,9 +278,11 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
         out.append(heading(3, kpi.name))
         out.append(fmt("{} {} KPI · owner: {}\n", _status_chips(f.status, f.stale),
                        text(kpi.kind), words(ROLE_TITLES[kpi.owner] if kpi.owner else "none")))
+        if kpi.description:
+            out.append(fmt("{}\n", paragraphs(kpi.description)))
         if kpi.id in view.figures.effects:
             out.append(effect_line(kpi, view.figures.effects[kpi.id]))
-        out.append(kpi_chart(view, kpi))
+        out.append(kpi_chart(view, kpi, site.today))
         out.append(_spec(view, kpi))
     if view.figures.behaviour:
         out.append(heading(2, "Behaviour change"))

@@ -8,7 +8,7 @@ from typing import Final
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.vendors import VendorFigures, WeightShift
-from playbook.model.money import Vendor
+from playbook.model.money import Vendor, Vendors
 from playbook.pages import charts
 from playbook.pages.mdtext import (
     Md,
@@ -21,6 +21,7 @@ from playbook.pages.mdtext import (
     join,
     labels,
     lines,
+    money,
     not_defined,
     number,
     raw_block,
@@ -38,9 +39,15 @@ GATE_LABELS: Final = MappingProxyType({
 })
 
 
-def gate_label(gate: str) -> str:
-    """A reader's name for a gate key (``ai_audit`` → ``AI audit clause``), plain text."""
-    return GATE_LABELS.get(gate, gate.replace("_", " ").capitalize())
+def gate_label(gate: str, vendors: Vendors | None = None) -> str:
+    """A reader's name for a gate key, plain text: the name the file gives it, else a
+    known label (``ai_audit`` or ``ai-audit`` → ``AI audit clause``), else the key in words.
+    """
+    named = vendors.gate_name(gate) if vendors is not None else None
+    if named is not None:
+        return named
+    snake = gate.replace("-", "_")
+    return GATE_LABELS.get(snake, snake.replace("_", " ").capitalize())
 
 
 def vendor_scorecard(view: ProgramView) -> Md:
@@ -54,20 +61,27 @@ def vendor_scorecard(view: ProgramView) -> Md:
     if not v.vendors:
         out.append(Md("No vendors are listed yet.\n"))
         return lines(out)
-    if v.gates:
+    gates = v.gate_ids()
+    if gates:
         out.append(heading(2, "Must-have gates"))
         out.append(Md("A vendor that does not answer *yes* to every gate is not ranked.\n"))
-        out.append(fmt("{}\n", table([words("Vendor"), *[text(gate_label(g)) for g in v.gates]], [
+        out.append(fmt("{}\n", table([words("Vendor"), *[text(gate_label(g, v)) for g in gates]], [
             [cell(x.name), *[CLAUSE_MARKS.get(x.clauses.get(g, ""), words("✗ not stated"))
-                             for g in v.gates]] for x in v.vendors])))
+                             for g in gates]] for x in v.vendors])))
     out.append(heading(2, "Weighted scores and ranking"))
-    out.append(fmt("{}\n", table(labels("Rank", "Vendor", "Weighted (1–5)", "Gates"), [
+    # price beside the score: a sponsor weighs a better score against what it costs
+    cost = {x.id: x.annual_cost for x in v.vendors}
+    cur = view.bundle.budget.currency if view.bundle.budget else None
+    out.append(fmt("{}\n", table(labels("Rank", "Vendor", "Weighted (1–5)", "Annual cost",
+                                         "Gates"), [
         [text(s.rank) if s.rank else words("not ranked"), cell(s.name),
-         text(f"{s.weighted:.2f}"),
+         text(f"{s.weighted:.2f}"), _cost(cost[s.vendor_id], cur),
          chip("on-track", "Pass") if s.passed else
          fmt("{} {}", chip("off-track", f"Fails {len(s.failed_gates)}"),
-             text(", ".join(gate_label(g) for g in s.failed_gates)))]
-        for s in figs.scores], ["r", "l", "r", "l"])))
+             text(", ".join(gate_label(g, v) for g in s.failed_gates)))]
+        for s in figs.scores], ["r", "l", "r", "r", "l"])))
+    if any(c is not None for c in cost.values()) and cur is None:
+        out.append(Md("Annual costs are quoted without a currency: `budget.yml` names it.\n"))
     scores = {x.id: x.scores for x in v.vendors}
     out.append(Md("Scores per criterion, from 1 (poor) to 5 (excellent):\n"))
     out.append(fmt("{}\n", table([words("Vendor"), *[cell(c.name) for c in v.criteria]], [
@@ -77,6 +91,13 @@ def vendor_scorecard(view: ProgramView) -> Md:
     out.append(heading(2, "Sensitivity of the ranking"))
     out.append(_sensitivity(v.vendors, figs))
     return lines(out)
+
+
+def _cost(amount: float | None, currency: str | None) -> Md:
+    """A quoted annual cost, with the budget's currency when there is a budget."""
+    if amount is None:
+        return words("not quoted")
+    return money(amount, currency) if currency else number(amount)
 
 
 def _leaders(vendors: list[Vendor], figs: VendorFigures) -> tuple[str, bool]:

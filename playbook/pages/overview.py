@@ -7,6 +7,7 @@ from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.timeline import next_open
 from playbook.load.signoffs import REQUIRED_ROLES
 from playbook.model.base import ROLE_TITLES
+from playbook.pages import downloads
 from playbook.pages.chain import chain_section
 from playbook.pages.mdtext import (
     Md,
@@ -75,7 +76,7 @@ def executive_summary(view: ProgramView, site: SiteData) -> Md:
         for kpi in b.kpis.kpis:
             figs = f.kpis[kpi.id]
             items.append(fmt("- {} {}", chip(figs.status, STATUS_LABELS.get(figs.status)),
-                             text(kpi_sentence(kpi, figs))))
+                             text(kpi_sentence(kpi, figs, site.today))))
         out.append(fmt("**KPIs against their trajectories**\n\n{}\n", lines(items)))
     nxt = next_open(view.milestones)
     if nxt is not None:
@@ -147,6 +148,7 @@ def overview(view: ProgramView, site: SiteData) -> Md:
            chain_section(view.figures.chain, view.bundle.kpis.kpis if view.bundle.kpis else []),
            heading(2, "In this playbook"),
            fmt("{}\n", join((link(words(s.short), s.file) for s in SECTIONS[1:]), Md(" · "))),
+           downloads.links(view),
            heading(2, "People"),
            fmt("{}\n", table(labels("Role", "Name"), [
                [words(ROLE_TITLES[r]), cell(person["name"])]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.trajectory import CHECKPOINT_DAYS
 from playbook.model.base import ROLE_TITLES
+from playbook.pages import downloads
 from playbook.pages.diagram import Node, chain_svg
 from playbook.pages.mdtext import (
     Md,
@@ -97,7 +98,8 @@ def competencies(view: ProgramView, site: SiteData) -> Md:
     return cat(heading(1, f"{p.title}: competency matrix"),
                Md("\nEach behaviour changes a leader decision and has one observable success "
                   "criterion per role level.\n\n"),
-               competency_matrix(view))
+               competency_matrix(view),
+               fmt("\n{}", downloads.links(view)) if view.bundle.competencies else Md(""))
 
 
 def people(view: ProgramView, site: SiteData) -> Md:

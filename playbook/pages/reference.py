@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any, Final, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Final, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from playbook.model import FILES
 from playbook.model.settings import Settings
-from playbook.pages import source_examples
+from playbook.pages import csv_rules, source_examples
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -34,7 +35,7 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
          ("Benefit", "amount_high"), ("Source", "read"), ("Source", "query"),
          ("Source", "query_file"), ("Source", "connection"), ("AiOutcomes", "count"),
          ("Source", "count"),
-         ("AiOutcomes", "tool"),
+         ("AiOutcomes", "tool"), ("MustHave", "id"), ("MustHave", "name"),
          ("Kpi", "measure"), ("Kpi", "level"),
          *(("Reading", f) for f in ("delimiter", "header_row", "skip_rows", "date_format",
                                     "decimal", "thousands", "currency", "missing", "values",
@@ -68,6 +69,8 @@ def type_name(tp: Any) -> str:
         base = get_args(tp)[0]
         if base is str:
             meta = str(get_args(tp)[1:])
+            if "a-z0-9]+((-" in meta:
+                return "id or key"
             if "a-z0-9]+(-" in meta:
                 return "id"
             if "a-z0-9]+(_" in meta:
@@ -77,7 +80,7 @@ def type_name(tp: Any) -> str:
         names = [type_name(a) for a in get_args(tp) if a is not type(None)]
         return " or ".join(names)
     if origin is Literal:
-        return "one of: " + ", ".join(str(a) for a in get_args(tp))
+        return "one of: " + ", ".join(_choice(a) for a in get_args(tp))
     if origin is list:
         return f"list of {type_name(get_args(tp)[0])}"
     if origin is tuple:
@@ -88,6 +91,22 @@ def type_name(tp: Any) -> str:
         return tp.__name__
     return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(
         tp, getattr(tp, "__name__", str(tp)))
+
+
+def _choice(value: object) -> str:
+    """A choice as an editor types it: punctuation quoted, a tab named."""
+    if value == "\t":
+        return '"\\t" (tab)'
+    if isinstance(value, str) and not value.replace("-", "").replace("_", "").isalnum():
+        return f'"{value}"'
+    return str(value)
+
+
+def field_type(field: FieldInfo) -> str:
+    """The reader's type name of a model field, its constraints included (ids, keys)."""
+    # pydantic moves a field's Annotated metadata (an id's pattern) off the annotation
+    tp = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    return type_name(tp)
 
 
 def _models(model: type[BaseModel], seen: list[type[BaseModel]]) -> None:
@@ -142,10 +161,11 @@ def markdown() -> Md:
                 required = text("required" if field.is_required() else "optional")
                 if (m.__name__, name) in ADDED:
                     required = fmt("{}, *added*", required)
-                rows.append([code(name), cell(type_name(field.annotation)), required,
+                rows.append([code(name), cell(field_type(field)), required,
                              prose(field.description)])
             out.append(fmt("{}\n", table(labels("Field", "Type", "Required", "Meaning"),
                                           rows)))
     out.append(RULES)
+    out.append(csv_rules.markdown())
     out.append(source_examples.markdown())
     return cat(front_matter("Format reference"), lines(out))

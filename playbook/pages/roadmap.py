@@ -92,13 +92,16 @@ def roadmap_section(view: ProgramView, site: SiteData) -> Md:
     out = [timeline_chart(view, site), heading(2, "Phases")]
     gates = view.figures.gates
     names = {k.id: k.name for k in view.bundle.kpis.kpis} if view.bundle.kpis else {}
+    goals = {p.id: p.goal for p in view.bundle.roadmap.phases}
     rows = []
     for ph in view.phases:
         mine = [g for g in gates if g.phase_id == ph.phase_id]
         shown = join((gate_text(g, names) for g in mine), Md("; "))
-        rows.append([cell(ph.name), fmt("{} – {}", ph.first, ph.last), chip(ph.state),
+        rows.append([cell(ph.name), cell(goals.get(ph.phase_id)),
+                     fmt("{} – {}", ph.first, ph.last), chip(ph.state),
                      shown if mine else cell(None)])
-    out.append(fmt("{}\n", table(labels("Phase", "Dates", "Status", "Gate (go/no-go)"), rows)))
+    out.append(fmt("{}\n", table(labels("Phase", "Goal", "Dates", "Status", "Gate (go/no-go)"),
+                                 rows)))
     out.append(heading(2, "Milestones"))
     out.append(fmt("{}\n", table(
         labels("Due", "Milestone", "Deliverable", "Owner", "Status"),

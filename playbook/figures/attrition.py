@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from statistics import fmean
 
-from scipy import stats as sps
-
 from playbook.figures.paired import NoEstimate, screen, spread
 
 MAX_DROPOUT_SHARE = 0.20
@@ -101,6 +99,9 @@ def _compare(dropped: list[float], kept: list[float], min_group_size: int
     scale = max(abs(x) for x in (*dropped, *kept))
     if spread(dropped, scale) == 0 and spread(kept, scale) == 0:
         return a, b, a - b, None, False, NoEstimate.NO_SPREAD
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from scipy import stats as sps
+
     p = float(sps.ttest_ind(dropped, kept, equal_var=False).pvalue)
     # a p under the smallest float is reported as that float, never as 0
     return a, b, a - b, max(p, math.ulp(0.0)), False, None

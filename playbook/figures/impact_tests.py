@@ -32,9 +32,6 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Final
 
-from scipy.stats import fisher_exact, norm
-from statsmodels.stats.proportion import proportions_ztest
-
 THRESHOLD: Final = 0.8
 """The four-fifths rule: an impact ratio below this is evidence of adverse impact."""
 ALPHA: Final = 0.05
@@ -114,6 +111,9 @@ def compare(selected: int, n: int, ref_selected: int, ref_n: int,
         The ratio, its interval, both tests, the flip count and the verdict.
     """
     assert 0 <= selected <= n and 0 < ref_selected <= ref_n
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from scipy.stats import fisher_exact
+
     table = [[selected, n - selected], [ref_selected, ref_n - ref_selected]]
     fisher_p = float(fisher_exact(table, alternative="two-sided").pvalue)
     z, z_p = _z_test(selected, n, ref_selected, ref_n)
@@ -152,6 +152,9 @@ def katz_interval(selected: int, n: int, ref_selected: int,
         return None, None
     log_ratio = math.log(selected / n) - math.log(ref_selected / ref_n)
     se = math.sqrt(1 / selected - 1 / n + 1 / ref_selected - 1 / ref_n)
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from scipy.stats import norm
+
     z = float(norm.ppf(0.5 + LEVEL / 2))
     return math.exp(log_ratio - z * se), math.exp(log_ratio + z * se)
 
@@ -163,5 +166,8 @@ def _z_test(selected: int, n: int, ref_selected: int,
         # everyone (or no one) in both groups: no variance, so no statistic; statsmodels
         # would divide by zero and return NaN with a warning
         return None, None
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from statsmodels.stats.proportion import proportions_ztest
+
     z, p = proportions_ztest([selected, ref_selected], [n, ref_n])
     return float(z), float(p)

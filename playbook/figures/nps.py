@@ -24,8 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from scipy import stats as sps
-
 from playbook.figures.kpi import kpi_figures
 from playbook.figures.stats import LEVEL, Interval
 from playbook.figures.trajectory import (
@@ -101,6 +99,9 @@ def score(answers: Sequence[float], *, min_group_size: int, group: str = "all",
     if se == 0:
         return NpsScore(group, period, n, p, n - p - d, d, value, 0.0, None,
                         note=ONE_CATEGORY)
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from scipy import stats as sps
+
     half = float(sps.norm.ppf(0.5 + level / 2)) * se
     ci = Interval(max(value - half, -100.0), min(value + half, 100.0), level)
     return NpsScore(group, period, n, p, n - p - d, d, value, se, ci)

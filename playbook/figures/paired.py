@@ -25,8 +25,6 @@ from statistics import fmean, stdev
 from types import MappingProxyType
 from typing import Final
 
-from scipy import stats as sps
-
 from playbook.figures.trajectory import PUBLISHED_DIGITS
 
 LEVEL = 0.95
@@ -145,10 +143,16 @@ def p_two_sided(t: float, df: float) -> float:
     is reported instead, an upper bound on the true p, so the test never reads
     as certain.
     """
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from scipy import stats as sps
+
     return max(float(2 * sps.t.sf(abs(t), df)), math.ulp(0.0))
 
 
 def _interval(centre: float, se: float, df: float, level: float = LEVEL) -> Interval:
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from scipy import stats as sps
+
     half = float(sps.t.ppf(0.5 + level / 2, df)) * se
     return Interval(centre - half, centre + half, level)
 

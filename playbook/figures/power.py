@@ -21,9 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scipy.optimize import brentq
-from statsmodels.stats.power import TTestIndPower, TTestPower
-
 from playbook.figures.paired import MIN_N, NoEstimate
 
 ALPHA = 0.05
@@ -78,6 +75,9 @@ def _guarded(power: Callable[[float], float], upper_tail: Callable[[float], floa
 
 def paired_power(d: float, n: int, alpha: float = ALPHA) -> float:
     """Return the power of a two-sided paired t-test of ``n`` pairs at effect ``d_z`` ≥ 0."""
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from statsmodels.stats.power import TTestPower
+
     test = TTestPower()
     return _guarded(
         lambda x: float(test.power(effect_size=x, nobs=n, alpha=alpha,
@@ -88,6 +88,9 @@ def paired_power(d: float, n: int, alpha: float = ALPHA) -> float:
 
 def did_power(d: float, n1: int, n2: int, alpha: float = ALPHA) -> float:
     """Return the power of a two-sided two-sample t-test (n1, n2) at Cohen's ``d`` ≥ 0."""
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from statsmodels.stats.power import TTestIndPower
+
     test = TTestIndPower()
     return _guarded(
         lambda x: float(test.power(effect_size=x, nobs1=n1, alpha=alpha, ratio=n2 / n1,
@@ -99,6 +102,9 @@ def did_power(d: float, n1: int, n2: int, alpha: float = ALPHA) -> float:
 def _solve(power_of: Callable[[float], float], power: float) -> float:
     # solve_power stops at about 1e-7 in power; bracket the root of statsmodels'
     # own power function and solve it to machine precision instead
+    # lazy: the statistics stack loads for figures, never for `playbook check`
+    from scipy.optimize import brentq
+
     high = 1.0
     while power_of(high) < power:
         high *= 2

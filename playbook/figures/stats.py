@@ -34,6 +34,7 @@ from playbook.figures.paired import (
     PairedEffect,
     did_effect,
     paired_effect,
+    screen,
 )
 from playbook.figures.power import Mde, mde_did, mde_paired, pooled_sd
 from playbook.load.bundle import Bundle
@@ -142,6 +143,17 @@ def behaviour_effect(kpi: Kpi, series: list[Observation], *, cohort_size: int,
                                             min_group_size=min_group_size))
 
 
+def _screens(waves: Waves, min_group_size: int) -> list[NoEstimate | None]:
+    """The reasons :func:`behaviour_effect` would give its pilot and comparison effects."""
+    effects: dict[str, NoEstimate | None] = {}
+    for group, (pre, post) in waves.items():
+        both = [s for s in pre if s in post]
+        if both and len(both) >= min_group_size:
+            effects[group] = screen([pre[s] for s in both], [post[s] for s in both])
+    pilot = effects.get("pilot", effects.get("all"))
+    return [pilot, effects.get("comparison")]
+
+
 def _people(group: str) -> str:
     return "people" if group == "all" else f"{group} people"
 
@@ -174,18 +186,19 @@ def problems(bundle: Bundle) -> list[Problem]:
         return []
     report = Reporter(bundle)
     for i, kpi in enumerate(plan.kpis):
-        effect = behaviour_effect(kpi, bundle.series.get(kpi.id, []),
-                                  cohort_size=program.pilot.cohort_size,
-                                  min_group_size=plan.privacy.min_group_size)
-        if effect is None:
+        # only what a warning reads: attrition and the screens of the matched values,
+        # never the effects' t tests and power, so checking loads no statistics stack
+        if kpi.source is None or kpi.source.subject is None or kpi.source.wave is None:
             continue
+        waves = _waves(bundle.series.get(kpi.id, []))
+        gone = attrition(waves, planned=program.pilot.cohort_size,
+                         min_group_size=plan.privacy.min_group_size)
         loc = ("kpis", i, "source")
-        for g in effect.attrition.groups if effect.attrition else []:
+        for g in gone.groups:
             for message, hint in _attrition_messages(g):
                 report.add("kpis", loc, message, hint, warning=True)
-        reasons: list[NoEstimate | None] = [e.reason if e else None for e in (
-            effect.pilot, effect.comparison)]
-        reasons += [g.reason for g in effect.attrition.groups] if effect.attrition else []
+        reasons = [*_screens(waves, plan.privacy.min_group_size),
+                   *(g.reason for g in gone.groups)]
         bad = next((r for r in reasons if r in VALUE_REASONS), None)
         if bad is not None:
             report.add("kpis", loc, f"behaviour effects cannot be estimated: {REASONS[bad]}",

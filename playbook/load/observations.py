@@ -28,7 +28,7 @@ GROUPS = ("pilot", "comparison")
 WAVES = ("pre", "post")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a build holds every row at once: no dict per row
 class Observation:
     """One measured value of a KPI."""
 

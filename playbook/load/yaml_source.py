@@ -6,6 +6,9 @@ a ``{("kpis", 0, "target"): (line, column)}`` map, rejecting duplicate keys
 (which PyYAML would silently drop) and resolving plain scalars with the YAML
 1.2 core schema, so ``yes``/``no`` stay text and ``2026-01-12`` stays an ISO
 date string for the model to parse.
+
+Composing is :mod:`playbook.load.yaml_compose`'s: libyaml when it can, the
+pure loader for every error.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from playbook.load import yaml_numbers, yaml_problems
+from playbook.load import yaml_compose, yaml_numbers, yaml_problems
 from playbook.load.yaml_problems import MAX_DEPTH
 from playbook.model.problems import Problem, character_problem
 
@@ -77,7 +80,7 @@ class Source:
 def resolve_scalar(node: yaml.ScalarNode) -> Any:
     """Resolve a scalar node by the YAML 1.2 core schema."""
     text = node.value
-    if node.style is not None:  # quoted or block scalar: always text
+    if node.style:  # quoted or block scalar: always text (plain is None, or "" from libyaml)
         return text
     if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null",
                         "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
@@ -121,7 +124,7 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
     source = Source(path, text=text)
     problems: list[Problem] = []
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = yaml_compose.compose(text)
     except yaml.reader.ReaderError as exc:
         return source, [yaml_problems.reader_problem(path, text, exc)]
     except yaml.YAMLError as exc:

@@ -167,9 +167,12 @@ def overview(view: ProgramView, site: SiteData) -> Md:
     return fmt("{}\n", lines(out))
 
 
-def portfolio(site: SiteData) -> Md:
-    """Every program with its status, a KPI status grid and upcoming milestones."""
-    out = [heading(1, "Portfolio"), fmt("Every program, as of {}.\n", site.today),
+def portfolio(site: SiteData, title: str = "Portfolio") -> Md:
+    """Every program with its status, a KPI status grid and upcoming milestones.
+
+    ``title`` heads a group's portfolio page (:mod:`playbook.pages.groups`).
+    """
+    out = [heading(1, title), fmt("Every program, as of {}.\n", site.today),
            heading(2, "Programs")]
     rows = []
     for v in site.programs:

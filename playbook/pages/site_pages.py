@@ -16,11 +16,11 @@ from typing import Final
 
 from playbook.figures.site import ProgramView, SiteData
 from playbook.pages import budget as pages_budget
+from playbook.pages import groups, reference
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import overview as pages_overview
 from playbook.pages import program as pages_program
-from playbook.pages import reference
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.mdtext import Md, cat, front_matter, html_text
 from playbook.pages.sections import SECTIONS as SECTION_LIST
@@ -58,8 +58,13 @@ WIDE: Final = frozenset({"strategy.md", "roadmap.md"})
 
 def generate(site: SiteData) -> list[Page]:
     """Render every generated page: portfolio, each program's pages, the format reference."""
-    pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio",
-                  cat(front_matter("Portfolio"), pages_overview.portfolio(site)))]
+    found = groups.groups(site)
+    pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio", cat(front_matter("Portfolio"), (
+        groups.index(site, found) if found else pages_overview.portfolio(site))))]
+    for group in found:  # hundreds of programs: one portfolio page per group
+        title = f"Portfolio: {group.title}"
+        pages.append(Page(f"{PROGRAMS_DIR}/{group.slug}.md", title, cat(
+            front_matter(title), pages_overview.portfolio(groups.subset(site, group), title))))
     for view in site.programs:
         assert view.bundle.program is not None
         program = view.bundle.program.title
@@ -74,12 +79,15 @@ def generate(site: SiteData) -> list[Page]:
 
 def nav(site: SiteData) -> list[dict[str, object]]:
     """The MkDocs nav entries for the generated pages."""
+    each = {view.id: [{title: f"{PROGRAMS_DIR}/{view.id}/{name}"}
+                      for name, title, _ in SECTIONS] for view in site.programs}
+    if found := groups.groups(site):  # bounded per page: see playbook.pages.groups
+        return groups.nav(found, f"{PROGRAMS_DIR}/index.md", each)
     entries: list[dict[str, object]] = [{"Portfolio": f"{PROGRAMS_DIR}/index.md"}]
     for view in site.programs:
         assert view.bundle.program is not None
         # MkDocs treats nav titles as HTML (themes print them unescaped): escape here
-        entries.append({html_text(view.bundle.program.title): [
-            {title: f"{PROGRAMS_DIR}/{view.id}/{name}"} for name, title, _ in SECTIONS]})
+        entries.append({html_text(view.bundle.program.title): each[view.id]})
     return entries
 
 

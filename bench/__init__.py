@@ -1,0 +1,1 @@
+"""The portfolio-scale benchmark (``make bench``, ``python -m bench``); see bench/run.py."""

@@ -1,0 +1,135 @@
+"""How the benchmark measures: a child process's CPU time, wall time and peak RSS.
+
+Each measured command runs in a fresh process and is reaped with
+``os.wait4``, whose resource usage is that child's alone (``RUSAGE_CHILDREN``
+would mix every child so far). The serve latency starts ``mkdocs serve``,
+edits one program file and polls the page until it shows the change.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-22"
+"""The build date of every measured run (``PLAYBOOK_TODAY``): same input, same site."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured process."""
+
+    cpu: float
+    """User plus system CPU seconds."""
+    wall: float
+    rss_mb: float
+    """Peak resident set size, MiB."""
+    code: int
+    output: str
+
+
+@dataclass(frozen=True)
+class Size:
+    """The figures of one generated playbook."""
+
+    label: str
+    build: Run
+    floor: Run | None
+    check: Run
+    page: tuple[str, int]
+    serve: float | None
+
+
+def env() -> dict[str, str]:
+    """The environment of measured commands: this checkout importable, a fixed date."""
+    out = dict(os.environ, PYTHONPATH=str(REPO), PLAYBOOK_TODAY=TODAY,
+               NO_MKDOCS_2_WARNING="1")
+    out.pop("CI", None)
+    return out
+
+
+def run(args: list[str], cwd: Path) -> Run:
+    """Run ``args`` in ``cwd`` and measure it; the output is kept for a failure's report."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    output = proc.stdout.read().decode("utf-8", "replace")
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    wall = time.perf_counter() - start
+    return Run(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024,
+               proc.returncode, output)
+
+
+def mkdocs(*args: str) -> list[str]:
+    """The ``mkdocs`` command of this interpreter's environment."""
+    return [sys.executable, "-m", "mkdocs", *args]
+
+
+def largest_page(site: Path) -> tuple[str, int]:
+    """The largest HTML page under ``site`` (charts are embedded in it) and its bytes."""
+    sizes = [(p.stat().st_size, str(p.relative_to(site))) for p in site.rglob("*.html")]
+    size, name = max(sizes)
+    return name, size
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8", "replace"))
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def serve_latency(root: Path, edit: object, timeout: float = 900) -> float | None:
+    """Seconds from saving a program file to the served page showing the change.
+
+    Args:
+        root: The playbook folder.
+        edit: A callable ``edit(stamp) -> page path``, saving the change (see
+            :func:`bench.generate.edit_value`); it runs once the first build is served.
+        timeout: Give up (``None``) after this long, for the first build or the edit.
+    """
+    port = _free_port()
+    proc = subprocess.Popen(mkdocs("serve", "--dev-addr", f"127.0.0.1:{port}"), cwd=root,
+                            env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + timeout
+        while _get(base) is None:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                return None
+            time.sleep(0.2)
+        time.sleep(1)  # let the watcher settle after the first build
+        stamp = f"bench{time.time_ns()}"
+        assert callable(edit)
+        saved = time.perf_counter()
+        page = edit(stamp)
+        deadline = time.monotonic() + timeout
+        while stamp not in (_get(base + page) or ""):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                return None
+            time.sleep(0.05)
+        return time.perf_counter() - saved
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

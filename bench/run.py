@@ -1,0 +1,112 @@
+"""The portfolio-scale benchmark: generate, measure side by side, print targets.
+
+For each size it generates a playbook from a fixed seed (:mod:`bench.generate`)
+and measures, each in a fresh process: the full ``mkdocs build --strict``; the
+floor, the same pages in a plain mkdocs-material project (:mod:`bench.floor`);
+``playbook check``; peak RSS; the largest page; and the time from saving a
+program file to the page served by ``mkdocs serve`` showing it. It prints a
+table and each target of issue 13 with PASS or FAIL. It asserts nothing and
+exits 0 whatever the figures: targets are read, not tested.
+
+Usage: ``python -m bench [--large] [--parquet-rows N]`` (``make bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import generate, measure, report
+from bench.measure import REPO, Size, mkdocs
+
+BIG_ROWS = 2_000_000
+
+
+def measure_size(tmp: Path, programs: int, rows: int | None, *, floor: bool,
+                 serve: bool) -> Size:
+    """Generate one playbook and measure it; a failed command ends the benchmark."""
+    label = f"{programs}" + (f", {rows:,} rows" if rows else "")
+    print(f"[{label}] generating", file=sys.stderr)
+    root = generate.make(tmp / f"p{programs}-{rows or 0}", programs, rows)
+    print(f"[{label}] check, build", file=sys.stderr)
+    check = measure.run([sys.executable, "-m", "playbook.commands.cli", "check"], root)
+    built = measure.run(mkdocs("build", "--strict"), root)
+    for what, result in (("playbook check", check), ("mkdocs build --strict", built)):
+        if result.code != 0:
+            sys.exit(f"{what} failed at {label} programs:\n{result.output[-3000:]}")
+    page = measure.largest_page(root / "site")
+    plain = None
+    if floor:
+        print(f"[{label}] floor", file=sys.stderr)
+        out = tmp / f"floor{programs}"
+        exported = measure.run([sys.executable, "-m", "bench.floor", str(root), str(out)], REPO)
+        if exported.code != 0:
+            sys.exit(f"floor export failed:\n{exported.output[-3000:]}")
+        plain = measure.run(mkdocs("build", "--strict"), out)
+        shutil.rmtree(out)
+    latency = None
+    if serve:
+        print(f"[{label}] serve", file=sys.stderr)
+        shutil.rmtree(root / "site")
+        latency = measure.serve_latency(root, lambda stamp: generate.edit_value(root, 0,
+                                                                                stamp)[1])
+    shutil.rmtree(root)
+    return Size(label, built, plain, check, page, latency)
+
+
+def example_serve(tmp: Path) -> float | None:
+    """The serve latency on the example playbook (this checkout's programs, copied)."""
+    root = tmp / "example"
+    root.mkdir()
+    for name in ("mkdocs.yml", "docs", "hooks", "program", "data"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy2(source, root / name)
+
+    def edit(stamp: str) -> str:
+        path = root / "program" / "decision-velocity" / "program.yml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("within 12 months of the program start",
+                                     f"within 12 months of the program start {stamp}", 1),
+                        encoding="utf-8")
+        return "programs/decision-velocity/"
+
+    return measure.serve_latency(root, edit)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", type=int, default=20, help="programs of the small size")
+    parser.add_argument("--large", type=int, default=0,
+                        help="programs of the large size, with and without 2 million rows "
+                             "(200 in the recorded results; 0 skips it: it takes 20+ minutes)")
+    parser.add_argument("--parquet-rows", type=int, default=0,
+                        help="rows of the Parquet SQL source of scripts/bench_parquet.py "
+                             "(50,000,000 in the README; 0 skips it)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="playbook-bench-") as name:
+        tmp = Path(name)
+        sizes = [measure_size(tmp, args.small, None, floor=True, serve=True)]
+        if args.large:
+            sizes.append(measure_size(tmp, args.large, None, floor=True, serve=True))
+            sizes.append(measure_size(tmp, args.large, BIG_ROWS, floor=False, serve=False))
+        print("[example] serve", file=sys.stderr)
+        example = example_serve(tmp)
+    print(f"{platform.python_implementation()} {platform.python_version()}, "
+          f"{report.cores()} cores")
+    print(report.table(sizes))
+    print()
+    print(report.targets(sizes, example))
+    if args.parquet_rows:
+        sys.path.insert(0, str(REPO / "scripts"))
+        import bench_parquet
+
+        print()
+        bench_parquet.run(args.parquet_rows)

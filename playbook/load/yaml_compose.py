@@ -1,0 +1,70 @@
+"""YAML text → node trees, by libyaml when it is safe, else by pure-Python PyYAML.
+
+Called by :mod:`playbook.load.yaml_source`, which walks the nodes. Pure-Python
+scanning was most of the load at portfolio scale (200 programs, 1,600 files),
+so composing runs in libyaml (``CSafeLoader``) when PyYAML was built with it.
+Its nodes differ in one way the walker reads (a plain scalar's style is ``""``,
+not ``None``), which :func:`compose` evens out; its errors carry fewer details,
+so a file it rejects is parsed again by the pure loader, whose messages and
+marks every problem was written against.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+_FAST_LOADER: type | None = getattr(yaml, "CSafeLoader", None)
+"""libyaml's composer, when PyYAML has it; ``None`` falls back to the pure loader."""
+_NESTING = re.compile(r"[\[{:]|[-?](?=\s|$)", re.MULTILINE)
+"""Characters that can open a collection: a chain of nested ones needs one each."""
+FAST_MAX_OPENERS = 2_000
+"""Most openers a file may hold for libyaml to compose it.
+
+libyaml's composer recurses in C with no depth check: a few tens of thousands
+of nested ``- - -`` crash the process (no ``RecursionError`` to catch). Nesting
+depth is at most the number of openers, and 2,000 is ten times below the depth
+measured to crash on a thread's default stack; real program files hold under
+200. A file with more goes to the pure loader, whose depth problems stand.
+"""
+
+
+def compose(text: str) -> list[yaml.Node]:
+    """Every document's node tree, by libyaml when it is safe, else by pure Python.
+
+    Raises:
+        yaml.YAMLError: From the pure loader, with the marks problems are written for.
+    """
+    if _FAST_LOADER is not None and len(_NESTING.findall(text)) <= FAST_MAX_OPENERS:
+        try:
+            nodes = list(yaml.compose_all(text, Loader=_FAST_LOADER))
+        except yaml.YAMLError:
+            pass  # parse again below: the pure loader's error names the place and cause
+        else:
+            for root in nodes:
+                _plain_styles(root)
+            return nodes
+    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
+def _plain_styles(root: yaml.Node) -> None:
+    """Give libyaml's plain scalars the pure loader's style, ``None``, in place.
+
+    The walker and :mod:`playbook.load.yaml_numbers` tell plain from quoted by
+    ``style is None``; a stack, not recursion, as for the depth check.
+    """
+    stack: list[yaml.Node] = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias repeats a node
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style == "":
+                node.style = None
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)

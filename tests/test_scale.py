@@ -1,0 +1,87 @@
+"""What keeps the playbook fast at portfolio scale, tested without timing anything.
+
+The figures themselves come from ``make bench`` (bench/); here: ``playbook
+check`` loads no statistics stack, libyaml and the pure loader agree, the nav
+of many programs is grouped and a program page's nav stays bounded, and the
+benchmark's generator is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from bench import generate
+from playbook.engine import build
+from playbook.load import yaml_compose, yaml_source
+from playbook.pages import groups, site_pages
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+CHECK_THEN_LIST = """
+import json, sys
+from playbook.commands import cli
+code = cli.main(["check", sys.argv[1]])
+loaded = [m for m in ("scipy", "statsmodels") if m in sys.modules]
+print(json.dumps({"code": code, "loaded": loaded}))
+"""
+
+
+def test_check_imports_no_statistics_stack() -> None:
+    # a fresh interpreter: this test process has long imported scipy
+    done = subprocess.run([sys.executable, "-c", CHECK_THEN_LIST, str(REPO)], cwd=REPO,
+                          capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.splitlines()[-1]) == {"code": 0, "loaded": []}
+
+
+def test_libyaml_and_pure_loader_give_the_same_data_and_positions() -> None:
+    for path in sorted((REPO / "program").rglob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        fast, _ = yaml_source.parse(text, str(path))
+        pure_nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        assert [_shape(n) for n in yaml_compose.compose(text)] == [_shape(n) for n in pure_nodes]
+        assert fast.data is not None
+
+
+def _shape(node: yaml.Node) -> object:
+    """A node tree as plain tuples: tag, style, position and value."""
+    head = (node.tag, node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return (*head, node.style, node.value)
+    if isinstance(node, yaml.MappingNode):
+        return (*head, [(_shape(k), _shape(v)) for k, v in node.value])
+    return (*head, [_shape(item) for item in node.value])
+
+
+def test_quoted_empty_and_plain_scalars_resolve_apart() -> None:
+    source, problems = yaml_source.parse('a: 1\nb: "1"\nc: ""\nd:\ne: \'\'\n', "x.yml")
+    assert problems == []
+    assert source.data == {"a": 1, "b": "1", "c": "", "d": None, "e": ""}
+
+
+def test_deep_nesting_skips_libyaml_and_is_a_problem() -> None:
+    _, problems = yaml_source.parse("a: " + "[" * 30_000 + "]" * 30_000, "deep.yml")
+    assert [p.message for p in problems] == ["nesting deeper than 64 levels"]
+
+
+def test_many_programs_are_grouped_and_the_generator_is_deterministic(tmp_path: Path) -> None:
+    count = groups.GROUP_SIZE + 3
+    first = generate.make(tmp_path / "a", count)
+    second = generate.make(tmp_path / "b", count)
+    for path in sorted(first.rglob("*.csv")):
+        assert path.read_bytes() == (second / path.relative_to(first)).read_bytes()
+    data, problems = build(first, date(2026, 11, 22))
+    assert data is not None, problems.render()
+    nav = site_pages.nav(data)
+    assert nav[0] == {"Portfolio": "programs/index.md"}
+    assert len(nav) == 3  # the portfolio, then two groups of at most GROUP_SIZE programs
+    sizes = [len(next(iter(entry.values()))) - 1 for entry in nav[1:]]  # type: ignore[arg-type]
+    assert sizes == [groups.GROUP_SIZE, 3]
+    paths = {page.path for page in site_pages.generate(data)}
+    assert {"programs/group.01.md", "programs/group.02.md"} <= paths

@@ -19,6 +19,7 @@ from playbook.pages import budget as pages_budget
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import overview as pages_overview
+from playbook.pages import portfolio as pages_portfolio
 from playbook.pages import program as pages_program
 from playbook.pages import reference
 from playbook.pages import roadmap as pages_roadmap
@@ -59,7 +60,7 @@ WIDE: Final = frozenset({"strategy.md", "roadmap.md"})
 def generate(site: SiteData) -> list[Page]:
     """Render every generated page: portfolio, each program's pages, the format reference."""
     pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio",
-                  cat(front_matter("Portfolio"), pages_overview.portfolio(site)))]
+                  cat(front_matter("Portfolio"), pages_portfolio.portfolio(site)))]
     for view in site.programs:
         assert view.bundle.program is not None
         program = view.bundle.program.title

@@ -43,6 +43,8 @@ deploy: $(STAMP)
 browser-deps:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+	# pdftotext reads the text of the program printed to PDF (test_browser.py)
+	command -v pdftotext >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q poppler-utils; }
 
 # the warehouse tests start a throwaway PostgreSQL server from Debian's binaries
 db-deps:

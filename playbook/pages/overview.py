@@ -29,7 +29,7 @@ from playbook.pages.mdtext import (
 from playbook.pages.measure import STATUS_LABELS, kpi_sentence
 from playbook.pages.program import signoff_table
 from playbook.pages.roadmap import gate_text
-from playbook.pages.sections import SECTIONS
+from playbook.pages.sections import PACKET, SECTIONS
 
 
 def program_day(day: int) -> str:
@@ -126,7 +126,9 @@ def overview(view: ProgramView, site: SiteData) -> Md:
            heading(2, "Chain of impact"),
            chain_section(view.figures.chain, view.bundle.kpis.kpis if view.bundle.kpis else []),
            heading(2, "In this playbook"),
-           fmt("{}\n", join((link(words(s.short), s.file) for s in SECTIONS[1:]), Md(" · "))),
+           fmt("{}\n\n{}\n", join((link(words(s.short), s.file) for s in SECTIONS[1:]),
+                                   Md(" · ")),
+               link(words("Print the whole program as one packet"), PACKET)),
            heading(2, "People"),
            fmt("{}\n", table(labels("Role", "Name"), [
                [words(ROLE_TITLES[r]), cell(person["name"])]

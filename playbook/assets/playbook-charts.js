@@ -2,7 +2,7 @@
  * Runs on each page Material shows (document$ emits on direct loads and on
  * instant navigation) and again when the colour scheme changes; re-lays the
  * charts at page width for print; also makes overflowing table wrappers
- * keyboard-focusable. */
+ * keyboard-focusable and names the sidebar's section navigations. */
 (function () {
   "use strict";
 
@@ -85,9 +85,30 @@
     });
   }
 
+  /* Material labels each collapsible section's <nav> by the section's toggle
+   * <label>; with navigation.indexes that label holds only an icon, so the nav
+   * has an empty name that several pages repeat (axe: landmark-unique). Name it
+   * after the section's index link instead. */
+  function nameSectionNavs() {
+    var navs = document.querySelectorAll(".md-sidebar nav.md-nav[aria-labelledby]");
+    Array.prototype.forEach.call(navs, function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      if (!label || label.textContent.trim()) {
+        return;
+      }
+      var title = nav.querySelector(":scope > .md-nav__title");
+      var text = title ? title.textContent.trim() : "";
+      if (text) {
+        nav.removeAttribute("aria-labelledby");
+        nav.setAttribute("aria-label", text);
+      }
+    });
+  }
+
   function show() {
     draw();
     focusableScrollers();
+    nameSectionNavs();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -26,7 +26,7 @@ from playbook.figures.site import SiteData
 from playbook.pages import assets, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
-from playbook_mkdocs import publish, sandbox
+from playbook_mkdocs import offline, publish, sandbox
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 STATE_KEY = "playbook_site"
@@ -75,6 +75,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.extra["version"] = {"provider": "mike"}
     config.extra_css.extend(assets.CSS)
     config.extra_javascript.extend(assets.JAVASCRIPT)
+    offline.prepare(config)  # `make offline`: no CDN shim, no instant navigation
     return config
 
 

@@ -4,5 +4,5 @@
 modules; the engine (``playbook/``) never imports MkDocs. :mod:`.publish`
 builds into a staging folder and swaps it in only after a whole, clean build;
 :mod:`.sandbox` keeps every template away from text that came from a user's
-files.
+files; :mod:`.offline` makes the offline build work opened from disk.
 """

@@ -105,3 +105,30 @@ def test_the_online_build_keeps_instant_navigation(mini_site: Path) -> None:
     config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
                        overview, re.S)
     assert config and "navigation.instant" in json.loads(config.group(1))["features"]
+
+
+@pytest.mark.browser
+def test_offline_copy_draws_charts_and_searches_from_disk(tmp_path: Path, browser: Any) -> None:
+    """Opened from file:// in Chromium: every chart draws, search answers, no request
+    leaves the disk (instant navigation would have stopped the charts)."""
+    site = _mini_site(tmp_path, offline=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((site / "programs" / "mini" / "measurement.html").as_uri())
+        page.wait_for_function("""() => {
+            const plots = document.querySelectorAll('.pb-chart__plot');
+            return plots.length > 0 && Array.from(plots).every(
+                el => el.getAttribute('data-rendered') === 'true');
+        }""", timeout=20_000)
+        page.click("input.md-search__input")
+        page.keyboard.type("board", delay=20)
+        page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    finally:
+        context.close()
+    assert errors == []
+    assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build deploy test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
+.PHONY: serve build offline deploy test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -22,6 +22,14 @@ serve: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
+
+# A copy of the site that works opened from disk (no server, no network), zipped for a
+# board pack: Material's offline plugin, switched on by OFFLINE=true (mkdocs.yml), into
+# site-offline/ and site-offline.zip. Unzip and open site-offline/index.html.
+offline: $(STAMP)
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
+	rm -f site-offline.zip
+	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
 # Publish this commit with mike into the gh-pages branch, beside the earlier versions,
 # as SITE_VERSION (default: the package's, `playbook --version`) with the alias `latest`,
@@ -43,6 +51,8 @@ deploy: $(STAMP)
 browser-deps:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+	# pdftotext reads the text of the program printed to PDF (test_browser.py)
+	command -v pdftotext >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q poppler-utils; }
 
 # the warehouse tests start a throwaway PostgreSQL server from Debian's binaries
 db-deps:
@@ -87,4 +97,4 @@ lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^playbook' > constraints.txt
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site site-offline site-offline.zip .pytest_cache .mypy_cache .ruff_cache

@@ -26,7 +26,7 @@ from playbook.figures.site import SiteData
 from playbook.pages import assets, downloads, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
-from playbook_mkdocs import provenance, publish, sandbox
+from playbook_mkdocs import offline, provenance, publish, sandbox
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 STATE_KEY = "playbook_site"
@@ -80,6 +80,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     provenance.add_templates(config)
     if not config.repo_url:
         config.edit_uri = None  # no forge to edit on: no button (and no warning per page)
+    offline.prepare(config)  # `make offline`: no CDN shim, no instant navigation
     return config
 
 

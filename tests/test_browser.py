@@ -6,7 +6,10 @@ through Playwright; Playwright's own browser download is never used. Every page
 visited must draw each chart with the right number of traces, log no console or
 page error, fetch nothing that failed or came from another host, and leave a
 full-page screenshot in ``tests/artifacts/``. An axe-core scan of the main pages
-allows no serious or critical violation.
+allows no serious or critical violation, nor a repeated landmark. Each
+program's print packet, printed to PDF, must hold every chart's last date label
+and legend (read with ``pdftotext`` from poppler-utils; ``make browser-deps``
+installs it).
 
 Needs ``node_modules/axe-core`` (``npm ci``; ``make test`` runs it) and
 ``/usr/bin/chromium`` (``make browser-deps``).
@@ -19,6 +22,8 @@ import functools
 import html
 import http.server
 import re
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -62,11 +67,11 @@ CHART_STATE = """(selector) => Array.from(document.querySelectorAll('.pb-chart__
     traces: el.querySelectorAll(selector).length,
 }))"""
 
-AXE_RUN = """async (allowed) => {
+AXE_RUN = """async ([allowed, alsoFail]) => {
     const result = await axe.run(document);
     const out = [];
     for (const v of result.violations) {
-        if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+        if (v.impact !== 'serious' && v.impact !== 'critical' && !alsoFail.includes(v.id)) continue;
         const nodes = v.nodes.filter(n => {
             const el = n.target.length === 1 ? document.querySelector(n.target[0]) : null;
             return !allowed.some(([rule, sel]) => rule === v.id && el && el.matches(sel));
@@ -85,6 +90,12 @@ AXE_ALLOWED = [
     ("aria-dialog-name", ".md-search"),
 ]
 """(axe rule, CSS selector) pairs excused from the scan, each with its reason above."""
+AXE_ALSO_FAIL = [
+    # moderate, but a screen reader's landmark list then offers two regions it cannot
+    # tell apart (Material's icon-only section labels; playbook-charts.js names them)
+    "landmark-unique",
+]
+"""axe rules below serious that fail the scan all the same."""
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -318,7 +329,8 @@ def _slug(path: str) -> str:
 
 
 AXE_PAGES = ["programs/"] + [f"programs/{program}/{page}" for program in PROGRAMS
-                             for page in ("", "measurement/", "roadmap/", "vendors/", "budget/")]
+                             for page in ("", "measurement/", "roadmap/", "vendors/", "budget/")
+                             ] + [f"programs/{PROGRAMS[0]}/print/"]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES, ids=_slug)
@@ -327,7 +339,7 @@ def test_axe(tab: Tab, axe_script: Path, path: str) -> None:
     tab.goto(path)
     tab.assert_charts(path)
     tab.page.add_script_tag(path=str(axe_script))
-    violations: list[dict[str, Any]] = tab.page.evaluate(AXE_RUN, AXE_ALLOWED)
+    violations: list[dict[str, Any]] = tab.page.evaluate(AXE_RUN, [AXE_ALLOWED, AXE_ALSO_FAIL])
     tab.screenshot(f"{_slug(path)}-axe")
     report = "\n".join(
         f"- {v['impact']} {v['id']}: {v['help']}\n" + "\n".join(
@@ -335,4 +347,49 @@ def test_axe(tab: Tab, axe_script: Path, path: str) -> None:
             for n in v["nodes"])
         for v in violations)
     assert not violations, f"axe violations on {path}:\n{report}"
+    tab.assert_clean()
+
+
+PRINTED_LABELS = """() => Array.from(document.querySelectorAll('.pb-chart__plot'), el => ({
+    id: el.getAttribute('data-figure'),
+    width: el.querySelector('svg.main-svg').getAttribute('width'),
+    date: (el._fullLayout && el._fullLayout.xaxis.type) === 'date',
+    ticks: Array.from(el.querySelectorAll('.xaxislayer-above .xtick text'), t => t.textContent),
+    legend: Array.from(el.querySelectorAll('.legend .legendtext'), t => t.textContent),
+    notes: Array.from(el.querySelectorAll('.annotation-text'), t => t.textContent),
+}))"""
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_print_packet_to_pdf(tab: Tab, program: str) -> None:
+    """Printed from Chromium, the packet keeps each chart whole: last date, legend, day 365."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.fail("pdftotext is missing: install poppler-utils (make browser-deps)")
+    path = f"programs/{program}/print/"
+    tab.goto(path)
+    tab.assert_charts(path)
+    # what Chromium does when printing, page.pdf() included: print media, then beforeprint
+    # (the chart script re-lays every chart at paper width), and afterprint once printed.
+    # Done by hand first to read the labels the printed charts carry.
+    tab.page.emulate_media(media="print")
+    tab.page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    charts = tab.page.evaluate(PRINTED_LABELS)
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / f"{program}-packet.pdf"
+    tab.page.pdf(path=str(pdf), format="A4")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Print the whole program" in text  # the overview opens the packet
+    dated = [c for c in charts if c["date"]]
+    assert len(dated) >= 3 and all(c["width"] == "680" for c in charts), charts
+    for chart in dated:
+        assert chart["ticks"][-1] in text, f"{chart['id']}: last date label cut off"
+        for note in chart["notes"]:
+            assert note in text, f"{chart['id']}: marker {note!r} cut off"
+        if chart["legend"]:
+            # one legend, its entries side by side on one printed line
+            entries = r"\s+".join(re.escape(e) for e in chart["legend"])
+            assert re.search(entries, text), f"{chart['id']}: legend lost: {chart['legend']}"
+    assert any("day 365" in c["notes"] for c in dated)
     tab.assert_clean()

@@ -51,9 +51,10 @@ OPT_IN = "---\nrender_macros: true\n---\n\n"
 """Front matter of a hand-written page that uses the playbook macros."""
 
 
-def mkdocs_build(root: Path, site: Path, today: str = TODAY) -> subprocess.CompletedProcess[str]:
-    """Build ``root``'s site strictly into ``site`` (never with -q)."""
-    env = {**os.environ, "PLAYBOOK_TODAY": today, "NO_MKDOCS_2_WARNING": "1"}
+def mkdocs_build(root: Path, site: Path, today: str = TODAY,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Build ``root``'s site strictly into ``site`` (never with -q), ``env`` added."""
+    env = {**os.environ, "PLAYBOOK_TODAY": today, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
          "-d", str(site)], capture_output=True, text=True, env=env, check=False, timeout=300)

@@ -1,7 +1,8 @@
 /* Draw every playbook chart on the page from its embedded figure JSON.
  * Runs on each page Material shows (document$ emits on direct loads and on
- * instant navigation) and again when the colour scheme changes; also makes
- * overflowing table wrappers keyboard-focusable. */
+ * instant navigation) and again when the colour scheme changes; re-lays the
+ * charts at page width for print; also makes overflowing table wrappers
+ * keyboard-focusable and names the sidebar's section navigations. */
 (function () {
   "use strict";
 
@@ -23,6 +24,21 @@
     return out;
   }
 
+  /* A4 and US Letter both hold 680 CSS px between 12 mm margins (playbook.css sets
+   * them): a chart laid out at screen width would be cut at the paper's edge,
+   * losing the day-365 line, the target's end and the legend. */
+  var PRINT_WIDTH = 680;
+  var printing = false;
+
+  function plotConfig() {
+    return {
+      displaylogo: false,
+      /* not while printing: a resize to the paper would race the relayout below */
+      responsive: !printing,
+      modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    };
+  }
+
   function draw() {
     if (typeof Plotly === "undefined") {
       return;
@@ -35,13 +51,24 @@
       }
       /* The figure JSON is the text of a <template> (see playbook/charts.py). */
       var figure = JSON.parse((source.content || source).textContent);
-      Plotly.react(el, figure.data, themed(figure.layout), {
-        displaylogo: false,
-        responsive: true,
-        modeBarButtonsToRemove: ["select2d", "lasso2d"],
-      });
+      var layout = themed(figure.layout);
+      if (printing) {
+        layout.width = PRINT_WIDTH;
+      }
+      Plotly.react(el, figure.data, layout, plotConfig());
       el.setAttribute("data-rendered", "true");
     });
+  }
+
+  /* Chromium fires beforeprint before it lays the page out for paper (Ctrl+P and
+   * headless print to PDF alike), so the charts are redrawn synchronously at the
+   * paper's width here, and at the window's width again after printing. */
+  function setPrinting(on) {
+    if (printing === on) {
+      return;
+    }
+    printing = on;
+    draw();
   }
 
   /* Material wraps each table in .md-typeset__scrollwrap (overflow-x: auto). A
@@ -58,9 +85,30 @@
     });
   }
 
+  /* Material labels each collapsible section's <nav> by the section's toggle
+   * <label>; with navigation.indexes that label holds only an icon, so the nav
+   * has an empty name that several pages repeat (axe: landmark-unique). Name it
+   * after the section's index link instead. */
+  function nameSectionNavs() {
+    var navs = document.querySelectorAll(".md-sidebar nav.md-nav[aria-labelledby]");
+    Array.prototype.forEach.call(navs, function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      if (!label || label.textContent.trim()) {
+        return;
+      }
+      var title = nav.querySelector(":scope > .md-nav__title");
+      var text = title ? title.textContent.trim() : "";
+      if (text) {
+        nav.removeAttribute("aria-labelledby");
+        nav.setAttribute("aria-label", text);
+      }
+    });
+  }
+
   function show() {
     draw();
     focusableScrollers();
+    nameSectionNavs();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
@@ -69,6 +117,8 @@
     document.addEventListener("DOMContentLoaded", show);
   }
   window.addEventListener("resize", focusableScrollers);
+  window.addEventListener("beforeprint", function () { setPrinting(true); });
+  window.addEventListener("afterprint", function () { setPrinting(false); });
   new MutationObserver(draw).observe(document.body, {
     attributes: true,
     attributeFilter: ["data-md-color-scheme"],

@@ -2,6 +2,8 @@
 
 ``plotly.min.js`` (4.8 MB) is copied from the installed plotly package into the
 site exactly once; no chart embeds it and no page loads anything from a CDN.
+The offline build (``make offline``) also loads the iframe-worker shim that lets
+Material's search run from ``file://``, from here rather than from unpkg.com.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ ASSET_DIR = "assets/playbook"
 PLOTLY = f"{ASSET_DIR}/plotly.min.js"
 CHARTS = f"{ASSET_DIR}/playbook-charts.js"
 STYLES = f"{ASSET_DIR}/playbook.css"
+IFRAME_WORKER = f"{ASSET_DIR}/iframe-worker-shim.js"
+"""Named so that Material's offline plugin sees a shim is present and adds no CDN copy."""
 CSS: Final = (STYLES,)
 """Stylesheets to add to ``extra_css``."""
 JAVASCRIPT: Final = (PLOTLY, CHARTS,)
@@ -35,4 +39,12 @@ def files() -> list[tuple[str, Path]]:
     """``(site path, source file)`` of every asset."""
     here = Path(__file__).parents[1] / "assets"
     return [(PLOTLY, plotly_js()), (CHARTS, here / "playbook-charts.js"),
-            (STYLES, here / "playbook.css")]
+            (STYLES, here / "playbook.css"),
+            (IFRAME_WORKER, here / "iframe-worker-shim.js")]
+
+
+def offline_polyfills(polyfills: list[object]) -> list[object]:
+    """Material's polyfill scripts for an offline build: the local iframe-worker shim
+    in place of the CDN copy the offline plugin adds, which a site opened from disk
+    could not load (and which would make search fail without a network)."""
+    return [*(p for p in polyfills if "iframe-worker" not in str(p)), IFRAME_WORKER]

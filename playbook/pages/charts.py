@@ -129,14 +129,17 @@ def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
     # The JSON sits in a <template>, not a <script type="application/json">: Material's
     # instant navigation re-creates every inline <script> of the new page as plain
     # JavaScript (dropping type and id), which runs the JSON as code and loses the data.
-    # data-search-exclude keeps it out of Material's search index.
+    # data-search-exclude keeps the JSON and the numbers table out of Material's search
+    # index: a search for a KPI should land on its heading and prose, not on rows of
+    # dates and values (the figcaption, a sentence, stays searchable).
     return Html(
         f'<figure class="pb-chart" id="{cid}">'
         f'<div class="pb-chart__plot" data-figure="{cid}--figure" data-traces="{traces}">'
         "</div>"
         f'<template id="{cid}--figure" data-search-exclude>{to_json(figure)}</template>'
         f"<figcaption>{html_text(summary)}</figcaption>"
-        f'</figure>\n<details class="pb-numbers"><summary>Numbers behind the chart</summary>'
+        '</figure>\n<details class="pb-numbers" data-search-exclude>'
+        "<summary>Numbers behind the chart</summary>"
         + (f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>' if rows
            else "<p>No data points yet.</p>")
         + "</details>\n"

@@ -212,15 +212,21 @@ def yaml_string(value: str) -> str:
     return _NOT_YAML_TEXT.sub(escape, quoted)
 
 
-def front_matter(title: object, *, hide_toc: bool = False) -> Md:
+def front_matter(title: object, *, hide_toc: bool = False, searchable: bool = True) -> Md:
     """YAML front matter of a generated page: its title, macros off, optionally no toc.
 
     Themes print the meta title unescaped (in ``<title>`` too): it is escaped as
     HTML here, then quoted so that it parses back whatever it holds.
+
+    Args:
+        title: The page title (plain text).
+        hide_toc: Hide the table of contents (Material's ``hide: [toc]``).
+        searchable: ``False`` keeps the page out of Material's search index.
     """
     shown = yaml_string(html_text(title))
     hide = "hide:\n  - toc\n" if hide_toc else ""
-    return Md(f"---\ntitle: {shown}\nrender_macros: false\n{hide}---\n\n")
+    search = "" if searchable else "search:\n  exclude: true\n"
+    return Md(f"---\ntitle: {shown}\nrender_macros: false\n{hide}{search}---\n\n")
 
 
 def table(headers: Sequence[Md], rows: Iterable[Sequence[Md]],

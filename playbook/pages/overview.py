@@ -1,4 +1,4 @@
-"""Overview page (the executive summary) and the portfolio page."""
+"""Overview page of a program: the executive summary a sponsor reads first."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ from playbook.pages.mdtext import (
 )
 from playbook.pages.measure import STATUS_LABELS, kpi_sentence
 from playbook.pages.program import signoff_table
-from playbook.pages.roadmap import gate_text, upcoming
-from playbook.pages.sections import SECTIONS
+from playbook.pages.roadmap import gate_text
+from playbook.pages.sections import PACKET, SECTIONS
 
 
 def program_day(day: int) -> str:
@@ -147,7 +147,9 @@ def overview(view: ProgramView, site: SiteData) -> Md:
            heading(2, "Chain of impact"),
            chain_section(view.figures.chain, view.bundle.kpis.kpis if view.bundle.kpis else []),
            heading(2, "In this playbook"),
-           fmt("{}\n", join((link(words(s.short), s.file) for s in SECTIONS[1:]), Md(" · "))),
+           fmt("{}\n\n{}\n", join((link(words(s.short), s.file) for s in SECTIONS[1:]),
+                                   Md(" · ")),
+               link(words("Print the whole program as one packet"), PACKET)),
            downloads.links(view),
            heading(2, "People"),
            fmt("{}\n", table(labels("Role", "Name"), [
@@ -165,36 +167,3 @@ def overview(view: ProgramView, site: SiteData) -> Md:
     out.append(heading(2, "Sign-off"))
     out.append(signoff_table(view))
     return fmt("{}\n", lines(out))
-
-
-def portfolio(site: SiteData, title: str = "Portfolio") -> Md:
-    """Every program with its status, a KPI status grid and upcoming milestones.
-
-    ``title`` heads a group's portfolio page (:mod:`playbook.pages.groups`).
-    """
-    out = [heading(1, title), fmt("Every program, as of {}.\n", site.today),
-           heading(2, "Programs")]
-    rows = []
-    for v in site.programs:
-        p = v.bundle.program
-        assert p is not None
-        rows.append([link(text(p.title), f"{v.id}/index.md"), text(p.status), text(p.start),
-                     text(program_day(v.figures.day)), text(p.strategy.outcome)])
-    out.append(fmt("{}\n", table(labels("Program", "Status", "Start", "Today", "Outcome"),
-                                 rows)))
-    out.append(heading(2, "KPI status"))
-    grid = []
-    for v in site.programs:
-        p = v.bundle.program
-        assert p is not None
-        for kpi in (v.bundle.kpis.kpis if v.bundle.kpis else []):
-            f = v.figures.kpis[kpi.id]
-            chips = chip(f.status, STATUS_LABELS.get(f.status))
-            grid.append([link(text(p.title), f"{v.id}/measurement.md"), cell(kpi.name),
-                         text(kpi.kind),
-                         fmt("{} {}", chips, chip("stale", "Stale")) if f.stale else chips])
-    out.append(fmt("{}\n", table(labels("Program", "KPI", "Kind", "Status"), grid)) if grid
-               else Md("No KPIs are defined yet.\n"))
-    out.append(heading(2, "Upcoming milestones"))
-    out.append(upcoming(site))
-    return lines(out)

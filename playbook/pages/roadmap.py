@@ -31,26 +31,38 @@ from playbook.pages.mdtext import (
     words,
 )
 
+PHASE_COLOURS: Final = ("#9ecae1", "#a1d99b", "#fdd0a2", "#dadaeb", "#c7e9c0")
+"""Pale bar fills, one per phase in turn: the dark milestone markers stand out on each."""
+MILESTONE_MARKER: Final = MappingProxyType({
+    "size": 12, "symbol": "diamond", "color": "#1f2328",
+    "line": {"width": 2, "color": "#ffffff"}})
+"""Dark diamonds with a white rim: visible on every bar colour and on either page scheme."""
+
 
 def timeline_chart(view: ProgramView, site: SiteData) -> Md:
     """Phases as bars and milestones as points on a date axis, with today marked."""
     traces: list[dict[str, Any]] = []
-    for ph in view.phases:
+    for i, ph in enumerate(view.phases):
         traces.append({"type": "scatter", "mode": "lines", "name": ph.name,
                        "x": [str(ph.first), str(ph.last)], "y": [ph.name, ph.name],
-                       "line": {"width": 18}, "hoverinfo": "x+name"})
+                       "line": {"width": 22, "color": PHASE_COLOURS[i % len(PHASE_COLOURS)]},
+                       "hoverinfo": "x+name"})
     if view.milestones:
         names = {p.phase_id: p.name for p in view.phases}
         traces.append({"type": "scatter", "mode": "markers", "name": "Milestones",
                        "x": [str(m.due) for m in view.milestones],
                        "y": [names.get(m.phase_id, m.phase_id) for m in view.milestones],
                        "text": [m.milestone_id for m in view.milestones],
-                       "marker": {"size": 11, "symbol": "diamond", "color": "#ff7f0e",
-                                  "line": {"width": 1, "color": "#333"}},
+                       "marker": dict(MILESTONE_MARKER),
                        "hovertemplate": "%{text}<br>%{x}<extra></extra>"})
     shape, note = charts.vline(str(site.today), "today")
+    # one month per tick label, written flat ("Jan 2026"): the chart spans the
+    # column, so Plotly has the room and never rotates them into a corner
     figure = {"data": traces, "layout": charts.layout(
-        "Roadmap", x_type="date", height=260, shapes=[shape], annotations=[note],
+        "Roadmap", x_type="date", height=120 + 60 * max(len(view.phases), 1),
+        shapes=[shape], annotations=[note],
+        xaxis={"type": "date", "automargin": True, "tickformat": "%b %Y", "tickangle": 0,
+               "ticklabelmode": "period"},
         yaxis={"autorange": "reversed", "automargin": True}, showlegend=False)}
     done = sum(1 for m in view.milestones if m.done is not None)
     current = next((p.name for p in view.phases if p.state == "current"), None)

@@ -32,3 +32,5 @@ SECTIONS: Final = (
     Section("reviews.md", "Reviews", "Reviews"),
 )
 """Every program page, in nav order."""
+PACKET: Final = "print.md"
+"""The page that holds every section of a program, to print as one document."""

@@ -20,9 +20,11 @@ from playbook.pages import groups, reference
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import overview as pages_overview
+from playbook.pages import portfolio as pages_portfolio
 from playbook.pages import program as pages_program
 from playbook.pages import roadmap as pages_roadmap
-from playbook.pages.mdtext import Md, cat, front_matter, html_text
+from playbook.pages.mdtext import Html, Md, cat, front_matter, html_text, join, raw_block
+from playbook.pages.sections import PACKET
 from playbook.pages.sections import SECTIONS as SECTION_LIST
 
 PROGRAMS_DIR = "programs"
@@ -54,25 +56,44 @@ class Page:
 
 WIDE: Final = frozenset({"strategy.md", "roadmap.md"})
 """Pages that hide the table of contents to give diagrams the full width."""
+PAGE_BREAK: Final = raw_block(Html('<div class="pb-packet-section" aria-hidden="true"></div>'))
+"""Starts the next section of the packet on a new sheet (``playbook.css``)."""
+
+
+def packet(title: str, bodies: list[Md]) -> Md:
+    """Every section of one program on one page, each from a new sheet when printed.
+
+    Searching finds each section on its own page, so the packet stays out of the
+    search index; its table of contents would repeat the navigation, so it is hidden.
+
+    Args:
+        title: The program's title (plain text).
+        bodies: The rendered sections, overview first, without front matter.
+    """
+    return cat(front_matter(f"{title} · print packet", hide_toc=True, searchable=False),
+               join(bodies, cat(Md("\n"), PAGE_BREAK, Md("\n"))))
 
 
 def generate(site: SiteData) -> list[Page]:
     """Render every generated page: portfolio, each program's pages, the format reference."""
     found = groups.groups(site)
     pages = [Page(f"{PROGRAMS_DIR}/index.md", "Portfolio", cat(front_matter("Portfolio"), (
-        groups.index(site, found) if found else pages_overview.portfolio(site))))]
+        groups.index(site, found) if found else pages_portfolio.portfolio(site))))]
     for group in found:  # hundreds of programs: one portfolio page per group
         title = f"Portfolio: {group.title}"
         pages.append(Page(f"{PROGRAMS_DIR}/{group.slug}.md", title, cat(
-            front_matter(title), pages_overview.portfolio(groups.subset(site, group), title))))
+            front_matter(title), pages_portfolio.portfolio(groups.subset(site, group), title))))
     for view in site.programs:
         assert view.bundle.program is not None
         program = view.bundle.program.title
+        bodies = []
         for name, title, render in SECTIONS:
             full = program if name == "index.md" else f"{title} · {program}"
+            bodies.append(render(view, site))
             pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{name}", title,
-                              cat(front_matter(full, hide_toc=name in WIDE),
-                                  render(view, site))))
+                              cat(front_matter(full, hide_toc=name in WIDE), bodies[-1])))
+        pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{PACKET}", "Print packet",
+                          packet(program, bodies)))
     pages.append(Page(reference.PATH, "Format reference", reference.markdown()))
     return pages
 

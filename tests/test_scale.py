@@ -28,12 +28,12 @@ CHECK_THEN_LIST = """
 import json, sys
 from playbook.commands import cli
 code = cli.main(["check", sys.argv[1]])
-loaded = [m for m in ("scipy", "statsmodels") if m in sys.modules]
+loaded = [m for m in ("scipy", "statsmodels", "pandas", "sqlalchemy") if m in sys.modules]
 print(json.dumps({"code": code, "loaded": loaded}))
 """
 
 
-def test_check_imports_no_statistics_stack() -> None:
+def test_check_imports_no_statistics_stack_nor_pandas_nor_sqlalchemy() -> None:
     # a fresh interpreter: this test process has long imported scipy
     done = subprocess.run([sys.executable, "-c", CHECK_THEN_LIST, str(REPO)], cwd=REPO,
                           capture_output=True, text=True, check=True)

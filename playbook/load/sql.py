@@ -76,13 +76,19 @@ def _connect(root: Path, allowed: Sequence[str], scratch: str) -> duckdb.DuckDBP
     con = duckdb.connect(":memory:", config={
         "autoinstall_known_extensions": False, "autoload_known_extensions": False,
         "threads": 2, "memory_limit": MEMORY_LIMIT})
-    paths = [*allowed, *(str(root / rel) for rel in allowed)]
-    con.execute("SET allowed_paths = ?", [paths or [str(root / ".none")]])
-    con.execute("SET file_search_path = ?", [str(root)])
-    con.execute("SET temp_directory = ?", [scratch])
+    paths = [*allowed, *(str(root / rel) for rel in allowed)] or [str(root / ".none")]
+    # literals, not parameters: DuckDB imports pandas to bind Python parameters (~150 ms)
+    con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in paths)}]")
+    con.execute(f"SET file_search_path = {_literal(str(root))}")
+    con.execute(f"SET temp_directory = {_literal(scratch)}")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+def _literal(text: str) -> str:
+    """``text`` as a SQL string literal (a quote doubled; paths hold no control character)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 _LINE: Final = re.compile(r"^LINE (\d+): ?(.*)$", re.MULTILINE)

@@ -16,9 +16,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy
-from sqlalchemy.pool import NullPool
-
 from playbook.load.csv_table import Table
 from playbook.load.sql import MAX_ROWS, QueryError, cell_text, locate_error
 
@@ -34,6 +31,10 @@ def run(url: str, query: str, shown: str) -> Table | QueryError:
         query: The SQL text, in the warehouse's dialect.
         shown: How to name the result in problems about its cells.
     """
+    # imported here: a build or a check never reaches a warehouse, and SQLAlchemy is slow
+    import sqlalchemy
+    from sqlalchemy.pool import NullPool
+
     try:
         engine = sqlalchemy.create_engine(url, poolclass=NullPool)
     except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ValueError) as exc:

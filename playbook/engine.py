@@ -38,13 +38,18 @@ def today_from_env(default: date | None = None) -> date:
     return default or date.today()
 
 
-def load_playbook(root: Path) -> tuple[Playbook, Problems]:
+def load_playbook(root: Path,
+                  progress: loader.Progress | None = None) -> tuple[Playbook, Problems]:
     """Load every program under ``root`` and run every check on it.
+
+    Args:
+        root: The playbook folder.
+        progress: Told as each program is loaded (``playbook check``'s bar on a terminal).
 
     Returns:
         The programs that loaded and every problem, errors and warnings.
     """
-    playbook, problems = loader.load_playbook(root)
+    playbook, problems = loader.load_playbook(root, progress)
     problems.extend(checks.run_all(playbook))
     # attrition and unusable survey values need the figures' statistics, a later stage
     problems.extend(p for bundle in playbook.programs for p in stats.problems(bundle))

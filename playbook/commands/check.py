@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from playbook.commands import progress
 from playbook.engine import load_playbook
 from playbook.model.problems import Problem, Problems, Severity, github_annotations
 
@@ -19,7 +20,8 @@ def _as_error(problem: Problem) -> Problem:
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     root = Path(args.dir)
-    _, problems = load_playbook(root)
+    with progress.bar("checking", progress.wanted(args.format)) as tell:
+        _, problems = load_playbook(root, tell)
     if args.strict:
         problems = Problems([_as_error(p) for p in problems])
     if args.format == "json":

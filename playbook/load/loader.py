@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from playbook.load import yaml_source as yamlsrc
@@ -172,7 +173,11 @@ def _unused_data(bundle: Bundle, used: set[Path], queries: list[str]) -> list[Pr
             for p in unused]
 
 
-def load_playbook(root: Path) -> tuple[Playbook, Problems]:
+Progress = Callable[[int, int, str], None]
+"""Told ``(done, total, program id)`` as each program is loaded (a progress bar)."""
+
+
+def load_playbook(root: Path, progress: Progress | None = None) -> tuple[Playbook, Problems]:
     """Load every program under ``root/program/`` (the checks run after, in the engine).
 
     Args:
@@ -210,7 +215,9 @@ def load_playbook(root: Path) -> tuple[Playbook, Problems]:
                                  f"no program '{orphan.name}' for this data folder",
                                  f"add program/{orphan.name}/ or remove the folder",
                                  Severity.WARNING))
-    for folder in folders:
+    for done, folder in enumerate(folders):
+        if progress is not None:
+            progress(done, len(folders), folder.name)
         shown = display_path(folder, root)
         refusal = folder_refusal(folder, root, shown)
         if refusal is not None:

@@ -86,3 +86,23 @@ def test_make_deploy_checks_strictly_and_publishes_the_package_version() -> None
     assert "mike deploy $(MIKE_PUSH) --update-aliases \"$$version\" latest" in lines[2]
     assert 'PATH="$(abspath $(BIN)):$$PATH"' in lines[2]
     assert lines[3] == "$(BIN)/mike set-default $(MIKE_PUSH) latest"
+
+
+def test_two_versions_are_kept_and_the_root_redirects_to_latest(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "v1"]):
+        subprocess.run(["git", *args], cwd=root, env=_git_env(), check=True)
+    for version in ("1.0.0", "1.1.0"):
+        deployed = _mike(root, "deploy", "--update-aliases", version, "latest")
+        assert deployed.returncode == 0, deployed.stderr
+    assert _mike(root, "set-default", "latest").returncode == 0
+
+    def shown(path: str) -> str:
+        return subprocess.run(["git", "show", f"gh-pages:{path}"], cwd=root, check=True,
+                              capture_output=True, text=True).stdout
+
+    import json
+    versions = {v["version"]: v["aliases"] for v in json.loads(shown("versions.json"))}
+    assert versions == {"1.1.0": ["latest"], "1.0.0": []}
+    assert 'url=latest/' in shown("index.html")
+    assert "tiny" in shown("1.0.0/programs/index.html")

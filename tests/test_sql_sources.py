@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -153,9 +154,9 @@ def test_a_query_reads_only_its_own_data_and_writes_nothing(
     tmp_playbook.assert_unchanged(before)
 
 
-def test_a_runaway_query_is_interrupted(tmp_path: object) -> None:
+def test_a_runaway_query_is_interrupted(tmp_path: Path) -> None:
     slow = "SELECT count(*) FROM range(100000000) a, range(100000000) b WHERE a.range + b.range < 0"
-    result = sql.run(slow, tmp_path, [], "q", timeout=0.5)  # type: ignore[arg-type]
+    result = sql.run(slow, tmp_path, [], "q", timeout=0.5)
     assert result == sql.QueryError("the query ran longer than 0 seconds and was stopped")
 
 
@@ -218,3 +219,10 @@ def test_count_is_for_aggregate_rows_only(tmp_playbook: TmpPlaybook) -> None:
     assert len(errors) == 1 and errors[0].endswith(
         "kpis[1].source: `count` is for aggregate rows; person-level rows (`subject`) are "
         "counted by their distinct subjects"), errors
+
+
+def test_a_result_too_large_to_hold_is_refused(tmp_path: Path) -> None:
+    wide = "SELECT DATE '2026-01-01' AS date, repeat('x', 1000) AS value FROM range(60000)"
+    assert sql.run(wide, tmp_path, [], "q") == sql.QueryError(
+        "the query returned more than 50 MiB of text; aggregate in the query (GROUP BY date "
+        "and group) and return only the columns the source maps")

@@ -32,6 +32,10 @@ from playbook.load.safefiles import locate
 MAX_ROWS: Final = 1_000_000
 """Most rows a query may return: the aggregation belongs in the query."""
 
+MAX_TEXT: Final = 50 * 1024 * 1024
+"""Most characters a result may hold, like the largest CSV read: a few wide rows of long
+text would otherwise fill memory under the row limit."""
+
 TIMEOUT_SECONDS: Final = 120.0
 """A query still running after this long is interrupted (a runaway join)."""
 
@@ -173,10 +177,11 @@ def _run(con: duckdb.DuckDBPyConnection, query: str, shown: str, timeout: float,
         result = con.execute(query)
         header = [d[0] for d in result.description or []]
         rows: list[tuple[int, list[str]]] = []
+        size = 0
         for number, cells in enumerate(_rows(result), start=1):
-            if number > MAX_ROWS:
-                return QueryError(f"the query returned more than {MAX_ROWS:,} rows; "
-                                  "aggregate in the query (GROUP BY date and group)")
+            size += sum(len(c) for c in cells)
+            if number > MAX_ROWS or size > MAX_TEXT:
+                return too_large(number > MAX_ROWS)
             rows.append((number, cells))
     except duckdb.InterruptException:
         return QueryError(f"the query ran longer than {timeout:.0f} seconds and was stopped")
@@ -185,6 +190,14 @@ def _run(con: duckdb.DuckDBPyConnection, query: str, shown: str, timeout: float,
     finally:
         timer.cancel()
     return Table(shown, header, rows, decimal_comma=False)
+
+
+def too_large(by_rows: bool) -> QueryError:
+    """Why a result is refused: too many rows, or too much text in them."""
+    what = f"more than {MAX_ROWS:,} rows" if by_rows else (
+        f"more than {MAX_TEXT // (1024 * 1024)} MiB of text")
+    return QueryError(f"the query returned {what}; aggregate in the query (GROUP BY date "
+                      "and group) and return only the columns the source maps")
 
 
 def _plain(message: str, root: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from playbook.load.csv_table import Table
-from playbook.load.sql import MAX_ROWS, QueryError, cell_text, locate_error
+from playbook.load.sql import MAX_ROWS, MAX_TEXT, QueryError, cell_text, locate_error, too_large
 
 
 def run(url: str, query: str, shown: str) -> Table | QueryError:
@@ -49,11 +49,13 @@ def run(url: str, query: str, shown: str) -> Table | QueryError:
                 result = conn.exec_driver_sql(query)
                 header = list(result.keys())
                 rows: list[tuple[int, list[str]]] = []
+                size = 0
                 for number, row in enumerate(result, start=1):
-                    if number > MAX_ROWS:
-                        return QueryError(f"the query returned more than {MAX_ROWS:,} rows; "
-                                          "aggregate in the query")
-                    rows.append((number, [cell_text(v) for v in row]))
+                    cells = [cell_text(v) for v in row]
+                    size += sum(len(c) for c in cells)
+                    if number > MAX_ROWS or size > MAX_TEXT:
+                        return too_large(number > MAX_ROWS)
+                    rows.append((number, cells))
             finally:
                 conn.rollback()
     except sqlalchemy.exc.DBAPIError as exc:

@@ -6,7 +6,11 @@ WITH statements AS (
     SELECT actor.account.name AS learner,
            CAST("timestamp" AS TIMESTAMP) AS happened_at,
            regexp_extract(verb.id, '[^/]+$') AS verb
-    FROM read_json('data/approval-velocity/lms_statements.jsonl')
+    -- the columns read are named, so DuckDB need not sample the log to guess its shape
+    FROM read_json('data/approval-velocity/lms_statements.jsonl',
+                   format = 'newline_delimited',
+                   columns = {actor: 'STRUCT(account STRUCT(name VARCHAR))',
+                              verb: 'STRUCT(id VARCHAR)', "timestamp": 'VARCHAR'})
 ),
 enrolled AS (
     SELECT leader FROM read_csv('data/approval-velocity/enrolled.csv')

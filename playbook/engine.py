@@ -18,7 +18,8 @@ from playbook.figures.program import compute
 from playbook.figures.site import ProgramView, SiteData
 from playbook.load import loader
 from playbook.load.bundle import Playbook
-from playbook.model.problems import Problems, UsageError
+from playbook.model.problems import Problem, Problems, UsageError
+from playbook.model.settings import Settings
 
 TODAY_ENV = "PLAYBOOK_TODAY"
 
@@ -38,8 +39,21 @@ def today_from_env(default: date | None = None) -> date:
     return default or date.today()
 
 
-def load_playbook(root: Path,
-                  progress: loader.Progress | None = None) -> tuple[Playbook, Problems]:
+def _checked(folder: Path, root: Path, settings: Settings) -> tuple[None, list[Problem]]:
+    """One program's every problem, its bundle dropped (a worker sends back only these)."""
+    bundle, found = loader.load_program(folder, root, settings)
+    return None, [*found, *checks.run(bundle), *stats.problems(bundle)]
+
+
+def check_playbook(root: Path, progress: loader.Progress | None = None,
+                   workers: int = 1) -> Problems:
+    """Every problem of every program, as :func:`load_playbook` finds them, without the
+    programs: so they can be found in ``workers`` processes (``playbook check``)."""
+    return loader.load_playbook(root, progress, workers, load=_checked)[1]
+
+
+def load_playbook(root: Path, progress: loader.Progress | None = None) -> tuple[Playbook,
+                                                                               Problems]:
     """Load every program under ``root`` and run every check on it.
 
     Args:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from playbook.commands import progress
-from playbook.engine import load_playbook
+from playbook.engine import check_playbook
 from playbook.model.problems import Problem, Problems, Severity, github_annotations
 
 
@@ -21,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     root = Path(args.dir)
     with progress.bar("checking", progress.wanted(args.format)) as tell:
-        _, problems = load_playbook(root, tell)
+        problems = check_playbook(root, tell, workers=min(4, os.cpu_count() or 1))
     if args.strict:
         problems = Problems([_as_error(p) for p in problems])
     if args.format == "json":

@@ -13,6 +13,7 @@ import difflib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Final
 
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
@@ -177,11 +178,61 @@ Progress = Callable[[int, int, str], None]
 """Told ``(done, total, program id)`` as each program is loaded (a progress bar)."""
 
 
-def load_playbook(root: Path, progress: Progress | None = None) -> tuple[Playbook, Problems]:
+def _folder_problems(folder: Path, root: Path) -> list[Problem]:
+    """Why a program folder is not loaded (an error) or is loaded with a warning."""
+    shown = display_path(folder, root)
+    refusal = folder_refusal(folder, root, shown)
+    if refusal is not None:
+        return [Problem(shown, 1, 1, "", refusal.message, refusal.hint)]
+    # an unsafe name would be the program's id on every page: an error stops the load
+    named = character_problem(folder.name, shown, 1, 1, "", "folder name ")
+    return [named] if named is not None else []
+
+
+PARALLEL_FROM: Final = 16
+"""Fewest programs worth loading in worker processes (starting them costs ~0.1 s)."""
+
+
+Loader = Callable[[Path, Path, Settings], tuple[Bundle | None, list[Problem]]]
+"""Loads one program folder: :func:`load_program`, or that plus its checks (``check``)."""
+
+
+def _load_programs(folders: list[Path], root: Path, settings: Settings, progress: Progress | None,
+                   workers: int, load: Loader) -> list[tuple[Bundle | None, list[Problem]]]:
+    """Load the programs, in worker processes when asked and worth it; results in order."""
+    if workers > 1 and len(folders) >= PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: the workers inherit the loaded modules; only `playbook check` asks for this,
+        # a single-threaded command (never the MkDocs server, whose threads fork badly)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            out = []
+            for done, result in enumerate(pool.map(load, folders,
+                                                   [root] * len(folders),
+                                                   [settings] * len(folders), chunksize=4)):
+                if progress is not None:
+                    progress(done, len(folders), folders[done].name)
+                out.append(result)
+            return out
+    results: list[tuple[Bundle | None, list[Problem]]] = []
+    for done, folder in enumerate(folders):
+        if progress is not None:
+            progress(done, len(folders), folder.name)
+        results.append(load(folder, root, settings))
+    return results
+
+
+def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1,
+                  load: Loader = load_program) -> tuple[Playbook, Problems]:
     """Load every program under ``root/program/`` (the checks run after, in the engine).
 
     Args:
         root: The playbook folder (holding ``program/`` and ``data/``).
+        progress: Told as each program is loaded.
+        workers: Processes to load programs in (``playbook check`` on many programs).
+        load: Loads one folder; a loader that returns no bundle (``check``, which needs
+            only problems) keeps worker processes from sending whole programs back.
 
     Returns:
         The playbook (programs that loaded) and every problem, errors and warnings.
@@ -215,22 +266,22 @@ def load_playbook(root: Path, progress: Progress | None = None) -> tuple[Playboo
                                  f"no program '{orphan.name}' for this data folder",
                                  f"add program/{orphan.name}/ or remove the folder",
                                  Severity.WARNING))
-    for done, folder in enumerate(folders):
-        if progress is not None:
-            progress(done, len(folders), folder.name)
-        shown = display_path(folder, root)
-        refusal = folder_refusal(folder, root, shown)
-        if refusal is not None:
-            problems.add(Problem(shown, 1, 1, "", refusal.message, refusal.hint))
-            continue
-        named = character_problem(folder.name, shown, 1, 1, "", "folder name ")
-        if named is not None:
-            problems.add(named)
-            if named.severity is Severity.ERROR:
-                continue  # its name would be the program's id on every page
-        bundle, found = load_program(folder, root, settings)
+    before: list[list[Problem]] = []
+    loadable: list[Path] = []
+    for folder in folders:
+        found = _folder_problems(folder, root)
+        before.append(found)
+        if not any(p.severity is Severity.ERROR for p in found):
+            loadable.append(folder)
+    loaded = dict(zip(loadable, _load_programs(loadable, root, settings, progress, workers,
+                                               load), strict=True))
+    for folder, found in zip(folders, before, strict=True):
         problems.extend(found)
-        playbook.programs.append(bundle)
+        if folder in loaded:
+            bundle, more = loaded[folder]
+            problems.extend(more)
+            if bundle is not None:
+                playbook.programs.append(bundle)
     return playbook, problems
 
 

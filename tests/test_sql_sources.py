@@ -226,3 +226,37 @@ def test_a_result_too_large_to_hold_is_refused(tmp_path: Path) -> None:
     assert sql.run(wide, tmp_path, [], "q") == sql.QueryError(
         "the query returned more than 50 MiB of text; aggregate in the query (GROUP BY date "
         "and group) and return only the columns the source maps")
+
+
+def test_the_connection_is_locked_before_any_query(tmp_path: Path) -> None:
+    con = sql._connect(tmp_path, ["data/p/a.csv"], str(tmp_path))
+    try:
+        settings = con.execute(
+            "SELECT current_setting('lock_configuration'), "
+            "current_setting('enable_external_access'), current_setting('allowed_paths'), "
+            "current_setting('autoload_known_extensions')").fetchall()
+        locked, external, allowed, autoload = settings[0]
+        assert (locked, external, autoload) == (True, False, False)
+        assert f"{tmp_path}/data/p/a.csv" in allowed
+        with pytest.raises(duckdb.InvalidInputException, match="locked"):
+            con.execute("SET enable_external_access = true")
+    finally:
+        con.close()
+
+
+def test_a_same_named_file_in_the_working_folder_is_never_read(
+        tmp_playbook: TmpPlaybook, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # DuckDB resolves a relative name against the working folder before its search path
+    elsewhere = tmp_path_factory.mktemp("other-checkout")
+    (elsewhere / "data" / "mini").mkdir(parents=True)
+    (elsewhere / "data" / "mini" / "board_use.csv").write_text("month,pct\n2026-01-31,999\n",
+                                                               encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    _board(tmp_playbook, "    source: {query: \"SELECT month AS date, pct AS value FROM "
+           "'data/mini/board_use.csv'\"}\n")
+    bundle, errors = _mini(tmp_playbook)
+    assert all("999" not in e for e in errors)
+    assert 999.0 not in [o.value for o in bundle.series.get("board-use", [])]
+    assert len(errors) == 1 and "may read only the files of its program's data folder" in \
+        errors[0]

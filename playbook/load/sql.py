@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import tempfile
 import threading
@@ -80,14 +81,35 @@ def _connect(root: Path, allowed: Sequence[str], scratch: str) -> duckdb.DuckDBP
     con = duckdb.connect(":memory:", config={
         "autoinstall_known_extensions": False, "autoload_known_extensions": False,
         "threads": 2, "memory_limit": MEMORY_LIMIT})
-    paths = [*allowed, *(str(root / rel) for rel in allowed)] or [str(root / ".none")]
+    paths = [*_relative(root, allowed), *(str(root / rel) for rel in allowed)] or [
+        str(root / ".none")]
     # literals, not parameters: DuckDB imports pandas to bind Python parameters (~150 ms)
-    con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in paths)}]")
-    con.execute(f"SET file_search_path = {_literal(str(root))}")
-    con.execute(f"SET temp_directory = {_literal(scratch)}")
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
+    con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in paths)}];"
+                f"SET file_search_path = {_literal(str(root))};"
+                f"SET temp_directory = {_literal(scratch)};"
+                "SET enable_external_access = false;"
+                "SET lock_configuration = true;")  # one call: each costs a round trip
     return con
+
+
+def _relative(root: Path, allowed: Sequence[str]) -> list[str]:
+    """The relative names a query may use: DuckDB looks in the working folder first.
+
+    A name that also exists under the process's working folder (a command run from
+    another checkout) would be read from there, outside the playbook: such a name
+    is left out, so the query is refused rather than fed another folder's file.
+    """
+    out = []
+    for rel in allowed:
+        here = Path(rel)
+        if os.path.lexists(here):
+            try:
+                if not here.samefile(root / rel):
+                    continue
+            except OSError:
+                continue
+        out.append(rel)
+    return out
 
 
 def _literal(text: str) -> str:

@@ -21,6 +21,7 @@ import yaml
 
 from playbook.load import yaml_compose, yaml_numbers, yaml_problems
 from playbook.load.yaml_problems import MAX_DEPTH
+from playbook.model.chars import unsafe_character
 from playbook.model.problems import Problem, character_problem
 
 Path_ = tuple[str | int, ...]
@@ -167,6 +168,8 @@ class _Walker:
         if id(node) in self.tested:
             return
         self.tested.add(id(node))
+        if unsafe_character(node.value) is None:
+            return  # the common case: the field's name is built only for a problem
         line, column = _pos(node)
         found = character_problem(node.value, self.source.path, line, column, _fmt(loc), what)
         if found is not None:

@@ -20,6 +20,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -81,8 +82,7 @@ def _connect(root: Path, allowed: Sequence[str], scratch: str) -> duckdb.DuckDBP
     con = duckdb.connect(":memory:", config={
         "autoinstall_known_extensions": False, "autoload_known_extensions": False,
         "threads": 2, "memory_limit": MEMORY_LIMIT})
-    paths = [*_relative(root, allowed), *(str(root / rel) for rel in allowed)] or [
-        str(root / ".none")]
+    paths = [*allowed, *(str(root / rel) for rel in allowed)] or [str(root / ".none")]
     # literals, not parameters: DuckDB imports pandas to bind Python parameters (~150 ms)
     con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in paths)}];"
                 f"SET file_search_path = {_literal(str(root))};"
@@ -90,26 +90,6 @@ def _connect(root: Path, allowed: Sequence[str], scratch: str) -> duckdb.DuckDBP
                 "SET enable_external_access = false;"
                 "SET lock_configuration = true;")  # one call: each costs a round trip
     return con
-
-
-def _relative(root: Path, allowed: Sequence[str]) -> list[str]:
-    """The relative names a query may use: DuckDB looks in the working folder first.
-
-    A name that also exists under the process's working folder (a command run from
-    another checkout) would be read from there, outside the playbook: such a name
-    is left out, so the query is refused rather than fed another folder's file.
-    """
-    out = []
-    for rel in allowed:
-        here = Path(rel)
-        if os.path.lexists(here):
-            try:
-                if not here.samefile(root / rel):
-                    continue
-            except OSError:
-                continue
-        out.append(rel)
-    return out
 
 
 def _literal(text: str) -> str:
@@ -176,12 +156,29 @@ def run(query: str, root: Path, allowed: Sequence[str], shown: str,
         shown: How to name the result in problems about its cells.
         timeout: Seconds before the query is interrupted.
     """
-    with tempfile.TemporaryDirectory(prefix="playbook-duckdb-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="playbook-duckdb-") as scratch, _inside(root):
         con = _connect(root, allowed, scratch)
         try:
             return _run(con, query, shown, timeout, str(root))
         finally:
             con.close()
+
+
+_CWD_LOCK = threading.Lock()
+
+
+@contextmanager
+def _inside(root: Path) -> Iterator[None]:
+    """Work in ``root`` while DuckDB runs: it resolves a relative name against the working
+    folder before its search path, so a same-named file where a command was started (another
+    checkout) would otherwise be read instead of the playbook's own."""
+    with _CWD_LOCK:  # the working folder is the process's: one query at a time moves it
+        before = os.getcwd()
+        os.chdir(root)
+        try:
+            yield
+        finally:
+            os.chdir(before)
 
 
 def _run(con: duckdb.DuckDBPyConnection, query: str, shown: str, timeout: float,

@@ -144,3 +144,47 @@ def test_the_missing_hint_is_yaml_that_reads_back_the_cell() -> None:
     for cell in ("it's n/a", "n.a.", "— ", "[none]"):
         hint = _value_fix(cell)
         assert yaml.safe_load(hint.split("read: ", 1)[1]) == {"missing": [cell]}
+
+
+BOARD = "    source: {file: data/mini/board_use.csv, date: month, value: pct}\n"
+
+
+def _errors(tmp_playbook: TmpPlaybook) -> list[str]:
+    _, problems = load_playbook(tmp_playbook.root)
+    return [str(p) for p in problems.errors]
+
+
+def test_a_report_with_title_lines_and_tabs_is_read(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.write("data/mini/board_use.csv", "Board use report\tQ1\n\nmonth\tpct\n"
+                       "2025-12-31\t10\n2026-01-31\t22\n")
+    tmp_playbook.edit("kpis.yml", BOARD, "    source: {file: data/mini/board_use.csv, "
+                      "date: month, value: pct, read: {header_row: 3, delimiter: \"\\t\"}}\n")
+    playbook, problems = load_playbook(tmp_playbook.root)
+    assert problems.errors == [], problems.render()
+    bundle = playbook.get("mini")
+    assert bundle is not None
+    assert [(o.date, o.value, o.line) for o in bundle.series["board-use"]] == [
+        (date(2025, 12, 31), 10.0, 4), (date(2026, 1, 31), 22.0, 5)]
+
+
+def test_a_row_filter_on_a_missing_column_names_the_columns(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.edit("kpis.yml", BOARD, "    source: {file: data/mini/board_use.csv, "
+                      "date: month, value: pct, read: {where: {Acount: [x]}}}\n")
+    text = tmp_playbook.read("kpis.yml").splitlines()
+    line = next(i for i, t in enumerate(text, start=1) if "Acount" in t)
+    column = text[line - 1].index("Acount") + 1  # at the key the editor wrote
+    assert _errors(tmp_playbook) == [
+        f"program/mini/kpis.yml:{line}:{column}: kpis[1].source.read.where: column 'Acount' "
+        "is not "
+        "in data/mini/board_use.csv; its columns are: month, pct"]
+
+
+def test_a_count_cell_that_is_no_whole_number_is_an_error(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.write("data/mini/board_use.csv", "month,pct,people\n2025-12-31,10,12\n"
+                       "2026-01-31,22,about 9\n")
+    tmp_playbook.edit("kpis.yml", BOARD, "    source: {file: data/mini/board_use.csv, "
+                      "date: month, value: pct, count: people}\n")
+    assert _errors(tmp_playbook) == [
+        "data/mini/board_use.csv:3:3: kpis[1].source.count: 'about 9' in column 'people' is "
+        "not a whole number of people (the count column holds how many people each value "
+        "stands for)"]

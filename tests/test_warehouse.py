@@ -135,3 +135,39 @@ def test_a_result_with_a_direct_identifier_is_not_kept(
     assert code == 1
     assert "column 'email' looks like a direct identifier" in err
     assert not tmp_playbook.path("data/mini/snapshots").exists()
+
+
+def test_an_undeclared_connection_is_an_error_at_the_source(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    _connect(tmp_playbook)
+    tmp_playbook.write("./playbook.yml", f"connections:\n  lake:\n    env: {ENV}\n")
+    line = tmp_playbook.read("kpis.yml").splitlines().index("      connection: warehouse") + 1
+    _, problems = load_playbook(tmp_playbook.root)
+    assert f"program/mini/kpis.yml:{line}:19: kpis[1].source.connection: no connection " \
+           "'warehouse' in playbook.yml (declared: lake) (declare it: connections: " \
+           "{warehouse: {env: PLAYBOOK_WAREHOUSE_URL}})" in [str(p) for p in problems.errors]
+    code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
+    assert code == 2
+    assert err == ("playbook pull: program/mini/kpis.yml: KPI 'board-use' names connection "
+                   "'warehouse', which playbook.yml does not declare\n")
+
+
+def test_a_missing_query_file_is_reported_once(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _connect(tmp_playbook)
+    text = tmp_playbook.read("kpis.yml")
+    start = text.index("      query: |")
+    end = text.index("      date: month", start)
+    tmp_playbook.write("kpis.yml", text[:start] + "      query_file: data/mini/gone.sql\n"
+                       + text[end:])
+    kpis = tmp_playbook.read("kpis.yml")
+    at = kpis.index("  - id: leader-360")  # a second warehouse source, after the first
+    tmp_playbook.write("kpis.yml", kpis[:at] + kpis[at:].replace(
+        "      file: data/mini/leader_360.csv", "      connection: warehouse\n"
+        "      query: SELECT 1", 1))
+    monkeypatch.setenv(ENV, "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
+    assert code == 1
+    assert err.count("data file 'data/mini/gone.sql' does not exist") == 1, err
+    # the second source's error names where it ran: the warehouse, not DuckDB
+    assert "(fix the query; it runs in the warehouse of connection 'warehouse')" in err

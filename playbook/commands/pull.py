@@ -43,9 +43,8 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
             raise UsageError(f"set {connection.env} to the SQLAlchemy URL of connection "
                              f"'{src.connection}' (needed by KPI '{kpi.id}')")
         text, where = tables.query_text(src, yaml, loc)
-        problems.extend(tables.problems)
         if text is None:
-            continue
+            continue  # why (a missing .sql file) is in tables.problems, added once below
         rel = snapshot_path(bundle, kpi.id)
         result = warehouse.run(url, text, rel)
         if isinstance(result, QueryError):
@@ -55,6 +54,7 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         problems.extend(found)
         out.append((bundle.root / rel, warehouse.snapshot_text(result)))
         print(f"{rel}: {len(result.rows)} row(s) from connection '{src.connection}'")
+    problems.extend(tables.problems)
 
 
 def run(args: argparse.Namespace) -> int:

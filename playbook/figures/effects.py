@@ -53,17 +53,24 @@ class EffectMethod(StrEnum):
     """How an effect was estimated, strongest first."""
 
     DID = "difference-in-differences"
+    """Pilot − comparison gap regressed on an after-start indicator, HAC interval."""
     ITS = "interrupted-time-series"
+    """Segmented regression: departure from the pre-start trend, HAC interval."""
     BEFORE_AFTER = "before-after"
+    """Mean after minus mean before (or the baseline): unattributed, no interval."""
     NOT_ESTIMATED = "not-estimated"
+    """Nothing measured since the start, or values too large to estimate."""
 
 
 class TrendCheck(StrEnum):
     """Whether pilot and comparison moved in parallel before the start."""
 
     PARALLEL = "parallel"
+    """No significant slope in the gap before the start."""
     DIVERGING = "diverging"
+    """The gap already had a significant slope: the effect is not attributable."""
     CANNOT_ASSESS = "cannot-assess"
+    """Too few periods before the start to fit a trend."""
 
 
 @dataclass(frozen=True)

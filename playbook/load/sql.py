@@ -19,7 +19,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -139,10 +139,25 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _rows(result: duckdb.DuckDBPyConnection) -> Iterator[list[str]]:
+def _rows(result: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
     while chunk := result.fetchmany(10_000):
-        for row in chunk:
-            yield [cell_text(v) for v in row]
+        yield from chunk
+
+
+def collect(header: list[str], rows: Iterable[Sequence[Any]], shown: str) -> Table | QueryError:
+    """A result's rows as a table of text cells, or why it is too large to hold.
+
+    Used for DuckDB's results and the warehouse's alike, so both stop at the same limits.
+    """
+    out: list[tuple[int, list[str]]] = []
+    size = 0
+    for number, row in enumerate(rows, start=1):
+        cells = [cell_text(v) for v in row]
+        size += sum(len(c) for c in cells)
+        if number > MAX_ROWS or size > MAX_TEXT:
+            return too_large(number > MAX_ROWS)
+        out.append((number, cells))
+    return Table(shown, header, out, decimal_comma=False)
 
 
 def run(query: str, root: Path, allowed: Sequence[str], shown: str,
@@ -194,21 +209,13 @@ def _run(con: duckdb.DuckDBPyConnection, query: str, shown: str, timeout: float,
     timer.start()
     try:
         result = con.execute(query)
-        header = [d[0] for d in result.description or []]
-        rows: list[tuple[int, list[str]]] = []
-        size = 0
-        for number, cells in enumerate(_rows(result), start=1):
-            size += sum(len(c) for c in cells)
-            if number > MAX_ROWS or size > MAX_TEXT:
-                return too_large(number > MAX_ROWS)
-            rows.append((number, cells))
+        return collect([d[0] for d in result.description or []], _rows(result), shown)
     except duckdb.InterruptException:
         return QueryError(f"the query ran longer than {timeout:.0f} seconds and was stopped")
     except duckdb.Error as exc:
         return locate_error(_plain(str(exc), root))
     finally:
         timer.cancel()
-    return Table(shown, header, rows, decimal_comma=False)
 
 
 def too_large(by_rows: bool) -> QueryError:

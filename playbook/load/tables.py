@@ -180,7 +180,9 @@ class Tables:
                        where: yamlsrc.Path_) -> Problem:
         """A query's error at its place: the ``.sql`` file's line, or the YAML's."""
         field = yamlsrc.format_loc(where[:-1])
-        hint = "fix the query; it runs in DuckDB over the program's data files"
+        hint = (f"fix the query; it runs in the warehouse of connection '{src.connection}'"
+                if src.connection else
+                "fix the query; it runs in DuckDB over the program's data files")
         if src.query_file is not None:
             return Problem(src.query_file, error.line or 1, error.column or 1, field,
                            f"query error: {error.message}", hint)

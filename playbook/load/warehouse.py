@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from playbook.load.csv_table import Table
-from playbook.load.sql import MAX_ROWS, MAX_TEXT, QueryError, cell_text, locate_error, too_large
+from playbook.load.sql import QueryError, collect, locate_error
 
 
 def run(url: str, query: str, shown: str) -> Table | QueryError:
@@ -47,15 +47,7 @@ def run(url: str, query: str, shown: str) -> Table | QueryError:
         with engine.connect().execution_options(**options) as conn:
             try:
                 result = conn.exec_driver_sql(query)
-                header = list(result.keys())
-                rows: list[tuple[int, list[str]]] = []
-                size = 0
-                for number, row in enumerate(result, start=1):
-                    cells = [cell_text(v) for v in row]
-                    size += sum(len(c) for c in cells)
-                    if number > MAX_ROWS or size > MAX_TEXT:
-                        return too_large(number > MAX_ROWS)
-                    rows.append((number, cells))
+                return collect(list(result.keys()), result, shown)
             finally:
                 conn.rollback()
     except sqlalchemy.exc.DBAPIError as exc:
@@ -64,7 +56,6 @@ def run(url: str, query: str, shown: str) -> Table | QueryError:
         return QueryError(f"{type(exc).__name__}: {exc}".split("\n(Background")[0])
     finally:
         engine.dispose()
-    return Table(shown, header, rows, decimal_comma=False)
 
 
 def url_from(env: str) -> str | None:

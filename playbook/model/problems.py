@@ -49,7 +49,9 @@ class Severity(StrEnum):
     """How bad a problem is: errors stop the build, warnings are advice."""
 
     ERROR = "error"
+    """The files are wrong: the site is not built and ``playbook check`` exits 1."""
     WARNING = "warning"
+    """Practitioners' advice: shown, and an error only under ``--strict``."""
 
 
 @dataclass(frozen=True)

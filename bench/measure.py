@@ -106,7 +106,9 @@ def serve_latency(root: Path, edit: object, timeout: float = 900) -> float | Non
         timeout: Give up (``None``) after this long, for the first build or the edit.
     """
     port = _free_port()
-    proc = subprocess.Popen(mkdocs("serve", "--dev-addr", f"127.0.0.1:{port}"), cwd=root,
+    # as `make serve` starts it: --dirty re-renders only what a save changed
+    proc = subprocess.Popen(mkdocs("serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"),
+                            cwd=root,
                             env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/"

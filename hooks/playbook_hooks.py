@@ -17,16 +17,16 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from playbook.engine import TodayError, build, today_from_env
+from playbook.engine import BuildCache, TodayError, build, today_from_env
 from playbook.figures.site import SiteData
 from playbook.pages import assets, downloads, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
-from playbook_mkdocs import offline, provenance, publish, sandbox
+from playbook_mkdocs import incremental, offline, provenance, publish, sandbox
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 STATE_KEY = "playbook_site"
@@ -46,8 +46,11 @@ def _serving() -> bool:
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    """Remember whether this process serves or builds."""
-    _run.update(command=command, dirty=dirty)
+    """Remember whether this process serves or builds; a server keeps programs and
+    pages between its builds and, with ``--dirty``, re-renders only what changed."""
+    serving = command == "serve"
+    _run.update(command=command, dirty=dirty, cache=BuildCache() if serving else None,
+                incremental=incremental.Incremental() if serving and dirty else None)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -60,7 +63,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         today = today_from_env()
     except TodayError as exc:
         raise PluginError(str(exc)) from exc
-    data, problems = build(_root(config), today)
+    data, problems = build(_root(config), today, _run.get("cache"))
     if data is not None:
         data = provenance.stamp(data)  # commit and history from git, when there is git
     for warning in problems.warnings:
@@ -103,11 +106,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     else:
         generated = [(p.path, p.markdown) for p in pages.generate(data)]
     _build["generated"] = {path for path, _ in generated}
+    inc: incremental.Incremental | None = _run.get("incremental")
+    if inc is not None:
+        inc.begin(config, files, _build["generated"], (
+            provenance.context(data, None), _build["problems"] is None))
     for path, markdown in generated:
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} is generated from program/; remove the "
                               "hand-written file")
-        file = File.generated(config, path, content=markdown)
+        file = File.generated(config, path, content=markdown) if inc is None else \
+            inc.file(config, path, markdown, provenance.context(data, path))
         file.edit_uri = provenance.edit_uri(config, _root(config), path)
         files.append(file)
     if data is not None:  # each program's open-format downloads, linked from its pages
@@ -115,6 +123,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.append(File.generated(config, download.path, content=download.content))
     for uri, source in assets.files():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
+    if inc is not None:
+        inc.finish_files(files)
+    elif _run["dirty"]:  # `mkdocs build --dirty`: pages calling macros show program data
+        for file in files.documentation_pages():
+            incremental.always_rendered(file)
     return files
 
 
@@ -138,6 +151,8 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     **_: Any) -> dict[str, Any]:
     """Give the footer partial this page's provenance (program version included)."""
     context["playbook_provenance"] = provenance.context(config[STATE_KEY], page.file.src_uri)
+    if (inc := _run.get("incremental")) is not None:
+        inc.page_rendered(page.url)
     return context
 
 
@@ -148,8 +163,14 @@ def on_template_context(context: dict[str, Any], template_name: str,
     return context
 
 
+@event_priority(50)  # before the search plugin writes its index
+def _merge_search(config: MkDocsConfig) -> None:
+    if (inc := _run.get("incremental")) is not None:
+        inc.merge_search(config)
+
+
 @event_priority(-100)  # after every plugin has written its files (search index)
-def on_post_build(config: MkDocsConfig) -> None:
+def _publish_staged(config: MkDocsConfig) -> None:
     """Move the staged site into place, unless strict mode will abort the build."""
     staging = _build.pop("staging", None)
     if staging is None:
@@ -160,6 +181,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     publish.swap(staging, Path(_build["target"]))
 
 
+on_post_build = CombinedEvent(_merge_search, _publish_staged)
+"""Two handlers, at different priorities, for one event."""
+
+
 def on_build_error(error: Exception) -> None:
     """Drop the half-built staging folder; the last good site stays."""
     staging = _build.pop("staging", None)
@@ -168,8 +193,11 @@ def on_build_error(error: Exception) -> None:
 
 
 def on_shutdown() -> None:
-    """Drop the staging folder left by a build that ended without an exception event."""
+    """Drop the staging folder left by a build that ended without an exception event,
+    and a server's generated Markdown."""
     on_build_error(RuntimeError("shutdown"))
+    if (inc := _run.get("incremental")) is not None:
+        inc.close()
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

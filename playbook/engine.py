@@ -9,17 +9,21 @@ site.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from playbook.checks import runner as checks
 from playbook.figures import stats
-from playbook.figures.program import compute
-from playbook.figures.site import ProgramView, SiteData
-from playbook.load import loader
-from playbook.load.bundle import Playbook
+from playbook.load import digest, loader
+from playbook.load.bundle import Bundle, Playbook
 from playbook.model.problems import Problem, Problems, UsageError
 from playbook.model.settings import Settings
+
+if TYPE_CHECKING:  # the figures are imported when computed: `playbook check` needs none
+    from playbook.figures.program import ProgramFigures
+    from playbook.figures.site import SiteData
 
 TODAY_ENV = "PLAYBOOK_TODAY"
 
@@ -39,45 +43,132 @@ def today_from_env(default: date | None = None) -> date:
     return default or date.today()
 
 
-def _checked(folder: Path, root: Path, settings: Settings) -> tuple[None, list[Problem]]:
-    """One program's every problem, its bundle dropped (a worker sends back only these)."""
+def _checked(folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list[Problem]]:
+    """One program loaded, with every problem of its files, checks and statistics."""
     bundle, found = loader.load_program(folder, root, settings)
-    return None, [*found, *checks.run(bundle), *stats.problems(bundle)]
+    # attrition and unusable survey values need the figures' statistics, a later stage
+    return bundle, [*found, *checks.run(bundle), *stats.problems(bundle)]
+
+
+def _problems_only(folder: Path, root: Path, settings: Settings) -> tuple[None, list[Problem]]:
+    """One program's every problem, its bundle dropped (a worker sends back only these)."""
+    return None, _checked(folder, root, settings)[1]
 
 
 def check_playbook(root: Path, progress: loader.Progress | None = None,
                    workers: int = 1) -> Problems:
     """Every problem of every program, as :func:`load_playbook` finds them, without the
     programs: so they can be found in ``workers`` processes (``playbook check``)."""
-    return loader.load_playbook(root, progress, workers, load=_checked)[1]
+    return loader.load_playbook(root, progress, workers, load=_problems_only)[1]
 
 
-def load_playbook(root: Path, progress: loader.Progress | None = None) -> tuple[Playbook,
-                                                                               Problems]:
+def load_playbook(root: Path, progress: loader.Progress | None = None,
+                  cache: BuildCache | None = None) -> tuple[Playbook, Problems]:
     """Load every program under ``root`` and run every check on it.
 
     Args:
         root: The playbook folder.
         progress: Told as each program is loaded (``playbook check``'s bar on a terminal).
+        cache: Programs loaded by an earlier call (``mkdocs serve``): only those whose
+            files changed are loaded again.
 
     Returns:
         The programs that loaded and every problem, errors and warnings.
     """
-    playbook, problems = loader.load_playbook(root, progress)
-    problems.extend(checks.run_all(playbook))
-    # attrition and unusable survey values need the figures' statistics, a later stage
-    problems.extend(p for bundle in playbook.programs for p in stats.problems(bundle))
-    return playbook, problems
+    return loader.load_playbook(root, progress, load=cache.load if cache else _checked)
 
 
-def build(root: Path, today: date) -> tuple[SiteData | None, Problems]:
+@dataclass(frozen=True)
+class _Loaded:
+    """One program as a build loaded it, and what it read (:class:`BuildCache`)."""
+
+    key: str
+    """``playbook.yml`` and the digest of the program's own two folders."""
+    looked_up: frozenset[str]
+    """Every file the load looked up, wherever in the playbook."""
+    looked_up_digest: str
+    """Their digest just after the load."""
+    bundle: Bundle
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class BuildCache:
+    """Programs loaded, checked and computed by earlier builds of this process.
+
+    Each program is kept under the digest of its files and of ``playbook.yml``
+    (:mod:`playbook.load.digest`): a save reloads and recomputes only the
+    program it changed, and a program is never served from a stale entry.
+    """
+
+    loaded: dict[str, _Loaded] = field(default_factory=dict)
+    """Program id → the program as loaded, with what it read."""
+    computed: dict[str, tuple[Bundle, date, ProgramFigures]] = field(default_factory=dict)
+    """Program id → (the bundle computed, build date, its figures)."""
+    hits: int = 0
+    """Programs served from the cache by the last build (the tests read it)."""
+
+    def load(self, folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list[Problem]]:
+        """:func:`_checked`, unless every file the program read is as it was last time."""
+        key = settings.model_dump_json() + digest.program_digest(root, folder.name)
+        kept = self.loaded.get(folder.name)
+        if kept is not None and kept.key == key and \
+                digest.files_digest(kept.looked_up) == kept.looked_up_digest:
+            self.hits += 1
+            return kept.bundle, list(kept.problems)
+        with digest.recording() as looked_up:
+            bundle, found = _checked(folder, root, settings)
+        looked_up = digest.outside(looked_up, root, folder.name)
+        # a save while loading: what was read may be older than any digest taken now
+        if digest.program_digest(root, folder.name) == key.removeprefix(
+                settings.model_dump_json()):
+            self.loaded[folder.name] = _Loaded(key, frozenset(looked_up),
+                                               digest.files_digest(looked_up), bundle,
+                                               tuple(found))
+        else:
+            self.loaded.pop(folder.name, None)
+        return bundle, found
+
+    def compute(self, bundle: Bundle, today: date) -> ProgramFigures:
+        """:func:`compute`, unless this very bundle was computed for ``today`` before."""
+        kept = self.computed.get(bundle.id)
+        if kept is not None and kept[0] is bundle and kept[1] == today:
+            return kept[2]
+        from playbook.figures.program import compute
+
+        figures = compute(bundle, today)
+        self.computed[bundle.id] = (bundle, today, figures)
+        return figures
+
+    def keep_only(self, ids: set[str]) -> None:
+        """Forget programs that are gone, so memory follows the playbook."""
+        for table in (self.loaded, self.computed):
+            for gone in set(table) - ids:
+                del table[gone]
+
+
+def build(root: Path, today: date,
+          cache: BuildCache | None = None) -> tuple[SiteData | None, Problems]:
     """Load, check and compute every program.
+
+    Args:
+        root: The playbook folder.
+        today: The build date.
+        cache: Kept between the builds of one process (``mkdocs serve``).
 
     Returns:
         The site data (``None`` when any error stands) and every problem.
     """
-    playbook, problems = load_playbook(root)
+    if cache is not None:
+        cache.hits = 0
+    playbook, problems = load_playbook(root, cache=cache)
+    if cache is not None:
+        cache.keep_only({bundle.id for bundle in playbook.programs})
     if problems.errors:
         return None, problems
-    views = [ProgramView(bundle, compute(bundle, today)) for bundle in playbook.programs]
+    from playbook.figures.program import compute
+    from playbook.figures.site import ProgramView, SiteData
+
+    figures = cache.compute if cache is not None else compute
+    views = [ProgramView(bundle, figures(bundle, today)) for bundle in playbook.programs]
     return SiteData(root, today, views), problems

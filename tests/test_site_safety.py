@@ -158,7 +158,8 @@ def _wait_for(url: str, needle: str, proc: subprocess.Popen[str], seconds: float
     raise AssertionError(f"{needle!r} not served at {url} within {seconds}s:\n{last[-2000:]}")
 
 
-def test_serve_shows_problems_and_recovers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [[], ["--dirty"]], ids=["serve", "make-serve-dirty"])
+def test_serve_shows_problems_and_recovers(tmp_path: Path, how: list[str]) -> None:
     root = tiny_site(tmp_path, docs=OPT_IN + '# Home\n\n{{ kpi_table("tiny") }}\n\n'
                      '{{ kpi_chart("tiny", "business-kpi") }}\n')
     port = _free_port()
@@ -166,7 +167,7 @@ def test_serve_shows_problems_and_recovers(tmp_path: Path) -> None:
            "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-f",
-         str(root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+         str(root / "mkdocs.yml"), *how, "--dev-addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True, env=env)
     url = f"http://127.0.0.1:{port}/"
     kpis = root / "program" / "tiny" / "kpis.yml"

@@ -8,6 +8,7 @@ the CSV file, the row's line and the column's position.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -64,7 +65,16 @@ def read_table(file: Path, shown: str, delimiter: str | None = None,
                 shown, 1, 1, "", too_large(size, MAX_BYTES, "a data file"),
                 "aggregate the rows before exporting (one row per date and group, or per "
                 "subject and wave); larger data will need a SQL source")]
-        return _parse(stream, shown, delimiter, header_row)
+        # decoded in large chunks (newline="" splits lines as csv needs them); only a
+        # file that is not UTF-8 is read again line by line, to name the line at fault
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        try:
+            return _parse(text, None, shown, delimiter, header_row)
+        except UnicodeDecodeError:
+            text.detach()  # keep the file open for the second reading
+            stream.seek(0)
+            count = [0]
+            return _parse(_lines(stream, count), count, shown, delimiter, header_row)
 
 
 _CR = re.compile(r"(?<=\r)(?!\n)")
@@ -101,10 +111,10 @@ def _csv_error(shown: str, line: int, exc: csv.Error) -> Problem:
     return Problem(shown, line, 1, "", f"not valid CSV: {text}", "export the file again")
 
 
-def _parse(stream: Iterable[bytes], shown: str, delimiter: str | None,
+def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter: str | None,
            header_row: int) -> tuple[Table | None, list[Problem]]:
-    count = [0]
-    lines = _lines(stream, count)
+    """Parse a file's lines; ``count`` counts those decoded (``None``: a decoding error
+    is raised for the caller to read the file again with a count)."""
     problems: list[Problem] = []
     above = header_row - 1  # a report's title lines: not read as CSV at all
     end = above  # the last line read so far: a row starts on the next one
@@ -127,7 +137,8 @@ def _parse(stream: Iterable[bytes], shown: str, delimiter: str | None,
         content = False
         for row in reader:
             line, end = end + 1, reader.line_num + above  # a cell may span lines: the first
-            if not any(cell.strip() for cell in row):
+            joined = "".join(row)
+            if not joined.strip():
                 continue  # blank line: no observation, nothing lost
             content = True
             if len(row) != len(header):
@@ -136,11 +147,13 @@ def _parse(stream: Iterable[bytes], shown: str, delimiter: str | None,
                                         f"{len(header)}",
                                         f"check the '{delimiter}' separators on this line"))
                 continue
-            if _UNSAFE.search("".join(row)) and _bad_cells(row, header, shown, line, warned,
+            if _UNSAFE.search(joined) and _bad_cells(row, header, shown, line, warned,
                                                              problems):
                 continue  # reported, like a row of the wrong length
             rows.append((line, [c.strip() for c in row]))
     except UnicodeDecodeError:
+        if count is None:
+            raise
         return None, [*problems, Problem(shown, count[0] + 1, 1, "", "not UTF-8 text",
                                          "export the file as CSV UTF-8")]
     except csv.Error as exc:

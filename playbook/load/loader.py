@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+from playbook.load import sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
@@ -206,11 +207,12 @@ def _load_programs(folders: list[Path], root: Path, settings: Settings, progress
 
         # fork: the workers inherit the loaded modules; only `playbook check` asks for this,
         # a single-threaded command (never the MkDocs server, whose threads fork badly)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=sql.share_cores, initargs=(workers,)) as pool:
             out = []
             for done, result in enumerate(pool.map(load, folders,
                                                    [root] * len(folders),
-                                                   [settings] * len(folders), chunksize=4)):
+                                                   [settings] * len(folders), chunksize=2)):
                 if progress is not None:
                     progress(done, len(folders), folders[done].name)
                 out.append(result)

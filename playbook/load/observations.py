@@ -93,47 +93,13 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     field = format_loc(loc)
     unnamed = _unnamed_subject(table, source, yaml, loc) if source.subject is None else []
     problems.extend(unnamed)
-    out: list[Observation] = []
-    how = source.read
-    failed: dict[str, list[Problem]] = defaultdict(list)  # by column key, summarised below
-    kept = _row_filter(table, how, yaml, loc, problems)
+    kept = _row_filter(table, source.read, yaml, loc, problems)
     if kept is None:
         return [], problems
-    for line, cells in table.rows[how.skip_rows:]:
-        if any(cells[i] not in values for i, values in kept):
-            continue  # filtered out: another KPI's rows (another account, another verb)
-        bad = False
-
-        def fail(key: str, message: str, hint: str = "", *, _line: int = line) -> None:
-            nonlocal bad
-            bad = True
-            failed[key].append(Problem(table.path, _line, cols[key] + 1, f"{field}.{key}",
-                                       message, hint))
-
-        raw_value = cells[cols["value"]]
-        value = reading.value(raw_value, how, table.decimal_comma)
-        if value is reading.MISSING:
-            continue  # declared "not measured": not an observation
-        raw_date = cells[cols["date"]]
-        day = reading.day(raw_date, how)
-        if day is None:
-            fail("date", f"'{raw_date}' in column '{source.date}' is not a date YYYY-MM-DD"
-                 if raw_date else f"empty date in column '{source.date}'",
-                 _date_fix(raw_date, how) if raw_date else "fill it in or delete the row")
-        if not isinstance(value, float):
-            fail("value", f"'{raw_value}' in column '{source.value}' is not a number"
-                 if raw_value else f"empty value in column '{source.value}'",
-                 _value_fix(raw_value) if raw_value else
-                 "fill it in, delete the row, or declare it: read: {missing: [\"\"]}")
-            value = None
-        extra = _labels(cells, cols, mapping, how, fail)
-        if not bad and day is not None and value is not None:
-            people = extra.get("count")
-            out.append(Observation(day, value, extra.get("group"), extra.get("subject"),
-                                   extra.get("wave"), line,
-                                   int(people) if people is not None else None))
-    for key in failed:
-        problems.append(_summary(failed[key], mapping[key] or key))
+    rows = _Rows(table, source, cols, mapping, field)
+    out = rows.read(kept)
+    for key, found in rows.failed.items():
+        problems.append(_summary(found, mapping[key] or key))
     if unnamed:  # rows per person, not duplicates: naming the subject is the one fix
         return out, problems
     out, found = integrity.check(out, table.path, field, cols)
@@ -158,31 +124,116 @@ def _row_filter(table: Table, how: Reading, yaml: YamlSource, loc: Path_,
     return kept
 
 
-def _labels(cells: list[str], cols: dict[str, int], mapping: dict[str, str | None],
-            how: Reading, fail: Callable[..., None]) -> dict[str, str | None]:
-    """The row's group, wave and subject, translated and checked."""
-    extra: dict[str, str | None] = {}
-    for key, allowed in (("group", GROUPS), ("wave", WAVES)):
-        if key in cols:
-            cell = reading.label(key, cells[cols[key]], how)
+class _Rows:
+    """Reads a table's rows into observations, collecting failed cells by column.
+
+    An export repeats its dates, labels and often its values: each distinct
+    cell text is read once (a million rows hold a few hundred dates).
+    """
+
+    def __init__(self, table: Table, source: Source, cols: dict[str, int],
+                 mapping: dict[str, str | None], field: str) -> None:
+        self.table, self.source, self.cols, self.field = table, source, cols, field
+        self.failed: dict[str, list[Problem]] = defaultdict(list)  # summarised per column
+        self.values: dict[str, float | object | None] = {}
+        self.days: dict[str, date | None] = {}
+        self.line, self.bad = 0, False
+        self.labels = _Labels(cols, mapping, source.read, self.fail)
+
+    def fail(self, key: str, message: str, hint: str = "") -> None:
+        """Record a bad cell of the current row in column ``key``."""
+        self.bad = True
+        self.failed[key].append(Problem(self.table.path, self.line, self.cols[key] + 1,
+                                        f"{self.field}.{key}", message, hint))
+
+    def read(self, kept: list[tuple[int, frozenset[str]]]) -> list[Observation]:
+        """The observations of every row the ``where`` filter keeps."""
+        how, source, table, out = self.source.read, self.source, self.table, []
+        value_col, date_col = self.cols["value"], self.cols["date"]
+        values, days = self.values, self.days
+        for line, cells in table.rows[how.skip_rows:]:
+            if kept and any(cells[i] not in allowed for i, allowed in kept):
+                continue  # filtered out: another KPI's rows (another account, another verb)
+            self.line, self.bad = line, False
+            raw_value = cells[value_col]
+            if raw_value not in values:
+                values[raw_value] = reading.value(raw_value, how, table.decimal_comma)
+            value = values[raw_value]
+            if value is reading.MISSING:
+                continue  # declared "not measured": not an observation
+            raw_date = cells[date_col]
+            if raw_date not in days:
+                days[raw_date] = reading.day(raw_date, how)
+            day = days[raw_date]
+            if day is None:
+                self.fail("date", f"'{raw_date}' in column '{source.date}' is not a date "
+                          "YYYY-MM-DD" if raw_date else f"empty date in column '{source.date}'",
+                          _date_fix(raw_date, how) if raw_date else
+                          "fill it in or delete the row")
+            if not isinstance(value, float):
+                self.fail("value", f"'{raw_value}' in column '{source.value}' is not a number"
+                          if raw_value else f"empty value in column '{source.value}'",
+                          _value_fix(raw_value) if raw_value else
+                          "fill it in, delete the row, or declare it: read: {missing: [\"\"]}")
+                value = None
+            extra = self.labels.read(cells)
+            if not self.bad and day is not None and value is not None:
+                people = extra.get("count")
+                out.append(Observation(day, value, extra.get("group"), extra.get("subject"),
+                                       extra.get("wave"), line,
+                                       int(people) if people is not None else None))
+        return out
+
+
+_NO_LABELS: dict[str, str | None] = {}
+"""The labels of a row of a source with no label columns (never written to)."""
+
+
+class _Labels:
+    """A row's group, wave, count and subject, translated and checked.
+
+    A group or wave cell is translated once per distinct text; a bad one is
+    reported on every row that holds it.
+    """
+
+    def __init__(self, cols: dict[str, int], mapping: dict[str, str | None], how: Reading,
+                 fail: Callable[..., None]) -> None:
+        self.cols, self.mapping, self.how, self.fail = cols, mapping, how, fail
+        self.keyed: list[tuple[str, int, tuple[str, ...], dict[str, str]]] = [
+            (key, cols[key], allowed, {}) for key, allowed in
+            (("group", GROUPS), ("wave", WAVES)) if key in cols]
+        self.none = not self.keyed and "count" not in cols and "subject" not in cols
+
+    def read(self, cells: list[str]) -> dict[str, str | None]:
+        """The labels of one row (``fail`` is told about each bad cell)."""
+        if self.none:
+            return _NO_LABELS
+        extra: dict[str, str | None] = {}
+        cols, mapping = self.cols, self.mapping
+        for key, index, allowed, seen in self.keyed:
+            raw = cells[index]
+            cell = seen.get(raw)
+            if cell is None:
+                cell = seen[raw] = reading.label(key, raw, self.how)
             if cell not in allowed:
-                fail(key, f"'{cells[cols[key]]}' in column '{mapping[key]}' is not one of "
-                     + ", ".join(allowed),
-                     f"translate it: read: {{values: {{{key}: {{'{cells[cols[key]]}': "
-                     f"{allowed[-1]}}}}}}}")
+                self.fail(key, f"'{raw}' in column '{mapping[key]}' is not one of "
+                          + ", ".join(allowed),
+                          f"translate it: read: {{values: {{{key}: {{'{raw}': "
+                          f"{allowed[-1]}}}}}}}")
             extra[key] = cell
-    if "count" in cols:
-        raw = cells[cols["count"]]
-        if not raw.isdigit():
-            fail("count", f"'{raw}' in column '{mapping['count']}' is not a whole number of "
-                 "people", "the count column holds how many people each value stands for")
-        extra["count"] = raw if raw.isdigit() else None
-    if "subject" in cols:
-        subject = cells[cols["subject"]]
-        if not subject:
-            fail("subject", f"empty subject id in column '{mapping['subject']}'")
-        extra["subject"] = subject
-    return extra
+        if "count" in cols:
+            raw = cells[cols["count"]]
+            if not raw.isdigit():
+                self.fail("count", f"'{raw}' in column '{mapping['count']}' is not a whole "
+                          "number of people",
+                          "the count column holds how many people each value stands for")
+            extra["count"] = raw if raw.isdigit() else None
+        if "subject" in cols:
+            subject = cells[cols["subject"]]
+            if not subject:
+                self.fail("subject", f"empty subject id in column '{mapping['subject']}'")
+            extra["subject"] = subject
+        return extra
 
 
 def _summary(found: list[Problem], column: str) -> Problem:

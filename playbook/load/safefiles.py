@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from playbook.load import digest
+
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 """Non-blocking: should a FIFO appear between the check and the open, ``open`` returns."""
@@ -90,6 +92,7 @@ def locate(path: Path, root: Path, shown: str) -> Path | Refusal | None:
         at all is at ``path`` (the caller knows what a missing file means);
         otherwise a :class:`Refusal`.
     """
+    digest.note(path)  # a cache of loaded programs must know what each one read
     try:
         os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):

@@ -77,11 +77,25 @@ def readable_files(root: Path, folder: Path) -> list[str]:
     return out
 
 
+_threads = 2
+"""DuckDB's threads per query; fewer when programs load in several processes at once."""
+
+
+def share_cores(processes: int) -> None:
+    """Give each of ``processes`` loading at once its share of the cores for DuckDB.
+
+    Two worker processes each running DuckDB on two threads on a 2-core machine
+    spend their time switching (``playbook check`` at 200 programs: 4.1 s → 3.7 s).
+    """
+    global _threads
+    _threads = max(1, (os.cpu_count() or 1) // max(1, processes))
+
+
 def _connect(root: Path, allowed: Sequence[str], scratch: str) -> duckdb.DuckDBPyConnection:
     """A connection that can read ``allowed`` (relative to ``root``) and nothing else."""
     con = duckdb.connect(":memory:", config={
         "autoinstall_known_extensions": False, "autoload_known_extensions": False,
-        "threads": 2, "memory_limit": MEMORY_LIMIT})
+        "threads": _threads, "memory_limit": MEMORY_LIMIT})
     paths = [*allowed, *(str(root / rel) for rel in allowed)] or [str(root / ".none")]
     # literals, not parameters: DuckDB imports pandas to bind Python parameters (~150 ms)
     con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in paths)}];"

@@ -3,8 +3,8 @@
 Called by :mod:`playbook.load.yaml_source`, which walks the nodes. Pure-Python
 scanning was most of the load at portfolio scale (200 programs, 1,600 files),
 so composing runs in libyaml (``CSafeLoader``) when PyYAML was built with it.
-Its nodes differ in one way the walker reads (a plain scalar's style is ``""``,
-not ``None``), which :func:`compose` evens out; its errors carry fewer details,
+Its nodes differ in one way (a plain scalar's style is ``""``, not ``None``), so
+the readers test a plain scalar as ``not node.style``; its errors carry fewer details,
 so a file it rejects is parsed again by the pure loader, whose messages and
 marks every problem was written against.
 """
@@ -38,33 +38,7 @@ def compose(text: str) -> list[yaml.Node]:
     """
     if _FAST_LOADER is not None and len(_NESTING.findall(text)) <= FAST_MAX_OPENERS:
         try:
-            nodes = list(yaml.compose_all(text, Loader=_FAST_LOADER))
+            return list(yaml.compose_all(text, Loader=_FAST_LOADER))
         except yaml.YAMLError:
             pass  # parse again below: the pure loader's error names the place and cause
-        else:
-            for root in nodes:
-                _plain_styles(root)
-            return nodes
     return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-
-
-def _plain_styles(root: yaml.Node) -> None:
-    """Give libyaml's plain scalars the pure loader's style, ``None``, in place.
-
-    The walker and :mod:`playbook.load.yaml_numbers` tell plain from quoted by
-    ``style is None``; a stack, not recursion, as for the depth check.
-    """
-    stack: list[yaml.Node] = [root]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:  # an alias repeats a node
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            if node.style == "":
-                node.style = None
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)

@@ -57,7 +57,7 @@ def grouped_number(node: yaml.ScalarNode, key: str | int, path: str,
         One warning at the value's line and column, or nothing.
     """
     text = node.value
-    if node.style is not None or key not in MONEY_KEYS or text.count(".") != 1 \
+    if node.style or key not in MONEY_KEYS or text.count(".") != 1 \
             or not _GROUPED.fullmatch(text):
         return []  # quoted, another field, or not a number to YAML: validation says so
     number = float(text)
@@ -82,14 +82,14 @@ def flow_splits(node: yaml.MappingNode) -> dict[int, str]:
     chains: list[tuple[str, list[yaml.Node]]] = []  # a number and the keys cut off it
     number = ""  # the previous item's value, when it is a plain number
     for key_node, value_node in node.value:
-        split = (number and isinstance(key_node, yaml.ScalarNode) and key_node.style is None
+        split = (number and isinstance(key_node, yaml.ScalarNode) and not key_node.style
                  and _DIGITS.fullmatch(key_node.value) and _empty(value_node))
         if split:
             if not chains or chains[-1][0] != number:
                 chains.append((number, []))
             chains[-1][1].append(key_node)
             continue
-        plain = isinstance(value_node, yaml.ScalarNode) and value_node.style is None
+        plain = isinstance(value_node, yaml.ScalarNode) and not value_node.style
         number = value_node.value if plain and _NUMBER.fullmatch(value_node.value) else ""
     hints = {}
     for first, keys in chains:
@@ -107,4 +107,4 @@ def flow_splits(node: yaml.MappingNode) -> dict[int, str]:
 
 def _empty(node: yaml.Node) -> bool:
     """Whether a mapping value is absent (``{a: 1, 000}``: no colon, no value)."""
-    return isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None
+    return isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style

@@ -162,13 +162,16 @@ class _Walker:
         self.active: set[int] = set()  # collections being walked: an alias to one is a loop
         self.budget = MAX_NODES  # aliases can multiply a small file ("billion laughs")
         self.tested: set[int] = set()  # scalars tested for bad characters: aliases repeat
+        # A scalar holds only characters of the file, or an escape's (which needs a
+        # backslash): a file without either has nothing to test scalar by scalar.
+        self.clean = "\\" not in source.text and unsafe_character(source.text) is None
 
     def test_text(self, node: yaml.ScalarNode, loc: Path_, what: str = "") -> None:
         """Report a control or bidi character in a scalar, once per node."""
         if id(node) in self.tested:
             return
         self.tested.add(id(node))
-        if unsafe_character(node.value) is None:
+        if self.clean or unsafe_character(node.value) is None:
             return  # the common case: the field's name is built only for a problem
         line, column = _pos(node)
         found = character_problem(node.value, self.source.path, line, column, _fmt(loc), what)
@@ -199,8 +202,9 @@ class _Walker:
             finally:
                 self.active.discard(id(node))
         assert isinstance(node, yaml.ScalarNode)
-        if id(node) not in self.tested:  # an alias repeats a node: one warning
-            self.problems.extend(yaml_numbers.grouped_number(node, loc[-1] if loc else "",
+        if loc and loc[-1] in yaml_numbers.MONEY_KEYS and id(node) not in self.tested:
+            # an alias repeats a node: one warning; only money fields can hold one
+            self.problems.extend(yaml_numbers.grouped_number(node, loc[-1],
                                                              self.source.path, _fmt(loc)))
         self.test_text(node, loc)
         return resolve_scalar(node)

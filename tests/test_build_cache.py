@@ -1,0 +1,153 @@
+"""The engine's build cache (``mkdocs serve``): reload only what changed, never serve stale.
+
+Every cached build is compared with an uncached build of the same files: the
+pages generated from both must be the same, whatever was edited.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import TmpPlaybook
+
+from playbook import engine
+from playbook.load.digest import program_digest
+from playbook.pages import site_pages
+
+TODAY = date(2026, 11, 24)
+
+
+def _pages(root: Path, cache: engine.BuildCache | None) -> dict[str, str]:
+    data, problems = engine.build(root, TODAY, cache)
+    assert data is not None, problems.render()
+    return {p.path: p.markdown for p in site_pages.generate(data)}
+
+
+@pytest.fixture
+def two(tmp_playbook: TmpPlaybook) -> TmpPlaybook:
+    """The mini playbook with a second program, a copy of the first."""
+    root = tmp_playbook.root
+    shutil.copytree(root / "program" / "mini", root / "program" / "other")
+    shutil.copytree(root / "data" / "mini", root / "data" / "other")
+    tmp_playbook.edit("program/other/program.yml", "id: mini", "id: other")
+    for name in ("kpis.yml", "ai.yml"):
+        path = root / "program" / "other" / name
+        path.write_text(path.read_text(encoding="utf-8").replace("data/mini/", "data/other/"),
+                        encoding="utf-8")
+    return tmp_playbook
+
+
+def test_an_unchanged_playbook_is_served_from_the_cache(two: TmpPlaybook) -> None:
+    cache = engine.BuildCache()
+    first = _pages(two.root, cache)
+    assert cache.hits == 0
+    assert _pages(two.root, cache) == first
+    assert cache.hits == 2
+
+
+def test_an_edit_reloads_only_its_program_and_shows(two: TmpPlaybook) -> None:
+    cache = engine.BuildCache()
+    _pages(two.root, cache)
+    two.edit("program/other/program.yml", "within 12 months", "within 14 months")
+    cached = _pages(two.root, cache)
+    assert cache.hits == 1
+    assert cached == _pages(two.root, None)
+    assert "within 14 months" in cached["programs/other/index.md"]
+
+
+def test_a_data_edit_that_keeps_size_and_file_date_is_still_seen(two: TmpPlaybook) -> None:
+    cache = engine.BuildCache()
+    before = _pages(two.root, cache)
+    csv = two.path("data/other/board_use.csv")
+    stat = csv.stat()
+    text = csv.read_text(encoding="utf-8")
+    assert "2026-01-31,22" in text
+    csv.write_text(text.replace("2026-01-31,22", "2026-01-31,29"), encoding="utf-8")
+    os.utime(csv, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as a restore or checkout might
+    assert csv.stat().st_size == stat.st_size and csv.stat().st_mtime_ns == stat.st_mtime_ns
+    cached = _pages(two.root, cache)
+    assert cache.hits == 1
+    assert cached == _pages(two.root, None)
+    assert cached != before
+
+
+def test_a_file_read_from_outside_the_programs_folders_is_followed(
+        two: TmpPlaybook) -> None:
+    two.edit("program/other/kpis.yml", "file: data/other/board_use.csv",
+             "file: data/shared/board_use.csv")
+    shared = two.path("data/shared/board_use.csv")
+    shared.parent.mkdir()
+    shutil.copy(two.path("data/other/board_use.csv"), shared)
+    two.path("data/other/board_use.csv").unlink()
+    cache = engine.BuildCache()
+    _pages(two.root, cache)
+    shared.write_text(shared.read_text(encoding="utf-8").replace(",55", ",58"),
+                      encoding="utf-8")
+    cached = _pages(two.root, cache)
+    assert cache.hits == 1  # mini; other read the shared file
+    assert cached == _pages(two.root, None)
+    assert cached["programs/other/measurement.md"] != cached["programs/mini/measurement.md"]
+
+
+def test_a_settings_edit_reloads_every_program(two: TmpPlaybook) -> None:
+    cache = engine.BuildCache()
+    _pages(two.root, cache)
+    (two.root / "playbook.yml").write_text("connections:\n  hr: {env: HR_WAREHOUSE_URL}\n",
+                                           encoding="utf-8")
+    assert _pages(two.root, cache) == _pages(two.root, None)
+    assert cache.hits == 0
+
+
+def test_a_removed_program_is_forgotten(two: TmpPlaybook) -> None:
+    cache = engine.BuildCache()
+    _pages(two.root, cache)
+    shutil.rmtree(two.path("program/other"))
+    shutil.rmtree(two.path("data/other"))
+    pages = _pages(two.root, cache)
+    assert not [p for p in pages if p.startswith("programs/other/")]
+    assert set(cache.loaded) == set(cache.computed) == {"mini"}
+
+
+def test_an_error_is_reported_from_the_cache_as_from_a_fresh_load(two: TmpPlaybook) -> None:
+    cache = engine.BuildCache()
+    two.edit("program/other/kpis.yml", "cadence: monthly\n    owner: business_owner",
+             "cadense: monthly\n    owner: business_owner")
+    fresh = engine.build(two.root, TODAY, None)[1].render()
+    data, problems = engine.build(two.root, TODAY, cache)
+    data, again = engine.build(two.root, TODAY, cache)
+    assert data is None and cache.hits == 2
+    assert "program/other/kpis.yml" in fresh and "unknown field 'cadense'" in fresh
+    assert problems.render() == again.render() == fresh
+
+
+# --- the digest ------------------------------------------------------------------------
+
+
+def test_the_digest_follows_content_names_and_links(tmp_playbook: TmpPlaybook) -> None:
+    root = tmp_playbook.root
+    first = program_digest(root, "mini")
+    assert program_digest(root, "mini") == first
+    csv = tmp_playbook.path("data/mini/board_use.csv")
+    csv.rename(csv.with_name("board_use2.csv"))
+    renamed = program_digest(root, "mini")
+    assert renamed != first
+    csv.with_name("board_use2.csv").rename(csv)
+    assert program_digest(root, "mini") == first
+    (root / "data" / "mini" / "link.csv").symlink_to("board_use.csv")
+    linked = program_digest(root, "mini")
+    assert linked != first
+    (root / "data" / "mini" / "link.csv").unlink()
+    (root / "data" / "mini" / "link.csv").symlink_to("start_time.csv")
+    assert program_digest(root, "mini") not in (first, linked)
+
+
+def test_the_digest_never_opens_a_fifo_nor_loops_on_a_symlink(tmp_playbook: TmpPlaybook) -> None:
+    root = tmp_playbook.root
+    os.mkfifo(root / "data" / "mini" / "pipe.csv")  # opening it would block forever
+    (root / "data" / "mini" / "loop").symlink_to(".")
+    (root / "data" / "mini" / "bad-\udcff.csv").write_bytes(b"x")  # a name that is no UTF-8
+    assert program_digest(root, "mini") == program_digest(root, "mini")

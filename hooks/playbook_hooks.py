@@ -26,7 +26,7 @@ from playbook.figures.site import SiteData
 from playbook.pages import assets, downloads, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
-from playbook_mkdocs import incremental, offline, provenance, publish, sandbox
+from playbook_mkdocs import incremental, offline, provenance, publish, sandbox, terminal
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 STATE_KEY = "playbook_site"
@@ -35,6 +35,8 @@ _run: dict[str, Any] = {"command": "build", "dirty": False}
 """How MkDocs was started (``on_startup``); hook modules live for the whole process."""
 _build: dict[str, Any] = {}
 """This build's staging folder, generated pages and problems; reset in ``on_config``."""
+_bar = terminal.BuildBar()
+"""Progress on a terminal: programs loaded, then pages written (builds only)."""
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -63,7 +65,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         today = today_from_env()
     except TodayError as exc:
         raise PluginError(str(exc)) from exc
-    data, problems = build(_root(config), today, _run.get("cache"))
+    _bar.start(enabled=not _serving())
+    data, problems = build(_root(config), today, _run.get("cache"), _bar.programs)
     if data is not None:
         data = provenance.stamp(data)  # commit and history from git, when there is git
     for warning in problems.warnings:
@@ -123,6 +126,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.append(File.generated(config, download.path, content=download.content))
     for uri, source in assets.files():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
+    _bar.pages(len(files.documentation_pages()))
     if inc is not None:
         inc.finish_files(files)
     elif _run["dirty"]:  # `mkdocs build --dirty`: pages calling macros show program data
@@ -163,8 +167,21 @@ def on_template_context(context: dict[str, Any], template_name: str,
     return context
 
 
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Count the page converted on the progress bar."""
+    _bar.page_converted(page.file.src_uri)
+    return html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Count the page written on the progress bar."""
+    _bar.page_written(page.file.src_uri)
+    return output
+
+
 @event_priority(50)  # before the search plugin writes its index
 def _merge_search(config: MkDocsConfig) -> None:
+    _bar.stop()
     if (inc := _run.get("incremental")) is not None:
         inc.merge_search(config)
 
@@ -187,6 +204,7 @@ on_post_build = CombinedEvent(_merge_search, _publish_staged)
 
 def on_build_error(error: Exception) -> None:
     """Drop the half-built staging folder; the last good site stays."""
+    _bar.stop()
     staging = _build.pop("staging", None)
     if staging is not None:
         publish.discard(staging)

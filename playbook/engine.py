@@ -147,21 +147,22 @@ class BuildCache:
                 del table[gone]
 
 
-def build(root: Path, today: date,
-          cache: BuildCache | None = None) -> tuple[SiteData | None, Problems]:
+def build(root: Path, today: date, cache: BuildCache | None = None,
+          progress: loader.Progress | None = None) -> tuple[SiteData | None, Problems]:
     """Load, check and compute every program.
 
     Args:
         root: The playbook folder.
         today: The build date.
         cache: Kept between the builds of one process (``mkdocs serve``).
+        progress: Told as each program is loaded (a bar on a terminal).
 
     Returns:
         The site data (``None`` when any error stands) and every problem.
     """
     if cache is not None:
         cache.hits = 0
-    playbook, problems = load_playbook(root, cache=cache)
+    playbook, problems = load_playbook(root, progress, cache=cache)
     if cache is not None:
         cache.keep_only({bundle.id for bundle in playbook.programs})
     if problems.errors:
@@ -170,5 +171,9 @@ def build(root: Path, today: date,
     from playbook.figures.site import ProgramView, SiteData
 
     figures = cache.compute if cache is not None else compute
-    views = [ProgramView(bundle, figures(bundle, today)) for bundle in playbook.programs]
+    views = []
+    for done, bundle in enumerate(playbook.programs):
+        if progress is not None:
+            progress(done, len(playbook.programs), f"{bundle.id}: figures")
+        views.append(ProgramView(bundle, figures(bundle, today)))
     return SiteData(root, today, views), problems

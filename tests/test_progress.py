@@ -40,3 +40,54 @@ def test_the_bar_takes_updates_and_an_off_bar_is_none() -> None:
         assert tell is not None
         for done in range(12):
             tell(done, 12, f"program-{done}")
+
+
+# --- mkdocs build ----------------------------------------------------------------------
+
+
+def _terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stderr", _Tty())
+    monkeypatch.delenv("CI", raising=False)
+
+
+def test_a_long_build_counts_programs_then_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from playbook_mkdocs.terminal import BuildBar
+
+    _terminal(monkeypatch)
+    bar = BuildBar()
+    bar.start(enabled=True)
+    assert bar.shown is not None
+    bar.programs(199, 200, "bench-199")
+    task = bar.shown.tasks[0]
+    assert (task.description, task.completed, task.total) == ("programs", 200, 200)
+    bar.pages(1800)
+    for name in ("a.md", "b.md"):
+        bar.page_converted(name)
+    task = bar.shown.tasks[0]
+    assert (task.description, task.completed, task.total) == ("converting pages", 2, 1800)
+    for name in ("a.md", "b.md", "c.md"):
+        bar.page_written(name)
+    task = bar.shown.tasks[0]
+    assert (task.description, task.completed, task.total) == ("writing pages", 3, 1800)
+    assert task.fields["name"] == "c.md"
+    bar.stop()
+    assert bar.shown is None
+
+
+def test_no_build_bar_when_serving_in_ci_or_for_a_small_site(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from playbook_mkdocs.terminal import BuildBar
+
+    _terminal(monkeypatch)
+    bar = BuildBar()
+    bar.start(enabled=False)  # mkdocs serve
+    assert bar.shown is None
+    bar.start(enabled=True)
+    bar.pages(40)  # a small site is written in seconds
+    assert bar.shown is None
+    monkeypatch.setenv("CI", "true")
+    bar.start(enabled=True)
+    assert bar.shown is None
+    bar.page_converted("a.md")  # an absent bar takes updates and shows nothing
+    bar.page_written("a.md")
+    bar.stop()

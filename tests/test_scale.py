@@ -14,6 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bench import generate
@@ -47,16 +48,29 @@ def test_libyaml_and_pure_loader_give_the_same_data_and_positions() -> None:
         pure_nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
         assert [_shape(n) for n in yaml_compose.compose(text)] == [_shape(n) for n in pure_nodes]
         assert fast.data is not None
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(yaml_compose, "_FAST_LOADER", None)
+            pure, _ = yaml_source.parse(text, str(path))
+        assert (fast.data, fast.values, fast.keys) == (pure.data, pure.values, pure.keys)
+
+
+def test_a_tag_written_in_the_file_is_kept_by_either_loader() -> None:
+    text = "a: !!str 12\nb: !custom 12\nc: 12\nd: '12'\n"
+    fast, _ = yaml_source.parse(text, "x.yml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yaml_compose, "_FAST_LOADER", None)
+        pure, _ = yaml_source.parse(text, "x.yml")
+    assert fast.data == pure.data == {"a": 12, "b": "12", "c": 12, "d": "12"}
 
 
 def _shape(node: yaml.Node) -> object:
-    """A node tree as plain tuples: tag, style, position and value.
+    """A node tree as plain tuples: position, style and value.
 
     A plain scalar's style is ``""`` from libyaml and ``None`` from the pure loader;
     the readers test ``not node.style``, so both count as plain here.
     """
-    head = (node.tag, node.start_mark.line, node.start_mark.column)
-    if isinstance(node, yaml.ScalarNode):
+    head = (node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):  # its tag is guessed by the pure loader only
         return (*head, node.style or None, node.value)
     if isinstance(node, yaml.MappingNode):
         return (*head, [(_shape(k), _shape(v)) for k, v in node.value])

@@ -17,8 +17,6 @@ from typing import Any
 
 from playbook.commands.common import day_option
 from playbook.model.problems import Problems, UsageError
-from playbook.review import comment, datadiff, diff, impact
-from playbook.review.sides import read_sides
 
 
 def _revisions(args: argparse.Namespace) -> tuple[str, str | None]:
@@ -34,6 +32,10 @@ def _revisions(args: argparse.Namespace) -> tuple[str, str | None]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
+    # imported here: every other verb (`playbook check` in a pre-commit hook) starts faster
+    from playbook.review import comment, datadiff, diff, impact
+    from playbook.review.sides import read_sides
+
     root = Path(args.dir)
     base, head = _revisions(args)
     before, bad_before = diff.snapshot_at(root, base)

@@ -10,12 +10,14 @@ from typing import Any
 from playbook import engine
 from playbook.commands.common import day_option
 from playbook.model.problems import Problems
-from playbook.pages import downloads
-from playbook.pages import site_pages as pages
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
+    # imported here: every other verb (`playbook check` in a pre-commit hook) starts faster
+    from playbook.pages import downloads
+    from playbook.pages import site_pages as pages
+
     data, problems = engine.build(Path(args.dir), day_option(args.today))
     if data is None:
         print(Problems(problems.errors).render(), file=sys.stderr)

@@ -17,7 +17,6 @@ from typing import Any
 
 from playbook.commands.common import day_option
 from playbook.engine import load_playbook
-from playbook.figures.program import compute, to_jsonable
 from playbook.model.problems import Problems, UnknownProgramError
 
 
@@ -41,6 +40,8 @@ def report(root: Path, program_id: str, today: date) -> tuple[int, str]:
         raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
     if problems.errors:
         return 1, Problems(problems.errors).render()
+    from playbook.figures.program import compute, to_jsonable  # only for this verb
+
     figures = to_jsonable(compute(bundle, today))
     return 0, json.dumps(figures, indent=2, ensure_ascii=False, allow_nan=False)
 

@@ -79,6 +79,8 @@ def read_table(file: Path, shown: str, delimiter: str | None = None,
 
 _CR = re.compile(r"(?<=\r)(?!\n)")
 _UNSAFE = re.compile(f"{CONTROL.pattern}|{BIDI.pattern}")
+_SPACE = re.compile(r"\s")
+"""What ``str.strip`` removes (both use Unicode's white space)."""
 
 
 def _lines(raw_lines: Iterable[bytes], count: list[int]) -> Iterator[str]:
@@ -150,7 +152,9 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
             if _UNSAFE.search(joined) and _bad_cells(row, header, shown, line, warned,
                                                              problems):
                 continue  # reported, like a row of the wrong length
-            rows.append((line, [c.strip() for c in row]))
+            # most rows hold no space at all: then there is nothing to strip
+            rows.append((line, row if _SPACE.search(joined) is None else
+                         [c.strip() for c in row]))
     except UnicodeDecodeError:
         if count is None:
             raise
@@ -204,6 +208,12 @@ _DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
 
 def parse_date(cell: str) -> date | None:
     """Parse an ISO date cell (a time after it, as BI tools export, is ignored)."""
+    if len(cell) == 10 and cell[4] == "-" == cell[7] and cell.isascii() \
+            and cell[:4].isdigit() and cell[5:7].isdigit() and cell[8:].isdigit():
+        try:  # the common cell, without the pattern: a third of a 2M-row load
+            return date.fromisoformat(cell)
+        except ValueError:
+            return None
     match = _ISO_DATE.fullmatch(cell)
     if match is None:
         return None

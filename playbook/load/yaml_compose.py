@@ -15,7 +15,25 @@ import re
 
 import yaml
 
-_FAST_LOADER: type | None = getattr(yaml, "CSafeLoader", None)
+_C_LOADER: type | None = getattr(yaml, "CSafeLoader", None)
+_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+         yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+if _C_LOADER is not None:
+    class _Composer(_C_LOADER):  # type: ignore[misc, valid-type]
+        """libyaml's composer without PyYAML's tag guessing, which runs in Python.
+
+        :func:`playbook.load.yaml_source.resolve_scalar` types every plain scalar
+        itself (YAML 1.2 core schema) and treats the implicit tags alike, so guessing
+        them (a dozen patterns per scalar) was a quarter of composing. A tag written
+        in the file is kept.
+        """
+
+        def resolve(self, kind: type, value: str, implicit: object) -> str:
+            return _TAGS[kind]
+
+_FAST_LOADER: type | None = _Composer if _C_LOADER is not None else None
 """libyaml's composer, when PyYAML has it; ``None`` falls back to the pure loader."""
 _NESTING = re.compile(r"[\[{:]|[-?](?=\s|$)", re.MULTILINE)
 """Characters that can open a collection: a chain of nested ones needs one each."""

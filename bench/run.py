@@ -4,7 +4,7 @@ For each size it generates a playbook from a fixed seed (:mod:`bench.generate`)
 and measures, each in a fresh process: the full ``mkdocs build --strict``; the
 floor, the same pages in a plain mkdocs-material project (:mod:`bench.floor`);
 ``playbook check``; peak RSS; the largest page; and the time from saving a
-program file to the page served by ``mkdocs serve`` showing it. It prints a
+program file to the page served by ``mkdocs serve --dirty`` showing it. It prints a
 table and each target of issue 13 with PASS or FAIL. It asserts nothing and
 exits 0 whatever the figures: targets are read, not tested.
 

@@ -66,7 +66,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except TodayError as exc:
         raise PluginError(str(exc)) from exc
     _bar.start(enabled=not _serving())
-    data, problems = build(_root(config), today, _run.get("cache"), _bar.programs)
+    try:  # stopped here: `mike` runs this event alone to read the configuration
+        data, problems = build(_root(config), today, _run.get("cache"), _bar.programs)
+    finally:
+        _bar.stop()
     if data is not None:
         data = provenance.stamp(data)  # commit and history from git, when there is git
     for warning in problems.warnings:
@@ -126,6 +129,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.append(File.generated(config, download.path, content=download.content))
     for uri, source in assets.files():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
+    _bar.start(enabled=not _serving())
     _bar.pages(len(files.documentation_pages()))
     if inc is not None:
         inc.finish_files(files)

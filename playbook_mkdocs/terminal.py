@@ -38,7 +38,7 @@ class BuildBar:
         self.shown = Progress(TextColumn("{task.description}"), BarColumn(),
                               MofNCompleteColumn(), TextColumn("{task.fields[name]}"),
                               console=Console(stderr=True), transient=True)
-        self.task = self.shown.add_task("programs", total=None, name="")
+        self.task = self.shown.add_task("programs", total=None, name="")  # until pages()
         before = sys.stderr
         self.shown.start()
         # MkDocs' log handler keeps the stream it started with; pointed at rich's

@@ -113,7 +113,7 @@ class BuildCache:
         key = settings.model_dump_json() + digest.program_digest(root, folder.name)
         kept = self.loaded.get(folder.name)
         if kept is not None and kept.key == key and \
-                digest.files_digest(kept.looked_up) == kept.looked_up_digest:
+                digest.files_digest(kept.looked_up, root) == kept.looked_up_digest:
             self.hits += 1
             return kept.bundle, list(kept.problems)
         with digest.recording() as looked_up:
@@ -123,7 +123,7 @@ class BuildCache:
         if digest.program_digest(root, folder.name) == key.removeprefix(
                 settings.model_dump_json()):
             self.loaded[folder.name] = _Loaded(key, frozenset(looked_up),
-                                               digest.files_digest(looked_up), bundle,
+                                               digest.files_digest(looked_up, root), bundle,
                                                tuple(found))
         else:
             self.loaded.pop(folder.name, None)

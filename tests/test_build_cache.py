@@ -15,7 +15,7 @@ import pytest
 from conftest import TmpPlaybook
 
 from playbook import engine
-from playbook.load.digest import program_digest
+from playbook.load.digest import files_digest, program_digest
 from playbook.pages import site_pages
 
 TODAY = date(2026, 11, 24)
@@ -151,3 +151,20 @@ def test_the_digest_never_opens_a_fifo_nor_loops_on_a_symlink(tmp_playbook: TmpP
     (root / "data" / "mini" / "loop").symlink_to(".")
     (root / "data" / "mini" / "bad-\udcff.csv").write_bytes(b"x")  # a name that is no UTF-8
     assert program_digest(root, "mini") == program_digest(root, "mini")
+
+
+def test_the_digest_never_reads_a_file_outside_the_playbook(tmp_playbook: TmpPlaybook,
+                                                             tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.csv"
+    secret.write_text("a,b\n1,2\n", encoding="utf-8")
+    root = tmp_playbook.root
+    (root / "data" / "mini" / "leak.csv").symlink_to(secret)
+    (root / "data" / "mini" / "away").symlink_to(outside, target_is_directory=True)
+    before = program_digest(root, "mini")
+    seen = {str(root / "data" / "mini" / "away" / "secret.csv")}
+    looked = files_digest(seen, root)
+    secret.write_text("a,b\n9,9\n", encoding="utf-8")  # not read, so not seen
+    assert program_digest(root, "mini") == before
+    assert files_digest(seen, root) == looked

@@ -37,11 +37,11 @@ def program_digest(root: Path, program_id: str) -> str:
     A folder that cannot be read gets a digest of its own that never repeats,
     so a cache reloads the program and the load reports the problem.
     """
-    h = hashlib.blake2b(digest_size=20)
+    hasher = _Hasher(root)
     for top in ("program", "data"):
-        h.update(f"\0{top}\0".encode(errors="surrogateescape"))
-        _walk(root / top / program_id, "", h, set())
-    return h.hexdigest()
+        hasher.h.update(f"\0{top}\0".encode())
+        hasher.walk(root / top / program_id, "")
+    return hasher.h.hexdigest()
 
 
 _looked_up: ContextVar[set[str] | None] = ContextVar("looked_up", default=None)
@@ -73,50 +73,76 @@ def outside(paths: set[str], root: Path, program_id: str) -> set[str]:
     return {p for p in paths if not p.startswith(own)}
 
 
-def files_digest(paths: Iterable[str]) -> str:
+def files_digest(paths: Iterable[str], root: Path) -> str:
     """The digest of the files at ``paths``: each one's link target, content or absence."""
-    h = hashlib.blake2b(digest_size=20)
+    hasher = _Hasher(root)
     for path in sorted(paths):
-        _walk(Path(path), path, h, set())
-    return h.hexdigest()
+        hasher.walk(Path(path), path)
+    return hasher.h.hexdigest()
 
 
-def _walk(path: Path, shown: str, h: hashlib.blake2b, seen: set[tuple[int, int]]) -> None:
-    """Feed ``path`` (file, symlink or folder) into ``h``; ``seen`` stops symlink loops."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        h.update(f"absent {shown}\0".encode(errors="surrogateescape"))
-        return
-    except OSError:
-        h.update(os.urandom(16))  # unreadable: never equal to an earlier digest
-        return
-    if stat.S_ISLNK(info.st_mode):
-        h.update(f"link {shown} -> {os.readlink(path)}\0".encode(errors="surrogateescape"))
+class _Hasher:
+    """Feeds files, symlinks and folders into one hash, never leaving the playbook.
+
+    A symlink is followed only when it leads to a place inside the playbook (as
+    the load follows it); one leading out counts by its target's name alone, so
+    no file outside the repository is ever opened, and a loop is walked once.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.h = hashlib.blake2b(digest_size=20)
+        self.top = os.path.realpath(root)
+        self.seen: set[tuple[int, int]] = set()
+
+    def line(self, text: str) -> None:
+        """One record: a name that is no UTF-8 (a lone surrogate) is kept as its bytes."""
+        self.h.update(f"{text}\0".encode(errors="surrogateescape"))
+
+    def walk(self, path: Path, shown: str) -> None:
+        """Feed ``path`` (file, symlink or folder), shown as ``shown``, into the hash."""
         try:
-            info = os.stat(path)  # what the link points at: its content counts too
-        except OSError:
-            return  # a dangling link: its target name above is all there is
-    if stat.S_ISDIR(info.st_mode):
-        if (info.st_dev, info.st_ino) in seen:
-            h.update(f"loop {shown}\0".encode(errors="surrogateescape"))
+            info = os.lstat(path)
+        except FileNotFoundError:
+            self.line(f"absent {shown}")
             return
-        seen.add((info.st_dev, info.st_ino))
-        h.update(f"dir {shown}\0".encode(errors="surrogateescape"))
+        except OSError:
+            self.h.update(os.urandom(16))  # unreadable: never equal to an earlier digest
+            return
+        if stat.S_ISLNK(info.st_mode):
+            self.line(f"link {shown} -> {os.readlink(path)}")
+        real = os.path.realpath(path)  # a link, or a folder above that is one
+        if os.path.commonpath([real, self.top]) != self.top:
+            self.line(f"out {shown}")
+            return  # out of the playbook: refused by the load, never read here
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                info = os.stat(real)  # what the link leads to: its content counts too
+            except OSError:
+                return  # a dangling link: its target's name above is all there is
+        if stat.S_ISDIR(info.st_mode):
+            self.folder(path, shown, (info.st_dev, info.st_ino))
+        elif stat.S_ISREG(info.st_mode):
+            self.line(f"file {shown} {info.st_size}")
+            try:
+                with open(path, "rb") as stream:
+                    while chunk := stream.read(CHUNK):
+                        self.h.update(chunk)
+            except OSError:
+                self.h.update(os.urandom(16))
+        else:  # a FIFO or a device is never opened (the load refuses it): its kind counts
+            self.line(f"special {shown} {stat.S_IFMT(info.st_mode)}")
+
+    def folder(self, path: Path, shown: str, identity: tuple[int, int]) -> None:
+        """Feed a folder's entries, in name order; a folder already walked (a loop) once."""
+        if identity in self.seen:
+            self.line(f"loop {shown}")
+            return
+        self.seen.add(identity)
+        self.line(f"dir {shown}")
         try:
             names = sorted(os.listdir(path))
         except OSError:
-            h.update(os.urandom(16))
+            self.h.update(os.urandom(16))
             return
         for name in names:
-            _walk(path / name, f"{shown}/{name}", h, seen)
-    elif stat.S_ISREG(info.st_mode):
-        h.update(f"file {shown} {info.st_size}\0".encode(errors="surrogateescape"))
-        try:
-            with open(path, "rb") as stream:
-                while chunk := stream.read(CHUNK):
-                    h.update(chunk)
-        except OSError:
-            h.update(os.urandom(16))
-    else:  # a FIFO or a device is never opened (the load refuses it): its kind counts
-        h.update(f"special {shown} {stat.S_IFMT(info.st_mode)}\0".encode(errors="surrogateescape"))
+            self.walk(path / name, f"{shown}/{name}")

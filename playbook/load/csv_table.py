@@ -81,6 +81,8 @@ _CR = re.compile(r"(?<=\r)(?!\n)")
 _UNSAFE = re.compile(f"{CONTROL.pattern}|{BIDI.pattern}")
 _SPACE = re.compile(r"\s")
 """What ``str.strip`` removes (both use Unicode's white space)."""
+_ODD = re.compile(f"{_UNSAFE.pattern}|\\s")
+"""Anything that sends a row down the slow path: a character to report, or white space."""
 
 
 def _lines(raw_lines: Iterable[bytes], count: list[int]) -> Iterator[str]:
@@ -137,9 +139,13 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
         rows = []
         warned: set[int] = set()  # bidi marks: one warning per column, not one per row
         content = False
+        width = len(header)
         for row in reader:
             line, end = end + 1, reader.line_num + above  # a cell may span lines: the first
             joined = "".join(row)
+            if joined and len(row) == width and _ODD.search(joined) is None:
+                rows.append((line, row))  # the common row: nothing to strip, test or report
+                continue
             if not joined.strip():
                 continue  # blank line: no observation, nothing lost
             content = True
@@ -162,7 +168,7 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
                                          "export the file as CSV UTF-8")]
     except csv.Error as exc:
         return None, [*problems, _csv_error(shown, end + 1, exc)]
-    if not any(header) and not content:
+    if not any(header) and not content and not rows:
         return None, [Problem(shown, 1, 1, "", "empty file: no header and no rows",
                               "export the data with a header row")]
     # a header with no rows is a source waiting for its first export: no data yet

@@ -8,15 +8,19 @@ read unchanged; the figures match a computation straight from the rows.
 
 from __future__ import annotations
 
+import csv
 import random
 from datetime import date
 from statistics import fmean
 
 import pytest
 from conftest import TmpPlaybook
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playbook.engine import load_playbook
 from playbook.load import reading
+from playbook.load.csv_table import read_table
 from playbook.model.measure import Reading
 
 SURVEY_SOURCE = """    source:
@@ -188,3 +192,28 @@ def test_a_count_cell_that_is_no_whole_number_is_an_error(tmp_playbook: TmpPlayb
         "data/mini/board_use.csv:3:3: kpis[1].source.count: 'about 9' in column 'people' is "
         "not a whole number of people (the count column holds how many people each value "
         "stands for)"]
+
+
+# --- the CSV reader's short path ------------------------------------------------------
+
+_CELL = st.text(alphabet=st.sampled_from(list("ab1.,- \t\u00a0\u2003\"")), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELL, min_size=3, max_size=3), max_size=12))
+def test_rows_read_as_the_plain_rules_say_whichever_path_they_take(
+        tmp_path_factory: pytest.TempPathFactory, body: list[list[str]]) -> None:
+    # rows without spaces take a short path; with them, cells are stripped and blank
+    # rows skipped: both must give what the plain rules give
+    folder = tmp_path_factory.mktemp("csv")
+    file = folder / "data.csv"
+    with file.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["date", "value", "group"])
+        writer.writerows(body)
+    table, problems = read_table(file, "data.csv")
+    assert problems == []
+    assert table is not None
+    expected = [(line, [c.strip() for c in row]) for line, row in enumerate(body, start=2)
+                if "".join(row).strip()]
+    assert [(line, list(cells)) for line, cells in table.rows] == expected

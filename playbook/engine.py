@@ -82,14 +82,18 @@ def load_playbook(root: Path, progress: loader.Progress | None = None,
 class _Loaded:
     """One program as a build loaded it, and what it read (:class:`BuildCache`)."""
 
-    key: str
-    """``playbook.yml`` and the digest of the program's own two folders."""
+    settings: str
+    """``playbook.yml`` as it was read (its validated settings, as JSON)."""
+    folders: str
+    """The digest of the program's own two folders before the load."""
     looked_up: frozenset[str]
-    """Every file the load looked up, wherever in the playbook."""
+    """Every other file the load looked up, wherever in the playbook."""
     looked_up_digest: str
     """Their digest just after the load."""
     bundle: Bundle
+    """The program as loaded."""
     problems: tuple[Problem, ...]
+    """Every problem its load, checks and statistics found."""
 
 
 @dataclass
@@ -110,20 +114,20 @@ class BuildCache:
 
     def load(self, folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list[Problem]]:
         """:func:`_checked`, unless every file the program read is as it was last time."""
-        key = settings.model_dump_json() + digest.program_digest(root, folder.name)
+        settings_json = settings.model_dump_json()
+        folders = digest.program_digest(root, folder.name)
         kept = self.loaded.get(folder.name)
-        if kept is not None and kept.key == key and \
-                digest.files_digest(kept.looked_up, root) == kept.looked_up_digest:
+        if kept is not None and (kept.settings, kept.folders) == (settings_json, folders) \
+                and digest.files_digest(kept.looked_up, root) == kept.looked_up_digest:
             self.hits += 1
             return kept.bundle, list(kept.problems)
         with digest.recording() as looked_up:
             bundle, found = _checked(folder, root, settings)
-        looked_up = digest.outside(looked_up, root, folder.name)
+        outside = digest.outside(looked_up, root, folder.name)
         # a save while loading: what was read may be older than any digest taken now
-        if digest.program_digest(root, folder.name) == key.removeprefix(
-                settings.model_dump_json()):
-            self.loaded[folder.name] = _Loaded(key, frozenset(looked_up),
-                                               digest.files_digest(looked_up, root), bundle,
+        if digest.program_digest(root, folder.name) == folders:
+            self.loaded[folder.name] = _Loaded(settings_json, folders, frozenset(outside),
+                                               digest.files_digest(outside, root), bundle,
                                                tuple(found))
         else:
             self.loaded.pop(folder.name, None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from enum import StrEnum
 from typing import Any
 
 from playbook.commands import progress
@@ -19,12 +20,24 @@ MIN_PAGES = 200
 """Fewer pages are written in a few seconds: no bar."""
 
 
+class Stage(StrEnum):
+    """What the bar counts, in the order a build goes through them (its label)."""
+
+    PROGRAMS = "programs"
+    """Programs loaded, then computed (the engine's stages)."""
+    CONVERTING = "converting pages"
+    """Pages whose Markdown MkDocs converted (every page, before any is written)."""
+    WRITING = "writing pages"
+    """Pages MkDocs wrote."""
+
+
 class BuildBar:
     """One transient bar per build, its task relabelled from stage to stage."""
 
     def __init__(self) -> None:
         self.shown: Any = None
         self.task: Any = None
+        self.stage = Stage.PROGRAMS
         self.streams: list[tuple[logging.StreamHandler[Any], Any]] = []
 
     def start(self, enabled: bool) -> None:
@@ -38,7 +51,8 @@ class BuildBar:
         self.shown = Progress(TextColumn("{task.description}"), BarColumn(),
                               MofNCompleteColumn(), TextColumn("{task.fields[name]}"),
                               console=Console(stderr=True), transient=True)
-        self.task = self.shown.add_task("programs", total=None, name="")  # until pages()
+        self.stage = Stage.PROGRAMS
+        self.task = self.shown.add_task(self.stage, total=None, name="")
         before = sys.stderr
         self.shown.start()
         # MkDocs' log handler keeps the stream it started with; pointed at rich's
@@ -60,8 +74,9 @@ class BuildBar:
             if total < MIN_PAGES:
                 self.stop()
                 return
-            self.shown.update(self.task, description="converting pages", completed=0,
-                              total=total, name="")
+            self.stage = Stage.CONVERTING
+            self.shown.update(self.task, description=self.stage, completed=0, total=total,
+                              name="")
 
     def page_converted(self, name: str) -> None:
         """Count one page's Markdown converted."""
@@ -71,8 +86,9 @@ class BuildBar:
     def page_written(self, name: str) -> None:
         """Count one page written (the first one starts the writing stage)."""
         if self.shown is not None:
-            if self.shown.tasks[0].description != "writing pages":
-                self.shown.update(self.task, description="writing pages", completed=0)
+            if self.stage is not Stage.WRITING:
+                self.stage = Stage.WRITING
+                self.shown.update(self.task, description=self.stage, completed=0)
             self.shown.update(self.task, advance=1, name=name)
 
     def stop(self) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 
 SERVE_URL = "http://127.0.0.1:8000/"
 
@@ -50,7 +51,7 @@ def main() -> None:
     steps = json.loads(Path(sys.argv[4]).read_text(encoding="utf-8")) if len(sys.argv) > 4 else []
     dirty = mode == "dirty"
 
-    def config():  # type: ignore[no-untyped-def]
+    def config() -> MkDocsConfig:
         c = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site))
         c.site_url = SERVE_URL
         return c

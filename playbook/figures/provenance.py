@@ -26,6 +26,7 @@ class Revision:
     date: date
     """The author date."""
     author: str
+    """The author's name, as git records it."""
     subject: str
     """The first line of the commit message."""
     version: str | None

@@ -100,9 +100,9 @@ def _compare(dropped: list[float], kept: list[float], min_group_size: int
     if spread(dropped, scale) == 0 and spread(kept, scale) == 0:
         return a, b, a - b, None, False, NoEstimate.NO_SPREAD
     # lazy: the statistics stack loads for figures, never for `playbook check`
-    from scipy import stats as sps
+    from playbook.figures import distributions
 
-    p = float(sps.ttest_ind(dropped, kept, equal_var=False).pvalue)
+    p = distributions.welch_p(dropped, kept)
     # a p under the smallest float is reported as that float, never as 0
     return a, b, a - b, max(p, math.ulp(0.0)), False, None
 

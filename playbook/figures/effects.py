@@ -33,6 +33,7 @@ from typing import Final
 
 import numpy as np
 
+from playbook.figures import distributions
 from playbook.figures.trajectory import Point
 
 LEVEL: Final = 0.95
@@ -105,20 +106,15 @@ def hac_ols(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     The lag is ``floor(4 (T/100)^(2/9))`` (Newey and West 1994), at least 1;
     small-sample scaling as statsmodels' default (no ``T/(T−k)`` correction).
     """
-    from statsmodels.regression.linear_model import OLS  # imported when figures are made
-
     lags = max(1, math.floor(4 * (len(y) / 100) ** (2 / 9)))
-    fit = OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-    return np.asarray(fit.params), np.asarray(fit.cov_params())
+    return distributions.hac_ols(y, x, lags)
 
 
 def _interval(estimate: float, se: float, dof: int) -> tuple[float, float, float]:
-    from scipy import stats
-
     if not math.isfinite(se) or se <= 0:
         return math.nan, math.nan, math.nan
-    crit = float(stats.t.ppf(0.5 + LEVEL / 2, dof))
-    p = float(2 * stats.t.sf(abs(estimate / se), dof))
+    crit = distributions.t_quantile(0.5 + LEVEL / 2, dof)
+    p = distributions.t_two_sided_p(estimate / se, dof)
     return estimate - crit * se, estimate + crit * se, p
 
 
@@ -173,12 +169,10 @@ def _trend(gap: np.ndarray) -> TrendCheck:
     Pre-periods are few, and HAC errors on a handful of points understate the
     uncertainty and would fail parallel trends on noise; the plain OLS error is used.
     """
-    from scipy import stats
-
-    fit = stats.linregress(np.arange(len(gap), dtype=float), gap)
-    if not math.isfinite(fit.pvalue) or fit.stderr == 0:
-        return TrendCheck.PARALLEL if fit.slope == 0 else TrendCheck.DIVERGING
-    return TrendCheck.DIVERGING if fit.pvalue < TREND_ALPHA else TrendCheck.PARALLEL
+    slope, stderr, p = distributions.slope_test(np.arange(len(gap), dtype=float), gap)
+    if not math.isfinite(p) or stderr == 0:
+        return TrendCheck.PARALLEL if slope == 0 else TrendCheck.DIVERGING
+    return TrendCheck.DIVERGING if p < TREND_ALPHA else TrendCheck.PARALLEL
 
 
 def _its(kpi_id: str, series: dict[date, float], start: date) -> KpiEffect | None:

@@ -112,10 +112,10 @@ def compare(selected: int, n: int, ref_selected: int, ref_n: int,
     """
     assert 0 <= selected <= n and 0 < ref_selected <= ref_n
     # lazy: the statistics stack loads for figures, never for `playbook check`
-    from scipy.stats import fisher_exact
+    from playbook.figures import distributions
 
-    table = [[selected, n - selected], [ref_selected, ref_n - ref_selected]]
-    fisher_p = float(fisher_exact(table, alternative="two-sided").pvalue)
+    fisher_p = distributions.fisher_two_sided_p(selected, n - selected, ref_selected,
+                                                ref_n - ref_selected)
     z, z_p = _z_test(selected, n, ref_selected, ref_n)
     # exact arithmetic: the rate the group needs to reach the threshold, in selections
     need = Fraction(repr(threshold)) * ref_selected * n / ref_n
@@ -153,9 +153,9 @@ def katz_interval(selected: int, n: int, ref_selected: int,
     log_ratio = math.log(selected / n) - math.log(ref_selected / ref_n)
     se = math.sqrt(1 / selected - 1 / n + 1 / ref_selected - 1 / ref_n)
     # lazy: the statistics stack loads for figures, never for `playbook check`
-    from scipy.stats import norm
+    from playbook.figures import distributions
 
-    z = float(norm.ppf(0.5 + LEVEL / 2))
+    z = distributions.normal_quantile(0.5 + LEVEL / 2)
     return math.exp(log_ratio - z * se), math.exp(log_ratio + z * se)
 
 
@@ -167,7 +167,6 @@ def _z_test(selected: int, n: int, ref_selected: int,
         # would divide by zero and return NaN with a warning
         return None, None
     # lazy: the statistics stack loads for figures, never for `playbook check`
-    from statsmodels.stats.proportion import proportions_ztest
+    from playbook.figures import distributions
 
-    z, p = proportions_ztest([selected, ref_selected], [n, ref_n])
-    return float(z), float(p)
+    return distributions.two_proportion_z(selected, n, ref_selected, ref_n)

@@ -100,9 +100,9 @@ def score(answers: Sequence[float], *, min_group_size: int, group: str = "all",
         return NpsScore(group, period, n, p, n - p - d, d, value, 0.0, None,
                         note=ONE_CATEGORY)
     # lazy: the statistics stack loads for figures, never for `playbook check`
-    from scipy import stats as sps
+    from playbook.figures import distributions
 
-    half = float(sps.norm.ppf(0.5 + level / 2)) * se
+    half = distributions.normal_quantile(0.5 + level / 2) * se
     ci = Interval(max(value - half, -100.0), min(value + half, 100.0), level)
     return NpsScore(group, period, n, p, n - p - d, d, value, se, ci)
 

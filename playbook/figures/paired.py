@@ -144,16 +144,16 @@ def p_two_sided(t: float, df: float) -> float:
     as certain.
     """
     # lazy: the statistics stack loads for figures, never for `playbook check`
-    from scipy import stats as sps
+    from playbook.figures import distributions
 
-    return max(float(2 * sps.t.sf(abs(t), df)), math.ulp(0.0))
+    return max(distributions.t_two_sided_p(t, df), math.ulp(0.0))
 
 
 def _interval(centre: float, se: float, df: float, level: float = LEVEL) -> Interval:
     # lazy: the statistics stack loads for figures, never for `playbook check`
-    from scipy import stats as sps
+    from playbook.figures import distributions
 
-    half = float(sps.t.ppf(0.5 + level / 2, df)) * se
+    half = distributions.t_quantile(0.5 + level / 2, df) * se
     return Interval(centre - half, centre + half, level)
 
 

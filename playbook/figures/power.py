@@ -4,10 +4,10 @@ Sits beside :mod:`playbook.figures.paired`; :mod:`playbook.figures.stats` calls
 it with the people actually measured in both waves (the matched n), never the
 planned cohort size: a cohort of 200 with 30 measured has the power of 30.
 
-* **Paired** (pilot change): one-sample t-test on the changes, statsmodels'
+* **Paired** (pilot change): one-sample t-test on the changes, as statsmodels'
   ``TTestPower``; the MDE in the KPI's unit is ``d × s_d`` of the pilot's changes.
 * **Difference in differences**: two-sample t-test of pilot against comparison
-  changes, statsmodels' ``TTestIndPower`` with ``ratio = n_comparison / n_pilot``;
+  changes, as statsmodels' ``TTestIndPower`` with ``ratio = n_comparison / n_pilot``;
   in the KPI's unit ``d × s_pooled`` of the two groups' changes.
 
 Both at :data:`ALPHA` (two-sided) and :data:`POWER`. ``detectable`` only when the
@@ -76,40 +76,31 @@ def _guarded(power: Callable[[float], float], upper_tail: Callable[[float], floa
 def paired_power(d: float, n: int, alpha: float = ALPHA) -> float:
     """Return the power of a two-sided paired t-test of ``n`` pairs at effect ``d_z`` ≥ 0."""
     # lazy: the statistics stack loads for figures, never for `playbook check`
-    from statsmodels.stats.power import TTestPower
+    from playbook.figures.distributions import t_power
 
-    test = TTestPower()
-    return _guarded(
-        lambda x: float(test.power(effect_size=x, nobs=n, alpha=alpha,
-                                   alternative="two-sided")),
-        lambda x: float(test.power(effect_size=x, nobs=n, alpha=alpha / 2,
-                                   alternative="larger")), d)
+    return _guarded(lambda x: t_power(x, n, n - 1, alpha, two_sided=True),
+                    lambda x: t_power(x, n, n - 1, alpha / 2, two_sided=False), d)
 
 
 def did_power(d: float, n1: int, n2: int, alpha: float = ALPHA) -> float:
     """Return the power of a two-sided two-sample t-test (n1, n2) at Cohen's ``d`` ≥ 0."""
     # lazy: the statistics stack loads for figures, never for `playbook check`
-    from statsmodels.stats.power import TTestIndPower
+    from playbook.figures.distributions import t_power
 
-    test = TTestIndPower()
-    return _guarded(
-        lambda x: float(test.power(effect_size=x, nobs1=n1, alpha=alpha, ratio=n2 / n1,
-                                   alternative="two-sided")),
-        lambda x: float(test.power(effect_size=x, nobs1=n1, alpha=alpha / 2, ratio=n2 / n1,
-                                   alternative="larger")), d)
+    nobs = 1 / (1 / n1 + 1 / n2)  # statsmodels' TTestIndPower: pooled, df = n1 + n2 − 2
+    return _guarded(lambda x: t_power(x, nobs, n1 + n2 - 2, alpha, two_sided=True),
+                    lambda x: t_power(x, nobs, n1 + n2 - 2, alpha / 2, two_sided=False), d)
 
 
 def _solve(power_of: Callable[[float], float], power: float) -> float:
-    # solve_power stops at about 1e-7 in power; bracket the root of statsmodels'
-    # own power function and solve it to machine precision instead
-    # lazy: the statistics stack loads for figures, never for `playbook check`
-    from scipy.optimize import brentq
+    # solve_power stops at about 1e-7 in power; bracket the root of the power
+    # function and solve it to machine precision instead
+    from playbook.figures.distributions import increasing_root
 
     high = 1.0
     while power_of(high) < power:
         high *= 2
-    return float(brentq(lambda d: power_of(d) - power, 0.0, high,
-                        xtol=1e-15, rtol=4 * 2.220446049250313e-16, maxiter=200))
+    return increasing_root(lambda d: power_of(d) - power, 0.0, high)
 
 
 def _mde(design: Design, n: int, n2: int | None, d: float | None, sd: float | None,

@@ -6,6 +6,7 @@ pages generated from both must be the same, whatever was edited.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from datetime import date
@@ -168,3 +169,20 @@ def test_the_digest_never_reads_a_file_outside_the_playbook(tmp_playbook: TmpPla
     secret.write_text("a,b\n9,9\n", encoding="utf-8")  # not read, so not seen
     assert program_digest(root, "mini") == before
     assert files_digest(seen, root) == looked
+
+
+def test_a_build_leaves_no_reference_cycles(tmp_playbook: TmpPlaybook) -> None:
+    """The engine runs without the cycle collector (:func:`engine.collecting_after`): what
+    it drops must be freed by reference counting, or memory would grow with the rows."""
+    engine.build(tmp_playbook.root, TODAY)  # first-time imports and caches out of the way
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        data, _ = engine.build(tmp_playbook.root, TODAY)
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert data is not None and left == []
+    assert gc.isenabled()

@@ -138,7 +138,7 @@ class _Rows:
         self.values: dict[str, float | object | None] = {}
         self.days: dict[str, date | None] = {}
         self.line, self.bad = 0, False
-        self.labels = _Labels(cols, mapping, source.read, self.fail)
+        self.labels = _Labels(cols, mapping, source.read)
 
     def fail(self, key: str, message: str, hint: str = "") -> None:
         """Record a bad cell of the current row in column ``key``."""
@@ -176,7 +176,7 @@ class _Rows:
                           _value_fix(raw_value) if raw_value else
                           "fill it in, delete the row, or declare it: read: {missing: [\"\"]}")
                 value = None
-            extra = self.labels.read(cells)
+            extra = self.labels.read(cells, self.fail)
             if not self.bad and day is not None and value is not None:
                 people = extra.get("count")
                 out.append(Observation(day, value, extra.get("group"), extra.get("subject"),
@@ -196,16 +196,18 @@ class _Labels:
     reported on every row that holds it.
     """
 
-    def __init__(self, cols: dict[str, int], mapping: dict[str, str | None], how: Reading,
-                 fail: Callable[..., None]) -> None:
-        self.cols, self.mapping, self.how, self.fail = cols, mapping, how, fail
+    def __init__(self, cols: dict[str, int], mapping: dict[str, str | None],
+                 how: Reading) -> None:
+        # no reference back to the rows' reader: a cycle would keep the whole table
+        # alive until a full garbage collection (600 MB at 2 million rows)
+        self.cols, self.mapping, self.how = cols, mapping, how
         self.keyed: list[tuple[str, int, tuple[str, ...], dict[str, str]]] = [
             (key, cols[key], allowed, {}) for key, allowed in
             (("group", GROUPS), ("wave", WAVES)) if key in cols]
         self.none = not self.keyed and "count" not in cols and "subject" not in cols
 
-    def read(self, cells: list[str]) -> dict[str, str | None]:
-        """The labels of one row (``fail`` is told about each bad cell)."""
+    def read(self, cells: list[str], fail: Callable[..., None]) -> dict[str, str | None]:
+        """The labels of one row; ``fail`` is told about each bad cell."""
         if self.none:
             return _NO_LABELS
         extra: dict[str, str | None] = {}
@@ -216,7 +218,7 @@ class _Labels:
             if cell is None:
                 cell = seen[raw] = reading.label(key, raw, self.how)
             if cell not in allowed:
-                self.fail(key, f"'{raw}' in column '{mapping[key]}' is not one of "
+                fail(key, f"'{raw}' in column '{mapping[key]}' is not one of "
                           + ", ".join(allowed),
                           f"translate it: read: {{values: {{{key}: {{'{raw}': "
                           f"{allowed[-1]}}}}}}}")
@@ -224,14 +226,14 @@ class _Labels:
         if "count" in cols:
             raw = cells[cols["count"]]
             if not raw.isdigit():
-                self.fail("count", f"'{raw}' in column '{mapping['count']}' is not a whole "
+                fail("count", f"'{raw}' in column '{mapping['count']}' is not a whole "
                           "number of people",
                           "the count column holds how many people each value stands for")
             extra["count"] = raw if raw.isdigit() else None
         if "subject" in cols:
             subject = cells[cols["subject"]]
             if not subject:
-                self.fail("subject", f"empty subject id in column '{mapping['subject']}'")
+                fail("subject", f"empty subject id in column '{mapping['subject']}'")
             extra["subject"] = subject
         return extra
 

@@ -259,3 +259,15 @@ def test_a_same_named_file_in_the_working_folder_is_never_read(
     assert errors == []
     assert [o.value for o in bundle.series["board-use"]] == [10.0, 22.0, 41.0, 55.0]
     assert os.getcwd() == str(elsewhere)  # and the working folder is given back
+
+
+def test_a_query_over_small_files_runs_on_one_thread(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threads pay for themselves on large scans only (``sql.PARALLEL_BYTES``)."""
+    monkeypatch.setattr(sql, "_threads", 2)
+    (tmp_path / "small.csv").write_text("a\n1\n", encoding="utf-8")
+    with (tmp_path / "large.parquet").open("wb") as fh:
+        fh.truncate(sql.PARALLEL_BYTES)  # sparse: no 64 MB written
+    assert sql.threads(tmp_path, ["small.csv"]) == 1
+    assert sql.threads(tmp_path, ["small.csv", "large.parquet", "gone.csv"]) == 2
+    assert sql.threads(tmp_path, []) == 1

@@ -78,6 +78,7 @@ def test_slope_test_of_two_points_and_of_a_flat_line() -> None:
     assert np.isnan(p) and np.isnan(stats.linregress(np.arange(4.0), np.full(4, 7.0)).pvalue)
 
 
+@pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # scipy, on near-ties
 @given(st.lists(st.floats(-100, 100), min_size=2, max_size=30),
        st.lists(st.floats(-100, 100), min_size=2, max_size=30))
 def test_welch_matches_ttest_ind(a: list[float], b: list[float]) -> None:

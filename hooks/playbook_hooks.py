@@ -10,6 +10,7 @@ and recovers when the files are fixed.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from pathlib import Path
@@ -31,7 +32,7 @@ from playbook_mkdocs import incremental, offline, provenance, publish, sandbox, 
 log = logging.getLogger("mkdocs.plugins.playbook")
 STATE_KEY = "playbook_site"
 """Key on the per-build config that carries the site data to files and macros."""
-_run: dict[str, Any] = {"command": "build", "dirty": False}
+_run: dict[str, Any] = {"command": None, "dirty": False}
 """How MkDocs was started (``on_startup``); hook modules live for the whole process."""
 _build: dict[str, Any] = {}
 """This build's staging folder, generated pages and problems; reset in ``on_config``."""
@@ -70,6 +71,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         data, problems = build(_root(config), today, _run.get("cache"), _bar.programs)
     finally:
         _bar.stop()
+    if _run["command"] in ("build", "gh-deploy"):
+        # a command-line build keeps every program it computed until it exits: the collector's
+        # full passes over the pages' garbage need not walk them (1 s of 40 at 200 programs);
+        # a server, or a build inside another program (tests), keeps collecting them
+        gc.freeze()
     if data is not None:
         data = provenance.stamp(data)  # commit and history from git, when there is git
     for warning in problems.warnings:

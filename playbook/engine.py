@@ -52,9 +52,9 @@ def collecting_after() -> Iterator[None]:
 
     Loading keeps every row it reads alive until the figures are computed, and
     each automatic full collection walks all of them again: 8 s of a build at 2
-    million rows, 2 s at 200 small programs. The load and the figures leave
-    (almost) no reference cycles behind (``tests/test_build_cache.py`` holds
-    them to it), so memory is freed as it was, by reference counting.
+    million rows, 2 s at 200 small programs. The load and the figures leave no
+    reference cycles behind (``tests/test_build_cache.py`` holds them to it), so
+    memory is freed as it was, by reference counting.
     """
     enabled = gc.isenabled()
     gc.disable()

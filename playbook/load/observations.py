@@ -219,16 +219,16 @@ class _Labels:
                 cell = seen[raw] = reading.label(key, raw, self.how)
             if cell not in allowed:
                 fail(key, f"'{raw}' in column '{mapping[key]}' is not one of "
-                          + ", ".join(allowed),
-                          f"translate it: read: {{values: {{{key}: {{'{raw}': "
-                          f"{allowed[-1]}}}}}}}")
+                     + ", ".join(allowed),
+                     f"translate it: read: {{values: {{{key}: {{'{raw}': "
+                     f"{allowed[-1]}}}}}}}")
             extra[key] = cell
         if "count" in cols:
             raw = cells[cols["count"]]
             if not raw.isdigit():
                 fail("count", f"'{raw}' in column '{mapping['count']}' is not a whole "
-                          "number of people",
-                          "the count column holds how many people each value stands for")
+                     "number of people",
+                     "the count column holds how many people each value stands for")
             extra["count"] = raw if raw.isdigit() else None
         if "subject" in cols:
             subject = cells[cols["subject"]]

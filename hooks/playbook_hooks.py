@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 
 from playbook.engine import BuildCache, TodayError, build, today_from_env
 from playbook.figures.site import SiteData
-from playbook.pages import assets, downloads, reference
+from playbook.pages import assets, downloads, htmlblocks, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
 from playbook_mkdocs import incremental, offline, provenance, publish, sandbox, terminal
@@ -117,12 +117,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                      (reference.PATH, reference.markdown())]
     else:
         generated = [(p.path, p.markdown) for p in pages.generate(data)]
-    _build["generated"] = {path for path, _ in generated}
+    # charts go into the page after Markdown (playbook.pages.htmlblocks)
+    stashed = {path: htmlblocks.stash(markdown) for path, markdown in generated}
+    _build["blocks"] = {path: s.blocks for path, s in stashed.items()}
+    _build["generated"] = set(stashed)
     inc: incremental.Incremental | None = _run.get("incremental")
     if inc is not None:
         inc.begin(config, files, _build["generated"], (
             provenance.context(data, None), _build["problems"] is None))
-    for path, markdown in generated:
+    for path, markdown in ((path, s.markdown) for path, s in stashed.items()):
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} is generated from program/; remove the "
                               "hand-written file")
@@ -177,10 +180,11 @@ def on_template_context(context: dict[str, Any], template_name: str,
     return context
 
 
+@event_priority(100)  # before any plugin reads the page's HTML
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Count the page converted on the progress bar."""
+    """Put a generated page's charts back, after Markdown; count the page converted."""
     _bar.page_converted(page.file.src_uri)
-    return html
+    return htmlblocks.restore(html, _build.get("blocks", {}).get(page.file.src_uri, {}))
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -184,9 +184,16 @@ def lines(parts: Iterable[Md]) -> Md:
     return Md("\n".join(parts))
 
 
+BLOCK_OPEN: Final = "<!-- playbook:html -->"
+"""The line above each raw block (the site hands blocks to the page after Markdown:
+:mod:`playbook.pages.htmlblocks`); escaped text never holds ``<!--``."""
+BLOCK_CLOSE: Final = "<!-- /playbook:html -->"
+"""The line below each raw block."""
+
+
 def raw_block(block: Html) -> Md:
-    """A raw HTML block on a page, on lines of its own."""
-    return Md(f"{block.rstrip()}\n")
+    """A raw HTML block on a page, on lines of its own between two marking comments."""
+    return Md(f"{BLOCK_OPEN}\n{block.rstrip()}\n{BLOCK_CLOSE}\n")
 
 
 _NOT_YAML_TEXT = re.compile(

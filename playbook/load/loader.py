@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from playbook.load import sql
+from playbook.load import columnar, sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
@@ -142,6 +142,11 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             if kpi.source is None:
                 continue
             loc: yamlsrc.Path_ = ("kpis", i, "source")
+            clean = columnar.read_clean(bundle.root, kpi.source, yaml, loc)
+            if clean is not None:  # large and nothing to report: read column-wise
+                tables.scanned.add(clean[0])
+                bundle.series[kpi.id] = clean[1]
+                continue
             table = tables.source(kpi.id, kpi.source, yaml, loc)
             if table is not None:
                 series, found = read_series(table, kpi.source, yaml, loc)

@@ -62,6 +62,7 @@ class Tables:
         self.missing: list[str] = []  # source paths that did not resolve
         self.queried: list[str] = []  # query texts: the files they name count as used
         self.seen: set[tuple[str, int, int, str]] = set()
+        self.scanned: set[Path] = set()  # files read column-wise (playbook.load.columnar)
 
     def report(self, found: list[Problem]) -> None:
         """Add a source's problems; a cell read by several KPIs is reported once."""
@@ -126,7 +127,7 @@ class Tables:
     @property
     def used(self) -> set[Path]:
         """Real paths of the files read so far."""
-        return {real for real, _, _ in self.tables}
+        return {real for real, _, _ in self.tables} | self.scanned
 
     def _through_duckdb(self, rel: str, reader: str, shown: str, yaml: yamlsrc.Source,
                         loc: yamlsrc.Path_) -> tuple[Table | None, list[Problem]]:

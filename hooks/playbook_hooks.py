@@ -120,6 +120,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # charts go into the page after Markdown (playbook.pages.htmlblocks)
     stashed = {path: htmlblocks.stash(markdown) for path, markdown in generated}
     _build["blocks"] = {path: s.blocks for path, s in stashed.items()}
+    _build["late"] = {path: s.late for path, s in stashed.items()}
     _build["generated"] = set(stashed)
     inc: incremental.Incremental | None = _run.get("incremental")
     if inc is not None:
@@ -187,10 +188,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return htmlblocks.restore(html, _build.get("blocks", {}).get(page.file.src_uri, {}))
 
 
+@event_priority(100)  # before any plugin reads the written page
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Count the page written on the progress bar."""
+    """Put back what the search leaves out of a generated page; count the page written."""
     _bar.page_written(page.file.src_uri)
-    return output
+    return htmlblocks.restore_late(output, _build.get("late", {}).get(page.file.src_uri, {}))
 
 
 @event_priority(50)  # before the search plugin writes its index

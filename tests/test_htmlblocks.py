@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -42,7 +43,8 @@ def test_every_generated_page_converts_to_the_same_html(
         stashed = htmlblocks.stash(page.markdown)
         blocks += len(stashed.blocks)
         assert BLOCK_OPEN not in stashed.markdown, page.path
-        assert htmlblocks.restore(convert(stashed.markdown), stashed.blocks) == \
+        restored = htmlblocks.restore(convert(stashed.markdown), stashed.blocks)
+        assert htmlblocks.restore_late(restored, stashed.late) == \
             convert(unmarked(page.markdown)), page.path
     assert blocks >= 30  # the example's charts, diagrams and packet breaks
 
@@ -69,9 +71,53 @@ def test_a_page_gets_only_its_own_blocks() -> None:
         "<div>chart</div>"
 
 
+def test_what_the_search_leaves_out_comes_back_last() -> None:
+    """The search reads the page between :func:`restore` and :func:`restore_late`: it sees
+    the caption, not the figure's JSON or the numbers (which it would leave out anyway)."""
+    block = ('<figure><template id="c--figure" data-search-exclude>{"x":[1]}</template>'
+             "<figcaption>It rose.</figcaption></figure>\n"
+             '<details class="pb-numbers" data-search-exclude><summary>Numbers</summary>'
+             "<table><tr><td>2026-01-01</td></tr></table></details>")
+    stashed = htmlblocks.stash(raw_block(Html(block)))
+    searched = htmlblocks.restore(convert(stashed.markdown), stashed.blocks)
+    assert "It rose." in searched
+    assert '{"x":[1]}' not in searched and "2026-01-01" not in searched
+    assert len(stashed.late) == 2
+    assert htmlblocks.restore_late(searched, stashed.late) == block
+
+
 def test_a_block_inside_other_text_is_left_in_the_markdown() -> None:
     """Only a block on lines of its own is taken out: the marks mid-line are text."""
     text = f"see {BLOCK_OPEN}\n<div>x</div>\n{BLOCK_CLOSE}\n"
     stashed = htmlblocks.stash(text)
     assert stashed.markdown == text
     assert not stashed.blocks
+
+
+def test_the_site_is_the_same_as_converting_every_block(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example built as it is and built with every block left in the Markdown (as
+    before blocks were handed over) are the same files, search index included."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-24")
+
+    def site(folder: Path) -> dict[str, bytes]:
+        config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(folder))
+        mkdocs_build(config)
+        return {p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    handed_over = site(tmp_path / "a")
+    with monkeypatch.context() as patch:
+        patch.setattr(htmlblocks, "stash",
+                      lambda text: htmlblocks.Stashed(unmarked(text), {}, {}))
+        converted = site(tmp_path / "b")
+    for files in (handed_over, converted):
+        files.pop("sitemap.xml.gz", None)
+    assert handed_over.keys() == converted.keys()
+    assert [name for name in handed_over if handed_over[name] != converted[name]] == []
+    assert "search/search_index.json" in handed_over
+    everything = b"".join(handed_over.values())
+    assert re.search(rb"playbook:(html|late) [0-9a-f]{24}", everything) is None  # all back

@@ -9,6 +9,12 @@ series added to it. So a page's Markdown, as the site builds it, holds a
 one-line comment in place of each block (:func:`stash`), and the built HTML
 gets the block back (:func:`restore`).
 
+Within a block, what the site search leaves out anyway (a chart's JSON and its
+table of numbers, marked ``data-search-exclude``) waits one step longer: it is
+put back into the written page (:func:`restore_late`), after Material's search
+has read the page, which saves its HTML parser the same work again. The search
+index is the same.
+
 The slot names the digest of its block, so the Markdown changes whenever a
 block does (the ``serve --dirty`` loop writes, so re-renders, a page exactly
 then), and a page can only receive the blocks its own generated Markdown held:
@@ -31,6 +37,12 @@ _BLOCK: Final = re.compile(f"^{re.escape(BLOCK_OPEN)}\n(.*?)\n{re.escape(BLOCK_C
 """A block as :func:`~playbook.pages.mdtext.raw_block` writes it, from the line start
 (escaped text never holds ``<!--``, so the first closing line is the block's own)."""
 _SLOT: Final = re.compile(r"<!-- playbook:html ([0-9a-f]{24}) -->")
+_LATE_SLOT: Final = re.compile(r"<!-- playbook:late ([0-9a-f]{24}) -->")
+_UNSEARCHED: Final = re.compile(
+    r"<(template|details)(?=[\s>])[^>]*\sdata-search-exclude(?=[\s>])[^>]*>.*?</\1>",
+    re.DOTALL)
+"""An element the search leaves out, whole (its text is escaped, so it holds no element
+of its own kind: the first closing tag is its own)."""
 
 
 @dataclass(frozen=True)
@@ -40,28 +52,40 @@ class Stashed:
     markdown: str
     """The Markdown MkDocs converts: one comment line in place of each block."""
     blocks: Mapping[str, str]
-    """Digest in a slot → the HTML block it stands for."""
+    """Digest in a slot → the HTML block it stands for (with late slots in it)."""
+    late: Mapping[str, str]
+    """Digest in a late slot → the element the search leaves out."""
 
 
-def _slot(digest: str) -> str:
-    return f"<!-- playbook:html {digest} -->"
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def stash(markdown: str) -> Stashed:
     """Take the raw HTML blocks out of a generated page's Markdown."""
     blocks: dict[str, str] = {}
+    late: dict[str, str] = {}
+
+    def wait(match: re.Match[str]) -> str:
+        digest = _digest(match.group(0))
+        late[digest] = match.group(0)
+        return f"<!-- playbook:late {digest} -->"
 
     def take(match: re.Match[str]) -> str:
-        block = match.group(1)
-        digest = hashlib.blake2b(block.encode("utf-8"), digest_size=12).hexdigest()
+        block = _UNSEARCHED.sub(wait, match.group(1))
+        digest = _digest(block)
         blocks[digest] = block
-        return _slot(digest)
+        return f"<!-- playbook:html {digest} -->"
 
-    return Stashed(_BLOCK.sub(take, markdown), MappingProxyType(blocks))
+    text = _BLOCK.sub(take, markdown)
+    return Stashed(text, MappingProxyType(blocks), MappingProxyType(late))
 
 
 def restore(html: str, blocks: Mapping[str, str]) -> str:
     """Put the blocks of :func:`stash` back into the page's converted HTML."""
-    if not blocks:
-        return html
-    return _SLOT.sub(lambda m: blocks.get(m.group(1), m.group(0)), html)
+    return _SLOT.sub(lambda m: blocks.get(m.group(1), m.group(0)), html) if blocks else html
+
+
+def restore_late(page: str, late: Mapping[str, str]) -> str:
+    """Put the elements the search leaves out back into the written page."""
+    return _LATE_SLOT.sub(lambda m: late.get(m.group(1), m.group(0)), page) if late else page

@@ -159,9 +159,12 @@ def aggregate(series: list[Observation], cadence: str, *, person_level: bool,
     """
     cells: dict[tuple[str, date | str], list[Observation]] = defaultdict(list)
     waves = person_level and any(o.wave for o in series)
+    starts: dict[date, date] = {}  # a long series repeats its days: each is placed once
     for obs in series:
         # a survey wave is one measurement, however many days or quarters its fielding spans
-        when: date | str = (obs.wave or "") if waves else period_start(obs.date, cadence)
+        when: date | str | None = (obs.wave or "") if waves else starts.get(obs.date)
+        if when is None:
+            when = starts[obs.date] = period_start(obs.date, cadence)
         cells[(obs.group or "all", when)].append(obs)
     points = []
     for (group, when), rows in cells.items():

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
 import threading
 from datetime import date
@@ -180,6 +181,9 @@ def _scan(real: Path, width: int, cols: dict[str, int],
 
 _shared: list[duckdb.DuckDBPyConnection] = []
 _lock = threading.Lock()
+# a forked worker (`playbook check` on many programs) opens its own: a database is not
+# something to share across a fork
+os.register_at_fork(after_in_child=_shared.clear)
 
 
 def _connection() -> duckdb.DuckDBPyConnection:

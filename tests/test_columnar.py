@@ -104,6 +104,8 @@ def test_exports_as_they_come(tmp_path: Path, text: str) -> None:
     (CLEAN + "2026-01-01,3,pilot,\n", "a duplicate date and group"),
     (CLEAN.replace(",x\n", ",x\u202e\n"), "a direction mark in an unmapped column"),
     (CLEAN.replace(",x\n", ",x\x07\n"), "a control character in an unmapped column"),
+    (CLEAN.replace(",x\n", ",x\x00\n"), "a NUL character"),
+    (CLEAN.replace(",x\n", ",\"x\u0085\"\n"), "a C1 control character (NEL)"),
     (CLEAN.replace(",x\n", ",x,y\n"), "a row longer than the header"),
     (CLEAN.replace(",x\n", "\n"), "a row shorter than the header"),
     (CLEAN.replace(",x\n", ",\"x\ny\"\n"), "a cell over two lines"),
@@ -231,3 +233,20 @@ def test_a_whole_playbook_loads_the_same(tmp_path: Path, monkeypatch: pytest.Mon
     assert [b.series for b in fast.programs] == [b.series for b in slow.programs]
     assert [[o.line for s in b.series.values() for o in s] for b in fast.programs] == \
         [[o.line for s in b.series.values() for o in s] for b in slow.programs]
+
+
+def test_the_characters_refused_are_the_row_readers() -> None:
+    """The SQL pattern matches exactly the characters the row reader reports
+    (``playbook.model.chars``), over the Basic Multilingual Plane."""
+    import duckdb
+
+    from playbook.model.chars import BIDI, CONTROL
+
+    found = duckdb.sql(
+        "SELECT list(i ORDER BY i) FROM range(1, 65536) t(i) "
+        f"WHERE (i < 55296 OR i > 57343) AND regexp_matches(chr(i::INTEGER), "
+        f"'{columnar._UNSAFE_SQL}')").fetchone()
+    assert found is not None
+    expected = [i for i in range(1, 65536) if not 55296 <= i <= 57343
+                and (CONTROL.match(chr(i)) or BIDI.match(chr(i)))]
+    assert found[0] == expected

@@ -20,8 +20,8 @@ or direction character; every date is ``YYYY-MM-DD`` and a real day; every
 value a plain decimal number; every group ``pilot`` or ``comparison``; and no
 date and group occur twice. The sources it takes are the plain ones: a file, a
 date, a value and optionally a group, with no ``read:`` option but a comma
-separator. Files below :data:`FROM_BYTES` are read row by row: a DuckDB
-connection costs more than their rows do.
+separator. Files below :data:`FROM_BYTES` are read row by row: the query costs
+more than their rows do.
 """
 
 from __future__ import annotations

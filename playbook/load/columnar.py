@@ -43,7 +43,7 @@ from playbook.load.safefiles import Refusal, inside, locate, open_regular
 from playbook.load.yaml_source import Path_
 from playbook.load.yaml_source import Source as YamlSource
 from playbook.model.chars import unsafe_character
-from playbook.model.measure import Reading, Source
+from playbook.model.measure import Source
 
 FROM_BYTES: Final = 256 * 1024
 """Smallest file read column-wise (about 10,000 rows)."""
@@ -63,8 +63,7 @@ def takes(source: Source) -> bool:
     how = source.read
     return (source.file is not None and source.file.lower().endswith(".csv")
             and source.subject is None and source.wave is None and source.count is None
-            and how.model_copy(update={"delimiter": None}) == Reading()
-            and how.delimiter in (None, ","))
+            and not how.model_fields_set - {"delimiter"} and how.delimiter in (None, ","))
 
 
 def read_clean(root: Path, source: Source, yaml: YamlSource,
@@ -80,6 +79,11 @@ def read_clean(root: Path, source: Source, yaml: YamlSource,
     if unsafe_character(source.file) is not None:
         return None  # the program's reader reported the name; the row reader opens nothing
     file = root / source.file
+    try:  # most files are small: settled by their size alone, before locating them
+        if os.stat(file).st_size < FROM_BYTES:
+            return None
+    except (OSError, ValueError):
+        return None
     real = locate(file, root, source.file) if inside(file, root) else None
     if not isinstance(real, Path) or any(c in str(real) for c in _GLOB):
         return None  # refused (the row reader says why), or a name DuckDB reads as a pattern

@@ -250,3 +250,20 @@ def test_the_characters_refused_are_the_row_readers() -> None:
     expected = [i for i in range(1, 65536) if not 55296 <= i <= 57343
                 and (CONTROL.match(chr(i)) or BIDI.match(chr(i)))]
     assert found[0] == expected
+
+
+def test_signed_zeros_and_shared_values_read_as_the_row_reader_reads_them(
+        tmp_path: Path) -> None:
+    """Equal values share one object (two million rows hold few distinct ones), but a
+    zero keeps its sign, as the row reader, which shares by the cell's text, keeps it."""
+    import math
+
+    write(tmp_path, "day,value,group\n2026-01-01,0,pilot\n2026-01-02,-0.0,pilot\n"
+                    "2026-01-03,1.5,pilot\n2026-01-04,1.50,comparison\n")
+    found = column_wise(tmp_path)
+    assert found is not None
+    rows, _ = by_rows(tmp_path)
+    assert [math.copysign(1, o.value) for o in found] == \
+        [math.copysign(1, o.value) for o in rows] == [1, -1, 1, 1]
+    assert found[2].value is found[3].value
+    assert found[0].group is found[1].group

@@ -27,27 +27,37 @@ BIG_ROWS = 2_000_000
 
 
 def measure_size(tmp: Path, programs: int, rows: int | None, *, floor: bool,
-                 serve: bool) -> Size:
-    """Generate one playbook and measure it; a failed command ends the benchmark."""
+                 serve: bool, repeat: int = 1) -> Size:
+    """Generate one playbook and measure it; a failed command ends the benchmark.
+
+    Each command runs ``repeat`` times, the build and the floor in turn (so a busy
+    moment of the machine falls on both), and the least time counts
+    (:func:`bench.measure.best`).
+    """
     label = f"{programs}" + (f", {rows:,} rows" if rows else "")
     print(f"[{label}] generating", file=sys.stderr)
     root = generate.make(tmp / f"p{programs}-{rows or 0}", programs, rows)
-    print(f"[{label}] check, build", file=sys.stderr)
-    check = measure.run([sys.executable, "-m", "playbook.commands.cli", "check"], root)
-    built = measure.run(mkdocs("build", "--strict"), root)
+    out = tmp / f"floor{programs}"
+    if floor:
+        exported = measure.run([sys.executable, "-m", "bench.floor", str(root), str(out)], REPO)
+        if exported.code != 0:
+            sys.exit(f"floor export failed:\n{exported.output[-3000:]}")
+    checks, builds, plains = [], [], []
+    for n in range(repeat):
+        print(f"[{label}] check, build" + (", floor" if floor else "")
+              + (f" ({n + 1} of {repeat})" if repeat > 1 else ""), file=sys.stderr)
+        checks.append(measure.run([sys.executable, "-m", "playbook.commands.cli", "check"],
+                                  root))
+        builds.append(measure.run(mkdocs("build", "--strict"), root))
+        if floor:
+            plains.append(measure.run(mkdocs("build", "--strict"), out))
+    check, built = measure.best(checks), measure.best(builds)
     for what, result in (("playbook check", check), ("mkdocs build --strict", built)):
         if result.code != 0:
             sys.exit(f"{what} failed at {label} programs:\n{result.output[-3000:]}")
     page = measure.largest_page(root / "site")
-    plain = None
-    if floor:
-        print(f"[{label}] floor", file=sys.stderr)
-        out = tmp / f"floor{programs}"
-        exported = measure.run([sys.executable, "-m", "bench.floor", str(root), str(out)], REPO)
-        if exported.code != 0:
-            sys.exit(f"floor export failed:\n{exported.output[-3000:]}")
-        plain = measure.run(mkdocs("build", "--strict"), out)
-        shutil.rmtree(out)
+    plain = measure.best(plains) if floor else None
+    shutil.rmtree(out, ignore_errors=True)
     latency = None
     if serve:
         print(f"[{label}] serve", file=sys.stderr)
@@ -90,13 +100,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parquet-rows", type=int, default=0,
                         help="rows of the Parquet SQL source of scripts/bench_parquet.py "
                              "(50,000,000 in the README; 0 skips it)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each command at the small size; the least time counts")
+    parser.add_argument("--repeat-large", type=int, default=2,
+                        help="runs of each command at the large sizes")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="playbook-bench-") as name:
         tmp = Path(name)
-        sizes = [measure_size(tmp, args.small, None, floor=True, serve=True)]
+        sizes = [measure_size(tmp, args.small, None, floor=True, serve=True,
+                              repeat=args.repeat)]
         if args.large:
-            sizes.append(measure_size(tmp, args.large, None, floor=True, serve=True))
-            sizes.append(measure_size(tmp, args.large, BIG_ROWS, floor=False, serve=False))
+            sizes.append(measure_size(tmp, args.large, None, floor=True, serve=True,
+                                      repeat=args.repeat_large))
+            sizes.append(measure_size(tmp, args.large, BIG_ROWS, floor=False, serve=False,
+                                      repeat=args.repeat_large))
         print("[example] serve", file=sys.stderr)
         example = example_serve(tmp)
     print(f"{platform.python_implementation()} {platform.python_version()}, "

@@ -128,7 +128,7 @@ def test_a_file_that_is_not_utf8_is_left_to_the_row_reader(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("source", [
-    SOURCE.model_copy(update={"group": None, "subject": "group"}),
+    SOURCE.model_copy(update={"subject": "note", "wave": "group"}),  # survey waves
     SOURCE.model_copy(update={"read": Reading(missing=["NA"])}),
     SOURCE.model_copy(update={"read": Reading(delimiter=";")}),
     SOURCE.model_copy(update={"value": "Value"}),            # a column that is not there
@@ -267,3 +267,66 @@ def test_signed_zeros_and_shared_values_read_as_the_row_reader_reads_them(
         [math.copysign(1, o.value) for o in rows] == [1, -1, 1, 1]
     assert found[2].value is found[3].value
     assert found[0].group is found[1].group
+
+
+PEOPLE = SOURCE.model_copy(update={"subject": "leader"})
+PERSON_LEVEL = ("leader,day,value,group\n"
+                "p-01,2026-01-01,3,pilot\n"
+                "p-02,2026-01-01,4.5,comparison\n"
+                "p-01,2026-02-01,3.5,pilot\n"
+                "P_03,2026-01-01,2,comparison\n")
+
+
+def test_person_level_rows_give_the_row_readers_observations(tmp_path: Path) -> None:
+    write(tmp_path, PERSON_LEVEL)
+    rows, problems = by_rows(tmp_path, PEOPLE)
+    assert problems == []
+    found = column_wise(tmp_path, PEOPLE)
+    assert found == rows
+    assert [o.subject for o in found] == ["p-01", "p-02", "p-01", "P_03"]
+    assert found[0].subject is found[2].subject  # one object per person
+    no_group = PEOPLE.model_copy(update={"group": None})
+    assert column_wise(tmp_path, no_group) == by_rows(tmp_path, no_group)[0]
+
+
+@pytest.mark.parametrize(("text", "reported"), [
+    (PERSON_LEVEL + "p-01,2026-01-01,9,pilot\n", "a second row for this subject"),
+    (PERSON_LEVEL + "p-02,2026-03-01,9,pilot\n", "in the pilot group here"),
+    (PERSON_LEVEL.replace("P_03", ""), "empty subject id"),
+    (PERSON_LEVEL.replace("P_03", "P 03"), ""),   # fine ids the plain pattern leaves
+    (PERSON_LEVEL.replace("P_03", "Pé03"), ""),   # to the row reader
+])
+def test_person_level_problems_are_left_to_the_row_reader(tmp_path: Path, text: str,
+                                                          reported: str) -> None:
+    write(tmp_path, text)
+    assert column_wise(tmp_path, PEOPLE) is None
+    problems = by_rows(tmp_path, PEOPLE)[1]
+    assert reported in " ".join(problems) if reported else problems == []
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(
+    st.sampled_from(["a1", "b-2", "C_3", "d.4", "e5"]),
+    st.dates(date(2020, 1, 1), date(2020, 3, 31)),
+    st.integers(-100, 100)), max_size=40), grouped=st.booleans())
+def test_random_person_level_files_read_alike(tmp_path: Path,
+                                              rows: list[tuple[str, date, int]],
+                                              grouped: bool) -> None:
+    """Each person stays in one group; a person's second row on a day is dropped here."""
+    seen: set[tuple[str, date]] = set()
+    lines = ["leader,day,value,group"]
+    for person, day, value in rows:
+        if (person, day) not in seen:
+            seen.add((person, day))
+            group = "pilot" if person in ("a1", "C_3") else "comparison"
+            lines.append(f"{person},{day.isoformat()},{value / 10},{group}")
+    root = tmp_path / f"r{len(os.listdir(tmp_path))}"
+    write(root, "\n".join(lines) + "\n")
+    source = PEOPLE if grouped else PEOPLE.model_copy(update={"group": None})
+    expected, problems = by_rows(root, source)
+    assert problems == []
+    found = column_wise(root, source)
+    assert found == expected
+    assert [(o.subject, o.line) for o in found or []] == \
+        [(o.subject, o.line) for o in expected]

@@ -17,11 +17,13 @@ reader): every row has the header's cells (DuckDB's strict mode) and
 stands on a line of its own (as many rows as the file has lines below its
 header, so no blank line and no cell spanning lines); no cell holds a control
 or direction character; every date is ``YYYY-MM-DD`` and a real day; every
-value a plain decimal number; every group ``pilot`` or ``comparison``; and no
-date and group occur twice. The sources it takes are the plain ones: a file, a
-date, a value and optionally a group, with no ``read:`` option but a comma
-separator. Files below :data:`FROM_BYTES` are read row by row: the query costs
-more than their rows do.
+value a plain decimal number; every group ``pilot`` or ``comparison``; every
+person id plain printable ASCII; and no key occurs twice (a date and group, or
+a person and date) nor a person in both groups. The sources it takes are the
+plain ones: a file, a date, a value and optionally a group and a person, with
+no survey waves, no ``count`` and no ``read:`` option but a comma separator.
+Files below :data:`FROM_BYTES` are read row by row: the query costs more than
+their rows do.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import re
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import duckdb
 
@@ -59,10 +61,11 @@ _PLAIN_HEADER: Final = re.compile(r"[\x20-\x7e]+")
 
 
 def takes(source: Source) -> bool:
-    """Whether ``source`` is a plain file series this module may read."""
+    """Whether ``source`` is a plain file series (aggregate or person-level) this module
+    may read."""
     how = source.read
     return (source.file is not None and source.file.lower().endswith(".csv")
-            and source.subject is None and source.wave is None and source.count is None
+            and source.wave is None and source.count is None
             and not how.model_fields_set - {"delimiter"} and how.delimiter in (None, ","))
 
 
@@ -93,7 +96,7 @@ def read_clean(root: Path, source: Source, yaml: YamlSource,
     header, rows = head
     table = Table(source.file, header, [], decimal_comma=False)
     cols: dict[str, int] = {}
-    for key in ("date", "value", "group"):
+    for key in ("date", "value", "group", "subject"):
         name = getattr(source, key)
         if name is not None:
             cols[key] = table.column(name)
@@ -143,12 +146,11 @@ def _head(real: Path) -> tuple[list[str], int] | None:
 def _scan(real: Path, width: int, cols: dict[str, int],
           rows: int) -> list[Observation] | None:
     """Check and read the columns; ``None`` when any row would have a problem."""
-    import numpy as np  # the figures import it anyway; a check of small files need not
-
     names = [f"c{i}" for i in range(width)]
     spec = ", ".join(f"'{n}': 'VARCHAR'" for n in names)
     d, v = f"c{cols['date']}", f"c{cols['value']}"
     g = f"c{cols['group']}" if "group" in cols else "NULL"
+    who = f"c{cols['subject']}" if "subject" in cols else "NULL"
     unsafe = " OR ".join(f"regexp_matches({n}, '{_UNSAFE_SQL}')" for n in names)
     groups = ", ".join(f"'{name}'" for name in GROUPS)
     ok = " AND ".join([
@@ -156,13 +158,15 @@ def _scan(real: Path, width: int, cols: dict[str, int],
         f"regexp_full_match({d}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')",
         f"year(try_cast({d} AS DATE)) >= 1",
         f"regexp_full_match({v}, '-?[0-9]{{1,15}}([.][0-9]{{1,15}})?')",
-        *([f"{g} IN ({groups})"] if "group" in cols else [])])
+        *([f"{g} IN ({groups})"] if "group" in cols else []),
+        # an id of printable ASCII, nothing to strip: anything else is the row reader's
+        *([f"regexp_full_match({who}, '[!-~]+')"] if "subject" in cols else [])])
     path = str(real).replace("'", "''")
     cursor = _connection().cursor()
     try:
         found = cursor.execute(
             f"SELECT coalesce({ok}, false), date_diff('day', DATE '0001-01-01', "
-            f"try_cast({d} AS DATE)) + 1, try_cast({v} AS DOUBLE), {g} = '{GROUPS[0]}' "
+            f"try_cast({d} AS DATE)) + 1, try_cast({v} AS DOUBLE), {g} = '{GROUPS[0]}', {who} "
             f"FROM read_csv('{path}', header = false, skip = 1, columns = {{{spec}}}, "
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
             "null_padding = false, auto_detect = false)").fetchnumpy()
@@ -170,12 +174,12 @@ def _scan(real: Path, width: int, cols: dict[str, int],
         return None
     finally:
         cursor.close()
-    clean, ordinals, values, pilot = found.values()
+    clean, ordinals, values, pilot, subjects = found.values()
     if len(clean) != rows or not clean.all():
         return None
-    key = ordinals * 2 + pilot if "group" in cols else ordinals
-    if len(np.unique(key)) != rows:  # a date (and group) twice: the row reader names it
-        return None
+    people = _people(subjects.tolist()) if "subject" in cols else None
+    if not _unique(ordinals, pilot if "group" in cols else None, people):
+        return None  # a duplicate, or a person in both groups: the row reader names it
     # one object per distinct day, value and label, as the row reader shares them: two
     # million rows hold a few thousand of each (200 MB less than an object per cell)
     days = ordinals.tolist()
@@ -184,8 +188,33 @@ def _scan(real: Path, width: int, cols: dict[str, int],
     shared = [numbers.setdefault(v, v) if v else v for v in values.tolist()]  # 0.0 ≠ -0.0
     label_list = [GROUPS[0] if p else GROUPS[1] for p in pilot.tolist()] \
         if "group" in cols else [None] * rows
+    subject_list = people[0] if people is not None else [None] * rows
     return list(map(Observation, map(known.__getitem__, days), shared, label_list,
-                    [None] * rows, [None] * rows, range(2, rows + 2)))
+                    subject_list, [None] * rows, range(2, rows + 2)))
+
+
+def _people(ids: list[str]) -> tuple[list[str], list[int]]:
+    """Each row's subject id (one object per person) and the person's number."""
+    number: dict[str, int] = {}
+    shared: dict[str, str] = {}
+    return ([shared.setdefault(i, i) for i in ids],
+            [number.setdefault(i, len(number)) for i in ids])
+
+
+def _unique(ordinals: Any, pilot: Any | None,
+            people: tuple[list[str], list[int]] | None) -> bool:
+    """Whether no row repeats another's key (:mod:`playbook.load.integrity`): its date and
+    group in an aggregate series, its person and date in a person-level one, where no
+    person may be in both groups either."""
+    import numpy as np  # the figures import it anyway; a check of small files need not
+
+    if people is None:
+        key = ordinals * 2 + pilot if pilot is not None else ordinals
+        return len(np.unique(key)) == len(ordinals)
+    person = np.asarray(people[1], dtype=np.int64)
+    if len(np.unique(person * 4_000_000 + ordinals)) != len(ordinals):  # days < 3.7 million
+        return False
+    return pilot is None or len(np.unique(person * 2 + pilot)) == len(np.unique(person))
 
 
 _shared: list[duckdb.DuckDBPyConnection] = []

@@ -14,6 +14,7 @@ import csv
 import random
 import re
 import shutil
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -134,3 +135,10 @@ def edit_value(root: Path, i: int, stamp: str) -> tuple[Path, str]:
         raise ValueError(f"{path}: no outcome line to edit")
     path.write_text("".join(lines), encoding="utf-8")
     return path, f"programs/{program_id(i)}/"
+
+
+if __name__ == "__main__":
+    # `python -m bench.generate ROOT PROGRAMS [ROWS]`: the benchmark generates in a child
+    # process, so that its own memory (it loads the programs to sign them) is not
+    # counted in the peak of the processes it measures, which start as its copies
+    make(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None)

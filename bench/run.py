@@ -1,10 +1,12 @@
 """The portfolio-scale benchmark: generate, measure side by side, print targets.
 
 For each size it generates a playbook from a fixed seed (:mod:`bench.generate`)
-and measures, each in a fresh process: the full ``mkdocs build --strict``; the
-floor, the same pages in a plain mkdocs-material project (:mod:`bench.floor`);
-``playbook check``; peak RSS; the largest page; and the time from saving a
-program file to the page served by ``mkdocs serve --dirty`` showing it. It prints a
+and measures, each in a fresh process, several times and in turn with the floor
+(and at the large size with the same programs' 2-million-row variant): the full
+``mkdocs build --strict``; the floor, the same pages in a plain mkdocs-material
+project (:mod:`bench.floor`); ``playbook check``; peak RSS; the largest page; and
+the time from saving a program file to the page served by ``mkdocs serve
+--dirty`` showing it. It prints a
 table and each target of issue 13 with PASS or FAIL. It asserts nothing and
 exits 0 whatever the figures: targets are read, not tested.
 
@@ -26,46 +28,60 @@ from bench.measure import REPO, Size, mkdocs
 BIG_ROWS = 2_000_000
 
 
-def measure_size(tmp: Path, programs: int, rows: int | None, *, floor: bool,
-                 serve: bool, repeat: int = 1) -> Size:
-    """Generate one playbook and measure it; a failed command ends the benchmark.
+def measure_sizes(tmp: Path, programs: int, variants: list[int | None], *,
+                  repeat: int = 1) -> list[Size]:
+    """Generate playbooks of ``programs`` programs and measure them side by side.
 
-    Each command runs ``repeat`` times, the build and the floor in turn (so a busy
-    moment of the machine falls on both), and the least time counts
-    (:func:`bench.measure.best`).
+    ``variants`` gives each playbook's event rows (``None``: realistic sizes). The
+    first playbook also gets the floor and the serve latency. Each command runs
+    ``repeat`` times, every playbook's and the floor's in turn, so a busy moment of
+    the machine falls on all of them, and the least time counts
+    (:func:`bench.measure.best`). A failed command ends the benchmark.
     """
-    label = f"{programs}" + (f", {rows:,} rows" if rows else "")
-    print(f"[{label}] generating", file=sys.stderr)
-    root = generate.make(tmp / f"p{programs}-{rows or 0}", programs, rows)
+    labels = [f"{programs}" + (f", {rows:,} rows" if rows else "") for rows in variants]
+    roots = []
+    for label, rows in zip(labels, variants, strict=True):
+        print(f"[{label}] generating", file=sys.stderr)
+        root = tmp / f"p{programs}-{rows or 0}"
+        made = measure.run([sys.executable, "-m", "bench.generate", str(root), str(programs),
+                            *([str(rows)] if rows else [])], REPO)
+        if made.code != 0:
+            sys.exit(f"generating {label} failed:\n{made.output[-3000:]}")
+        roots.append(root)
     out = tmp / f"floor{programs}"
-    if floor:
-        exported = measure.run([sys.executable, "-m", "bench.floor", str(root), str(out)], REPO)
-        if exported.code != 0:
-            sys.exit(f"floor export failed:\n{exported.output[-3000:]}")
-    checks, builds, plains = [], [], []
+    exported = measure.run([sys.executable, "-m", "bench.floor", str(roots[0]), str(out)], REPO)
+    if exported.code != 0:
+        sys.exit(f"floor export failed:\n{exported.output[-3000:]}")
+    checks: list[list[measure.Run]] = [[] for _ in roots]
+    builds: list[list[measure.Run]] = [[] for _ in roots]
+    plains: list[measure.Run] = []
     for n in range(repeat):
-        print(f"[{label}] check, build" + (", floor" if floor else "")
-              + (f" ({n + 1} of {repeat})" if repeat > 1 else ""), file=sys.stderr)
-        checks.append(measure.run([sys.executable, "-m", "playbook.commands.cli", "check"],
-                                  root))
-        builds.append(measure.run(mkdocs("build", "--strict"), root))
-        if floor:
-            plains.append(measure.run(mkdocs("build", "--strict"), out))
-    check, built = measure.best(checks), measure.best(builds)
-    for what, result in (("playbook check", check), ("mkdocs build --strict", built)):
-        if result.code != 0:
-            sys.exit(f"{what} failed at {label} programs:\n{result.output[-3000:]}")
-    page = measure.largest_page(root / "site")
-    plain = measure.best(plains) if floor else None
+        for k, (label, root) in enumerate(zip(labels, roots, strict=True)):
+            print(f"[{label}] check, build" + (", floor" if k == 0 else "")
+                  + (f" ({n + 1} of {repeat})" if repeat > 1 else ""), file=sys.stderr)
+            checks[k].append(measure.run([sys.executable, "-m", "playbook.commands.cli",
+                                          "check"], root))
+            builds[k].append(measure.run(mkdocs("build", "--strict"), root))
+            if k == 0:
+                plains.append(measure.run(mkdocs("build", "--strict"), out))
     shutil.rmtree(out, ignore_errors=True)
-    latency = None
-    if serve:
-        print(f"[{label}] serve", file=sys.stderr)
-        shutil.rmtree(root / "site")
-        latency = measure.serve_latency(root, lambda stamp: generate.edit_value(root, 0,
-                                                                                stamp)[1])
-    shutil.rmtree(root)
-    return Size(label, built, plain, check, page, latency)
+    sizes = []
+    for k, (label, root) in enumerate(zip(labels, roots, strict=True)):
+        check, built = measure.best(checks[k]), measure.best(builds[k])
+        for what, result in (("playbook check", check), ("mkdocs build --strict", built)):
+            if result.code != 0:
+                sys.exit(f"{what} failed at {label} programs:\n{result.output[-3000:]}")
+        page = measure.largest_page(root / "site")
+        latency = None
+        if k == 0:
+            print(f"[{label}] serve", file=sys.stderr)
+            shutil.rmtree(root / "site")
+            latency = measure.serve_latency(
+                root, lambda stamp, root=root: generate.edit_value(root, 0, stamp)[1])
+        shutil.rmtree(root)
+        sizes.append(Size(label, built, measure.best(plains) if k == 0 else None, check,
+                          page, latency))
+    return sizes
 
 
 def example_serve(tmp: Path) -> float | None:
@@ -107,13 +123,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="playbook-bench-") as name:
         tmp = Path(name)
-        sizes = [measure_size(tmp, args.small, None, floor=True, serve=True,
-                              repeat=args.repeat)]
-        if args.large:
-            sizes.append(measure_size(tmp, args.large, None, floor=True, serve=True,
-                                      repeat=args.repeat_large))
-            sizes.append(measure_size(tmp, args.large, BIG_ROWS, floor=False, serve=False,
-                                      repeat=args.repeat_large))
+        sizes = measure_sizes(tmp, args.small, [None], repeat=args.repeat)
+        if args.large:  # realistic and 2 million rows in turn: their ratio is a target
+            sizes += measure_sizes(tmp, args.large, [None, BIG_ROWS], repeat=args.repeat_large)
         print("[example] serve", file=sys.stderr)
         example = example_serve(tmp)
     print(f"{platform.python_implementation()} {platform.python_version()}, "

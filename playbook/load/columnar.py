@@ -95,16 +95,11 @@ def read_clean(root: Path, source: Source, yaml: YamlSource,
         return None
     header, rows = head
     table = Table(source.file, header, [], decimal_comma=False)
-    cols: dict[str, int] = {}
-    for key in ("date", "value", "group", "subject"):
-        name = getattr(source, key)
-        if name is not None:
-            cols[key] = table.column(name)
-    if min(cols.values()) < 0:
-        return None
-    _, problems = read_series(table, source, yaml, loc)  # the header's own problems
+    _, problems = read_series(table, source, yaml, loc)  # a missing column, an identifier
     if problems:
         return None
+    cols = {key: table.column(name) for key in ("date", "value", "group", "subject")
+            if (name := getattr(source, key)) is not None}  # all present: none reported
     found = _scan(real, len(header), cols, rows)
     return None if found is None else (real, found)
 

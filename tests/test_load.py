@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
+from dataclasses import MISSING, FrozenInstanceError, fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from conftest import RunCli, TmpPlaybook
 from playbook.engine import load_playbook
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.csv_table import Table, identifier_columns, parse_date, parse_number, read_table
+from playbook.load.observations import Observation
 from playbook.load.validate import model_at, validate
 from playbook.model import FILES, Kpis, Program, Roadmap
 from playbook.model.problems import Problem, Problems, Severity
@@ -404,3 +407,29 @@ def test_hidden_and_underscore_folders_are_not_programs(tmp_playbook: TmpPlayboo
     playbook, problems = load_playbook(tmp_playbook.root)
     assert [b.id for b in playbook.programs] == ["mini"]
     assert problems.items == []
+
+
+# --- Observation: its own initializer, the dataclass's behaviour -----------------------
+
+
+def test_observation_initializer_takes_every_field_in_order_with_its_default() -> None:
+    params = list(inspect.signature(Observation).parameters.values())
+    assert [(p.name, p.default) for p in params] == [
+        (f.name, inspect.Parameter.empty if f.default is MISSING else f.default)
+        for f in fields(Observation)]
+    every = Observation(date(2026, 1, 5), 2.5, "pilot", "p-1", "pre", 7, 3)
+    assert [getattr(every, f.name) for f in fields(Observation)] == [
+        date(2026, 1, 5), 2.5, "pilot", "p-1", "pre", 7, 3]
+    assert repr(Observation(date(2026, 1, 5), 1.0)) == (
+        "Observation(date=datetime.date(2026, 1, 5), value=1.0, group=None, subject=None, "
+        "wave=None, line=0, people=None)")
+
+
+def test_observation_stays_frozen_and_ignores_its_line_in_comparisons() -> None:
+    one = Observation(date(2026, 1, 5), 1.0, line=2)
+    with pytest.raises(FrozenInstanceError, match="cannot assign to field 'value'"):
+        one.value = 2.0  # type: ignore[misc]
+    assert not hasattr(one, "__dict__")
+    assert one == Observation(date(2026, 1, 5), 1.0, line=9)
+    assert hash(one) == hash(Observation(date(2026, 1, 5), 1.0, line=9))
+    assert replace(one, value=3.0) == Observation(date(2026, 1, 5), 3.0)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from datetime import date as _Day  # the parameter named date hides the type
 
 from playbook.load import integrity, reading
 from playbook.load.csv_table import Table, date_hint, identifier_columns
@@ -28,7 +29,11 @@ GROUPS = ("pilot", "comparison")
 WAVES = ("pre", "post")
 
 
-@dataclass(frozen=True, slots=True)  # a build holds every row at once: no dict per row
+# slots: a build holds every row at once, so no dict per row. The generated __init__ of a
+# frozen class sets each field through object.__setattr__ (0.9 µs an observation, 2 s of
+# a build at 2 million rows); the one below sets the slots directly (0.4 µs), and
+# assigning to a field afterwards still raises FrozenInstanceError.
+@dataclass(frozen=True, slots=True, init=False)
 class Observation:
     """One measured value of a KPI."""
 
@@ -41,6 +46,22 @@ class Observation:
     """The line of the data file it was read from (0: not read from a file)."""
     people: int | None = None
     """How many people an aggregate value stands for (a source's ``count`` column)."""
+
+    def __init__(self, date: _Day, value: float, group: str | None = None,
+                 subject: str | None = None, wave: str | None = None, line: int = 0,
+                 people: int | None = None) -> None:
+        _set_date(self, date)
+        _set_value(self, value)
+        _set_group(self, group)
+        _set_subject(self, subject)
+        _set_wave(self, wave)
+        _set_line(self, line)
+        _set_people(self, people)
+
+
+_set_date, _set_value, _set_group, _set_subject, _set_wave, _set_line, _set_people = (
+    vars(Observation)[name].__set__ for name in
+    ("date", "value", "group", "subject", "wave", "line", "people"))
 
 
 @dataclass(frozen=True)

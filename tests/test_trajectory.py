@@ -43,6 +43,18 @@ def test_period_start_by_cadence() -> None:
     assert period_start(date(2026, 12, 31), "quarterly") == date(2026, 10, 1)
 
 
+def test_period_start_on_every_day_of_six_years() -> None:
+    day = date(2023, 1, 1)
+    while day.year < 2029:
+        week = period_start(day, "weekly")
+        assert week.isoweekday() == 1 and 0 <= (day - week).days < 7
+        assert period_start(day, "monthly") == date(day.year, day.month, 1)
+        quarter = period_start(day, "quarterly")
+        assert quarter.day == 1 and quarter.month in (1, 4, 7, 10)
+        assert quarter.year == day.year and 0 <= day.month - quarter.month < 3
+        day += timedelta(days=1)
+
+
 def test_aggregate_means_per_group_and_period() -> None:
     series = [
         Observation(date(2026, 1, 5), 2.0, "pilot"),

@@ -129,12 +129,17 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+_BACK_TO_MONDAY = tuple(timedelta(days=n) for n in range(7))
+
+
 def period_start(day: date, cadence: str) -> date:
     """Return the first day of the cadence period holding ``day``."""
+    # called once per distinct day of every series (a million at portfolio scale):
+    # a new date and a looked-up timedelta cost a third of date.replace or timedelta()
     if cadence == "weekly":
-        return day - timedelta(days=day.weekday())
+        return day - _BACK_TO_MONDAY[day.weekday()]
     if cadence == "monthly":
-        return day.replace(day=1)
+        return date(day.year, day.month, 1)
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
@@ -178,7 +183,8 @@ def aggregate(series: list[Observation], cadence: str, *, person_level: bool,
                 points.append(Point(group, period, None, sum(counted), True, last))
                 continue
             n = sum(counted) if counted else len(rows)
-            points.append(Point(group, period, fmean(o.value for o in rows), n, False, last))
+            # a list, not a generator: fmean then sums it in one fsum call
+            points.append(Point(group, period, fmean([o.value for o in rows]), n, False, last))
             continue
         by_subject: dict[str, list[float]] = defaultdict(list)
         for o in rows:

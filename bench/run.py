@@ -29,14 +29,15 @@ BIG_ROWS = 2_000_000
 
 
 def measure_sizes(tmp: Path, programs: int, variants: list[int | None], *,
-                  repeat: int = 1) -> list[Size]:
+                  repeat: int = 1, checks_per_round: int = 1) -> list[Size]:
     """Generate playbooks of ``programs`` programs and measure them side by side.
 
     ``variants`` gives each playbook's event rows (``None``: realistic sizes). The
     first playbook also gets the floor and the serve latency. Each command runs
     ``repeat`` times, every playbook's and the floor's in turn, so a busy moment of
     the machine falls on all of them, and the least time counts
-    (:func:`bench.measure.best`). A failed command ends the benchmark.
+    (:func:`bench.measure.best`); ``playbook check``, a few seconds against minutes,
+    runs ``checks_per_round`` times in each round. A failed command ends the benchmark.
     """
     labels = [f"{programs}" + (f", {rows:,} rows" if rows else "") for rows in variants]
     roots = []
@@ -59,8 +60,8 @@ def measure_sizes(tmp: Path, programs: int, variants: list[int | None], *,
         for k, (label, root) in enumerate(zip(labels, roots, strict=True)):
             print(f"[{label}] check, build" + (", floor" if k == 0 else "")
                   + (f" ({n + 1} of {repeat})" if repeat > 1 else ""), file=sys.stderr)
-            checks[k].append(measure.run([sys.executable, "-m", "playbook.commands.cli",
-                                          "check"], root))
+            checks[k] += [measure.run([sys.executable, "-m", "playbook.commands.cli", "check"],
+                                      root) for _ in range(checks_per_round)]
             builds[k].append(measure.run(mkdocs("build", "--strict"), root))
             if k == 0:
                 plains.append(measure.run(mkdocs("build", "--strict"), out))
@@ -120,12 +121,17 @@ def main(argv: list[str] | None = None) -> None:
                         help="runs of each command at the small size; the least time counts")
     parser.add_argument("--repeat-large", type=int, default=2,
                         help="runs of each command at the large sizes")
+    parser.add_argument("--check-runs", type=int, default=3,
+                        help="runs of playbook check in each round (seconds, not minutes: "
+                             "more runs cost little and steady its least time)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="playbook-bench-") as name:
         tmp = Path(name)
-        sizes = measure_sizes(tmp, args.small, [None], repeat=args.repeat)
+        sizes = measure_sizes(tmp, args.small, [None], repeat=args.repeat,
+                              checks_per_round=args.check_runs)
         if args.large:  # realistic and 2 million rows in turn: their ratio is a target
-            sizes += measure_sizes(tmp, args.large, [None, BIG_ROWS], repeat=args.repeat_large)
+            sizes += measure_sizes(tmp, args.large, [None, BIG_ROWS], repeat=args.repeat_large,
+                                   checks_per_round=args.check_runs)
         print("[example] serve", file=sys.stderr)
         example = example_serve(tmp)
     print(f"{platform.python_implementation()} {platform.python_version()}, "

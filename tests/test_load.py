@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import re
 from dataclasses import MISSING, FrozenInstanceError, fields, replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import RunCli, TmpPlaybook
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playbook.engine import load_playbook
 from playbook.load import yaml_source as yamlsrc
@@ -41,6 +45,40 @@ def test_yaml_12_core_scalars(text: str, value: object) -> None:
     data = parse(f"key: {text}\n").data["key"]
     assert data == value
     assert type(data) is type(value)
+
+
+def _core_schema(text: str) -> object:
+    """YAML 1.2's core schema, tag by tag, with no shortcut: the reference resolved against."""
+    for pattern, value in ((r"~|null|Null|NULL|", None), (r"true|True|TRUE", True),
+                           (r"false|False|FALSE", False)):
+        if re.fullmatch(pattern, text):
+            return value
+    if re.fullmatch(r"[-+]?[0-9]+", text):
+        return int(text)
+    if re.fullmatch(r"0x[0-9a-fA-F]+", text):
+        return int(text, 16)
+    if re.fullmatch(r"0o[0-7]+", text):
+        return int(text[2:], 8)
+    if re.fullmatch(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?", text):
+        return float(text)
+    if re.fullmatch(r"[-+]?\.(inf|Inf|INF)", text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if re.fullmatch(r"\.(nan|NaN|NAN)", text):
+        return "nan"  # compared by name: nan equals nothing
+    return text
+
+
+@given(st.text(alphabet="~nulNULtrueTRUEfalsFALSE0123456789xoabcdefABCDEF+-.eEinfINFaNyz _",
+               max_size=8))
+@settings(max_examples=400, deadline=None)
+def test_plain_scalars_resolve_as_the_core_schema_says(text: str) -> None:
+    node = yaml.ScalarNode("tag:yaml.org,2002:str", text, style=None)
+    got = yamlsrc.resolve_scalar(node)
+    want = _core_schema(text)
+    if want == "nan":
+        assert isinstance(got, float) and got != got
+    else:
+        assert got == want and type(got) is type(want)
 
 
 def test_keys_are_kept_as_written() -> None:

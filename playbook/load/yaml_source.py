@@ -35,6 +35,9 @@ _INT_OCT = re.compile(r"^0o[0-7]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(nan|NaN|NAN)$")
+_MAY_BE_TYPED = frozenset("~nNtTfF0123456789+-.") | {""}
+"""First characters of every null, bool, int and float above (and the empty scalar):
+a plain scalar starting otherwise is text, with no pattern to try."""
 
 
 MAX_NODES = 200_000
@@ -83,9 +86,9 @@ def resolve_scalar(node: yaml.ScalarNode) -> Any:
     text = node.value
     if node.style:  # quoted or block scalar: always text (plain is None, or "" from libyaml)
         return text
-    if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null",
-                        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
-                        "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"):
+    if text[:1] not in _MAY_BE_TYPED or node.tag not in (
+            "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"):
         return text
     if _NULL.match(text):
         return None

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench import generate
 from playbook.engine import build
@@ -86,6 +88,20 @@ def test_quoted_empty_and_plain_scalars_resolve_apart() -> None:
 def test_deep_nesting_skips_libyaml_and_is_a_problem() -> None:
     _, problems = yaml_source.parse("a: " + "[" * 30_000 + "]" * 30_000, "deep.yml")
     assert [p.message for p in problems] == ["nesting deeper than 64 levels"]
+
+
+@given(st.text(alphabet="[{:-?ab \t\n", max_size=40), st.integers(0, 25))
+@settings(max_examples=300, deadline=None)
+def test_the_openers_bound_decides_as_counting_them_does(text: str, limit: int) -> None:
+    exact = len(yaml_compose._NESTING.findall(text))
+    assert yaml_compose._openers_at_most(text, limit) is (exact <= limit)
+
+
+def test_a_long_sequence_of_dashes_is_counted_opener_by_opener() -> None:
+    text = "- " * 3_000 + "x"  # 3,000 nested sequences, one character each: too many
+    assert not yaml_compose._openers_at_most(text, yaml_compose.FAST_MAX_OPENERS)
+    dates = "d: 2026-01-01\n" * 1_000  # 3,000 bounding characters, 1,000 openers
+    assert yaml_compose._openers_at_most(dates, yaml_compose.FAST_MAX_OPENERS)
 
 
 def test_many_programs_are_grouped_and_the_generator_is_deterministic(tmp_path: Path) -> None:

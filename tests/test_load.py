@@ -471,3 +471,15 @@ def test_observation_stays_frozen_and_ignores_its_line_in_comparisons() -> None:
     assert one == Observation(date(2026, 1, 5), 1.0, line=9)
     assert hash(one) == hash(Observation(date(2026, 1, 5), 1.0, line=9))
     assert replace(one, value=3.0) == Observation(date(2026, 1, 5), 3.0)
+
+
+def test_an_aliased_value_is_reported_once_at_its_anchor() -> None:
+    text = 'costs:\n  - amount: &a 40.000\n  - amount: *a\nname: &n "x\\u202ey"\nother: *n\n'
+    source, problems = yamlsrc.parse(text, "b.yml")
+    assert [str(p) for p in problems] == [
+        "b.yml:2:13: warning: costs[0].amount: 40.000 reads as the number 40 (write 40000 "
+        "(no separator) or 40.0 if you meant a decimal)",
+        "b.yml:4:7: warning: name: contains the bidirectional formatting character U+202E "
+        "(remove it: it makes text display in another order than it is stored)"]
+    assert source.data == {"costs": [{"amount": 40.0}, {"amount": 40.0}],
+                           "name": "x\u202ey", "other": "x\u202ey"}

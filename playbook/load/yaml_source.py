@@ -165,17 +165,18 @@ class _Walker:
         self.active: set[int] = set()  # collections being walked: an alias to one is a loop
         self.budget = MAX_NODES  # aliases can multiply a small file ("billion laughs")
         self.tested: set[int] = set()  # scalars tested for bad characters: aliases repeat
+        self.money: set[int] = set()  # money scalars tested for grouped digits, likewise
         # A scalar holds only characters of the file, or an escape's (which needs a
         # backslash): a file without either has nothing to test scalar by scalar.
         self.clean = "\\" not in source.text and unsafe_character(source.text) is None
 
     def test_text(self, node: yaml.ScalarNode, loc: Path_, what: str = "") -> None:
         """Report a control or bidi character in a scalar, once per node."""
-        if id(node) in self.tested:
-            return
+        if self.clean or id(node) in self.tested:
+            return  # the common case: a clean file has no scalar to test, nor to remember
         self.tested.add(id(node))
-        if self.clean or unsafe_character(node.value) is None:
-            return  # the common case: the field's name is built only for a problem
+        if unsafe_character(node.value) is None:
+            return  # the field's name is built only for a problem
         line, column = _pos(node)
         found = character_problem(node.value, self.source.path, line, column, _fmt(loc), what)
         if found is not None:
@@ -205,8 +206,9 @@ class _Walker:
             finally:
                 self.active.discard(id(node))
         assert isinstance(node, yaml.ScalarNode)
-        if loc and loc[-1] in yaml_numbers.MONEY_KEYS and id(node) not in self.tested:
+        if loc and loc[-1] in yaml_numbers.MONEY_KEYS and id(node) not in self.money:
             # an alias repeats a node: one warning; only money fields can hold one
+            self.money.add(id(node))
             self.problems.extend(yaml_numbers.grouped_number(node, loc[-1],
                                                              self.source.path, _fmt(loc)))
         self.test_text(node, loc)
@@ -233,10 +235,9 @@ class _Walker:
                     f"duplicate key '{key}', first at line {first[key][0]}",
                     splits.get(id(key_node), "keep one of them")))
                 continue
-            first[key] = _pos(key_node)
+            first[key] = self.source.keys[(*loc, key)] = _pos(key_node)
             if id(key_node) in splits:
                 self.source.hints[(*loc, key)] = splits[id(key_node)]
-            self.source.keys[(*loc, key)] = _pos(key_node)
             out[key] = self.walk(value_node, (*loc, key))
         return out
 

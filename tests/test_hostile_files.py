@@ -298,6 +298,21 @@ def test_symlinks_inside_the_playbook_keep_working(tmp_playbook: TmpPlaybook,
     assert check(run_cli, tmp_playbook) == (0, [])
 
 
+def test_a_playbook_reached_through_a_symlink_still_keeps_its_files_in(
+        tmp_playbook: TmpPlaybook, outside: Path) -> None:
+    link = outside.parent / "linked-playbook"
+    os.symlink(tmp_playbook.root, link)
+    for root in (link, tmp_playbook.root):  # the folder's real path is found once, then kept
+        assert load_playbook(root)[1].errors == []
+    csv = tmp_playbook.path("data/mini/start_time.csv")
+    (outside / "start_time.csv").write_text(csv.read_text(encoding="utf-8"), encoding="utf-8")
+    csv.unlink()
+    os.symlink(outside / "start_time.csv", csv)
+    for root in (link, tmp_playbook.root):
+        assert [p.message for p in load_playbook(root)[1].errors] == [
+            "'data/mini/start_time.csv' is a symlink that leads outside the playbook folder"]
+
+
 @pytest.mark.parametrize("target", ["missing.yml", "loop.yml"])
 def test_symlink_that_leads_nowhere(tmp_playbook: TmpPlaybook, run_cli: RunCli,
                                     target: str) -> None:

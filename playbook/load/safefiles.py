@@ -49,8 +49,32 @@ def real_path(path: Path) -> Path | None:
         return None
 
 
+_REAL_ROOTS: dict[str, Path] = {}
+
+
+def _real_root(root: Path) -> Path:
+    """The playbook folder's real path, found once per folder and process.
+
+    A program's load asks for it about 25 times (each file's test whether it
+    leaves the folder), and a pull request can change what is inside the
+    folder, never where the folder is. Keyed by the absolute path as named
+    now (a relative root follows the working folder); a folder that does not
+    exist yet is not remembered.
+    """
+    key = os.path.abspath(root)
+    found = _REAL_ROOTS.get(key)
+    if found is None:
+        real = real_path(root)
+        if real is None:
+            return root.absolute()
+        if len(_REAL_ROOTS) >= 64:  # a test session makes hundreds of playbooks
+            _REAL_ROOTS.clear()
+        found = _REAL_ROOTS[key] = real
+    return found
+
+
 def _leaves(path: Path, real: Path, root: Path, shown: str, thing: str) -> Refusal | None:
-    top = real_path(root) or root.absolute()
+    top = _real_root(root)
     if real == top or top in real.parents:
         return None
     if os.path.islink(path):

@@ -96,6 +96,32 @@ def test_parquet_and_json_lines_files(tmp_playbook: TmpPlaybook, suffix: str) ->
     assert bundle.series["board-use"] == before.series["board-use"]
 
 
+@pytest.mark.parametrize(("name", "sibling", "pattern"), [
+    ("board[a].parquet", "boarda.parquet", "["),
+    ("board*.jsonl", "board_2025.jsonl", "*"),
+    ("board?.parquet", None, "?"),
+])
+def test_a_file_named_with_a_pattern_character_is_refused_by_name(
+        tmp_playbook: TmpPlaybook, name: str, sibling: str | None, pattern: str) -> None:
+    # read by DuckDB as a pattern, the name also matches its siblings, which the source may
+    # not read: it loaded or failed by what else the folder held; now refused either way
+    csv_file = tmp_playbook.path("data/mini/board_use.csv")
+    fmt = "PARQUET" if name.endswith("parquet") else "JSON"
+    for target in (name, sibling):
+        if target is not None:
+            duckdb.sql(f"COPY (SELECT * FROM read_csv('{csv_file}')) "
+                       f"TO '{csv_file.with_name(target)}' (FORMAT {fmt})")
+    csv_file.unlink()
+    _board(tmp_playbook, f"    source: {{file: 'data/mini/{name}', date: month, "
+           "value: pct}\n")
+    bundle, errors = _mini(tmp_playbook)
+    assert errors == [
+        f"program/mini/kpis.yml:26:20: kpis[1].source.file: data/mini/{name} cannot be read: "
+        f"DuckDB takes '{pattern}' in a file name as a pattern for other files' names "
+        "(rename the file without any of * ? [ ] { })"]
+    assert "board-use" not in bundle.series
+
+
 def test_a_query_error_points_into_the_yaml_block(tmp_playbook: TmpPlaybook) -> None:
     tmp_playbook.write("data/mini/decisions.csv", DECISIONS)
     _board(tmp_playbook, INLINE.replace("avg(board)", "avg(bored)"))

@@ -39,6 +39,7 @@ from typing import Any, Final
 
 import duckdb
 
+from playbook.load import sql
 from playbook.load.csv_table import MAX_BYTES, Table
 from playbook.load.observations import GROUPS, Observation, read_series
 from playbook.load.safefiles import Refusal, inside, locate, open_regular
@@ -54,8 +55,6 @@ _CHUNK: Final = 1024 * 1024
 _UNSAFE_SQL: Final = ("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x{9f}\\x{61c}\\x{200e}\\x{200f}"
                       "\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]")
 """:data:`playbook.model.chars.CONTROL` and ``BIDI`` in DuckDB's (RE2) syntax."""
-_GLOB: Final = "*?[]{}"
-"""Characters DuckDB reads as a pattern in a path: such a file is read row by row."""
 _PLAIN_HEADER: Final = re.compile(r"[\x20-\x7e]+")
 """A header of printable ASCII: no character to report, one line."""
 
@@ -88,7 +87,7 @@ def read_clean(root: Path, source: Source, yaml: YamlSource,
     except (OSError, ValueError):
         return None
     real = locate(file, root, source.file) if inside(file, root) else None
-    if not isinstance(real, Path) or any(c in str(real) for c in _GLOB):
+    if not isinstance(real, Path) or any(c in str(real) for c in sql.PATTERN_CHARACTERS):
         return None  # refused (the row reader says why), or a name DuckDB reads as a pattern
     head = _head(real)
     if head is None:

@@ -52,6 +52,9 @@ thread, 0.49 s on two)."""
 FILE_SUFFIXES: Final = (".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".ndjson")
 """Files of the data folder a query may read."""
 
+PATTERN_CHARACTERS: Final = "*?[]{}"
+"""Characters DuckDB's readers take as a file pattern in a path, not as the name's own."""
+
 
 @dataclass(frozen=True)
 class QueryError:

@@ -132,6 +132,13 @@ class Tables:
     def _through_duckdb(self, rel: str, reader: str, shown: str, yaml: yamlsrc.Source,
                         loc: yamlsrc.Path_) -> tuple[Table | None, list[Problem]]:
         rel = os.path.normpath(rel)
+        pattern = next((c for c in rel if c in sql.PATTERN_CHARACTERS), None)
+        if pattern is not None:  # read as a pattern, it may name other files, or none
+            line, col = yaml.where(loc)
+            return None, [Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
+                                  f"{shown} cannot be read: DuckDB takes '{pattern}' in a "
+                                  "file name as a pattern for other files' names",
+                                  "rename the file without any of * ? [ ] { }")]
         quoted = rel.replace("'", "''")
         result = sql.run(f"SELECT * FROM {reader}('{quoted}')", self.bundle.root, [rel], shown)
         if isinstance(result, sql.QueryError):

@@ -80,7 +80,8 @@ class Source(StrictModel):
 
     file: Text | None = None
     """Path of the data file, relative to the playbook root (``data/<id>/x.csv``): CSV,
-    Parquet (``.parquet``) or JSON Lines (``.jsonl``, ``.ndjson``)."""
+    Parquet (``.parquet``) or JSON Lines (``.jsonl``, ``.ndjson``; their names without
+    any of ``* ? [ ] { }``, which DuckDB reads as a file pattern)."""
     query: Text | None = None
     """A SQL ``SELECT`` over the program's data files (``FROM 'data/<id>/x.csv'`` or
     ``read_csv('data/<id>/x.csv', delim = ';')``), run by DuckDB; its result columns are

@@ -252,6 +252,37 @@ def test_the_characters_refused_are_the_row_readers() -> None:
     assert found[0] == expected
 
 
+def test_no_character_refused_is_written_with_plain_bytes_alone() -> None:
+    """A file of printable ASCII and line ends skips the cell-by-cell test: every
+    character the row reader refuses has a byte outside those, but the carriage return,
+    which a plain file may hold only before a line feed."""
+    from playbook.model.chars import BIDI, CONTROL
+
+    refused = [chr(i) for i in range(1, 65536) if not 55296 <= i <= 57343
+               and (CONTROL.match(chr(i)) or BIDI.match(chr(i)))]
+    assert [c for c in refused if set(c.encode()) <= set(columnar._PLAIN_BYTES)] == ["\r"]
+
+
+@pytest.mark.parametrize("chunk", [5, 7, 1024 * 1024])
+def test_a_file_is_plain_only_when_every_carriage_return_ends_a_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(columnar, "_CHUNK", chunk)  # a CR and its LF in separate chunks
+    crlf = CLEAN.replace("\n", "\r\n")
+    for text, plain in ((CLEAN, True), (crlf, True), ("\ufeff" + CLEAN, False),
+                        (CLEAN.replace(",x\n", ",x\ty\n"), False),
+                        # as many CRs as lines, one of them inside a cell
+                        (crlf.replace("\r\n", "\n", 1).replace(",x", ",x\ry"), False)):
+        head = columnar._head(write(tmp_path, text))
+        assert head is not None and head[2] is plain, repr(text)
+
+
+def test_a_carriage_return_inside_a_cell_is_left_to_the_row_reader(tmp_path: Path) -> None:
+    crlf = CLEAN.replace("\n", "\r\n")
+    write(tmp_path, crlf.replace("\r\n", "\n", 1).replace(",x", ",x\ry"))
+    assert column_wise(tmp_path) is None
+    assert by_rows(tmp_path)[1] != []
+
+
 def test_signed_zeros_and_shared_values_read_as_the_row_reader_reads_them(
         tmp_path: Path) -> None:
     """Equal values share one object (two million rows hold few distinct ones), but a

@@ -113,13 +113,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--small", type=int, default=20, help="programs of the small size")
     parser.add_argument("--large", type=int, default=0,
                         help="programs of the large size, with and without 2 million rows "
-                             "(200 in the recorded results; 0 skips it: it takes 20+ minutes)")
+                             "(200 in the recorded results; 0 skips it: 10 to 15 minutes)")
     parser.add_argument("--parquet-rows", type=int, default=0,
                         help="rows of the Parquet SQL source of scripts/bench_parquet.py "
                              "(50,000,000 in the README; 0 skips it)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each command at the small size; the least time counts")
-    parser.add_argument("--repeat-large", type=int, default=2,
+    parser.add_argument("--repeat-large", type=int, default=3,
                         help="runs of each command at the large sizes")
     parser.add_argument("--check-runs", type=int, default=3,
                         help="runs of playbook check in each round (seconds, not minutes: "

@@ -126,12 +126,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if inc is not None:
         inc.begin(config, files, _build["generated"], (
             provenance.context(data, None), _build["problems"] is None))
-    for path, markdown in ((path, s.markdown) for path, s in stashed.items()):
+    for path, page in stashed.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} is generated from program/; remove the "
                               "hand-written file")
-        file = File.generated(config, path, content=markdown) if inc is None else \
-            inc.file(config, path, markdown, provenance.context(data, path))
+        file = File.generated(config, path, content=page.markdown) if inc is None else \
+            inc.file(config, path, page.markdown, provenance.context(data, path))
         file.edit_uri = provenance.edit_uri(config, _root(config), path)
         files.append(file)
     if data is not None:  # each program's open-format downloads, linked from its pages

@@ -1,9 +1,9 @@
 """``playbook report``: every computed figure of one program, as JSON.
 
-Flow: playbook folder → :func:`playbook.load.loader.load_playbook` → checks →
-:func:`playbook.figures.program.compute` → :func:`playbook.figures.program.to_jsonable` → text.
-The JSON holds the same objects the site shows, so a number on a page can be
-traced to the report.
+One engine call (:func:`playbook.engine.report`): the program is loaded and
+checked as a build does, and its figures are the same objects the site shows,
+so a number on a page can be traced to the report. Another program's errors
+do not stop it.
 """
 
 from __future__ import annotations
@@ -15,34 +15,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from playbook import engine
 from playbook.commands.common import day_option
-from playbook.engine import load_playbook
-from playbook.model.problems import Problems, UnknownProgramError
+from playbook.model.problems import Problems
 
 
 def report(root: Path, program_id: str, today: date) -> tuple[int, str]:
-    """Compute one program's figures and render them as JSON.
-
-    Args:
-        root: The playbook folder.
-        program_id: Id of the program to report on.
-        today: The day the figures are for.
+    """One program's figures rendered as JSON.
 
     Returns:
-        ``(0, json)`` on success; ``(1, errors)`` when the playbook has errors.
+        ``(0, json)`` on success; ``(1, errors)`` when the program has errors.
 
     Raises:
         UnknownProgramError: No program has that id.
     """
-    playbook, problems = load_playbook(root)
-    bundle = playbook.get(program_id)
-    if bundle is None:
-        raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
-    if problems.errors:
-        return 1, Problems(problems.errors).render()
-    from playbook.figures.program import compute, to_jsonable  # only for this verb
-
-    figures = to_jsonable(compute(bundle, today))
+    figures = engine.report(root, program_id, today)
+    if isinstance(figures, Problems):
+        return 1, figures.render()
     return 0, json.dumps(figures, indent=2, ensure_ascii=False, allow_nan=False)
 
 

@@ -3,8 +3,8 @@
 The definition diff (:mod:`.diff`) reads only the program files; the data diff
 (:mod:`.datadiff`) and the decision summary (:mod:`.impact`) need whole
 programs with their data and figures. Each revision is written out of git into
-a temporary folder and loaded through the same loader a build uses, so a
-review judges exactly what the site would show.
+a temporary folder and evaluated by the engine as a build is (loaded, checked,
+computed), so a review judges exactly what the site would show.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from playbook.figures.program import ProgramFigures, compute
+from playbook import engine
+from playbook.figures.program import ProgramFigures
 from playbook.load.bundle import Playbook
-from playbook.load.loader import load_playbook
 from playbook.model.problems import Problems
 from playbook.review.diff import LINK, blob, resolve, tree
 
@@ -29,7 +29,8 @@ class Side:
     playbook: Playbook
     problems: Problems
     figures: Mapping[str, ProgramFigures]
-    """Program id → figures as of the review date, for every program with a definition."""
+    """Program id → figures as of the review date, for every program with a definition
+    and no error of its own."""
 
 
 def materialise(root: Path, commit: str, into: Path) -> None:
@@ -45,10 +46,8 @@ def materialise(root: Path, commit: str, into: Path) -> None:
 
 
 def _side(folder: Path, today: date) -> Side:
-    playbook, problems = load_playbook(folder)
-    # figures are computed while the folder exists: a source may be read lazily
-    figures = {b.id: compute(b, today) for b in playbook.programs if b.program is not None}
-    return Side(playbook, problems, figures)
+    judged = engine.evaluate(folder, today)  # while the folder exists: sources read lazily
+    return Side(judged.playbook, judged.problems, judged.figures)
 
 
 def read_sides(root: Path, base: str | None, head: str | None, today: date) -> tuple[Side, Side]:

@@ -17,13 +17,12 @@ from typing import Final
 
 import yaml
 
-from playbook.checks import runner as checks
+from playbook import engine
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
-from playbook.load.loader import load_playbook
 from playbook.load.signoffs import digest
 from playbook.load.validate import validate
-from playbook.model.problems import PlaybookError, UnknownProgramError
+from playbook.model.problems import PlaybookError
 from playbook.model.program import Program
 
 
@@ -215,13 +214,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def _signable(root: Path, program_id: str) -> Bundle:
     """The program to sign, loaded and checked; refuse it while it has errors."""
-    playbook, problems = load_playbook(root)
-    problems.extend(checks.run_all(playbook))
-    bundle = playbook.get(program_id)
-    errors = [p for p in problems.errors if p.path.startswith(f"program/{program_id}/")
-              or p.path == f"program/{program_id}" or p.path.startswith(f"data/{program_id}/")]
-    if bundle is None and not errors:
-        raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
+    bundle, errors = engine.program(root, program_id)
     if errors or bundle is None or bundle.program is None:
         raise SignError("fix these errors before signing:\n" + "\n".join(map(str, errors)))
     return bundle

@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from playbook.commands.common import day_option
-from playbook.model.problems import Problems, UsageError
+from playbook.model.problems import Problem, Problems, Severity, UsageError
 
 
 def _revisions(args: argparse.Namespace) -> tuple[str, str | None]:
@@ -30,6 +31,14 @@ def _revisions(args: argparse.Namespace) -> tuple[str, str | None]:
     return base or "HEAD", head
 
 
+def _errors(files: Sequence[Problem], loaded: Sequence[Problem]) -> list[Problem]:
+    """The errors of one side: its program files' own, then the loader's and checks',
+    each once."""
+    out = [p for p in files if p.severity is Severity.ERROR]
+    seen = {str(p) for p in out}
+    return [*out, *(p for p in loaded if str(p) not in seen)]
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     # imported here: every other verb (`playbook check` in a pre-commit hook) starts faster
@@ -40,12 +49,18 @@ def run(args: argparse.Namespace) -> int:
     base, head = _revisions(args)
     before, bad_before = diff.snapshot_at(root, base)
     after, bad_after = diff.snapshot_at(root, head)
-    if bad_before or bad_after:
-        print(Problems([*bad_before, *bad_after]).render(), file=sys.stderr)
+    old, new = read_sides(root, base, head, day_option(args.today))
+    # each side is judged as a build would judge it: the same errors as `playbook check`
+    failed = [(f"base {base}", bad_before, old.problems),
+              (f"head {head or '(work tree)'}", bad_after, new.problems)]
+    shown = [(name, _errors(files, side.errors)) for name, files, side in failed]
+    if any(errors for _, errors in shown):
+        for name, errors in shown:
+            if errors:
+                print(f"errors at the {name}:\n{Problems(errors).render()}", file=sys.stderr)
         return 1
     changes = diff.compare(before, after)
     stale = diff.stale_signoffs(before, after)
-    old, new = read_sides(root, base, head, day_option(args.today))
     data = datadiff.compare(old, new)
     impacts = impact.compare(old, new, {(s.program, s.kpi) for s in data.series})
     if args.format == "json":

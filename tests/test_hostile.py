@@ -41,7 +41,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     root = base / "pb"
     fields = make_hostile_playbook(root)
     (root / "hooks").mkdir()
-    for hook in ("macros.py", "playbook_hooks.py"):
+    for hook in ("playbook_hooks.py",):
         (root / "hooks" / hook).write_bytes((REPO / "hooks" / hook).read_bytes())
     (root / "docs").mkdir()
     (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")

@@ -36,7 +36,6 @@ theme:
 plugins:
   - search
   - macros:
-      module_name: hooks/macros
       render_by_default: false
       on_undefined: strict
       on_error_fail: true
@@ -310,7 +309,7 @@ def test_serve_watches_program_and_data(tmp_path: Path) -> None:
 
     server = Server()
     config = load_config(config_file=str(root / "mkdocs.yml"))
-    assert hooks.on_serve(server, config, None) is server
+    assert hooks.on_serve(server, config=config, builder=None) is server
     assert server.watched == [str(root.resolve() / "program"), str(root.resolve() / "data")]
 
 

@@ -1,7 +1,7 @@
 """Macros for hand-written pages: the same renderers the generated pages use.
 
-Registered by ``hooks/macros.py``; each returns Markdown already escaped by the
-engine, so a YAML value shown through a macro is never a template.
+Registered by the MkDocs plugin (:mod:`playbook_mkdocs.plugin`); each returns
+Markdown already escaped by the engine, so a YAML value shown through a macro is never a template.
 """
 
 from __future__ import annotations

@@ -12,9 +12,11 @@ from playbook.checks.reporter import Reporter
 from playbook.model.roles import AI_REVIEWERS, ROLE_TITLES
 
 COHORT_MIN, COHORT_MAX = 20, 50
+"""A pilot cohort's size the guidance recommends: smaller is ambiguous, larger costly."""
 PILOT_MIN_DAYS = 90
-"""Roles that review every AI tool whose output affects people."""
+"""Shortest pilot the guidance calls a minimum viable intervention (pre/post measures)."""
 MAX_BUSINESS_KPIS = 2
+"""Most business KPIs before focus dilutes and measurement becomes inconclusive."""
 
 
 def check(report: Reporter) -> None:
@@ -40,10 +42,10 @@ def check(report: Reporter) -> None:
                        warning=True)
         if p.pilot.duration_days < PILOT_MIN_DAYS:
             report.add("program", ("pilot", "duration_days"),
-                       f"pilot of {p.pilot.duration_days} days is shorter than the 90-day "
-                       "minimum viable intervention",
+                       f"pilot of {p.pilot.duration_days} days is shorter than the "
+                       f"{PILOT_MIN_DAYS}-day minimum viable intervention",
                        "behaviour shifts show in 3–6 months; run pre/post measures over at "
-                       "least 90 days", warning=True)
+                       f"least {PILOT_MIN_DAYS} days", warning=True)
         if len(set(p.pilot.functions)) < 2:
             report.add("program", ("pilot", "functions"),
                        "pilot is drawn from fewer than two functions",

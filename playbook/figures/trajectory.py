@@ -50,9 +50,9 @@ AT_RISK = 0.15
 GRACE_DAYS: Final = MappingProxyType({"weekly": 3, "monthly": 14, "quarterly": 30})
 """Days of grace after one cadence before a KPI counts as stale."""
 CHECKPOINT_DAYS = (90, 180, 365)
+"""Review days counted from the program's start."""
 PUBLISHED_DIGITS = 2
 """Decimals of a published mean of person-level data (the site's precision)."""
-"""Review days counted from the program's start."""
 _MONTHS: Final = MappingProxyType({"weekly": 0, "monthly": 1, "quarterly": 3})
 _Date = date  # the type, where a field named ``date`` shadows it
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import Final
 
 from mkdocs.config.defaults import MkDocsConfig
 
 from playbook.figures.site import SiteData
+from playbook.pages.sections import SECTIONS
 from playbook.pages.site_pages import PROGRAMS_DIR
 from playbook.review import history
 
@@ -25,11 +27,7 @@ THEME_DIR: Final = Path(__file__).parent / "overrides"
 """Templates that add the provenance line to Material's footer and to the printout."""
 VERSION_ENV: Final = "MIKE_DOCS_VERSION"
 """Set by ``mike deploy`` to the version it builds."""
-SOURCE_OF: Final = {
-    "index.md": "program", "strategy.md": "program", "competencies.md": "competencies",
-    "roadmap.md": "roadmap", "people.md": "program", "vendors.md": "vendors",
-    "measurement.md": "kpis", "budget.md": "budget", "reviews.md": "reviews",
-}
+SOURCE_OF: Final = MappingProxyType({s.file: s.source for s in SECTIONS})
 """The program file each generated page is mostly rendered from: what an editor edits."""
 
 

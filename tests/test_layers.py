@@ -7,6 +7,7 @@ a cycle between two modules of one stage.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +73,24 @@ def test_the_layers_contract_is_kept() -> None:
     result = subprocess.run([str(Path(sys.executable).parent / "lint-imports")], cwd=REPO,
                             capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 1 kept, 0 broken." in result.stdout
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_a_command_that_loads_by_itself_breaks_the_one_door_contract(tmp_path: Path) -> None:
+    """The forbidden contract can fail: a command importing the loader is named."""
+    for name in ("playbook", "playbook_mkdocs", "hooks"):
+        shutil.copytree(REPO / name, tmp_path / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "playbook" / "commands" / "sneaky.py").write_text(
+        '"""A command that wires the stages itself."""\n\n'
+        "from playbook.checks.runner import run\n", encoding="utf-8")
+    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports")],
+                            cwd=tmp_path, capture_output=True, text=True, check=False,
+                            timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "playbook.commands is not allowed to import playbook.checks.runner" in result.stdout
+    assert "playbook.commands.sneaky -> playbook.checks.runner" in result.stdout
 
 
 def test_every_stage_is_a_package_with_a_docstring() -> None:

@@ -140,3 +140,14 @@ def test_another_programs_errors_do_not_stop_a_report(tmp_playbook: TmpPlaybook,
     code, _, err = run_cli("report", "other", "--dir", root, "--today", TODAY)
     assert code == 1
     assert _lines(err) and all(line.startswith("program/other/") for line in _lines(err))
+
+
+def test_pull_names_the_errors_check_names(broken: tuple[TmpPlaybook, set[str]],
+                                           run_cli: RunCli) -> None:
+    book, errors = broken
+    before = book.snapshot()
+    code, _, err = run_cli("pull", "--dir", book.root)
+    assert code == 1
+    assert "no snapshot written" in err
+    assert _lines(err) == errors
+    book.assert_unchanged(before)

@@ -14,6 +14,7 @@ Operations:
     :func:`build`: the site's data (the plugin, ``playbook pages``).
     :func:`evaluate`: programs, problems and figures on a day (a review's side).
     :func:`report`: one program's figures as JSON data (``playbook report``).
+    :func:`pull`: the warehouse queries' results, checked (``playbook pull``).
 """
 
 from playbook.engine.cache import BuildCache
@@ -26,8 +27,9 @@ from playbook.engine.operations import (
     program,
     report,
 )
+from playbook.engine.pulling import Snapshot, pull
 from playbook.engine.today import TODAY_ENV, TodayError, today_from_env
 
-__all__ = ["TODAY_ENV", "BuildCache", "Evaluation", "Progress", "TodayError", "build",
-           "check_playbook", "collecting_after", "errors_of", "evaluate", "load_playbook",
-           "program", "report", "today_from_env"]
+__all__ = ["TODAY_ENV", "BuildCache", "Evaluation", "Progress", "Snapshot", "TodayError",
+           "build", "check_playbook", "collecting_after", "errors_of", "evaluate",
+           "load_playbook", "program", "pull", "report", "today_from_env"]

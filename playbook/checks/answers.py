@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from playbook.checks.reporter import Reporter
+from playbook.load.reporter import Reporter
 from playbook.model.measure import NPS_ANSWERS
 
 SHOWN: Final = 5

@@ -11,21 +11,12 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-from playbook.checks.reporter import Reporter
-from playbook.model.money import LOADED_COSTS, Budget
+from playbook.load.reporter import Reporter
+from playbook.model.money import missing_loaded_costs
 
 LABELS: Final = MappingProxyType({"participant_time": "participants' time",
                                   "measurement": "measurement", "operations": "operations"})
 """How each checklist category reads in a sentence."""
-
-
-def missing_loaded_costs(budget: Budget) -> list[str]:
-    """Return the checklist categories (:data:`LOADED_COSTS`) with no cost line in ``budget``.
-
-    A category declared with amount 0 is not missing: the editor has stated it.
-    """
-    named = {c.category for c in budget.costs if c.year <= budget.horizon_years}
-    return [c for c in LOADED_COSTS if c not in named]
 
 
 def check(report: Reporter) -> None:

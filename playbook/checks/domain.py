@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from playbook.checks.reporter import Reporter
+from playbook.load.reporter import Reporter
 from playbook.model.roles import AI_REVIEWERS, ROLE_TITLES
 
 COHORT_MIN, COHORT_MAX = 20, 50

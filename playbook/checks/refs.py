@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playbook.checks.reporter import Reporter
+from playbook.load.reporter import Reporter
 from playbook.model.base import ROLE_TITLES
 
 

@@ -9,8 +9,8 @@ attribution) and become errors under ``--strict``.
 from __future__ import annotations
 
 from playbook.checks import answers, costs, domain, refs
-from playbook.checks.reporter import Reporter
 from playbook.load.bundle import Bundle, Playbook
+from playbook.load.reporter import Reporter
 from playbook.load.signoffs import states
 from playbook.model.problems import Problem
 

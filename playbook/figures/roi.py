@@ -35,14 +35,13 @@ from typing import Final
 
 import numpy as np
 
-from playbook.checks.costs import missing_loaded_costs
 from playbook.figures import cashflow, montecarlo
 from playbook.figures.benefits import IsolationBasis, KpiBenefit, decayed, kpi_benefit
 from playbook.figures.effects import KpiEffect
 from playbook.figures.montecarlo import RoiRange
 from playbook.figures.trajectory import KpiFigures
 from playbook.model.measure import Kpi, Kpis
-from playbook.model.money import DEFAULT_DISCOUNT_RATE, Benefit, Budget
+from playbook.model.money import DEFAULT_DISCOUNT_RATE, Benefit, Budget, missing_loaded_costs
 
 SHORT_PROGRAM_DAYS: Final = 365
 """A pilot of at most this many days is a short program: its headline is the first year."""

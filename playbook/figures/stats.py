@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from statistics import fmean
 
-from playbook.checks.reporter import Reporter
 from playbook.figures.attrition import (
     DROPOUT_ALPHA,
     MAX_DROPOUT_SHARE,
@@ -39,6 +38,7 @@ from playbook.figures.paired import (
 from playbook.figures.power import Mde, mde_did, mde_paired, pooled_sd
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
+from playbook.load.reporter import Reporter
 from playbook.model.measure import Kpi
 from playbook.model.problems import Problem
 

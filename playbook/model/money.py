@@ -143,3 +143,12 @@ class Budget(StrictModel):
     participants: int | None = Field(default=None, ge=1)
     """Leaders the costs cover over the horizon, for the cost per participant; when absent
     it is the year-1 cost per leader of the pilot cohort."""
+
+
+def missing_loaded_costs(budget: Budget) -> list[str]:
+    """Return the checklist categories (:data:`LOADED_COSTS`) with no cost line in ``budget``.
+
+    A category declared with amount 0 is not missing: the editor has stated it.
+    """
+    named = {c.category for c in budget.costs if c.year <= budget.horizon_years}
+    return [c for c in LOADED_COSTS if c not in named]

@@ -1,4 +1,5 @@
-"""Builds located problems for one program's files; every check writes through it."""
+"""Builds located problems for one program's files: every check, and the figures' own
+statistical findings, write through it."""
 
 from __future__ import annotations
 

@@ -106,3 +106,20 @@ def test_the_review_comment_shows_pull_request_text_literally() -> None:
     assert "<a " not in html and "<img" not in html
     assert "javascript:alert(1)" in html  # shown as text, in its table cell
     assert html.count("<td>") == 5
+
+
+def test_exit_code_says_whether_anything_changed_in_meaning(tmp_path: Path,
+                                                           run_cli: RunCli) -> None:
+    root = tmp_path / "pb"
+    shutil.copytree(MINI, root)
+    _commit_all(root)
+    kpis = root / "program/mini/kpis.yml"
+    code, out, _ = run_cli("diff", "HEAD", "--dir", root, "--exit-code")
+    assert (code, out) == (0, "No change in meaning to any program.\n")
+    kpis.write_text(kpis.read_text() + "# a comment changes nothing\n")
+    assert run_cli("diff", "HEAD", "--dir", root, "--exit-code")[0] == 0
+    kpis.write_text(kpis.read_text().replace("target: {value: 24,", "target: {value: 22,"))
+    code, out, _ = run_cli("diff", "HEAD", "--dir", root, "--exit-code")
+    assert code == 1
+    assert "| 24.0 | 22.0 |" in out
+    assert run_cli("diff", "HEAD", "--dir", root)[0] == 0  # without it: 0 on changes

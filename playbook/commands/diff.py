@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                          indent=2, ensure_ascii=False, default=str))
     else:
         print(comment.markdown(changes, stale, impacts, datadiff.markdown(data)), end="")
-    return 0
+    return 1 if args.exit_code and (changes or impacts or data.series) else 0
 
 
 def add(sub: Any) -> None:
@@ -89,4 +89,7 @@ def add(sub: Any) -> None:
     p.add_argument("--today", help="KPI figures as of YYYY-MM-DD (default: $PLAYBOOK_TODAY "
                    "or today)")
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument("--exit-code", action="store_true",
+                   help="exit 1 when anything changed in meaning (as git diff --exit-code); "
+                   "errors exit 1 too")
     p.set_defaults(func=run)

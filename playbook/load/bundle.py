@@ -6,6 +6,7 @@ fills it from the files and never raises.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from playbook.load.observations import Observation, Outcome
 from playbook.model import Ai, Budget, Competencies, Kpis, Program, Reviews, Roadmap
 from playbook.model import Vendors as VendorsFile
 from playbook.model.problems import display_path
-from playbook.model.settings import Settings
+from playbook.model.settings import Connection, Settings
 
 
 @dataclass
@@ -37,8 +38,8 @@ class Bundle:
     """KPI id → observations read from its source CSV."""
     outcomes: list[Outcome] = field(default_factory=list)
     """AI-tool outcomes by group, from ``ai.yml``'s ``outcomes`` file."""
-    connections: frozenset[str] = frozenset()
-    """Names of the warehouse connections ``playbook.yml`` declares."""
+    connections: Mapping[str, Connection] = field(default_factory=dict)
+    """The warehouse connections ``playbook.yml`` declares, by name."""
 
     def path_of(self, stem: str) -> str:
         """How to name ``<stem>.yml`` of this program in problems."""

@@ -13,6 +13,7 @@ import difflib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
 from playbook.load import columnar, sql
@@ -68,7 +69,7 @@ def load_program(folder: Path, root: Path,
                  settings: Settings | None = None) -> tuple[Bundle, list[Problem]]:
     """Load one program folder: parse, validate and read its measurement data."""
     bundle = Bundle(folder.name, folder, root,
-                    connections=frozenset((settings or Settings()).connections))
+                    connections=MappingProxyType(dict((settings or Settings()).connections)))
     problems: list[Problem] = []
     for file in sorted(folder.iterdir()):
         if file.name.startswith(".") or file.is_dir():

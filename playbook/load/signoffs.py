@@ -1,38 +1,89 @@
 """Sign-offs as loaded: a digest of what was signed, and whether each still holds.
 
 The signed content is the program's whole definition as the model reads it
-(every file, ``program.yml`` without its ``signoff`` list), serialised as
-canonical JSON. Comments, key order and formatting do not count; any change of
-meaning does, so a sign-off goes stale exactly when what was signed changes.
-Measurement data (CSV) is not part of it: data arrives after sign-off.
+(every file, ``program.yml`` without its ``signoff`` list), and everything
+outside those files that defines a figure: the text of each ``query_file`` and
+the declaration of each warehouse connection a source names (never its URL,
+which is not in the repository). It is serialised as canonical JSON.
+Comments, key order and formatting do not count; any change of meaning does,
+so a sign-off goes stale exactly when what was signed changes. Measurement
+data is not part of it: data arrives after sign-off.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
 from playbook.load.bundle import Bundle
+from playbook.load.safefiles import locate
 from playbook.model import FILES
 from playbook.model.measure import Reading
 from playbook.model.program import SignOff
 from playbook.model.roles import REQUIRED_ROLES
 
-__all__ = ["REQUIRED_ROLES", "SignoffState", "content_of", "digest", "digest_of", "states"]
+__all__ = ["DEFINITIONS", "REQUIRED_ROLES", "SignoffState", "content_of", "definitions_of",
+           "digest", "digest_of", "states"]
 
+
+
+DEFINITIONS: Final = "definitions"
+"""Key of the signed content that holds what defines a figure outside the YAML files."""
+
+
+def definitions_of(kpis: Mapping[str, Any] | None, read: Callable[[str], str | None],
+                   connections: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What defines the KPIs' figures outside ``kpis.yml``, or ``None`` when nothing does.
+
+    Args:
+        kpis: ``kpis.yml`` as plain data.
+        read: The text of a file of the playbook by its path (``None``: unreadable).
+        connections: ``playbook.yml``'s connections as plain data, by name.
+    """
+    queries: dict[str, str | None] = {}
+    used: dict[str, Any] = {}
+    for kpi in (kpis or {}).get("kpis", []):
+        source = kpi.get("source") or {}
+        if source.get("query_file"):
+            text = read(source["query_file"])
+            # line ends are formatting: a checkout with CRLF signs the same query
+            queries[source["query_file"]] = text.replace("\r\n", "\n") if text else text
+        if source.get("connection"):
+            used[source["connection"]] = connections.get(source["connection"])
+    found = {k: v for k, v in (("query_files", queries), ("connections", used)) if v}
+    return found or None
+
+
+def _read_text(bundle: Bundle) -> Callable[[str], str | None]:
+    def read(rel: str) -> str | None:
+        real = locate(bundle.root / rel, bundle.root, rel)
+        if not isinstance(real, Path):
+            return None
+        try:
+            return real.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+    return read
 
 
 def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:
-    """The plain data of every file of a loaded program (stem → data)."""
+    """The plain data of every file of a loaded program (stem → data), and the
+    :data:`DEFINITIONS` outside them."""
     out: dict[str, dict[str, Any]] = {}
     for stem in FILES:
         obj = getattr(bundle, stem)
         if obj is not None:
             out[stem] = obj.model_dump(mode="json")
+    defined = definitions_of(out.get("kpis"), _read_text(bundle),
+                             {n: c.model_dump(mode="json") for n, c in bundle.connections.items()})
+    if defined is not None:
+        out[DEFINITIONS] = defined
     return out
 
 

@@ -8,6 +8,7 @@ shown in the comment, never rendered as links, images or HTML.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
@@ -16,6 +17,7 @@ from playbook.pages.mdtext import (
     cat,
     cell,
     code,
+    code_block,
     fmt,
     heading,
     join,
@@ -156,6 +158,17 @@ def _stale_line(gone: Sequence[dict[str, Any]]) -> Md:
                      for e in gone), Md(", ")))
 
 
+def _query_diffs(changes: Sequence[Change]) -> list[Md]:
+    """Each changed query file as a unified diff: a sign-off covers its every line."""
+    out = []
+    for c in changes:
+        if c.kind is ChangeKind.DEFINITION and c.field == "query":
+            before, after = (str(v or "").splitlines() for v in (c.before, c.after))
+            shown = "\n".join(difflib.unified_diff(before, after, c.file, c.file, lineterm=""))
+            out.append(fmt("Changes to {}:\n\n{}", code(c.file), code_block(shown, "diff")))
+    return out
+
+
 def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]],
              impacts: Sequence[ProgramImpact] = (), data: Md = NO_DATA) -> Md:
     """The review comment: per program, decision summary, stale sign-offs, changed values.
@@ -186,8 +199,9 @@ def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]],
                              [[words(c.kind), cell(c.file), code(c.field), _show(c.before),
                                _show(c.after)] for c in mine]))
             out.append(Md(""))
+        out.extend(_query_diffs(mine))
         if not any(c.field == "version" for c in mine) and any(
                 c.kind in MATERIAL for c in mine):
             out.append(Md("The version was not bumped although targets, weights, owners, "
-                          "dates or money changed: bump `version` in program.yml.\n"))
+                          "dates, money or a query changed: bump `version` in program.yml.\n"))
     return lines([*out, data] if data else out)

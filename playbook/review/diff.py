@@ -18,10 +18,12 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from playbook.load import yaml_source as yamlsrc
-from playbook.load.signoffs import digest_of
+from playbook.load.safefiles import locate
+from playbook.load.signoffs import DEFINITIONS, definitions_of, digest_of
 from playbook.load.validate import validate
 from playbook.model import FILES
 from playbook.model.problems import PlaybookError, Problem
+from playbook.model.settings import Settings
 
 
 class ChangeKind(StrEnum):
@@ -39,6 +41,8 @@ class ChangeKind(StrEnum):
     """An amount, a monetisation value, or an isolation or confidence share."""
     PILOT = "pilot"
     """The pilot's cohort size or comparison group."""
+    DEFINITION = "definition"
+    """How a figure is computed outside the YAML: a query file, a warehouse connection."""
     OTHER = "other"
     """Anything else (wording, notes, descriptions)."""
 
@@ -118,11 +122,26 @@ def kind_of(field: str) -> ChangeKind:
     return ChangeKind.OTHER
 
 
+def _definitions(program: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """A changed query file (its whole text) or connection, as a definition change."""
+    out = []
+    for part, file in (("query_files", None), ("connections", "playbook.yml")):
+        a, b = old.get(part) or {}, new.get(part) or {}
+        for name in sorted(set(a) | set(b)):
+            if a.get(name) != b.get(name):
+                out.append(Change(program, file or name,
+                                  "query" if file is None else f"connections.{name}",
+                                  a.get(name), b.get(name), ChangeKind.DEFINITION))
+    return out
+
+
 def compare(before: Snapshot, after: Snapshot) -> list[Change]:
     """Every changed value between two snapshots, in program and file order."""
     changes = []
     for program in sorted(set(before) | set(after)):
         old, new = before.get(program, {}), after.get(program, {})
+        changes.extend(_definitions(program, old.get(DEFINITIONS) or {},
+                                    new.get(DEFINITIONS) or {}))
         for stem in FILES:
             if stem not in old and stem not in new:
                 continue
@@ -272,7 +291,43 @@ def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
             if text is not None:
                 files[name] = text
     snapshot, found = read_files(files)
+    _add_definitions(root, rev, snapshot)
     return snapshot, [*problems, *found]
+
+
+def _add_definitions(root: Path, rev: str | None, snapshot: Snapshot) -> None:
+    """Add to each program what defines its figures outside its YAML files, as a
+    sign-off's digest counts it (:func:`playbook.load.signoffs.definitions_of`)."""
+    if not any(files.get("kpis") for files in snapshot.values()):
+        return
+    if rev is None:
+        def read(rel: str) -> str | None:
+            real = locate(root / rel, root, rel)
+            return _text(real.read_bytes()) if isinstance(real, Path) else None
+    else:
+        commit = resolve(root, rev)
+        blobs = {name: oid for top in ("data", "playbook.yml")
+                 for name, mode, oid in tree(root, commit, top) if mode != LINK}
+
+        def read(rel: str) -> str | None:
+            return _text(blob(root, blobs[rel])) if rel in blobs else None
+    settings = read("playbook.yml")
+    connections: dict[str, Any] = {}
+    if settings is not None:
+        obj, _ = validate(Settings, yamlsrc.parse(settings, "playbook.yml")[0])
+        if isinstance(obj, Settings):
+            connections = {n: c.model_dump(mode="json") for n, c in obj.connections.items()}
+    for files in snapshot.values():
+        defined = definitions_of(files.get("kpis"), read, connections)
+        if defined is not None:
+            files[DEFINITIONS] = defined
+
+
+def _text(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[str, Any]]]:

@@ -23,6 +23,7 @@ from playbook.load import digest, loader
 from playbook.load.bundle import Bundle, Playbook
 from playbook.model.problems import Problem, Problems, UsageError
 from playbook.model.settings import Settings
+from playbook.review import signers
 
 if TYPE_CHECKING:  # the figures are imported when computed: `playbook check` needs none
     from playbook.figures.program import ProgramFigures
@@ -73,8 +74,13 @@ def _checked(folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list
 
 
 def _problems_only(folder: Path, root: Path, settings: Settings) -> tuple[None, list[Problem]]:
-    """One program's every problem, its bundle dropped (a worker sends back only these)."""
-    return None, _checked(folder, root, settings)[1]
+    """One program's every problem, its bundle dropped (a worker sends back only these).
+
+    ``playbook check`` also notes who committed each sign-off, which git says and no
+    one can verify (:func:`playbook.review.signers.notices`); a build does not ask git.
+    """
+    bundle, found = _checked(folder, root, settings)
+    return None, [*found, *signers.notices(bundle)]
 
 
 def check_playbook(root: Path, progress: loader.Progress | None = None,

@@ -15,6 +15,9 @@ from playbook.model.problems import Problem, Problems, Severity, github_annotati
 
 
 def _as_error(problem: Problem) -> Problem:
+    """A warning as an error (``--strict``); a notice stays one: no edit can answer it."""
+    if problem.severity is Severity.NOTICE:
+        return problem
     return replace(problem, severity=Severity.ERROR)
 
 
@@ -35,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
             print(problems.render())
         errors, warnings = len(problems.errors), len(problems.warnings)
         verdict = "ok" if not errors else "failed"
-        print(f"playbook check {verdict}: {errors} error(s), {warnings} warning(s)",
+        notices = f", {len(problems.notices)} notice(s)" if problems.notices else ""
+        print(f"playbook check {verdict}: {errors} error(s), {warnings} warning(s){notices}",
               file=sys.stderr)
     return 1 if problems.errors else 0
 

@@ -130,6 +130,7 @@ def test_history_is_fetched_where_git_history_is_read() -> None:
         return _checkouts(load(name)["jobs"][job])[0].get("fetch-depth")
 
     assert depth("pull-request.yml", "diff") == 0
+    assert depth("pull-request.yml", "check") == 0  # who committed each sign-off
     assert depth("publish-latest.yml", "build") == 0
     assert depth("publish-release.yml", "build") == 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -200,3 +201,18 @@ def test_a_whole_comment_with_hostile_text_everywhere_acts_on_nothing() -> None:
     assert "This change adds these sign-offs, unverified" in text
     assert f"\\(1a2b3c4, committed by @{JOINER}octocat &lt;b@{JOINER}example.org&gt;\\)" in markdown
     assert "committed by @\u200doctocat <b@\u200dexample.org>" in html.unescape(text)
+
+
+@pytest.mark.parametrize("piece", ["@", ":", "#", "www", "gh", "w", "~$", "@a:b#c "])
+def test_quoting_takes_linear_time_on_long_adversarial_text(piece: str) -> None:
+    """Each pattern is a character or a fixed word with a one-character look-ahead:
+    four times the text takes about four times as long (quadratic would be sixteen)."""
+    def seconds(size: int) -> float:
+        value = piece * (size // len(piece))
+        started = time.perf_counter()
+        assert len(quoted.text(value)) >= len(value.strip())
+        return time.perf_counter() - started
+
+    small = min(seconds(25_000) for _ in range(3))
+    large = min(seconds(100_000) for _ in range(3))
+    assert large < 8 * small + 0.05

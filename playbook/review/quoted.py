@@ -40,7 +40,7 @@ _GFM_ONLY: Final = re.compile(r"([~$])")
 
 
 def _joined(raw: str) -> str:
-    return _TRIGGER.sub(lambda m: m.group(0) + JOINER, raw)
+    return _TRIGGER.sub(r"\g<0>" + JOINER, raw)
 
 
 def text(value: object) -> Md:

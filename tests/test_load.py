@@ -353,12 +353,14 @@ def test_problem_rendering_and_order() -> None:
     problems.add(Problem("b.yml", 2, 1, "x", "late"))
     problems.add(Problem("a.yml", 10, 3, "y.z", "bad", "fix it", Severity.WARNING))
     problems.add(Problem("a.yml", 9, 7, "", "no field"))
+    problems.add(Problem("b.yml", 3, 1, "s", "unverified", "ask", Severity.NOTICE))
     assert problems.render().splitlines() == [
         "a.yml:9:7: no field",
         "a.yml:10:3: warning: y.z: bad (fix it)",
         "b.yml:2:1: x: late",
+        "b.yml:3:1: notice: s: unverified (ask)",
     ]
-    assert (len(problems.errors), len(problems.warnings)) == (2, 1)
+    assert (len(problems.errors), len(problems.warnings), len(problems.notices)) == (2, 1, 1)
 
 
 # --- scaffold: `playbook new` ---------------------------------------------------------

@@ -155,7 +155,7 @@ def test_plan_people_and_money_moves_are_summarised(
         "- Gate <code>pilot / board-use</code>: ≥ 50 → ≥ 65",
         "- Phase <code>scale</code>: days 91–180 → 91–200",
         "- Stakeholder <code>sponsor</code>: name Ada Quill → Kit \\[Finance\\]; "
-        "title COO → CFO; handle @aquill → —",
+        "title COO → CFO; handle @\u200daquill → —",  # no mention: a joiner after @
     ]
     # year-2 costs leave the first-year headline where it was; the TCO moves
     assert bullets[3] == ("- Budget: TCO EUR 99,200 → EUR 109,200 (+EUR 10,000); first-year "

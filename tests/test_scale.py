@@ -123,7 +123,7 @@ def test_many_programs_are_grouped_and_the_generator_is_deterministic(tmp_path: 
 
 def test_check_in_worker_processes_finds_exactly_what_one_process_finds(
         tmp_path: Path) -> None:
-    from playbook.engine import check_playbook, load_playbook
+    from playbook.engine import check_playbook
     from playbook.load.loader import PARALLEL_FROM
 
     root = generate.make(tmp_path / "many", PARALLEL_FROM + 2)
@@ -131,7 +131,7 @@ def test_check_in_worker_processes_finds_exactly_what_one_process_finds(
     kpis.write_text(kpis.read_text(encoding="utf-8").replace("cadence: monthly",
                                                              "cadence: montly", 1),
                     encoding="utf-8")
-    _, alone = load_playbook(root)
+    alone = check_playbook(root, workers=1)
     together = check_playbook(root, workers=2)
     assert alone.errors, "the broken program must be reported"
     assert together.to_json() == alone.to_json()

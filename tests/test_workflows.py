@@ -1,17 +1,16 @@
 """The GitHub workflows: pinned, least-privileged, and calling the project's own commands.
 
-actionlint (``make lint``) checks that they are valid workflows; these tests
-check what they are for: that a pull request runs the same check, test and
-build as a developer, that its diff lands in one sticky comment, and that a
-deploy goes through ``make deploy`` (strict, versioned, ``latest`` at the root).
+actionlint and zizmor (``make lint``) check that they are valid and free of the
+known workflow weaknesses; these tests check what they are for: that a pull
+request runs the same check, test and build as a developer, that its diff is
+computed by the base revision's tool and lands in one sticky comment, that no
+job running the repository's code holds a write credential, and that a deploy
+goes through ``make deploy`` (strict, versioned, ``latest`` at the root).
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +71,7 @@ def test_every_job_asks_for_its_own_least_permissions(name: str) -> None:
         granted = job.get("permissions")
         assert isinstance(granted, dict) and granted, f"{name}: job {job_id} sets none"
         writes = {scope for scope, level in granted.items() if level == "write"}
-        expected = {"comment": {"pull-requests"}, "deploy": {"contents"}}.get(job_id, set())
+        expected = {"comment": {"pull-requests"}, "push": {"contents"}}.get(job_id, set())
         assert writes == expected, f"{name}: job {job_id} may write {writes}"
 
 
@@ -99,30 +98,126 @@ def test_the_diff_is_one_sticky_comment_found_again_by_its_marker() -> None:
                for s in jobs["comment"]["steps"])
 
 
+def _checkouts(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s.get("with", {}) for s in job["steps"] if "actions/checkout@" in s.get("uses", "")]
+
+
+def test_the_diff_is_computed_by_the_base_revisions_tool_over_the_pull_requests_files() -> None:
+    """A pull request cannot change what the bot says about it: none of its code runs."""
+    job = load("pull-request.yml")["jobs"]["diff"]
+    pull_request, tool = _checkouts(job)
+    assert pull_request == {"path": "pull-request", "fetch-depth": 0,
+                            "persist-credentials": False}
+    assert tool == {"ref": "${{ github.event.pull_request.base.sha }}", "path": "base-tool",
+                    "persist-credentials": False}
+    shell = runs(job)
+    # installed from the base checkout, with the base's pins, not in editable mode
+    assert re.findall(r"pip install .*", shell) == [
+        "pip install -c base-tool/constraints.txt ./base-tool"]
+    assert "playbook diff --dir pull-request --base HEAD^1 --head HEAD > diff.md" in shell
+    # nothing is run from inside the pull request's checkout (its Python files could be
+    # imported from the working directory), and no action or script comes from it
+    assert all("working-directory" not in s for s in job["steps"])
+    assert [line for line in shell.splitlines() if "pull-request/" in line
+            or re.search(r"\bcd\b|python -m playbook|\./", line.replace("./base-tool", ""))] == []
+    assert all(s.get("uses", "").startswith("actions/") for s in job["steps"] if "uses" in s)
+    (setup,) = [s for s in job["steps"] if "actions/setup-python@" in s.get("uses", "")]
+    assert setup["with"]["cache-dependency-path"] == "base-tool/constraints.txt"
+
+
 def test_history_is_fetched_where_git_history_is_read() -> None:
     def depth(name: str, job: str) -> Any:
-        (checkout,) = [s for s in load(name)["jobs"][job]["steps"]
-                       if "actions/checkout@" in s.get("uses", "")]
-        return checkout.get("with", {}).get("fetch-depth")
+        return _checkouts(load(name)["jobs"][job])[0].get("fetch-depth")
 
     assert depth("pull-request.yml", "diff") == 0
-    assert depth("publish-latest.yml", "deploy") == 0
-    assert depth("publish-release.yml", "deploy") == 0
+    assert depth("pull-request.yml", "check") == 0  # who committed each sign-off
+    assert depth("publish-latest.yml", "build") == 0
+    assert depth("publish-release.yml", "build") == 0
 
 
 @pytest.mark.parametrize("name", all_workflows())
-def test_pip_is_cached_by_the_constraints(name: str) -> None:
-    for step in steps(load(name)):
-        if "actions/setup-python@" in step.get("uses", ""):
-            assert step["with"]["cache"] == "pip"
-            assert step["with"]["cache-dependency-path"] == "constraints.txt"
+def test_no_checkout_keeps_the_token_in_git_config(name: str) -> None:
+    """``persist-credentials`` defaults to true: the token would sit in ``.git/config``,
+    where a build (or a query reading through a link) can reach it."""
+    found = [c for job in load(name)["jobs"].values() for c in _checkouts(job)]
+    assert found
+    assert [c for c in found if c.get("persist-credentials") is not False] == []
+
+
+TOKEN = re.compile(r"\$\{\{\s*(github\.token|secrets\.)")
+"""An expression that hands a step the job's token or a secret."""
+
+
+def _writes(job: dict[str, Any]) -> bool:
+    return "write" in job.get("permissions", {}).values()
+
+
+@pytest.mark.parametrize("name", all_workflows())
+def test_no_job_that_runs_the_repositorys_code_may_write(name: str) -> None:
+    """A job given write rights checks out nothing, installs nothing, and runs git alone."""
+    for job_id, job in load(name)["jobs"].items():
+        if not _writes(job):
+            continue
+        uses = [s["uses"].split("@")[0] for s in job["steps"] if "uses" in s]
+        assert set(uses) <= {"actions/github-script", "actions/download-artifact"}, job_id
+        commands = [line.strip() for line in runs(job).splitlines()
+                    if line.strip() and not line.startswith((" ", "\t"))]
+        assert [c for c in commands if not c.startswith("git ")] == [], job_id
+
+
+@pytest.mark.parametrize("name", all_workflows())
+def test_the_token_reaches_the_one_step_that_writes(name: str) -> None:
+    holders = []
+    for job_id, job in load(name)["jobs"].items():
+        for step in job["steps"]:
+            if TOKEN.search(yaml.safe_dump(step)):
+                assert _writes(job), f"{job_id}: a read-only job is handed a token"
+                holders.append((job_id, step.get("name") or step.get("uses")))
+    # github-script takes the job's token by default; the push step names it in its env
+    expected = {"pull-request.yml": [], "publish-latest.yml": [("push", "Push gh-pages")],
+                "publish-release.yml": [("push", "Push gh-pages")]}[name]
+    assert holders == expected
+    text = (WORKFLOWS / name).read_text(encoding="utf-8")
+    assert "x-access-token:" not in text, "a token in a URL is printed and stored by git"
+
+
+@pytest.mark.parametrize("name", ["publish-latest.yml", "publish-release.yml"])
+def test_the_site_is_built_without_write_rights_and_pushed_by_git_alone(name: str) -> None:
+    jobs = load(name)["jobs"]
+    build, push = jobs["build"], jobs["push"]
+    assert build["permissions"] == {"contents": "read"}
+    assert push["needs"] == "build"
+    assert re.search(r"^make deploy\b.* MIKE_PUSH=$", runs(build), re.MULTILINE)
+    assert "git bundle create gh-pages.bundle gh-pages" in runs(build)
+    (upload,) = [s for s in build["steps"] if "upload-artifact@" in s.get("uses", "")]
+    (download,) = [s for s in push["steps"] if "download-artifact@" in s.get("uses", "")]
+    assert upload["with"]["path"] == "gh-pages.bundle"
+    assert upload["with"]["name"] == download["with"]["name"] == "gh-pages"
+    assert "push \"$REMOTE\" FETCH_HEAD:refs/heads/gh-pages" in runs(push)
+    assert "password=$GH_TOKEN" in runs(push)
+
+
+@pytest.mark.parametrize("name", all_workflows())
+def test_pip_is_cached_by_the_constraints_and_never_where_a_site_is_published(
+        name: str) -> None:
+    """A cache restored into a publishing build could be one that another run wrote."""
+    publishes = name.startswith("publish-")
+    for job in load(name)["jobs"].values():
+        for step in job["steps"]:
+            uses = step.get("uses", "")
+            assert not (publishes and "actions/cache@" in uses)
+            if "actions/setup-python@" in uses:
+                cached = step["with"].get("cache")
+                assert cached == (None if publishes else "pip")
+                if cached:
+                    assert step["with"]["cache-dependency-path"].endswith("constraints.txt")
 
 
 @pytest.mark.parametrize("name", ["publish-latest.yml", "publish-release.yml"])
 def test_publishing_goes_through_make_deploy(name: str) -> None:
     workflow = load(name)
     assert workflow["concurrency"] == {"group": "gh-pages", "cancel-in-progress": False}
-    assert re.search(r"^make deploy\b", runs(workflow["jobs"]["deploy"]), re.MULTILINE)
+    assert re.search(r"^make deploy\b", runs(workflow["jobs"]["build"]), re.MULTILINE)
 
 
 def test_make_deploy_publishes_latest_with_mike_and_sets_it_as_the_default() -> None:
@@ -133,17 +228,32 @@ def test_make_deploy_publishes_latest_with_mike_and_sets_it_as_the_default() -> 
 
 
 def test_a_release_tag_must_name_the_package_version() -> None:
-    text = runs(load("publish-release.yml")["jobs"]["deploy"])
-    assert 'make deploy SITE_VERSION="${TAG#v}"' in text
+    text = runs(load("publish-release.yml")["jobs"]["build"])
+    assert 'make deploy SITE_VERSION="${TAG#v}" MIKE_PUSH=' in text
     assert "playbook --version" in text
 
 
-def test_make_lint_runs_actionlint_and_it_passes() -> None:
-    assert "\t$(BIN)/actionlint .github/workflows/*.yml\n" in (REPO / "Makefile").read_text(
-        encoding="utf-8")
-    actionlint = Path(sys.executable).parent / "actionlint"
-    if not actionlint.is_file():
-        actionlint = Path(shutil.which("actionlint") or "actionlint")
-    result = subprocess.run([str(actionlint), *map(str, sorted(WORKFLOWS.glob("*.yml")))],
-                            cwd=REPO, capture_output=True, text=True, check=False, timeout=120)
-    assert (result.returncode, result.stdout) == (0, "")
+def test_make_lint_runs_each_lint_once_zizmor_offline() -> None:
+    """``make test`` runs ``make lint``; a test running a lint again would run it twice."""
+    recipe = (REPO / "Makefile").read_text(encoding="utf-8").split("\nlint:", 1)[1]
+    recipe = recipe.split("\n\n", 1)[0]
+    assert recipe.splitlines()[1:] == [
+        "\t$(BIN)/ruff check playbook playbook_mkdocs hooks tests scripts bench",
+        "\t$(BIN)/mypy",
+        "\t$(BIN)/lint-imports",
+        "\t$(BIN)/actionlint .github/workflows/*.yml",
+        "\t$(BIN)/zizmor --offline --quiet --no-progress .",
+    ]
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "tests").glob("*.py"))
+    # a test starting one names it as a path, a first argument or a which() lookup
+    started = [tool for tool in ("ruff", "mypy", "lint-imports", "actionlint", "zizmor")
+               if re.search(rf'(/ |\[|which\()"{tool}"', tests)]
+    assert started == []
+
+
+def test_zizmor_is_pinned_with_the_test_tools() -> None:
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    (pin,) = re.findall(r"^zizmor==\S+$", (REPO / "constraints.txt").read_text(encoding="utf-8"),
+                        re.MULTILINE)
+    test_extra = pyproject.split("\ntest = [\n", 1)[1].split("\n]\n", 1)[0]
+    assert [line for line in test_extra.splitlines() if line.startswith(f'    "{pin}",')]

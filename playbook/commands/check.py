@@ -12,9 +12,13 @@ from typing import Any
 from playbook.commands import progress
 from playbook.engine import check_playbook
 from playbook.model.problems import Problem, Problems, Severity, github_annotations
+from playbook.review import signers
 
 
 def _as_error(problem: Problem) -> Problem:
+    """A warning as an error (``--strict``); a notice stays one: no edit can answer it."""
+    if problem.severity is Severity.NOTICE:
+        return problem
     return replace(problem, severity=Severity.ERROR)
 
 
@@ -22,7 +26,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     root = Path(args.dir)
     with progress.bar("checking", progress.wanted(args.format)) as tell:
-        problems = check_playbook(root, tell, workers=min(4, os.cpu_count() or 1))
+        problems = check_playbook(root, tell, workers=min(4, os.cpu_count() or 1),
+                                  notes=signers.notices)
     if args.strict:
         problems = Problems([_as_error(p) for p in problems])
     if args.format == "json":
@@ -35,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
             print(problems.render())
         errors, warnings = len(problems.errors), len(problems.warnings)
         verdict = "ok" if not errors else "failed"
-        print(f"playbook check {verdict}: {errors} error(s), {warnings} warning(s)",
+        notices = f", {len(problems.notices)} notice(s)" if problems.notices else ""
+        print(f"playbook check {verdict}: {errors} error(s), {warnings} warning(s){notices}",
               file=sys.stderr)
     return 1 if problems.errors else 0
 

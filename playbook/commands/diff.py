@@ -2,8 +2,9 @@
 
 ``playbook diff BASE [HEAD]`` (or ``--base``/``--head``): the definition's
 changed values (:mod:`playbook.review.diff`), what they mean for a signer
-(:mod:`playbook.review.impact`) and the data part (:mod:`playbook.review.datadiff`),
-as the Markdown of a pull-request comment or as JSON.
+(:mod:`playbook.review.impact`), the sign-offs added or removed with the commits
+git names for them (:mod:`playbook.review.signers`) and the data part
+(:mod:`playbook.review.datadiff`), as the Markdown of a pull-request comment or as JSON.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _errors(files: Sequence[Problem], loaded: Sequence[Problem]) -> list[Problem
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     # imported here: every other verb (`playbook check` in a pre-commit hook) starts faster
-    from playbook.review import comment, datadiff, diff, impact
+    from playbook.review import comment, datadiff, diff, impact, signers
     from playbook.review.sides import read_sides
 
     root = Path(args.dir)
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     changes = diff.compare(before, after)
     stale = diff.stale_signoffs(before, after)
+    signoffs = signers.moves(root, base, head, before, after)
     data = datadiff.compare(old, new)
     impacts = impact.compare(old, new, {(s.program, s.kpi) for s in data.series})
     if args.format == "json":
@@ -69,11 +71,13 @@ def run(args: argparse.Namespace) -> int:
                           "changes": [asdict(c) for c in changes],
                           "impact": [impact.to_json(i) for i in impacts],
                           "stale_signoffs": [{"program": p, **e} for p, e in stale],
+                          "signoffs": [asdict(m) for m in signoffs],
                           "data": asdict(data)},
                          indent=2, ensure_ascii=False, default=str))
     else:
-        print(comment.markdown(changes, stale, impacts, datadiff.markdown(data)), end="")
-    return 1 if args.exit_code and (changes or impacts or data.series) else 0
+        print(comment.markdown(changes, stale, impacts, datadiff.markdown(data), signoffs),
+              end="")
+    return 1 if args.exit_code and (changes or impacts or data.series or signoffs) else 0
 
 
 def add(sub: Any) -> None:

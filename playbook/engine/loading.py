@@ -9,8 +9,9 @@ every command and the build see the same problems for the same files.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from playbook.checks import runner as checks
@@ -51,17 +52,33 @@ def checked(folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list[
     return bundle, [*found, *checks.run(bundle), *stats.problems(bundle)]
 
 
-def _problems_only(folder: Path, root: Path, settings: Settings) -> tuple[None, list[Problem]]:
+Notes = Callable[[Bundle], list[Problem]]
+"""More problems of a loaded program that only a command asks for (``playbook check``
+asks git who committed each sign-off; a build does not)."""
+
+
+def _problems_only(folder: Path, root: Path, settings: Settings,
+                   notes: Notes | None = None) -> tuple[None, list[Problem]]:
     """One program's every problem, its bundle dropped (a worker sends back only these)."""
-    return None, checked(folder, root, settings)[1]
+    bundle, found = checked(folder, root, settings)
+    return None, [*found, *notes(bundle)] if notes is not None else found
 
 
 def check_playbook(root: Path, progress: loader.Progress | None = None,
-                   workers: int = 1) -> Problems:
+                   workers: int = 1, notes: Notes | None = None) -> Problems:
     """Every problem of every program, as :func:`load_playbook` finds them, without the
-    programs: so they can be found in ``workers`` processes (``playbook check``)."""
+    programs: so they can be found in ``workers`` processes (``playbook check``).
+
+    Args:
+        root: The playbook folder.
+        progress: Told as each program is loaded.
+        workers: Processes to load programs in.
+        notes: Adds problems of each loaded program (a module-level function: it is
+            sent to the worker processes).
+    """
     with collecting_after():
-        return loader.load_playbook(root, progress, workers, load=_problems_only)[1]
+        return loader.load_playbook(root, progress, workers,
+                                    load=partial(_problems_only, notes=notes))[1]
 
 
 def load_playbook(root: Path, progress: loader.Progress | None = None,

@@ -52,6 +52,9 @@ class Severity(StrEnum):
     """The files are wrong: the site is not built and ``playbook check`` exits 1."""
     WARNING = "warning"
     """Practitioners' advice: shown, and an error only under ``--strict``."""
+    NOTICE = "notice"
+    """A fact a reviewer must weigh that no edit can fix (a sign-off no one can verify yet):
+    shown, and never an error, not even under ``--strict``."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
         tail = f" ({self.hint})" if self.hint else ""
-        label = "" if self.severity is Severity.ERROR else "warning: "
+        label = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         what = f"{self.field}: " if self.field else ""
         return f"{where}: {label}{what}{self.message}{tail}"
 
@@ -122,6 +125,11 @@ class Problems:
         """The problems that are advice only (errors under ``--strict``)."""
         return [p for p in self.items if p.severity is Severity.WARNING]
 
+    @property
+    def notices(self) -> list[Problem]:
+        """Facts for a reviewer that are never errors."""
+        return [p for p in self.items if p.severity is Severity.NOTICE]
+
     def sorted(self) -> list[Problem]:
         """Problems in file, line, column order (stable for equal places)."""
         return sorted(self.items, key=lambda p: (p.path, p.line, p.column))
@@ -135,6 +143,7 @@ class Problems:
         payload = {
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            "notices": len(self.notices),
             "problems": [p.as_dict() for p in self.sorted()],
         }
         return json.dumps(payload, indent=2, ensure_ascii=False)
@@ -150,7 +159,7 @@ def github_annotations(problems: Problems) -> str:
     """Render problems as GitHub Actions annotations, shown on the pull request's diff."""
     lines = []
     for p in problems.sorted():
-        level = "error" if p.severity is Severity.ERROR else "warning"
+        level = p.severity.value  # ::error, ::warning and ::notice are the commands
         title = _workflow_escape(p.field or "playbook", prop=True)
         message = p.message + (f" ({p.hint})" if p.hint else "")
         lines.append(f"::{level} file={_workflow_escape(p.path, prop=True)},line={p.line},"

@@ -2,8 +2,8 @@
 
 Reads :mod:`.diff` (changed values, stale sign-offs), :mod:`.impact` (winner,
 gates, plan, people, money, status) and the data part from :mod:`.datadiff`.
-Every value is escaped (:mod:`playbook.pages.mdtext`): a pull request's text is
-shown in the comment, never rendered as links, images or HTML.
+Every value from the pull request goes through :func:`.quoted.text`: GitHub shows
+it as written, never as links, images, HTML, mentions, emoji or issue references.
 """
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ from typing import Any, Final
 from playbook.pages.mdtext import (
     Md,
     cat,
-    cell,
-    code,
     code_block,
     fmt,
-    heading,
     join,
     labels,
     lines,
@@ -27,7 +24,6 @@ from playbook.pages.mdtext import (
     number,
     percent,
     table,
-    text,
     words,
 )
 from playbook.review.diff import MATERIAL, Change, ChangeKind
@@ -38,6 +34,8 @@ from playbook.review.impact import (
     RankedVendor,
     VendorRanking,
 )
+from playbook.review.quoted import cell, code, heading, text
+from playbook.review.signers import SignoffMove, described
 
 NO_DATA: Final = Md("")
 """No data part in the review comment."""
@@ -169,16 +167,42 @@ def _query_diffs(changes: Sequence[Change]) -> list[Md]:
     return out
 
 
+def _signoff_line(m: SignoffMove) -> Md:
+    e = m.entry
+    return fmt("- {}: {}, {}, version {}, {}", text(e["role"]), text(e["name"]),
+               text(e["date"]), text(e["version"]),
+               text(described(m.origins, "added" if m.added else "removed")))
+
+
+def signoff_part(moved: Sequence[SignoffMove]) -> list[Md]:
+    """Every sign-off the change adds or removes, with the commits git names for it.
+
+    Nobody can verify who wrote a sign-off yet, so each added one is said to be
+    unverified; a reviewer confirms it with the person named.
+    """
+    out = []
+    for added, lead in ((True, "This change adds these sign-offs, unverified: anyone can "
+                                "commit a sign-off in another's name."),
+                        (False, "This change removes these sign-offs.")):
+        mine = [m for m in moved if m.added is added]
+        if mine:
+            out.append(cat(lines([words(lead), Md(""), *map(_signoff_line, mine)]), Md("\n")))
+    return out
+
+
 def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]],
-             impacts: Sequence[ProgramImpact] = (), data: Md = NO_DATA) -> Md:
-    """The review comment: per program, decision summary, stale sign-offs, changed values.
+             impacts: Sequence[ProgramImpact] = (), data: Md = NO_DATA,
+             signoffs: Sequence[SignoffMove] = ()) -> Md:
+    """The review comment: per program, decision summary, sign-offs, changed values.
 
     A sign-off covers the definition, so a program is listed when its definition
-    changed; what new data alone moved is the data part (``data``, from
-    :func:`playbook.review.datadiff.markdown`), which follows the programs.
+    or its sign-offs changed; what new data alone moved is the data part
+    (``data``, from :func:`playbook.review.datadiff.markdown`), which follows the
+    programs.
     """
     by_id = {i.program: i for i in impacts}
-    programs = list(dict.fromkeys(c.program for c in changes))
+    programs = list(dict.fromkeys([*(c.program for c in changes),
+                                   *(m.program for m in signoffs)]))
     if not programs:
         if data:
             return lines([Md("No change to any program's definition.\n"), data])
@@ -191,6 +215,7 @@ def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]],
         out.append(heading(3, program))
         if program in by_id:
             out.extend(impact_part(by_id[program]))
+        out.extend(signoff_part([m for m in signoffs if m.program == program]))
         gone = [e for p, e in stale if p == program]
         if gone:
             out.append(_stale_line(gone))

@@ -22,7 +22,8 @@ from typing import Final
 
 from playbook.figures.trajectory import KpiFigures, KpiStatus
 from playbook.load.observations import Observation
-from playbook.pages.mdtext import Md, cat, fmt, heading, join, lines, number, text, words
+from playbook.pages.mdtext import Md, cat, fmt, join, lines, number, words
+from playbook.review.quoted import heading, text
 from playbook.review.sides import Side, read_sides
 
 MAX_EXAMPLES: Final = 3

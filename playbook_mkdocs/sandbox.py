@@ -62,7 +62,7 @@ def sandbox_macros(plugin: Any, *, serving: bool) -> None:
     plugin._variables = {"page": None}
 
 
-_CALL = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*\(")
+_CALL = re.compile(r"\{\{-?\s*+([A-Za-z_]\w*+)\s*+\(")
 
 
 def missed_opt_in(plugin: Any, markdown: str, meta: Mapping[str, Any]) -> str | None:

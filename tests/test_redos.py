@@ -392,19 +392,24 @@ def _load_cpu(pb: TmpPlaybook, shape: str, cell: int) -> tuple[float, list[str]]
     return time.process_time() - start, [str(p) for p in problems.errors]
 
 
+def _expected(pb: TmpPlaybook, shape: str) -> list[str]:
+    """The errors of a crafted file: only real addresses are reported."""
+    if not shape.startswith("short"):
+        return []
+    rows = pb.read("data/mini/recommendations.csv").count("\n") - 1
+    return [f"data/mini/recommendations.csv:2:1: outcomes.group: {rows} group label(s) in "
+            "column 'group' are e-mail addresses or phone numbers (group outcomes by a "
+            "category such as gender or age band)"]
+
+
 @pytest.mark.parametrize("shape", sorted(crafted.SHAPES))
 def test_a_file_of_crafted_labels_loads_in_linear_time(tmp_playbook: TmpPlaybook,
                                                        shape: str) -> None:
-    """Eight cells of 8,000 and of 32,000 characters (``python -m bench.crafted``: 50 MiB)."""
+    """Cells of 8,000 and of 32,000 characters (``python -m bench.crafted``: 50 MiB)."""
     small, errors = _load_cpu(tmp_playbook, shape, 8_000)
-    large, errors_large = _load_cpu(tmp_playbook, shape, 32_000)
-    assert errors == errors_large
-    if shape.startswith("short"):
-        assert errors[0].endswith(
-            "outcomes.group: 8 group label(s) in column 'group' are e-mail addresses or "
-            "phone numbers (group outcomes by a category such as gender or age band)")
-    else:
-        assert errors == []
+    assert errors == _expected(tmp_playbook, shape)
+    large, errors = _load_cpu(tmp_playbook, shape, 32_000)
+    assert errors == _expected(tmp_playbook, shape)
     if large >= RATIO * small + 0.05:  # measured again: a neighbour only adds time
         small = min(_load_cpu(tmp_playbook, shape, 8_000)[0] for _ in range(3))
         large = min(_load_cpu(tmp_playbook, shape, 32_000)[0] for _ in range(3))

@@ -63,6 +63,7 @@ def sandbox_macros(plugin: Any, *, serving: bool) -> None:
 
 
 _CALL = re.compile(r"\{\{-?\s*+([A-Za-z_]\w*+)\s*+\(")
+"""A macro call in a page's text; each run is taken whole (``*+``), never given back."""
 
 
 def missed_opt_in(plugin: Any, markdown: str, meta: Mapping[str, Any]) -> str | None:

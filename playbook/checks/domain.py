@@ -142,6 +142,11 @@ _TIME_BOUND = re.compile(
     r"|\byear[- ]over[- ]year\b|\b20\d\d\b|\bper\s+(quarter|year)\b",
     re.IGNORECASE,
 )
+"""A time bound in an outcome statement (``within 6 months``, ``by Q3``, ``2027``).
+
+The spaces around a dash are taken whole (``*+``): as ``\\s*-?\\s*`` they could be
+split between the two runs in as many ways as there are spaces, so ``within 3``
+followed by a long run of spaces took time quadratic in its length."""
 
 
 def outcome_is_measurable(text: str) -> tuple[bool, bool]:

@@ -62,7 +62,8 @@ def sandbox_macros(plugin: Any, *, serving: bool) -> None:
     plugin._variables = {"page": None}
 
 
-_CALL = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*\(")
+_CALL = re.compile(r"\{\{-?\s*+([A-Za-z_]\w*+)\s*+\(")
+"""A macro call in a page's text; each run is taken whole (``*+``), never given back."""
 
 
 def missed_opt_in(plugin: Any, markdown: str, meta: Mapping[str, Any]) -> str | None:

@@ -139,11 +139,16 @@ def _comparison(report: Reporter) -> None:
 _NUMBER = re.compile(r"\d")
 _TIME_BOUND = re.compile(
     r"\b(within|in|over|by|before|after|inside)\s+(the\s+)?(next\s+|first\s+)?"
-    r"(\d+|one|two|three|four|six|nine|twelve|eighteen|a)\s*-?\s*(days?|weeks?|months?|"
+    r"(\d+|one|two|three|four|six|nine|twelve|eighteen|a)\s*+(-\s*+)?(days?|weeks?|months?|"
     r"quarters?|years?)\b|\bby\s+(\d{4}|q[1-4]|(the\s+)?end\s+of|[a-z]+\s+\d{4})"
     r"|\byear[- ]over[- ]year\b|\b20\d\d\b|\bper\s+(quarter|year)\b",
     re.IGNORECASE,
 )
+"""A time bound in an outcome statement (``within 6 months``, ``by Q3``, ``2027``).
+
+The spaces around a dash are taken whole (``*+``): as ``\\s*-?\\s*`` they could be
+split between the two runs in as many ways as there are spaces, so ``within 3``
+followed by a long run of spaces took time quadratic in its length."""
 
 
 def outcome_is_measurable(text: str) -> tuple[bool, bool]:

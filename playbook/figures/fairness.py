@@ -28,7 +28,6 @@ comparison is made by :func:`.impact_tests.compare`. Rules:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
@@ -76,7 +75,7 @@ EVERYBODY_SELECTED: Final = "everyone shown was selected, so every ratio is unde
 
 def disclosed(label: str) -> bool:
     """Whether a group label names a group rather than a refusal or a gap."""
-    key = " ".join(re.sub(r"[_-]", " ", label.lower()).split())
+    key = " ".join(label.lower().replace("_", " ").replace("-", " ").split())
     return bool(key) and key not in UNDISCLOSED
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from datetime import date as _Day  # the parameter named date hides the type
+from typing import Final
 
 from playbook.load import integrity, reading
 from playbook.load.csv_table import Table, date_hint, identifier_columns
@@ -269,11 +270,15 @@ def _summary(found: list[Problem], column: str) -> Problem:
                    f"(lines {shown}); the first: {first.message}")
 
 
+_DASHED_DAY: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+"""A year, month and day between dashes (``fullmatch``), the month or day maybe one digit."""
+
+
 def _date_fix(cell: str, how: Reading) -> str:
     """How to read a date the source's formats do not."""
     if how.date_format:
         return "check the source's read.date_format against this cell"
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", cell.strip()):
+    if _DASHED_DAY.fullmatch(cell.strip()):
         return no_such_day(cell.strip()) or "no such day: check the day and the month"
     hint = date_hint(cell)
     if hint.startswith("write"):

@@ -60,6 +60,10 @@ def label(key: str, cell: str, reading: Reading) -> str:
     return str(mapped.get(cell, mapped.get(cell.strip(), cell))).strip().lower()
 
 
+_THOUSANDS: Final = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+"""A number with commas between groups of three digits (``fullmatch``)."""
+
+
 def looks_like_thousands(cell: str) -> bool:
     """Whether a value that failed to parse would read with ``thousands: ","``."""
-    return bool(re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", cell.strip()))
+    return bool(_THOUSANDS.fullmatch(cell.strip()))

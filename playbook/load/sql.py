@@ -259,11 +259,15 @@ def too_large(by_rows: bool) -> QueryError:
                       "and group) and return only the columns the source maps")
 
 
+_FILE_NAMED: Final = re.compile(r'file "([^"]*)"')
+"""The file DuckDB names in a refusal to open it."""
+
+
 def _plain(message: str, root: str) -> str:
     """DuckDB's message with the playbook's absolute path left out and access explained."""
     message = message.replace(root.rstrip("/") + "/", "")
     if "file system operations are disabled by configuration" in message:
-        name = re.search(r'file "([^"]*)"', message)
+        name = _FILE_NAMED.search(message)
         what = f"'{name.group(1)}'" if name else "that file"
         return (f"the query may read only the files of its program's data folder; {what} "
                 "is not one of them")

@@ -74,9 +74,13 @@ def _describe(value: Any) -> str:
     return f"'{text}'"
 
 
+_ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""A day written ``YYYY-MM-DD`` (``fullmatch``), before it is known to exist."""
+
+
 def no_such_day(text: str) -> str:
     """Say why a ``YYYY-MM-DD`` text is not a day ('there is no month 13')."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not _ISO_DAY.fullmatch(text):
         return ""
     year, month, day = (int(x) for x in text.split("-"))
     if not 1 <= month <= 12:

@@ -25,24 +25,85 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
 from playbook.pages.mdtext import BLOCK_CLOSE, BLOCK_OPEN
 
-_BLOCK: Final = re.compile(f"^{re.escape(BLOCK_OPEN)}\n(.*?)\n{re.escape(BLOCK_CLOSE)}$",
-                           re.DOTALL | re.MULTILINE)
-"""A block as :func:`~playbook.pages.mdtext.raw_block` writes it, from the line start
-(escaped text never holds ``<!--``, so the first closing line is the block's own)."""
+_OPEN: Final = BLOCK_OPEN + "\n"
+_CLOSE: Final = "\n" + BLOCK_CLOSE
 _SLOT: Final = re.compile(r"<!-- playbook:html ([0-9a-f]{24}) -->")
 _LATE_SLOT: Final = re.compile(r"<!-- playbook:late ([0-9a-f]{24}) -->")
-_UNSEARCHED: Final = re.compile(
-    r"<(template|details)(?=[\s>])[^>]*\sdata-search-exclude(?=[\s>])[^>]*>.*?</\1>",
-    re.DOTALL)
-"""An element the search leaves out, whole (its text is escaped, so it holds no element
-of its own kind: the first closing tag is its own)."""
+_UNSEARCHED_TAGS: Final = ("template", "details")
+"""Elements the search may be told to leave out."""
+_EXCLUDED: Final = re.compile(r"\sdata-search-exclude(?=[\s>])")
+"""The attribute that leaves an element out of the search, in an opening tag."""
+
+Span = tuple[int, int, str]
+"""Where a found piece of text starts and ends, and the part of it that is replaced."""
+
+
+def _blocks(markdown: str) -> Iterator[Span]:
+    """Each block as :func:`~playbook.pages.mdtext.raw_block` writes it, with its inside.
+
+    Its opening line starts a line; its closing line is the first after it that is
+    whole (escaped text never holds ``<!--``, so that is the block's own). Found by
+    plain search, each character is read a bounded number of times: a pattern with
+    ``.*?`` read from each opening line to the end when none closed.
+    """
+    at = 0
+    while (start := markdown.find(_OPEN, at)) >= 0:
+        if start and markdown[start - 1] != "\n":
+            at = start + 1
+            continue
+        inside = close = start + len(_OPEN)
+        while (close := markdown.find(_CLOSE, close)) >= 0:
+            end = close + len(_CLOSE)
+            if end == len(markdown) or markdown[end] == "\n":
+                break
+            close += 1
+        if close < 0:
+            return  # no later opening line can be closed either
+        yield start, end, markdown[inside:close]
+        at = end
+
+
+def _unsearched(block: str) -> Iterator[Span]:
+    """Each element the search leaves out, whole (its text is escaped, so it holds no
+    element of its own kind: the first closing tag is its own)."""
+    at, unclosed = 0, set()
+    while (start := block.find("<", at)) >= 0:
+        at = start + 1
+        name = next((n for n in _UNSEARCHED_TAGS if block.startswith(n, at)), None)
+        if name is None or name in unclosed:
+            continue
+        tag_end = block.find(">", at)
+        if tag_end < 0:
+            return  # no later tag ends either
+        after = at + len(name)
+        if not (block[after] == ">" or block[after].isspace()):
+            continue  # another element (<detailsx>)
+        if not _EXCLUDED.search(block, after, tag_end + 1):
+            at = tag_end + 1  # nor does any tag that starts inside this one hold it
+            continue
+        closing = block.find(f"</{name}>", tag_end)
+        if closing < 0:
+            unclosed.add(name)  # nor is any later one of its kind
+            continue
+        end = closing + len(name) + 3
+        yield start, end, block[start:end]
+        at = end
+
+
+def _replace(text: str, spans: Iterator[Span], by: Callable[[str], str]) -> str:
+    """``text`` with each span replaced by ``by`` of its part."""
+    out, at = [], 0
+    for start, end, part in spans:
+        out += [text[at:start], by(part)]
+        at = end
+    return "".join(out) + text[at:]
 
 
 @dataclass(frozen=True)
@@ -66,18 +127,18 @@ def stash(markdown: str) -> Stashed:
     blocks: dict[str, str] = {}
     late: dict[str, str] = {}
 
-    def wait(match: re.Match[str]) -> str:
-        digest = _digest(match.group(0))
-        late[digest] = match.group(0)
+    def wait(element: str) -> str:
+        digest = _digest(element)
+        late[digest] = element
         return f"<!-- playbook:late {digest} -->"
 
-    def take(match: re.Match[str]) -> str:
-        block = _UNSEARCHED.sub(wait, match.group(1))
+    def take(inside: str) -> str:
+        block = _replace(inside, _unsearched(inside), wait)
         digest = _digest(block)
         blocks[digest] = block
         return f"<!-- playbook:html {digest} -->"
 
-    text = _BLOCK.sub(take, markdown)
+    text = _replace(markdown, _blocks(markdown), take)
     return Stashed(text, MappingProxyType(blocks), MappingProxyType(late))
 
 

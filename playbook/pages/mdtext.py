@@ -59,6 +59,9 @@ _LINK_TARGET = re.compile(r"^[a-z0-9][a-z0-9./-]*\.md(#[a-z0-9-]+)?$")
 """An internal link built by the engine: a relative ``.md`` path, optionally an anchor."""
 
 _CSS_NAME = re.compile(r"[^a-z0-9-]")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+"""Where one paragraph ends and the next begins (white space around the blank line too)."""
+_BACKTICKS = re.compile(r"`+")
 
 
 def _neutralise_start(escaped: str) -> str:
@@ -107,7 +110,7 @@ def labels(*values: str) -> list[Md]:
 
 def paragraphs(value: object) -> Md:
     """Escape multi-paragraph text, keeping blank-line paragraph breaks."""
-    blocks = re.split(r"\n\s*\n", str(value).strip())
+    blocks = _BLANK_LINE.split(str(value).strip())
     return Md("\n\n".join(text(b) for b in blocks if b.strip()))
 
 
@@ -134,7 +137,7 @@ def code_block(value: str, language: LiteralString = "") -> Md:
     The fence is longer than any run of backticks in the value, so nothing in it
     can close the block; Markdown is not processed inside.
     """
-    runs = [len(m) for m in re.findall(r"`+", value)]
+    runs = [len(m) for m in _BACKTICKS.findall(value)]
     fence = "`" * max(3, max(runs, default=0) + 1)
     return Md(f"{fence}{language}\n{value.rstrip()}\n{fence}\n")
 

@@ -23,8 +23,11 @@ from playbook.model.roles import DATA_OWNERS, FILE_OWNERS
 
 HANDLE = re.compile(
     r"@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9_.-]*)?"  # @user, @org/team
-    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")  # or an e-mail address
-"""An owner GitHub accepts in CODEOWNERS; matched whole (``fullmatch``)."""
+    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")  # or an e-mail
+"""An owner GitHub accepts in CODEOWNERS; matched whole (``fullmatch``).
+
+An address's name is tried only where its run of characters starts, and taken whole:
+searched for, a long run would otherwise be scanned again from each of its positions."""
 PATH = re.compile(r"(/[A-Za-z0-9][A-Za-z0-9._-]*)+/?")
 """A rooted path of plain names: no whitespace, ``#``, glob or escape characters."""
 PROGRAM_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

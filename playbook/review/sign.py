@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 import tempfile
 from datetime import date
@@ -105,7 +104,7 @@ def _candidates(text: str, entry: dict[str, str]) -> list[str]:
     Raises:
         _Unsupported: No proposal fits this layout.
     """
-    if re.search(r"\r(?!\n)", text):
+    if "\r" in text.replace("\r\n", ""):
         raise _Unsupported("it has lines ending in a bare CR")
     first = text.find("\n")
     nl = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"

@@ -89,8 +89,11 @@ def test_a_committed_link_is_reported_not_read(
     _commit_all(tmp_playbook.root)
     code, out, err = run_cli("diff", "--base", "HEAD", "--dir", tmp_playbook.root)
     assert (code, out) == (1, "")
+    # the base from git, the work tree as the loader reads it: neither follows the link
     assert err == ("program/mini/ai.yml:1:1: a symbolic link, not a file (commit the file "
-                   "itself)\n")
+                   "itself)\n"
+                   "program/mini/ai.yml:1:1: 'program/mini/ai.yml' is a symbolic link (replace "
+                   "the link with the file itself: nothing is read through a link)\n")
 
 
 def test_the_review_comment_shows_pull_request_text_literally() -> None:

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"playbook pull failed: {len(problems.errors)} error(s); no snapshot written",
               file=sys.stderr)
         return 1
-    warehouse.write_snapshots(out)
+    warehouse.write_snapshots(root, out)
     if not out:
         print("no source has a connection: nothing to pull", file=sys.stderr)
     for path, _ in out:

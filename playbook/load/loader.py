@@ -3,8 +3,8 @@
 Flow: ``program/<id>/*.yml`` and ``data/<id>/*.csv`` → :class:`Bundle` per
 program (model objects plus measurement observations) → :mod:`playbook.checks.runner`.
 Nothing here raises on bad input: every problem is collected and returned.
-Every file goes through :mod:`playbook.safefiles` first: a symlink out of the
-playbook folder, a FIFO or an oversized file is refused before it is opened.
+Every file goes through :mod:`playbook.load.safefiles` first: a symlink, a FIFO
+or an oversized file is refused before it is opened.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     """Read ``playbook.yml`` when present; defaults when absent or broken (problems say so)."""
     file = root / SETTINGS_FILE
     problems: list[Problem] = []
-    raw = _read_program_file(file, root, SETTINGS_FILE, problems)
+    raw = read_program_file(file, root, SETTINGS_FILE, problems)
     if raw is None:
         return Settings(), problems
     try:
@@ -88,7 +88,7 @@ def load_program(folder: Path, root: Path,
     for stem, model in FILES.items():
         file = folder / f"{stem}.yml"
         shown = display_path(file, root)
-        raw = _read_program_file(file, root, shown, problems)
+        raw = read_program_file(file, root, shown, problems)
         if raw is None:
             continue
         try:
@@ -108,9 +108,13 @@ def load_program(folder: Path, root: Path,
     return bundle, problems
 
 
-def _read_program_file(file: Path, root: Path, shown: str,
-                       problems: list[Problem]) -> bytes | None:
-    """The bytes of one program file; ``None`` when absent or refused (a problem says why)."""
+def read_program_file(file: Path, root: Path, shown: str,
+                      problems: list[Problem]) -> bytes | None:
+    """The bytes of one program file; ``None`` when absent or refused (a problem says why).
+
+    Every command that reads a program file reads it here (``playbook diff`` on the
+    work tree too), so none reads one through a link.
+    """
     real = locate(file, root, shown)
     if real is None:
         return None  # an absent file: the checks say when it is needed
@@ -142,7 +146,7 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             if kpi.source is None:
                 continue
             loc: yamlsrc.Path_ = ("kpis", i, "source")
-            clean = columnar.read_clean(bundle.root, kpi.source, yaml, loc)
+            clean = columnar.read_clean(bundle.root, bundle.id, kpi.source, yaml, loc)
             if clean is not None:  # large and nothing to report: read column-wise
                 tables.scanned.add(clean[0])
                 bundle.series[kpi.id] = clean[1]

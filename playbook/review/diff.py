@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from playbook.load import yaml_source as yamlsrc
+from playbook.load.loader import read_program_file
 from playbook.load.signoffs import digest_of
 from playbook.load.validate import validate
 from playbook.model import FILES
@@ -250,11 +251,13 @@ def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
     files: dict[str, str] = {}
     problems: list[Problem] = []
     if rev is None:
+        # the loader's own reading: no link followed, no FIFO opened, no file over its limit
         for path in sorted((root / "program").glob("*/*.yml")):
-            if not path.is_file():
-                continue  # a folder named like a file
             rel = path.relative_to(root).as_posix()
-            text, found = _decode(path.read_bytes(), rel)
+            if not _is_program_file(rel) or (path.is_dir() and not path.is_symlink()):
+                continue  # a folder named like a file is the loader's to report
+            raw = read_program_file(path, root, rel, problems)
+            text, found = _decode(raw, rel) if raw is not None else (None, [])
             problems.extend(found)
             if text is not None:
                 files[rel] = text

@@ -199,8 +199,10 @@ def _signable(root: Path, program_id: str) -> Bundle:
     playbook, problems = load_playbook(root)
     problems.extend(checks.run_all(playbook))
     bundle = playbook.get(program_id)
+    # its own files, their folders, and the folders above them (a link there hides them all)
     errors = [p for p in problems.errors if p.path.startswith(f"program/{program_id}/")
-              or p.path == f"program/{program_id}" or p.path.startswith(f"data/{program_id}/")]
+              or p.path.startswith(f"data/{program_id}/")
+              or p.path in (f"program/{program_id}", f"data/{program_id}", "program", "data")]
     if bundle is None and not errors:
         raise UnknownProgramError(program_id, (b.id for b in playbook.programs))
     if errors or bundle is None or bundle.program is None:

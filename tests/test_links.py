@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -31,7 +31,7 @@ from conftest import RunCli, TmpPlaybook
 from playbook import engine
 from playbook.load import warehouse
 from playbook.load.csv_table import Table
-from playbook.load.safewrite import WriteRefused
+from playbook.load.safewrite import WriteRefused, write_files
 
 SECRET = "SECRET-LINK-4711"
 KINDS = ("inside", "outside", "git", "ignored")
@@ -443,3 +443,71 @@ def test_new_writes_through_no_link(world: World, run_cli: RunCli, rel: str,
     else:  # the name is taken, if only by a link
         assert (code, out, err) == (2, "", f"playbook new: {rel} already exists; nothing "
                                            "was changed\n")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_schema_check_reads_through_no_link(world: World, run_cli: RunCli,
+                                            monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    monkeypatch.chdir(world.root)
+    assert run_cli("schema")[0] == 0
+    world.link("schema/kpis.schema.json", kind)
+    world.freeze()
+    code, out, err = run_cli("schema", "--check")
+    world.assert_untouched(out, err)
+    assert (code, out, _lines(err)) == (1, "", [
+        f"schema/kpis.schema.json:1:1: 'schema/kpis.schema.json' is a symbolic link {READ_FILE}",
+        "schema/kpis.schema.json: stale; run 'playbook schema'"])
+
+
+# --- the writer itself ------------------------------------------------------------------
+
+def test_the_writer_writes_whole_files_in_new_real_folders(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "kept.txt").write_text("old\n", encoding="utf-8")
+    (root / "kept.txt").chmod(0o600)
+    assert write_files(root, [("a/b/new.txt", b"new\n"), ("kept.txt", b"changed\n")]) == [
+        PurePosixPath("a/b/new.txt"), PurePosixPath("kept.txt")]
+    assert (root / "a" / "b" / "new.txt").read_bytes() == b"new\n"
+    assert (root / "kept.txt").read_bytes() == b"changed\n"
+    assert (root / "kept.txt").stat().st_mode & 0o777 == 0o600  # the file's own mode kept
+    assert sorted(p.name for p in root.rglob("*")) == ["a", "b", "kept.txt", "new.txt"]
+
+
+@pytest.mark.parametrize(("make", "rel", "message"), [
+    (lambda root: None, "../escape.txt",
+     "../escape.txt:1:1: '../escape.txt' is outside the folder written into (write only "
+     "below the playbook folder; nothing was written)"),
+    (lambda root: (root / "a").write_text("x"), "a/b.txt",
+     "a:1:1: 'a' is a file, not a folder (move it out of the way; nothing was written)"),
+    (lambda root: os.mkfifo(root / "pipe"), "pipe",
+     "pipe:1:1: 'pipe' is a named pipe (FIFO), not a file (move it out of the way; nothing "
+     "was written)"),
+    (lambda root: (root / "folder.txt").mkdir(), "folder.txt",
+     "folder.txt:1:1: 'folder.txt' is a folder, not a file (move it out of the way; nothing "
+     "was written)"),
+])
+def test_the_writer_refuses_what_is_in_the_way(tmp_path: Path, make: Any, rel: str,
+                                               message: str) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    make(root)
+    before = tree_state(tmp_path)
+    with pytest.raises(WriteRefused) as refused:
+        write_files(root, [("first.txt", b"1"), (rel, b"2")])
+    assert str(refused.value) == message
+    assert tree_state(tmp_path) == before  # not even the first file
+
+
+def test_an_output_folder_outside_the_playbook_is_named_as_given(
+        world: World, run_cli: RunCli, built: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    monkeypatch.setattr(engine, "build", lambda *args, **kwargs: built)
+    out = tmp_path / "pages"
+    (out / "programs").mkdir(parents=True)
+    os.symlink(world.root / ".git", out / "programs" / "mini")
+    world.freeze()
+    code, _, err = run_cli("pages", "--out", out, "--dir", world.root)
+    world.assert_untouched(err)
+    shown = f"{out.as_posix()}/programs/mini"
+    assert (code, err) == (1, f"playbook pages: {shown}:1:1: '{shown}' {WRITE_FOLDER}\n")

@@ -77,8 +77,13 @@ def _step(fd: int, name: str, shown: str, create: bool) -> int | None:
 def _folder(root: Path, parts: tuple[str, ...], prefix: str, create: bool) -> int | None:
     """A descriptor of the real folder ``root/parts``; ``None`` when absent and not made.
 
-    ``root`` itself is the user's choice and may be reached through a link.
+    ``root`` itself is the user's choice and may be reached through a link; it is
+    created as named when missing (``playbook new x --dir new-playbook``).
     """
+    if not root.is_dir():
+        if not create:
+            return None
+        root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     for i, name in enumerate(parts):
         try:

@@ -296,7 +296,7 @@ def test_the_snapshot_writer_writes_through_no_link(world: World, rel: str, what
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize(("rel", "what"), WRITTEN[1:], ids=[rel for rel, _ in WRITTEN[1:]])
+@pytest.mark.parametrize(("rel", "what"), WRITTEN, ids=[rel for rel, _ in WRITTEN])
 def test_pull_writes_through_no_link(world: World, tmp_playbook: TmpPlaybook, run_cli: RunCli,
                                      monkeypatch: pytest.MonkeyPatch, rel: str, what: str,
                                      kind: str) -> None:

@@ -254,15 +254,15 @@ def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1
     playbook = Playbook(root, settings=settings)
     base = root / "program"
     data = root / "data"
-    refused = False  # a top folder leading out of the playbook is never listed
+    refused = set()  # a top folder that is a link is never listed
     for top in (base, data):
         refusal = folder_refusal(top, root, display_path(top, root))
         if refusal is not None:
-            refused = True
+            refused.add(top)
             problems.add(Problem(display_path(top, root), 1, 1, "", refusal.message,
                                  refusal.hint))
-    if refused:
-        return playbook, problems
+    if base in refused:
+        return playbook, problems  # the programs still load without data: each read says why
     # hidden and underscore folders (.git, _drafts) are not programs
     folders = sorted(p for p in base.iterdir() if p.is_dir() and p.name[0] not in "._") \
         if base.is_dir() else []
@@ -271,7 +271,7 @@ def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1
                              "no program folders found",
                              "run 'playbook new PROGRAM-ID' to create one"))
     names = {f.name for f in folders}
-    for orphan in sorted(data.iterdir()) if data.is_dir() else []:
+    for orphan in sorted(data.iterdir()) if data.is_dir() and data not in refused else []:
         if orphan.is_dir() and orphan.name[0] not in "._" and orphan.name not in names:
             problems.add(Problem(display_path(orphan, root), 1, 1, "",
                                  f"no program '{orphan.name}' for this data folder",

@@ -76,22 +76,25 @@ def test_a_data_edit_that_keeps_size_and_file_date_is_still_seen(two: TmpPlayboo
     assert cached != before
 
 
-def test_a_file_read_from_outside_the_programs_folders_is_followed(
+def test_a_file_outside_the_programs_data_folder_is_refused_from_the_cache_too(
         two: TmpPlaybook) -> None:
+    # a source reads only its own program's data: a shared file is refused by its name,
+    # whatever it holds, so the cached load says what a fresh load says
     two.edit("program/other/kpis.yml", "file: data/other/board_use.csv",
              "file: data/shared/board_use.csv")
     shared = two.path("data/shared/board_use.csv")
     shared.parent.mkdir()
     shutil.copy(two.path("data/other/board_use.csv"), shared)
-    two.path("data/other/board_use.csv").unlink()
     cache = engine.BuildCache()
-    _pages(two.root, cache)
+    first = engine.build(two.root, TODAY, cache)[1].render()
     shared.write_text(shared.read_text(encoding="utf-8").replace(",55", ",58"),
                       encoding="utf-8")
-    cached = _pages(two.root, cache)
-    assert cache.hits == 1  # mini; other read the shared file
-    assert cached == _pages(two.root, None)
-    assert cached["programs/other/measurement.md"] != cached["programs/mini/measurement.md"]
+    again = engine.build(two.root, TODAY, cache)[1].render()
+    assert cache.hits == 2
+    assert first == again == engine.build(two.root, TODAY, None)[1].render()
+    assert ("program/other/kpis.yml:26:20: kpis[1].source.file: 'data/shared/board_use.csv' "
+            "is not in the program's data folder (put the file under data/other/: a source "
+            "reads only its own program's data)") in first.splitlines()
 
 
 def test_a_settings_edit_reloads_every_program(two: TmpPlaybook) -> None:

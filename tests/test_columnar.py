@@ -57,7 +57,7 @@ def by_rows(root: Path, source: Source = SOURCE) -> tuple[list[Observation], lis
 
 
 def column_wise(root: Path, source: Source = SOURCE) -> list[Observation] | None:
-    found = columnar.read_clean(root, source, yaml(), LOC)
+    found = columnar.read_clean(root, "p", source, yaml(), LOC)
     return None if found is None else found[1]
 
 
@@ -171,6 +171,17 @@ def test_paths_it_does_not_open(tmp_path: Path) -> None:
     assert column_wise(root, source) is None  # DuckDB would read it as a pattern
     source = SOURCE.model_copy(update={"file": "data/p/../../outside.csv"})
     assert column_wise(root, source) is None
+    write(root, CLEAN, "inside.csv")
+    os.symlink("inside.csv", root / "data" / "p" / "link.csv")  # a link even to a file beside
+    os.symlink(".", root / "data" / "p" / "here")
+    write(root, CLEAN, ".hidden/kpi.csv")
+    write(root, CLEAN, ".env.csv")
+    write(tmp_path / "pb", CLEAN, "../q/kpi.csv")  # another program's data
+    for name in ("link.csv", "here/inside.csv", ".hidden/kpi.csv", ".env.csv",
+                 "../q/kpi.csv"):
+        source = SOURCE.model_copy(update={"file": f"data/p/{name}"})
+        assert column_wise(root, source) is None, name
+    assert column_wise(root, SOURCE.model_copy(update={"file": "data/p/inside.csv"}))
 
 
 @settings(max_examples=60, deadline=None,

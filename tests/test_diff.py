@@ -94,9 +94,8 @@ def test_a_committed_link_is_reported_not_read(
         "errors at the base HEAD:",
         "program/mini/ai.yml:1:1: a symbolic link, not a file (commit the file itself)",
         "errors at the head (work tree):",
-        "program/mini/ai.yml:1:1: 'program/mini/ai.yml' is a symlink that leads outside the "
-        "playbook folder (replace the link with the file itself: only files inside the "
-        "playbook folder are read)"]
+        "program/mini/ai.yml:1:1: 'program/mini/ai.yml' is a symbolic link (replace the link "
+        "with the file itself: nothing is read through a link)"]
 
 
 def test_the_review_comment_shows_pull_request_text_literally() -> None:

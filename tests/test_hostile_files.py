@@ -28,8 +28,7 @@ from playbook.model.problems import Problem, Problems, github_annotations
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "SECRET-TOKEN-4711"
-LINK_HINT = ("replace the link with the file itself: only files inside the playbook folder "
-             "are read")
+LINK_HINT = "replace the link with the file itself: nothing is read through a link"
 NOT_REGULAR_HINT = "replace it with a plain text file"
 
 
@@ -213,8 +212,8 @@ def test_program_file_symlinked_outside_is_not_read(tmp_playbook: TmpPlaybook, r
     reviews = tmp_playbook.path("reviews.yml")
     reviews.unlink()
     os.symlink(outside / "secret.txt", reviews)
-    line = ("program/mini/reviews.yml:1:1: 'program/mini/reviews.yml' is a symlink that leads "
-            f"outside the playbook folder ({LINK_HINT})")
+    line = ("program/mini/reviews.yml:1:1: 'program/mini/reviews.yml' is a symbolic link "
+            f"({LINK_HINT})")
     code, lines = check(run_cli, tmp_playbook)
     assert (code, lines[0]) == (1, line)
     for fmt in ("json", "github"):
@@ -228,8 +227,8 @@ def test_symlink_to_dev_null_leaves_the_playbook(tmp_playbook: TmpPlaybook,
     os.symlink("/dev/null", kpis)
     code, lines = check(run_cli, tmp_playbook)
     assert code == 1
-    assert lines[0] == ("program/mini/kpis.yml:1:1: 'program/mini/kpis.yml' is a symlink that "
-                        f"leads outside the playbook folder ({LINK_HINT})")
+    assert lines[0] == ("program/mini/kpis.yml:1:1: 'program/mini/kpis.yml' is a symbolic link "
+                        f"({LINK_HINT})")
 
 
 def test_program_folder_symlinked_outside_is_not_built(tmp_playbook: TmpPlaybook,
@@ -238,7 +237,7 @@ def test_program_folder_symlinked_outside_is_not_built(tmp_playbook: TmpPlaybook
     (outside / "evil" / "program.yml").write_text(f"id: {SECRET}\n", encoding="utf-8")
     os.symlink(outside / "evil", tmp_playbook.root / "program" / "evil")
     assert check(run_cli, tmp_playbook) == (1, [
-        "program/evil:1:1: 'program/evil' is a symlink that leads outside the playbook folder "
+        "program/evil:1:1: 'program/evil' is a symbolic link "
         f"({LINK_HINT.replace('file', 'folder', 1)})"])
     playbook, _ = load_playbook(tmp_playbook.root)
     assert [b.id for b in playbook.programs] == ["mini"]
@@ -253,7 +252,7 @@ def test_csv_symlinked_outside_is_not_read(tmp_playbook: TmpPlaybook, run_cli: R
     os.symlink(outside / "start_time.csv", csv)
     assert check(run_cli, tmp_playbook) == (1, [
         "program/mini/kpis.yml:13:13: kpis[0].source.file: 'data/mini/start_time.csv' is a "
-        f"symlink that leads outside the playbook folder ({LINK_HINT})"])
+        f"symbolic link ({LINK_HINT})"])
 
 
 def test_data_folder_symlinked_outside_is_not_listed(tmp_playbook: TmpPlaybook,
@@ -262,19 +261,17 @@ def test_data_folder_symlinked_outside_is_not_listed(tmp_playbook: TmpPlaybook,
     shutil.move(data, outside / "mini")
     (outside / "mini" / f"{SECRET}.csv").write_text("a\n", encoding="utf-8")
     os.symlink(outside / "mini", data)
-    hint = ("replace the linked folder with the files themselves: only files inside the "
-            "playbook folder are read")
+    hint = LINK_HINT.replace('file', 'folder', 1)
     assert check(run_cli, tmp_playbook) == (1, [
-        f"data/mini:1:1: 'data/mini' is a symlink that leads outside the playbook folder "
-        f"({LINK_HINT.replace('file', 'folder', 1)})",
-        "program/mini/ai.yml:9:9: outcomes.file: 'data/mini/recommendations.csv' leads "
-        f"outside the playbook folder through a symlinked folder ({hint})",
-        "program/mini/kpis.yml:13:13: kpis[0].source.file: 'data/mini/start_time.csv' leads "
-        f"outside the playbook folder through a symlinked folder ({hint})",
-        "program/mini/kpis.yml:26:20: kpis[1].source.file: 'data/mini/board_use.csv' leads "
-        f"outside the playbook folder through a symlinked folder ({hint})",
-        "program/mini/kpis.yml:37:13: kpis[2].source.file: 'data/mini/leader_360.csv' leads "
-        f"outside the playbook folder through a symlinked folder ({hint})",
+        f"data/mini:1:1: 'data/mini' is a symbolic link ({hint})",
+        "program/mini/ai.yml:9:9: outcomes.file: 'data/mini/recommendations.csv' is reached "
+        f"through the symbolic link 'data/mini' ({hint})",
+        "program/mini/kpis.yml:13:13: kpis[0].source.file: 'data/mini/start_time.csv' is "
+        f"reached through the symbolic link 'data/mini' ({hint})",
+        "program/mini/kpis.yml:26:20: kpis[1].source.file: 'data/mini/board_use.csv' is "
+        f"reached through the symbolic link 'data/mini' ({hint})",
+        "program/mini/kpis.yml:37:13: kpis[2].source.file: 'data/mini/leader_360.csv' is "
+        f"reached through the symbolic link 'data/mini' ({hint})",
     ])
 
 
@@ -283,19 +280,23 @@ def test_top_folder_symlinked_outside(tmp_playbook: TmpPlaybook, run_cli: RunCli
     shutil.move(tmp_playbook.root / "program", outside / "program")
     os.symlink(outside / "program", tmp_playbook.root / "program")
     assert check(run_cli, tmp_playbook) == (1, [
-        f"program:1:1: 'program' is a symlink that leads outside the playbook folder "
-        f"({LINK_HINT.replace('file', 'folder', 1)})"])
+        f"program:1:1: 'program' is a symbolic link ({LINK_HINT.replace('file', 'folder', 1)})"])
 
 
-def test_symlinks_inside_the_playbook_keep_working(tmp_playbook: TmpPlaybook,
-                                                   run_cli: RunCli) -> None:
+def test_symlinks_inside_the_playbook_are_refused_too(tmp_playbook: TmpPlaybook,
+                                                      run_cli: RunCli) -> None:
+    # a link inside may lead to .git/config or .env: no link is followed, wherever it leads
     shared = tmp_playbook.root / "shared"
     shared.mkdir()
     shutil.move(tmp_playbook.path("reviews.yml"), shared / "reviews.yml")
     os.symlink("../../shared/reviews.yml", tmp_playbook.path("reviews.yml"))
     shutil.move(tmp_playbook.path("data/mini/board_use.csv"), shared / "board_use.csv")
     os.symlink(shared / "board_use.csv", tmp_playbook.path("data/mini/board_use.csv"))
-    assert check(run_cli, tmp_playbook) == (0, [])
+    assert check(run_cli, tmp_playbook) == (1, [
+        "program/mini/kpis.yml:26:20: kpis[1].source.file: 'data/mini/board_use.csv' is a "
+        f"symbolic link ({LINK_HINT})",
+        f"program/mini/reviews.yml:1:1: 'program/mini/reviews.yml' is a symbolic link "
+        f"({LINK_HINT})"])
 
 
 def test_a_playbook_reached_through_a_symlink_still_keeps_its_files_in(
@@ -310,7 +311,7 @@ def test_a_playbook_reached_through_a_symlink_still_keeps_its_files_in(
     os.symlink(outside / "start_time.csv", csv)
     for root in (link, tmp_playbook.root):
         assert [p.message for p in load_playbook(root)[1].errors] == [
-            "'data/mini/start_time.csv' is a symlink that leads outside the playbook folder"]
+            "'data/mini/start_time.csv' is a symbolic link"]
 
 
 @pytest.mark.parametrize("target", ["missing.yml", "loop.yml"])
@@ -322,8 +323,8 @@ def test_symlink_that_leads_nowhere(tmp_playbook: TmpPlaybook, run_cli: RunCli,
     os.symlink("reviews.yml", tmp_playbook.path("loop.yml"))
     code, lines = check(run_cli, tmp_playbook)
     assert code == 1
-    assert ("program/mini/reviews.yml:1:1: 'program/mini/reviews.yml' is a symlink that leads "
-            "nowhere (replace the link with the file itself)") in lines
+    assert ("program/mini/reviews.yml:1:1: 'program/mini/reviews.yml' is a symbolic link "
+            f"({LINK_HINT})") in lines
 
 
 def test_source_path_outside_the_playbook(tmp_playbook: TmpPlaybook, run_cli: RunCli,

@@ -394,8 +394,7 @@ def test_new_refuses_an_existing_folder(tmp_path: Path, run_cli: RunCli) -> None
     before = digest(tmp_path)
     code, out, err = run_cli("new", "team-offsite", "--dir", tmp_path)
     assert (code, out) == (2, "")
-    assert err == (f"playbook new: {(tmp_path / 'program' / 'team-offsite').as_posix()} "
-                   "already exists; nothing was changed\n")
+    assert err == "playbook new: program/team-offsite already exists; nothing was changed\n"
     assert digest(tmp_path) == before
 
 
@@ -406,15 +405,18 @@ def test_new_refuses_an_existing_data_file(tmp_path: Path, run_cli: RunCli) -> N
     before = digest(tmp_path)
     code, out, err = run_cli("new", "team-offsite", "--dir", tmp_path)
     assert (code, out) == (2, "")
-    assert err == f"playbook new: {data.as_posix()} already exists; nothing was changed\n"
+    assert err == ("playbook new: data/team-offsite/business_kpi.csv already exists; nothing "
+                   "was changed\n")
     assert digest(tmp_path) == before
 
 
-@pytest.mark.parametrize("bad_id", ["Team_Offsite", "team offsite", "team-", "team--x", ""])
+@pytest.mark.parametrize("bad_id", ["Team_Offsite", "team offsite", "team-", "team--x", "",
+                                    "team\n", "\nteam", "team\r", "../team", "team/x", "."])
 def test_new_refuses_a_non_kebab_id(tmp_path: Path, run_cli: RunCli, bad_id: str) -> None:
     code, out, err = run_cli("new", bad_id, "--dir", tmp_path)
     assert (code, out) == (2, "")
-    assert err == (f"playbook new: '{bad_id}' is not a lowercase kebab-case id such as "
+    shown = bad_id.replace("\n", "\\x0a").replace("\r", "\\x0d")  # no line break printed
+    assert err == (f"playbook new: '{shown}' is not a lowercase kebab-case id such as "
                    "'decision-velocity'\n")
     assert list(tmp_path.iterdir()) == []
 

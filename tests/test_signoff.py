@@ -327,9 +327,9 @@ def test_sign_refuses_a_program_file_that_is_a_link(tmp_playbook: TmpPlaybook,
     code, out, err = _sign(tmp_playbook, run_cli)
     assert (code, out) == (1, "")
     assert err == ("playbook sign: fix these errors before signing:\n"
-                   "program/mini/program.yml:1:1: 'program/mini/program.yml' is a symlink that "
-                   "leads outside the playbook folder (replace the link with the file itself: "
-                   "only files inside the playbook folder are read)\n")
+                   "program/mini/program.yml:1:1: 'program/mini/program.yml' is a symbolic "
+                   "link (replace the link with the file itself: nothing is read through a "
+                   "link)\n")
     assert outside.read_bytes() == before
 
 
@@ -342,7 +342,8 @@ def test_sign_refuses_a_program_folder_outside_the_playbook(
     code, out, err = _sign(tmp_playbook, run_cli)
     assert (code, out) == (1, "")
     assert err.startswith("playbook sign: fix these errors before signing:\nprogram/mini:1:1: "
-                          "'program/mini' is a symlink that leads outside the playbook folder")
+                          "'program/mini' is a symbolic link (replace the link with the "
+                          "folder itself: nothing is read through a link)")
     assert (elsewhere / "program.yml").read_bytes() == before
 
 

@@ -14,21 +14,31 @@ from pathlib import Path
 from typing import Any
 
 from playbook.engine import load_playbook
-from playbook.model.problems import Problems
+from playbook.load.safefiles import Refusal, read_file
+from playbook.load.safewrite import write_files
+from playbook.model.problems import Problem, Problems
 from playbook.review import codeowners
 
 FILE = ".github/CODEOWNERS"
 """Where GitHub reads the owners from, relative to the playbook folder."""
 
 
-def _check(path: Path, text: str, shown: str) -> int:
-    """Exit code of ``--check``: 1, with a message on stderr, unless ``path`` holds ``text``."""
-    if not path.is_file():
-        print(f"{shown}: missing; run 'playbook codeowners --write'", file=sys.stderr)
+def _check(root: Path, text: str) -> int:
+    """Exit code of ``--check``: 1, with a message on stderr, unless the file holds ``text``.
+
+    The file is read as the loader reads one: never through a link.
+    """
+    expected = text.encode("utf-8")
+    found = read_file(root / FILE, root, FILE, len(expected))
+    if found is None:
+        print(f"{FILE}: missing; run 'playbook codeowners --write'", file=sys.stderr)
+        return 1
+    if isinstance(found, Refusal):
+        print(Problem(FILE, 1, 1, "", found.message, found.hint), file=sys.stderr)
         return 1
     # bytes, not text: a CRLF checkout would otherwise pass here and differ on the forge
-    if path.read_bytes() != text.encode("utf-8"):
-        print(f"{shown}: stale (stakeholders or KPI owners changed); run "
+    if found != expected:
+        print(f"{FILE}: stale (stakeholders or KPI owners changed); run "
               "'playbook codeowners --write'", file=sys.stderr)
         return 1
     return 0
@@ -41,12 +51,11 @@ def run(args: argparse.Namespace) -> int:
         print(Problems(problems.errors).render(), file=sys.stderr)
         return 1
     text = codeowners.render(playbook)
-    path = Path(args.dir) / FILE
+    root = Path(args.dir)
     if args.check:
-        return _check(path, text, FILE)
+        return _check(root, text)
     if args.write:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
+        write_files(root, [(FILE, text.encode("utf-8"))])
         print(FILE)
         return 0
     print(text, end="")

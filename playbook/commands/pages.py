@@ -9,6 +9,7 @@ from typing import Any
 
 from playbook import engine
 from playbook.commands.common import day_option
+from playbook.load.safewrite import anchor, write_files
 from playbook.model.problems import Problems
 
 
@@ -23,14 +24,16 @@ def run(args: argparse.Namespace) -> int:
         print(Problems(problems.errors).render(), file=sys.stderr)
         return 1
     generated = pages.generate(data)
-    for path in pages.write(generated, Path(args.out)):
-        print(path.as_posix())
+    out = Path(args.out)
+    files: list[tuple[str, str]] = [(page.path, page.markdown) for page in generated]
     # the downloads the pages link to, so the folder is the site's docs as MkDocs sees them
-    for download in downloads.files(data, pages.PROGRAMS_DIR):
-        target = Path(args.out) / download.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(download.content, encoding="utf-8")
-        print(target.as_posix())
+    files += [(download.path, download.content)
+              for download in downloads.files(data, pages.PROGRAMS_DIR)]
+    # a folder inside the playbook is written from it: a committed link on the way is refused
+    root, below, prefix = anchor(Path(args.dir), out)
+    write_files(root, [(below / path, text.encode("utf-8")) for path, text in files], prefix)
+    for path, _ in files:
+        print((out / path).as_posix())
     return 0
 
 

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"playbook pull failed: {len(problems.errors)} error(s); no snapshot written",
               file=sys.stderr)
         return 1
-    warehouse.write_snapshots([(s.path, s.text) for s in snapshots])
+    warehouse.write_snapshots(root, [(s.path, s.text) for s in snapshots])
     if not snapshots:
         print("no source has a connection: nothing to pull", file=sys.stderr)
     for snapshot in snapshots:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import re
+import os
 from datetime import date
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
+from playbook.load.safewrite import write_files
+from playbook.model.base import is_id
+from playbook.model.chars import escape
 from playbook.model.problems import UsageError
-
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 class ScaffoldError(UsageError):
@@ -30,14 +31,15 @@ def new_program(root: Path, program_id: str, start: date) -> list[Path]:
         The files written: the program files, then the data file.
 
     Raises:
-        ScaffoldError: The id is not kebab-case, or the program folder or the data file
-            already exists.
+        ScaffoldError: The id is not an id of the model, or the program folder or the
+            data file already exists.
+        WriteRefused: A folder on the way is a link or not a folder; nothing was written.
     """
-    if not ID_PATTERN.match(program_id):
-        raise ScaffoldError(f"'{program_id}' is not a lowercase kebab-case id "
+    if not is_id(program_id):
+        raise ScaffoldError(f"'{escape(program_id)}' is not a lowercase kebab-case id "
                             "such as 'decision-velocity'")
-    folder = root / "program" / program_id
-    data = root / "data" / program_id
+    folder = f"program/{program_id}"
+    data = f"data/{program_id}"
     values = {
         "id": program_id,
         "title": program_id.replace("-", " ").capitalize(),
@@ -48,21 +50,19 @@ def new_program(root: Path, program_id: str, start: date) -> list[Path]:
                              min(start.day, 28)).isoformat(),
     }
     templates = resources.files("playbook") / "templates" / "new"
-    rendered: dict[Path, str] = {}
+    rendered: dict[str, str] = {}
     for item in sorted(templates.iterdir(), key=lambda t: t.name):
         if item.name.endswith(".yml"):
-            rendered[folder / item.name] = _render(item, values)
+            rendered[f"{folder}/{item.name}"] = _render(item, values)
     # the sample export the KPI template's source reads, so the new program checks clean
     for item in sorted((templates / "data").iterdir(), key=lambda t: t.name):
-        rendered[data / item.name] = _render(item, values)
-    for path in [folder, *(p for p in rendered if p.parent == data)]:
-        if path.exists():
-            raise ScaffoldError(f"{path.as_posix()} already exists; nothing was changed")
-    folder.mkdir(parents=True)
-    data.mkdir(parents=True, exist_ok=True)
-    for path, text in rendered.items():
-        path.write_text(text, encoding="utf-8")
-    return list(rendered)
+        rendered[f"{data}/{item.name}"] = _render(item, values)
+    for rel in [folder, *(r for r in rendered if r.startswith(f"{data}/"))]:
+        if os.path.lexists(root / rel):
+            raise ScaffoldError(f"{rel} already exists; nothing was changed")
+    # never through a link a pull request committed at program/, data/ or below
+    write_files(root, [(rel, text.encode("utf-8")) for rel, text in rendered.items()])
+    return [root / rel for rel in rendered]
 
 
 def _render(item: Traversable, values: dict[str, str]) -> str:

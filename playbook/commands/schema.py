@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from playbook.load.safefiles import Refusal, read_file
+from playbook.load.safewrite import anchor, write_files
 from playbook.model import schema
+from playbook.model.problems import Problem
 from playbook.pages import reference
 
 FORMAT_FILE = "format.md"
@@ -19,21 +23,51 @@ def _format_reference() -> str:
     return reference.markdown().split("---\n", 2)[2].lstrip("\n")
 
 
+def files() -> dict[str, str]:
+    """Every file ``playbook schema`` writes into its folder: name → text."""
+    return {**schema.texts(), FORMAT_FILE: _format_reference()}
+
+
+def stale(out: Path, root: Path | None = None) -> list[str]:
+    """The names of the files in ``out`` that differ from the model (or are missing).
+
+    Each is read as the loader reads a file, never through a link, from
+    ``root`` (default: the working folder) when ``out`` is inside it: a file
+    that is a link or sits behind one counts as stale, and a located line on
+    stderr says why.
+    """
+    top = Path(root if root is not None else ".")
+    here = os.path.abspath(out)
+    inside = os.path.commonpath([here, os.path.abspath(top)]) == os.path.abspath(top)
+    base = top if inside else out
+    changed = []
+    for name, text in files().items():
+        path = out / name
+        shown = os.path.relpath(path, base) if inside else path.as_posix()
+        expected = text.encode("utf-8")
+        found = read_file(path, base, Path(shown).as_posix(), len(expected))
+        if isinstance(found, Refusal):
+            print(Problem(Path(shown).as_posix(), 1, 1, "", found.message, found.hint),
+                  file=sys.stderr)
+        if found != expected:
+            changed.append(name)
+    return changed
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     out = Path(args.out)
     if args.check:
-        changed = schema.stale(out)
-        ref = out / FORMAT_FILE
-        if not ref.is_file() or ref.read_text(encoding="utf-8") != _format_reference():
-            changed.append(FORMAT_FILE)
+        changed = stale(out)
         for name in changed:
             print(f"{(out / name).as_posix()}: stale; run 'playbook schema'", file=sys.stderr)
         return 1 if changed else 0
-    for path in schema.write(out):
-        print(path.as_posix())
-    (out / FORMAT_FILE).write_text(_format_reference(), encoding="utf-8")
-    print((out / FORMAT_FILE).as_posix())
+    root, below, prefix = anchor(Path("."), out)
+    generated = files()
+    write_files(root, [(below / name, text.encode("utf-8")) for name, text in generated.items()],
+                prefix)
+    for name in generated:
+        print((out / name).as_posix())
     return 0
 
 

@@ -43,7 +43,7 @@ import duckdb
 from playbook.load import sql
 from playbook.load.csv_table import MAX_BYTES, Table
 from playbook.load.observations import GROUPS, Observation, read_series
-from playbook.load.safefiles import Refusal, inside, locate, open_regular
+from playbook.load.safefiles import Refusal, locate_data, open_regular
 from playbook.load.yaml_source import Path_
 from playbook.load.yaml_source import Source as YamlSource
 from playbook.model.chars import unsafe_character
@@ -72,7 +72,7 @@ def takes(source: Source) -> bool:
             and not how.model_fields_set - {"delimiter"} and how.delimiter in (None, ","))
 
 
-def read_clean(root: Path, source: Source, yaml: YamlSource,
+def read_clean(root: Path, program_id: str, source: Source, yaml: YamlSource,
                loc: Path_) -> tuple[Path, list[Observation]] | None:
     """The observations of a large, clean CSV source and its real path, else ``None``.
 
@@ -85,12 +85,12 @@ def read_clean(root: Path, source: Source, yaml: YamlSource,
     if unsafe_character(source.file) is not None:
         return None  # the program's reader reported the name; the row reader opens nothing
     file = root / source.file
-    try:  # most files are small: settled by their size alone, before locating them
-        if os.stat(file).st_size < FROM_BYTES:
+    try:  # most files are small: settled by their size alone (never a link's), first
+        if os.lstat(file).st_size < FROM_BYTES:
             return None
     except (OSError, ValueError):
         return None
-    real = locate(file, root, source.file) if inside(file, root) else None
+    real = locate_data(source.file, root, program_id)
     if not isinstance(real, Path) or any(c in str(real) for c in sql.PATTERN_CHARACTERS):
         return None  # refused (the row reader says why), or a name DuckDB reads as a pattern
     head = _head(real)

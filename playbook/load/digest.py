@@ -6,9 +6,9 @@ engine keeps each program loaded, checked and computed under the digest of
 its inputs and reloads only the programs whose digest changed.
 
 What a program's load reads is its program folder (``program/<id>/``), its
-data folder (``data/<id>/``, SQL sources included: DuckDB may read nothing
-else), any other file of the playbook a source names (a shared lookup
-table), and ``playbook.yml``, which the caller puts in the key. The folders'
+data folder (``data/<id>/``: no source or query may read anything else), any
+other file the load looked up, and ``playbook.yml``, which the caller puts in
+the key. The folders'
 digest covers every entry, recursively: names, kinds, symlink targets and the
 bytes of every regular file. The other files are those the load looked up
 (:func:`recording`; a file named but absent counts too, so its appearance is

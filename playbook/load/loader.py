@@ -3,8 +3,8 @@
 Flow: ``program/<id>/*.yml`` and ``data/<id>/*.csv`` → :class:`Bundle` per
 program (model objects plus measurement observations) → :mod:`playbook.checks.runner`.
 Nothing here raises on bad input: every problem is collected and returned.
-Every file goes through :mod:`playbook.safefiles` first: a symlink out of the
-playbook folder, a FIFO or an oversized file is refused before it is opened.
+Every file goes through :mod:`playbook.load.safefiles` first: a symlink, a FIFO
+or an oversized file is refused before it is opened.
 """
 
 from __future__ import annotations
@@ -21,13 +21,10 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
 from playbook.load.outcomes import read_outcomes
+from playbook.load.program_files import read_program_file
 from playbook.load.safefiles import (
-    Refusal,
     folder_refusal,
-    locate,
-    open_regular,
     real_path,
-    too_large,
 )
 from playbook.load.tables import Tables, csv_files, data_folder, query_rows
 from playbook.load.validate import validate
@@ -49,7 +46,7 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     """Read ``playbook.yml`` when present; defaults when absent or broken (problems say so)."""
     file = root / SETTINGS_FILE
     problems: list[Problem] = []
-    raw = _read_program_file(file, root, SETTINGS_FILE, problems)
+    raw = read_program_file(file, root, SETTINGS_FILE, problems)
     if raw is None:
         return Settings(), problems
     try:
@@ -89,7 +86,7 @@ def load_program(folder: Path, root: Path,
     for stem, model in FILES.items():
         file = folder / f"{stem}.yml"
         shown = display_path(file, root)
-        raw = _read_program_file(file, root, shown, problems)
+        raw = read_program_file(file, root, shown, problems)
         if raw is None:
             continue
         try:
@@ -109,27 +106,6 @@ def load_program(folder: Path, root: Path,
     return bundle, problems
 
 
-def _read_program_file(file: Path, root: Path, shown: str,
-                       problems: list[Problem]) -> bytes | None:
-    """The bytes of one program file; ``None`` when absent or refused (a problem says why)."""
-    real = locate(file, root, shown)
-    if real is None:
-        return None  # an absent file: the checks say when it is needed
-    opened = real if isinstance(real, Refusal) else open_regular(real, shown)
-    if isinstance(opened, Refusal):
-        problems.append(Problem(shown, 1, 1, "", opened.message, opened.hint))
-        return None
-    stream, size = opened
-    with stream:
-        raw = stream.read(yamlsrc.MAX_BYTES + 1) if size <= yamlsrc.MAX_BYTES else b""
-    if size > yamlsrc.MAX_BYTES or len(raw) > yamlsrc.MAX_BYTES:
-        problems.append(Problem(
-            shown, 1, 1, "", too_large(max(size, len(raw)), yamlsrc.MAX_BYTES, "a program file"),
-            "a program file is written by hand: keep measurements in CSV files under data/"))
-        return None
-    return raw
-
-
 def _read_data(bundle: Bundle) -> list[Problem]:
     folder = bundle.root / "data" / bundle.id
     tables = Tables(bundle)
@@ -143,7 +119,7 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             if kpi.source is None:
                 continue
             loc: yamlsrc.Path_ = ("kpis", i, "source")
-            clean = columnar.read_clean(bundle.root, kpi.source, yaml, loc)
+            clean = columnar.read_clean(bundle.root, bundle.id, kpi.source, yaml, loc)
             if clean is not None:  # large and nothing to report: read column-wise
                 tables.scanned.add(clean[0])
                 bundle.series[kpi.id] = clean[1]
@@ -251,15 +227,15 @@ def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1
     playbook = Playbook(root, settings=settings)
     base = root / "program"
     data = root / "data"
-    refused = False  # a top folder leading out of the playbook is never listed
+    refused = set()  # a top folder that is a link is never listed
     for top in (base, data):
         refusal = folder_refusal(top, root, display_path(top, root))
         if refusal is not None:
-            refused = True
+            refused.add(top)
             problems.add(Problem(display_path(top, root), 1, 1, "", refusal.message,
                                  refusal.hint))
-    if refused:
-        return playbook, problems
+    if base in refused:
+        return playbook, problems  # the programs still load without data: each read says why
     # hidden and underscore folders (.git, _drafts) are not programs
     folders = sorted(p for p in base.iterdir() if p.is_dir() and p.name[0] not in "._") \
         if base.is_dir() else []
@@ -268,7 +244,7 @@ def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1
                              "no program folders found",
                              "run 'playbook new PROGRAM-ID' to create one"))
     names = {f.name for f in folders}
-    for orphan in sorted(data.iterdir()) if data.is_dir() else []:
+    for orphan in sorted(data.iterdir()) if data.is_dir() and data not in refused else []:
         if orphan.is_dir() and orphan.name[0] not in "._" and orphan.name not in names:
             problems.add(Problem(display_path(orphan, root), 1, 1, "",
                                  f"no program '{orphan.name}' for this data folder",

@@ -1,12 +1,17 @@
-"""Opening a user's files safely: inside the playbook folder, regular, bounded.
+"""Opening a user's files safely: inside the playbook folder, regular, bounded, no link.
 
 Every file is written by a possibly hostile pull request. A symlink may lead
-to a secret outside the repository (whose content an error message would then
-quote), a FIFO would block the build forever on ``open``, a device or a huge
-file would exhaust memory. So every file is resolved (all symlinks followed)
-and must land inside the playbook folder and be a regular file before a single
-byte of it is read; anything else becomes a :class:`Refusal` that the caller
-turns into a located problem. Symlinks that stay inside the folder keep working.
+to a secret (``.git/config`` holds the checkout's token, ``.env`` a password)
+whose content an error message or a published figure would then show, a FIFO
+would block the build forever on ``open``, a device or a huge file would
+exhaust memory. So every component of a file's path below the playbook folder
+is looked at (``lstat``, never following a link) before a single byte is read:
+each folder on the way must be a real folder and the file a regular file.
+Anything else, a link of any kind included, becomes a :class:`Refusal` that
+the caller turns into a located problem. The path that is opened is the one
+that was checked, so what is read is what was looked at. A source or a query
+reads only below its program's data folder (:func:`locate_data`), never a name
+that starts with a dot.
 """
 
 from __future__ import annotations
@@ -73,20 +78,8 @@ def _real_root(root: Path) -> Path:
     return found
 
 
-def _leaves(path: Path, real: Path, root: Path, shown: str, thing: str) -> Refusal | None:
-    top = _real_root(root)
-    if real == top or top in real.parents:
-        return None
-    if os.path.islink(path):
-        return Refusal(f"'{shown}' is a symlink that leads outside the playbook folder",
-                       f"replace the link with the {thing} itself: only files inside the "
-                       "playbook folder are read")
-    return Refusal(f"'{shown}' leads outside the playbook folder through a symlinked folder",
-                   "replace the linked folder with the files themselves: only files inside "
-                   "the playbook folder are read")
-
-
-def _kind(mode: int) -> str:
+def kind(mode: int) -> str:
+    """What a file of ``mode`` is, for a message: "a folder", "a named pipe (FIFO)", …."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -95,48 +88,106 @@ def _kind(mode: int) -> str:
         return "a device"
     if stat.S_ISSOCK(mode):
         return "a socket"
+    if stat.S_ISREG(mode):
+        return "a file"
     return "a special file"
 
 
 def _not_regular(shown: str, mode: int) -> Refusal:
-    return Refusal(f"'{shown}' is not a regular file but {_kind(mode)}",
+    return Refusal(f"'{shown}' is not a regular file but {kind(mode)}",
                    "replace it with a plain text file")
+
+
+def _parts(path: Path, root: Path) -> tuple[str, ...] | None:
+    """The names from ``root`` down to ``path`` as written (``..`` taken lexically);
+    ``None`` when ``path`` is not below ``root``."""
+    if not inside(path, root):
+        return None
+    here = os.path.normpath(os.path.abspath(path))
+    return Path(os.path.relpath(here, os.path.normpath(os.path.abspath(root)))).parts
+
+
+def _walk(path: Path, root: Path, shown: str, thing: str) -> os.stat_result | Refusal | None:
+    """``lstat`` of ``path`` after checking every folder between ``root`` and it.
+
+    Returns:
+        The last component's own status (never a link's target); ``None`` when
+        nothing is there; a :class:`Refusal` when a component is a link, when a
+        folder on the way is not a folder or when ``path`` is not below ``root``.
+    """
+    parts = _parts(path, root)
+    if parts is None:
+        return Refusal(f"'{shown}' is outside the playbook folder",
+                       f"put the {thing} inside the playbook folder")
+    here = Path(os.path.abspath(root))
+    info = None
+    for i, part in enumerate(parts):
+        here = here / part
+        try:
+            info = os.lstat(here)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, ValueError):
+            return Refusal(f"'{shown}' cannot be read", f"check the {thing}'s name and "
+                           "permissions")
+        if stat.S_ISLNK(info.st_mode):
+            if i == len(parts) - 1:
+                return Refusal(f"'{shown}' is a symbolic link",
+                               f"replace the link with the {thing} itself: nothing is read "
+                               "through a link")
+            return Refusal(f"'{shown}' is reached through the symbolic link "
+                           f"'{'/'.join(parts[:i + 1])}'",
+                           "replace the link with the folder itself: nothing is read "
+                           "through a link")
+        if i < len(parts) - 1 and not stat.S_ISDIR(info.st_mode):
+            return None  # a file where a folder belongs: nothing is at ``path``
+    return info
 
 
 def locate(path: Path, root: Path, shown: str) -> Path | Refusal | None:
     """Find the regular file ``path`` stands for, without opening it.
 
     Args:
-        path: The file as named (under ``root``; it may be a symlink).
-        root: The playbook folder.
+        path: The file as named (under ``root``).
+        root: The playbook folder (itself reached however its user chose).
         shown: How to name the file in a refusal.
 
     Returns:
-        The real path of a regular file inside ``root``; ``None`` when nothing
-        at all is at ``path`` (the caller knows what a missing file means);
-        otherwise a :class:`Refusal`.
+        The real path of a regular file below ``root`` reached through real
+        folders only; ``None`` when nothing at all is at ``path`` (the caller
+        knows what a missing file means); otherwise a :class:`Refusal`.
     """
     digest.note(path)  # a cache of loaded programs must know what each one read
-    try:
-        os.lstat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except (OSError, ValueError):
-        return Refusal(f"'{shown}' cannot be read", "check the file's name and permissions")
-    real = real_path(path)
-    if real is None:
-        return Refusal(f"'{shown}' is a symlink that leads nowhere",
-                       "replace the link with the file itself")
-    refusal = _leaves(path, real, root, shown, "file")
-    if refusal is not None:
-        return refusal
-    try:
-        mode = os.stat(real).st_mode  # never open before knowing: a FIFO's open blocks
-    except OSError:
-        return Refusal(f"'{shown}' cannot be read", "check the file's permissions")
-    if not stat.S_ISREG(mode):
-        return _not_regular(shown, mode)
-    return real
+    info = _walk(path, root, shown, "file")
+    if not isinstance(info, os.stat_result):
+        return info
+    if not stat.S_ISREG(info.st_mode):  # never open before knowing: a FIFO's open blocks
+        return _not_regular(shown, info.st_mode)
+    parts = _parts(path, root)
+    assert parts is not None  # _walk refused a path outside ``root``
+    return _real_root(root).joinpath(*parts)
+
+
+def locate_data(rel: str, root: Path, program_id: str) -> Path | Refusal | None:
+    """:func:`locate` a file a source or query of program ``program_id`` reads.
+
+    Only a file below ``data/<program_id>/`` qualifies, and no name on its way
+    may start with a dot (``.git/``, ``.env``: what a checkout keeps beside the
+    data and never commits on purpose).
+    """
+    folder = f"data/{program_id}/"
+    parts = _parts(root / rel, root)
+    if parts is None:
+        return Refusal(f"'{rel}' is outside the playbook folder", f"put the file under {folder}")
+    if parts[:2] != ("data", program_id) or len(parts) < 3:
+        return Refusal(f"'{rel}' is not in the program's data folder",
+                       f"put the file under {folder}: a source reads only its own "
+                       "program's data")
+    if any(part.startswith(".") for part in parts[2:]):
+        return Refusal(f"'{rel}' is a hidden file or in a hidden folder",
+                       "rename it without the leading '.': names starting with a dot "
+                       "are never read")
+    return locate(root / rel, root, rel)
 
 
 def folder_refusal(path: Path, root: Path, shown: str) -> Refusal | None:
@@ -144,13 +195,8 @@ def folder_refusal(path: Path, root: Path, shown: str) -> Refusal | None:
 
     A folder that does not exist is no concern here (``None``).
     """
-    if not os.path.lexists(path):
-        return None
-    real = real_path(path)
-    if real is None:
-        return Refusal(f"'{shown}' is a symlink that leads nowhere",
-                       "replace the link with the folder itself")
-    return _leaves(path, real, root, shown, "folder")
+    info = _walk(path, root, shown, "folder")
+    return info if isinstance(info, Refusal) else None
 
 
 def open_regular(real: Path, shown: str) -> tuple[BinaryIO, int] | Refusal:
@@ -175,6 +221,21 @@ def open_regular(real: Path, shown: str) -> tuple[BinaryIO, int] | Refusal:
     except BaseException:
         os.close(fd)
         raise
+
+
+def read_file(path: Path, root: Path, shown: str, limit: int) -> bytes | Refusal | None:
+    """The bytes of the regular file ``path`` (:func:`locate`), at most ``limit + 1``.
+
+    ``None`` when nothing is there; a caller that compares the bytes with what
+    it expects needs no more than one byte over the expected length.
+    """
+    real = locate(path, root, shown)
+    opened = real if real is None or isinstance(real, Refusal) else open_regular(real, shown)
+    if opened is None or isinstance(opened, Refusal):
+        return opened
+    stream, _ = opened
+    with stream:
+        return stream.read(limit + 1)
 
 
 def size_text(size: int) -> str:

@@ -1,9 +1,10 @@
 """SQL over the program's own data files, run by DuckDB in a locked-down connection.
 
 A query comes from a pull request, so it is treated like code from a stranger:
-the connection may read only the regular files of the program's data folder
-that were checked to stay inside the playbook (DuckDB's ``allowed_paths``, with
-external access off and the configuration locked before the query runs), only
+the connection may read only the regular files of the program's data folder,
+reached through no link and named without a leading dot (DuckDB's
+``allowed_paths``, with external access off and the configuration locked
+before the query runs), only
 one ``SELECT`` runs (no ``COPY`` that would overwrite a source file, no
 ``ATTACH``, ``INSTALL`` or ``SET``), extensions are neither installed nor
 loaded, and a query that runs too long is interrupted. The rows DuckDB returns
@@ -29,7 +30,7 @@ from typing import Any, Final
 import duckdb
 
 from playbook.load.csv_table import Table
-from playbook.load.safefiles import locate
+from playbook.load.safefiles import folder_refusal, locate_data
 
 MAX_ROWS: Final = 1_000_000
 """Most rows a query may return: the aggregation belongs in the query."""
@@ -70,19 +71,33 @@ class QueryError:
 def readable_files(root: Path, folder: Path) -> list[str]:
     """Paths (relative to ``root``) of the files in ``folder`` a query may read.
 
-    Only regular files inside the playbook qualify: a symlink leading out, a
-    FIFO or a device is left out, so a query naming it is refused by DuckDB.
+    ``folder`` is a program's data folder. Only what :func:`locate_data` accepts
+    qualifies: regular files reached through real folders, no name starting with
+    a dot. A link (wherever it leads), a FIFO, ``.git/`` or ``.env`` is left out,
+    so a query naming it is refused by DuckDB, which checks the path it opens
+    against this list after following the path's links: a path through a link
+    reaches only a listed file.
     """
-    if not folder.is_dir():
+    if folder_refusal(folder, root, "") is not None:
         return []
-    out = []
-    for file in sorted(folder.rglob("*")):
-        rel = file.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or file.suffix not in FILE_SUFFIXES:
-            continue
-        if isinstance(locate(file, root, rel.as_posix()), Path):
-            out.append(rel.as_posix())
-    return out
+    found: list[str] = []
+
+    def visit(here: str) -> None:
+        try:
+            entries = list(os.scandir(here))
+        except OSError:  # not a folder, or unreadable: nothing in it is listed
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                visit(entry.path)
+            elif entry.name.endswith(FILE_SUFFIXES):
+                found.append(os.path.relpath(entry.path, root))
+
+    visit(str(folder))
+    return sorted(Path(rel).as_posix() for rel in found
+                  if isinstance(locate_data(rel, root, folder.name), Path))
 
 
 _threads = 2

@@ -19,7 +19,7 @@ from playbook.load import sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table, read_table
-from playbook.load.safefiles import Refusal, folder_refusal, inside, locate
+from playbook.load.safefiles import Refusal, folder_refusal, locate, locate_data
 from playbook.model.chars import unsafe_character
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem, display_path
@@ -87,12 +87,7 @@ class Tables:
         if found is not None and found[1]:
             self.missing.append(rel)  # the YAML reader reported it; such a name is never opened
             return None
-        file = root / rel
-        if not inside(file, root):
-            self.refuse(rel, yaml, loc, f"'{rel}' is outside the playbook folder",
-                        f"put the file under data/{pid}/")
-            return None
-        real = locate(file, root, rel)
+        real = locate_data(rel, root, pid)
         if isinstance(real, Refusal):
             self.refuse(rel, yaml, loc, real.message, real.hint)
             return None

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from playbook.load.csv_table import Table
+from playbook.load.safewrite import write_files
 from playbook.load.sql import QueryError, collect, locate_error
 
 
@@ -72,10 +73,11 @@ def snapshot_text(table: Table) -> str:
     return out.getvalue()
 
 
-def write_snapshots(files: Sequence[tuple[Path, str]]) -> None:
-    """Write every snapshot, each whole or not at all (a temporary file, then a rename)."""
-    for path, text in files:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(f".{path.name}.part")
-        part.write_text(text, encoding="utf-8")
-        os.replace(part, path)
+def write_snapshots(root: Path, files: Sequence[tuple[Path, str]]) -> None:
+    """Write every snapshot (paths under ``root``), each whole or not at all.
+
+    Through :func:`~playbook.load.safewrite.write_files`: a committed link at
+    ``snapshots/`` or at a snapshot's name is refused, never written through.
+    """
+    write_files(root, [(os.path.relpath(path, root), text.encode("utf-8"))
+                       for path, text in files])

@@ -8,15 +8,30 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Strict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Strict, StringConstraints, TypeAdapter, ValidationError
 
 from playbook.model.roles import ROLE_TITLES, ROLES, Role
 
 __all__ = ["ROLES", "ROLE_TITLES", "Currency", "DayRange", "Id", "IsoDate", "Key", "Role",
-           "StrictModel", "Text"]
+           "StrictModel", "Text", "is_id"]
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 """A lowercase kebab-case identifier such as ``decision-latency``."""
+
+_ID: TypeAdapter[str] = TypeAdapter(Id)
+
+
+def is_id(text: str) -> bool:
+    """Whether ``text`` is an :data:`Id` by the model's own check (``playbook new`` asks).
+
+    The same validator as a program file's ids, not a look-alike pattern: Python's
+    ``$`` would also accept an id followed by a newline.
+    """
+    try:
+        _ID.validate_python(text, strict=True)
+    except ValidationError:
+        return False
+    return True
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(_[a-z0-9]+)*$")]
 """A lowercase snake_case key such as ``outcome_clauses``."""

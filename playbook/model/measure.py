@@ -79,16 +79,18 @@ class Source(StrictModel):
     """
 
     file: Text | None = None
-    """Path of the data file, relative to the playbook root (``data/<id>/x.csv``): CSV,
+    """Path of the data file, relative to the playbook root, in the program's data folder
+    (``data/<id>/x.csv``; a regular file, not a link, no name starting with a dot): CSV,
     Parquet (``.parquet``) or JSON Lines (``.jsonl``, ``.ndjson``; their names without
     any of ``* ? [ ] { }``, which DuckDB reads as a file pattern)."""
     query: Text | None = None
     """A SQL ``SELECT`` over the program's data files (``FROM 'data/<id>/x.csv'`` or
-    ``read_csv('data/<id>/x.csv', delim = ';')``), run by DuckDB; its result columns are
+    ``read_csv('data/<id>/x.csv', delim = ';')``; the regular files of ``data/<id>/`` only,
+    none through a link or named with a leading dot), run by DuckDB; its result columns are
     mapped by ``date``, ``value``, ``group``, ``subject`` and ``wave`` like a file's."""
     query_file: Text | None = None
-    """Path of a ``.sql`` file holding the query, relative to the playbook root
-    (``data/<id>/turnover.sql``)."""
+    """Path of a ``.sql`` file holding the query, relative to the playbook root, in the
+    program's data folder (``data/<id>/turnover.sql``; not a link)."""
     connection: Id | None = None
     """Name of a warehouse connection in ``playbook.yml``: the query runs there when
     ``playbook pull`` is run, and the site reads the snapshot it wrote
@@ -250,7 +252,8 @@ class AiOutcomes(StrictModel):
     """Selection outcomes by group, for the four-fifths check."""
 
     file: Text
-    """Path of the CSV, relative to the playbook root."""
+    """Path of the CSV, relative to the playbook root, in the program's data folder
+    (``data/<id>/outcomes.csv``; not a link, no name starting with a dot)."""
     group: Text
     """Column with the self-reported group (aggregated only)."""
     selected: Text

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Final
 
 from pydantic import BaseModel
@@ -46,25 +45,12 @@ def render(stem: str) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def write(out: Path) -> list[Path]:
-    """Write every schema into ``out``; return the paths written."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for stem in SCHEMAS:
-        path = out / f"{stem}.schema.json"
-        path.write_text(render(stem), encoding="utf-8")
-        written.append(path)
-    return written
+def texts() -> dict[str, str]:
+    """Every schema file's name (``kpis.schema.json``) and text, in :data:`SCHEMAS` order.
 
-
-def stale(out: Path) -> list[str]:
-    """Return the schema files in ``out`` that differ from the model."""
-    changed = []
-    for stem in SCHEMAS:
-        path = out / f"{stem}.schema.json"
-        if not path.is_file() or path.read_text(encoding="utf-8") != render(stem):
-            changed.append(path.name)
-    return changed
+    ``playbook schema`` writes them (never through a link) and compares them.
+    """
+    return {f"{stem}.schema.json": render(stem) for stem in SCHEMAS}
 
 
 def modeline(stem: str) -> str:

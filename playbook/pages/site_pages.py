@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
@@ -110,17 +109,6 @@ def nav(site: SiteData) -> list[dict[str, object]]:
         # MkDocs treats nav titles as HTML (themes print them unescaped): escape here
         entries.append({html_text(view.bundle.program.title): each[view.id]})
     return entries
-
-
-def write(pages: list[Page], out: Path) -> list[Path]:
-    """Write pages under ``out`` (``playbook pages --out``); return the paths."""
-    written = []
-    for page in pages:
-        path = out / page.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.markdown, encoding="utf-8")
-        written.append(path)
-    return written
 
 
 NAV_MARKER = "programs/"

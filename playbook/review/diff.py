@@ -18,7 +18,8 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from playbook.load import yaml_source as yamlsrc
-from playbook.load.safefiles import locate
+from playbook.load.program_files import read_program_file
+from playbook.load.safefiles import folder_refusal, locate
 from playbook.load.signoffs import DEFINITIONS, definitions_of, digest_of
 from playbook.load.validate import validate
 from playbook.model import FILES
@@ -229,13 +230,6 @@ def resolve(root: Path, rev: str) -> str:
     return done.stdout.decode("ascii").strip()
 
 
-def _decode(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        return None, [Problem(rel, 1, 1, "", "not UTF-8 text", "save the file as UTF-8")]
-
-
 def _is_program_file(rel: str) -> bool:
     """Whether ``rel`` names a file of the model: ``program/<id>/<stem>.yml``."""
     parts = rel.split("/")
@@ -260,36 +254,49 @@ def read_files(files: dict[str, str]) -> tuple[Snapshot, list[Problem]]:
     return snapshot, problems
 
 
+def _work_tree(root: Path, problems: list[Problem]) -> dict[str, bytes]:
+    """The work tree's program files, read as the loader reads them: no folder listed and
+    no file read through a link, no FIFO opened, no file over its limit."""
+    top, files = root / "program", {}
+    # hidden and underscore folders are no programs, to the loader either
+    folders = sorted(p for p in top.iterdir() if p.name[0] not in "._") \
+        if top.is_dir() and not top.is_symlink() else []
+    for folder in [top, *folders]:
+        rel = folder.relative_to(root).as_posix()
+        refused = folder_refusal(folder, root, rel)
+        if refused is not None:
+            problems.append(Problem(rel, 1, 1, "", refused.message, refused.hint))
+        elif folder != top and folder.is_dir():
+            for name in (f"{rel}/{stem}.yml" for stem in FILES):
+                raw = read_program_file(root / name, root, name, problems)
+                if raw is not None:
+                    files[name] = raw
+    return files
+
+
 def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
     """Read every program at git revision ``rev`` (``None``: the work tree).
 
     Raises:
         DiffError: ``rev`` is not a commit, or git cannot read it.
     """
-    files: dict[str, str] = {}
     problems: list[Problem] = []
-    if rev is None:
-        for path in sorted((root / "program").glob("*/*.yml")):
-            if not path.is_file():
-                continue  # a folder named like a file
-            rel = path.relative_to(root).as_posix()
-            text, found = _decode(path.read_bytes(), rel)
-            problems.extend(found)
-            if text is not None:
-                files[rel] = text
-    else:
-        for name, mode, oid in tree(root, resolve(root, rev), "program"):
-            if not _is_program_file(name):
-                continue
-            if mode == LINK:
-                # git stores a link as its target's name; never read that as YAML
-                problems.append(Problem(name, 1, 1, "", "a symbolic link, not a file",
-                                        "commit the file itself"))
-                continue
-            text, found = _decode(blob(root, oid), name)
-            problems.extend(found)
-            if text is not None:
-                files[name] = text
+    raw = _work_tree(root, problems) if rev is None else {}
+    for name, mode, oid in tree(root, resolve(root, rev), "program") if rev is not None else ():
+        if not _is_program_file(name):
+            continue
+        if mode == LINK:
+            # git stores a link as its target's name; never read that as YAML
+            problems.append(Problem(name, 1, 1, "", "a symbolic link, not a file",
+                                    "commit the file itself"))
+            continue
+        raw[name] = blob(root, oid)
+    files: dict[str, str] = {}
+    for name, data in raw.items():
+        try:
+            files[name] = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problems.append(Problem(name, 1, 1, "", "not UTF-8 text", "save the file as UTF-8"))
     snapshot, found = read_files(files)
     _add_definitions(root, rev, snapshot)
     return snapshot, [*problems, *found]
@@ -332,7 +339,6 @@ def _text(data: bytes) -> str | None:
 
 def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[str, Any]]]:
     """Sign-offs that matched the content before and no longer match after."""
-
     out = []
     for program, files in sorted(after.items()):
         entries = files.get("program", {}).get("signoff", [])

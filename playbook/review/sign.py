@@ -1,15 +1,13 @@
 """``playbook sign``: append one sign-off to ``program.yml``, or refuse and change nothing.
 
 The digest it writes is :func:`playbook.load.signoffs.digest` of the program as
-it is now; the file is rewritten through a temporary file in the same folder.
+it is now; the file is rewritten by :func:`playbook.load.safewrite.write_files`,
+through a temporary file in the same real folder and never through a link.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import stat
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -19,6 +17,8 @@ import yaml
 from playbook import engine
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
+from playbook.load.safefiles import Refusal, read_file
+from playbook.load.safewrite import write_files
 from playbook.load.signoffs import digest
 from playbook.load.validate import validate
 from playbook.model.problems import PlaybookError
@@ -192,25 +192,6 @@ def append_entry(original: str, entry: dict[str, str]) -> str:
     raise _Unsupported(reasons[0])
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, never following a link.
-
-    The temporary file gets a fresh random name created with ``O_EXCL``, so a
-    committed symlink of any name cannot redirect the write.
-    """
-    mode = stat.S_IMODE(os.lstat(path).st_mode)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".program.yml.", suffix=".signing")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fchmod(out.fileno(), mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _signable(root: Path, program_id: str) -> Bundle:
     """The program to sign, loaded and checked; refuse it while it has errors."""
     bundle, errors = engine.program(root, program_id)
@@ -255,12 +236,11 @@ def sign(root: Path, program_id: str, role: str, name: str | None,
         return SignError(f"cannot append a sign-off to {shown} safely: {reason}; add it by "
                          f"hand to its 'signoff' list:\n{entry_text(entry).rstrip()}")
 
-    # the file comes from a pull request: never write through a link it planted
-    if path.is_symlink():
-        raise refuse("it is a symbolic link")
-    if not path.resolve().is_relative_to(root.resolve()):
-        raise refuse("it is outside the playbook folder")
-    raw = path.read_bytes()
+    # the file comes from a pull request: read and written as every file is, never
+    # through a link it planted (the loader has refused one already)
+    raw = read_file(path, root, shown, yamlsrc.MAX_BYTES)
+    if raw is None or isinstance(raw, Refusal):
+        raise refuse(raw.message if raw is not None else "it is gone")
     bom = raw.startswith(BOM.encode("utf-8"))
     try:
         original = raw.decode("utf-8-sig" if bom else "utf-8")
@@ -270,8 +250,5 @@ def sign(root: Path, program_id: str, role: str, name: str | None,
         text = append_entry(original, entry)
     except _Unsupported as exc:
         raise refuse(str(exc)) from None
-    try:
-        _write(path, (BOM if bom else "").encode("utf-8") + text.encode("utf-8"))
-    except OSError as exc:
-        raise SignError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    write_files(root, [(shown, (BOM if bom else "").encode("utf-8") + text.encode("utf-8"))])
     return entry

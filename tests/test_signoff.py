@@ -122,8 +122,8 @@ def test_diff_names_meaning_changes_and_the_sign_offs_they_make_stale(
     ]
     assert "This change makes these sign-offs stale: sponsor \\(Ada Quill, 2026-05-01, " \
            "version 1.0.0\\). They must sign again." in out
-    assert "The version was not bumped although targets, weights, owners, dates or money " \
-           "changed: bump `version` in program.yml." in out
+    assert ("The version was not bumped although targets, weights, owners, dates, money or "
+            "a query changed: bump `version` in program.yml.") in out
     tmp_playbook.edit("program.yml", "\nversion: 1.0.0", "\nversion: 1.1.0")
     _, out, _ = run_cli("diff", "--base", "HEAD", "--dir", tmp_playbook.root)
     assert "| other | program.yml | <code>version</code> | 1.0.0 | 1.1.0 |" in out

@@ -224,6 +224,10 @@ def _did(kpi_id: str, pilot: dict[date, float], comparison: dict[date, float],
                                   "the effect is not attributable with confidence",
             TrendCheck.CANNOT_ASSESS: f"fewer than {MIN_TREND_PERIODS} periods before the "
                                       "start: parallel trends cannot be assessed"}[trend]
+    if trend is TrendCheck.PARALLEL and detectable is not None and detectable > abs(
+            fit.estimate):
+        note = (f"no drift was detected before the start, but on {len(pre)} periods the test "
+                "could only have seen one larger than the effect")
     if fit.se is None:
         note += "; the gap has no spread, so the effect has no interval (not estimable)"
     se, dof = _noise(before_values, after_values)

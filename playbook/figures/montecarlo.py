@@ -111,7 +111,8 @@ def _kpi(rng: np.random.Generator, b: KpiBenefit, varied: list[str]) -> np.ndarr
         improvement = observed * share(rng, b.isolation)
         varied.append(f"isolation of {b.name}")
     varied.append(f"confidence in {b.name}")
-    return improvement * share(rng, b.confidence) * b.value_per_unit
+    counted: np.ndarray = improvement * share(rng, b.confidence) * b.value_per_unit
+    return counted
 
 
 def benefit_draws(kpis: list[KpiBenefit], explicit: list[Benefit], decay: float,
@@ -146,7 +147,8 @@ def benefit_draws(kpis: list[KpiBenefit], explicit: list[Benefit], decay: float,
             gross = rng.triangular(low, x.amount, high, DRAWS)
             varied.append(f"{x.name} (year {x.year})")
         out[:, x.year - 1] += gross * share(rng, x.isolation) * share(rng, x.confidence)
-        varied.append(f"isolation and confidence of {x.name} (year {x.year})")
+    if explicit:
+        varied.append("isolation and confidence of each declared benefit")
     kept = 1.0 - share(rng, decay)
     if horizon > 1 and per_year.any():
         varied.append("yearly benefit decay")

@@ -96,6 +96,11 @@ class RoiCase:
     range: RoiRange | None
     """The ROI's Monte Carlo spread; its median is the headline ROI. None without costs."""
 
+    @property
+    def central_pct(self) -> float | None:
+        """The ROI a reader is told: the median of the draws, else the point ROI."""
+        return self.range.p50 if self.range is not None else self.roi_pct
+
 
 @dataclass(frozen=True)
 class ActualRoi:

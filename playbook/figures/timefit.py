@@ -59,7 +59,8 @@ class Contrast:
 
 def hac_lags(n: int) -> int:
     """Newey–West lag ``floor(4 (T/100)^(2/9))`` (Newey and West 1994), at least 1."""
-    return max(1, math.floor(4 * (n / 100) ** (2 / 9)))
+    lags: float = 4 * (n / 100) ** (2 / 9)
+    return max(1, math.floor(lags))
 
 
 def contrast(y: np.ndarray, x: np.ndarray, weights: np.ndarray) -> Contrast:

@@ -157,7 +157,7 @@ def _kpi_row(b: KpiBenefit, cur: str) -> list[Md]:
             _change(b.break_even, b.unit)]
 
 
-def _share_rule(b: KpiBenefit) -> Md:
+def share_rule(b: KpiBenefit) -> Md:
     """Which share a KPI's benefit uses, and why: both shares with the rule."""
     why = words(CREDIBILITY_WORDS[b.credibility])
     if b.basis is IsolationBasis.DATA:
@@ -199,7 +199,7 @@ def _actual(roi: RoiFigures) -> list[Md]:
                        "start on a test that could detect a drift as large as the effect. "
                        "Then the effect itself is counted, never capped at the change "
                        "observed.\n\n{}\n", percent(effects.LEVEL * 100),
-                       join((_share_rule(b) for b in roi.kpi_benefits), Md("\n"))))
+                       join((share_rule(b) for b in roi.kpi_benefits), Md("\n"))))
     return out
 
 

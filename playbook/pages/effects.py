@@ -54,7 +54,7 @@ CREDIBILITY_WORDS: Final = {
     Credibility.UNTESTED: f"fewer than {effects.MIN_TREND_PERIODS} periods before the start "
                           "to test parallel trends",
     Credibility.UNDERPOWERED: "the pre-trend test could only have detected a drift larger "
-                              f"than the effect (at {timefit.TREND_POWER:.0%} power)",
+                              f"than the effect, at {timefit.TREND_POWER:.0%} power",
 }
 """Why a data-derived share is used or not, in words."""
 
@@ -82,7 +82,15 @@ def _row(kpi: Kpi, e: KpiEffect) -> list[Md]:
     if e.ci_low is not None:
         effect = fmt("{} ({})", effect, _interval(e))
     return [cell(kpi.name), words(METHOD_WORDS[e.method]), effect, _signed(e.observed),
-            share, words(TREND_WORDS[e.trend]) if e.trend else cell(None)]
+            share, _trend(e)]
+
+
+def _trend(e: KpiEffect) -> Md:
+    if e.trend is None:
+        return cell(None)
+    if e.credibility is Credibility.UNDERPOWERED:
+        return words("no drift detected, on a test too weak to see one the effect's size")
+    return words(TREND_WORDS[e.trend])
 
 
 def _detail(e: KpiEffect) -> Md:

@@ -116,6 +116,16 @@ def test_three_pre_periods_estimate_but_cannot_assess_trends() -> None:
                           "assessed"
 
 
+def _its_reference(days: list[date], y: np.ndarray
+                   ) -> tuple[float, float, float, float, SeMethod]:
+    """Segmented regression on calendar days, the mean departure over the post periods."""
+    t = np.array([(d - days[0]).days for d in days], dtype=float)
+    after = np.array([d >= START for d in days], dtype=float)
+    since = np.where(after > 0, t - t[after > 0][0], 0.0)
+    w = np.array([0, 0, 1, since[after > 0].mean()])
+    return conservative(y, np.column_stack([np.ones(len(y)), t, after, since]), w)
+
+
 def test_interrupted_time_series_matches_newey_west() -> None:
     rng = np.random.default_rng(5)
     days = _months(20, date(2025, 5, 1))
@@ -125,14 +135,30 @@ def test_interrupted_time_series_matches_newey_west() -> None:
     since = np.where(after > 0, t - pre, 0.0)
     y = 50 + 0.4 * t + 3 * after + 0.8 * since + rng.normal(0, 1, 20)
     effect = kpi_effect("k", _points("all", days, y), START, 50)
-    w = np.array([0, 0, 1, since[-1]])
-    estimate, low, high, p, method = conservative(
-        y, np.column_stack([np.ones(20), t, after, since]), w)
+    estimate, low, high, p, method = _its_reference(days, y)
     assert effect.method is EffectMethod.ITS and pre >= MIN_ITS_PRE
     assert effect.estimate == pytest.approx(estimate, abs=1e-9)
     assert (effect.ci_low, effect.ci_high, effect.p_value) == pytest.approx((low, high, p),
                                                                             abs=1e-9)
     assert effect.se_method is method and effect.dof == 16
+    # the share divides like by like: a mean departure by the mean change it is part of
+    observed = y[after > 0].mean() - y[after == 0].mean()
+    assert effect.isolation == pytest.approx(estimate / observed, abs=1e-12)
+
+
+def test_the_time_series_follows_the_calendar_when_months_are_missing() -> None:
+    # three months dropped from the history: a trend of 1 a month stays 1 a month, so a
+    # level jump of 5 with no slope change is still found as 5 (not a steeper trend)
+    days = [d for i, d in enumerate(_months(20, date(2025, 1, 1))) if i not in (3, 4, 5)]
+    months = np.array([(d.year - 2025) * 12 + d.month - 1 for d in days], dtype=float)
+    wiggle = np.array([0.1, -0.1, 0.05, -0.05] * 5)[: len(days)]
+    y = 10 + months + 5 * np.array([d >= START for d in days]) + wiggle
+    effect = kpi_effect("k", _points("all", days, y), START, 10)
+    estimate, low, high, p, _ = _its_reference(days, y)
+    assert effect.estimate == pytest.approx(estimate, abs=1e-9)
+    assert effect.estimate == pytest.approx(5.0, abs=0.3)
+    assert (effect.ci_low, effect.ci_high, effect.p_value) == pytest.approx((low, high, p),
+                                                                            abs=1e-9)
 
 
 def test_without_enough_history_the_change_is_unattributed() -> None:

@@ -15,8 +15,10 @@ Rules, in order of strength (each needs the periods it names, at the KPI's caden
 * **Interrupted time series**, without a comparison but with at least
   :data:`MIN_ITS_PRE` pre-periods: segmented regression of the series on time,
   an after-start level change and an after-start slope change, the same
-  conservative error; the effect is the modelled departure from the pre-trend
-  at the latest period.
+  conservative error. Time follows the calendar (days since the first period),
+  so missing months keep their length. The effect is the modelled departure
+  from the pre-trend averaged over the periods since the start: like the
+  observed change it is compared with, a mean over those periods.
 * **Before/after**, otherwise: the mean after the start minus the mean
   before (or minus the baseline), labelled *unattributed*.
 
@@ -60,9 +62,9 @@ class EffectMethod(StrEnum):
     """How an effect was estimated, strongest first."""
 
     DID = "difference-in-differences"
-    """Pilot − comparison gap regressed on an after-start indicator, HAC interval."""
+    """Pilot − comparison gap regressed on an after-start indicator."""
     ITS = "interrupted-time-series"
-    """Segmented regression: departure from the pre-start trend, HAC interval."""
+    """Segmented regression: mean departure from the pre-start trend."""
     BEFORE_AFTER = "before-after"
     """Mean after minus mean before (or the baseline): unattributed, no interval."""
     NOT_ESTIMATED = "not-estimated"
@@ -257,18 +259,22 @@ def _its(kpi_id: str, series: dict[date, float], start: date) -> KpiEffect | Non
     if len(pre) < MIN_ITS_PRE or len(post) < MIN_PRE:
         return None
     y = np.array([series[d] for d in days])
-    t = np.arange(len(days), dtype=float)
-    after = (t >= len(pre)).astype(float)
-    since = np.where(after > 0, t - len(pre), 0.0)
-    weights = np.array([0.0, 0.0, 1.0, since[-1]])  # departure at the latest period
+    # time follows the calendar (days), so a gap of missing months keeps its length
+    t = np.array([(d - days[0]).days for d in days], dtype=float)
+    after = np.array([d >= start for d in days], dtype=float)
+    since = np.where(after > 0, t - t[len(pre)], 0.0)
+    # the mean departure from the pre-start trend over the periods since the start: the
+    # same kind of quantity as the observed change (a mean after minus a mean before)
+    weights = np.array([0.0, 0.0, 1.0, float(np.mean(since[after > 0]))])
     fit = timefit.contrast(y, np.column_stack([np.ones_like(t), t, after, since]), weights)
     low, high, p = _interval(fit)
     observed = float(np.mean(y[after > 0]) - np.mean(y[after == 0]))
     se, dof = _noise([series[d] for d in pre], [series[d] for d in post])
     return KpiEffect(kpi_id, EffectMethod.ITS, fit.estimate, low, high, p, len(pre),
                      len(post), None, observed, _isolation(fit.estimate, observed),
-                     "departure from the pre-start trend at the latest period; "
-                     "no comparison group, so other changes at the start are not ruled out",
+                     "mean departure from the pre-start trend over the periods since the "
+                     "start; no comparison group, so other changes at the start are not "
+                     "ruled out",
                      fit.se, fit.dof, fit.method, se, dof, None,
                      credibility(EffectMethod.ITS, (low, high), None, None, fit.estimate))
 

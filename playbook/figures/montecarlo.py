@@ -17,9 +17,9 @@ Sits under :mod:`playbook.figures.roi`. Each draw takes, in this order:
 Shares are drawn uniformly and clipped to 0–1. Nothing is capped at the change
 observed. Costs are held at their value. The page's headline is the median
 ROI with the P10–P90 range. P(ROI > 0), the share of draws with ROI above 0,
-is *not estimable* when nothing varies, or when a KPI the forecast counts has
-less than one full period of data after the start or no noise estimate for
-its change. The generator is numpy's ``default_rng`` seeded with :data:`SEED`,
+is *not estimable* when nothing varies, or when a monetised KPI has less than
+one full period of data after the start (none at all included) or no noise
+estimate for its change. The generator is numpy's ``default_rng`` seeded with :data:`SEED`,
 and the inputs are drawn in a fixed order, so two builds of the same files
 show the same range.
 """
@@ -134,11 +134,11 @@ def benefit_draws(kpis: list[KpiBenefit], explicit: list[Benefit], decay: float,
     short: list[str] = []
     per_year = np.zeros(DRAWS)
     for b in kpis:
-        if b.observed is None:
-            continue  # nothing measured since the start: the KPI counts nothing
+        # a KPI with no full period since the start is a forecast input not measured yet
         if not b.full_period or (b.basis is IsolationBasis.ESTIMATE and not b.observed_se):
             short.append(b.name)
-        per_year += _kpi(rng, b, varied)
+        if b.observed is not None:  # nothing measured since the start counts nothing
+            per_year += _kpi(rng, b, varied)
     out = np.zeros((DRAWS, horizon))
     for x in explicit:
         low, high = x.amount_low, x.amount_high

@@ -16,15 +16,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from playbook.figures.effects import (
-    LEVEL,
-    MIN_ITS_PRE,
-    TREND_ALPHA,
-    Credibility,
-    EffectMethod,
-    TrendCheck,
-    kpi_effect,
-)
+from playbook.figures.attribution import Credibility, EffectMethod, TrendCheck
+from playbook.figures.effects import LEVEL, MIN_ITS_PRE, TREND_ALPHA, kpi_effect
 from playbook.figures.timefit import TREND_POWER, SeMethod, change_noise
 from playbook.figures.trajectory import Point
 

@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
+from playbook.figures.attribution import Credibility, EffectMethod, TrendCheck
 from playbook.figures.benefits import IsolationBasis
-from playbook.figures.effects import Credibility, EffectMethod, KpiEffect, TrendCheck
+from playbook.figures.effects import KpiEffect
 from playbook.figures.montecarlo import NotEstimable, RoiRange
 from playbook.figures.roi import (
     NOTE_BEYOND,

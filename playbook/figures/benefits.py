@@ -9,7 +9,7 @@ and :mod:`playbook.figures.roi`. Rules (stated on the methodology page):
   series that zig-zags around its baseline earns about nothing.
 * **Isolation from data, when earned**: with a difference-in-differences or
   interrupted time series effect judged *credible*
-  (:class:`playbook.figures.effects.Credibility`: its interval excludes zero,
+  (:class:`playbook.figures.attribution.Credibility`: its interval excludes zero,
   and for a difference-in-differences the pre-trends were parallel on a test
   that could see a drift the effect's size), the improvement counted is the
   effect itself and the share shown is the data-derived ``effect / observed``;
@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from playbook.figures.attribution import Credibility, EffectMethod
 from playbook.figures.cashflow import YEAR_DAYS
-from playbook.figures.effects import Credibility, EffectMethod, KpiEffect
+from playbook.figures.effects import KpiEffect
 from playbook.figures.trajectory import KpiFigures, one_cadence_later
 from playbook.model.measure import Kpi
 

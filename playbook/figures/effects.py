@@ -24,7 +24,7 @@ Rules, in order of strength (each needs the periods it names, at the KPI's caden
 
 The **data-derived share** is the effect over the pilot's observed before/after
 change (above 1 when the comparison group worsened, below 0 when the effect runs
-against the change). It is *credible* (:class:`Credibility`) only when the
+against the change). It is *credible* (:mod:`.attribution`) only when the
 effect's interval excludes zero and, for a difference-in-differences, the
 pre-trends were parallel on a test with the power to see a drift as large as
 the effect; only then does it replace the hand-set ``isolation`` in the ROI.
@@ -35,12 +35,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Final
 
 import numpy as np
 
 from playbook.figures import distributions, timefit
+from playbook.figures.attribution import Credibility, EffectMethod, TrendCheck, credibility
 from playbook.figures.timefit import SeMethod
 from playbook.figures.trajectory import Point
 
@@ -56,50 +56,6 @@ TREND_ALPHA: Final = 0.05
 """A pre-period gap slope significant at this level fails the parallel-trends check."""
 MAX_MAGNITUDE: Final = 1e12
 """Values beyond this are not estimated: no KPI is that large, and sums would overflow."""
-
-
-class EffectMethod(StrEnum):
-    """How an effect was estimated, strongest first."""
-
-    DID = "difference-in-differences"
-    """Pilot − comparison gap regressed on an after-start indicator."""
-    ITS = "interrupted-time-series"
-    """Segmented regression: mean departure from the pre-start trend."""
-    BEFORE_AFTER = "before-after"
-    """Mean after minus mean before (or the baseline): unattributed, no interval."""
-    NOT_ESTIMATED = "not-estimated"
-    """Nothing measured since the start, or values too large to estimate."""
-
-
-class TrendCheck(StrEnum):
-    """Whether pilot and comparison moved in parallel before the start."""
-
-    PARALLEL = "parallel"
-    """No significant slope in the gap before the start."""
-    DIVERGING = "diverging"
-    """The gap already had a significant slope: the effect is not attributable."""
-    CANNOT_ASSESS = "cannot-assess"
-    """Too few periods before the start to fit a trend."""
-
-
-class Credibility(StrEnum):
-    """Whether an effect's data-derived share may replace the declared share."""
-
-    CREDIBLE = "credible"
-    """The interval excludes zero and, for a difference-in-differences, the groups
-    moved in parallel before the start on a test that could see a drift the effect's size."""
-    UNATTRIBUTED = "unattributed"
-    """No comparison group or trend to attribute with (before/after, or nothing measured)."""
-    NOT_ESTIMABLE = "not-estimable"
-    """The effect has no interval (degenerate variance or too few periods)."""
-    INTERVAL_INCLUDES_ZERO = "interval-includes-zero"
-    """The interval at :data:`LEVEL` includes zero: no effect is as likely as this one."""
-    DIVERGING = "pre-trends-diverging"
-    """The groups were already drifting apart before the start."""
-    UNTESTED = "pre-trends-untested"
-    """Too few pre-periods to test parallel trends."""
-    UNDERPOWERED = "pre-trends-underpowered"
-    """The pre-trend test could only have detected a drift larger than the effect."""
 
 
 @dataclass(frozen=True)
@@ -155,31 +111,6 @@ def _isolation(estimate: float, observed: float | None) -> float | None:
     if observed is None or observed == 0:
         return None
     return estimate / observed
-
-
-def credibility(method: EffectMethod, ci: tuple[float | None, float | None],
-                trend: TrendCheck | None, detectable: float | None,
-                estimate: float | None) -> Credibility:
-    """Judge whether a data-derived share is credible (see the module docstring).
-
-    The reasons are checked in order, so the first one that applies is reported.
-    """
-    if method not in (EffectMethod.DID, EffectMethod.ITS) or estimate is None:
-        return Credibility.UNATTRIBUTED
-    low, high = ci
-    if low is None or high is None:
-        return Credibility.NOT_ESTIMABLE
-    if low <= 0 <= high:
-        return Credibility.INTERVAL_INCLUDES_ZERO
-    if method is EffectMethod.ITS:
-        return Credibility.CREDIBLE  # the trend is modelled; no parallel-trends assumption
-    if trend is TrendCheck.DIVERGING:
-        return Credibility.DIVERGING
-    if trend is not TrendCheck.PARALLEL or detectable is None:
-        return Credibility.UNTESTED
-    if detectable > abs(estimate):
-        return Credibility.UNDERPOWERED
-    return Credibility.CREDIBLE
 
 
 def _noise(before: list[float], after: list[float]) -> tuple[float | None, int | None]:

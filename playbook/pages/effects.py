@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Final
 
 from playbook.figures import effects, timefit
-from playbook.figures.effects import Credibility, EffectMethod, KpiEffect, TrendCheck
+from playbook.figures.attribution import Credibility, EffectMethod, TrendCheck
+from playbook.figures.effects import KpiEffect
 from playbook.figures.site import ProgramView
 from playbook.model.measure import Kpi
 from playbook.pages.mdtext import (

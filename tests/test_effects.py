@@ -105,8 +105,8 @@ def test_three_pre_periods_estimate_but_cannot_assess_trends() -> None:
                                                                      comparison), START, 20)
     assert effect.method is EffectMethod.DID and effect.pre_periods == 3
     assert effect.trend is TrendCheck.CANNOT_ASSESS
-    assert effect.note == "fewer than 4 periods before the start: parallel trends cannot be " \
-                          "assessed"
+    assert effect.note == "fewer than 4 periods before the start: too few periods to test " \
+                          "parallel trends"
 
 
 def _its_reference(days: list[date], y: np.ndarray

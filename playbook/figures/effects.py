@@ -156,7 +156,7 @@ def _did(kpi_id: str, pilot: dict[date, float], comparison: dict[date, float],
             TrendCheck.DIVERGING: "the groups were already drifting apart before the start: "
                                   "the effect is not attributable with confidence",
             TrendCheck.CANNOT_ASSESS: f"fewer than {MIN_TREND_PERIODS} periods before the "
-                                      "start: parallel trends cannot be assessed"}[trend]
+                                      "start: too few periods to test parallel trends"}[trend]
     if trend is TrendCheck.PARALLEL and detectable is not None and detectable > abs(
             fit.estimate):
         note = (f"no drift was detected before the start, but on {len(pre)} periods the test "

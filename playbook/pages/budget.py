@@ -39,8 +39,8 @@ CASE_LABELS = {RoiCaseKind.FIRST_YEAR: "First year", RoiCaseKind.MULTI_YEAR: "Mu
 
 NOT_ESTIMABLE_WORDS: Final = {
     NotEstimable.NOTHING_VARIES: "not estimable: nothing uncertain varies",
-    NotEstimable.SHORT_DATA: "not estimable: less than one full period of data after the "
-                             "start",
+    NotEstimable.SHORT_DATA: "not estimable: a monetised KPI has less than one full period "
+                             "of data after the start, or too few values to measure its noise",
 }
 """Why P(ROI > 0) is not shown, in words."""
 

@@ -39,7 +39,7 @@ METHOD_WORDS: Final = {
 TREND_WORDS: Final = {
     TrendCheck.PARALLEL: "parallel before the start",
     TrendCheck.DIVERGING: "not parallel before the start",
-    TrendCheck.CANNOT_ASSESS: "cannot be assessed",
+    TrendCheck.CANNOT_ASSESS: "too few periods to test",
 }
 """The parallel-trends check, in words."""
 

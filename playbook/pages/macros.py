@@ -124,8 +124,8 @@ def measurement_rules() -> Md:
                       "changes with their series' noise, isolation, confidence and decay "
                       f"±{montecarlo.SHARE_SPREAD:g} clipped to 0–1; no cap at the change "
                       "observed"],
-        ["P(ROI > 0)", "not estimable when nothing varies or a counted KPI has less than one "
-                       "full period after the start; below "
+        ["P(ROI > 0)", "not estimable when nothing varies or a monetised KPI has less "
+                       "than one full period after the start (or no noise to draw from); below "
                        f"{montecarlo.P_SHOWN:.0%} shown as \"< {montecarlo.P_SHOWN:.0%}\", "
                        f"above {1 - montecarlo.P_SHOWN:.0%} as \"> "
                        f"{1 - montecarlo.P_SHOWN:.0%}\""],

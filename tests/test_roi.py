@@ -345,3 +345,26 @@ def test_a_non_credible_share_falls_back_to_the_declared_one() -> None:
     assert str(share_rule(b)) == ("- Decision latency: the declared share 50% is used, not "
                                    "the data-derived 90% (the effect's 95% interval includes "
                                    "zero).")
+
+
+def test_an_unattributed_change_varies_with_its_series_noise_and_its_shares() -> None:
+    # before/after: 5 days better, standard error 1.5 from the series (8 degrees of
+    # freedom), the declared isolation 0.5 and confidence 0.8 each ± 0.2
+    r = run(budget(benefits=[]), effect(-4.0, -5.0, EffectMethod.BEFORE_AFTER, trend=None,
+                                        observed_se=1.5))
+    assert r.kpi_benefits[0].basis is IsolationBasis.ESTIMATE
+    rng = np.random.default_rng(3)
+    n = 400_000
+    better = 5.0 + 1.5 * rng.standard_t(8, n)
+    per_year = (better * np.clip(rng.uniform(0.3, 0.7, n), 0, 1)
+                * np.clip(rng.uniform(0.6, 1.0, n), 0, 1) * 10000)
+    ref = (per_year - 180000) / 1800
+    got = r.headline.range
+    assert got is not None and got.p_positive is not None
+    want = np.percentile(ref, [10, 50, 90])
+    tolerance = 0.03 * (want[2] - want[0])
+    assert np.allclose([got.p10, got.p50, got.p90], want, atol=tolerance), (got, want)
+    assert abs(got.p_positive - float(np.mean(ref > 0))) < 0.015
+    assert got.varied == ["change in Decision latency (its series' noise)",
+                          "isolation of Decision latency", "confidence in Decision latency",
+                          "yearly benefit decay"]

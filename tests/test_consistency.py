@@ -16,6 +16,7 @@ from playbook.pages.mdtext import money, number
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 22)
+PROGRAMS = sorted(p.name for p in (REPO / "program").iterdir() if p.is_dir())
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +43,8 @@ def _check_roi(roi: dict[str, Any], budget: str, overview: str) -> None:
             assert f"{case['roi_pct']:,.0f}%" in budget
         if case["range"] is not None:
             assert f"{case['range']['p10']:,.0f}% to {case['range']['p90']:,.0f}%" in budget
-    if roi["headline"]["roi_pct"] is not None:
-        assert f"ROI {roi['headline']['roi_pct']:,.0f}%" in overview
+    if roi["headline"]["range"] is not None:  # the headline is the median of the draws
+        assert f"ROI {roi['headline']['range']['p50']:,.0f}% (median" in overview
     if roi["actual"] is not None:
         assert money(roi["actual"]["benefits"], cur) in budget
 
@@ -124,3 +125,29 @@ def test_one_program_fails_the_four_fifths_check_and_the_page_says_so(
         rendered["programs/approval-velocity/index.md"]
     assert "Below 0.8" in rendered["programs/approval-velocity/measurement.md"]
     assert "Below 0.8" not in rendered["programs/decision-velocity/measurement.md"]
+
+
+def test_a_non_credible_share_falls_back_on_the_page_and_in_the_report(
+        rendered: dict[str, str]) -> None:
+    """Both shares and the rule reach the budget page and ``playbook report`` alike."""
+    fallbacks = 0
+    for program in PROGRAMS:
+        roi = _report(program)["roi"]
+        if roi is None:
+            continue
+        budget = rendered[f"programs/{program}/budget.md"]
+        for b in roi["kpi_benefits"]:
+            if b["credibility"] == "credible":
+                assert b["basis"] == "data" and b["isolation"] == b["data_isolation"]
+                continue
+            assert b["basis"] == "estimate" and b["isolation"] == b["declared_isolation"]
+            if b["data_isolation"] is not None:
+                fallbacks += 1
+                assert (f"the declared share {b['declared_isolation']:.0%} is used, not the "
+                        f"data-derived {b['data_isolation']:.0%} (") in budget
+    approval = _report("approval-velocity")["roi"]["kpi_benefits"][0]
+    # the issue's case: a data-derived 0.85 on four pre-periods against a declared 0.4
+    assert (approval["kpi_id"], approval["credibility"]) == ("approval-time",
+                                                             "pre-trends-underpowered")
+    assert approval["isolation"] == 0.4 and round(approval["data_isolation"], 2) == 0.85
+    assert fallbacks >= 2

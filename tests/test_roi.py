@@ -6,11 +6,16 @@ import math
 from datetime import date
 from typing import Any
 
+import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import stats
 
+from playbook.figures.attribution import Credibility, EffectMethod, TrendCheck
 from playbook.figures.benefits import IsolationBasis
-from playbook.figures.effects import EffectMethod, KpiEffect, TrendCheck
+from playbook.figures.effects import KpiEffect
+from playbook.figures.montecarlo import NotEstimable, RoiRange
 from playbook.figures.roi import (
     NOTE_BEYOND,
     NOTE_CURRENCY,
@@ -19,9 +24,10 @@ from playbook.figures.roi import (
     RoiCaseKind,
     roi_figures,
 )
-from playbook.figures.trajectory import KpiFigures
+from playbook.figures.trajectory import KpiFigures, Point
 from playbook.model.measure import Kpis
 from playbook.model.money import Budget
+from playbook.pages.budget import chance, share_rule
 
 START, TODAY = date(2026, 1, 1), date(2026, 7, 2)  # 182 days: half a program year
 
@@ -31,15 +37,28 @@ def close(a: float | None, b: float, tol: float = 1e-9) -> bool:
 
 
 def figs(kpi_id: str = "latency", latest: date | None = date(2026, 7, 2)) -> KpiFigures:
-    return KpiFigures(kpi_id, "on-track", 35.0, latest, None, None, False, None, [], [], [])
+    # one monthly point after the start, whose month has ended by TODAY: a full period
+    points = [Point("pilot", date(2026, 1, 1), 35.0, 10, False)]
+    return KpiFigures(kpi_id, "on-track", 35.0, latest, None, None, False, None, points, [],
+                      [])
 
 
 def effect(estimate: float, observed: float, method: EffectMethod = EffectMethod.DID,
            ci: tuple[float, float] | None = None,
-           trend: TrendCheck | None = TrendCheck.PARALLEL) -> KpiEffect:
+           trend: TrendCheck | None = TrendCheck.PARALLEL,
+           credibility: Credibility | None = None, dof: int = 8,
+           observed_se: float | None = 1.0) -> KpiEffect:
+    """An effect as kpi_effect makes it; credible unless said (or diverging, or unattributed)."""
     low, high = ci if ci else (None, None)
+    se = (high - low) / (2 * stats.t.ppf(0.975, dof)) if low is not None and high is not None \
+        else None
+    if credibility is None:
+        attributed = method in (EffectMethod.DID, EffectMethod.ITS)
+        credibility = (Credibility.UNATTRIBUTED if not attributed else Credibility.DIVERGING
+                       if trend is TrendCheck.DIVERGING else Credibility.CREDIBLE)
     return KpiEffect("latency", method, estimate, low, high, None, 4, 6, trend, observed,
-                     None, "")
+                     estimate / observed if observed else None, "", se, dof, None,
+                     observed_se, 8, None, credibility)
 
 
 def plan(direction: str = "decrease", currency: str = "USD") -> Kpis:
@@ -175,12 +194,14 @@ def test_monte_carlo_is_reproducible_and_centred_on_the_point_case() -> None:
     narrow = effect(-4.0, -5.0, ci=(-4.02, -3.98))
     a, b = run(budget(), narrow), run(budget(), narrow)
     assert a.headline.range == b.headline.range and a.headline.range is not None
-    assert a.headline.range.varied == ["effect on Decision latency"]
-    assert abs(a.headline.range.p50 - (a.headline.roi_pct or 0)) < 0.01
+    assert a.headline.range.varied[:2] == ["effect on Decision latency (t, 8 degrees of "
+                                           "freedom)", "confidence in Decision latency"]
+    # confidence 0.8 ± 0.2 is symmetric, so the median stays at the point case
+    assert abs(a.headline.range.p50 - (a.headline.roi_pct or 0)) < 0.5
     wide = run(budget(), effect(-4.0, -5.0, ci=(-8.0, 0.0)))
     spread = wide.headline.range
     assert spread is not None and spread.p10 < spread.p50 < spread.p90
-    assert 0 <= spread.p_positive <= 1
+    assert spread.p_positive is not None and 0 <= spread.p_positive <= 1
     # a declared range on an estimate varies too (triangular around the amount)
     ranged = run(budget(benefits=[{"name": "Launches", "year": 1, "amount": 100000,
                                    "amount_low": 50000, "amount_high": 200000}]), None)
@@ -227,7 +248,6 @@ def test_roi_increases_with_benefits(base: float, extra: float, cost: float, yea
 
 
 def test_a_declared_range_must_hold_the_amount() -> None:
-    import pytest
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError, match="must lie between `amount_low` 50000"):
@@ -235,3 +255,116 @@ def test_a_declared_range_must_hold_the_amount() -> None:
                           "amount_high": 60000}])
     with pytest.raises(ValidationError, match="give both `amount_low` and `amount_high`"):
         budget(benefits=[{"name": "B", "year": 1, "amount": 10, "amount_low": 5}])
+
+
+def _reference_roi(n: int = 400_000) -> tuple[np.ndarray, np.ndarray]:
+    """First-year and multi-year ROI % by an independent simulation of the stated rules.
+
+    Written from the methodology, not from the engine: a t-distributed effect (8 degrees
+    of freedom) with no cap at the change observed, confidence and isolation shares
+    uniform ± 0.2 and clipped to 0–1, a triangular declared amount, the yearly decay
+    ± 0.2 clipped to 0–1, another seed and forty times the draws.
+    """
+    rng = np.random.default_rng(7)
+    se = 6.0 / (2 * stats.t.ppf(0.975, 8))
+    better = 4.0 + se * rng.standard_t(8, n)
+    conf = np.clip(0.8 + rng.uniform(-0.2, 0.2, n), 0, 1)
+    kpi = better * conf * 10000
+    gross = rng.triangular(200000, 400000, 500000, n)
+    declared = (gross * np.clip(0.5 + rng.uniform(-0.2, 0.2, n), 0, 1)
+                * np.clip(0.5 + rng.uniform(-0.2, 0.2, n), 0, 1))
+    kept = 1 - np.clip(0.1 + rng.uniform(-0.2, 0.2, n), 0, 1)
+    years = [kpi, kpi * kept + declared, kpi * kept**2]
+    return (years[0] - 180000) / 1800, (sum(years) - 240000) / 2400
+
+
+def test_range_and_chance_match_an_independent_simulation() -> None:
+    b = budget(benefit_decay=0.1, benefits=[{
+        "name": "Faster launches", "year": 2, "amount": 400000, "amount_low": 200000,
+        "amount_high": 500000, "isolation": 0.5, "confidence": 0.5}])
+    r = run(b, effect(-4.0, -5.0, ci=(-7.0, -1.0)))
+    first_ref, multi_ref = _reference_roi()
+    for case, ref in ((r.headline, first_ref), (r.sensitivity, multi_ref)):
+        got = case.range
+        assert got is not None and got.p_positive is not None
+        want = np.percentile(ref, [10, 50, 90])
+        tolerance = 0.03 * (want[2] - want[0])  # sampling error of 10 000 draws
+        assert abs(got.p10 - want[0]) < tolerance, (case.kind, got, want)
+        assert abs(got.p50 - want[1]) < tolerance, (case.kind, got, want)
+        assert abs(got.p90 - want[2]) < tolerance, (case.kind, got, want)
+        assert abs(got.p_positive - float(np.mean(ref > 0))) < 0.015
+    # the multi-year chance is neither 0 nor 1 here: the range is a real interval
+    assert r.sensitivity.range is not None and 0.05 < (r.sensitivity.range.p_positive or 0) < 0.95
+
+
+def test_no_cap_at_the_change_observed() -> None:
+    # the comparison group worsened: the credible effect (6) is larger than the change (5)
+    r = run(budget(benefits=[]), effect(-6.0, -5.0, ci=(-9.0, -3.0)))
+    (b,) = r.kpi_benefits
+    assert b.basis is IsolationBasis.DATA and close(b.isolation, 1.2)
+    assert close(b.per_year, 6 * 0.8 * 10000)  # the effect, not the 5 observed
+    spread = r.headline.range
+    assert spread is not None and spread.p90 > (r.headline.roi_pct or 0) > spread.p10
+
+
+def test_chance_is_not_estimable_on_short_data_or_nothing_uncertain() -> None:
+    # 20 days after the start: the first month after it has not ended
+    early = roi_figures(budget(), plan(), {"latency": figs()},
+                        {"latency": effect(-4.0, -5.0, ci=(-7.0, -1.0))}, start=START,
+                        today=date(2026, 1, 21))
+    assert early.headline.range is not None and early.headline.range.p_positive is None
+    assert early.headline.range.not_estimable is NotEstimable.SHORT_DATA
+    # a before/after change of one value has no noise to draw from
+    lone = run(budget(), effect(-4.0, -5.0, EffectMethod.BEFORE_AFTER, trend=None,
+                                observed_se=None))
+    assert lone.headline.range is not None
+    assert lone.headline.range.not_estimable is NotEstimable.SHORT_DATA
+    # no benefit at all: every draw is −100%
+    nothing = run(budget(benefits=[]), None)
+    assert nothing.headline.range is not None
+    assert nothing.headline.range.not_estimable is NotEstimable.NOTHING_VARIES
+    assert chance(nothing.headline.range) == "not estimable: nothing uncertain varies"
+
+
+@pytest.mark.parametrize(("p", "shown"), [
+    (0.0, "< 1%"), (1e-9, "< 1%"), (0.0099, "< 1%"), (0.01, "1%"), (0.4, "40%"),
+    (0.99, "99%"), (0.9901, "> 99%"), (0.99999, "> 99%"), (1.0, "> 99%")])
+def test_chance_is_never_printed_as_certain(p: float, shown: str) -> None:
+    r = RoiRange(0.0, 0.0, 0.0, p, None, 1, 1, ["x"])
+    assert chance(r) == shown
+
+
+def test_a_non_credible_share_falls_back_to_the_declared_one() -> None:
+    # the data say 0.9 of the change, but the interval includes zero: the declared 0.5 stands
+    weak = effect(-4.5, -5.0, ci=(-9.5, 0.5), credibility=Credibility.INTERVAL_INCLUDES_ZERO)
+    r = run(budget(benefits=[]), weak)
+    (b,) = r.kpi_benefits
+    assert (b.basis, b.isolation, b.declared_isolation) == (IsolationBasis.ESTIMATE, 0.5, 0.5)
+    assert close(b.data_isolation, 0.9) and b.credibility is Credibility.INTERVAL_INCLUDES_ZERO
+    assert close(b.per_year, 5 * 0.5 * 0.8 * 10000) and b.effect_se is None
+    assert str(share_rule(b)) == ("- Decision latency: the declared share 50% is used, not "
+                                   "the data-derived 90% (the effect's 95% interval includes "
+                                   "zero).")
+
+
+def test_an_unattributed_change_varies_with_its_series_noise_and_its_shares() -> None:
+    # before/after: 5 days better, standard error 1.5 from the series (8 degrees of
+    # freedom), the declared isolation 0.5 and confidence 0.8 each ± 0.2
+    r = run(budget(benefits=[]), effect(-4.0, -5.0, EffectMethod.BEFORE_AFTER, trend=None,
+                                        observed_se=1.5))
+    assert r.kpi_benefits[0].basis is IsolationBasis.ESTIMATE
+    rng = np.random.default_rng(3)
+    n = 400_000
+    better = 5.0 + 1.5 * rng.standard_t(8, n)
+    per_year = (better * np.clip(rng.uniform(0.3, 0.7, n), 0, 1)
+                * np.clip(rng.uniform(0.6, 1.0, n), 0, 1) * 10000)
+    ref = (per_year - 180000) / 1800
+    got = r.headline.range
+    assert got is not None and got.p_positive is not None
+    want = np.percentile(ref, [10, 50, 90])
+    tolerance = 0.03 * (want[2] - want[0])
+    assert np.allclose([got.p10, got.p50, got.p90], want, atol=tolerance), (got, want)
+    assert abs(got.p_positive - float(np.mean(ref > 0))) < 0.015
+    assert got.varied == ["change in Decision latency (its series' noise)",
+                          "isolation of Decision latency", "confidence in Decision latency",
+                          "yearly benefit decay"]

@@ -157,6 +157,20 @@ def test_did_matches_welch_in_scipy_and_statsmodels() -> None:
     assert close(d.estimate, fit.params[1]) and close(d.se, fit.bse[1])
 
 
+@pytest.mark.parametrize(("pilot", "comparison"), [
+    ([0.5, 0.5, 0.5], [0.1, 0.3, -0.2, 0.0]),   # the case: three people, no spread
+    ([0.2, 0.9, 0.4, 0.7], [0.0, 0.0, 0.0]),
+    ([0.3, 0.3, 0.3 + 1e-15], [0.1, 0.4, 0.2]),  # equal up to rounding
+])
+def test_did_with_a_group_without_spread_is_not_estimable(pilot: list[float],
+                                                          comparison: list[float]) -> None:
+    # Welch would give the spreadless group no variance and report a p as if it were exact
+    d = did_effect(pilot, comparison)
+    assert d.reason is NoEstimate.NO_SPREAD
+    assert (d.ci, d.p_value, d.df, d.se) == (None, None, None, None)
+    assert close(d.estimate, sum(pilot) / len(pilot) - sum(comparison) / len(comparison))
+
+
 def kpi_360(**over: Any) -> Kpi:
     data: dict[str, Any] = {
         "id": "leader-360", "name": "360", "kind": "behavior", "unit": "score",

@@ -7,12 +7,18 @@ and :mod:`playbook.figures.roi`. Rules (stated on the methodology page):
   change (``observed``), signed in the KPI's better direction: a change the
   wrong way counts as a loss, and nothing is floored month by month, so a
   series that zig-zags around its baseline earns about nothing.
-* **Isolation from data**: with a difference-in-differences or interrupted
-  time series effect whose pre-trends are not diverging, the share of the
-  change attributed to the program is the effect's data-derived share
-  (``effect / observed``, 0–1). Otherwise the hand-set
-  ``monetization.isolation`` is used and labelled an *estimate*.
-* **Counted per year** = improvement × isolation × confidence ×
+* **Isolation from data, when earned**: with a difference-in-differences or
+  interrupted time series effect judged *credible*
+  (:class:`playbook.figures.attribution.Credibility`: its interval excludes zero,
+  and for a difference-in-differences the pre-trends were parallel on a test
+  that could see a drift the effect's size), the improvement counted is the
+  effect itself and the share shown is the data-derived ``effect / observed``;
+  nothing caps it at the change observed. Otherwise the declared
+  ``monetization.isolation`` is used and labelled an *estimate*; both shares and
+  the reason are kept, for the page and ``playbook report``.
+* **Counted per year** = improvement × confidence × ``value_per_unit``, where
+  the improvement is the credible effect, or the observed change × the declared
+  isolation:
   ``value_per_unit`` (value per unit of improvement per year): the run rate a
   forecast year starts from.
 * **Realised to date** = the run rate × the years from the start to the
@@ -26,15 +32,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from statistics import NormalDist
 
+from playbook.figures.attribution import Credibility, EffectMethod
 from playbook.figures.cashflow import YEAR_DAYS
-from playbook.figures.effects import LEVEL, EffectMethod, KpiEffect, TrendCheck
-from playbook.figures.trajectory import KpiFigures
+from playbook.figures.effects import KpiEffect
+from playbook.figures.trajectory import KpiFigures, one_cadence_later
 from playbook.model.measure import Kpi
-
-_Z = NormalDist().inv_cdf(0.5 + LEVEL / 2)
-"""Normal quantile of the effects' interval level (1.96 for 95%)."""
 
 
 class IsolationBasis(StrEnum):
@@ -59,10 +62,25 @@ class KpiBenefit:
     """The pilot's before/after change, in the better direction (KPI unit)."""
     effect: float | None
     """The attributable effect, in the better direction (KPI unit)."""
-    effect_sd: float | None
-    """Standard error of ``effect`` read from its interval (normal approximation)."""
+    effect_se: float | None
+    """Standard error of ``effect`` when the benefit rests on it (else None)."""
+    effect_dof: int | None
+    """Degrees of freedom of ``effect_se``: effects are drawn from a t distribution."""
+    observed_se: float | None
+    """Standard error of ``observed`` from the series' own noise; None when unknown."""
+    observed_dof: int | None
+    """Degrees of freedom of ``observed_se``."""
     isolation: float
+    """The share used: the data-derived one when credible, else the declared one."""
     basis: IsolationBasis
+    declared_isolation: float
+    """The hand-set ``monetization.isolation``."""
+    data_isolation: float | None
+    """The data-derived share ``effect / observed``, used only when credible."""
+    credibility: Credibility
+    """Why the data-derived share is used, or why not."""
+    full_period: bool
+    """Whether the data cover at least one full cadence period after the start."""
     confidence: float
     value_per_unit: float
     per_year: float
@@ -73,17 +91,6 @@ class KpiBenefit:
     """Benefit realised to date: ``per_year × measured_years``."""
     break_even: float | None = None
     """Improvement (KPI unit, better direction) at which the headline ROI is 0, others held."""
-
-
-def counted_improvement(observed: float, effect: float) -> float:
-    """The part of an observed change credited to the program: ``observed × clip(e/o, 0, 1)``.
-
-    An effect beyond the change observed is credited only up to the change (the
-    most conservative alternative); one pointing the other way counts nothing.
-    """
-    if observed == 0:
-        return 0.0
-    return observed * min(1.0, max(0.0, effect / observed))
 
 
 def kpi_benefit(kpi: Kpi, effect: KpiEffect | None, fig: KpiFigures | None, start: date,
@@ -104,28 +111,33 @@ def kpi_benefit(kpi: Kpi, effect: KpiEffect | None, fig: KpiFigures | None, star
     method = effect.method if effect else None
     observed = sign * effect.observed if effect and effect.observed is not None else None
     estimate = sign * effect.estimate if effect and effect.estimate is not None else None
-    sd = None
-    if effect and effect.ci_low is not None and effect.ci_high is not None:
-        sd = (effect.ci_high - effect.ci_low) / (2 * _Z)
-    # diverging pre-trends: the data cannot attribute, so the hand-set share stands
-    diverging = effect is not None and effect.trend is TrendCheck.DIVERGING
-    if (method in (EffectMethod.DID, EffectMethod.ITS) and not diverging
-            and observed is not None and estimate is not None):
-        basis = IsolationBasis.DATA
-        isolation = counted_improvement(observed, estimate) / observed if observed else 0.0
-        improvement = counted_improvement(observed, estimate)
+    rule = effect.credibility if effect else Credibility.UNATTRIBUTED
+    share = effect.isolation if effect else None
+    se = dof = None
+    if rule is Credibility.CREDIBLE and estimate is not None and share is not None:
+        # the effect is the attributable improvement: no cap at the change observed
+        basis, isolation, improvement = IsolationBasis.DATA, share, estimate
+        se, dof = effect.se if effect else None, effect.dof if effect else None
     else:
         basis, isolation = IsolationBasis.ESTIMATE, m.isolation
         improvement = (observed or 0.0) * m.isolation
-        sd = None  # the interval belongs to an effect this benefit does not rest on
     per_year = improvement * m.confidence * m.value_per_unit
     measured = 0.0
     if observed is not None and fig is not None and fig.latest_date is not None:
         days = (min(fig.latest_date, today) - start).days
         measured = min(float(horizon), max(0.0, days / YEAR_DAYS))
-    return KpiBenefit(kpi.id, kpi.name, kpi.unit, method, observed, estimate, sd, isolation,
-                      basis, m.confidence, m.value_per_unit, per_year, measured,
-                      per_year * measured)
+    return KpiBenefit(kpi.id, kpi.name, kpi.unit, method, observed, estimate, se, dof,
+                      effect.observed_se if effect else None,
+                      effect.observed_dof if effect else None, isolation, basis, m.isolation,
+                      share, rule, _full_period(kpi, fig, start, today), m.confidence,
+                      m.value_per_unit, per_year, measured, per_year * measured)
+
+
+def _full_period(kpi: Kpi, fig: KpiFigures | None, start: date, today: date) -> bool:
+    """Whether a period starting on or after the start has ended by ``today``."""
+    return fig is not None and any(
+        p.period >= start and one_cadence_later(p.period, kpi.cadence) <= today
+        for p in fig.points if p.value is not None)
 
 
 def decayed(per_year: float, decay: float, year: int) -> float:

@@ -117,9 +117,10 @@ def verdict(statuses: list[KpiStatus]) -> Verdict:
 
 def roi_verdict(roi: RoiFigures | None) -> Verdict:
     """Return level 5's verdict from the ROI headline."""
-    if roi is None or roi.headline.roi_pct is None:
+    pct = roi.headline.central_pct if roi is not None else None
+    if pct is None:
         return Verdict.NOT_MEASURED
-    return Verdict.HOLDS if roi.headline.roi_pct > ROI_HOLDS_ABOVE else Verdict.BREAKS
+    return Verdict.HOLDS if pct > ROI_HOLDS_ABOVE else Verdict.BREAKS
 
 
 def _evidence(kpi: Kpi, figs: KpiFigures, effect: BehaviourEffect | None,
@@ -160,6 +161,6 @@ def chain_of_impact(plan: Kpis | None, kpis: dict[str, KpiFigures],
                          verdict([k.status for k in on[level] if k.judged]))
               for level in range(1, 5)]
     levels.append(ChainLevel(5, [], roi_verdict(roi),
-                             roi.headline.roi_pct if roi is not None else None))
+                             roi.headline.central_pct if roi is not None else None))
     breaks = next((lv.level for lv in levels if lv.verdict == Verdict.BREAKS), None)
     return Chain(levels, leading, breaks)

@@ -4,23 +4,30 @@ Rules, in order of strength (each needs the periods it names, at the KPI's caden
 
 * **Difference-in-differences over time**, when a comparison series exists:
   the pilot − comparison gap per period is regressed on an after-start
-  indicator (OLS); the coefficient is the effect, with an interval from
-  Newey–West (HAC) standard errors, because monthly gaps are autocorrelated.
+  indicator (OLS); the coefficient is the effect, with an interval from the
+  larger of the Newey–West (HAC) and the classic OLS standard errors
+  (:mod:`.timefit`: HAC alone is anti-conservative on a dozen points).
   A pre-period trend check regresses the gap on time before the start: a
   significant slope says the groups were already drifting apart (parallel
   trends do not hold; an ordinary t-test, since HAC errors on a handful of
   points are too small); fewer than :data:`MIN_TREND_PERIODS` pre-periods say it
-  cannot be assessed.
+  cannot be assessed, and the smallest drift it could have detected is kept.
 * **Interrupted time series**, without a comparison but with at least
   :data:`MIN_ITS_PRE` pre-periods: segmented regression of the series on time,
-  an after-start level change and an after-start slope change, HAC errors;
-  the effect is the modelled departure from the pre-trend at the latest period.
+  an after-start level change and an after-start slope change, the same
+  conservative error. Time follows the calendar (days since the first period),
+  so missing months keep their length. The effect is the modelled departure
+  from the pre-trend averaged over the periods since the start: like the
+  observed change it is compared with, a mean over those periods.
 * **Before/after**, otherwise: the mean after the start minus the mean
   before (or minus the baseline), labelled *unattributed*.
 
-The **isolation share** is the effect over the pilot's observed before/after
-change, clipped to 0–1, when both point the same way; it replaces a hand-set
-``isolation`` in the ROI.
+The **data-derived share** is the effect over the pilot's observed before/after
+change (above 1 when the comparison group worsened, below 0 when the effect runs
+against the change). It is *credible* (:mod:`.attribution`) only when the
+effect's interval excludes zero and, for a difference-in-differences, the
+pre-trends were parallel on a test with the power to see a drift as large as
+the effect; only then does it replace the hand-set ``isolation`` in the ROI.
 """
 
 from __future__ import annotations
@@ -28,12 +35,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Final
 
 import numpy as np
 
-from playbook.figures import distributions
+from playbook.figures import distributions, timefit
+from playbook.figures.attribution import Credibility, EffectMethod, TrendCheck, credibility
+from playbook.figures.timefit import SeMethod
 from playbook.figures.trajectory import Point
 
 LEVEL: Final = 0.95
@@ -48,30 +56,6 @@ TREND_ALPHA: Final = 0.05
 """A pre-period gap slope significant at this level fails the parallel-trends check."""
 MAX_MAGNITUDE: Final = 1e12
 """Values beyond this are not estimated: no KPI is that large, and sums would overflow."""
-
-
-class EffectMethod(StrEnum):
-    """How an effect was estimated, strongest first."""
-
-    DID = "difference-in-differences"
-    """Pilot − comparison gap regressed on an after-start indicator, HAC interval."""
-    ITS = "interrupted-time-series"
-    """Segmented regression: departure from the pre-start trend, HAC interval."""
-    BEFORE_AFTER = "before-after"
-    """Mean after minus mean before (or the baseline): unattributed, no interval."""
-    NOT_ESTIMATED = "not-estimated"
-    """Nothing measured since the start, or values too large to estimate."""
-
-
-class TrendCheck(StrEnum):
-    """Whether pilot and comparison moved in parallel before the start."""
-
-    PARALLEL = "parallel"
-    """No significant slope in the gap before the start."""
-    DIVERGING = "diverging"
-    """The gap already had a significant slope: the effect is not attributable."""
-    CANNOT_ASSESS = "cannot-assess"
-    """Too few periods before the start to fit a trend."""
 
 
 @dataclass(frozen=True)
@@ -92,36 +76,46 @@ class KpiEffect:
     observed: float | None
     """The pilot's own before/after change, of which ``estimate`` is the attributable part."""
     isolation: float | None
-    """Share of the observed change attributable to the program (0–1), when estimable."""
+    """Data-derived share: ``estimate / observed``, None when nothing changed."""
     note: str
+    se: float | None = None
+    """Standard error of ``estimate`` (the larger of HAC and OLS); None when degenerate."""
+    dof: int | None = None
+    """Degrees of freedom of the interval (periods − coefficients)."""
+    se_method: SeMethod | None = None
+    """Which standard error was the larger, and so used."""
+    observed_se: float | None = None
+    """Standard error of ``observed`` from the series' own noise (:func:`timefit.change_noise`)."""
+    observed_dof: int | None = None
+    """Degrees of freedom of ``observed_se``."""
+    trend_detectable: float | None = None
+    """Smallest pre-start drift the trend check could detect, as bias on the effect."""
+    credibility: Credibility = Credibility.UNATTRIBUTED
+    """Whether the data-derived share is credible enough to replace the declared one."""
 
 
 def _series(points: list[Point], group: str) -> dict[date, float]:
     return {p.period: p.value for p in points if p.group == group and p.value is not None}
 
 
-def hac_ols(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """OLS coefficients and their Newey–West covariance (Bartlett kernel).
-
-    The lag is ``floor(4 (T/100)^(2/9))`` (Newey and West 1994), at least 1;
-    small-sample scaling as statsmodels' default (no ``T/(T−k)`` correction).
-    """
-    lags = max(1, math.floor(4 * (len(y) / 100) ** (2 / 9)))
-    return distributions.hac_ols(y, x, lags)
-
-
-def _interval(estimate: float, se: float, dof: int) -> tuple[float, float, float]:
-    if not math.isfinite(se) or se <= 0:
-        return math.nan, math.nan, math.nan
-    crit = distributions.t_quantile(0.5 + LEVEL / 2, dof)
-    p = distributions.t_two_sided_p(estimate / se, dof)
-    return estimate - crit * se, estimate + crit * se, p
+def _interval(c: timefit.Contrast) -> tuple[float | None, float | None, float | None]:
+    """The contrast's interval at :data:`LEVEL` and two-sided p; Nones when degenerate."""
+    if c.se is None:
+        return None, None, None
+    crit = distributions.t_quantile(0.5 + LEVEL / 2, c.dof)
+    p = max(distributions.t_two_sided_p(c.estimate / c.se, c.dof), math.ulp(0.0))
+    return c.estimate - crit * c.se, c.estimate + crit * c.se, p
 
 
 def _isolation(estimate: float, observed: float | None) -> float | None:
-    if observed is None or observed == 0 or estimate * observed < 0:
-        return None if observed in (None, 0) else 0.0
-    return min(1.0, estimate / observed)
+    if observed is None or observed == 0:
+        return None
+    return estimate / observed
+
+
+def _noise(before: list[float], after: list[float]) -> tuple[float | None, int | None]:
+    found = timefit.change_noise(before, after)
+    return found if found is not None else (None, None)
 
 
 def _before_after(kpi_id: str, pilot: dict[date, float], start: date,
@@ -133,8 +127,9 @@ def _before_after(kpi_id: str, pilot: dict[date, float], start: date,
                          len(before), 0, None, None, None, "no measurement since the start")
     reference = float(np.mean(before)) if before else baseline
     change = float(np.mean(after)) - reference
+    se, dof = _noise(before, after)
     return KpiEffect(kpi_id, EffectMethod.BEFORE_AFTER, change, None, None, None, len(before),
-                     len(after), None, change, None, note)
+                     len(after), None, change, None, note, observed_se=se, observed_dof=dof)
 
 
 def _did(kpi_id: str, pilot: dict[date, float], comparison: dict[date, float],
@@ -146,21 +141,34 @@ def _did(kpi_id: str, pilot: dict[date, float], comparison: dict[date, float],
         return None
     gap = np.array([pilot[d] - comparison[d] for d in days])
     after = np.array([1.0 if d >= start else 0.0 for d in days])
-    params, cov = hac_ols(gap, np.column_stack([np.ones_like(gap), after]))
-    estimate = float(params[1])
-    low, high, p = _interval(estimate, math.sqrt(max(cov[1, 1], 0.0)), len(days) - 2)
-    observed = float(np.mean([pilot[d] for d in post]) - np.mean([pilot[d] for d in pre]))
-    trend = TrendCheck.CANNOT_ASSESS
+    fit = timefit.contrast(gap, np.column_stack([np.ones_like(gap), after]),
+                           np.array([0.0, 1.0]))
+    low, high, p = _interval(fit)
+    before_values, after_values = [pilot[d] for d in pre], [pilot[d] for d in post]
+    observed = float(np.mean(after_values) - np.mean(before_values))
+    trend, detectable = TrendCheck.CANNOT_ASSESS, None
     if len(pre) >= MIN_TREND_PERIODS:
         trend = _trend(gap[: len(pre)])
+        index = np.arange(len(days))
+        detectable = timefit.detectable_drift(gap[: len(pre)], index[: len(pre)],
+                                              index[len(pre):], TREND_ALPHA)
     note = {TrendCheck.PARALLEL: "pilot and comparison moved in parallel before the start",
             TrendCheck.DIVERGING: "the groups were already drifting apart before the start: "
                                   "the effect is not attributable with confidence",
             TrendCheck.CANNOT_ASSESS: f"fewer than {MIN_TREND_PERIODS} periods before the "
-                                      "start: parallel trends cannot be assessed"}[trend]
-    return KpiEffect(kpi_id, EffectMethod.DID, estimate, _finite(low), _finite(high),
-                     _finite(p), len(pre), len(post), trend, observed,
-                     _isolation(estimate, observed), note)
+                                      "start: too few periods to test parallel trends"}[trend]
+    if trend is TrendCheck.PARALLEL and detectable is not None and detectable > abs(
+            fit.estimate):
+        note = (f"no drift was detected before the start, but on {len(pre)} periods the test "
+                "could only have seen one larger than the effect")
+    if fit.se is None:
+        note += "; the gap has no spread, so the effect has no interval (not estimable)"
+    se, dof = _noise(before_values, after_values)
+    return KpiEffect(kpi_id, EffectMethod.DID, fit.estimate, low, high, p, len(pre),
+                     len(post), trend, observed, _isolation(fit.estimate, observed), note,
+                     fit.se, fit.dof, fit.method, se, dof, detectable,
+                     credibility(EffectMethod.DID, (low, high), trend, detectable,
+                                 fit.estimate))
 
 
 def _trend(gap: np.ndarray) -> TrendCheck:
@@ -182,24 +190,24 @@ def _its(kpi_id: str, series: dict[date, float], start: date) -> KpiEffect | Non
     if len(pre) < MIN_ITS_PRE or len(post) < MIN_PRE:
         return None
     y = np.array([series[d] for d in days])
-    t = np.arange(len(days), dtype=float)
-    after = (t >= len(pre)).astype(float)
-    since = np.where(after > 0, t - len(pre), 0.0)
-    params, cov = hac_ols(y, np.column_stack([np.ones_like(t), t, after, since]))
-    weights = np.array([0.0, 0.0, 1.0, since[-1]])  # departure at the latest period
-    estimate = float(weights @ params)
-    low, high, p = _interval(estimate, math.sqrt(max(float(weights @ cov @ weights), 0.0)),
-                             len(days) - 4)
+    # time follows the calendar (days), so a gap of missing months keeps its length
+    t = np.array([(d - days[0]).days for d in days], dtype=float)
+    after = np.array([d >= start for d in days], dtype=float)
+    since = np.where(after > 0, t - t[len(pre)], 0.0)
+    # the mean departure from the pre-start trend over the periods since the start: the
+    # same kind of quantity as the observed change (a mean after minus a mean before)
+    weights = np.array([0.0, 0.0, 1.0, float(np.mean(since[after > 0]))])
+    fit = timefit.contrast(y, np.column_stack([np.ones_like(t), t, after, since]), weights)
+    low, high, p = _interval(fit)
     observed = float(np.mean(y[after > 0]) - np.mean(y[after == 0]))
-    return KpiEffect(kpi_id, EffectMethod.ITS, estimate, _finite(low), _finite(high),
-                     _finite(p), len(pre), len(post), None, observed,
-                     _isolation(estimate, observed),
-                     "departure from the pre-start trend at the latest period; "
-                     "no comparison group, so other changes at the start are not ruled out")
-
-
-def _finite(x: float) -> float | None:
-    return x if math.isfinite(x) else None
+    se, dof = _noise([series[d] for d in pre], [series[d] for d in post])
+    return KpiEffect(kpi_id, EffectMethod.ITS, fit.estimate, low, high, p, len(pre),
+                     len(post), None, observed, _isolation(fit.estimate, observed),
+                     "mean departure from the pre-start trend over the periods since the "
+                     "start; no comparison group, so other changes at the start are not "
+                     "ruled out",
+                     fit.se, fit.dof, fit.method, se, dof, None,
+                     credibility(EffectMethod.ITS, (low, high), None, None, fit.estimate))
 
 
 def kpi_effect(kpi_id: str, points: list[Point], start: date, baseline: float) -> KpiEffect:

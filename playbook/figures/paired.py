@@ -215,7 +215,9 @@ def did_effect(pilot_changes: Sequence[float],
     e1 = spread(pilot_changes, scale) / math.sqrt(n1)
     e2 = spread(comparison_changes, scale) / math.sqrt(n2)
     se = math.hypot(e1, e2)  # √(s₁²/n₁ + s₂²/n₂) without squaring large or tiny values
-    if se == 0:
+    if e1 == 0 or e2 == 0:
+        # a group with no spread (three people, one change) has a variance of 0 only
+        # because it is tiny: Welch would give it no weight and a p as if it were exact
         return DidEffect(estimate, None, n1, n2, None, reason=NoEstimate.NO_SPREAD)
     # Welch–Satterthwaite, divided through by se⁴ so nothing over- or underflows
     df = 1 / ((e1 / se) ** 4 / (n1 - 1) + (e2 / se) ** 4 / (n2 - 1))

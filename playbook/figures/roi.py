@@ -17,8 +17,9 @@ the range in :mod:`.montecarlo`. Rules:
   costs; the *multi-year* case counts the whole horizon against the TCO. The
   headline is the first-year case for a short program (a pilot of at most
   :data:`SHORT_PROGRAM_DAYS` days), the multi-year case otherwise; the other is
-  a sensitivity. Each has BCR, ROI %, NPV at the discount rate, lasting
-  payback and a Monte Carlo range.
+  a sensitivity. Each has BCR, ROI % at the point estimates, NPV at the
+  discount rate, lasting payback and a Monte Carlo range whose median is the
+  headline ROI (:mod:`.montecarlo`).
 * **Break-even** per KPI: the improvement at which the headline ROI is 0,
   every other benefit held. **Cost per participant**: the TCO over the
   declared ``participants``, else year-1 costs over the pilot cohort.
@@ -32,8 +33,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Final
-
-import numpy as np
 
 from playbook.figures import cashflow, montecarlo
 from playbook.figures.benefits import IsolationBasis, KpiBenefit, decayed, kpi_benefit
@@ -50,7 +49,8 @@ NOTE_CURRENCY: Final = "A monetised KPI valued in another currency than the budg
 NOTE_NO_EFFECT: Final = ("A monetised KPI with no measured change since the start counts "
                          "nothing yet.")
 NOTE_ESTIMATE: Final = ("Isolation shares set by hand (declared benefits, and KPIs whose "
-                        "change the data cannot attribute) are estimates, labelled so.")
+                        "change the data cannot credibly attribute) are estimates, labelled "
+                        "so.")
 
 
 class RoiCaseKind(StrEnum):
@@ -87,12 +87,18 @@ class RoiCase:
     costs: float
     bcr: float | None
     roi_pct: float | None
+    """ROI at the point estimates (every input at its value)."""
     npv: float
     """Net present value of the case's yearly net cash flows at the discount rate."""
     payback_month: int | None
     """Month from which cumulative net cash flow stays non-negative; None if never."""
     range: RoiRange | None
-    """The ROI's Monte Carlo spread; None without costs."""
+    """The ROI's Monte Carlo spread; its median is the headline ROI. None without costs."""
+
+    @property
+    def central_pct(self) -> float | None:
+        """The ROI a reader is told: the median of the draws, else the point ROI."""
+        return self.range.p50 if self.range is not None else self.roi_pct
 
 
 @dataclass(frozen=True)
@@ -136,17 +142,16 @@ class RoiFigures:
 
 
 def _case(kind: RoiCaseKind, by_year: dict[int, float], costs_by_year: dict[int, float],
-          rate: float, draws: tuple[np.ndarray, list[str]]) -> RoiCase:
+          rate: float, draws: montecarlo.Draws) -> RoiCase:
     years = 1 if kind is RoiCaseKind.FIRST_YEAR else len(costs_by_year)
     benefits = sum(by_year.get(y, 0.0) for y in range(1, years + 1))
     costs = sum(costs_by_year.get(y, 0.0) for y in range(1, years + 1))
     net = {y: by_year.get(y, 0.0) - costs_by_year.get(y, 0.0) for y in range(1, years + 1)}
-    spread, varied = draws
     return RoiCase(kind, years, benefits, costs, benefits / costs if costs > 0 else None,
                    (benefits - costs) / costs * 100 if costs > 0 else None,
                    cashflow.npv(net, rate),
                    cashflow.payback_month(costs_by_year, by_year, years),
-                   montecarlo.roi_range(spread, costs_by_year, years, varied))
+                   montecarlo.roi_range(draws, costs_by_year, years))
 
 
 def _break_even(b: KpiBenefit, case: RoiCase, decay: float) -> float | None:

@@ -6,11 +6,16 @@ there. Actual and forecast stay in separate sections and are never summed.
 
 from __future__ import annotations
 
+from typing import Final
+
 from playbook.checks.costs import LABELS
+from playbook.figures import effects, montecarlo
 from playbook.figures.benefits import IsolationBasis, KpiBenefit
+from playbook.figures.montecarlo import NotEstimable, RoiRange
 from playbook.figures.roi import RoiCase, RoiCaseKind, RoiFigures
 from playbook.figures.site import ProgramView, SiteData
 from playbook.pages import charts
+from playbook.pages.effects import CREDIBILITY_WORDS
 from playbook.pages.mdtext import (
     Md,
     cell,
@@ -31,6 +36,27 @@ from playbook.pages.mdtext import (
 )
 
 CASE_LABELS = {RoiCaseKind.FIRST_YEAR: "First year", RoiCaseKind.MULTI_YEAR: "Multi-year"}
+
+NOT_ESTIMABLE_WORDS: Final = {
+    NotEstimable.NOTHING_VARIES: "not estimable: nothing uncertain varies",
+    NotEstimable.SHORT_DATA: "not estimable: a monetised KPI has less than one full period "
+                             "of data after the start, or too few values to measure its noise",
+}
+"""Why P(ROI > 0) is not shown, in words."""
+
+
+def chance(r: RoiRange | None) -> Md:
+    """P(ROI > 0) as a reader should see it: never 0% or 100%."""
+    if r is None:
+        return words("—")
+    if r.p_positive is None:
+        return words(NOT_ESTIMABLE_WORDS[r.not_estimable or NotEstimable.NOTHING_VARIES])
+    low = montecarlo.P_SHOWN
+    if r.p_positive < low:
+        return fmt("< {}", percent(low * 100))
+    if r.p_positive > 1 - low:
+        return fmt("> {}", percent((1 - low) * 100))
+    return percent(r.p_positive * 100)
 
 
 def _costs(view: ProgramView, roi: RoiFigures) -> list[Md]:
@@ -81,7 +107,7 @@ def _case_row(case: RoiCase, role: str, cur: str) -> list[Md]:
     spread = (fmt("{} to {}", percent(r.p10), percent(r.p90)) if r else words("—"))
     return [fmt("{} ({})", words(CASE_LABELS[case.kind]), words(role)),
             money(case.benefits, cur), money(case.costs, cur), number(case.bcr, 2),
-            percent(case.roi_pct), spread, percent(r.p_positive * 100) if r else words("—"),
+            percent(r.p50) if r else words("—"), spread, chance(r), percent(case.roi_pct),
             money(case.npv, cur),
             text(case.payback_month) if case.payback_month else
             words("no costs" if case.costs <= 0 else "not within year 1" if case.years == 1
@@ -91,12 +117,12 @@ def _case_row(case: RoiCase, role: str, cur: str) -> list[Md]:
 def _forecast(roi: RoiFigures) -> list[Md]:
     cur, head = roi.currency, roi.headline
     out = [heading(2, "Forecast return on investment"),
-           fmt("{}\n", table(labels("Case", "Benefits", "Costs", "Benefit–cost ratio", "ROI",
-                                    "ROI range (P10 to P90)", "P(ROI > 0)", "NPV",
-                                    "Payback month"),
+           fmt("{}\n", table(labels("Case", "Benefits", "Costs", "Benefit–cost ratio",
+                                    "ROI (median)", "ROI range (P10 to P90)", "P(ROI > 0)",
+                                    "ROI at the point estimates", "NPV", "Payback month"),
                              [_case_row(head, "headline", cur),
                               _case_row(roi.sensitivity, "sensitivity", cur)],
-                             ["l", *["r"] * 8]))]
+                             ["l", *["r"] * 9]))]
     out.append(fmt("The headline counts {}. NPV discounts each year's net cash flow at {}% a "
                    "year; KPI benefits {}. Payback is the month from which cumulative net "
                    "cash flow stays at or above zero.\n",
@@ -113,17 +139,36 @@ def _forecast(roi: RoiFigures) -> list[Md]:
     if r is not None:
         drawn = (fmt("over {}", join((text(v) for v in r.varied), Md("; "))) if r.varied
                  else words("with nothing uncertain to draw, so the range is a point"))
-        out.append(fmt("The range comes from {} Monte Carlo draws (seed {}) {}; every other "
-                       "input is held at its value.\n", number(r.draws), r.seed, drawn))
+        out.append(fmt("The ROI is the median of {} Monte Carlo draws (seed {}) {}; shares "
+                       "vary by ±{} points, clipped to 0–100%; costs are held at their value. "
+                       "Benefits, costs, the benefit–cost ratio, NPV and payback are at the "
+                       "point estimates.\n", number(r.draws), r.seed, drawn,
+                       number(montecarlo.SHARE_SPREAD * 100)))
     return out
 
 
 def _kpi_row(b: KpiBenefit, cur: str) -> list[Md]:
     basis = (words("data") if b.basis is IsolationBasis.DATA else words("estimate (hand-set)"))
+    data = percent(b.data_isolation * 100) if b.data_isolation is not None else words("—")
     return [cell(b.name), words(b.method or "no data"), _change(b.observed, b.unit),
             _change(b.effect, b.unit), fmt("{} ({})", percent(b.isolation * 100), basis),
+            fmt("{} / {}", percent(b.declared_isolation * 100), data),
             percent(b.confidence * 100), money(b.per_year, cur), money(b.realised, cur),
             _change(b.break_even, b.unit)]
+
+
+def share_rule(b: KpiBenefit) -> Md:
+    """Which share a KPI's benefit uses, and why: both shares with the rule."""
+    why = words(CREDIBILITY_WORDS[b.credibility])
+    if b.basis is IsolationBasis.DATA:
+        return fmt("- {}: the data-derived share {} is used ({}).", cell(b.name),
+                   percent(b.isolation * 100), why)
+    if b.data_isolation is None:
+        return fmt("- {}: the declared share {} is used ({}).", cell(b.name),
+                   percent(b.declared_isolation * 100), why)
+    return fmt("- {}: the declared share {} is used, not the data-derived {} ({}).",
+               cell(b.name), percent(b.declared_isolation * 100),
+               percent(b.data_isolation * 100), why)
 
 
 def _change(value: float | None, unit: str) -> Md:
@@ -142,11 +187,19 @@ def _actual(roi: RoiFigures) -> list[Md]:
     if roi.kpi_benefits:
         out.append(fmt("{}\n", table(labels(
             "KPI", "Effect method", "Measured change", "Attributable effect", "Isolation",
-            "Confidence", "Counted per year", "Realised to date", "Break-even improvement"),
-            [_kpi_row(b, cur) for b in roi.kpi_benefits], ["l", "l", *["r"] * 7])))
+            "Declared / data-derived share", "Confidence", "Counted per year",
+            "Realised to date", "Break-even improvement"),
+            [_kpi_row(b, cur) for b in roi.kpi_benefits], ["l", "l", *["r"] * 8])))
         out.append(Md("Changes are in each KPI's unit, positive when better. The break-even "
                       "improvement is the change at which the headline ROI is zero, every "
                       "other benefit held.\n"))
+        out.append(fmt("A data-derived share replaces the declared one only when the effect "
+                       "is credible: its {} interval excludes zero and, for a "
+                       "difference-in-differences, the groups moved in parallel before the "
+                       "start on a test that could detect a drift as large as the effect. "
+                       "Then the effect itself is counted, never capped at the change "
+                       "observed.\n\n{}\n", percent(effects.LEVEL * 100),
+                       join((share_rule(b) for b in roi.kpi_benefits), Md("\n"))))
     return out
 
 

@@ -16,6 +16,7 @@ from playbook.figures import (
     roi,
     stats,
     status,
+    timefit,
     timeline,
     trajectory,
 )
@@ -100,16 +101,34 @@ def measurement_rules() -> Md:
                         + " from the program start"],
         ["Intervals", f"{stats.LEVEL:.0%} confidence"],
         ["Difference-in-differences", f"at least {effects.MIN_PRE} periods with both groups "
-                                      "before and after the start; HAC (Newey–West) errors"],
+                                      "before and after the start"],
+        ["Effect standard errors", "the larger of Newey–West (HAC) and classic OLS errors, "
+                                   "with periods − coefficients degrees of freedom; below "
+                                   f"{timefit.NOISE:g} of the values' size the effect is not "
+                                   "estimable"],
         ["Parallel pre-trends", f"assessed from {effects.MIN_TREND_PERIODS} pre-periods; a gap "
-                                f"slope with p < {effects.TREND_ALPHA:g} fails the check"],
+                                f"slope with p < {effects.TREND_ALPHA:g} fails the check; the "
+                                f"smallest drift it detects at {timefit.TREND_POWER:.0%} power "
+                                "is kept"],
+        ["Data-derived isolation", f"used only when the effect's {effects.LEVEL:.0%} interval "
+                                   "excludes zero and, for a difference-in-differences, "
+                                   "pre-trends are parallel on a test that detects a drift no "
+                                   "larger than the effect; otherwise the declared share"],
         ["Interrupted time series", f"at least {effects.MIN_ITS_PRE} periods before the start "
                                     "without a comparison group"],
         ["ROI headline", f"first-year benefits against year-1 costs for a pilot of at most "
                          f"{roi.SHORT_PROGRAM_DAYS} days; otherwise the whole horizon"],
         ["ROI range", f"{montecarlo.DRAWS:,} Monte Carlo draws, seed {montecarlo.SEED}; "
                       "P" + "/P".join(str(p) for p in montecarlo.PERCENTILES)
-                      + " and P(ROI > 0)"],
+                      + ", the median as the headline; effects t-distributed, before/after "
+                      "changes with their series' noise, isolation, confidence and decay "
+                      f"±{montecarlo.SHARE_SPREAD:g} clipped to 0–1; no cap at the change "
+                      "observed"],
+        ["P(ROI > 0)", "not estimable when nothing varies or a monetised KPI has less "
+                       "than one full period after the start (or no noise to draw from); below "
+                       f"{montecarlo.P_SHOWN:.0%} shown as \"< {montecarlo.P_SHOWN:.0%}\", "
+                       f"above {1 - montecarlo.P_SHOWN:.0%} as \"> "
+                       f"{1 - montecarlo.P_SHOWN:.0%}\""],
         ["Discount rate", f"{DEFAULT_DISCOUNT_RATE:.0%} a year unless budget.yml declares "
                           "one; each year's net cash flow at its end"],
         ["Fully loaded costs", "a warning when budget.yml has no "

@@ -8,6 +8,7 @@ from playbook.figures.timeline import next_open
 from playbook.load.signoffs import REQUIRED_ROLES
 from playbook.model.base import ROLE_TITLES
 from playbook.pages import downloads
+from playbook.pages.budget import chance
 from playbook.pages.chain import chain_section
 from playbook.pages.mdtext import (
     Md,
@@ -102,11 +103,10 @@ def executive_summary(view: ProgramView, site: SiteData) -> Md:
         headline = [fmt("{} case: benefits {} against costs {}", words(
             "first-year" if head.years == 1 else f"{head.years}-year"),
             money(head.benefits, cur), money(head.costs, cur))]
-        if head.roi_pct is not None:
-            headline.append(fmt("; ROI {}", percent(head.roi_pct)))
-        if head.range is not None:
-            headline.append(fmt(" (P10 {} to P90 {})", percent(head.range.p10),
-                                percent(head.range.p90)))
+        if head.range is not None:  # the headline is the median of the draws
+            headline.append(fmt("; ROI {} (median; P10 {} to P90 {}; P(ROI > 0) {})",
+                                percent(head.range.p50), percent(head.range.p10),
+                                percent(head.range.p90), chance(head.range)))
         if head.bcr is not None:
             headline.append(fmt(", benefit–cost ratio {}", number(head.bcr, 2)))
         headline.append(fmt("; {}-year TCO {}", roi.horizon_years, money(roi.tco, cur)))

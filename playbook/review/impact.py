@@ -159,7 +159,7 @@ def _budget(was: ProgramFigures | None, now: ProgramFigures | None) -> BudgetMov
     a, b = (was.roi if was else None), (now.roi if now else None)
     if a is None and b is None:
         return None
-    pair = [(r.tco, r.headline.roi_pct) if r else (None, None) for r in (a, b)]
+    pair = [(r.tco, r.headline.central_pct) if r else (None, None) for r in (a, b)]
     (tco_a, roi_a), (tco_b, roi_b) = pair
     if _same(tco_a, tco_b) and _same(roi_a, roi_b):
         return None

@@ -1,53 +1,146 @@
-"""What may be published from person-level data, beyond the minimum group size.
+"""What may be published from person-level data, in any build, on any day.
 
-Two aggregates of the same measure over sets of people that differ by one
-person give that person's value by subtraction: a wave's mean over everyone
-who answered it, and the pre/post table's mean over those who answered both.
-So when, in a group's wave, fewer than ``min_group_size`` people (but some)
-answered that wave only, they are left out of the published means of that
-wave: the chart and the status then read the same people as the paired
-effect. With ``min_group_size`` or more such people both sets are published;
-they differ by enough people that no one's value can be worked out.
+Sits between the loaded observations and every figure made of people's rows
+(:mod:`playbook.figures.program` calls it first). There is no state between
+builds and every old build stays online, so each rule holds for the figures of
+one build alone, whichever day it runs:
 
-Published means of person-level data are rounded to
-:data:`~playbook.figures.trajectory.PUBLISHED_DIGITS` decimals,
-the precision the site shows, in the chart data and ``playbook report`` alike.
+* **Closed windows only.** A survey wave's answers are published only once the
+  wave has closed: the day after its ``closes`` date (or, when none is given,
+  the day after the cadence period of its first answer ends); answers dated
+  after the close are not counted. Rows of a person-level series without waves
+  are published per cadence period once the period has ended. So a figure never
+  moves by one late respondent from one day's build to the next: while a window
+  is open its cells read "fielding", and after it closes they never change
+  (:data:`FIELDING`).
+* **Precision.** Every figure computed from people's rows is rounded, in the
+  figures object, to the precision the site shows (:data:`PUBLISHED_DIGITS`
+  decimals; p-values to :data:`P_DIGITS` significant digits), so ``figures.json``,
+  ``playbook report``, the site and the review comment carry the same value.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, is_dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Final, TypeVar, cast
 
+from playbook.figures.trajectory import (
+    PUBLISHED_DIGITS,
+    Point,
+    one_cadence_later,
+    period_start,
+)
 from playbook.load.observations import Observation
+from playbook.model.measure import Kpi
+
+P_DIGITS: Final = 2
+"""Significant digits of a published p-value (the site shows ``0.031``, ``4.2e-05``)."""
+
+FIELDING: Final = "fielding — published when the wave closes"
+"""What a cell of a window still open on the build day reads."""
+
+_T = TypeVar("_T")
 
 
-def publishable(series: list[Observation], min_group_size: int
-                ) -> tuple[list[Observation], int]:
-    """The observations whose means may be published beside the paired effect.
+@dataclass(frozen=True)
+class Windows:
+    """A person-level series split by whether its windows had closed on the build day."""
+
+    closed: list[Observation]
+    """Answers of windows closed before the build day: the only ones figures read."""
+    fielding: list[Point]
+    """One unpublished point per group and open window (value None, ``n`` 0)."""
+    late: int
+    """Answers dated after their wave closed, never counted."""
+
+
+def period_end(day: date, cadence: str) -> date:
+    """The last day of the cadence period holding ``day``."""
+    return one_cadence_later(period_start(day, cadence), cadence) - timedelta(days=1)
+
+
+def wave_closes(kpi: Kpi, series: list[Observation]) -> dict[str, date]:
+    """The last day of each wave in ``series``: as declared, else its first period's end."""
+    first: dict[str, date] = {}
+    for o in series:
+        if o.wave is not None and (o.wave not in first or o.date < first[o.wave]):
+            first[o.wave] = o.date
+    declared: dict[str, date] = {str(w): d for w, d in kpi.source.closes.items()} if (
+        kpi.source) else {}
+    return {w: declared.get(w, period_end(day, kpi.cadence)) for w, day in first.items()}
+
+
+def windows(kpi: Kpi, series: list[Observation], today: date) -> Windows:
+    """Split a person-level series into what may be published on ``today`` and what may not.
 
     Args:
-        series: A person-level KPI's observations (with subjects and waves).
-        min_group_size: The privacy minimum of the measurement plan.
+        kpi: The KPI (its cadence, and its source's ``closes``).
+        series: Its observations dated on or before ``today``.
+        today: The build day.
 
     Returns:
-        The observations to aggregate for charts and status, and how many
-        people's single-wave answers were left out.
+        The answers of closed windows, a fielding point per open window and group,
+        and how many answers came after their wave had closed.
     """
-    waves: dict[tuple[str, str], set[str]] = defaultdict(set)
+    closes = wave_closes(kpi, series)
+    kept: list[Observation] = []
+    open_cells: dict[tuple[str, str | None, date], date] = {}
+    late = 0
     for o in series:
-        if o.subject is not None and o.wave is not None:
-            waves[(o.group or "all", o.wave)].add(o.subject)
-    groups = {g for g, _ in waves}
-    drop: set[tuple[str, str, str]] = set()
-    for group in groups:
-        mine = {w: s for (g, w), s in waves.items() if g == group}
-        both = set.intersection(*mine.values()) if len(mine) > 1 else set()
-        for wave, subjects in mine.items():
-            only = subjects - both
-            if 0 < len(only) < min_group_size:
-                drop.update((group, wave, s) for s in only)
-    if not drop:
-        return series, 0
-    kept = [o for o in series
-            if (o.group or "all", o.wave or "", o.subject or "") not in drop]
-    return kept, len({(g, s) for g, _, s in drop})
+        end = closes[o.wave] if o.wave is not None else period_end(o.date, kpi.cadence)
+        if o.date > end:
+            late += 1
+        elif end < today:
+            kept.append(o)
+        else:
+            key = (o.group or "all", o.wave,
+                   end if o.wave is not None else period_start(o.date, kpi.cadence))
+            open_cells[key] = max(open_cells.get(key, o.date), o.date)
+    fielding = [Point(group, period, None, 0, False, None, wave, fielding=True)
+                for (group, wave, period) in open_cells]
+    return Windows(kept, fielding, late)
+
+
+def single_wave(pre: Mapping[str, float], post: Mapping[str, float], min_group_size: int
+                ) -> bool:
+    """Whether 1 to ``min_group_size − 1`` people answered only one wave.
+
+    Then the change over those who answered both, beside the wave means over
+    everyone who answered each, gives those few people's values by subtraction.
+    """
+    return any(0 < len(a.keys() - b.keys()) < min_group_size
+               for a, b in ((pre, post), (post, pre)))
+
+
+def _published(name: str, value: float) -> float:
+    if not math.isfinite(value) or value == 0:
+        return value
+    if name.startswith("p_value"):
+        return round(value, P_DIGITS - 1 - math.floor(math.log10(abs(value))))
+    return round(value, PUBLISHED_DIGITS)
+
+
+def published(value: _T) -> _T:
+    """``value`` with every float in it rounded to the precision the site shows.
+
+    Walks frozen dataclasses, lists and dicts; p-values keep :data:`P_DIGITS`
+    significant digits, every other float :data:`PUBLISHED_DIGITS` decimals.
+    """
+    return cast(_T, _walk(value, ""))
+
+
+def _walk(value: Any, name: str) -> Any:
+    if isinstance(value, float):
+        return _published(name, value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _walk(getattr(value, f.name), f.name)
+                                 for f in fields(value) if f.init})
+    if isinstance(value, list):
+        return [_walk(v, name) for v in value]
+    if isinstance(value, dict):
+        return {k: _walk(v, name) for k, v in value.items()}
+    return value
+

@@ -50,9 +50,9 @@ AT_RISK = 0.15
 GRACE_DAYS: Final = MappingProxyType({"weekly": 3, "monthly": 14, "quarterly": 30})
 """Days of grace after one cadence before a KPI counts as stale."""
 CHECKPOINT_DAYS = (90, 180, 365)
-PUBLISHED_DIGITS = 2
-"""Decimals of a published mean of person-level data (the site's precision)."""
 """Review days counted from the program's start."""
+PUBLISHED_DIGITS = 2
+"""Decimals of a published figure of person-level data (the site's precision)."""
 _MONTHS: Final = MappingProxyType({"weekly": 0, "monthly": 1, "quarterly": 3})
 _Date = date  # the type, where a field named ``date`` shadows it
 
@@ -85,6 +85,9 @@ class Point:
     """Date of the last observation in the point: from then on, the point is known."""
     wave: str | None = None
     """The survey wave (``pre``/``post``) a person-level point aggregates, if any."""
+    fielding: bool = False
+    """Its window (a wave, or a period of person-level rows) was still open on the build
+    day: nothing about it is published until it closes (``period`` is its last day)."""
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,10 @@ def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
                                   min_group_size=min_size)
         if effect is not None:
             behaviour[kpi.id] = privacy.published(effect)
-        if not person and kpis[kpi.id].points:
+        # a person-level series without waves is judged on its published points, as an
+        # aggregate one is (its waves' effects are the behaviour effects instead)
+        waves = kpi.source is not None and kpi.source.wave is not None
+        if not waves and kpis[kpi.id].points:
             effects[kpi.id] = kpi_effect(kpi.id, kpis[kpi.id].points, program.start,
                                          kpi.baseline.value)
     return kpis, behaviour, published, effects, scores

@@ -8,19 +8,22 @@ another declared format are no change. Rows dated after the base's last
 observation are the normal update; anything else (a value changed, a row
 removed or added in the past) rewrites history and is flagged. Person-level
 series (observations with a ``subject``) are reported by counts and dates
-only: no subject id and no single person's value ever reaches the comment.
+only: no subject id and no single person's value ever reaches the comment. An
+aggregate value is quoted only where the site publishes its period at both
+revisions (none below the minimum group size): a value withheld on the site is
+withheld here too.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Final
 
-from playbook.figures.trajectory import KpiFigures, KpiStatus
+from playbook.figures.trajectory import KpiFigures, KpiStatus, period_start
 from playbook.load.observations import Observation
 from playbook.pages.mdtext import Md, cat, fmt, heading, join, lines, number, text, words
 from playbook.review.sides import Side, read_sides
@@ -100,7 +103,9 @@ def _span(rows: Iterable[date]) -> Span | None:
 
 
 def compare_series(program: str, kpi: str, base: list[Observation],
-                   head: list[Observation], *, person_level: bool) -> SeriesChange | None:
+                   head: list[Observation], *, person_level: bool,
+                   shown: Callable[[Observation, Observation], bool] = lambda a, b: True
+                   ) -> SeriesChange | None:
     """Compare one KPI's observations; ``None`` when they mean the same.
 
     Args:
@@ -109,6 +114,8 @@ def compare_series(program: str, kpi: str, base: list[Observation],
         base: Observations at the base revision.
         head: Observations at the head revision.
         person_level: Whether the source names a ``subject`` column.
+        shown: Whether a changed value (base, head) may be quoted: the site publishes
+            the period holding it at both revisions.
     """
     before, after = Counter(base), Counter(head)
     if before == after:
@@ -133,7 +140,8 @@ def compare_series(program: str, kpi: str, base: list[Observation],
             inserted += 1
     removed = len(gone) - len(pairs)
     examples = () if person_level else tuple(
-        ValueChange(a.date, a.group, a.value, b.value) for a, b in pairs[:MAX_EXAMPLES])
+        ValueChange(a.date, a.group, a.value, b.value)
+        for a, b in [p for p in pairs if shown(*p)][:MAX_EXAMPLES])
     rewritten = _span([*(o.date for o in gone), *(o.date for o in past)])
     if rewritten is not None:  # a changed row is one row, though it is gone and added
         rewritten = replace(rewritten, rows=len(pairs) + removed + inserted)
@@ -156,6 +164,13 @@ def _moved(before: KpiFigures | None, after: KpiFigures | None, *,
     return FigureMove(was, now, before.status, after.status)
 
 
+def _published(figs: KpiFigures | None) -> set[tuple[str, date]]:
+    """The (group, period) cells whose value the site publishes: the comment's filter."""
+    if figs is None:
+        return set()
+    return {(p.group, p.period) for p in figs.points if p.value is not None}
+
+
 def compare(base: Side, head: Side) -> DataDiff:
     """Compare every KPI series of the programs at head with the same KPI at base.
 
@@ -167,15 +182,24 @@ def compare(base: Side, head: Side) -> DataDiff:
         old = base.playbook.get(bundle.id)
         kpis = bundle.kpis.kpis if bundle.kpis else []
         found = []
-        for kpi in kpis:
-            person = kpi.source is not None and kpi.source.subject is not None
-            change = compare_series(bundle.id, kpi.id,
-                                    old.series.get(kpi.id, []) if old else [],
-                                    bundle.series.get(kpi.id, []), person_level=person)
-            if change is not None:
-                found.append(change)
         was = base.figures[bundle.id].kpis if bundle.id in base.figures else {}
         now = head.figures[bundle.id].kpis if bundle.id in head.figures else {}
+        for kpi in kpis:
+            person = kpi.source is not None and kpi.source.subject is not None
+            before, after = _published(was.get(kpi.id)), _published(now.get(kpi.id))
+
+            def shown(a: Observation, b: Observation, cadence: str = kpi.cadence,
+                      before: set[tuple[str, date]] = before,
+                      after: set[tuple[str, date]] = after) -> bool:
+                return ((a.group or "all", period_start(a.date, cadence)) in before
+                        and (b.group or "all", period_start(b.date, cadence)) in after)
+
+            change = compare_series(bundle.id, kpi.id,
+                                    old.series.get(kpi.id, []) if old else [],
+                                    bundle.series.get(kpi.id, []), person_level=person,
+                                    shown=shown)
+            if change is not None:
+                found.append(change)
         out.extend(replace(c, figures=_moved(was.get(c.kpi), now.get(c.kpi),
                                              person_level=c.person_level)) for c in found)
     return DataDiff(tuple(out), len(base.problems.errors), len(head.problems.errors))

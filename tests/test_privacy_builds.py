@@ -240,8 +240,9 @@ def test_a_query_that_aggregates_people_itself_is_an_error(
     assert [str(p) for p in problems.errors] == [
         f"program/mini/kpis.yml:{line}:7: kpis[2].source: the query reads person-level rows "
         "(data/mini/leader_360.csv (column 'subject')) but the source names no 'subject': "
-        "person-level rows are aggregated by the engine, never by the query (return one row per person with their id, named in "
-        "'subject:' (no 'count'): the site aggregates them and withholds small groups)"]
+        "person-level rows are aggregated by the engine, never by the query (return one row "
+        "per person with their id, named in 'subject:' (no 'count'): the site aggregates "
+        "them and withholds small groups)"]
 
 
 def test_a_query_copying_all_but_one_person_is_caught_by_the_overlap_check(

@@ -293,6 +293,26 @@ def test_the_diff_comment_withholds_what_the_site_withholds(
     assert (code, [(p["value"], p["suppressed"]) for p in january]) == (0, [(None, True)])
 
 
+def test_a_row_added_to_a_closed_wave_is_flagged_in_the_comment_without_values(
+        fielded: TmpPlaybook, run_cli: RunCli) -> None:
+    _survey(fielded, answered=PILOT - 1)
+    _git(fielded.root, "init", "-q")
+    _git(fielded.root, "add", "-A")
+    _git(fielded.root, "commit", "-qm", "base")
+    _survey(fielded, answered=PILOT)  # p7's post answer, exported late but dated in the window
+    day = CLOSE + timedelta(days=5)
+    code, out, err = run_cli("diff", "--today", day, "--dir", fielded.root)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[4:] == [
+        f"- leader-360: 1 row appended, {OPEN + timedelta(days=PILOT - 1)}",
+        "  - values not shown: person-level data",
+        "  - ⚠️ **1 published figure(s) would change by fewer people than the privacy "
+        "minimum**: beside the figures already online they would give those people's "
+        "answers (leave a closed wave's rows as they were published)",
+    ]
+    assert "3.1" not in out and "3.7" not in out  # no mean, no change, no answer
+
+
 def test_a_fairness_verdict_never_tells_a_withheld_groups_outcome(
         tmp_playbook: TmpPlaybook) -> None:
     published = []

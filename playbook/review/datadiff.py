@@ -82,6 +82,10 @@ class SeriesChange:
     figures: FigureMove | None
     """Set when the KPI's latest published value or status moved (for person-level
     data, only a status move is reported and both values are ``None``)."""
+    republished: int = 0
+    """Published cells of people's rows (a wave, a period) whose people change by 1 to
+    ``min_group_size − 1`` between the two revisions: beside the figures already online
+    the new ones would give those people's values."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,22 @@ def _published(figs: KpiFigures | None) -> set[tuple[str, date]]:
     return {(p.group, p.period) for p in figs.points if p.value is not None}
 
 
+def _republished(before: KpiFigures | None, after: KpiFigures | None, k: int) -> int:
+    """How many cells published at both revisions move by 1 to ``k − 1`` people."""
+    if before is None or after is None:
+        return 0
+    # a wave is one cell whatever day it is plotted on (its median day moves with its rows)
+    was = {(p.group, p.wave or p.period): p for p in before.points if p.value is not None}
+    moved = 0
+    for p in after.points:
+        old = was.get((p.group, p.wave or p.period))
+        if p.value is None or old is None:
+            continue
+        if 0 < abs(p.n - old.n) < k or (p.n == old.n and p.value != old.value):
+            moved += 1
+    return moved
+
+
 def compare(base: Side, head: Side) -> DataDiff:
     """Compare every KPI series of the programs at head with the same KPI at base.
 
@@ -200,8 +220,11 @@ def compare(base: Side, head: Side) -> DataDiff:
                                     shown=shown)
             if change is not None:
                 found.append(change)
+        k = head.figures[bundle.id].min_group_size if bundle.id in head.figures else 0
         out.extend(replace(c, figures=_moved(was.get(c.kpi), now.get(c.kpi),
-                                             person_level=c.person_level)) for c in found)
+                                             person_level=c.person_level),
+                           republished=_republished(was.get(c.kpi), now.get(c.kpi), k)
+                           if c.person_level else 0) for c in found)
     return DataDiff(tuple(out), len(base.problems.errors), len(head.problems.errors))
 
 
@@ -237,6 +260,11 @@ def _bullets(c: SeriesChange) -> list[Md]:
            if c.rewritten is not None else fmt("- {}: {}", text(c.kpi), body)]
     if c.person_level:
         out.append(Md("  - values not shown: person-level data"))
+    if c.republished:
+        out.append(fmt("  - ⚠️ **{} published figure(s) would change by fewer people than the "
+                       "privacy minimum**: beside the figures already online they would give "
+                       "those people's answers (leave a closed wave's rows as they were "
+                       "published)", c.republished))
     for e in c.examples:
         where = fmt("{}, {}", e.date, text(e.group)) if e.group else fmt("{}", e.date)
         out.append(fmt("  - {}: {} → {}", where, number(e.before, _DIGITS),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playbook.checks import runner as checks
-from playbook.figures import stats
+from playbook.figures import privacy, stats
 from playbook.load import digest, loader
 from playbook.load.bundle import Bundle, Playbook
 from playbook.model.problems import Problem, Problems, UsageError
@@ -69,7 +69,8 @@ def _checked(folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list
     """One program loaded, with every problem of its files, checks and statistics."""
     bundle, found = loader.load_program(folder, root, settings)
     # attrition and unusable survey values need the figures' statistics, a later stage
-    return bundle, [*found, *checks.run(bundle), *stats.problems(bundle)]
+    return bundle, [*found, *checks.run(bundle), *stats.problems(bundle),
+                    *privacy.problems(bundle)]
 
 
 def _problems_only(folder: Path, root: Path, settings: Settings) -> tuple[None, list[Problem]]:

@@ -141,6 +141,14 @@ def test_consecutive_commits_one_respondent_each_recover_no_one(
                                      for d in range((until - committed).days + 1)])
     # a leader who answers after the wave closed is not counted, in any later commit
     _survey(fielded, answered=PILOT, late=1)
+    _, problems = load_playbook(fielded.root)
+    line = fielded.read("kpis.yml").splitlines().index(
+        f"      closes: {{pre: {PRE}, post: {CLOSE}}}") + 1
+    assert [str(p) for p in problems.warnings] == [
+        f"program/mini/kpis.yml:{line}:15: warning: kpis[2].source.closes: 1 answer(s) of the "
+        f"post wave are dated after it closed on {CLOSE} and are not counted (a closed wave's "
+        "figures are already published; move the close only before anything of the wave "
+        "was published)"]
     late = _figures(fielded, [CLOSE + timedelta(days=d) for d in (3, 4)])
     assert [_means(f) for f in late] == [_means(builds[-1])] * 2
     _assert_nothing_subtracts([*builds, *late])

@@ -27,14 +27,17 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Final, TypeVar, cast
 
+from playbook.checks.reporter import Reporter
 from playbook.figures.trajectory import (
     PUBLISHED_DIGITS,
     Point,
     one_cadence_later,
     period_start,
 )
+from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.model.measure import Kpi
+from playbook.model.problems import Problem
 
 P_DIGITS: Final = 2
 """Significant digits of a published p-value (the site shows ``0.031``, ``4.2e-05``)."""
@@ -144,3 +147,33 @@ def _walk(value: Any, name: str) -> Any:
         return {k: _walk(v, name) for k, v in value.items()}
     return value
 
+
+
+def problems(bundle: Bundle) -> list[Problem]:
+    """Warn about answers dated after their wave closed: they are never counted.
+
+    Located at the source's ``closes`` when it gives one, else at the source.
+    """
+    plan = bundle.kpis
+    if plan is None:
+        return []
+    report = Reporter(bundle)
+    for i, kpi in enumerate(plan.kpis):
+        if kpi.source is None or kpi.source.subject is None or kpi.source.wave is None:
+            continue
+        series = bundle.series.get(kpi.id, [])
+        closes = wave_closes(kpi, series)
+        for wave, end in sorted(closes.items()):
+            late = sum(1 for o in series if o.wave == wave and o.date > end)
+            if not late:
+                continue
+            declared = wave in kpi.source.closes
+            report.add("kpis", ("kpis", i, "source", "closes") if declared
+                       else ("kpis", i, "source"),
+                       f"{late} answer(s) of the {wave} wave are dated after it closed on "
+                       f"{end} and are not counted",
+                       "a closed wave's figures are already published; move the close only "
+                       "before anything of the wave was published" if declared else
+                       f"give the wave's last day: closes: {{{wave}: YYYY-MM-DD}}",
+                       warning=True)
+    return report.problems

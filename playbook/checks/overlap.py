@@ -40,10 +40,14 @@ def _period(day: date, cadence: str) -> str:
 def _cells(kpi: Kpi, series: list[Observation]) -> dict[Cell, dict[str, tuple[float, ...]]]:
     """Each cell's people, with the values each has in it (sorted, so order is no change)."""
     found: dict[Cell, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    places: dict[tuple[str | None, date], str] = {}  # each (wave, day) labelled once
     for o in series:
         if o.subject is None:
             continue
-        where = f"the {o.wave} wave" if o.wave else _period(o.date, kpi.cadence)
+        where = places.get((o.wave, o.date))
+        if where is None:
+            where = places[(o.wave, o.date)] = (f"the {o.wave} wave" if o.wave
+                                                else _period(o.date, kpi.cadence))
         found[(o.group or "all", where)][o.subject].append(o.value)
     return {cell: {s: tuple(sorted(v)) for s, v in people.items()}
             for cell, people in found.items()}
@@ -70,6 +74,10 @@ def check(report: Reporter) -> None:
     if plan is None:
         return
     k = plan.privacy.min_group_size
+    people = [kpi for kpi in plan.kpis if kpi.source is not None
+              and kpi.source.subject is not None and report.bundle.series.get(kpi.id)]
+    if len(people) < 2:
+        return  # one KPI's means are compared with each other by the figures' own rules
     earlier: list[tuple[Kpi, dict[Cell, dict[str, tuple[float, ...]]]]] = []
     for i, kpi in enumerate(plan.kpis):
         if kpi.source is None or kpi.source.subject is None:

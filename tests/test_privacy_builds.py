@@ -253,6 +253,21 @@ def test_a_query_that_aggregates_people_itself_is_an_error(
         "them and withholds small groups)"]
 
 
+def test_a_query_over_a_file_of_e_mail_addresses_is_refused_whatever_the_column_is_called(
+        tmp_playbook: TmpPlaybook) -> None:
+    rows = ["day,who,score", *(f"2026-01-0{1 + i % 5},ada{i}@example.com,{i % 4}"
+                               for i in range(12))]
+    tmp_playbook.write("data/mini/scores.csv", "\n".join(rows) + "\n")
+    tmp_playbook.edit("kpis.yml", "source: {file: data/mini/board_use.csv, date: month, "
+                      "value: pct}", "source: {query: \"SELECT day, avg(score) AS pct FROM "
+                      "'data/mini/scores.csv' GROUP BY day\", date: day, value: pct}")
+    _, problems = load_playbook(tmp_playbook.root)
+    assert [p.message for p in problems.errors] == [
+        "the query reads person-level rows (data/mini/scores.csv (e-mail addresses in its "
+        "rows)) but the source names no 'subject': person-level rows are aggregated by the "
+        "engine, never by the query"]
+
+
 def test_a_query_copying_all_but_one_person_is_caught_by_the_overlap_check(
         fielded: TmpPlaybook) -> None:
     _survey(fielded, answered=PILOT)

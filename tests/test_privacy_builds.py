@@ -13,6 +13,7 @@ the report and the fairness verdicts are attacked the same way.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -152,6 +153,22 @@ def test_consecutive_commits_one_respondent_each_recover_no_one(
     late = _figures(fielded, [CLOSE + timedelta(days=d) for d in (3, 4)])
     assert [_means(f) for f in late] == [_means(builds[-1])] * 2
     _assert_nothing_subtracts([*builds, *late])
+
+
+def test_check_warnings_while_a_wave_is_fielded_carry_no_mean(fielded: TmpPlaybook) -> None:
+    warnings = set()
+    for answered in range(1, PILOT + 1):
+        _survey(fielded, answered=answered)
+        rows = fielded.read("data/mini/leader_360.csv").splitlines()
+        # six more pilot leaders answered only the pre wave, far from the others
+        rows += [f"{PRE},{4.8 + 0.01 * i:.2f},q{i},pre,pilot" for i in range(6)]
+        fielded.write("data/mini/leader_360.csv", "\n".join(rows) + "\n")
+        _, problems = load_playbook(fielded.root)  # `check` reads every row, open waves too
+        warnings |= {p.message for p in problems.warnings}
+    assert any("without a post answer differed from those who stayed at baseline (Welch p "
+               "below 0.05)" in w for w in warnings), warnings
+    # counts and thresholds only: no mean, difference or p that a later day would move
+    assert not [w for w in warnings if re.search(r"\d\.\d*[1-9]", w.replace("0.05", ""))]
 
 
 def test_a_change_over_all_but_a_few_single_wave_answers_is_withheld(

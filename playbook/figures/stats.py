@@ -175,11 +175,12 @@ def _attrition_messages(g: GroupAttrition) -> list[tuple[str, str]]:
                     "effects over those who stayed can overstate the program",
                     "follow up the missing post answers, or read the effects as those of "
                     "the people who stayed"))
-    if (AttritionFlag.DROPOUTS_DIFFER in g.flags and g.difference is not None
-            and g.p_value is not None):
+    if AttritionFlag.DROPOUTS_DIFFER in g.flags:
+        # no mean or p here: `check` reads every row, waves still being fielded too, so
+        # two days' warnings would differ by one respondent (the site shows closed waves)
         out.append((f"the {g.dropouts} {_people(g.group)} without a post answer differed "
-                    f"from those who stayed at baseline by {g.difference:+.2f} (Welch p = "
-                    f"{g.p_value:.2g}, below {DROPOUT_ALPHA:g})",
+                    "from those who stayed at baseline (Welch p below "
+                    f"{DROPOUT_ALPHA:g})",
                     "the effect over those who stayed may not hold for the whole cohort"))
     return out
 

@@ -65,12 +65,13 @@ def period_end(day: date, cadence: str) -> date:
     return one_cadence_later(period_start(day, cadence), cadence) - timedelta(days=1)
 
 
-def wave_closes(kpi: Kpi, series: list[Observation]) -> dict[str, date]:
-    """The last day of each wave in ``series``: as declared, else its first period's end."""
+def wave_closes(kpi: Kpi, answered: set[tuple[str | None, date]]) -> dict[str, date]:
+    """The last day of each wave answered (``(wave, day)`` pairs): as declared, else the
+    end of the cadence period of its first answer."""
     first: dict[str, date] = {}
-    for o in series:
-        if o.wave is not None and (o.wave not in first or o.date < first[o.wave]):
-            first[o.wave] = o.date
+    for wave, day in answered:
+        if wave is not None and (wave not in first or day < first[wave]):
+            first[wave] = day
     declared: dict[str, date] = {str(w): d for w, d in kpi.source.closes.items()} if (
         kpi.source) else {}
     return {w: declared.get(w, period_end(day, kpi.cadence)) for w, day in first.items()}
@@ -88,12 +89,12 @@ def windows(kpi: Kpi, series: list[Observation], today: date) -> Windows:
         The answers of closed windows, a fielding point per open window and group,
         and how many answers came after their wave had closed.
     """
-    closes = wave_closes(kpi, series)
     # a series repeats its (wave, day) pairs: each is placed once, and the rows are
     # filtered by set lookups (two million rows in a fraction of a second)
     waves = kpi.source is not None and kpi.source.wave is not None
-    found = {(o.wave, o.date) for o in series} if waves else {
-        (None, day) for day in {o.date for o in series}}
+    found: set[tuple[str | None, date]] = ({(o.wave, o.date) for o in series} if waves else
+                                           {(None, day) for day in {o.date for o in series}})
+    closes = wave_closes(kpi, found)
     end_of = {(wave, day): closes[wave] if wave is not None else period_end(day, kpi.cadence)
               for wave, day in found}
     late_pairs = {pair for pair, end in end_of.items() if pair[1] > end}
@@ -171,7 +172,7 @@ def problems(bundle: Bundle) -> list[Problem]:
         if kpi.source is None or kpi.source.subject is None or kpi.source.wave is None:
             continue
         series = bundle.series.get(kpi.id, [])
-        closes = wave_closes(kpi, series)
+        closes = wave_closes(kpi, {(o.wave, o.date) for o in series})
         for wave, end in sorted(closes.items()):
             late = sum(1 for o in series if o.wave == wave and o.date > end)
             if not late:

@@ -97,13 +97,14 @@ def _means(figs: dict[str, Any], kpi: str = "leader-360") -> list[Mean]:
     return out
 
 
-def _assert_nothing_subtracts(builds: list[dict[str, Any]], kpi: str = "leader-360") -> None:
+def _assert_nothing_subtracts(builds: list[dict[str, Any]], *kpis: str) -> None:
     """No two published means of one measure and group differ by 1 to K − 1 people.
 
+    Means of every KPI named (default: the 360) are subtracted from each other too.
     Equal sizes must carry equal values: two sets of the same size with different
     means differ by a swap, which gives one person's value against another's.
     """
-    means = {m for figs in builds for m in _means(figs, kpi)}
+    means = {m for figs in builds for kpi in kpis or ("leader-360",) for m in _means(figs, kpi)}
     for a, b in combinations(sorted(means, key=repr), 2):
         if a.measure != b.measure:
             continue
@@ -214,29 +215,46 @@ def test_every_figure_of_people_is_published_at_the_precision_shown(
             assert value == round(value, 2), (name, value)
 
 
+def _second_kpi(pb: TmpPlaybook, pilot: list[str]) -> str:
+    """Add a copy of the 360 KPI whose row filter keeps ``pilot`` and every comparison
+    leader; return the file's text."""
+    kpis = pb.read("kpis.yml")
+    start, end = kpis.index("  - id: leader-360"), kpis.index("attribution:")
+    keep = ", ".join([*pilot, *(f"c{i}" for i in range(6))])
+    second = (kpis[start:end].replace("id: leader-360", "id: leader-360-again")
+              .replace("      group: group\n", "      group: group\n      read:\n"
+                       f"        where: {{subject: [{keep}]}}\n"))
+    text = kpis[:end] + second + kpis[end:]
+    pb.write("program/mini/kpis.yml", text)
+    return text
+
+
 def test_two_kpis_over_the_same_people_but_one_are_an_error(fielded: TmpPlaybook) -> None:
     _survey(fielded, answered=PILOT)
-    kpis = fielded.read("kpis.yml")
-    start, end = kpis.index("  - id: leader-360"), kpis.index("attribution:")
-    second = (kpis[start:end].replace("id: leader-360", "id: leader-360-but-one")
-              .replace("      group: group\n", "      group: group\n      read:\n"
-                       "        where: {subject: [" + ", ".join(
-                           f"p{i}" for i in range(1, PILOT)) + ", " + ", ".join(
-                           f"c{i}" for i in range(6)) + "]}\n"))
-    text = kpis[:end] + second + kpis[end:]
-    fielded.write("program/mini/kpis.yml", text)
+    text = _second_kpi(fielded, [f"p{i}" for i in range(1, PILOT)])  # all but p0
     _, problems = load_playbook(fielded.root)
+    end = text.index("  - id: leader-360-again")
     line = text[:text.index("    source:", end)].count("\n") + 2  # the mapping under it
     assert [str(p) for p in problems.errors] == [
         f"program/mini/kpis.yml:{line}:7: kpis[3].source: the post wave (pilot) is over the "
         "same people as KPI 'leader-360' but for 1 (fewer than privacy.min_group_size, 5): "
         "subtracting the two published means would give those people's values (give both "
         "KPIs the same rows, or rows that differ by at least 5 people)"]
-    # dropping five people is far enough: no one's values follow from the two means
-    fielded.edit("kpis.yml", "p1, p2, p3, p4, p5, p6, p7", "p5, p6, p7")
-    fielded.edit("kpis.yml", "[p5", "[p0, p5")
+
+
+def test_two_kpis_over_sets_apart_by_the_minimum_are_no_error(fielded: TmpPlaybook) -> None:
+    _survey(fielded, answered=PILOT)
+    rows = fielded.read("data/mini/leader_360.csv").splitlines()
+    rows += [f"{day},{3.3 + 0.1 * i:.2f},x{i},{wave},pilot" for i in range(K)
+             for day, wave in ((PRE, "pre"), (OPEN, "post"))]
+    fielded.write("data/mini/leader_360.csv", "\n".join(rows) + "\n")
+    _second_kpi(fielded, [f"p{i}" for i in range(PILOT)])  # 8 of the pilot's 13: 5 apart
     _, problems = load_playbook(fielded.root)
     assert problems.errors == []
+    builds = _figures(fielded, [CLOSE + timedelta(days=1)])
+    _assert_nothing_subtracts(builds, "leader-360", "leader-360-again")
+    assert {m.n for m in _means(builds[0], "leader-360-again") if "pilot" in m.measure} == {8}
+    assert {m.n for m in _means(builds[0], "leader-360") if "pilot" in m.measure} == {13}
 
 
 AGGREGATE_QUERY = """    source:

@@ -25,7 +25,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, timedelta
-from typing import Any, Final, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from playbook.checks.reporter import Reporter
 from playbook.figures.trajectory import (
@@ -39,13 +39,16 @@ from playbook.load.observations import Observation
 from playbook.model.measure import Kpi
 from playbook.model.problems import Problem
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 P_DIGITS: Final = 2
 """Significant digits of a published p-value (the site shows ``0.031``, ``4.2e-05``)."""
 
 FIELDING: Final = "fielding — published when the wave closes"
 """What a cell of a window still open on the build day reads."""
 
-_T = TypeVar("_T")
+_D = TypeVar("_D", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -136,13 +139,15 @@ def _published(name: str, value: float) -> float:
     return round(value, PUBLISHED_DIGITS)
 
 
-def published(value: _T) -> _T:
+def published(value: _D) -> _D:
     """``value`` with every float in it rounded to the precision the site shows.
 
-    Walks frozen dataclasses, lists and dicts; p-values keep :data:`P_DIGITS`
-    significant digits, every other float :data:`PUBLISHED_DIGITS` decimals.
+    Walks its fields, nested dataclasses, lists and dicts; p-values keep
+    :data:`P_DIGITS` significant digits, every other float :data:`PUBLISHED_DIGITS`
+    decimals.
     """
-    return cast(_T, _walk(value, ""))
+    return replace(value, **{f.name: _walk(getattr(value, f.name), f.name)
+                             for f in fields(value) if f.init})
 
 
 def _walk(value: Any, name: str) -> Any:

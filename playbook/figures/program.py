@@ -174,7 +174,7 @@ def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
             figs, found = nps.nps_figures(
                 kpi, series, start=program.start, today=today, min_group_size=min_size)
             kpis[kpi.id] = _with(figs, fielding)
-            scores[kpi.id] = privacy.published(found)
+            scores[kpi.id] = [privacy.published(score) for score in found]
             published[kpi.id] = nps.as_observations(series, kpi.cadence,
                                                     min_group_size=min_size)
             continue

@@ -20,6 +20,9 @@ Rules, each a module constant so the site can quote them:
   yet, when ``today`` is later than ``start`` plus one cadence plus grace.
 * **Privacy.** Person-level series count distinct subjects per period and
   group; fewer than ``min_group_size`` → value ``None``, ``suppressed=True``.
+  Their windows still open on the build day never reach here
+  (:func:`playbook.figures.privacy.windows`), and their means are rounded to
+  :data:`PUBLISHED_DIGITS` decimals.
   Each person weighs once: the value is the mean of the subjects' means.
   Series of already-aggregated values are never suppressed (``n`` counts rows).
 * **Checkpoints** (days 90/180/365 from ``start``) read the value as known on

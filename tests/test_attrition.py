@@ -199,7 +199,7 @@ def test_scores_near_1e300_are_stated_not_crashed_on(tmp_path: Path) -> None:
 # --- page text for thin data, from a stub view ----------------------------------------
 
 def section(effect: BehaviourEffect, min_group_size: int = 2) -> str:
-    view = SimpleNamespace(figures=SimpleNamespace(min_group_size=min_group_size))
+    view = SimpleNamespace(figures=SimpleNamespace(min_group_size=min_group_size, kpis={}))
     return str(behaviour_section(view, kpi_360(), effect, Md("")))  # type: ignore[arg-type]
 
 

@@ -149,7 +149,8 @@ def test_the_json_report_carries_the_data_changes(
         "appended": {"rows": 1, "first": "2026-04-30", "last": "2026-04-30"},
         "rewritten": None, "changed": 0, "removed": 0, "inserted": 0, "examples": [],
         "figures": {"latest_before": 55.0, "latest_after": 60.0,
-                    "status_before": "on-track", "status_after": "on-track"}}]}
+                    "status_before": "on-track", "status_after": "on-track"},
+        "republished": 0}]}
 
 
 def test_new_data_does_not_make_a_sign_off_stale(

@@ -47,19 +47,22 @@ TURNOVER = """    source:
       group: cohort
 """
 ACTIVE = """    source:
+      subject: learner
       query: |
         WITH statements AS (
           SELECT actor.account.name AS learner,
                  date_trunc('week', "timestamp"::TIMESTAMP)::DATE AS week,
                  regexp_extract(verb.id, '[^/]+$') AS verb
-          FROM read_json('data/mini/xapi_statements.jsonl'))
-        SELECT week AS date,
-               100.0 * count(DISTINCT learner)
-                     / (SELECT count(*) FROM 'data/mini/enrolment.csv') AS value
-        FROM statements
-        WHERE verb IN ('launched', 'experienced', 'completed', 'answered')
-          AND learner IN (SELECT account FROM 'data/mini/enrolment.csv')
-        GROUP BY week
+          FROM read_json('data/mini/xapi_statements.jsonl')),
+        active AS (
+          SELECT DISTINCT week, learner FROM statements
+          WHERE verb IN ('launched', 'experienced', 'completed', 'answered'))
+        SELECT w.week AS date, e.account AS learner,
+               CASE WHEN a.learner IS NULL THEN 0 ELSE 100 END AS value
+        FROM (SELECT DISTINCT week FROM active JOIN 'data/mini/enrolment.csv' e
+              ON e.account = active.learner) AS w
+        CROSS JOIN 'data/mini/enrolment.csv' AS e
+        LEFT JOIN active AS a ON a.week = w.week AND a.learner = e.account
 """
 SPEND_KPI = """  - id: agency-spend
     name: Agency and contractor spend
@@ -164,9 +167,12 @@ def test_the_lms_statement_log(loaded: tuple[Bundle, dict[str, Path]]) -> None:
               & log["actor.account.name"].isin(enrolled)]
     stamp = pd.to_datetime(log["timestamp"]).dt.tz_localize(None)
     log["week"] = (stamp.dt.normalize() - pd.to_timedelta(stamp.dt.day_of_week, unit="D")).dt.date
-    weekly = log.groupby("week")["actor.account.name"].nunique() / len(enrolled) * 100
-    expected = {(str(w), None): v for w, v in weekly.items()}
-    assert _series(bundle, "board-use") == pytest.approx(expected, rel=1e-12)
+    active = set(zip(log["week"], log["actor.account.name"], strict=True))
+    # one row per enrolled learner and week: the engine, not the query, aggregates people
+    expected = sorted((str(w), who, 100.0 if (w, who) in active else 0.0)
+                      for w in {w for w, _ in active} for who in enrolled)
+    assert sorted((o.date.isoformat(), o.subject, o.value)
+                  for o in bundle.series["board-use"]) == expected
 
 
 def test_the_finance_ledger(loaded: tuple[Bundle, dict[str, Path]]) -> None:

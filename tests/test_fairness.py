@@ -7,9 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playbook.figures.fairness import (
-    EVERYBODY_SELECTED,
+    ALL_OR_NONE,
     NO_SECOND_GROUP,
-    NOBODY_SELECTED,
     NOTE,
     UNDISCLOSED,
     WITHHELD,
@@ -70,26 +69,52 @@ def test_ties_go_to_the_first_name() -> None:
 
 
 @pytest.mark.parametrize(("outcomes", "reason"), [
-    (people("a", 6, 0) + people("b", 7, 0), NOBODY_SELECTED),
-    (people("a", 6, 6) + people("b", 7, 7), EVERYBODY_SELECTED),
     (people("a", 9, 4), NO_SECOND_GROUP),
     (people("a", 9, 4) + people("prefer not to say", 9, 1), NO_SECOND_GROUP),
     (people("a", 9, 4) + people("b", 3, 1), NO_SECOND_GROUP),
-    # a rate in an undisclosed group cannot stand in for a reference that selected no one
-    (people("a", 6, 0) + people("b", 7, 0) + people("unknown", 8, 4), NOBODY_SELECTED),
+    (people("a", 9, 4) + people("b", 7, 0), ALL_OR_NONE),
+    (people("a", 9, 4) + people("b", 7, 7), ALL_OR_NONE),
+    # a rate in an undisclosed group cannot stand in for a second disclosed one
+    (people("a", 6, 3) + people("unknown", 8, 4), NO_SECOND_GROUP),
 ])
 def test_no_comparison_reads_cannot_assess_never_one(outcomes: list[Outcome],
                                                      reason: str) -> None:
     f = four_fifths(outcomes, 5)
     assert f is not None and f.cannot_assess == reason
-    assert f.reference_group is None and not f.flagged
+    assert f.reference_group is None
     assert all((g.verdict, g.impact_ratio, g.test, g.flagged)
-               == (Verdict.CANNOT_ASSESS, None, None, False) for g in f.groups)
+               == (Verdict.CANNOT_ASSESS, None, None, False) for g in f.groups
+               if g.withheld is None)
+
+
+@pytest.mark.parametrize("outcomes", [
+    people("a", 6, 0) + people("b", 7, 0),
+    people("a", 6, 6) + people("b", 7, 7),
+    people("a", 6, 6) + people("b", 7, 0),
+    people("a", 6, 0) + people("b", 7, 0) + people("unknown", 8, 4),
+    people("a", 6, 6) + people("b", 10, 4),
+    people("a", 6, 0) + people("b", 10, 4) + people("c", 10, 9),
+    people("a", 6, 6) + people("b", 10, 4) + people("c", 10, 9),
+])
+def test_a_group_where_everyone_or_no_one_was_selected_gets_one_verdict(
+        outcomes: list[Outcome]) -> None:
+    f = four_fifths(outcomes, 5)
+    assert f is not None
+    for g in f.groups:
+        if g.withheld is not None:
+            # never the reference ("everyone"), never below 0.8 ("no one"): one verdict
+            assert (g.selected, g.rate, g.impact_ratio, g.test, g.verdict, g.flagged) == (
+                None, None, None, None, Verdict.WITHHELD, True)
+            assert f.reference_group != g.group
+    # flipping every withheld group between everyone and no one changes nothing published
+    flipped = [Outcome(o.group, not o.selected) if o.group in {
+        g.group for g in f.groups if g.withheld} else o for o in outcomes]
+    assert four_fifths(flipped, 5) == f
 
 
 def test_nobody_selected_withholds_counts() -> None:
     none = four_fifths(people("a", 6, 0) + people("b", 7, 0), 5)
-    assert none is not None
+    assert none is not None and none.cannot_assess == ALL_OR_NONE
     assert [(g.n, g.selected, g.rate, g.withheld) for g in none.groups] == [
         (6, None, None, WITHHELD), (7, None, None, WITHHELD)]
 
@@ -121,14 +146,16 @@ def test_the_list_of_undisclosed_labels_is_normalised() -> None:
                and "_" not in x and "-" not in x for x in UNDISCLOSED)
 
 
-def test_a_reference_where_everyone_was_selected_withholds_every_ratio_and_test() -> None:
+def test_a_group_where_everyone_was_selected_is_never_the_reference() -> None:
     f = four_fifths(people("a", 6, 6) + people("b", 10, 4), 5)
-    assert f is not None and f.reference_group == "a" and f.flagged
+    assert f is not None and f.reference_group is None and f.flagged
     a, b = f.groups
-    assert (a.selected, a.rate, a.impact_ratio, a.withheld) == (None, None, None, WITHHELD)
-    # b's ratio and tests are functions of a's count: withheld; the verdict still stands
-    assert (b.selected, b.rate, b.impact_ratio, b.test) == (4, 0.4, None, None)
-    assert b.verdict is compare(4, 10, 6, 6).verdict is Verdict.FLAGGED
+    assert (a.selected, a.rate, a.impact_ratio, a.withheld, a.verdict) == (
+        None, None, None, WITHHELD, Verdict.WITHHELD)
+    # "below 0.8 of a" would say a's rate: b is not compared with a withheld group
+    assert (b.selected, b.rate, b.impact_ratio, b.test, b.verdict) == (
+        4, 0.4, None, None, Verdict.CANNOT_ASSESS)
+    assert f.cannot_assess == ALL_OR_NONE
 
 
 def test_a_group_where_no_one_was_selected_shows_its_verdict_only() -> None:
@@ -137,7 +164,7 @@ def test_a_group_where_no_one_was_selected_shows_its_verdict_only() -> None:
     b = f.groups[1]
     assert (b.selected, b.rate, b.impact_ratio, b.test, b.withheld) == (
         None, None, None, None, WITHHELD)
-    assert b.verdict is Verdict.FLAGGED and b.flagged
+    assert b.verdict is Verdict.WITHHELD and b.flagged
 
 
 def test_empty_and_all_suppressed() -> None:
@@ -196,5 +223,7 @@ def test_published_figures_never_reveal_a_withheld_count(
         ref = next(g for g in f.groups if g.group == f.reference_group)
         assert ref.verdict is Verdict.REFERENCE
     else:
-        assert all(g.verdict is Verdict.CANNOT_ASSESS for g in f.groups)
+        assert all(g.verdict is Verdict.CANNOT_ASSESS for g in f.groups if g.withheld is None)
+    # a withheld group's verdict is one value whatever its members' outcomes
+    assert all(g.verdict is Verdict.WITHHELD for g in f.groups if g.withheld)
     assert sum(g.n for g in f.groups) + f.suppressed_people + f.no_group == len(outcomes)

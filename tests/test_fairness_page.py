@@ -80,20 +80,23 @@ def test_a_significant_flag_one_selection_would_clear_says_so(
 def test_nobody_selected_cannot_be_assessed(tmp_playbook: TmpPlaybook) -> None:
     _outcomes(tmp_playbook, {"men": (6, 0), "women": (5, 0)})
     section = _section(tmp_playbook)
-    assert ("The four-fifths check cannot assess these outcomes: no one in a disclosed group "
-            "was selected, so every ratio is undefined.\n") in section
+    assert ("The four-fifths check cannot assess these outcomes: fewer than two disclosed "
+            "groups had some people selected and some not, so no ratio can be published "
+            "without revealing someone's outcome.\n") in section
     assert ('| men | 6 | — | — | — | — | — | — | — | '
-            '<span class="pb-chip pb-chip--no-data">Cannot assess</span> |') in section
+            '<span class="pb-chip pb-chip--at-risk">Withheld: review</span> |') in section
     assert "1.00" not in section and "Reference group" not in section
 
 
-def test_a_withheld_reference_withholds_every_ratio(tmp_playbook: TmpPlaybook) -> None:
+def test_a_group_where_everyone_was_selected_is_no_reference(
+        tmp_playbook: TmpPlaybook) -> None:
     _outcomes(tmp_playbook, {"men": (6, 6), "women": (10, 4)})
     section = _section(tmp_playbook)
+    assert ('| men | 6 | — | — | — | — | — | — | — | '
+            '<span class="pb-chip pb-chip--at-risk">Withheld: review</span> |') in section
     assert ('| women | 10 | 4 | 40.0% | — | — | — | — | — | '
-            '<span class="pb-chip pb-chip--off-track">Below 0.8: review</span> |') in section
-    assert ("Every ratio and test is withheld too, since each would reveal the reference "
-            "group's count.") in section
+            '<span class="pb-chip pb-chip--no-data">Cannot assess</span> |') in section
+    assert "Reference group" not in section and "Below" not in section
 
 
 def test_two_tools_and_no_tool_named(tmp_playbook: TmpPlaybook) -> None:

@@ -71,7 +71,12 @@ def test_the_subtraction_attack_recovers_no_one(tmp_playbook: TmpPlaybook) -> No
     target = scores["p7"]
     published = _published_pre_means(tmp_playbook)
     ns = {n for _, n in published if n > 0}
-    assert ns == {7}  # the chart's pre mean reads the same 7 people as the paired table
+    # the pre wave is published over all 8; the paired change over the 7 who answered both
+    # would give p7's answers back beside it, so the pilot's effect is withheld instead
+    assert ns == {8}
+    code, text = report(tmp_playbook.root, "mini", TODAY)
+    behaviour = json.loads(text)["behaviour"]["leader-360"]
+    assert (code, behaviour["pilot"], behaviour["withheld_groups"]) == (0, None, ["pilot"])
     candidates = []
     for (m1, n1), (m2, n2) in combinations(published, 2):
         for a, b in ((n1, n2), (n2, n1)) if n1 > 0 and n2 > 0 else \

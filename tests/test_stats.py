@@ -202,6 +202,10 @@ def test_behaviour_effect_pairs_by_subject_and_suppresses_small_groups() -> None
     assert e is not None
     assert e.unmatched == 1 and e.suppressed_groups == ["comparison"]
     assert e.comparison is None and e.did is None and e.mde_did is None
+    # one pre-only answer beside six pairs: the change over the six would reveal it
+    assert e.pilot is None and e.withheld_groups == ["pilot"]
+    e = behaviour_effect(kpi_360(), series[:-1], cohort_size=30, min_group_size=5)
+    assert e is not None and e.unmatched == 0 and e.withheld_groups == []
     assert e.pilot == paired_effect("pilot", [a for a, _ in pilot], [b for _, b in pilot])
     # the MDE is for the 6 people measured twice, not the planned cohort of 30
     assert e.mde is not None and e.mde.n == 6 and close(e.mde.targeted, 0.4)

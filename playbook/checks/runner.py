@@ -8,7 +8,7 @@ attribution) and become errors under ``--strict``.
 
 from __future__ import annotations
 
-from playbook.checks import answers, costs, domain, refs
+from playbook.checks import answers, costs, domain, overlap, refs
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.reporter import Reporter
 from playbook.load.signoffs import states
@@ -22,6 +22,7 @@ def run(bundle: Bundle) -> list[Problem]:
     domain.check(report)
     answers.check(report)
     costs.check(report)
+    overlap.check(report)
     _signoffs(report)
     return report.problems
 

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from playbook.checks import runner as checks
-from playbook.figures import stats
+from playbook.figures import privacy, stats
 from playbook.load import loader
 from playbook.load.bundle import Bundle, Playbook
 from playbook.model.problems import Problem, Problems
@@ -49,7 +49,8 @@ def checked(folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list[
     """One program loaded, with every problem of its files, checks and statistics."""
     bundle, found = loader.load_program(folder, root, settings)
     # attrition and unusable survey values need the figures' statistics, a later stage
-    return bundle, [*found, *checks.run(bundle), *stats.problems(bundle)]
+    return bundle, [*found, *checks.run(bundle), *stats.problems(bundle),
+                    *privacy.problems(bundle)]
 
 
 Notes = Callable[[Bundle], list[Problem]]

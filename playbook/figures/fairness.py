@@ -10,18 +10,17 @@ comparison is made by :func:`.impact_tests.compare`. Rules:
   it is no group the Guidelines protect. Rows with no group are counted in
   ``no_group``.
 * The check cannot run (every verdict :attr:`Verdict.CANNOT_ASSESS`, no ratio)
-  with fewer than two shown disclosed groups, when no one in a disclosed group
-  was selected (every ratio would divide by zero) and when everyone shown was
-  selected (every ratio would read 1.0 and mean nothing).
+  with fewer than two shown disclosed groups, or fewer than two whose rate may be
+  published (below).
 * Groups with fewer than ``min_group_size`` people are not shown: they are
   counted in ``suppressed_groups`` and ``suppressed_people`` and take no part
   in the reference rate.
 * A shown group where everyone or no one was selected would reveal each
-  member's outcome: its count, rate, ratio and test are withheld (``None``)
-  and only its size and verdict are published. When the reference group is
-  withheld, every ratio and test is (each is a function of the reference's
-  count, which could be solved back from them). Verdicts are computed from the
-  full counts, so HR, legal and the DEI reviewer still see that a review is due.
+  member's outcome: its count, rate, ratio and test are withheld (``None``), it
+  is never the reference (a reference has the highest rate, so it would read
+  "everyone") and its verdict is :attr:`Verdict.WITHHELD` whichever it was
+  ("below 0.8" would read "no one"). A withheld verdict is a review due, so HR,
+  legal and the DEI reviewer still see the group, without learning which.
 * No total over groups is published: with the shown counts it would give a
   withheld count back by subtraction.
 """
@@ -68,8 +67,8 @@ UNDISCLOSED: Final = frozenset({
 group is shown and compared, but is never the reference."""
 
 NO_SECOND_GROUP: Final = "fewer than two disclosed groups are shown, so there is nothing to compare"
-NOBODY_SELECTED: Final = "no one in a disclosed group was selected, so every ratio is undefined"
-EVERYBODY_SELECTED: Final = "everyone shown was selected, so every ratio is undefined"
+ALL_OR_NONE: Final = ("fewer than two disclosed groups had some people selected and some not, "
+                      "so no ratio can be published without revealing someone's outcome")
 """Why the check cannot run (``Fairness.cannot_assess``)."""
 
 
@@ -157,12 +156,13 @@ def four_fifths(outcomes: list[Outcome], min_group_size: int, threshold: float =
             chosen[o.group] += int(o.selected)
     shown = sorted(g for g, n in sizes.items() if n >= min_group_size)
     small = [g for g in sizes if sizes[g] < min_group_size]
-    candidates = [g for g in shown if disclosed(g)]
+    hidden = {g for g in shown if chosen[g] in (0, sizes[g])}
+    candidates = [g for g in shown if disclosed(g) and g not in hidden]
     # rates as fractions, so a tie is exact even at millions of people
     reference = min(candidates, key=lambda g: (-Fraction(chosen[g], sizes[g]), g),
                     default=None)
-    reason = _cannot_assess(candidates, shown, sizes, chosen, reference)
-    hidden = {g for g in shown if chosen[g] in (0, sizes[g])}
+    reason = (NO_SECOND_GROUP if sum(disclosed(g) for g in shown) < 2
+              else ALL_OR_NONE if len(candidates) < 2 else None)
     groups = [_group(g, sizes, chosen, None if reason else reference, hidden, threshold)
               for g in shown]
     return Fairness(groups, None if reason else reference, threshold,
@@ -170,20 +170,13 @@ def four_fifths(outcomes: list[Outcome], min_group_size: int, threshold: float =
                     len(outcomes) - sum(sizes.values()), NOTE, tool, reason)
 
 
-def _cannot_assess(candidates: list[str], shown: list[str], sizes: Counter[str],
-                   chosen: Counter[str], reference: str | None) -> str | None:
-    if len(candidates) < 2 or reference is None:
-        return NO_SECOND_GROUP
-    if chosen[reference] == 0:
-        return NOBODY_SELECTED
-    if all(chosen[g] == sizes[g] for g in shown):
-        return EVERYBODY_SELECTED
-    return None
-
-
 def _group(g: str, sizes: Counter[str], chosen: Counter[str], reference: str | None,
            hidden: set[str], threshold: float) -> GroupRate:
     n, selected = sizes[g], chosen[g]
+    if g in hidden:
+        # every member's outcome is one value: no verdict may tell which
+        return GroupRate(g, n, None, None, None, True, WITHHELD, Verdict.WITHHELD,
+                         disclosed(g))
     if reference is None:
         verdict, test = Verdict.CANNOT_ASSESS, None
     elif g == reference:
@@ -192,10 +185,5 @@ def _group(g: str, sizes: Counter[str], chosen: Counter[str], reference: str | N
         test = compare(selected, n, chosen[reference], sizes[reference], threshold)
         verdict = test.verdict
     ratio = 1.0 if g == reference else test.ratio if test else None
-    if reference in hidden:
-        ratio, test = None, None  # each would give the reference's count back
-    if g in hidden:
-        return GroupRate(g, n, None, None, None, verdict in REVIEW_DUE, WITHHELD, verdict,
-                         disclosed(g))
     return GroupRate(g, n, selected, selected / n, ratio, verdict in REVIEW_DUE, None,
                      verdict, disclosed(g), test)

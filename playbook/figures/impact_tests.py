@@ -58,11 +58,14 @@ class Verdict(StrEnum):
     NO_ADVERSE_IMPACT = "no-adverse-impact"
     """Ratio at or above the threshold and no significant shortfall."""
     CANNOT_ASSESS = "cannot-assess"
-    """No comparison is possible: nobody or everybody was selected, or no second group."""
+    """No comparison is possible: fewer than two disclosed groups can be compared."""
+    WITHHELD = "withheld"
+    """Everyone or no one in the group was selected: any verdict against the reference
+    would tell which, so the group gets this one, and a review, whichever it was."""
 
 
 REVIEW_DUE: Final = frozenset({Verdict.FLAGGED, Verdict.FLAGGED_NOT_SIGNIFICANT,
-                               Verdict.SIGNIFICANT_ABOVE_THRESHOLD})
+                               Verdict.SIGNIFICANT_ABOVE_THRESHOLD, Verdict.WITHHELD})
 """Verdicts that call for review by HR, legal and the DEI reviewer."""
 
 

@@ -10,7 +10,7 @@ data (ISO dates, NaN and infinities as null).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -22,7 +22,7 @@ from playbook.figures.kpi import kpi_figures
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
 from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseStatus
-from playbook.figures.trajectory import KpiFigures, status_group, value_as_of
+from playbook.figures.trajectory import KpiFigures, Point, status_group, value_as_of
 from playbook.figures.vendors import VendorFigures, vendor_figures
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
@@ -139,6 +139,17 @@ def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
     return out
 
 
+def _with(figs: KpiFigures, fielding: list[Point]) -> KpiFigures:
+    """The figures with a "fielding" point for each window still open.
+
+    A window being fielded is data arriving, so the KPI is not stale meanwhile.
+    """
+    if not fielding:
+        return figs
+    points = sorted([*figs.points, *fielding], key=lambda p: (p.group, p.period))
+    return replace(figs, points=points, stale=False)
+
+
 def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
         dict[str, KpiFigures], dict[str, BehaviourEffect], dict[str, list[Observation]],
         dict[str, KpiEffect], dict[str, list[nps.NpsScore]]]:
@@ -153,22 +164,32 @@ def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
     for kpi in k.kpis if k else []:
         series = [o for o in bundle.series.get(kpi.id, []) if o.date <= today]
         person = kpi.source is not None and kpi.source.subject is not None
+        fielding: list[Point] = []
+        if person:
+            # only windows closed before today: no figure moves by one late respondent
+            split = privacy.windows(kpi, series, today)
+            series, fielding = split.closed, split.fielding
         if kpi.measure == "nps":
             # each row is one person's 0–10 answer: the value judged is a period's NPS
-            kpis[kpi.id], scores[kpi.id] = nps.nps_figures(
+            figs, found = nps.nps_figures(
                 kpi, series, start=program.start, today=today, min_group_size=min_size)
+            kpis[kpi.id] = _with(figs, fielding)
+            scores[kpi.id] = [privacy.published(score) for score in found]
             published[kpi.id] = nps.as_observations(series, kpi.cadence,
                                                     min_group_size=min_size)
             continue
-        published[kpi.id] = (privacy.publishable(series, min_size)[0]
-                             if person else series)
-        kpis[kpi.id] = kpi_figures(kpi, published[kpi.id], start=program.start, today=today,
-                                   min_group_size=min_size, person_level=person)
+        published[kpi.id] = series
+        kpis[kpi.id] = _with(kpi_figures(kpi, series, start=program.start, today=today,
+                                         min_group_size=min_size, person_level=person),
+                             fielding)
         effect = behaviour_effect(kpi, series, cohort_size=program.pilot.cohort_size,
                                   min_group_size=min_size)
         if effect is not None:
-            behaviour[kpi.id] = effect
-        if not person and kpis[kpi.id].points:
+            behaviour[kpi.id] = privacy.published(effect)
+        # a person-level series without waves is judged on its published points, as an
+        # aggregate one is (its waves' effects are the behaviour effects instead)
+        waves = kpi.source is not None and kpi.source.wave is not None
+        if not waves and kpis[kpi.id].points:
             effects[kpi.id] = kpi_effect(kpi.id, kpis[kpi.id].points, program.start,
                                          kpi.baseline.value)
     return kpis, behaviour, published, effects, scores

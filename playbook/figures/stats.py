@@ -12,7 +12,7 @@ warnings for ``playbook check``.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import fmean
 
 from playbook.figures.attrition import (
@@ -36,6 +36,7 @@ from playbook.figures.paired import (
     screen,
 )
 from playbook.figures.power import Mde, mde_did, mde_paired, pooled_sd
+from playbook.figures.privacy import single_wave
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.reporter import Reporter
@@ -66,6 +67,9 @@ class BehaviourEffect:
     """MDE of the difference in differences, for both groups' matched n."""
     attrition: Attrition | None = None
     """Who answered which wave, and whether dropouts differed at baseline."""
+    withheld_groups: list[str] = field(default_factory=list)
+    """Groups whose effect is withheld: 1 to ``min_group_size − 1`` people answered one
+    wave only, so the change over the others beside the wave means would reveal them."""
 
 
 def _waves(series: list[Observation]) -> Waves:
@@ -94,7 +98,8 @@ def behaviour_effect(kpi: Kpi, series: list[Observation], *, cohort_size: int,
 
     Subjects are matched within their group; a subject with several rows in a
     wave counts with the mean of those rows. A group with fewer matched
-    subjects than ``min_group_size`` is suppressed.
+    subjects than ``min_group_size`` is suppressed; one where 1 to ``min_group_size − 1``
+    people answered one wave only is withheld (:func:`.privacy.single_wave`).
 
     Args:
         kpi: The KPI; its source must name ``subject`` and ``wave`` columns.
@@ -109,7 +114,9 @@ def behaviour_effect(kpi: Kpi, series: list[Observation], *, cohort_size: int,
         return None
     waves = _waves(series)
     effects: dict[str, PairedEffect] = {}
-    suppressed, unmatched = [], 0
+    suppressed: list[str] = []
+    withheld: list[str] = []
+    unmatched = 0
     for group, (pre, post) in waves.items():
         both = [s for s in pre if s in post]
         unmatched += len(pre) + len(post) - 2 * len(both)
@@ -117,6 +124,8 @@ def behaviour_effect(kpi: Kpi, series: list[Observation], *, cohort_size: int,
             continue
         if len(both) < min_group_size:
             suppressed.append(group)
+        elif single_wave(pre, post, min_group_size):
+            withheld.append(group)
         else:
             effects[group] = paired_effect(group, [pre[s] for s in both],
                                            [post[s] for s in both])
@@ -140,7 +149,7 @@ def behaviour_effect(kpi: Kpi, series: list[Observation], *, cohort_size: int,
             mde_d = mde_did(pilot.n, comparison.n, sd, targeted)
     return BehaviourEffect(kpi.id, pilot, comparison, did, mde, unmatched, suppressed,
                            mde_d, attrition(waves, planned=cohort_size,
-                                            min_group_size=min_group_size))
+                                            min_group_size=min_group_size), withheld)
 
 
 def _screens(waves: Waves, min_group_size: int) -> list[NoEstimate | None]:
@@ -166,11 +175,12 @@ def _attrition_messages(g: GroupAttrition) -> list[tuple[str, str]]:
                     "effects over those who stayed can overstate the program",
                     "follow up the missing post answers, or read the effects as those of "
                     "the people who stayed"))
-    if (AttritionFlag.DROPOUTS_DIFFER in g.flags and g.difference is not None
-            and g.p_value is not None):
+    if AttritionFlag.DROPOUTS_DIFFER in g.flags:
+        # no mean or p here: `check` reads every row, waves still being fielded too, so
+        # two days' warnings would differ by one respondent (the site shows closed waves)
         out.append((f"the {g.dropouts} {_people(g.group)} without a post answer differed "
-                    f"from those who stayed at baseline by {g.difference:+.2f} (Welch p = "
-                    f"{g.p_value:.2g}, below {DROPOUT_ALPHA:g})",
+                    "from those who stayed at baseline (Welch p below "
+                    f"{DROPOUT_ALPHA:g})",
                     "the effect over those who stayed may not hold for the whole cohort"))
     return out
 

@@ -20,6 +20,9 @@ Rules, each a module constant so the site can quote them:
   yet, when ``today`` is later than ``start`` plus one cadence plus grace.
 * **Privacy.** Person-level series count distinct subjects per period and
   group; fewer than ``min_group_size`` → value ``None``, ``suppressed=True``.
+  Their windows still open on the build day never reach here
+  (:func:`playbook.figures.privacy.windows`), and their means are rounded to
+  :data:`PUBLISHED_DIGITS` decimals.
   Each person weighs once: the value is the mean of the subjects' means.
   Series of already-aggregated values are never suppressed (``n`` counts rows).
 * **Checkpoints** (days 90/180/365 from ``start``) read the value as known on
@@ -52,7 +55,7 @@ GRACE_DAYS: Final = MappingProxyType({"weekly": 3, "monthly": 14, "quarterly": 3
 CHECKPOINT_DAYS = (90, 180, 365)
 """Review days counted from the program's start."""
 PUBLISHED_DIGITS = 2
-"""Decimals of a published mean of person-level data (the site's precision)."""
+"""Decimals of a published figure of person-level data (the site's precision)."""
 _MONTHS: Final = MappingProxyType({"weekly": 0, "monthly": 1, "quarterly": 3})
 _Date = date  # the type, where a field named ``date`` shadows it
 
@@ -85,6 +88,9 @@ class Point:
     """Date of the last observation in the point: from then on, the point is known."""
     wave: str | None = None
     """The survey wave (``pre``/``post``) a person-level point aggregates, if any."""
+    fielding: bool = False
+    """Its window (a wave, or a period of person-level rows) was still open on the build
+    day: nothing about it is published until it closes (``period`` is its last day)."""
 
 
 @dataclass(frozen=True)

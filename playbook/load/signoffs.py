@@ -92,7 +92,8 @@ LATER_FIELDS: Final = MappingProxyType({"read": Reading().model_dump(mode="json"
                                       "count": None, "tool": None, "measure": "mean",
                                       "level": None, "amount_low": None,
                                       "amount_high": None, "discount_rate": None,
-                                      "benefit_decay": 0.0, "participants": None})
+                                      "benefit_decay": 0.0, "participants": None,
+                                      "closes": {}})
 """Fields added to the format after programs were signed, with their default values.
 
 A field left at its default is not part of the signed content, so upgrading

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
-from playbook.load import sql
+from playbook.load import person_files, sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table, read_table
@@ -58,7 +58,8 @@ class Tables:
         self.problems: list[Problem] = []
         self.tables: dict[tuple[Path, str | None, int],
                           tuple[Table | None, list[Problem]]] = {}
-        self.results: dict[str, Table | None] = {}
+        self.results: dict[tuple[str, bool], Table | None] = {}
+        self.people: dict[str, str] = {}  # data file → its person-id column, or ""
         self.missing: list[str] = []  # source paths that did not resolve
         self.queried: list[str] = []  # query texts: the files they name count as used
         self.seen: set[tuple[str, int, int, str]] = set()
@@ -154,15 +155,34 @@ class Tables:
         if text is None:
             return None
         self.queried.append(text)
-        if text not in self.results:
+        key = (text, src.subject is not None)
+        if key not in self.results:
             root = self.bundle.root
             folder = root / "data" / self.bundle.id
             allowed = sql.readable_files(root, folder) if data_folder(self.bundle) else []
-            result = sql.run(text, root, allowed, f"{yaml.path} query")
-            if isinstance(result, sql.QueryError):
+            # without `subject` the result is an aggregate: it may not read people's rows
+            private = self._person_files(allowed) if src.subject is None else {}
+            shown = f"{yaml.path} query"
+            result = sql.run(text, root, [a for a in allowed if a not in private], shown)
+            if (isinstance(result, sql.QueryError) and private
+                    and isinstance(sql.run(text, root, allowed, shown), Table)):
+                line, col = yaml.where(loc)
+                self.problems.append(Problem(
+                    yaml.path, line, col, yamlsrc.format_loc(loc),
+                    person_files.refusal(private, text, result.message),
+                    "return one row per person with their id, named in 'subject:' (no "
+                    "'count'): the site aggregates them and withholds small groups"))
+            elif isinstance(result, sql.QueryError):
                 self.problems.append(self.query_problem(result, src, yaml, where))
-            self.results[text] = result if isinstance(result, Table) else None
-        return self.results[text]
+            self.results[key] = result if isinstance(result, Table) else None
+        return self.results[key]
+
+    def _person_files(self, allowed: list[str]) -> dict[str, str]:
+        """The files of ``allowed`` holding person ids (each file's header read once)."""
+        missing = [rel for rel in allowed if rel not in self.people]
+        self.people.update({rel: "" for rel in missing})
+        self.people.update(person_files.person_files(self.bundle.root, missing))
+        return {rel: self.people[rel] for rel in allowed if self.people[rel]}
 
     def query_text(self, src: Source, yaml: yamlsrc.Source,
                     loc: yamlsrc.Path_) -> tuple[str | None, yamlsrc.Path_]:

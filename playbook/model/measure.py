@@ -106,6 +106,11 @@ class Source(StrictModel):
     """Column with a pseudonymous person id: the file is person-level, never published."""
     wave: Text | None = None
     """Column saying ``pre`` or ``post`` for person-level survey waves."""
+    closes: dict[Literal["pre", "post"], IsoDate] = Field(default_factory=dict)
+    """Last day each survey wave is fielded (``closes: {pre: 2026-02-27, post:
+    2026-08-31}``): a wave's figures are published from the next day, never while people
+    are still answering, and answers dated after it are not counted. A wave not listed
+    closes at the end of the cadence period (week, month, quarter) of its first answer."""
     count: Text | None = None
     """Column with the number of people behind each aggregate value (a query's
     ``count(DISTINCT person)``): a period whose values stand for fewer people than
@@ -123,6 +128,9 @@ class Source(StrictModel):
         if self.count is not None and self.subject is not None:
             raise ValueError("`count` is for aggregate rows; person-level rows (`subject`) "
                              "are counted by their distinct subjects")
+        if self.closes and self.wave is None:
+            raise ValueError("`closes` gives the last day of each survey wave: name the "
+                             "`wave` column too")
         if self.connection is not None and self.file is not None:
             raise ValueError("a `connection` runs a query: give `query` or `query_file`, "
                              "not `file`")

@@ -19,6 +19,7 @@ from playbook.figures.attrition import (
 )
 from playbook.figures.paired import MAX_MAGNITUDE, MIN_N, REASONS, NoEstimate
 from playbook.figures.power import ALPHA, POWER, Design, Mde
+from playbook.figures.privacy import FIELDING
 from playbook.figures.site import ProgramView
 from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
 from playbook.model.measure import Kpi
@@ -202,6 +203,8 @@ def behaviour_section(view: ProgramView, kpi: Kpi, effect: BehaviourEffect,
     out = [heading(3, kpi.name)]
 
     def missing(group: str) -> str:
+        if group in effect.withheld_groups:
+            return "withheld"
         return f"fewer than {min_n}" if group in effect.suppressed_groups else "no data yet"
 
     # without a group column every person is in one group, "all", and none is compared
@@ -212,8 +215,19 @@ def behaviour_section(view: ProgramView, kpi: Kpi, effect: BehaviourEffect,
     out.append(fmt("{}\n", table(
         labels("Group", "n", "Mean pre → post", "Change", "95% CI", "Cohen's d_z"),
         rows, ["l", "r", "r", "r", "r", "r"])))
-    if effect.pilot is None and effect.comparison is None and not effect.suppressed_groups:
+    figs = view.figures.kpis.get(kpi.id)
+    fielding = sorted({p.wave or "" for p in figs.points if p.fielding} if figs else ())
+    if fielding:
+        out.append(fmt("{} wave: {}.\n", text(" and ".join(fielding).capitalize()),
+                       text(FIELDING)))
+    elif (effect.pilot is None and effect.comparison is None and not effect.suppressed_groups
+            and not effect.withheld_groups):
         out.append(Md("No one has answered both the pre and the post wave yet.\n"))
+    if effect.withheld_groups:
+        out.append(fmt("Withheld ({}): between 1 and {} people answered one wave only, so "
+                       "the change over the others, beside the wave means, would reveal "
+                       "their answers.\n", text(", ".join(effect.withheld_groups)),
+                       text(str(min_n - 1))))
     out.extend(_reason_lines(effect))
     out.extend(_did(kpi, effect))
     out.extend(_attrition(effect, min_n))

@@ -33,7 +33,8 @@ from playbook.pages.mdtext import (
 CHIP_STATES: Final[Mapping[Verdict, str]] = MappingProxyType({
     Verdict.REFERENCE: "current", Verdict.FLAGGED: "off-track",
     Verdict.FLAGGED_NOT_SIGNIFICANT: "at-risk", Verdict.SIGNIFICANT_ABOVE_THRESHOLD: "off-track",
-    Verdict.NO_ADVERSE_IMPACT: "on-track", Verdict.CANNOT_ASSESS: "no-data"})
+    Verdict.NO_ADVERSE_IMPACT: "on-track", Verdict.CANNOT_ASSESS: "no-data",
+    Verdict.WITHHELD: "at-risk"})
 """Chip colour of each verdict (the verdict is always written out too)."""
 
 
@@ -45,7 +46,8 @@ def verdict_label(verdict: Verdict, threshold: float, test: ImpactTest | None = 
              Verdict.FLAGGED_NOT_SIGNIFICANT: f"{below}, neither significant nor robust",
              Verdict.SIGNIFICANT_ABOVE_THRESHOLD: "Significant shortfall: review",
              Verdict.NO_ADVERSE_IMPACT: "Passes",
-             Verdict.CANNOT_ASSESS: "Cannot assess"}[verdict]
+             Verdict.CANNOT_ASSESS: "Cannot assess",
+             Verdict.WITHHELD: "Withheld: review"}[verdict]
     if verdict is Verdict.FLAGGED and test is not None and not test.robust:
         label += ", not practically robust"
     return label
@@ -79,7 +81,10 @@ def adverse_impact_rules() -> Md:
         ["Interval", f"{LEVEL:.0%} Katz log interval of the impact ratio"],
         ["Practical significance", f"a flag that {FLIP_MARGIN} or fewer more selections in "
                                    "the group would clear is not practically robust"],
-        ["Never the reference", ", ".join(f"“{x}”" for x in sorted(UNDISCLOSED))],
+        ["Never the reference", ", ".join(f"“{x}”" for x in sorted(UNDISCLOSED))
+                                + ", and a group where everyone or no one was selected"],
+        ["Withheld", "a group where everyone or no one was selected: no count, rate, "
+                     "ratio or test, and the verdict “withheld: review” whichever it was"],
     ]
     return fmt("{}\n", table(labels("Rule", "Value"),
                              [[words(rule), text(value)] for rule, value in rows]))
@@ -122,11 +127,9 @@ def _notes(fair: Fairness, min_size: int) -> list[Md]:
     withheld = [g.group for g in fair.groups if g.withheld]
     if withheld:
         notes.append(fmt("For {} {}, so the count and rate are not shown (they would reveal "
-                         "each person's outcome), nor its tests; the result is still shown.",
+                         "each person's outcome), nor its ratio, tests or a verdict that "
+                         "would tell which; it is marked for review either way.",
                          text(", ".join(withheld)), words(WITHHELD)))
-    if fair.reference_group in withheld:
-        notes.append(Md("Every ratio and test is withheld too, since each would reveal the "
-                        "reference group's count."))
     if fair.suppressed_groups:
         # the count of people is left out: with one small group it would be its size
         notes.append(fmt("{} group(s) with fewer than {} people are not shown.",

@@ -13,6 +13,7 @@ from playbook.figures import (
     effects,
     fairness,
     montecarlo,
+    privacy,
     roi,
     stats,
     status,
@@ -22,6 +23,7 @@ from playbook.figures import (
 )
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
+from playbook.model.measure import MIN_GROUP_SIZE
 from playbook.model.money import DEFAULT_DISCOUNT_RATE, LOADED_COSTS
 from playbook.model.problems import PlaybookError, UnknownProgramError
 from playbook.pages import behaviour as pages_behaviour
@@ -78,7 +80,7 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
         return pages_measure.kpi_chart(v, found, site().today)
 
     for fn in (competency_matrix, roadmap, vendor_scorecard, kpi_table, kpi_chart,
-               measurement_rules, adverse_impact_rules, chain_rules):
+               measurement_rules, adverse_impact_rules, chain_rules, privacy_rules):
         macro(fn)
 
 
@@ -142,3 +144,41 @@ def measurement_rules() -> Md:
     rows += pages_behaviour.rules()
     return fmt("{}\n", table(labels("Rule", "Threshold"),
                              [[words(rule), text(threshold)] for rule, threshold in rows]))
+
+
+def privacy_rules() -> Md:
+    """What may be published from people's rows, in every build, read from the engine."""
+    rows = [
+        ["Smallest group", f"privacy.min_group_size people (default {MIN_GROUP_SIZE}): no "
+                           "aggregate over fewer people is published; its cell reads "
+                           "\"fewer than N\""],
+        ["Closed windows only", "a survey wave is published from the day after its closes: "
+                                "date (without one, after the cadence period of its first "
+                                "answer ends); person-level rows without waves once their "
+                                "cadence period has ended; answers dated after their wave "
+                                "closed are not counted. Until then the cell reads "
+                                f"\"{privacy.FIELDING}\", so no two days' builds differ by "
+                                "one late respondent"],
+        ["Precision", f"every figure of people's rows is rounded to "
+                      f"{trajectory.PUBLISHED_DIGITS} decimals (p-values to "
+                      f"{privacy.P_DIGITS} significant digits) where it is computed, so the "
+                      "site, figures.json, playbook report and the review comment carry the "
+                      "same value"],
+        ["Single-wave answers", "a group's pre/post change is withheld when between 1 and "
+                                "min_group_size − 1 people answered one wave only (beside the "
+                                "wave means it would give their answers)"],
+        ["Overlapping KPIs", "two person-level KPIs whose published means of the same values "
+                             "differ by 1 to min_group_size − 1 people are an error in "
+                             "playbook check, at the second KPI"],
+        ["Aggregated by the engine", "a query that reads a file with a column of person ids "
+                                     "must return one row per person with subject:; one "
+                                     "that returns aggregates or a count of its own is "
+                                     "refused"],
+        ["Fairness", "a group where everyone or no one was selected shows no count, rate, "
+                     "ratio or test, is never the reference, and reads \"withheld: review\" "
+                     "whichever it was"],
+        ["Everywhere", "the review comment quotes a value only where the site publishes it; "
+                       "figures.json and playbook report are the site's own figures"],
+    ]
+    return fmt("{}\n", table(labels("Rule", "What is published"),
+                             [[words(rule), text(value)] for rule, value in rows]))

@@ -8,6 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
+from playbook.figures.privacy import FIELDING
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.trajectory import KpiFigures, KpiStatus
 from playbook.model.base import ROLE_TITLES
@@ -151,8 +152,10 @@ def kpi_chart(view: ProgramView, kpi: Kpi, today: date | None = None) -> Md:
         kpi.name, y_title=kpi.unit, shapes=shapes, annotations=notes)}
     # the numbers table is raw HTML: charts.embed escapes these plain strings as HTML
     rows = [[str(p.period), charts.SERIES_NAMES.get(p.group, p.group),
-             f"fewer than {min_n}" if p.suppressed else number(p.value, 2),
-             f"fewer than {min_n}" if p.suppressed else str(p.n)] for p in figs.points]
+             FIELDING if p.fielding else f"fewer than {min_n}" if p.suppressed
+             else number(p.value, 2),
+             "" if p.fielding else f"fewer than {min_n}" if p.suppressed else str(p.n)]
+            for p in figs.points]
     summary = kpi_sentence(kpi, figs, today)
     return raw_block(charts.embed(f"chart-{view.id}-{kpi.id}", figure, summary,
                                   ["Period", "Group", kpi.name, "n"], rows))

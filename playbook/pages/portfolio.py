@@ -57,7 +57,8 @@ def _detail(view: ProgramView, c: Concern) -> str:
     match c.kind:
         case ConcernKind.FOUR_FIFTHS:
             tool = f"{c.subjects[0]}: " if c.subjects else ""
-            return f"{tool}an impact ratio below four-fifths; review by HR, legal and DEI"
+            # not "a ratio below four-fifths": a withheld group is flagged whatever its rate
+            return f"{tool}the four-fifths check flags a group; review by HR, legal and DEI"
         case ConcernKind.NOT_SIGNED:
             return f"the measurement plan is not signed by {roles}"
         case ConcernKind.STALE_SIGNOFF:

@@ -68,7 +68,8 @@ EXAMPLES: Final = (
             '{"actor":{"account":{"name":"learner-0042"}},"verb":{"id":".../verbs/completed"},'
             '"timestamp":"2026-03-02T09:14:00Z"}\n',
             'source:\n  query_file: data/my-program/weekly_active.sql\n  date: week_ending\n'
-            '  value: active_pct\n  count: learners     # count(DISTINCT learner) per week\n'),
+            '  value: active_pct   # 100 or 0: one row per enrolled learner and week\n'
+            '  subject: learner    # the site averages the people, never the query\n'),
     Example("A warehouse query, kept as a snapshot by `playbook pull`",
             'playbook.yml: connections: {warehouse: {env: PLAYBOOK_WAREHOUSE_URL}}\n',
             'source:\n  connection: warehouse\n  query: |\n'
@@ -84,10 +85,13 @@ RULES: Final = (
     "any other file, write a file, attach a database, load an extension or reach the "
     "network, and it is stopped after two minutes. Its result may hold at most a million "
     "rows: aggregate in the query.",
-    "A query or file whose rows are averages over people should name a count column "
-    "(count: with the number of people behind each value, such as count(DISTINCT person)): "
-    "a period over fewer people than privacy.min_group_size is then withheld like a small "
-    "survey group. Without it, each row is taken to be a published aggregate.",
+    "People's rows are aggregated by the site, never by the query: a query that reads a "
+    "file with a column of person ids (an LMS's actor, an HRIS's employee id) must return "
+    "one row per person with that id, named as the source's subject:, and the site "
+    "averages them, withholding a group under privacy.min_group_size. Such a query without "
+    "subject: is refused. A count column (the number of people behind each value) is for "
+    "aggregates made elsewhere, such as a vendor's summary; without it, each row is taken "
+    "to be a published aggregate.",
     "A warehouse query runs only in 'playbook pull', read-only and rolled back, with the URL "
     "from the connection's environment variable; the site is built from the snapshot "
     "data/<id>/snapshots/<kpi-id>.csv, so a build needs no credentials. Commit the snapshot: "

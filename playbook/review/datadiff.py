@@ -8,19 +8,22 @@ another declared format are no change. Rows dated after the base's last
 observation are the normal update; anything else (a value changed, a row
 removed or added in the past) rewrites history and is flagged. Person-level
 series (observations with a ``subject``) are reported by counts and dates
-only: no subject id and no single person's value ever reaches the comment.
+only: no subject id and no single person's value ever reaches the comment. An
+aggregate value is quoted only where the site publishes its period at both
+revisions (none below the minimum group size): a value withheld on the site is
+withheld here too.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Final
 
-from playbook.figures.trajectory import KpiFigures, KpiStatus
+from playbook.figures.trajectory import KpiFigures, KpiStatus, period_start
 from playbook.load.observations import Observation
 from playbook.pages.mdtext import Md, cat, fmt, join, lines, number, words
 from playbook.review.quoted import heading, text
@@ -80,6 +83,10 @@ class SeriesChange:
     figures: FigureMove | None
     """Set when the KPI's latest published value or status moved (for person-level
     data, only a status move is reported and both values are ``None``)."""
+    republished: int = 0
+    """Published cells of people's rows (a wave, a period) whose people change by 1 to
+    ``min_group_size − 1`` between the two revisions: beside the figures already online
+    the new ones would give those people's values."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,9 @@ def _span(rows: Iterable[date]) -> Span | None:
 
 
 def compare_series(program: str, kpi: str, base: list[Observation],
-                   head: list[Observation], *, person_level: bool) -> SeriesChange | None:
+                   head: list[Observation], *, person_level: bool,
+                   shown: Callable[[Observation, Observation], bool] = lambda a, b: True
+                   ) -> SeriesChange | None:
     """Compare one KPI's observations; ``None`` when they mean the same.
 
     Args:
@@ -110,6 +119,8 @@ def compare_series(program: str, kpi: str, base: list[Observation],
         base: Observations at the base revision.
         head: Observations at the head revision.
         person_level: Whether the source names a ``subject`` column.
+        shown: Whether a changed value (base, head) may be quoted: the site publishes
+            the period holding it at both revisions.
     """
     before, after = Counter(base), Counter(head)
     if before == after:
@@ -134,7 +145,8 @@ def compare_series(program: str, kpi: str, base: list[Observation],
             inserted += 1
     removed = len(gone) - len(pairs)
     examples = () if person_level else tuple(
-        ValueChange(a.date, a.group, a.value, b.value) for a, b in pairs[:MAX_EXAMPLES])
+        ValueChange(a.date, a.group, a.value, b.value)
+        for a, b in [p for p in pairs if shown(*p)][:MAX_EXAMPLES])
     rewritten = _span([*(o.date for o in gone), *(o.date for o in past)])
     if rewritten is not None:  # a changed row is one row, though it is gone and added
         rewritten = replace(rewritten, rows=len(pairs) + removed + inserted)
@@ -157,6 +169,29 @@ def _moved(before: KpiFigures | None, after: KpiFigures | None, *,
     return FigureMove(was, now, before.status, after.status)
 
 
+def _published(figs: KpiFigures | None) -> set[tuple[str, date]]:
+    """The (group, period) cells whose value the site publishes: the comment's filter."""
+    if figs is None:
+        return set()
+    return {(p.group, p.period) for p in figs.points if p.value is not None}
+
+
+def _republished(before: KpiFigures | None, after: KpiFigures | None, k: int) -> int:
+    """How many cells published at both revisions move by 1 to ``k − 1`` people."""
+    if before is None or after is None:
+        return 0
+    # a wave is one cell whatever day it is plotted on (its median day moves with its rows)
+    was = {(p.group, p.wave or p.period): p for p in before.points if p.value is not None}
+    moved = 0
+    for p in after.points:
+        old = was.get((p.group, p.wave or p.period))
+        if p.value is None or old is None:
+            continue
+        if 0 < abs(p.n - old.n) < k or (p.n == old.n and p.value != old.value):
+            moved += 1
+    return moved
+
+
 def compare(base: Side, head: Side) -> DataDiff:
     """Compare every KPI series of the programs at head with the same KPI at base.
 
@@ -168,17 +203,29 @@ def compare(base: Side, head: Side) -> DataDiff:
         old = base.playbook.get(bundle.id)
         kpis = bundle.kpis.kpis if bundle.kpis else []
         found = []
-        for kpi in kpis:
-            person = kpi.source is not None and kpi.source.subject is not None
-            change = compare_series(bundle.id, kpi.id,
-                                    old.series.get(kpi.id, []) if old else [],
-                                    bundle.series.get(kpi.id, []), person_level=person)
-            if change is not None:
-                found.append(change)
         was = base.figures[bundle.id].kpis if bundle.id in base.figures else {}
         now = head.figures[bundle.id].kpis if bundle.id in head.figures else {}
+        for kpi in kpis:
+            person = kpi.source is not None and kpi.source.subject is not None
+            before, after = _published(was.get(kpi.id)), _published(now.get(kpi.id))
+
+            def shown(a: Observation, b: Observation, cadence: str = kpi.cadence,
+                      before: set[tuple[str, date]] = before,
+                      after: set[tuple[str, date]] = after) -> bool:
+                return ((a.group or "all", period_start(a.date, cadence)) in before
+                        and (b.group or "all", period_start(b.date, cadence)) in after)
+
+            change = compare_series(bundle.id, kpi.id,
+                                    old.series.get(kpi.id, []) if old else [],
+                                    bundle.series.get(kpi.id, []), person_level=person,
+                                    shown=shown)
+            if change is not None:
+                found.append(change)
+        k = head.figures[bundle.id].min_group_size if bundle.id in head.figures else 0
         out.extend(replace(c, figures=_moved(was.get(c.kpi), now.get(c.kpi),
-                                             person_level=c.person_level)) for c in found)
+                                             person_level=c.person_level),
+                           republished=_republished(was.get(c.kpi), now.get(c.kpi), k)
+                           if c.person_level else 0) for c in found)
     return DataDiff(tuple(out), len(base.problems.errors), len(head.problems.errors))
 
 
@@ -214,6 +261,11 @@ def _bullets(c: SeriesChange) -> list[Md]:
            if c.rewritten is not None else fmt("- {}: {}", text(c.kpi), body)]
     if c.person_level:
         out.append(Md("  - values not shown: person-level data"))
+    if c.republished:
+        out.append(fmt("  - ⚠️ **{} published figure(s) would change by fewer people than the "
+                       "privacy minimum**: beside the figures already online they would give "
+                       "those people's answers (leave a closed wave's rows as they were "
+                       "published)", c.republished))
     for e in c.examples:
         where = fmt("{}, {}", e.date, text(e.group)) if e.group else fmt("{}", e.date)
         out.append(fmt("  - {}: {} → {}", where, number(e.before, _DIGITS),

@@ -1,8 +1,10 @@
-"""Shared fixtures: a copy of the mini playbook to break, and the CLI run in-process."""
+"""Shared fixtures: a copy of the mini playbook to break, the CLI run in-process, and
+the hypothesis profile every run uses."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -10,8 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from playbook.commands import cli
+
+# A loaded machine (two cores shared by a CI runner, or a laptop building a site) must not
+# fail a property test: no deadline, no too-slow health check, and the same examples on
+# every run (derandomised), so a failure is one anyone can reproduce. The "explore"
+# profile (HYPOTHESIS_PROFILE=explore) draws fresh random examples to look for new ones.
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"

@@ -9,8 +9,6 @@ deploy goes through ``make deploy`` (strict, versioned, ``latest`` at the root).
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -138,12 +136,10 @@ def test_a_release_tag_must_name_the_package_version() -> None:
     assert "playbook --version" in text
 
 
-def test_make_lint_runs_actionlint_and_it_passes() -> None:
-    assert "\t$(BIN)/actionlint .github/workflows/*.yml\n" in (REPO / "Makefile").read_text(
-        encoding="utf-8")
-    actionlint = Path(sys.executable).parent / "actionlint"
-    if not actionlint.is_file():
-        actionlint = Path(shutil.which("actionlint") or "actionlint")
-    result = subprocess.run([str(actionlint), *map(str, sorted(WORKFLOWS.glob("*.yml")))],
-                            cwd=REPO, capture_output=True, text=True, check=False, timeout=120)
-    assert (result.returncode, result.stdout) == (0, "")
+def test_make_lint_runs_actionlint() -> None:
+    """actionlint runs once, in ``make lint``, which ``make test`` runs first."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "\t$(BIN)/actionlint .github/workflows/*.yml" in lint
+    assert re.search(r"^test: .*\blint\b", makefile, re.MULTILINE)
+    assert (Path(sys.executable).parent / "actionlint").is_file()  # pinned in the .venv

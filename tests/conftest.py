@@ -1,5 +1,5 @@
-"""Shared fixtures: a copy of the mini playbook to break, the CLI run in-process, and
-the hypothesis profile every run uses."""
+"""Shared fixtures: a copy of the mini playbook to break, the CLI run in-process, the
+sites built once per run, and the hypothesis profile every run uses."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sites import Site, mini_site, served_example
 
 from playbook.commands import cli
 
@@ -102,6 +103,30 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
         return code, out, err
 
     return run
+
+
+# --------------------------------------------------------------------------- sites
+# Each site every test reads alike is built once per run (as datasette's fixtures do);
+# a test that needs a variant builds its own with sites.mkdocs_build.
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example playbook built once, strictly with no warning, served on 127.0.0.1."""
+    with served_example(tmp_path_factory.mktemp("example") / "site") as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def mini_online(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini playbook's site, built once."""
+    return mini_site(tmp_path_factory.mktemp("mini-online"))
+
+
+@pytest.fixture(scope="session")
+def mini_offline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini playbook's offline copy (``OFFLINE=true``), built once."""
+    return mini_site(tmp_path_factory.mktemp("mini-offline"), offline=True)
 
 
 # --------------------------------------------------------------------------- browser

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sites import Site, mini_site, served_example
+from sites import Site, mini_site, served_example, tiny_built
 
 from playbook.commands import cli
 
@@ -115,6 +115,13 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The example playbook built once, strictly with no warning, served on 127.0.0.1."""
     with served_example(tmp_path_factory.mktemp("example") / "site") as site:
         yield site
+
+
+@pytest.fixture(scope="session")
+def tiny_site_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The scaffolded tiny playbook and its site, built once: (root, site); read only
+    (``sites.copy_tiny`` gives a copy to break)."""
+    return tiny_built(tmp_path_factory.mktemp("tiny"))
 
 
 @pytest.fixture(scope="session")

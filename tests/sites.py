@@ -101,6 +101,23 @@ def mini_site(tmp_path: Path, *, offline: bool = False) -> Path:
     return site
 
 
+def tiny_built(tmp_path: Path) -> tuple[Path, Path]:
+    """The plain tiny playbook (:func:`tiny_site`) and its strict build: (root, site)."""
+    root = tiny_site(tmp_path)
+    site = tmp_path / "site"
+    result = mkdocs_build(root, site)
+    assert result.returncode == 0, result.stderr
+    return root, site
+
+
+def copy_tiny(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A writable copy of a built tiny playbook and its site, in ``tmp_path``."""
+    root, site = tmp_path / "pb", tmp_path / "site"
+    shutil.copytree(built[0], root)
+    shutil.copytree(built[1], site)
+    return root, site
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` → its SHA-256."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -102,10 +102,13 @@ def mini_site(tmp_path: Path, *, offline: bool = False) -> Path:
 
 
 def tiny_built(tmp_path: Path) -> tuple[Path, Path]:
-    """The plain tiny playbook (:func:`tiny_site`) and its strict build: (root, site)."""
+    """The plain tiny playbook (:func:`tiny_site`) and its strict build: (root, site).
+
+    Built as if unpacked from a tarball: git finds no repository at or above it.
+    """
     root = tiny_site(tmp_path)
     site = tmp_path / "site"
-    result = mkdocs_build(root, site)
+    result = mkdocs_build(root, site, env={"GIT_CEILING_DIRECTORIES": str(root.parent)})
     assert result.returncode == 0, result.stderr
     return root, site
 

@@ -214,20 +214,6 @@ def tab(browser: Browser, site: Site) -> Iterator[Tab]:
 # --------------------------------------------------------------------------- tests
 
 
-@pytest.mark.parametrize("page", ["", "measurement/"], ids=["overview", "measurement"])
-@pytest.mark.parametrize("program", PROGRAMS)
-def test_direct_load(tab: Tab, program: str, page: str) -> None:
-    """Loaded directly, each page shows its title and draws every chart."""
-    path = f"programs/{program}/{page}"
-    tab.goto(path)
-    assert tab.page.title() == tab.expected_title(path)
-    charts = tab.assert_charts(path)
-    if page == "measurement/":
-        assert charts >= 3, f"{path}: only {charts} charts"
-    tab.screenshot(f"{program}-{page.strip('/') or 'overview'}-direct")
-    tab.assert_clean()
-
-
 def _instant_click(tab: Tab, scope: str, href: str, path: str) -> None:
     """Click the ``scope`` link to ``href`` and wait for Material to show ``path``, no reload."""
     # Material rewrites link targets to absolute URLs once instant navigation is on.
@@ -286,13 +272,21 @@ AXE_PAGES = ["programs/"] + [f"programs/{program}/{page}" for program in PROGRAM
 
 
 @pytest.mark.parametrize("path", AXE_PAGES, ids=_slug)
-def test_axe(tab: Tab, axe_script: Path, path: str) -> None:
-    """axe-core finds no serious or critical violation once the charts are drawn."""
+def test_direct_load_and_axe(tab: Tab, axe_script: Path, path: str) -> None:
+    """Loaded directly, each page shows its title and draws every chart (a measurement
+    page at least three); then axe-core finds no serious or critical violation.
+
+    One load per page serves both checks: loading a page and drawing its charts is most
+    of a browser test's time.
+    """
     tab.goto(path)
-    tab.assert_charts(path)
+    assert tab.page.title() == tab.expected_title(path)
+    charts = tab.assert_charts(path)
+    if path.endswith("/measurement/"):
+        assert charts >= 3, f"{path}: only {charts} charts"
     tab.page.add_script_tag(path=str(axe_script))
     violations: list[dict[str, Any]] = tab.page.evaluate(AXE_RUN, [AXE_ALLOWED, AXE_ALSO_FAIL])
-    tab.screenshot(f"{_slug(path)}-axe")
+    tab.screenshot(f"{_slug(path)}-direct")
     report = "\n".join(
         f"- {v['impact']} {v['id']}: {v['help']}\n" + "\n".join(
             f"    {n['target']}: {n['html']}\n      {n['summary']}".replace("\n", "\n      ")

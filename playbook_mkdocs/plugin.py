@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,13 @@ from playbook_mkdocs import incremental, offline, provenance, publish, sandbox, 
 log = logging.getLogger("mkdocs.plugins.playbook")
 STATE_KEY = "playbook_site"
 """Key on the per-build config that carries the site data to the macros."""
+
+
+def site_macros(site: Callable[[], SiteData]) -> dict[str, Callable[..., Any]]:
+    """The macros hand-written pages may call, by name, reading ``site`` when they run."""
+    found: dict[str, Callable[..., Any]] = {}
+    macros.register(lambda fn: found.setdefault(fn.__name__, fn), site)
+    return found
 
 
 class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -100,10 +108,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             publish.stop_counting_warnings()
         macros_plugin = config.plugins.get("macros")
         if macros_plugin is not None:
-            ours: dict[str, Any] = {}
-            macros.register(lambda fn: ours.setdefault(fn.__name__, fn),
-                            lambda: config[STATE_KEY])
-            macros_plugin.register_macros(ours)
+            macros_plugin.register_macros(site_macros(lambda: config[STATE_KEY]))
         sandbox.sandbox_macros(macros_plugin, serving=self.serving)
         try:
             today = engine.today_from_env()

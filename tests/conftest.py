@@ -1,8 +1,10 @@
-"""Shared fixtures: a copy of the mini playbook to break, and the CLI run in-process."""
+"""Shared fixtures: a copy of the mini playbook to break, the CLI run in-process, the
+sites built once per run, and the hypothesis profile every run uses."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -10,8 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+from sites import Site, mini_site, served_example, tiny_built
 
 from playbook.commands import cli
+
+# A loaded machine (two cores shared by a CI runner, or a laptop building a site) must not
+# fail a property test: no deadline, no too-slow health check, and the same examples on
+# every run (derandomised), so a failure is one anyone can reproduce. The "explore"
+# profile (HYPOTHESIS_PROFILE=explore) draws fresh random examples to look for new ones.
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -90,6 +103,37 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
         return code, out, err
 
     return run
+
+
+# --------------------------------------------------------------------------- sites
+# Each site every test reads alike is built once per run (as datasette's fixtures do);
+# a test that needs a variant builds its own with sites.mkdocs_build.
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example playbook built once, strictly with no warning, served on 127.0.0.1."""
+    with served_example(tmp_path_factory.mktemp("example") / "site") as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def tiny_site_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The scaffolded tiny playbook and its site, built once: (root, site); read only
+    (``sites.copy_tiny`` gives a copy to break)."""
+    return tiny_built(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="session")
+def mini_online(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini playbook's site, built once."""
+    return mini_site(tmp_path_factory.mktemp("mini-online"))
+
+
+@pytest.fixture(scope="session")
+def mini_offline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini playbook's offline copy (``OFFLINE=true``), built once."""
+    return mini_site(tmp_path_factory.mktemp("mini-offline"), offline=True)
 
 
 # --------------------------------------------------------------------------- browser

@@ -1,11 +1,11 @@
 """The built example site in headless Chromium: charts draw, nothing leaves the machine.
 
-One session builds the example playbook (``PLAYBOOK_TODAY=2026-11-22``), serves it
-from a thread on 127.0.0.1 and drives Debian's Chromium (``/usr/bin/chromium``)
-through Playwright; Playwright's own browser download is never used. Every page
-visited must draw each chart with the right number of traces, log no console or
-page error, fetch nothing that failed or came from another host, and leave a
-full-page screenshot in ``tests/artifacts/``. An axe-core scan of the main pages
+The example playbook, built once per run (``PLAYBOOK_TODAY=2026-11-22``) and served
+from a thread on 127.0.0.1 (``example_site`` in ``conftest.py``), is opened in Debian's
+Chromium (``/usr/bin/chromium``) through Playwright; Playwright's own browser download
+is never used. Every page visited must draw each chart with the right number of
+traces, log no console or page error, fetch nothing that failed or came from another
+host, and leave a full-page screenshot in ``tests/artifacts/``. An axe-core scan of the main pages
 allows no serious or critical violation, nor a repeated landmark. Each
 program's print packet, printed to PDF, must hold every chart's last date label
 and legend (read with ``pdftotext`` from poppler-utils; ``make browser-deps``
@@ -18,13 +18,10 @@ Needs ``node_modules/axe-core`` (``npm ci``; ``make test`` runs it) and
 from __future__ import annotations
 
 import contextlib
-import functools
 import html
-import http.server
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +29,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -44,6 +38,7 @@ from playwright.sync_api import (
     Response,
 )
 from playwright.sync_api import Error as PlaywrightError
+from sites import Site
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +46,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-TODAY = "2026-11-22"
 PROGRAMS = ["decision-velocity", "approval-velocity"]
 TIMEOUT_MS = 20_000
 
@@ -101,53 +95,11 @@ AXE_ALSO_FAIL = [
 # --------------------------------------------------------------------------- fixtures
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep the test output free of access logs."""
-
-
-@dataclass(frozen=True)
-class Site:
-    """The built example site and the URL it is served at."""
-
-    root: Path
-    url: str
-
-
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The example playbook built once, strictly, and served from a thread on 127.0.0.1.
-
-    The server binds its free port first so that the build can take
-    ``site_url = http://127.0.0.1:<port>/``, as ``mkdocs serve`` does: Material's
-    instant navigation only intercepts links listed in ``sitemap.xml``, which is
-    empty without a ``site_url`` and must name this host and port.
-    """
-    root = tmp_path_factory.mktemp("browser-site")
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("PLAYBOOK_TODAY", TODAY)
-            env.setenv("NO_MKDOCS_2_WARNING", "1")
-            config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(root),
-                                 site_url=url, strict=True)
-            try:
-                mkdocs_build(config)
-            except (MkDocsException, SystemExit) as exc:
-                pytest.fail(f"mkdocs build of the example failed: {exc}")
-        assert (root / "programs" / "index.html").is_file()
-        thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-        thread.start()
-        try:
-            yield Site(root, url)
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-    finally:
-        server.server_close()
+def site(example_site: Site) -> Site:
+    """The example built once per run (conftest.py) with the URL it is served at as its
+    ``site_url``, so that Material's instant navigation takes the links."""
+    return example_site
 
 
 @pytest.fixture(scope="session")
@@ -262,20 +214,6 @@ def tab(browser: Browser, site: Site) -> Iterator[Tab]:
 # --------------------------------------------------------------------------- tests
 
 
-@pytest.mark.parametrize("page", ["", "measurement/"], ids=["overview", "measurement"])
-@pytest.mark.parametrize("program", PROGRAMS)
-def test_direct_load(tab: Tab, program: str, page: str) -> None:
-    """Loaded directly, each page shows its title and draws every chart."""
-    path = f"programs/{program}/{page}"
-    tab.goto(path)
-    assert tab.page.title() == tab.expected_title(path)
-    charts = tab.assert_charts(path)
-    if page == "measurement/":
-        assert charts >= 3, f"{path}: only {charts} charts"
-    tab.screenshot(f"{program}-{page.strip('/') or 'overview'}-direct")
-    tab.assert_clean()
-
-
 def _instant_click(tab: Tab, scope: str, href: str, path: str) -> None:
     """Click the ``scope`` link to ``href`` and wait for Material to show ``path``, no reload."""
     # Material rewrites link targets to absolute URLs once instant navigation is on.
@@ -334,13 +272,21 @@ AXE_PAGES = ["programs/"] + [f"programs/{program}/{page}" for program in PROGRAM
 
 
 @pytest.mark.parametrize("path", AXE_PAGES, ids=_slug)
-def test_axe(tab: Tab, axe_script: Path, path: str) -> None:
-    """axe-core finds no serious or critical violation once the charts are drawn."""
+def test_direct_load_and_axe(tab: Tab, axe_script: Path, path: str) -> None:
+    """Loaded directly, each page shows its title and draws every chart (a measurement
+    page at least three); then axe-core finds no serious or critical violation.
+
+    One load per page serves both checks: loading a page and drawing its charts is most
+    of a browser test's time.
+    """
     tab.goto(path)
-    tab.assert_charts(path)
+    assert tab.page.title() == tab.expected_title(path)
+    charts = tab.assert_charts(path)
+    if path.endswith("/measurement/"):
+        assert charts >= 3, f"{path}: only {charts} charts"
     tab.page.add_script_tag(path=str(axe_script))
     violations: list[dict[str, Any]] = tab.page.evaluate(AXE_RUN, [AXE_ALLOWED, AXE_ALSO_FAIL])
-    tab.screenshot(f"{_slug(path)}-axe")
+    tab.screenshot(f"{_slug(path)}-direct")
     report = "\n".join(
         f"- {v['impact']} {v['id']}: {v['help']}\n" + "\n".join(
             f"    {n['target']}: {n['html']}\n      {n['summary']}".replace("\n", "\n      ")

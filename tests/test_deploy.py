@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -88,21 +89,40 @@ def test_make_deploy_checks_strictly_and_publishes_the_package_version() -> None
     assert lines[3] == "$(BIN)/mike set-default $(MIKE_PUSH) latest"
 
 
-def test_two_versions_are_kept_and_the_root_redirects_to_latest(tmp_path: Path) -> None:
-    root = tiny_site(tmp_path)
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny playbook in git, deployed with mike as 1.0.0, then as 1.1.0 ``latest``,
+    the default: the repository's root."""
+    root = tiny_site(tmp_path_factory.mktemp("deployed"))
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "v1"]):
         subprocess.run(["git", *args], cwd=root, env=_git_env(), check=True)
     for version in ("1.0.0", "1.1.0"):
         deployed = _mike(root, "deploy", "--update-aliases", version, "latest")
         assert deployed.returncode == 0, deployed.stderr
     assert _mike(root, "set-default", "latest").returncode == 0
+    return root
 
-    def shown(path: str) -> str:
-        return subprocess.run(["git", "show", f"gh-pages:{path}"], cwd=root, check=True,
-                              capture_output=True, text=True).stdout
 
-    import json
-    versions = {v["version"]: v["aliases"] for v in json.loads(shown("versions.json"))}
-    assert versions == {"1.1.0": ["latest"], "1.0.0": []}
-    assert 'url=latest/' in shown("index.html")
-    assert "tiny" in shown("1.0.0/programs/index.html")
+def _shown(root: Path, path: str) -> str:
+    """The file ``path`` of the gh-pages branch mike committed to."""
+    return subprocess.run(["git", "show", f"gh-pages:{path}"], cwd=root, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_two_versions_are_kept_and_the_root_redirects_to_latest(two_versions: Path) -> None:
+    versions = json.loads(_shown(two_versions, "versions.json"))
+    assert versions == [{"version": "1.1.0", "title": "1.1.0", "aliases": ["latest"]},
+                        {"version": "1.0.0", "title": "1.0.0", "aliases": []}]
+    assert 'url=latest/' in _shown(two_versions, "index.html")
+    assert "tiny" in _shown(two_versions, "1.0.0/programs/index.html")
+
+
+def test_a_deployed_version_has_a_selector_and_a_plain_build_none(
+        two_versions: Path, tiny_site_built: tuple[Path, Path]) -> None:
+    for version in ("1.0.0", "1.1.0"):
+        page = _shown(two_versions, f"{version}/programs/tiny/index.html")
+        assert '"version":{"provider":"mike"}' in page.replace(" ", "")
+    # a plain build of the same playbook shows no version selector (it would fetch a
+    # missing versions.json)
+    _, site = tiny_site_built
+    assert '"provider":"mike"' not in (site / "index.html").read_text(encoding="utf-8")

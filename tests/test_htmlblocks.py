@@ -8,6 +8,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from sites import TODAY, Site
 
 from playbook.engine import build
 from playbook.pages import htmlblocks, site_pages
@@ -94,28 +95,31 @@ def test_a_block_inside_other_text_is_left_in_the_markdown() -> None:
     assert not stashed.blocks
 
 
-def test_the_site_is_the_same_as_converting_every_block(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The example built as it is and built with every block left in the Markdown (as
-    before blocks were handed over) are the same files, search index included."""
+@pytest.mark.site
+def test_the_site_is_the_same_as_converting_every_block(
+        example_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example built as it is (once per run, ``conftest.py``) and built with every
+    block left in the Markdown (as before blocks were handed over) are the same files,
+    search index included."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-24")
+    monkeypatch.setenv("PLAYBOOK_TODAY", TODAY)
+    monkeypatch.setenv("SITE_URL", example_site.url)
 
-    def site(folder: Path) -> dict[str, bytes]:
-        config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(folder))
-        mkdocs_build(config)
+    def files(folder: Path) -> dict[str, bytes]:
         return {p.relative_to(folder).as_posix(): p.read_bytes()
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
-    handed_over = site(tmp_path / "a")
+    handed_over = files(example_site.root)
     with monkeypatch.context() as patch:
         patch.setattr(htmlblocks, "stash",
                       lambda text: htmlblocks.Stashed(unmarked(text), {}, {}))
-        converted = site(tmp_path / "b")
-    for files in (handed_over, converted):
-        files.pop("sitemap.xml.gz", None)
+        config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "b"))
+        mkdocs_build(config)
+        converted = files(tmp_path / "b")
+    for built in (handed_over, converted):
+        built.pop("sitemap.xml.gz", None)
     assert handed_over.keys() == converted.keys()
     assert [name for name in handed_over if handed_over[name] != converted[name]] == []
     assert "search/search_index.json" in handed_over

@@ -70,14 +70,27 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     return _run(_copy_example(base / "pb"), base / "site", "dirty", STEPS)
 
 
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """A clean build of the same sources after each step: the server without ``--dirty``,
+    which rebuilds every page on each save. One run serves every step: what its
+    ``n``-th build makes depends only on the first ``n`` steps."""
+    base = tmp_path_factory.mktemp("clean")
+    return _run(_copy_example(base / "pb"), base / "site", "clean", STEPS)
+
+
+def test_both_servers_built_once_per_step(served: list[dict[str, Any]],
+                                          clean: list[dict[str, Any]]) -> None:
+    assert [s["step"] for s in served] == [s["step"] for s in clean] == list(
+        range(len(STEPS) + 1))
+
+
 @pytest.mark.parametrize("step", range(1, len(STEPS) + 1))
 def test_each_rebuild_serves_exactly_what_a_clean_build_makes(
-        served: list[dict[str, Any]], step: int, tmp_path: Path) -> None:
-    root = _copy_example(tmp_path / "pb")
-    clean = _run(root, tmp_path / "site", "clean", STEPS[:step])[-1]
-    dirty = served[step]
-    assert dirty["site"].keys() == clean["site"].keys()
-    differ = [k for k in clean["site"] if dirty["site"][k] != clean["site"][k]]
+        served: list[dict[str, Any]], clean: list[dict[str, Any]], step: int) -> None:
+    dirty, fresh = served[step], clean[step]
+    assert dirty["site"].keys() == fresh["site"].keys()
+    differ = [k for k in fresh["site"] if dirty["site"][k] != fresh["site"][k]]
     assert differ == []
 
 

@@ -1,12 +1,13 @@
 """The engine's folders are its stages: no upward import, no import cycle anywhere.
 
-``make lint`` runs import-linter with the layers contract in ``pyproject.toml``;
-these tests check that the contract names every stage in order and add what a
+``make lint`` runs import-linter with the contracts in ``pyproject.toml`` (once:
+these tests check that it does, not run it again) and these tests add what a
 layers contract cannot see: a cycle between two modules of one stage.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -96,6 +97,16 @@ def test_a_command_that_loads_by_itself_breaks_the_one_door_contract(tmp_path: P
     assert result.returncode == 1, result.stdout + result.stderr
     assert "playbook.commands is not allowed to import playbook.checks.runner" in result.stdout
     assert "playbook.commands.sneaky -> playbook.checks.runner" in result.stdout
+
+
+def test_make_lint_keeps_the_contracts() -> None:
+    """``make lint`` (which ``make test`` runs first) runs import-linter on the contracts."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "\t$(BIN)/lint-imports\n" in lint + "\n"
+    assert re.search(r"^test: .*\blint\b", makefile, re.MULTILINE)
+    assert tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["importlinter"]["contracts"]
 
 
 def test_every_stage_is_a_package_with_a_docstring() -> None:

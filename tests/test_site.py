@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from playbook.commands import scaffold
+from sites import MINI_CONFIG as MINI_CONFIG
+from sites import OPT_IN as OPT_IN
+from sites import REPO as REPO
+from sites import TODAY as TODAY
+from sites import Site, copy_tiny, mkdocs_build, tiny_site, tree_digest
 
 pytestmark = pytest.mark.site
 
-REPO = Path(__file__).resolve().parents[1]
-TODAY = "2026-11-22"
 HOSTILE = {
     "jinja": "{{ config }}",
     "block": "{% include 'secret.txt' %}",
@@ -26,78 +22,20 @@ HOSTILE = {
     "img": '<img src="x" onerror="alert(1)">',
     "link": "[click](javascript:alert(1))",
 }
-MINI_CONFIG = """\
-site_name: Tiny playbook
-strict: true
-theme:
-  name: material
-  font: false
-  features: [navigation.instant]
-plugins:
-  - search
-  - macros:
-      render_by_default: false
-      on_undefined: strict
-      on_error_fail: true
-hooks:
-  - hooks/playbook_hooks.py
-markdown_extensions: [admonition, pymdownx.details, tables]
-nav:
-  - Home: index.md
-  - Programs: programs/
-"""
-OPT_IN = "---\nrender_macros: true\n---\n\n"
-"""Front matter of a hand-written page that uses the playbook macros."""
 
 
-def mkdocs_build(root: Path, site: Path, today: str = TODAY,
-                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Build ``root``'s site strictly into ``site`` (never with -q), ``env`` added."""
-    env = {**os.environ, "PLAYBOOK_TODAY": today, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-         "-d", str(site)], capture_output=True, text=True, env=env, check=False, timeout=300)
-
-
-def tiny_site(tmp_path: Path, docs: str = "# Home\n") -> Path:
-    """A one-program playbook with the project's hooks, in ``tmp_path/pb``."""
-    root = tmp_path / "pb"
-    root.mkdir()
-    shutil.copytree(REPO / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "docs").mkdir()
-    (root / "docs" / "index.md").write_text(docs, encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
-    from datetime import date
-
-    scaffold.new_program(root, "tiny", date(2026, 3, 2))
-    return root
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("example") / "site"
-    result = mkdocs_build(REPO, site)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return site
-
-
-def test_example_builds_strict_with_zero_warnings(example_site: Path) -> None:
-    assert (example_site / "programs" / "decision-velocity" / "measurement" /
+def test_example_builds_strict_with_zero_warnings(example_site: Site) -> None:
+    # the fixture (conftest.py) asserts the strict build's exit code and its empty warnings
+    assert (example_site.root / "programs" / "decision-velocity" / "measurement" /
             "index.html").is_file()
-    assert (example_site / "reference" / "format" / "index.html").is_file()
+    assert (example_site.root / "reference" / "format" / "index.html").is_file()
 
 
-def test_every_program_page_is_generated(example_site: Path) -> None:
+def test_every_program_page_is_generated(example_site: Site) -> None:
     for program in ("decision-velocity", "approval-velocity"):
         for page in ("", "strategy", "competencies", "roadmap", "people", "vendors",
                      "measurement", "budget", "reviews"):
-            assert (example_site / "programs" / program / page / "index.html").is_file()
+            assert (example_site.root / "programs" / program / page / "index.html").is_file()
 
 
 _EXTERNAL = re.compile(
@@ -110,12 +48,12 @@ _EXTERNAL = re.compile(
 )
 
 
-def test_no_external_script_style_font_or_image(example_site: Path) -> None:
+def test_no_external_script_style_font_or_image(example_site: Site) -> None:
     offenders = []
-    for path in example_site.rglob("*"):
+    for path in example_site.root.rglob("*"):
         if path.suffix in (".html", ".css") and path.is_file():
             for match in _EXTERNAL.finditer(path.read_text(encoding="utf-8")):
-                offenders.append(f"{path.relative_to(example_site)}: {match.group(0)}")
+                offenders.append(f"{path.relative_to(example_site.root)}: {match.group(0)}")
     assert offenders == []
 
 
@@ -128,23 +66,23 @@ def test_offline_scan_catches_external_resources() -> None:
     assert not _EXTERNAL.search('<a href="https://example.org/">a link</a>')
 
 
-def test_plotly_is_shipped_once_and_never_inlined(example_site: Path) -> None:
-    copies = list(example_site.rglob("plotly*.js"))
-    assert [p.relative_to(example_site).as_posix() for p in copies] == [
+def test_plotly_is_shipped_once_and_never_inlined(example_site: Site) -> None:
+    copies = list(example_site.root.rglob("plotly*.js"))
+    assert [p.relative_to(example_site.root).as_posix() for p in copies] == [
         "assets/playbook/plotly.min.js"]
-    for html in example_site.rglob("*.html"):
+    for html in example_site.root.rglob("*.html"):
         assert html.stat().st_size < 400_000, html
 
 
-def test_chart_ids_are_stable_and_unique(example_site: Path) -> None:
-    page = (example_site / "programs" / "decision-velocity" / "measurement" /
+def test_chart_ids_are_stable_and_unique(example_site: Site) -> None:
+    page = (example_site.root / "programs" / "decision-velocity" / "measurement" /
             "index.html").read_text(encoding="utf-8")
     ids = re.findall(r'<figure class="pb-chart" id="([^"]+)"', page)
     assert "chart-decision-velocity-decision-latency" in ids
     assert len(ids) == len(set(ids)) == 5  # one chart per KPI, no duplicate id
 
 
-def test_no_person_level_value_reaches_the_site(example_site: Path) -> None:
+def test_no_person_level_value_reaches_the_site(example_site: Site) -> None:
     import csv
 
     subjects: set[str] = set()
@@ -154,17 +92,17 @@ def test_no_person_level_value_reaches_the_site(example_site: Path) -> None:
         for column in ("leader_id", "subject"):
             subjects.update(r[column] for r in rows if r.get(column))
     assert len(subjects) > 100
-    for path in example_site.rglob("*"):
+    for path in example_site.root.rglob("*"):
         if path.is_file() and path.name != "plotly.min.js":
             content = path.read_bytes().decode("utf-8", errors="ignore")
             leaked = [s for s in subjects if s in content]
             assert leaked == [], f"{path}: {leaked[:3]}"
 
 
-def test_build_is_reproducible(example_site: Path, tmp_path: Path) -> None:
+def test_build_is_reproducible(example_site: Site, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    assert mkdocs_build(REPO, again).returncode == 0
-    first, second = tree_digest(example_site), tree_digest(again)
+    assert mkdocs_build(REPO, again, env={"SITE_URL": example_site.url}).returncode == 0
+    first, second = tree_digest(example_site.root), tree_digest(again)
     first.pop("sitemap.xml.gz", None)
     second.pop("sitemap.xml.gz", None)
     assert first == second
@@ -228,10 +166,9 @@ def test_macro_with_unknown_program_fails_the_build(tmp_path: Path) -> None:
     assert "unknown program 'nope'; known programs: tiny" in result.stderr
 
 
-def test_bad_program_aborts_the_build_and_keeps_the_last_site(tmp_path: Path) -> None:
-    root = tiny_site(tmp_path)
-    site = tmp_path / "site"
-    assert mkdocs_build(root, site).returncode == 0
+def test_bad_program_aborts_the_build_and_keeps_the_last_site(
+        tiny_site_built: tuple[Path, Path], tmp_path: Path) -> None:
+    root, site = copy_tiny(tiny_site_built, tmp_path)  # a good build, then a bad edit
     before = tree_digest(site)
     kpis = root / "program" / "tiny" / "kpis.yml"
     kpis.write_text(kpis.read_text(encoding="utf-8").replace("target:", "tagret:", 1),
@@ -261,32 +198,6 @@ def test_a_bad_build_date_stops_the_build(tmp_path: Path) -> None:
     assert not (tmp_path / "site").exists()
 
 
-def test_mike_deploys_a_version_with_a_selector(tmp_path: Path) -> None:
-    root = tiny_site(tmp_path)
-    env = {**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(list(args), cwd=root, env=env, capture_output=True, text=True,
-                              check=False, timeout=300)
-
-    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "v1"]):
-        assert run(*args).returncode == 0
-    deployed = run(str(Path(sys.executable).parent / "mike"), "deploy", "2026.11", "latest",
-                   "--update-aliases")
-    assert deployed.returncode == 0, deployed.stderr
-    versions = json.loads(run("git", "show", "gh-pages:versions.json").stdout)
-    assert versions == [{"version": "2026.11", "title": "2026.11", "aliases": ["latest"]}]
-    page = run("git", "show", "gh-pages:2026.11/programs/tiny/index.html").stdout
-    assert '"version":{"provider":"mike"}' in page.replace(" ", "")
-    # a plain build shows no version selector (it would fetch a missing versions.json)
-    site = tmp_path / "plain"
-    assert mkdocs_build(root, site).returncode == 0
-    assert '"provider":"mike"' not in (site / "index.html").read_text(encoding="utf-8")
-
-
 def test_serve_watches_program_and_data(tmp_path: Path) -> None:
     import importlib.util
 
@@ -313,8 +224,8 @@ def test_serve_watches_program_and_data(tmp_path: Path) -> None:
     assert server.watched == [str(root.resolve() / "program"), str(root.resolve() / "data")]
 
 
-def test_downloads_are_in_the_built_site_and_linked(example_site: Path) -> None:
-    folder = example_site / "programs" / "decision-velocity"
+def test_downloads_are_in_the_built_site_and_linked(example_site: Site) -> None:
+    folder = example_site.root / "programs" / "decision-velocity"
     framework = json.loads((folder / "downloads" / "competencies.jsonld").read_text("utf-8"))
     assert framework["@graph"][0]["@type"] == "ceasn:CompetencyFramework"
     assert json.loads((folder / "downloads" / "figures.json").read_text("utf-8"))["kpis"]

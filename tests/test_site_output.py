@@ -1,45 +1,27 @@
 """What a built site holds beyond its pages: the search index, the print packet, the
-offline copy. Each test builds the mini playbook into ``tmp_path`` with the project's
-hooks and reads the files MkDocs and Material wrote."""
+offline copy. The tests read the mini playbook built with the project's hooks, online
+and offline, once per run (``conftest.py``), in the files MkDocs and Material wrote."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINI
-from test_site import _EXTERNAL, MINI_CONFIG, REPO, mkdocs_build
+from test_site import _EXTERNAL
 
 from playbook.pages.assets import IFRAME_WORKER
 from playbook.pages.sections import SECTIONS
 
 pytestmark = pytest.mark.site
 
-OFFLINE_PLUGIN = "  - offline:\n      enabled: !ENV [OFFLINE, false]\n"
 
-
-def _mini_site(tmp_path: Path, *, offline: bool = False) -> Path:
-    """Build the mini playbook (``tests/fixtures/mini``) and return the site folder."""
-    root = tmp_path / "pb"
-    shutil.copytree(MINI, root)
-    shutil.copytree(REPO / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "docs").mkdir()
-    (root / "docs" / "index.md").write_text("# Home\n\nThe mini playbook.\n", encoding="utf-8")
-    config = MINI_CONFIG.replace("  - search\n", "  - search\n" + OFFLINE_PLUGIN)
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    site = tmp_path / "site"
-    result = mkdocs_build(root, site, env={"OFFLINE": "true" if offline else "false"})
-    assert result.returncode == 0, result.stderr
-    return site
-
-
-@pytest.fixture(scope="module")
-def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _mini_site(tmp_path_factory.mktemp("mini"))
+@pytest.fixture
+def mini_site(mini_online: Path) -> Path:
+    """The mini playbook built once per run (conftest.py), online."""
+    return mini_online
 
 
 def _index(site: Path) -> list[dict[str, Any]]:
@@ -76,9 +58,9 @@ def test_the_print_packet_holds_every_section_and_is_not_searched(mini_site: Pat
     assert '<a href="print/">Print the whole program as one packet</a>' in overview
 
 
-def test_offline_copy_loads_nothing_from_the_network(tmp_path: Path) -> None:
+def test_offline_copy_loads_nothing_from_the_network(mini_offline: Path) -> None:
     """The offline plugin's contract: .html links, the index as a script, no CDN."""
-    site = _mini_site(tmp_path, offline=True)
+    site = mini_offline
     pages = sorted(site.rglob("*.html"))
     assert (site / "programs" / "mini" / "measurement.html").is_file()
     offenders = [f"{p.relative_to(site)}: {m.group(0)}" for p in pages
@@ -108,10 +90,11 @@ def test_the_online_build_keeps_instant_navigation(mini_site: Path) -> None:
 
 
 @pytest.mark.browser
-def test_offline_copy_draws_charts_and_searches_from_disk(tmp_path: Path, browser: Any) -> None:
+def test_offline_copy_draws_charts_and_searches_from_disk(mini_offline: Path,
+                                                          browser: Any) -> None:
     """Opened from file:// in Chromium: every chart draws, search answers, no request
     leaves the disk (instant navigation would have stopped the charts)."""
-    site = _mini_site(tmp_path, offline=True)
+    site = mini_offline
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     requests: list[str] = []
     errors: list[str] = []

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from test_site import MINI_CONFIG, OPT_IN, mkdocs_build, tiny_site, tree_digest
+from sites import MINI_CONFIG, OPT_IN, copy_tiny, mkdocs_build, tiny_site, tree_digest
 
 from playbook.pages.mdtext import yaml_string
 from playbook_mkdocs.sandbox import NOT_CLOSED
@@ -89,10 +89,9 @@ def test_generated_pages_are_never_rendered_even_without_front_matter(tmp_path: 
     assert "<title>Tiny" in page
 
 
-def test_a_warnings_only_strict_failure_keeps_the_last_site(tmp_path: Path) -> None:
-    root = tiny_site(tmp_path)
-    site = tmp_path / "site"
-    assert mkdocs_build(root, site).returncode == 0
+def test_a_warnings_only_strict_failure_keeps_the_last_site(
+        tiny_site_built: tuple[Path, Path], tmp_path: Path) -> None:
+    root, site = copy_tiny(tiny_site_built, tmp_path)  # a good build, then a bad edit
     before = tree_digest(site)
     program = root / "program" / "tiny" / "program.yml"
     program.write_text(program.read_text(encoding="utf-8").replace(

@@ -144,7 +144,7 @@ def test_the_json_report_carries_the_data_changes(
     assert (code, err) == (0, "")
     data = json.loads(raw)
     assert data["changes"] == [] and data["stale_signoffs"] == []
-    assert data["data"] == {"base_errors": 0, "head_errors": 0, "series": [{
+    assert data["data"] == {"series": [{
         "program": "mini", "kpi": "board-use", "person_level": False,
         "appended": {"rows": 1, "first": "2026-04-30", "last": "2026-04-30"},
         "rewritten": None, "changed": 0, "removed": 0, "inserted": 0, "examples": [],
@@ -210,15 +210,13 @@ def test_a_playbook_in_a_folder_of_the_repository_reads_its_data_at_each_revisio
     ]
 
 
-def test_unreadable_rows_are_said_to_be_left_out(
+def test_unreadable_rows_are_named_as_check_names_them(
         tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    """A row that cannot be read is an error at the head, located, not a silent gap."""
     _commit_base(tmp_playbook)
     tmp_playbook.edit("data/mini/start_time.csv", "2026-02-28,26.5,pilot", "2026-02-28,n/a,pilot")
-    assert _diff(run_cli, tmp_playbook).splitlines()[2:] == [
-        "The data at head has 1 error(s) (`playbook check` lists them): rows that cannot be "
-        "read are left out of this comparison.",
-        "",
-        "### mini: data",
-        "",
-        "- ⚠️ **start-time: history rewritten**: 1 row removed, 2026-02-28",
-    ]
+    code, out, err = run_cli("diff", "--today", TODAY, "--dir", tmp_playbook.root)
+    assert (code, out) == (1, "")
+    check = run_cli("check", tmp_playbook.root)[1].splitlines()
+    assert err.splitlines() == ["errors at the head (work tree):", *check]
+    assert "data/mini/start_time.csv" in err

@@ -25,7 +25,7 @@ from typing import Final
 
 from playbook.figures.trajectory import KpiFigures, KpiStatus, period_start
 from playbook.load.observations import Observation
-from playbook.pages.mdtext import Md, cat, fmt, join, lines, number, words
+from playbook.pages.mdtext import Md, cat, fmt, join, lines, number
 from playbook.review.quoted import heading, text
 from playbook.review.sides import Side, read_sides
 
@@ -91,11 +91,10 @@ class SeriesChange:
 
 @dataclass(frozen=True)
 class DataDiff:
-    """Every series that changed, and how many data errors each side has."""
+    """Every series that changed (both sides free of errors: ``playbook diff`` names
+    them instead, as ``playbook check`` does)."""
 
     series: tuple[SeriesChange, ...]
-    base_errors: int
-    head_errors: int
 
 
 def _key(o: Observation) -> tuple[date, str, str, str, float]:
@@ -226,7 +225,7 @@ def compare(base: Side, head: Side) -> DataDiff:
                                              person_level=c.person_level),
                            republished=_republished(was.get(c.kpi), now.get(c.kpi), k)
                            if c.person_level else 0) for c in found)
-    return DataDiff(tuple(out), len(base.problems.errors), len(head.problems.errors))
+    return DataDiff(tuple(out))
 
 
 def diff_data(root: Path, base: str | None, head: str | None, today: date) -> DataDiff:
@@ -291,11 +290,6 @@ def markdown(result: DataDiff) -> Md:
     if not result.series:
         return Md("")
     out: list[Md] = []
-    for side, n in (("base", result.base_errors), ("head", result.head_errors)):
-        if n:
-            out.append(fmt("The data at {} has {} error(s) (`playbook check` lists them): "
-                           "rows that cannot be read are left out of this comparison.\n",
-                           words(side), n))
     for program in dict.fromkeys(c.program for c in result.series):
         bullets = [b for c in result.series if c.program == program for b in _bullets(c)]
         out.append(cat(lines([heading(3, f"{program}: data"), *bullets]), Md("\n")))

@@ -3,8 +3,10 @@
 Each source with a ``connection`` runs its query in the warehouse whose URL
 the connection's environment variable holds; the result is checked like any
 export (columns, dates, numbers, no direct identifiers) and written to
-``data/<id>/snapshots/<kpi-id>.csv``. Every result is checked before any file
-is written: one bad result changes nothing.
+``data/<id>/snapshots/<kpi-id>.csv`` with only the columns the KPI reads. A
+query that is not one read-only ``SELECT``, or a role that can write, is
+refused before anything runs (:mod:`playbook.load.warehouse`). Every result is
+checked before any file is written: one bad result changes nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from playbook.load import warehouse
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.loader import load_playbook
 from playbook.load.observations import read_series
-from playbook.load.sql import QueryError
+from playbook.load.results import QueryError
 from playbook.load.tables import Tables, snapshot_path
-from playbook.model.problems import Problems, UsageError, display_path
+from playbook.load.yaml_source import format_loc
+from playbook.model.problems import Problem, Problems, UsageError, display_path
 
 
 def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
@@ -46,13 +49,20 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         if text is None:
             continue  # why (a missing .sql file) is in tables.problems, added once below
         rel = snapshot_path(bundle, kpi.id)
-        result = warehouse.run(url, text, rel)
+        result = warehouse.run(url, text, rel, connection.timeout)
+        if isinstance(result, warehouse.RoleRefusal):
+            line, col = yaml.where((*loc, "connection"))
+            problems.add(Problem(yaml.path, line, col, format_loc((*loc, "connection")),
+                                 result.message, f"give connection '{src.connection}' a role "
+                                 "that can only SELECT"))
+            continue
         if isinstance(result, QueryError):
             problems.add(tables.query_problem(result, src, yaml, where))
             continue
         _, found = read_series(result, src, yaml, loc)
         problems.extend(found)
-        out.append((bundle.root / rel, warehouse.snapshot_text(result)))
+        out.append((bundle.root / rel, warehouse.snapshot_text(warehouse.kept_columns(
+            result, src))))
         print(f"{rel}: {len(result.rows)} row(s) from connection '{src.connection}'")
     problems.extend(tables.problems)
 

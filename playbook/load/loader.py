@@ -213,7 +213,7 @@ def _load_programs(folders: list[Path], root: Path, settings: Settings, progress
         # fork: the workers inherit the loaded modules; only `playbook check` asks for this,
         # a single-threaded command (never the MkDocs server, whose threads fork badly)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=sql.share_cores, initargs=(workers,)) as pool:
+                                 initializer=sql.share_among, initargs=(workers,)) as pool:
             out = []
             for done, result in enumerate(pool.map(load, folders,
                                                    [root] * len(folders),
@@ -244,6 +244,7 @@ def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1
     Returns:
         The playbook (programs that loaded) and every problem, errors and warnings.
     """
+    sql.start_build()  # the build's query time starts now (sql.BUILD_SECONDS)
     problems = Problems()
     settings, found = load_settings(root)
     problems.extend(found)

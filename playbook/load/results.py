@@ -65,9 +65,10 @@ def _pattern(paths: tuple[str, ...]) -> re.Pattern[str]:
                       + r")(?![\w.~-])")
 
 
-_ABSOLUTE: Final = re.compile(r"(?<![\w./~-])/[^\s/'\"`]+(?:/[^\s/'\"`]*)+")
-"""An absolute path of two components or more (``/srv/x``, not ``/`` or ``a/b``). Linear:
-its parts are told apart by the slash, which neither repeated class holds."""
+_ABSOLUTE: Final = re.compile(r"(?<![\w./~…-])/[^\s/'\"`;,()<>|]+(?:/[^\s/'\"`;,()<>|]*)+")
+"""An absolute path of two components or more (``/srv/x``, not ``/`` or ``a/b``), up to a
+space, quote or punctuation that ends it in a message. Linear: its parts are told apart by
+the slash, which neither repeated class holds."""
 
 
 def scrub(message: str, root: str = "", written: str = "") -> str:

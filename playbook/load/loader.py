@@ -206,6 +206,7 @@ Loader = Callable[[Path, Path, Settings], tuple[Bundle | None, list[Problem]]]
 def _load_programs(folders: list[Path], root: Path, settings: Settings, progress: Progress | None,
                    workers: int, load: Loader) -> list[tuple[Bundle | None, list[Problem]]]:
     """Load the programs, in worker processes when asked and worth it; results in order."""
+    sql.start_build()  # the build's query time starts now (sql.BUILD_SECONDS)
     if workers > 1 and len(folders) >= PARALLEL_FROM:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -244,7 +245,6 @@ def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1
     Returns:
         The playbook (programs that loaded) and every problem, errors and warnings.
     """
-    sql.start_build()  # the build's query time starts now (sql.BUILD_SECONDS)
     problems = Problems()
     settings, found = load_settings(root)
     problems.extend(found)

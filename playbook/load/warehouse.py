@@ -29,9 +29,6 @@ from playbook.load.csv_table import Table
 from playbook.load.results import QueryError, collect, locate_error, machine_paths
 from playbook.model.measure import Source
 
-TIMEOUT_SECONDS = 120.0
-"""How long a warehouse query may run when its connection does not say (``timeout``)."""
-
 
 @dataclass(frozen=True)
 class RoleRefusal:
@@ -40,8 +37,7 @@ class RoleRefusal:
     message: str
 
 
-def run(url: str, query: str, shown: str,
-        timeout: float = TIMEOUT_SECONDS) -> Table | QueryError | RoleRefusal:
+def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError | RoleRefusal:
     """Run ``query`` in the warehouse at ``url`` and return its result as a table.
 
     The query is refused unless it is one read-only ``SELECT``; in PostgreSQL
@@ -52,7 +48,8 @@ def run(url: str, query: str, shown: str,
         url: The SQLAlchemy URL (``postgresql+psycopg://…``).
         query: The SQL text, in the warehouse's dialect.
         shown: How to name the result in problems about its cells.
-        timeout: Seconds the query may run (PostgreSQL's ``statement_timeout``).
+        timeout: Seconds the query may run (PostgreSQL's ``statement_timeout``; the
+            connection's ``timeout``).
     """
     # imported here: a build or a check never reaches a warehouse, and SQLAlchemy is slow
     import sqlalchemy

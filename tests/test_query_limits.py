@@ -130,3 +130,24 @@ def test_scrub_takes_linear_time(text: str) -> None:
     started = time.monotonic()
     scrub(text, "/srv/build/x")
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("SELECT 1 AS date;", [["1"]]),
+    ("SELECT 1 AS date -- the end", [["1"]]),
+    ("/* a */ WITH x AS (SELECT 1 AS date) SELECT * FROM x;\n-- after", [["1"]]),
+    ("SELECT * FROM range(3) ORDER BY 1 DESC LIMIT 2", [["2"], ["1"]]),
+    ("SELECT 1 AS date UNION ALL SELECT 2 ORDER BY 1 DESC", [["2"], ["1"]]),
+    ("SELECT 1 AS a, 2 AS a", [["1", "2"]]),
+], ids=["semicolon", "comment", "with", "order", "union", "same names"])
+def test_a_bounded_query_returns_what_the_query_does(tmp_path: Path, query: str,
+                                                     expected: list[list[str]]) -> None:
+    got = sql.run(query, tmp_path, [], "q")
+    assert not isinstance(got, QueryError), got
+    assert [cells for _, cells in got.rows] == expected
+
+
+def test_an_error_in_a_bounded_query_is_placed_as_written(tmp_path: Path) -> None:
+    got = sql.run("-- weekly\n\n  SELECT nope FROM range(1) -- x\n ;  -- end", tmp_path, [], "q")
+    assert got == QueryError('Binder Error: Referenced column "nope" not found in FROM clause!; '
+                             'Candidate bindings: "range"', 3, 10)

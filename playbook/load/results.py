@@ -158,7 +158,7 @@ def collect(header: list[str], chunks: Iterable[Sequence[Sequence[Any]]], shown:
         size += len(text) + 1
         if size > MAX_TEXT:
             return too_large(False)
-        if hidden and _pattern(tuple(hidden)).search(text):
+        if hidden and "/" in text and _pattern(tuple(hidden)).search(text):
             return _leak(out[start:], header, _pattern(tuple(hidden)))
     return Table(shown, header, out, decimal_comma=False)
 

@@ -58,21 +58,22 @@ def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError 
     try:
         parsed = sqlalchemy.engine.make_url(url)
         dialect, driver = parsed.get_backend_name(), parsed.get_driver_name()
-        args: dict[str, Any] = {}
-        if dialect == "postgresql":
-            options = postgres.session_options(str(parsed.query.get("options", "")), timeout)
-            args["connect_args"] = {"options": options}
-        engine = sqlalchemy.create_engine(parsed, poolclass=NullPool, **args)
-    except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ValueError) as exc:
-        return QueryError(f"the connection URL cannot be used: {type(exc).__name__}; check "
-                          "its form (dialect+driver://user@host/database) and that the "
-                          "dialect's package is installed")
-    refused = statement.refusal(query, dialect)
+    except (sqlalchemy.exc.ArgumentError, ValueError) as exc:
+        return _unusable(exc)
+    refused = statement.refusal(query, dialect)  # before any connection is made
     if refused is not None:
         return refused
     if dialect == "postgresql" and driver != "psycopg":
         return QueryError(f"a PostgreSQL warehouse is reached through psycopg (the URL names "
                           f"'{driver}'): write the URL as postgresql+psycopg://…")
+    args: dict[str, Any] = {}
+    if dialect == "postgresql":
+        options = postgres.session_options(str(parsed.query.get("options", "")), timeout)
+        args["connect_args"] = {"options": options}
+    try:
+        engine = sqlalchemy.create_engine(parsed, poolclass=NullPool, **args)
+    except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ValueError) as exc:
+        return _unusable(exc)
     try:
         with engine.connect() as conn:
             if dialect != "postgresql":
@@ -93,6 +94,12 @@ def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError 
                             query=query)
     finally:
         engine.dispose()
+
+
+def _unusable(exc: Exception) -> QueryError:
+    return QueryError(f"the connection URL cannot be used: {type(exc).__name__}; check its "
+                      "form (dialect+driver://user@host/database) and that the dialect's "
+                      "package is installed")
 
 
 def _run_elsewhere(conn: Any, query: str, shown: str) -> Table | QueryError:

@@ -192,3 +192,14 @@ def test_another_warehouse_gets_the_same_parser(
     assert code == 0, err
     assert tmp_playbook.read("data/mini/snapshots/board-use.csv") == (
         "month,cohort,turnover_pct\n2026-01-01,pilot,4.5\n")
+
+
+def test_copy_to_program_as_a_superuser_is_refused_even_without_the_parser(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: Warehouse,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(statement, "refusal", lambda query, dialect: None)
+    code, err = _pull(tmp_playbook, run_cli, monkeypatch, warehouse.admin,
+                      f"COPY (SELECT 1) TO PROGRAM 'touch {MARKER}'")
+    assert code == 1
+    assert "kpis[1].source.connection: the warehouse role 'postgres' is a superuser" in err
+    # and the marker file is not there: the autouse fixture checks

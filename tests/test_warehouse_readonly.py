@@ -19,7 +19,7 @@ from conftest import RunCli, TmpPlaybook
 from pg import Warehouse, state, turnover
 from test_warehouse import ENV, _connect
 
-from playbook.load import postgres, statement
+from playbook.load import postgres, results, statement
 
 MARKER = "/tmp/playbook-warehouse-marker"
 """The file ``COPY … TO PROGRAM`` would create: it must never appear."""
@@ -203,3 +203,39 @@ def test_copy_to_program_as_a_superuser_is_refused_even_without_the_parser(
     assert code == 1
     assert "kpis[1].source.connection: the warehouse role 'postgres' is a superuser" in err
     # and the marker file is not there: the autouse fixture checks
+
+
+def test_a_wide_result_is_stopped_row_by_row(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: Warehouse,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(results, "MAX_TEXT", 1024 * 1024)
+    fetched: list[int] = []
+    stream = postgres.collect
+
+    def counting(header: list[str], chunks: Iterator[list[object]], *args: object,
+                 **kwargs: object) -> object:
+        def counted() -> Iterator[list[object]]:
+            for chunk in chunks:
+                fetched.append(len(chunk))
+                yield chunk
+        return stream(header, counted(), *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(postgres, "collect", counting)
+    code, err = _pull(tmp_playbook, run_cli, monkeypatch, warehouse.reader,
+                      "SELECT period AS month, 'pilot' AS cohort, repeat('x', 400000) AS "
+                      "turnover_pct FROM hris_turnover")
+    assert code == 1
+    assert ("query error: the query returned more than 1 MiB of text; aggregate in the query "
+            "(GROUP BY date and group) and return only the columns the source maps") in err, err
+    assert fetched == [1, 1, 1]  # the third row crossed the limit; no fourth was read
+
+
+def test_an_empty_result_keeps_its_columns(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: Warehouse,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    code, err = _pull(tmp_playbook, run_cli, monkeypatch, warehouse.reader,
+                      "SELECT period AS month, 'pilot' AS cohort, fte AS turnover_pct "
+                      "FROM hris_turnover WHERE false")
+    assert code == 0, err
+    assert tmp_playbook.read("data/mini/snapshots/board-use.csv") == (
+        "month,cohort,turnover_pct\n")

@@ -13,7 +13,7 @@ names, and on :mod:`playbook.load.statement`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
 from typing import Any, Final
 
 from playbook.load.csv_table import Table
@@ -94,7 +94,7 @@ def role_refusal(raw: Any) -> str | None:
 
 
 def run(raw: Any, query: str, shown: str) -> Table | QueryError:
-    """Run ``query`` as one statement, its rows streamed and checked as they come.
+    """Run ``query`` as one statement, its rows streamed and checked one by one.
 
     The database's errors are the caller's to turn into messages.
 
@@ -103,29 +103,24 @@ def run(raw: Any, query: str, shown: str) -> Table | QueryError:
         query: The SQL text, checked by :mod:`playbook.load.statement`.
         shown: How to name the result in problems about its cells.
     """
-    try:
-        with raw.cursor() as cur:
-            rows = cur.stream(query, size=_CHUNK)
-            first = next(rows, None)  # the description is known once the first row is
-            header = [d.name for d in cur.description or []]
-            return collect(header, _chunks(first, rows), shown, machine_paths())
-    finally:
-        raw.rollback()
+    with raw.cursor() as cur:
+        # single-row mode: libpq holds one row at a time, so each is checked against the
+        # limits before the next is read, however wide the rows are
+        rows = cur.stream(query, size=1)
+        try:
+            first = next(rows, None)
+            if first is None:  # psycopg keeps no description of an empty result
+                return Table(shown, _described(raw, query), [], decimal_comma=False)
+            header = [d.name for d in cur.description]
+            return collect(header, ([row] for row in itertools.chain([first], rows)), shown,
+                           machine_paths())
+        finally:
+            rows.close()  # a stream stopped at a limit holds the connection until closed
+            raw.rollback()
 
 
-_CHUNK: Final = 1
-"""Rows the server sends at a time (single-row mode: any libpq can)."""
-
-
-def _chunks(first: Any, rows: Iterator[Any], size: int = 1000) -> Iterator[list[Any]]:
-    """The streamed rows in lists of ``size``, so the limits are checked as they come."""
-    if first is None:
-        return
-    chunk = [first]
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _described(raw: Any, query: str) -> list[str]:
+    """The column names of ``query``'s result, from the server, without running it again."""
+    raw.pgconn.prepare(b"playbook_columns", query.encode(raw.info.encoding))
+    found = raw.pgconn.describe_prepared(b"playbook_columns")
+    return [found.fname(i).decode(raw.info.encoding) for i in range(found.nfields)]

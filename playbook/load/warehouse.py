@@ -104,10 +104,11 @@ def _unusable(exc: Exception) -> QueryError:
 
 def _run_elsewhere(conn: Any, query: str, shown: str) -> Table | QueryError:
     """A warehouse other than PostgreSQL: its rows streamed where the driver can."""
+    result = conn.execution_options(stream_results=True).exec_driver_sql(query)
     try:
-        result = conn.execution_options(stream_results=True).exec_driver_sql(query)
-        return collect(list(result.keys()), result.partitions(1000), shown, machine_paths())
+        return collect(list(result.keys()), result.partitions(100), shown, machine_paths())
     finally:
+        result.close()  # rows left unread when a limit stopped the result
         conn.rollback()
 
 

@@ -9,14 +9,11 @@ checked against pandas over the same rows.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 
-import pandas as pd
 import pytest
-import sqlalchemy
 from conftest import RunCli, TmpPlaybook
-from pg import server
+from pg import Warehouse, turnover
 
 from playbook.engine import load_playbook
 
@@ -30,27 +27,15 @@ ORDER BY 1, 2"""
 
 
 @pytest.fixture(scope="module")
-def warehouse() -> Iterator[tuple[str, pd.DataFrame]]:
-    """A running server holding a turnover report; its URL and the rows as pandas has them."""
-    rng = random.Random(20261124)
-    units = pd.DataFrame({"unit": [f"U{n:02d}" for n in range(8)],
-                          "arm": ["pilot"] * 4 + ["comparison"] * 4})
-    rows = [(f"2026-{m:02d}-01", unit, rng.randint(0, 6), round(rng.uniform(40, 220), 1))
-            for m in range(1, 10) for unit in units["unit"]]
-    report = pd.DataFrame(rows, columns=["period", "unit", "leavers", "fte"])
-    report["period"] = pd.to_datetime(report["period"]).dt.date
-    with server() as url:
-        engine = sqlalchemy.create_engine(url)
-        with engine.begin() as conn:
-            units.to_sql("units", conn, index=False)
-            report.to_sql("hris_turnover", conn, index=False)
-        engine.dispose()
-        yield url, report.merge(units, on="unit")
+def warehouse() -> Iterator[Warehouse]:
+    """A running server holding a turnover report, and its roles."""
+    with turnover() as found:
+        yield found
 
 
-def _connect(book: TmpPlaybook, query: str = TURNOVER) -> None:
+def _connect(book: TmpPlaybook, query: str = TURNOVER, settings: str = "") -> None:
     book.write("./playbook.yml", f"connections:\n  warehouse:\n    env: {ENV}\n"
-               "    description: HR analytics warehouse, read-only role\n")
+               f"    description: HR analytics warehouse, read-only role\n{settings}")
     book.path("data/mini/board_use.csv").unlink()
     indented = "\n".join("        " + line for line in query.splitlines())
     book.edit("kpis.yml", BOARD, "    source:\n      connection: warehouse\n      query: |\n"
@@ -58,9 +43,9 @@ def _connect(book: TmpPlaybook, query: str = TURNOVER) -> None:
 
 
 def test_pull_keeps_the_warehouse_result_and_the_site_reads_it(
-        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: tuple[str, pd.DataFrame],
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: Warehouse,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    url, rows = warehouse
+    url, rows = warehouse.reader, warehouse.rows
     _connect(tmp_playbook)
     _, before = load_playbook(tmp_playbook.root)
     assert [p.message for p in before.errors] == [
@@ -81,6 +66,8 @@ def test_pull_keeps_the_warehouse_result_and_the_site_reads_it(
     everything = "".join(f.read_text(encoding="utf-8", errors="replace")
                          for f in tmp_playbook.root.rglob("*") if f.is_file())
     assert url not in everything and "127.0.0.1" not in everything
+    assert tmp_playbook.read("data/mini/snapshots/board-use.csv").startswith(
+        "month,cohort,turnover_pct\n2026-01-01,comparison,")
 
 
 def test_pull_needs_the_environment_variable(tmp_playbook: TmpPlaybook, run_cli: RunCli,
@@ -93,10 +80,10 @@ def test_pull_needs_the_environment_variable(tmp_playbook: TmpPlaybook, run_cli:
 
 
 def test_a_bad_query_writes_nothing_and_names_its_line(
-        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: tuple[str, pd.DataFrame],
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: Warehouse,
         monkeypatch: pytest.MonkeyPatch) -> None:
     _connect(tmp_playbook, TURNOVER.replace("sum(h.fte)", "sum(h.ftee)"))
-    monkeypatch.setenv(ENV, warehouse[0])
+    monkeypatch.setenv(ENV, warehouse.reader)
     before = tmp_playbook.snapshot()
     code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
     assert code == 1
@@ -109,28 +96,27 @@ def test_a_bad_query_writes_nothing_and_names_its_line(
     tmp_playbook.assert_unchanged(before)
 
 
-def test_the_query_cannot_change_the_warehouse(
-        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: tuple[str, pd.DataFrame],
+def test_only_the_columns_the_kpi_reads_are_kept(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: Warehouse,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    url, rows = warehouse
-    _connect(tmp_playbook, "DELETE FROM hris_turnover RETURNING period AS month, unit AS "
-             "cohort, fte AS turnover_pct")
-    monkeypatch.setenv(ENV, url)
+    _connect(tmp_playbook, "SELECT h.unit, h.period AS month, u.arm AS cohort, h.leavers, "
+             "h.fte AS turnover_pct, 'x' AS cohort_note\nFROM hris_turnover h JOIN units u "
+             "ON u.unit = h.unit WHERE h.period = '2026-01-01' AND u.arm = 'pilot' "
+             "AND h.unit = 'U00'")
+    monkeypatch.setenv(ENV, warehouse.reader)
     code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
-    assert code == 1
-    assert "read-only transaction" in err
-    engine = sqlalchemy.create_engine(url)
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM hris_turnover").scalar() == len(rows)
-    engine.dispose()
+    assert code == 0, err
+    fte = float(warehouse.rows.query("unit == 'U00'")["fte"].iloc[0])
+    assert tmp_playbook.read("data/mini/snapshots/board-use.csv") == (
+        f"month,cohort,turnover_pct\n2026-01-01,pilot,{fte!r}\n")
 
 
 def test_a_result_with_a_direct_identifier_is_not_kept(
-        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: tuple[str, pd.DataFrame],
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: Warehouse,
         monkeypatch: pytest.MonkeyPatch) -> None:
     _connect(tmp_playbook, "SELECT period AS month, 'pilot' AS cohort, fte AS turnover_pct, "
              "unit || '@corp.example' AS email FROM hris_turnover")
-    monkeypatch.setenv(ENV, warehouse[0])
+    monkeypatch.setenv(ENV, warehouse.reader)
     code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
     assert code == 1
     assert "column 'email' looks like a direct identifier" in err

@@ -1,8 +1,10 @@
 """``playbook pull``: run the warehouse queries and keep their results as snapshot files.
 
-The engine runs each query and checks its result (:func:`playbook.engine.pull`);
-every result is checked before any file is written, so one bad result
-changes nothing.
+The engine runs each query and checks its result (:func:`playbook.engine.pull`)
+like any export, and each snapshot keeps only the columns the KPI reads. A
+query that is not one read-only ``SELECT``, or a role that can write, is
+refused before anything runs (:mod:`playbook.load.warehouse`). Every result is
+checked before any file is written: one bad result changes nothing.
 """
 
 from __future__ import annotations

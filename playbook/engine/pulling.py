@@ -17,8 +17,9 @@ from playbook.engine.operations import errors_of
 from playbook.load import warehouse
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
-from playbook.load.sql import QueryError
+from playbook.load.results import QueryError
 from playbook.load.tables import Tables, snapshot_path
+from playbook.load.yaml_source import format_loc
 from playbook.model.problems import Problem, Problems, UsageError
 
 
@@ -59,13 +60,21 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         if text is None:
             continue  # why (a missing .sql file) is in tables.problems, added once below
         rel = snapshot_path(bundle, kpi.id)
-        result = warehouse.run(url, text, rel)
+        result = warehouse.run(url, text, rel, connection.timeout)
+        if isinstance(result, warehouse.RoleRefusal):
+            line, col = yaml.where((*loc, "connection"))
+            problems.add(Problem(yaml.path, line, col, format_loc((*loc, "connection")),
+                                 result.message, f"give connection '{src.connection}' a role "
+                                 "that can only SELECT"))
+            continue
         if isinstance(result, QueryError):
             problems.add(tables.query_problem(result, src, yaml, where))
             continue
         _, found = read_series(result, src, yaml, loc)
         problems.extend(found)
-        out.append(Snapshot(bundle.root / rel, warehouse.snapshot_text(result),
+        # only the columns the KPI reads: the role may read other tables' data too
+        kept = warehouse.kept_columns(result, src)
+        out.append(Snapshot(bundle.root / rel, warehouse.snapshot_text(kept),
                             len(result.rows), src.connection))
     problems.extend(tables.problems)
 

@@ -183,6 +183,7 @@ Loader = Callable[[Path, Path, Settings], tuple[Bundle | None, list[Problem]]]
 def _load_programs(folders: list[Path], root: Path, settings: Settings, progress: Progress | None,
                    workers: int, load: Loader) -> list[tuple[Bundle | None, list[Problem]]]:
     """Load the programs, in worker processes when asked and worth it; results in order."""
+    sql.start_build()  # the build's query time starts now (sql.BUILD_SECONDS)
     if workers > 1 and len(folders) >= PARALLEL_FROM:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -190,7 +191,7 @@ def _load_programs(folders: list[Path], root: Path, settings: Settings, progress
         # fork: the workers inherit the loaded modules; only `playbook check` asks for this,
         # a single-threaded command (never the MkDocs server, whose threads fork badly)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=sql.share_cores, initargs=(workers,)) as pool:
+                                 initializer=sql.share_among, initargs=(workers,)) as pool:
             out = []
             for done, result in enumerate(pool.map(load, folders,
                                                    [root] * len(folders),

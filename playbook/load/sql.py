@@ -14,36 +14,35 @@ result is read, checked and kept private exactly like a CSV export.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import duckdb
 
+from playbook.load import results
 from playbook.load.csv_table import Table
+from playbook.load.results import QueryError as QueryError  # its callers' import, and tests'
+from playbook.load.results import collect, locate_error, machine_paths, too_large
 from playbook.load.safefiles import folder_refusal, locate_data
-
-MAX_ROWS: Final = 1_000_000
-"""Most rows a query may return: the aggregation belongs in the query."""
-
-MAX_TEXT: Final = 50 * 1024 * 1024
-"""Most characters a result may hold, like the largest CSV read: a few wide rows of long
-text would otherwise fill memory under the row limit."""
 
 TIMEOUT_SECONDS: Final = 120.0
 """A query still running after this long is interrupted (a runaway join)."""
 
+BUILD_SECONDS: Final = 600.0
+"""Most seconds the queries of one build (or one ``playbook check``) may run in all: many
+queries each under :data:`TIMEOUT_SECONDS` would otherwise hold a build for hours."""
+
 MEMORY_LIMIT: Final = "4GB"
-"""DuckDB's working memory; larger intermediate results spill to a temporary folder."""
+"""DuckDB's working memory; larger intermediate results spill to a temporary folder. It
+does not bound a query's result, which DuckDB holds whole before the first row is fetched:
+the result's rows and text are bounded inside the query instead (:func:`_bounded`)."""
 
 PARALLEL_BYTES: Final = 64 * 1024 * 1024
 """Readable data from which a query scans on several threads: below it, starting and
@@ -55,17 +54,6 @@ FILE_SUFFIXES: Final = (".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", "
 
 PATTERN_CHARACTERS: Final = "*?[]{}"
 """Characters DuckDB's readers take as a file pattern in a path, not as the name's own."""
-
-
-@dataclass(frozen=True)
-class QueryError:
-    """Why a query did not run: DuckDB's message and where in the query it points."""
-
-    message: str
-    line: int | None = None
-    """1-based line of the query the error points at, when DuckDB says."""
-    column: int | None = None
-    """1-based column on that line, when DuckDB's caret shows it."""
 
 
 def readable_files(root: Path, folder: Path) -> list[str]:
@@ -104,14 +92,17 @@ _threads = 2
 """DuckDB's threads per query; fewer when programs load in several processes at once."""
 
 
-def share_cores(processes: int) -> None:
-    """Give each of ``processes`` loading at once its share of the cores for DuckDB.
+def share_among(processes: int) -> None:
+    """Give each of ``processes`` loading at once its share of the cores for DuckDB, and of
+    the build's query time (:data:`BUILD_SECONDS`).
 
     Two worker processes each running DuckDB on two threads on a 2-core machine
     spend their time switching (``playbook check`` at 200 programs: 4.1 s → 3.7 s).
     """
-    global _threads
+    global _threads, _share
     _threads = max(1, (os.cpu_count() or 1) // max(1, processes))
+    _share = max(1, processes)
+    start_build()
 
 
 def threads(root: Path, allowed: Sequence[str]) -> int:
@@ -145,69 +136,6 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-_LINE: Final = re.compile(r"^LINE (\d+): ?(.*)$", re.MULTILINE)
-
-
-def locate_error(message: str) -> QueryError:
-    """Split DuckDB's message into its first paragraph and the position it marks.
-
-    DuckDB marks a position as ``LINE n: <the line>`` followed by a caret
-    under the offending character; a line shortened with ``...`` has no
-    trustworthy column.
-    """
-    found = _LINE.search(message)
-    text = message.split("\n\n")[0].split("\nLINE ")[0].strip().replace("\n", "; ")
-    if found is None:
-        return QueryError(text)
-    line = int(found.group(1))
-    rest = message[found.end():].lstrip("\n").splitlines()
-    caret = rest[0] if rest else ""
-    column = None
-    if caret.strip() == "^" and not found.group(2).startswith("..."):
-        column = caret.index("^") - len(f"LINE {line}: ") + 1
-    hints = [r.strip() for r in rest[1:] if r.startswith(("HINT:", "DETAIL:"))]
-    text = "; ".join([text, *hints])
-    return QueryError(text, line, column if column and column > 0 else None)
-
-
-def cell_text(value: Any) -> str:
-    """One result value as the text a CSV export would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else str(value)
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    return str(value)
-
-
-def _rows(result: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
-    while chunk := result.fetchmany(10_000):
-        yield from chunk
-
-
-def collect(header: list[str], rows: Iterable[Sequence[Any]], shown: str) -> Table | QueryError:
-    """A result's rows as a table of text cells, or why it is too large to hold.
-
-    Used for DuckDB's results and the warehouse's alike, so both stop at the same limits.
-    """
-    out: list[tuple[int, list[str]]] = []
-    size = 0
-    for number, row in enumerate(rows, start=1):
-        cells = [cell_text(v) for v in row]
-        size += sum(len(c) for c in cells)
-        if number > MAX_ROWS or size > MAX_TEXT:
-            return too_large(number > MAX_ROWS)
-        out.append((number, cells))
-    return Table(shown, header, out, decimal_comma=False)
-
-
 def run(query: str, root: Path, allowed: Sequence[str], shown: str,
         timeout: float = TIMEOUT_SECONDS) -> Table | QueryError:
     """Run one ``SELECT`` over ``allowed`` files and return its result as a table.
@@ -217,14 +145,40 @@ def run(query: str, root: Path, allowed: Sequence[str], shown: str,
         root: The playbook folder; relative paths in the query resolve against it.
         allowed: Files (relative to ``root``) the query may read.
         shown: How to name the result in problems about its cells.
-        timeout: Seconds before the query is interrupted.
+        timeout: Seconds before the query is interrupted (less when the build's
+            :data:`BUILD_SECONDS` are nearly spent).
     """
+    global _left
+    if _left <= 0:
+        return QueryError(f"the queries of this build have run for {_spent():.0f} seconds in "
+                          "all, the most a build may spend on them; this one was not run "
+                          "(make the slowest queries cheaper)")
     with tempfile.TemporaryDirectory(prefix="playbook-duckdb-") as scratch, _inside(root):
         con = _connect(root, allowed, scratch)
+        started = time.monotonic()
         try:
-            return _run(con, query, shown, timeout, str(root))
+            return _run(con, query, shown, min(timeout, _left), timeout < _left,
+                        (str(root), scratch))
         finally:
             con.close()
+            _left -= time.monotonic() - started
+
+
+_left = BUILD_SECONDS
+"""Seconds the queries of this build may still run, in this process."""
+
+_share = 1
+"""How many processes share :data:`BUILD_SECONDS` (workers of ``playbook check``)."""
+
+
+def start_build() -> None:
+    """Give the build that starts now the whole of :data:`BUILD_SECONDS`."""
+    global _left
+    _left = BUILD_SECONDS / _share
+
+
+def _spent() -> float:
+    return BUILD_SECONDS / _share - _left
 
 
 _CWD_LOCK = threading.Lock()
@@ -245,42 +199,85 @@ def _inside(root: Path) -> Iterator[None]:
 
 
 def _run(con: duckdb.DuckDBPyConnection, query: str, shown: str, timeout: float,
-         root: str) -> Table | QueryError:
+         own: bool, folders: tuple[str, str]) -> Table | QueryError:
+    """Run ``query`` on ``con``; ``own``: ``timeout`` is the query's own, not the build's rest."""
+    root, scratch = folders
     try:
         statements = con.extract_statements(query)
     except duckdb.Error as exc:
-        return locate_error(_plain(str(exc), root))
+        return locate_error(_plain(str(exc)), root, query)
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
         kinds = ", ".join(s.type.name for s in statements) or "nothing"
         return QueryError(f"a source query must be one SELECT statement; found {kinds}")
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
     try:
-        result = con.execute(query)
-        return collect([d[0] for d in result.description or []], _rows(result), shown)
+        result = con.execute(_bounded(query))
+        header = [d[0] for d in result.description or []][1:]
+        return collect(header, iter(lambda: result.fetchmany(FETCH_ROWS), []), shown,
+                       machine_paths(root, scratch), skip=1)
     except duckdb.InterruptException:
-        return QueryError(f"the query ran longer than {timeout:.0f} seconds and was stopped")
+        if own:
+            return QueryError(f"the query ran longer than {timeout:.0f} seconds and was "
+                              "stopped")
+        return QueryError(f"the queries of this build ran for {BUILD_SECONDS / _share:.0f} "
+                          "seconds in all, the most a build may spend on them, and this one "
+                          "was stopped (make the slowest queries cheaper)")
     except duckdb.Error as exc:
-        return locate_error(_plain(str(exc), root))
+        message = str(exc)
+        if _ROWS in message or _TEXT in message:
+            return too_large(_ROWS in message)
+        return _moved_back(locate_error(_plain(message), root, query), query)
     finally:
         timer.cancel()
 
 
-def too_large(by_rows: bool) -> QueryError:
-    """Why a result is refused: too many rows, or too much text in them."""
-    what = f"more than {MAX_ROWS:,} rows" if by_rows else (
-        f"more than {MAX_TEXT // (1024 * 1024)} MiB of text")
-    return QueryError(f"the query returned {what}; aggregate in the query (GROUP BY date "
-                      "and group) and return only the columns the source maps")
+FETCH_ROWS: Final = 10_000
+"""Rows fetched from DuckDB at a time, each chunk checked against the limits."""
+
+_ROWS, _TEXT = "playbook: too many rows", "playbook: too much text"
+
+_WINDOW: Final = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+
+_FIRST_LINE: Final = ("SELECT * FROM (SELECT strlen(CAST(row(*COLUMNS(*)) AS VARCHAR)), * "
+                      "FROM (")
 
 
 _FILE_NAMED: Final = re.compile(r'file "([^"]*)"')
 """The file DuckDB names in a refusal to open it."""
 
 
-def _plain(message: str, root: str) -> str:
-    """DuckDB's message with the playbook's absolute path left out and access explained."""
-    message = message.replace(root.rstrip("/") + "/", "")
+def _bounded(query: str) -> str:
+    """``query`` inside a query that stops as soon as its result passes a limit.
+
+    DuckDB holds a result whole before Python fetches its first row, and its
+    memory limit does not count it: a result of 10⁸ rows, or of long text, fills
+    memory before any check in Python could stop it. Around the query, a
+    streaming window counts the rows and the characters of each row written as
+    text (the first column, skipped when the rows are read) and raises an error
+    as soon as either passes ``MAX_ROWS`` or ``MAX_TEXT``
+    (:mod:`playbook.load.results`), so DuckDB never
+    holds more than that. The query starts on the second line, as it was written.
+    """
+    tokens = duckdb.tokenize(query)
+    if tokens and query[tokens[-1][0]] == ";":  # a trailing ';' would end the outer query
+        query = query[:tokens[-1][0]]
+    return (f"{_FIRST_LINE}\n{query}\n)) WINDOW w AS ({_WINDOW}) QUALIFY CASE "
+            f"WHEN count(*) OVER w > {results.MAX_ROWS} THEN error('{_ROWS}') "
+            f"WHEN sum(#1) OVER w > {results.MAX_TEXT} THEN error('{_TEXT}') ELSE true END")
+
+
+def _moved_back(error: QueryError, query: str) -> QueryError:
+    """``error``'s line as the query was written: it ran from the second line."""
+    if error.line is None:
+        return error
+    if 2 <= error.line <= query.count("\n") + 2:
+        return QueryError(error.message, error.line - 1, error.column)
+    return QueryError(error.message)
+
+
+def _plain(message: str) -> str:
+    """DuckDB's message, with access refused explained."""
     if "file system operations are disabled by configuration" in message:
         name = _FILE_NAMED.search(message)
         what = f"'{name.group(1)}'" if name else "that file"

@@ -5,6 +5,13 @@ result is kept as a snapshot file that the site is built from, so a build
 needs no credentials and the same commit always builds the same site. The
 URL comes from an environment variable; it is never read from, or written
 to, the repository, and it never appears in a message (it holds a password).
+
+The query comes from a pull request, so the warehouse is kept read-only in
+fact: the text must be one read-only ``SELECT`` (:mod:`playbook.load.statement`),
+and in PostgreSQL the session is read-only with a statement timeout, the role
+may not be able to write, and one statement is sent (:mod:`playbook.load.postgres`;
+other warehouses rely on the role their URL names). The result is bounded like
+DuckDB's, and the snapshot keeps only the columns the KPI reads.
 """
 
 from __future__ import annotations
@@ -13,50 +20,122 @@ import csv
 import io
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from playbook.load import postgres
 from playbook.load.csv_table import Table
+from playbook.load.results import QueryError, collect, locate_error, machine_paths
 from playbook.load.safewrite import write_files
-from playbook.load.sql import QueryError, collect, locate_error
+from playbook.model.measure import Source
 
 
-def run(url: str, query: str, shown: str) -> Table | QueryError:
+@dataclass(frozen=True)
+class RoleRefusal:
+    """Why the connection's role may not run a query: it can do more than read."""
+
+    message: str
+
+
+def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError | RoleRefusal:
     """Run ``query`` in the warehouse at ``url`` and return its result as a table.
 
-    The query runs in a transaction that is rolled back, read-only where the
-    dialect supports it (PostgreSQL); give the URL a read-only role as well.
+    The query is refused unless it is one read-only ``SELECT``; in PostgreSQL
+    (through psycopg) it runs in a read-only session with ``timeout``, as a role
+    that cannot write, and is rolled back.
 
     Args:
         url: The SQLAlchemy URL (``postgresql+psycopg://…``).
         query: The SQL text, in the warehouse's dialect.
         shown: How to name the result in problems about its cells.
+        timeout: Seconds the query may run (PostgreSQL's ``statement_timeout``; the
+            connection's ``timeout``).
     """
-    # imported here: a build or a check never reaches a warehouse, and SQLAlchemy is slow
+    # imported here: a build or a check never reaches a warehouse, and SQLAlchemy and
+    # sqlglot take 0.5 s to import (every command's start-up would pay for them)
     import sqlalchemy
     from sqlalchemy.pool import NullPool
 
+    from playbook.load import statement
+
     try:
-        engine = sqlalchemy.create_engine(url, poolclass=NullPool)
+        parsed = sqlalchemy.engine.make_url(url)
+        dialect, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    except (sqlalchemy.exc.ArgumentError, ValueError) as exc:
+        return _unusable(exc)
+    refused = statement.refusal(query, dialect)  # before any connection is made
+    if refused is not None:
+        return refused
+    if dialect == "postgresql" and driver != "psycopg":
+        return QueryError(f"a PostgreSQL warehouse is reached through psycopg (the URL names "
+                          f"'{driver}'): write the URL as postgresql+psycopg://…")
+    args: dict[str, Any] = {}
+    if dialect == "postgresql":
+        options = postgres.session_options(str(parsed.query.get("options", "")), timeout)
+        args["connect_args"] = {"options": options}
+    try:
+        engine = sqlalchemy.create_engine(parsed, poolclass=NullPool, **args)
     except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ValueError) as exc:
-        return QueryError(f"the connection URL cannot be used: {type(exc).__name__}; check "
-                          "its form (dialect+driver://user@host/database) and that the "
-                          "dialect's package is installed")
-    options: dict[str, Any] = {"postgresql_readonly": True} \
-        if engine.dialect.name == "postgresql" else {}
+        return _unusable(exc)
     try:
-        with engine.connect().execution_options(**options) as conn:
-            try:
-                result = conn.exec_driver_sql(query)
-                return collect(list(result.keys()), result, shown)
-            finally:
-                conn.rollback()
+        with engine.connect() as conn:
+            if dialect != "postgresql":
+                return _run_elsewhere(conn, query, shown)
+            raw: Any = conn.connection.driver_connection
+            raw.rollback()  # SQLAlchemy's first look at the server left a transaction open
+            raw.read_only = True  # BEGIN READ ONLY, beside the session's default
+            refusal = postgres.role_refusal(raw)
+            if refusal is not None:
+                return RoleRefusal(refusal)
+            return postgres.run(raw, query, shown)
     except sqlalchemy.exc.DBAPIError as exc:
-        return locate_error(str(exc.orig).strip())
+        return _error(exc.orig, query, timeout)
+    except engine.dialect.loaded_dbapi.Error as exc:
+        return _error(exc, query, timeout)
     except sqlalchemy.exc.SQLAlchemyError as exc:
-        return QueryError(f"{type(exc).__name__}: {exc}".split("\n(Background")[0])
+        return locate_error(f"{type(exc).__name__}: {exc}".split("\n(Background")[0],
+                            query=query)
     finally:
         engine.dispose()
+
+
+def _unusable(exc: Exception) -> QueryError:
+    return QueryError(f"the connection URL cannot be used: {type(exc).__name__}; check its "
+                      "form (dialect+driver://user@host/database) and that the dialect's "
+                      "package is installed")
+
+
+def _run_elsewhere(conn: Any, query: str, shown: str) -> Table | QueryError:
+    """A warehouse other than PostgreSQL: its rows streamed where the driver can."""
+    result = conn.execution_options(stream_results=True).exec_driver_sql(query)
+    try:
+        return collect(list(result.keys()), result.partitions(100), shown, machine_paths())
+    finally:
+        result.close()  # rows left unread when a limit stopped the result
+        conn.rollback()
+
+
+def _error(exc: BaseException | None, query: str, timeout: float) -> QueryError:
+    """A database's error as a message: a timeout said plainly, any other as it comes."""
+    if getattr(exc, "sqlstate", None) == "57014":  # PostgreSQL's query_canceled
+        return QueryError(f"the query ran longer than {timeout:g} seconds (the connection's "
+                          "timeout) and was stopped")
+    return locate_error(str(exc).strip(), query=query)
+
+
+def kept_columns(table: Table, source: Source) -> Table:
+    """``table`` with only the columns ``source`` reads: the rest is never committed.
+
+    The mapped columns (``date``, ``value``, ``group``, ``subject``, ``wave``,
+    ``count``) and those of the row filter (``read.where``), in the result's order.
+    """
+    names = [source.date, source.value, source.group, source.subject, source.wave,
+             source.count, *source.read.where]
+    keep = sorted({table.column(n) for n in names if n is not None} - {-1})
+    return Table(table.path, [table.header[i] for i in keep],
+                 [(n, [cells[i] for i in keep]) for n, cells in table.rows],
+                 decimal_comma=False)
 
 
 def url_from(env: str) -> str | None:

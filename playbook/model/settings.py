@@ -27,6 +27,10 @@ class Connection(StrictModel):
     ``playbook pull`` runs, never in a file of the repository."""
     description: Text | None = None
     """What the warehouse is and which read-only role the URL should use."""
+    timeout: float = Field(default=120, gt=0, le=3600)
+    """Seconds a query may run in a PostgreSQL warehouse before it is stopped (its
+    ``statement_timeout``, set for the session ``playbook pull`` opens); other warehouses
+    apply their own limits."""
 
 
 class Settings(StrictModel):

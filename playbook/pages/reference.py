@@ -41,7 +41,7 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
                                     "decimal", "thousands", "currency", "missing", "values",
                                     "where")),
          *(("Settings", f) for f in ("connections",)),
-         *(("Connection", f) for f in ("env", "description"))})
+         *(("Connection", f) for f in ("env", "description", "timeout"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
 RULES: Final = Md("""## Rules across fields and rows

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from playbook.load import results, sql
+from playbook.model.settings import Connection
 from playbook.pages.mdtext import Md, code_block, fmt, heading, lines, paragraphs
 
 
@@ -83,8 +85,11 @@ RULES: Final = (
     "A query is one SELECT statement. DuckDB runs it over the files of the program's own "
     "data folder (data/<id>/), named by their path from the playbook root; it cannot read "
     "any other file, write a file, attach a database, load an extension or reach the "
-    "network, and it is stopped after two minutes. Its result may hold at most a million "
-    "rows: aggregate in the query.",
+    f"network, and it is stopped after {sql.TIMEOUT_SECONDS / 60:g} minutes. Its result may "
+    f"hold at most {results.MAX_ROWS:,} rows and {results.MAX_TEXT // 2**20} MiB of text, "
+    "counted while DuckDB makes it: aggregate in the query. The queries of one build may run "
+    f"for {sql.BUILD_SECONDS / 60:g} minutes in all. A result cell holding a folder of the "
+    "machine that ran it (a DuckDB setting) is refused.",
     "People's rows are aggregated by the site, never by the query: a query that reads a "
     "file with a column of person ids (an LMS's actor, an HRIS's employee id) must return "
     "one row per person with that id, named as the source's subject:, and the site "
@@ -92,15 +97,25 @@ RULES: Final = (
     "subject: is refused. A count column (the number of people behind each value) is for "
     "aggregates made elsewhere, such as a vendor's summary; without it, each row is taken "
     "to be a published aggregate.",
-    "A warehouse query runs only in 'playbook pull', read-only and rolled back, with the URL "
-    "from the connection's environment variable; the site is built from the snapshot "
-    "data/<id>/snapshots/<kpi-id>.csv, so a build needs no credentials. Commit the snapshot: "
-    "reviewers see the data change in the pull request.",
-    "A snapshot holds only the query's result and is checked like any export before it is "
-    "written: no column or cell may be a direct identifier (name, e-mail, phone); "
-    "person-level rows carry only the pseudonymous subject id, and are aggregated on the "
-    "site with the privacy minimum like any person-level file. Prefer aggregating in the "
-    "warehouse: then no person-level row leaves it.",
+    "A warehouse query runs only in 'playbook pull', with the URL from the connection's "
+    "environment variable. It is parsed in the warehouse's dialect before it is sent and "
+    "must be one read-only SELECT: no second statement, COMMIT, DDL, DML, COPY, SELECT INTO, "
+    "data-modifying WITH, FOR UPDATE, or call of a function that writes or runs SQL text. In "
+    "PostgreSQL it runs in a read-only session over a protocol that runs one statement, is "
+    "stopped after the connection's timeout (default "
+    f"{Connection.model_fields['timeout'].default / 60:g} minutes) and rolled back, and the "
+    "connection's role must be able to do nothing but read: not a superuser, no CREATEROLE, "
+    "CREATEDB, REPLICATION or BYPASSRLS, no INSERT, UPDATE, DELETE, TRUNCATE or CREATE "
+    "anywhere. The role check and the timeout are PostgreSQL's; other warehouses rely on the "
+    "role their URL names. The site is built from the snapshot "
+    "data/<id>/snapshots/<kpi-id>.csv, so a build needs no credentials. "
+    "Commit the snapshot: reviewers see the data change in the pull request.",
+    "A snapshot holds only the columns the KPI reads (date, value, group, subject, wave, "
+    "count and the row filter's) and is checked like any export before it is written: no "
+    "column or cell may be a direct identifier (name, e-mail, phone); person-level rows "
+    "carry only the pseudonymous subject id, and are aggregated on the site with the privacy "
+    "minimum like any person-level file. Prefer aggregating in the warehouse: then no "
+    "person-level row leaves it.",
 )
 """The rules for queries, snapshots and rows, stated once for the reference."""
 

@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page
 
 from playbook import engine
 from playbook.figures.site import SiteData
-from playbook.model.problems import Problems
+from playbook.model.problems import Problems, Severity
 from playbook.pages import assets, downloads, htmlblocks, macros, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
@@ -94,7 +94,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(-10)  # after mkdocs-macros made its environment: it is sandboxed here
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Load and check every program; abort the build on any error (serve shows them)."""
+        """Load and check every program; abort the build on what the publishing policy
+        blocks a build on, errors (serve shows them); findings and pending items go on
+        the pages."""
         self.build = Staged()
         if self.serving:
             publish.stop_counting_warnings()
@@ -119,11 +121,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             # a command-line build keeps every program it computed until it exits: the
             # collector's full passes over the pages' garbage need not walk them
             gc.freeze()
-        for warning in problems.warnings:
-            log.warning(str(warning))
-        if data is None and not self.serving:
+        # findings and pending items are shown on the pages, not logged as MkDocs
+        # warnings: `strict` keeps its MkDocs meaning (broken links, bad pages)
+        for problem in problems:
+            if problem.severity is not Severity.ERROR:
+                log.info(str(problem))
+        context = engine.Context.PREVIEW if self.serving else engine.Context.BUILD
+        blockers = engine.blocking(problems, engine.publish_policy(self.root(config)), context)
+        if blockers and not self.serving:
             raise PluginError("playbook check failed; nothing was built:\n"
-                              + "\n".join(str(p) for p in problems.errors))
+                              + "\n".join(str(p) for p in blockers))
         if data is not None:
             data = provenance.stamp(data)  # commit and history from git, when there is git
         config[STATE_KEY] = data

@@ -1,9 +1,10 @@
 """Loading with every check: the only way a caller gets programs and their problems.
 
 A program is loaded (:mod:`playbook.load`), checked across its files
-(:mod:`playbook.checks`) and given the statistics warnings only the figures'
-stage can tell (attrition, unusable survey values), always in that order, so
-every command and the build see the same problems for the same files.
+(:mod:`playbook.checks`), given the statistics findings only the figures'
+stage can tell (attrition, unusable survey values) and last its
+acknowledgements applied on the build date, always in that order, so every
+command and the build see the same problems for the same files.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
+from functools import partial
 from pathlib import Path
 
+from playbook.checks import acknowledged
 from playbook.checks import runner as checks
+from playbook.engine.today import today_from_env
 from playbook.figures import stats
 from playbook.load import loader
 from playbook.load.bundle import Bundle, Playbook
@@ -48,24 +53,40 @@ def checked(folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list[
     """One program loaded, with every problem of its files, checks and statistics."""
     bundle, found = loader.load_program(folder, root, settings)
     # attrition and unusable survey values need the figures' statistics, a later stage
-    return bundle, [*found, *checks.run(bundle), *stats.problems(bundle)]
+    return bundle, [*found, *checks.run(bundle, settings.publish.require_signoffs),
+                    *stats.problems(bundle)]
 
 
-def _problems_only(folder: Path, root: Path, settings: Settings) -> tuple[None, list[Problem]]:
+def _acknowledging(load: loader.Loader, today: date, folder: Path, root: Path,
+                   settings: Settings) -> tuple[Bundle | None, list[Problem]]:
+    """``load``, then the program's acknowledgements applied on ``today`` (after any
+    cache: whether one holds depends on the day, not on the files)."""
+    bundle, found = load(folder, root, settings)
+    return bundle, acknowledged.apply(bundle, found, today) if bundle is not None else found
+
+
+def _problems_only(today: date, folder: Path, root: Path,
+                   settings: Settings) -> tuple[None, list[Problem]]:
     """One program's every problem, its bundle dropped (a worker sends back only these)."""
-    return None, checked(folder, root, settings)[1]
+    return None, _acknowledging(checked, today, folder, root, settings)[1]
 
 
 def check_playbook(root: Path, progress: loader.Progress | None = None,
-                   workers: int = 1) -> Problems:
+                   workers: int = 1, today: date | None = None) -> Problems:
     """Every problem of every program, as :func:`load_playbook` finds them, without the
-    programs: so they can be found in ``workers`` processes (``playbook check``)."""
+    programs: so they can be found in ``workers`` processes (``playbook check``).
+
+    ``today`` (default: :func:`~playbook.engine.today.today_from_env`) judges whether
+    each acknowledgement still holds.
+    """
+    load = partial(_problems_only, today or today_from_env())
     with collecting_after():
-        return loader.load_playbook(root, progress, workers, load=_problems_only)[1]
+        return loader.load_playbook(root, progress, workers, load=load)[1]
 
 
 def load_playbook(root: Path, progress: loader.Progress | None = None,
-                  load: loader.Loader | None = None) -> tuple[Playbook, Problems]:
+                  load: loader.Loader | None = None,
+                  today: date | None = None) -> tuple[Playbook, Problems]:
     """Load every program under ``root`` and run every check on it.
 
     Args:
@@ -73,8 +94,11 @@ def load_playbook(root: Path, progress: loader.Progress | None = None,
         progress: Told as each program is loaded (``playbook check``'s bar on a terminal).
         load: Loads and checks one program folder; :func:`checked` unless a build cache
             (``mkdocs serve``) serves programs whose files did not change.
+        today: The day each acknowledgement is judged on; default:
+            :func:`~playbook.engine.today.today_from_env`.
 
     Returns:
-        The programs that loaded and every problem, errors and warnings.
+        The programs that loaded and every problem: errors, findings, pending items.
     """
-    return loader.load_playbook(root, progress, load=load or checked)
+    return loader.load_playbook(root, progress, load=partial(
+        _acknowledging, load or checked, today or today_from_env()))

@@ -59,7 +59,8 @@ def _build(root: Path, today: date, cache: BuildCache | None,
            progress: Progress | None) -> tuple[SiteData | None, Problems]:
     if cache is not None:
         cache.hits = 0
-    playbook, problems = load_playbook(root, progress, load=cache.load if cache else None)
+    playbook, problems = load_playbook(root, progress, cache.load if cache else None,
+                                      today)
     if cache is not None:
         cache.keep_only({bundle.id for bundle in playbook.programs})
     if problems.errors:
@@ -72,7 +73,8 @@ def _build(root: Path, today: date, cache: BuildCache | None,
     for done, bundle in enumerate(playbook.programs):
         if progress is not None:
             progress(done, len(playbook.programs), f"{bundle.id}: figures")
-        views.append(ProgramView(bundle, figures(bundle, today)))
+        own = tuple(p for p in problems if _owner(p.path) == bundle.id)
+        views.append(ProgramView(bundle, figures(bundle, today), own))
     return SiteData(root, today, views), problems
 
 
@@ -83,7 +85,7 @@ class Evaluation:
     playbook: Playbook
     """The programs that loaded."""
     problems: Problems
-    """Every problem of every program, errors and warnings."""
+    """Every problem of every program: errors, findings and pending items."""
     figures: Mapping[str, ProgramFigures]
     """Program id → figures as of the day, for every program with a definition and
     no error of its own."""
@@ -97,7 +99,7 @@ def evaluate(root: Path, today: date) -> Evaluation:
     from playbook.figures.program import compute
 
     with collecting_after():
-        playbook, problems = load_playbook(root)
+        playbook, problems = load_playbook(root, today=today)
         figures = {b.id: compute(b, today) for b in playbook.programs
                    if b.program is not None and not errors_of(problems, b.id)}
     return Evaluation(playbook, problems, figures)
@@ -123,7 +125,7 @@ def report(root: Path, program_id: str, today: date) -> dict[str, object] | Prob
     Raises:
         UnknownProgramError: No program has that id.
     """
-    playbook, problems = load_playbook(root)
+    playbook, problems = load_playbook(root, today=today)
     bundle = playbook.get(program_id)
     if bundle is None:
         raise UnknownProgramError(program_id, (b.id for b in playbook.programs))

@@ -16,7 +16,7 @@ from playbook.figures.provenance import Provenance
 from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseStatus
 from playbook.load.bundle import Bundle
 from playbook.load.signoffs import SignoffState
-from playbook.model.problems import UnknownProgramError
+from playbook.model.problems import Problem, UnknownProgramError
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class ProgramView:
 
     bundle: Bundle
     figures: ProgramFigures
+    problems: tuple[Problem, ...] = ()
+    """Its findings, pending items and acknowledged findings, as ``playbook check``
+    names them (shown on its overview; a build has no error to show)."""
 
     @property
     def id(self) -> str:

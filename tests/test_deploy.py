@@ -61,7 +61,8 @@ def test_mike_refuses_to_publish_a_stale_sign_off(tmp_path: Path) -> None:
     root = _stale_repo(tmp_path, strict=True)
     deployed = _mike(root, "deploy", "--update-aliases", "0.1.0", "latest")
     assert deployed.returncode != 0
-    assert re.search(r"program/tiny/program\.yml:\d+:\d+: warning: signoff\[0\]\.digest: "
+    assert re.search(r"program/tiny/program\.yml:\d+:\d+: pending signoff-stale: "
+                     r"signoff\[0\]\.digest: "
                      r"sign-off by sponsor \(.*, 2026-03-02\) is stale", deployed.stderr)
     # nothing reached the branch the site is served from
     branches = subprocess.run(["git", "branch", "--list", "gh-pages"], cwd=root,

@@ -56,7 +56,7 @@ def test_gates_accept_kebab_ids_with_a_display_name(tmp_playbook: TmpPlaybook) -
     tmp_playbook.edit("vendors.yml", "{data_ownership: yes, ai_audit: partial}",
                       "{data-ownership: yes, ai_audit: partial}")
     data, problems = build(tmp_playbook.root, date(2026, 11, 22))
-    assert data is not None and not problems.errors and not problems.warnings, problems.render()
+    assert data is not None and not problems.errors and not problems.findings, problems.render()
     page = next(p.markdown for p in site_pages.generate(data)
                 if p.path == "programs/mini/vendors.md")
     assert "| Vendor | We own the measurement data | AI audit clause |" in page

@@ -54,7 +54,8 @@ def _signoffs(report: Reporter, required: Collection[str]) -> None:
                        code=PendingCode.SIGNOFF_STALE, role=s.role)
     for role in required:
         if role not in signed:
-            report.add("program", ("signoff",) if b.program.signoff else (),
+            named = getattr(b.program.stakeholders, role, None) is not None
+            report.add("program", ("stakeholders", role) if named else (),
                        f"no sign-off by {role}, which the publishing policy requires",
                        f"review the program, then {_sign(b, role)}",
                        code=PendingCode.SIGNOFF_MISSING, role=role)

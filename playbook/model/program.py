@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, Strict, StringConstraints
 
 from playbook.model.base import Id, IsoDate, Role, StrictModel, Text
 from playbook.model.findings import FindingCode
@@ -152,7 +152,7 @@ class Acknowledgement(StrictModel):
     ``program.yml``, so adding or changing one makes the sign-offs stale.
     """
 
-    code: FindingCode
+    code: Annotated[FindingCode, Strict(False)]  # read from its text, as a Literal is
     """The finding's code, as ``playbook check`` prints it (``attrition-high``)."""
     file: ProblemFile
     """The file the finding is in, as ``playbook check`` names it

@@ -7,8 +7,9 @@ Validation runs in ``on_config``, before MkDocs cleans or writes anything. A
 build writes into a fresh staging folder beside the site folder and moves it
 into place only when the whole build succeeded (strict-mode warnings
 included), so a failed build of any kind leaves the last good site as it was.
-``mkdocs serve`` never stops on bad input: it shows the problems in the browser
-and recovers when the files are fixed.
+``mkdocs serve`` never stops on bad input: a program with errors is shown as
+a page of its errors while the others are built (every page, when the error
+is the whole playbook's), and it recovers when the files are fixed.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class Staged:
     """One build's state, made afresh in ``on_config``."""
 
     problems: Problems | None = None
-    """The problems shown instead of the site (``mkdocs serve`` with errors)."""
+    """The problems of a served playbook with errors: hand-written pages show them
+    (their macros may name a program that was not built)."""
     target: str | None = None
     """The site folder the staged build replaces when it succeeds."""
     staging: Path | None = None
@@ -134,7 +136,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
         if data is not None:
             data = provenance.stamp(data)  # commit and history from git, when there is git
         config[STATE_KEY] = data
-        self.build.problems = problems if data is None else None
+        self.build.problems = problems if problems.errors else None
         config.nav = pages.splice_nav(config.nav, pages.nav(data) if data else [
             {"Problems": PROBLEMS_PAGE}])
         if os.environ.get("MIKE_DOCS_VERSION") and not config.extra.get("version"):
@@ -159,11 +161,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages, the format reference, downloads and site assets."""
         data: SiteData | None = config[STATE_KEY]
-        if self.build.problems is not None:  # serving with errors: problems and reference
+        if data is None:  # serving with an error of the whole playbook: problems, reference
+            assert self.build.problems is not None
             generated = [(PROBLEMS_PAGE, problems_page(self.build.problems)),
                          (reference.PATH, reference.markdown())]
-        else:
-            assert data is not None
+        else:  # a program with errors has a page of them among the others
+            assert self.build.problems is None or self.serving
             generated = [(p.path, p.markdown) for p in pages.generate(data)]
         # charts go into the page after Markdown (playbook.pages.htmlblocks)
         self.build.generated = {path: htmlblocks.stash(md) for path, md in generated}

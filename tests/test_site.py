@@ -347,3 +347,27 @@ def test_downloads_are_in_the_built_site_and_linked(example_site: Path) -> None:
     assert 'href="downloads/competencies.jsonld"' in overview
     assert 'href="../downloads/figures.json"' in (folder / "measurement" /
                                                   "index.html").read_text("utf-8")
+
+
+def test_serve_builds_the_other_programs_and_shows_the_broken_one(tmp_path: Path) -> None:
+    from datetime import date
+
+    root = tiny_site(tmp_path)
+    scaffold.new_program(root, "other", date(2026, 3, 2))
+    kpis = root / "program" / "other" / "kpis.yml"
+    kpis.write_text(kpis.read_text(encoding="utf-8").replace("target:", "tagret:", 1),
+                    encoding="utf-8")
+    site = tmp_path / "site"
+    served = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("serve_build.py")), str(root), str(site),
+         "clean"], capture_output=True, text=True, check=False, timeout=300,
+        env={**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"})
+    assert served.returncode == 0, served.stderr
+    tiny = (site / "programs" / "tiny" / "index.html").read_text(encoding="utf-8")
+    assert "Executive summary" in tiny
+    other = (site / "programs" / "other" / "index.html").read_text(encoding="utf-8")
+    assert "Nothing was built from this program" in other
+    assert "program/other/kpis.yml:9:5" in other
+    assert not (site / "programs" / "other" / "measurement").exists()
+    # a build (not a preview) still fails on the error, whichever program has it
+    assert mkdocs_build(root, tmp_path / "built").returncode != 0

@@ -49,7 +49,11 @@ def build(root: Path, today: date, cache: BuildCache | None = None,
         progress: Told as each program is loaded (a bar on a terminal).
 
     Returns:
-        The site data (``None`` when any error stands) and every problem.
+        The site data and every problem. A program with errors of its own is left
+        out of the figures and named in ``broken`` with them, so the others are
+        still built (``mkdocs serve``, ``playbook pages``; ``mkdocs build`` fails on
+        any error all the same); the data is ``None`` only when an error of the
+        whole playbook (``playbook.yml``, the folders) stands.
     """
     with collecting_after():
         return _build(root, today, cache, progress)
@@ -63,7 +67,8 @@ def _build(root: Path, today: date, cache: BuildCache | None,
                                       today)
     if cache is not None:
         cache.keep_only({bundle.id for bundle in playbook.programs})
-    if problems.errors:
+    stopped = {_owner(p.path) for p in problems.errors}
+    if None in stopped:
         return None, problems
     from playbook.figures.program import compute
     from playbook.figures.site import ProgramView, SiteData
@@ -73,9 +78,13 @@ def _build(root: Path, today: date, cache: BuildCache | None,
     for done, bundle in enumerate(playbook.programs):
         if progress is not None:
             progress(done, len(playbook.programs), f"{bundle.id}: figures")
+        if bundle.id in stopped or bundle.program is None:
+            continue
         own = tuple(p for p in problems if _owner(p.path) == bundle.id)
         views.append(ProgramView(bundle, figures(bundle, today), own))
-    return SiteData(root, today, views), problems
+    broken = {pid: tuple(errors_of(problems, pid))
+              for pid in sorted(pid for pid in stopped if pid is not None)}
+    return SiteData(root, today, views, broken=broken), problems
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,9 @@ class SiteData:
     programs: list[ProgramView] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
     """Commit, build date, site version and program histories (empty without git)."""
+    broken: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    """Program id → the errors that keep it out of ``programs`` (``mkdocs serve`` and
+    ``playbook pages`` show them in its place; ``mkdocs build`` stops on them)."""
 
     @property
     def upcoming(self) -> list[tuple[ProgramView, MilestoneStatus]]:

@@ -34,16 +34,18 @@ offline: $(STAMP)
 # Publish this commit with mike into the gh-pages branch, beside the earlier versions,
 # as SITE_VERSION (default: the package's, `playbook --version`) with the alias `latest`,
 # which the site root redirects to. The workflows in .github/workflows call this.
-# As strict as `make build`: mike runs a plain `mkdocs build` (it has no --strict
-# flag), so mkdocs.yml sets `strict: true`, and a warning such as a stale sign-off
-# aborts the deploy before mike commits anything. `playbook check --strict` runs
-# first so the log names each warning with its file and line.
+# The publishing policy first: `playbook check --for deploy` fails on errors and on
+# what `publish:` in playbook.yml asks of a deploy (fresh sign-offs of some roles,
+# findings acknowledged), naming each with its file and line; by default nothing
+# else blocks, and a stale sign-off is published shown as stale. Then mike runs a
+# plain `mkdocs build` (it has no --strict flag): mkdocs.yml's `strict: true` makes
+# an MkDocs warning (a broken link) abort it before mike commits anything.
 # mike starts `mkdocs` from PATH, so the venv's bin folder goes first on it.
 # MIKE_PUSH= (empty) deploys into the local gh-pages branch only.
 SITE_VERSION ?=
 MIKE_PUSH    ?= --push
 deploy: $(STAMP)
-	$(BIN)/playbook check --strict
+	$(BIN)/playbook check --for deploy
 	version="$(SITE_VERSION)"; version="$${version:-$$($(BIN)/playbook --version | cut -d' ' -f2)}"; \
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mike deploy $(MIKE_PUSH) --update-aliases "$$version" latest
 	$(BIN)/mike set-default $(MIKE_PUSH) latest

@@ -7,8 +7,9 @@ Validation runs in ``on_config``, before MkDocs cleans or writes anything. A
 build writes into a fresh staging folder beside the site folder and moves it
 into place only when the whole build succeeded (strict-mode warnings
 included), so a failed build of any kind leaves the last good site as it was.
-``mkdocs serve`` never stops on bad input: it shows the problems in the browser
-and recovers when the files are fixed.
+``mkdocs serve`` never stops on bad input: a program with errors is shown as
+a page of its errors while the others are built (every page, when the error
+is the whole playbook's), and it recovers when the files are fixed.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from mkdocs.structure.pages import Page
 
 from playbook import engine
 from playbook.figures.site import SiteData
-from playbook.model.problems import Problems
+from playbook.model.problems import Problems, Severity
 from playbook.pages import assets, downloads, htmlblocks, macros, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
@@ -62,7 +63,8 @@ class Staged:
     """One build's state, made afresh in ``on_config``."""
 
     problems: Problems | None = None
-    """The problems shown instead of the site (``mkdocs serve`` with errors)."""
+    """The problems of a served playbook with errors: hand-written pages show them
+    (their macros may name a program that was not built)."""
     target: str | None = None
     """The site folder the staged build replaces when it succeeds."""
     staging: Path | None = None
@@ -102,7 +104,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(-10)  # after mkdocs-macros made its environment: it is sandboxed here
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Load and check every program; abort the build on any error (serve shows them)."""
+        """Load and check every program; abort the build on what the publishing policy
+        blocks a build on, errors (serve shows them); findings and pending items go on
+        the pages."""
         self.build = Staged()
         if self.serving:
             publish.stop_counting_warnings()
@@ -124,15 +128,20 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             # a command-line build keeps every program it computed until it exits: the
             # collector's full passes over the pages' garbage need not walk them
             gc.freeze()
-        for warning in problems.warnings:
-            log.warning(str(warning))
-        if data is None and not self.serving:
+        # findings and pending items are shown on the pages, not logged as MkDocs
+        # warnings: `strict` keeps its MkDocs meaning (broken links, bad pages)
+        for problem in problems:
+            if problem.severity is not Severity.ERROR:
+                log.info(str(problem))
+        context = engine.Context.PREVIEW if self.serving else engine.Context.BUILD
+        blockers = engine.blocking(problems, engine.publish_policy(self.root(config)), context)
+        if blockers and not self.serving:
             raise PluginError("playbook check failed; nothing was built:\n"
-                              + "\n".join(str(p) for p in problems.errors))
+                              + "\n".join(str(p) for p in blockers))
         if data is not None:
             data = provenance.stamp(data)  # commit and history from git, when there is git
         config[STATE_KEY] = data
-        self.build.problems = problems if data is None else None
+        self.build.problems = problems if problems.errors else None
         config.nav = pages.splice_nav(config.nav, pages.nav(data) if data else [
             {"Problems": PROBLEMS_PAGE}])
         if os.environ.get("MIKE_DOCS_VERSION") and not config.extra.get("version"):
@@ -157,11 +166,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages, the format reference, downloads and site assets."""
         data: SiteData | None = config[STATE_KEY]
-        if self.build.problems is not None:  # serving with errors: problems and reference
+        if data is None:  # serving with an error of the whole playbook: problems, reference
+            assert self.build.problems is not None
             generated = [(PROBLEMS_PAGE, problems_page(self.build.problems)),
                          (reference.PATH, reference.markdown())]
-        else:
-            assert data is not None
+        else:  # a program with errors has a page of them among the others
+            assert self.build.problems is None or self.serving
             generated = [(p.path, p.markdown) for p in pages.generate(data)]
         # charts go into the page after Markdown (playbook.pages.htmlblocks)
         self.build.generated = {path: htmlblocks.stash(md) for path, md in generated}

@@ -155,11 +155,11 @@ def test_losing_the_lowest_gain_leaders_warns_everywhere(tmp_path: Path) -> None
     rewrite(root, lambda r, rows: None if r["wave"] == "post" and r["leader_id"]
             in lowest_gain(rows, 8) else r)
     _, problems = load_playbook(root)
-    warnings = [str(p) for p in problems.warnings]
-    assert f"program/{PID}/kpis.yml:45:7: warning: kpis[2].source: 8 of the 30 pilot " \
-           "people who answered the pre wave have no post answer (27%, above 20%); effects " \
-           "over those who stayed can overstate the program (follow up the missing post " \
-           "answers, or read the effects as those of the people who stayed)" in warnings
+    found = [str(p) for p in problems.findings]
+    assert f"program/{PID}/kpis.yml:45:7: finding attrition-high: kpis[2].source: 8 of " \
+           "the 30 pilot people who answered the pre wave have no post answer (27%, above " \
+           "20%); effects over those who stayed can overstate the program (follow up the " \
+           "missing post answers, or read the effects as those of the people who stayed)" in found
     page = measurement_page(root)
     assert '!!! warning "Attrition may bias these figures"' in page
     assert ("    - Pilot: 8 of 30 who answered the pre wave have no post answer (27%, more "
@@ -186,10 +186,10 @@ def test_scores_near_1e300_are_stated_not_crashed_on(tmp_path: Path) -> None:
     assert data["pilot"]["reason"] == data["did"]["reason"] == "too-large"
     assert data["pilot"]["p_value"] is None and data["did"]["ci"] is None
     _, problems = load_playbook(root)
-    assert [str(p) for p in problems.warnings if "cannot be estimated" in p.message] == [
-        f"program/{PID}/kpis.yml:45:7: warning: kpis[2].source: behaviour effects cannot be "
-        "estimated: a value is larger than 1e+12 in size, likely a unit or export error "
-        "(check the unit and the export of the value column)"]
+    assert [str(p) for p in problems.findings if "cannot be estimated" in p.message] == [
+        f"program/{PID}/kpis.yml:45:7: finding values-unusable: kpis[2].source: behaviour "
+        "effects cannot be estimated: a value is larger than 1e+12 in size, likely a unit or "
+        "export error (check the unit and the export of the value column)"]
     page = measurement_page(root)
     assert "| Pilot | 30 | cannot estimate (value too large) | — | — | — |" in page
     assert ("**Difference-in-differences:** cannot estimate: a value is larger than 1e+12 "

@@ -123,7 +123,8 @@ CASES = [
     Case("misspelt-file-name",
          rename("kpis.yml", "kpi.yml"),
          ["program/mini/kpi.yml:1:1: unknown program file 'kpi.yml' (did you mean 'kpis.yml'?)"],
-         ["program/mini/program.yml:2:1: warning: no kpis.yml: the program names no measurement "
+         ["program/mini/program.yml:2:1: finding no-kpis: no kpis.yml: the program names no "
+          "measurement "
           "plan (add kpis.yml with business and behaviour KPIs)"]),
     # --- wrong types ---------------------------------------------------------------
     Case("text-for-number",
@@ -389,7 +390,8 @@ CASES = [
           "does not exist (did you mean 'data/mini/board_use.csv'?)"]),
     Case("warn-data-folder-without-program",
          write("data/old-pilot/x.csv", "d,v\n2026-01-01,1\n"),
-         warnings=["data/old-pilot:1:1: warning: no program 'old-pilot' for this data folder "
+         warnings=["data/old-pilot:1:1: finding data-orphan: no program 'old-pilot' for this "
+                   "data folder "
                    "(add program/old-pilot/ or remove the folder)"]),
     Case("csv-file-outside-playbook",
          edit("kpis.yml", "data/mini/board_use.csv", "../board_use.csv"),
@@ -402,36 +404,43 @@ CASES = [
     # --- warnings: the practitioners' guidance --------------------------------------
     Case("warn-three-business-kpis",
          edit("kpis.yml", "attribution:", EXTRA_KPIS),
-         warnings=["program/mini/kpis.yml:46:46: warning: kpis[4].kind: 3 business KPIs dilute "
+         warnings=["program/mini/kpis.yml:46:46: finding business-kpis-many: kpis[4].kind: 3 "
+                   "business KPIs dilute "
                    "focus and make measurement inconclusive (keep one or two business KPIs)"]),
     Case("warn-cohort-of-12",
          edit("program.yml", "cohort_size: 24", "cohort_size: 12"),
-         warnings=["program/mini/program.yml:32:16: warning: pilot.cohort_size: pilot cohort of "
+         warnings=["program/mini/program.yml:32:16: finding cohort-size: pilot.cohort_size: "
+                   "pilot cohort of "
                    "12 is outside 20–50: too small to tell an effect from noise "
                    "(sample 20–50 leaders across functions)"]),
     Case("warn-pilot-shorter-than-90-days",
          edit("program.yml", "duration_days: 90", "duration_days: 45"),
-         warnings=["program/mini/program.yml:34:18: warning: pilot.duration_days: pilot of 45 "
+         warnings=["program/mini/program.yml:34:18: finding pilot-short: pilot.duration_days: "
+                   "pilot of 45 "
                    "days is shorter than the 90-day minimum viable intervention (behaviour "
                    "shifts show in 3–6 months; run pre/post measures over at least 90 days)"]),
     Case("warn-ai-tool-without-human-in-the-loop",
          edit("ai.yml", "human_in_the_loop: true", "human_in_the_loop: false"),
-         warnings=["program/mini/ai.yml:6:24: warning: tools[0].human_in_the_loop: AI tool "
+         warnings=["program/mini/ai.yml:6:24: finding ai-no-human: tools[0].human_in_the_loop: "
+                   "AI tool "
                    "'Staffing recommender' has no human in the loop (a person reviews every "
                    "recommendation that affects role assignment or promotion)"]),
     Case("warn-ai-tool-without-dei-and-legal-review",
          edit("ai.yml", "[hr_business_partner, legal_compliance, dei_reviewer]",
               "[hr_business_partner]"),
-         warnings=["program/mini/ai.yml:7:16: warning: tools[0].reviewers: AI tool 'Staffing "
+         warnings=["program/mini/ai.yml:7:16: finding ai-reviewers: tools[0].reviewers: AI tool "
+                   "'Staffing "
                    "recommender' is not reviewed by Legal/compliance, DEI reviewer (HR, legal "
                    "and a DEI reviewer review every AI tool that affects people)"]),
     Case("warn-ai-tools-without-outcomes",
          edit("ai.yml", "outcomes:\n  file: data/mini/recommendations.csv\n  group: group\n"
               "  selected: recommended\n", ""),
-         warnings=["program/mini/ai.yml:3:3: warning: tools: no selection outcomes for the "
+         warnings=["program/mini/ai.yml:3:3: finding ai-no-outcomes: tools: no selection "
+                   "outcomes for the "
                    "four-fifths check (add 'outcomes:' naming a CSV with a group and a "
                    "selected column)",
-                   "data/mini/recommendations.csv:1:1: warning: data file is not read by any "
+                   "data/mini/recommendations.csv:1:1: finding data-unused: data file is not "
+                   "read by any "
                    "KPI source or AI outcomes (name it in a source 'file:' or in a query, or "
                    "remove it)"]),
     Case("warn-comparison-attribution-without-comparison-data",
@@ -441,42 +450,50 @@ CASES = [
                   lambda pb: pb.write("data/mini/start_time.csv", "".join(
                       line for line in pb.read("data/mini/start_time.csv").splitlines(True)
                       if not line.startswith("20") or line.endswith("pilot\n")))),
-         warnings=["program/mini/kpis.yml:42:11: warning: attribution.method: attribution is "
+         warnings=["program/mini/kpis.yml:42:11: finding comparison-data-missing: "
+                   "attribution.method: attribution is "
                    "by comparison group, but no KPI data has a comparison group (add a group "
                    "column with 'comparison' rows, or state another method)"]),
     Case("warn-cohort-of-80",
          edit("program.yml", "cohort_size: 24", "cohort_size: 80"),
-         warnings=["program/mini/program.yml:32:16: warning: pilot.cohort_size: pilot cohort of "
+         warnings=["program/mini/program.yml:32:16: finding cohort-size: pilot.cohort_size: "
+                   "pilot cohort of "
                    "80 is outside 20–50: costly for a pilot "
                    "(sample 20–50 leaders across functions)"]),
     Case("warn-one-function",
          edit("program.yml", "functions: [Delivery, Sales]", "functions: [Delivery]"),
-         warnings=["program/mini/program.yml:33:14: warning: pilot.functions: pilot is drawn "
+         warnings=["program/mini/program.yml:33:14: finding pilot-one-function: "
+                   "pilot.functions: pilot is drawn "
                    "from fewer than two functions (sample leaders across functions)"]),
     Case("warn-outcome-without-number-or-time",
          edit("program.yml", "by 20% within 12 months", "sooner"),
-         warnings=["program/mini/program.yml:13:12: warning: strategy.outcome: outcome "
+         warnings=["program/mini/program.yml:13:12: finding outcome-not-measurable: "
+                   "strategy.outcome: outcome "
                    "statement has no number and no time bound (make it auditable, e.g. "
                    "'reduce X by 25% within 12 months')"]),
     Case("warn-outcome-without-time",
          edit("program.yml", " within 12 months", ""),
-         warnings=["program/mini/program.yml:13:12: warning: strategy.outcome: outcome "
+         warnings=["program/mini/program.yml:13:12: finding outcome-not-measurable: "
+                   "strategy.outcome: outcome "
                    "statement has no time bound (make it auditable, e.g. "
                    "'reduce X by 25% within 12 months')"]),
     Case("warn-kpi-without-owner",
          edit("kpis.yml", "    owner: ld_owner\n", ""),
-         warnings=["program/mini/kpis.yml:17:5: warning: kpis[1]: KPI 'board-use' has no owner "
+         warnings=["program/mini/kpis.yml:17:5: finding kpi-no-owner: kpis[1]: KPI 'board-use' "
+                   "has no owner "
                    "(name the stakeholder role accountable for it)"]),
     Case("warn-behaviour-without-metric-or-evidence",
          edit("competencies.yml", "    metric: leader-360\n    evidence: 360 item on clear "
               "staffing requests\n", ""),
-         warnings=["program/mini/competencies.yml:13:5: warning: behaviors[1]: behaviour "
+         warnings=["program/mini/competencies.yml:13:5: finding behavior-unobserved: "
+                   "behaviors[1]: behaviour "
                    "'clear-brief' has no metric and no evidence "
                    "(say how the behaviour is observed)"]),
     Case("warn-pilot-without-comparison-or-attribution",
          together(edit("program.yml", "comparison_group: true", "comparison_group: false"),
                   remove_attribution),
-         warnings=["program/mini/program.yml:35:21: warning: pilot.comparison_group: pilot has "
+         warnings=["program/mini/program.yml:35:21: finding no-comparison: "
+                   "pilot.comparison_group: pilot has "
                    "no comparison group and no attribution method (add a comparison group or "
                    "kpis.yml 'attribution.method')"]),
     Case("warn-silent-when-kpis-yml-is-invalid",  # not "no kpis.yml", not "no attribution"
@@ -497,7 +514,8 @@ def test_bad_input(case: Case, tmp_playbook: TmpPlaybook, run_cli: RunCli) -> No
     expected = sorted(case.errors + case.warnings, key=_place)
     assert out.splitlines() == expected
     assert err == (f"playbook check {'failed' if case.errors else 'ok'}: "
-                   f"{len(case.errors)} error(s), {len(case.warnings)} warning(s)\n")
+                   f"{len(case.errors)} error(s), {len(case.warnings)} finding(s), 0 pending, "
+                   "0 acknowledged\n")
     assert code == (1 if case.errors else 0)
     strict_code, _, _ = run_cli("check", tmp_playbook.root, "--strict")
     assert strict_code == (1 if case.errors or case.warnings else 0)
@@ -517,7 +535,7 @@ def test_corpus_is_large_enough() -> None:
 def test_the_mini_playbook_is_clean(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
     before = tmp_playbook.snapshot()
     assert run_cli("check", tmp_playbook.root, "--strict") == (
-        0, "", "playbook check ok: 0 error(s), 0 warning(s)\n")
+        0, "", "playbook check ok: 0 error(s), 0 finding(s), 0 pending, 0 acknowledged\n")
     tmp_playbook.assert_unchanged(before)
 
 
@@ -567,7 +585,7 @@ def test_every_error_of_every_file_in_one_run(tmp_playbook: TmpPlaybook,
         "(1 is poor, 5 is excellent)",
     ]
     # program.yml is invalid, so its id cannot be compared with the folder yet
-    assert err == "playbook check failed: 5 error(s), 0 warning(s)\n"
+    assert err == "playbook check failed: 5 error(s), 0 finding(s), 0 pending, 0 acknowledged\n"
     tmp_playbook.assert_unchanged(before)
 
 
@@ -579,23 +597,30 @@ def test_json_format(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
 
     assert (code, err) == (1, "")
     assert json.loads(out) == {
+        "context": "build",
+        "blocking": 1,
         "errors": 1,
-        "warnings": 1,
+        "findings": 1,
+        "pending": 0,
+        "acknowledged": 0,
         "notices": 0,
         "problems": [
             {"path": "program/mini/kpis.yml", "line": 9, "column": 5, "field": "kpis[0]",
              "message": "unknown field 'tagret' in KPI", "hint": "did you mean 'target'?",
-             "severity": "error"},
+             "severity": "error", "code": "", "role": "", "acknowledged": None},
             {"path": "program/mini/program.yml", "line": 32, "column": 16,
              "field": "pilot.cohort_size",
              "message": "pilot cohort of 12 is outside 20–50: too small to tell an effect "
                         "from noise",
-             "hint": "sample 20–50 leaders across functions", "severity": "warning"},
+             "hint": "sample 20–50 leaders across functions", "severity": "finding",
+             "code": "cohort-size", "role": "", "acknowledged": None},
         ],
     }
     code, out, _ = run_cli("check", tmp_playbook.root, "--format", "json", "--strict")
     assert code == 1
-    assert [p["severity"] for p in json.loads(out)["problems"]] == ["error", "error"]
+    strict = json.loads(out)
+    assert (strict["context"], strict["blocking"]) == ("clean", 2)
+    assert [p["severity"] for p in strict["problems"]] == ["error", "finding"]
 
 
 def test_github_format_annotates_the_pull_request_diff(tmp_playbook: TmpPlaybook,
@@ -608,6 +633,6 @@ def test_github_format_annotates_the_pull_request_diff(tmp_playbook: TmpPlaybook
         "::error file=program/mini/kpis.yml,line=9,col=5,title=kpis[0]::unknown field "
         "'tagret' in KPI (did you mean 'target'?)",
         "::warning file=program/mini/program.yml,line=32,col=16,title=pilot.cohort_size::"
-        "pilot cohort of 12 is outside 20–50: too small to tell an effect from noise "
-        "(sample 20–50 leaders across functions)",
+        "finding cohort-size: pilot cohort of 12 is outside 20–50: too small to tell an "
+        "effect from noise (sample 20–50 leaders across functions)",
     ]

@@ -63,6 +63,11 @@ ALLOWED: dict[Field, str] = {
     ("Benefit", "amount_high"): "used only in computation: the ROI's P10–P90 range",
     ("Gate", "at_most"): "a bound shown as ≤ in the gate column (set here only as at_least)",
     ("AiOutcomes", "tool"): "names the tool whose selections are judged: set below",
+    ("Program", "acknowledgements"): "shown with the finding each matches, under Known "
+                                     "limitations (test_site.py builds one)",
+    **{("Acknowledgement", f): "shown with the finding it matches, under Known limitations "
+                               "on the overview (test_site.py builds one)"
+       for f in ("code", "file", "field", "reason", "accepted_by", "until")},
 }
 """Fields not shown as written, each with the reason."""
 

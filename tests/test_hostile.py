@@ -130,7 +130,7 @@ def test_the_search_index_holds_text_not_markup(hostile_site: tuple[Path, Path, 
 
 @pytest.mark.parametrize(("char", "severity", "name"), [
     ("\\u009b", "error", "U+009B"), ("\\u0000", "error", "U+0000"),
-    ("\\u001b", "error", "U+001B"), ("\\u202e", "warning", "U+202E"),
+    ("\\u001b", "error", "U+001B"), ("\\u202e", "finding", "U+202E"),
 ])
 def test_control_and_bidi_characters_in_every_text_field(
         tmp_path: Path, char: str, severity: str, name: str) -> None:
@@ -231,8 +231,8 @@ def test_chromium_runs_nothing_and_fetches_nothing_off_host(
 
 
 @pytest.mark.parametrize(("where", "char", "severity"), [
-    ("label", "\u009b", "error"), ("label", "\u202e", "warning"),
-    ("column", "\u0007", "error"), ("column", "\u2066", "warning"),
+    ("label", "\u009b", "error"), ("label", "\u202e", "finding"),
+    ("column", "\u0007", "error"), ("column", "\u2066", "finding"),
     ("path", "\\u001b", "error"),
 ])
 def test_control_and_bidi_characters_in_data_files_and_paths(

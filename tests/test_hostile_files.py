@@ -132,15 +132,16 @@ def test_raw_control_character_is_found_where_it_stands(tmp_playbook: TmpPlayboo
         "program/mini/kpis.yml:4:15: contains the control character U+009B (remove it)"])
 
 
-def test_bidirectional_character_is_a_warning(tmp_playbook: TmpPlaybook,
+def test_bidirectional_character_is_a_finding(tmp_playbook: TmpPlaybook,
                                               run_cli: RunCli) -> None:
     tmp_playbook.edit("kpis.yml", "name: Days from request to project start",
                       'name: "Days \\u202eyad"')
-    line = ("program/mini/kpis.yml:4:11: warning: kpis[0].name: contains the bidirectional "
+    line = ("program/mini/kpis.yml:4:11: finding bidi-character: kpis[0].name: contains the "
+            "bidirectional "
             "formatting character U+202E (remove it: it makes text display in another order "
             "than it is stored)")
     assert check(run_cli, tmp_playbook) == (0, [line])
-    assert check(run_cli, tmp_playbook, "--strict") == (1, [line.replace("warning: ", "")])
+    assert check(run_cli, tmp_playbook, "--strict") == (1, [line])
 
 
 def test_crlf_program_files_still_read(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
@@ -182,7 +183,8 @@ def test_bidirectional_marks_in_a_csv_column_are_one_warning(tmp_playbook: TmpPl
     csv = tmp_playbook.read("data/mini/recommendations.csv").replace("women", "\u200fwomen")
     tmp_playbook.write("data/mini/recommendations.csv", csv)
     assert check(run_cli, tmp_playbook) == (0, [
-        "data/mini/recommendations.csv:2:1: warning: cell in column 'group' contains the "
+        "data/mini/recommendations.csv:2:1: finding bidi-character: cell in column 'group' "
+        "contains the "
         "bidirectional formatting character U+200F (remove it: it makes text display in "
         "another order than it is stored)"])
 

@@ -101,7 +101,8 @@ def test_a_post_wave_before_the_pre_wave_is_a_warning(tmp_playbook: TmpPlaybook)
     problems = _problems(tmp_playbook)
     assert problems.errors == []
     assert [str(p) for p in problems] == [
-        f"{SURVEY}:14:1: warning: kpis[2].source.date: post wave dated 2025-12-01 is before "
+        f"{SURVEY}:14:1: finding wave-order: kpis[2].source.date: post wave dated 2025-12-01 is "
+        "before "
         "this subject's pre wave dated 2026-01-02 (line 4) (check the dates and the wave "
         "labels)"]
 
@@ -136,7 +137,8 @@ def test_a_european_thousands_separator_in_an_amount_is_a_warning(
         tmp_playbook: TmpPlaybook) -> None:
     tmp_playbook.edit("budget.yml", "amount: 40000", "amount: 40.000")
     assert [str(p) for p in _problems(tmp_playbook)] == [
-        "program/mini/budget.yml:4:43: warning: costs[0].amount: 40.000 reads as the number "
+        "program/mini/budget.yml:4:43: finding number-separator: costs[0].amount: 40.000 reads "
+        "as the number "
         "40 (write 40000 (no separator) or 40.0 if you meant a decimal)"]
 
 

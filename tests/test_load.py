@@ -352,16 +352,16 @@ def test_model_at_finds_nested_models() -> None:
 def test_problem_rendering_and_order() -> None:
     problems = Problems()
     problems.add(Problem("b.yml", 2, 1, "x", "late"))
-    problems.add(Problem("a.yml", 10, 3, "y.z", "bad", "fix it", Severity.WARNING))
+    problems.add(Problem("a.yml", 10, 3, "y.z", "bad", "fix it", Severity.FINDING, "x"))
     problems.add(Problem("a.yml", 9, 7, "", "no field"))
     problems.add(Problem("b.yml", 3, 1, "s", "unverified", "ask", Severity.NOTICE))
     assert problems.render().splitlines() == [
         "a.yml:9:7: no field",
-        "a.yml:10:3: warning: y.z: bad (fix it)",
+        "a.yml:10:3: finding x: y.z: bad (fix it)",
         "b.yml:2:1: x: late",
         "b.yml:3:1: notice: s: unverified (ask)",
     ]
-    assert (len(problems.errors), len(problems.warnings), len(problems.notices)) == (2, 1, 1)
+    assert (len(problems.errors), len(problems.findings), len(problems.notices)) == (2, 1, 1)
 
 
 # --- scaffold: `playbook new` ---------------------------------------------------------
@@ -386,7 +386,7 @@ def test_new_program_checks_clean(tmp_path: Path, run_cli: RunCli, start: str) -
             f"# yaml-language-server: $schema=../../schema/{file.stem}.schema.json\n")
     assert f"start: {start}\n" in (folder / "program.yml").read_text(encoding="utf-8")
     assert run_cli("check", tmp_path, "--strict") == (
-        0, "", "playbook check ok: 0 error(s), 0 warning(s)\n")
+        0, "", "playbook check ok: 0 error(s), 0 finding(s), 0 pending, 0 acknowledged\n")
 
 
 def test_new_refuses_an_existing_folder(tmp_path: Path, run_cli: RunCli) -> None:
@@ -482,9 +482,11 @@ def test_an_aliased_value_is_reported_once_at_its_anchor() -> None:
     text = 'costs:\n  - amount: &a 40.000\n  - amount: *a\nname: &n "x\\u202ey"\nother: *n\n'
     source, problems = yamlsrc.parse(text, "b.yml")
     assert [str(p) for p in problems] == [
-        "b.yml:2:13: warning: costs[0].amount: 40.000 reads as the number 40 (write 40000 "
+        "b.yml:2:13: finding number-separator: costs[0].amount: 40.000 reads as the number 40 "
+        "(write 40000 "
         "(no separator) or 40.0 if you meant a decimal)",
-        "b.yml:4:7: warning: name: contains the bidirectional formatting character U+202E "
+        "b.yml:4:7: finding bidi-character: name: contains the bidirectional formatting "
+        "character U+202E "
         "(remove it: it makes text display in another order than it is stored)"]
     assert source.data == {"costs": [{"amount": 40.0}, {"amount": 40.0}],
                            "name": "x\u202ey", "other": "x\u202ey"}

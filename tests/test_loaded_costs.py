@@ -17,10 +17,12 @@ def test_missing_participant_time_is_a_located_warning(tmp_playbook: TmpPlaybook
                                                        run_cli: RunCli) -> None:
     tmp_playbook.edit("budget.yml", PARTICIPANT_TIME, "")
     code, out, err = run_cli("check", tmp_playbook.root)
-    assert out == ("program/mini/budget.yml:4:3: warning: costs: costs are not fully loaded: "
+    assert out == ("program/mini/budget.yml:4:3: finding costs-not-loaded: costs: costs are not "
+                   "fully loaded: "
                    "no cost for participants' time, so the ROI is overstated (add a line per "
                    "year with category 'participant_time')\n")
-    assert (code, err) == (0, "playbook check ok: 0 error(s), 1 warning(s)\n")
+    assert (code, err) == (0, "playbook check ok: 0 error(s), 1 finding(s), 0 pending, 0 "
+                              "acknowledged\n")
     assert run_cli("check", tmp_playbook.root, "--strict")[0] == 1
 
 
@@ -30,7 +32,8 @@ def test_every_missing_category_is_named_in_one_warning(tmp_playbook: TmpPlayboo
     tmp_playbook.edit("budget.yml", "  - {category: measurement, year: 1, amount: 4000, "
                       "note: Survey licences}\n", "")
     _, out, _ = run_cli("check", tmp_playbook.root)
-    assert out == ("program/mini/budget.yml:4:3: warning: costs: costs are not fully loaded: "
+    assert out == ("program/mini/budget.yml:4:3: finding costs-not-loaded: costs: costs are not "
+                   "fully loaded: "
                    "no cost for participants' time or measurement, so the ROI is overstated "
                    "(add a line per year with category 'participant_time', 'measurement')\n")
 
@@ -46,4 +49,4 @@ def test_deleting_participant_time_does_not_raise_roi_silently(
     assert full is not None and cut is not None
     assert full.missing_costs == [] and cut.missing_costs == ["participant_time"]
     assert cut.tco == full.tco - 19200  # cheaper, and so a higher ROI ...
-    assert [w.field for w in problems.warnings] == ["costs"]  # ... but never silently
+    assert [w.field for w in problems.findings] == ["costs"]  # ... but never silently

@@ -74,7 +74,27 @@ def test_pages_names_the_errors_check_names(broken: tuple[TmpPlaybook, set[str]]
     code, _, err = run_cli("pages", "--dir", book.root, "--out", out_dir, "--today", TODAY)
     assert code == 1
     assert _lines(err) == errors
-    assert not out_dir.exists()
+    # the program is a page of its errors, nothing computed from it
+    assert sorted(p.name for p in (out_dir / "programs" / "mini").iterdir()) == ["index.md"]
+    page = (out_dir / "programs" / "mini" / "index.md").read_text(encoding="utf-8")
+    assert "Nothing was built from this program" in page
+
+
+def test_another_programs_errors_do_not_stop_pages(tmp_playbook: TmpPlaybook,
+                                                   run_cli: RunCli, tmp_path: Path) -> None:
+    root = tmp_playbook.root
+    other = root / "program" / "other"
+    other.mkdir()
+    (other / "program.yml").write_text("id: other\n", encoding="utf-8")
+    out_dir = tmp_path / "pages-out"
+    code, _, err = run_cli("pages", "--dir", root, "--out", out_dir, "--today", TODAY)
+    assert code == 1
+    assert _lines(err) and all(line.startswith("program/other/") for line in _lines(err))
+    assert (out_dir / "programs" / "mini" / "measurement.md").is_file()
+    assert "program/other/program.yml:1:1" in (
+        out_dir / "programs" / "other" / "index.md").read_text(encoding="utf-8")
+    data, _ = engine.build(root, date.fromisoformat(TODAY))
+    assert data is not None and [v.id for v in data.programs] == ["mini"]
 
 
 def test_diff_names_the_errors_check_names_at_the_head(
@@ -114,8 +134,8 @@ def test_sign_names_the_errors_check_names(broken: tuple[TmpPlaybook, set[str]],
 def test_the_build_meets_the_errors_check_names(broken: tuple[TmpPlaybook, set[str]]) -> None:
     book, errors = broken
     data, problems = engine.build(book.root, date.fromisoformat(TODAY))
-    assert data is None
-    assert {str(p) for p in problems.errors} == errors
+    assert data is not None and data.programs == [] and list(data.broken) == ["mini"]
+    assert {str(p) for p in problems.errors} == {str(p) for p in data.broken["mini"]} == errors
 
 
 def test_evaluate_computes_no_figures_for_a_program_with_errors(

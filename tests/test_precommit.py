@@ -43,7 +43,7 @@ def own_hooks() -> dict[str, dict[str, Any]]:
 def test_the_playbook_check_hook_checks_the_whole_playbook() -> None:
     hook = manifest()["playbook-check"]
     assert (hook["entry"], hook["language"], hook["pass_filenames"]) == (
-        "playbook check", "python", False)
+        "playbook check --for pre-commit", "python", False)
     files = re.compile(hook["files"])
     for path in ("program/demo/kpis.yml", "data/demo/start_time.csv", "playbook.yml"):
         assert files.search(path), path
@@ -64,7 +64,7 @@ def test_every_schema_validates_its_program_files() -> None:
         assert re.search(hook["files"], target), stem
         assert not re.search(hook["files"], f"program/demo/x{stem}.yml"), stem
     assert {h["entry"] for h in hooks.values()} >= {".venv/bin/ruff check",
-                                                    ".venv/bin/playbook check"}
+                                                    ".venv/bin/playbook check --for pre-commit"}
 
 
 def test_the_hook_entry_fails_on_a_bad_edit_with_the_located_error(

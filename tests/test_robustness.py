@@ -774,7 +774,7 @@ def test_odd_programs_build_a_strict_mkdocs_site(tmp_path: Path) -> None:
     (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
     _, problems = load_playbook(root)
-    assert not problems.errors and not problems.warnings, problems.render()
+    assert not problems.errors and not problems.findings, problems.render()
 
     result = mkdocs_build(root, tmp_path / "site")
     assert result.returncode == 0, result.stderr

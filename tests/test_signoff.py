@@ -65,7 +65,8 @@ def test_a_changed_target_makes_the_sign_off_stale(
     assert len(line) == 1
     assert line[0].startswith("program/mini/program.yml:")
     assert line[0].endswith(
-        ": warning: signoff[0].digest: sign-off by sponsor (Ada Quill, 2026-05-01) is stale: "
+        ": pending signoff-stale: signoff[0].digest: sign-off by sponsor (Ada Quill, "
+        "2026-05-01) is stale: "
         "the program changed after it was signed (review with 'playbook diff', then "
         "'playbook sign mini --role sponsor')")
     code, _, _ = run_cli("check", "--strict", tmp_playbook.root)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ from sites import OPT_IN as OPT_IN
 from sites import REPO as REPO
 from sites import TODAY as TODAY
 from sites import Site, copy_tiny, mkdocs_build, tiny_site, tree_digest
+
+from playbook.commands import scaffold
 
 pytestmark = pytest.mark.site
 
@@ -180,14 +185,39 @@ def test_bad_program_aborts_the_build_and_keeps_the_last_site(
     assert tree_digest(site) == before
 
 
-def test_checker_warnings_fail_the_strict_build(tmp_path: Path) -> None:
+def test_findings_and_a_stale_sign_off_build_strictly_and_show_on_the_site(
+        tmp_path: Path) -> None:
+    from playbook.commands import cli
+
     root = tiny_site(tmp_path)
+    assert cli.main(["sign", "tiny", "--role", "sponsor", "--date", "2026-03-02",
+                     "--dir", str(root)]) == 0
     program = root / "program" / "tiny" / "program.yml"
     program.write_text(program.read_text(encoding="utf-8").replace(
-        "cohort_size: 24", "cohort_size: 8"), encoding="utf-8")
-    result = mkdocs_build(root, tmp_path / "site")
-    assert result.returncode != 0
-    assert "pilot cohort of 8 is outside 20–50" in result.stderr
+        "cohort_size: 24", "cohort_size: 8").replace("duration_days: 90", "duration_days: 60")
+        + "acknowledgements:\n  - code: pilot-short\n    file: program/tiny/program.yml\n"
+        "    field: pilot.duration_days\n    reason: The ward <b>closes</b> in May.\n"
+        "    accepted_by: sponsor\n    until: 2027-01-31\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(root, site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    # the build log names them, at info level
+    assert "finding cohort-size: pilot.cohort_size: pilot cohort of 8" in result.stderr
+    page = (site / "programs" / "tiny" / "index.html").read_text(encoding="utf-8")
+    assert "1 finding(s)" in page and "<code>cohort-size</code>" in page
+    assert "pilot cohort of 8 is outside 20–50" in page
+    assert "Pending: 1 item(s)" in page and "<code>signoff-stale</code>" in page
+    assert "Stale: changed since signed" in page
+    assert "Known limitations" in page and "<code>pilot-short</code>" in page
+    assert "The ward &lt;b&gt;closes&lt;/b&gt; in May." in page  # escaped, as every value
+    # what an editor runs to aim for clean still fails on them
+    strict = subprocess.run([sys.executable, "-m", "playbook.commands.cli", "check",
+                             "--strict", str(root)], capture_output=True, text=True,
+                            env={**os.environ, "PLAYBOOK_TODAY": TODAY}, check=False)
+    assert strict.returncode == 1
+    assert strict.stderr == ("playbook check failed: 0 error(s), 1 finding(s), 1 pending, "
+                             "1 acknowledged (2 more blocking clean)\n")
 
 
 def test_a_bad_build_date_stops_the_build(tmp_path: Path) -> None:
@@ -233,3 +263,27 @@ def test_downloads_are_in_the_built_site_and_linked(example_site: Site) -> None:
     assert 'href="downloads/competencies.jsonld"' in overview
     assert 'href="../downloads/figures.json"' in (folder / "measurement" /
                                                   "index.html").read_text("utf-8")
+
+
+def test_serve_builds_the_other_programs_and_shows_the_broken_one(tmp_path: Path) -> None:
+    from datetime import date
+
+    root = tiny_site(tmp_path)
+    scaffold.new_program(root, "other", date(2026, 3, 2))
+    kpis = root / "program" / "other" / "kpis.yml"
+    kpis.write_text(kpis.read_text(encoding="utf-8").replace("target:", "tagret:", 1),
+                    encoding="utf-8")
+    site = tmp_path / "site"
+    served = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("serve_build.py")), str(root), str(site),
+         "clean"], capture_output=True, text=True, check=False, timeout=300,
+        env={**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"})
+    assert served.returncode == 0, served.stderr
+    tiny = (site / "programs" / "tiny" / "index.html").read_text(encoding="utf-8")
+    assert "Executive summary" in tiny
+    other = (site / "programs" / "other" / "index.html").read_text(encoding="utf-8")
+    assert "Nothing was built from this program" in other
+    assert "program/other/kpis.yml:9:5" in other
+    assert not (site / "programs" / "other" / "measurement").exists()
+    # a build (not a preview) still fails on the error, whichever program has it
+    assert mkdocs_build(root, tmp_path / "built").returncode != 0

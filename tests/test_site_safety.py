@@ -93,9 +93,9 @@ def test_a_warnings_only_strict_failure_keeps_the_last_site(
         tiny_site_built: tuple[Path, Path], tmp_path: Path) -> None:
     root, site = copy_tiny(tiny_site_built, tmp_path)  # a good build, then a bad edit
     before = tree_digest(site)
-    program = root / "program" / "tiny" / "program.yml"
-    program.write_text(program.read_text(encoding="utf-8").replace(
-        "cohort_size: 24", "cohort_size: 8"), encoding="utf-8")
+    # an MkDocs warning (a playbook's finding is not one: it goes on the page)
+    (root / "docs" / "index.md").write_text("# Home\n\n[gone](missing.md)\n",
+                                            encoding="utf-8")
     result = mkdocs_build(root, site)
     assert result.returncode != 0
     assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr

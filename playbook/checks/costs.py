@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Final
 
 from playbook.load.reporter import Reporter
+from playbook.model.findings import FindingCode
 from playbook.model.money import missing_loaded_costs
 
 LABELS: Final = MappingProxyType({"participant_time": "participants' time",
@@ -32,4 +33,4 @@ def check(report: Reporter) -> None:
                    f"costs are not fully loaded: no cost for {listed}, so the ROI is "
                    "overstated",
                    "add a line per year with category "
-                   + ", ".join(f"'{c}'" for c in missing), warning=True)
+                   + ", ".join(f"'{c}'" for c in missing), code=FindingCode.COSTS_NOT_LOADED)

@@ -1,7 +1,7 @@
-"""Warnings from the practitioners' guidance (``domain.md``).
+"""Findings from the practitioners' guidance (``domain.md``).
 
-Each warning names the guidance it rests on, so an editor can decide whether
-their program is an exception; ``playbook check --strict`` makes them errors.
+Each finding names the guidance it rests on, so an editor can decide whether
+their program is an exception; ``playbook check --strict`` counts them.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from playbook.load.reporter import Reporter
+from playbook.model.findings import FindingCode
 from playbook.model.roles import AI_REVIEWERS, ROLE_TITLES
 
 COHORT_MIN, COHORT_MAX = 20, 50
@@ -20,7 +21,7 @@ MAX_BUSINESS_KPIS = 2
 
 
 def check(report: Reporter) -> None:
-    """Run the domain warnings on ``report.bundle``."""
+    """Run the domain findings on ``report.bundle``."""
     b = report.bundle
     p = b.program
     if p is not None:
@@ -31,7 +32,7 @@ def check(report: Reporter) -> None:
             report.add("program", ("strategy", "outcome"),
                        f"outcome statement has no {missing}",
                        "make it auditable, e.g. 'reduce X by 25% within 12 months'",
-                       warning=True)
+                       code=FindingCode.OUTCOME_NOT_MEASURABLE)
         size = p.pilot.cohort_size
         if not COHORT_MIN <= size <= COHORT_MAX:
             why = ("too small to tell an effect from noise" if size < COHORT_MIN
@@ -39,29 +40,30 @@ def check(report: Reporter) -> None:
             report.add("program", ("pilot", "cohort_size"),
                        f"pilot cohort of {size} is outside {COHORT_MIN}–{COHORT_MAX}: {why}",
                        f"sample {COHORT_MIN}–{COHORT_MAX} leaders across functions",
-                       warning=True)
+                       code=FindingCode.COHORT_SIZE)
         if p.pilot.duration_days < PILOT_MIN_DAYS:
             report.add("program", ("pilot", "duration_days"),
                        f"pilot of {p.pilot.duration_days} days is shorter than the "
                        f"{PILOT_MIN_DAYS}-day minimum viable intervention",
                        "behaviour shifts show in 3–6 months; run pre/post measures over at "
-                       f"least {PILOT_MIN_DAYS} days", warning=True)
+                       f"least {PILOT_MIN_DAYS} days", code=FindingCode.PILOT_SHORT)
         if len(set(p.pilot.functions)) < 2:
             report.add("program", ("pilot", "functions"),
                        "pilot is drawn from fewer than two functions",
-                       "sample leaders across functions", warning=True)
+                       "sample leaders across functions", code=FindingCode.PILOT_ONE_FUNCTION)
         method = b.kpis.attribution if b.kpis is not None else None
         kpis_unread = "kpis" in b.sources and b.kpis is None  # invalid: cannot tell
         if (p.status == "pilot" and not p.pilot.comparison_group and method is None
                 and not kpis_unread):
             report.add("program", ("pilot", "comparison_group"),
                        "pilot has no comparison group and no attribution method",
-                       "add a comparison group or kpis.yml 'attribution.method'", warning=True)
+                       "add a comparison group or kpis.yml 'attribution.method'",
+                       code=FindingCode.NO_COMPARISON)
     k = b.kpis
     if k is None:
         if p is not None and "kpis" not in b.sources:
             report.add("program", (), "no kpis.yml: the program names no measurement plan",
-                       "add kpis.yml with business and behaviour KPIs", warning=True)
+                       "add kpis.yml with business and behaviour KPIs", code=FindingCode.NO_KPIS)
     else:
         _kpis(report)
     c = b.competencies
@@ -71,7 +73,8 @@ def check(report: Reporter) -> None:
             if gaps:
                 report.add("competencies", ("behaviors", i),
                            f"behaviour '{x.id}' has no " + " and no ".join(gaps),
-                           "say how the behaviour is observed", warning=True)
+                           "say how the behaviour is observed",
+                           code=FindingCode.BEHAVIOR_UNOBSERVED)
     _ai(report)
 
 
@@ -84,17 +87,17 @@ def _ai(report: Reporter) -> None:
             report.add("ai", ("tools", i, "human_in_the_loop"),
                        f"AI tool '{tool.name}' has no human in the loop",
                        "a person reviews every recommendation that affects role assignment "
-                       "or promotion", warning=True)
+                       "or promotion", code=FindingCode.AI_NO_HUMAN)
         missing = [ROLE_TITLES[r] for r in AI_REVIEWERS if r not in tool.reviewers]
         if missing:
             report.add("ai", ("tools", i, "reviewers"),
                        f"AI tool '{tool.name}' is not reviewed by " + ", ".join(missing),
                        "HR, legal and a DEI reviewer review every AI tool that affects people",
-                       warning=True)
+                       code=FindingCode.AI_REVIEWERS)
     if a.tools and a.outcomes is None:
         report.add("ai", ("tools",), "no selection outcomes for the four-fifths check",
                    "add 'outcomes:' naming a CSV with a group and a selected column",
-                   warning=True)
+                   code=FindingCode.AI_NO_OUTCOMES)
 
 
 def _kpis(report: Reporter) -> None:
@@ -104,17 +107,20 @@ def _kpis(report: Reporter) -> None:
     if len(business) > MAX_BUSINESS_KPIS:
         report.add("kpis", ("kpis", business[MAX_BUSINESS_KPIS], "kind"),
                    f"{len(business)} business KPIs dilute focus and make measurement "
-                   "inconclusive", "keep one or two business KPIs", warning=True)
+                   "inconclusive", "keep one or two business KPIs",
+                   code=FindingCode.BUSINESS_KPIS_MANY)
     if not business:
         report.add("kpis", ("kpis",), "no business KPI: the program names no outcome",
-                   "add one business KPI the program moves", warning=True)
+                   "add one business KPI the program moves", code=FindingCode.NO_BUSINESS_KPI)
     if not any(x.kind == "behavior" for x in k.kpis):
         report.add("kpis", ("kpis",), "no behaviour metric",
-                   "add a behavioural indicator (360 item, observation rubric)", warning=True)
+                   "add a behavioural indicator (360 item, observation rubric)",
+                   code=FindingCode.NO_BEHAVIOR_KPI)
     for i, x in enumerate(k.kpis):
         if x.owner is None:
             report.add("kpis", ("kpis", i), f"KPI '{x.id}' has no owner",
-                       "name the stakeholder role accountable for it", warning=True)
+                       "name the stakeholder role accountable for it",
+                       code=FindingCode.KPI_NO_OWNER)
     _comparison(report)
 
 
@@ -133,7 +139,7 @@ def _comparison(report: Reporter) -> None:
         report.add("kpis", ("attribution", "method"),
                    "attribution is by comparison group, but no KPI data has a comparison group",
                    "add a group column with 'comparison' rows, or state another method",
-                   warning=True)
+                   code=FindingCode.COMPARISON_DATA_MISSING)
 
 
 _NUMBER = re.compile(r"\d")

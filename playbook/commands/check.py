@@ -1,25 +1,26 @@
-"""``playbook check``: every problem of every program, as text, JSON or GitHub annotations."""
+"""``playbook check``: every problem of every program, as text, JSON or GitHub annotations.
+
+Errors, findings and pending items are all shown; what makes the command exit 1
+is the publishing policy's answer for the place it runs in (``--for``), or
+``--strict``: every finding and pending item not acknowledged.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from playbook.commands import progress
-from playbook.engine import check_playbook
-from playbook.model.problems import Problem, Problems, Severity, github_annotations
+from playbook.engine import Context, blocking, check_playbook, publish_policy
+from playbook.model.problems import github_annotations
 from playbook.review import signers
 
-
-def _as_error(problem: Problem) -> Problem:
-    """A warning as an error (``--strict``); a notice stays one: no edit can answer it."""
-    if problem.severity is Severity.NOTICE:
-        return problem
-    return replace(problem, severity=Severity.ERROR)
+CONTEXTS = tuple(c.value for c in Context if c is not Context.CLEAN)
+"""The places ``--for`` names (``--strict`` is the clean one)."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,29 +29,34 @@ def run(args: argparse.Namespace) -> int:
     with progress.bar("checking", progress.wanted(args.format)) as tell:
         problems = check_playbook(root, tell, workers=min(4, os.cpu_count() or 1),
                                   notes=signers.notices)
-    if args.strict:
-        problems = Problems([_as_error(p) for p in problems])
+    context = Context.CLEAN if args.strict else Context(args.context)
+    blockers = blocking(problems, publish_policy(root), context)
     if args.format == "json":
-        print(problems.to_json())
+        payload = json.loads(problems.to_json())
+        payload = {"context": context.value, "blocking": len(blockers), **payload}
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
     elif args.format == "github":
         if len(problems):
-            print(github_annotations(problems))
+            print(github_annotations(problems, set(blockers)))
     else:
         if len(problems):
             print(problems.render())
-        errors, warnings = len(problems.errors), len(problems.warnings)
-        verdict = "ok" if not errors else "failed"
-        notices = f", {len(problems.notices)} notice(s)" if problems.notices else ""
-        print(f"playbook check {verdict}: {errors} error(s), {warnings} warning(s){notices}",
-              file=sys.stderr)
-    return 1 if problems.errors else 0
+        verdict = "failed" if blockers else "ok"
+        extra = len(blockers) - len(problems.errors)
+        held = f" ({extra} more blocking {context.value})" if extra else ""
+        print(f"playbook check {verdict}: {problems.counts()}{held}", file=sys.stderr)
+    return 1 if blockers else 0
 
 
 def add(sub: Any) -> None:
     """Add the command to the ``playbook`` parser."""
-    p = sub.add_parser("check", help="check every program; exit 1 on errors")
+    p = sub.add_parser("check", help="check every program; exit 1 on what blocks")
     p.add_argument("dir", nargs="?", default=".", help="playbook folder (default: .)")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--for", dest="context", choices=CONTEXTS, default=Context.BUILD.value,
+                   help="where the check runs: deploy also applies playbook.yml's publish "
+                        "policy (default: build, which only errors block)")
+    p.add_argument("--strict", action="store_true",
+                   help="also fail on every finding and pending item not acknowledged")
     p.add_argument("--format", choices=["text", "json", "github"], default="text",
                    help="github: annotations shown on a pull request's diff")
     p.set_defaults(func=run)

@@ -1,4 +1,8 @@
-"""``playbook pages``: the generated Markdown pages, written without MkDocs."""
+"""``playbook pages``: the generated Markdown pages, written without MkDocs.
+
+A program with errors gets a page of them in place of its own; every other
+program's pages are written all the same, and the command exits 1.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +24,9 @@ def run(args: argparse.Namespace) -> int:
     from playbook.pages import site_pages as pages
 
     data, problems = engine.build(Path(args.dir), day_option(args.today))
-    if data is None:
+    if problems.errors:
         print(Problems(problems.errors).render(), file=sys.stderr)
+    if data is None:
         return 1
     generated = pages.generate(data)
     out = Path(args.out)
@@ -34,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     write_files(root, [(below / path, text.encode("utf-8")) for path, text in files], prefix)
     for path, _ in files:
         print((out / path).as_posix())
-    return 0
+    return 1 if problems.errors else 0
 
 
 def add(sub: Any) -> None:

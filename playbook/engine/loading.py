@@ -1,9 +1,10 @@
 """Loading with every check: the only way a caller gets programs and their problems.
 
 A program is loaded (:mod:`playbook.load`), checked across its files
-(:mod:`playbook.checks`) and given the statistics warnings only the figures'
-stage can tell (attrition, unusable survey values), always in that order, so
-every command and the build see the same problems for the same files.
+(:mod:`playbook.checks`), given the statistics findings only the figures'
+stage can tell (attrition, unusable survey values) and last its
+acknowledgements applied on the build date, always in that order, so every
+command and the build see the same problems for the same files.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import partial
 from pathlib import Path
 
+from playbook.checks import acknowledged
 from playbook.checks import runner as checks
+from playbook.engine.today import today_from_env
 from playbook.figures import privacy, stats
 from playbook.load import loader
 from playbook.load.bundle import Bundle, Playbook
@@ -49,8 +53,8 @@ def checked(folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list[
     """One program loaded, with every problem of its files, checks and statistics."""
     bundle, found = loader.load_program(folder, root, settings)
     # attrition and unusable survey values need the figures' statistics, a later stage
-    return bundle, [*found, *checks.run(bundle), *stats.problems(bundle),
-                    *privacy.problems(bundle)]
+    return bundle, [*found, *checks.run(bundle, settings.publish.require_signoffs),
+                    *stats.problems(bundle), *privacy.problems(bundle)]
 
 
 Notes = Callable[[Bundle], list[Problem]]
@@ -58,15 +62,25 @@ Notes = Callable[[Bundle], list[Problem]]
 asks git who committed each sign-off; a build does not)."""
 
 
-def _problems_only(folder: Path, root: Path, settings: Settings,
-                   notes: Notes | None = None) -> tuple[None, list[Problem]]:
+def _acknowledging(load: loader.Loader, today: date, folder: Path, root: Path,
+                   settings: Settings) -> tuple[Bundle | None, list[Problem]]:
+    """``load``, then the program's acknowledgements applied on ``today`` (after any
+    cache: whether one holds depends on the day, not on the files)."""
+    bundle, found = load(folder, root, settings)
+    return bundle, acknowledged.apply(bundle, found, today) if bundle is not None else found
+
+
+def _problems_only(today: date, notes: Notes | None, folder: Path, root: Path,
+                   settings: Settings) -> tuple[None, list[Problem]]:
     """One program's every problem, its bundle dropped (a worker sends back only these)."""
-    bundle, found = checked(folder, root, settings)
-    return None, [*found, *notes(bundle)] if notes is not None else found
+    bundle, found = _acknowledging(checked, today, folder, root, settings)
+    return None, [*found, *notes(bundle)] if notes is not None and bundle is not None \
+        else found
 
 
 def check_playbook(root: Path, progress: loader.Progress | None = None,
-                   workers: int = 1, notes: Notes | None = None) -> Problems:
+                   workers: int = 1, today: date | None = None,
+                   notes: Notes | None = None) -> Problems:
     """Every problem of every program, as :func:`load_playbook` finds them, without the
     programs: so they can be found in ``workers`` processes (``playbook check``).
 
@@ -74,16 +88,19 @@ def check_playbook(root: Path, progress: loader.Progress | None = None,
         root: The playbook folder.
         progress: Told as each program is loaded.
         workers: Processes to load programs in.
+        today: Judges whether each acknowledgement still holds (default:
+            :func:`~playbook.engine.today.today_from_env`).
         notes: Adds problems of each loaded program (a module-level function: it is
             sent to the worker processes).
     """
+    load = partial(_problems_only, today or today_from_env(), notes)
     with collecting_after():
-        return loader.load_playbook(root, progress, workers,
-                                    load=partial(_problems_only, notes=notes))[1]
+        return loader.load_playbook(root, progress, workers, load=load)[1]
 
 
 def load_playbook(root: Path, progress: loader.Progress | None = None,
-                  load: loader.Loader | None = None) -> tuple[Playbook, Problems]:
+                  load: loader.Loader | None = None,
+                  today: date | None = None) -> tuple[Playbook, Problems]:
     """Load every program under ``root`` and run every check on it.
 
     Args:
@@ -91,8 +108,11 @@ def load_playbook(root: Path, progress: loader.Progress | None = None,
         progress: Told as each program is loaded (``playbook check``'s bar on a terminal).
         load: Loads and checks one program folder; :func:`checked` unless a build cache
             (``mkdocs serve``) serves programs whose files did not change.
+        today: The day each acknowledgement is judged on; default:
+            :func:`~playbook.engine.today.today_from_env`.
 
     Returns:
-        The programs that loaded and every problem, errors and warnings.
+        The programs that loaded and every problem: errors, findings, pending items.
     """
-    return loader.load_playbook(root, progress, load=load or checked)
+    return loader.load_playbook(root, progress, load=partial(
+        _acknowledging, load or checked, today or today_from_env()))

@@ -49,7 +49,11 @@ def build(root: Path, today: date, cache: BuildCache | None = None,
         progress: Told as each program is loaded (a bar on a terminal).
 
     Returns:
-        The site data (``None`` when any error stands) and every problem.
+        The site data and every problem. A program with errors of its own is left
+        out of the figures and named in ``broken`` with them, so the others are
+        still built (``mkdocs serve``, ``playbook pages``; ``mkdocs build`` fails on
+        any error all the same); the data is ``None`` only when an error of the
+        whole playbook (``playbook.yml``, the folders) stands.
     """
     with collecting_after():
         return _build(root, today, cache, progress)
@@ -59,10 +63,12 @@ def _build(root: Path, today: date, cache: BuildCache | None,
            progress: Progress | None) -> tuple[SiteData | None, Problems]:
     if cache is not None:
         cache.hits = 0
-    playbook, problems = load_playbook(root, progress, load=cache.load if cache else None)
+    playbook, problems = load_playbook(root, progress, cache.load if cache else None,
+                                      today)
     if cache is not None:
         cache.keep_only({bundle.id for bundle in playbook.programs})
-    if problems.errors:
+    stopped = {_owner(p.path) for p in problems.errors}
+    if None in stopped:
         return None, problems
     from playbook.figures.program import compute
     from playbook.figures.site import ProgramView, SiteData
@@ -72,8 +78,13 @@ def _build(root: Path, today: date, cache: BuildCache | None,
     for done, bundle in enumerate(playbook.programs):
         if progress is not None:
             progress(done, len(playbook.programs), f"{bundle.id}: figures")
-        views.append(ProgramView(bundle, figures(bundle, today)))
-    return SiteData(root, today, views), problems
+        if bundle.id in stopped or bundle.program is None:
+            continue
+        own = tuple(p for p in problems if _owner(p.path) == bundle.id)
+        views.append(ProgramView(bundle, figures(bundle, today), own))
+    broken = {pid: tuple(errors_of(problems, pid))
+              for pid in sorted(pid for pid in stopped if pid is not None)}
+    return SiteData(root, today, views, broken=broken), problems
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ class Evaluation:
     playbook: Playbook
     """The programs that loaded."""
     problems: Problems
-    """Every problem of every program, errors and warnings."""
+    """Every problem of every program: errors, findings and pending items."""
     figures: Mapping[str, ProgramFigures]
     """Program id → figures as of the day, for every program with a definition and
     no error of its own."""
@@ -97,7 +108,7 @@ def evaluate(root: Path, today: date) -> Evaluation:
     from playbook.figures.program import compute
 
     with collecting_after():
-        playbook, problems = load_playbook(root)
+        playbook, problems = load_playbook(root, today=today)
         figures = {b.id: compute(b, today) for b in playbook.programs
                    if b.program is not None and not errors_of(problems, b.id)}
     return Evaluation(playbook, problems, figures)
@@ -123,7 +134,7 @@ def report(root: Path, program_id: str, today: date) -> dict[str, object] | Prob
     Raises:
         UnknownProgramError: No program has that id.
     """
-    playbook, problems = load_playbook(root)
+    playbook, problems = load_playbook(root, today=today)
     bundle = playbook.get(program_id)
     if bundle is None:
         raise UnknownProgramError(program_id, (b.id for b in playbook.programs))

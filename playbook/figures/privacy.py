@@ -36,6 +36,7 @@ from playbook.figures.trajectory import (
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.reporter import Reporter
+from playbook.model.findings import FindingCode
 from playbook.model.measure import Kpi
 from playbook.model.problems import Problem
 
@@ -190,5 +191,5 @@ def problems(bundle: Bundle) -> list[Problem]:
                        "a closed wave's figures are already published; move the close only "
                        "before anything of the wave was published" if declared else
                        f"give the wave's last day: closes: {{{wave}: YYYY-MM-DD}}",
-                       warning=True)
+                       code=FindingCode.ANSWERS_AFTER_CLOSE)
     return report.problems

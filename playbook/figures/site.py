@@ -16,7 +16,7 @@ from playbook.figures.provenance import Provenance
 from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseStatus
 from playbook.load.bundle import Bundle
 from playbook.load.signoffs import SignoffState
-from playbook.model.problems import UnknownProgramError
+from playbook.model.problems import Problem, UnknownProgramError
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class ProgramView:
 
     bundle: Bundle
     figures: ProgramFigures
+    problems: tuple[Problem, ...] = ()
+    """Its findings, pending items and acknowledged findings, as ``playbook check``
+    names them (shown on its overview; a build has no error to show)."""
 
     @property
     def id(self) -> str:
@@ -61,6 +64,9 @@ class SiteData:
     programs: list[ProgramView] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
     """Commit, build date, site version and program histories (empty without git)."""
+    broken: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    """Program id → the errors that keep it out of ``programs`` (``mkdocs serve`` and
+    ``playbook pages`` show them in its place; ``mkdocs build`` stops on them)."""
 
     @property
     def upcoming(self) -> list[tuple[ProgramView, MilestoneStatus]]:

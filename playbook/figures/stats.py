@@ -6,7 +6,7 @@ and post answers within their group, then hands over to
 :mod:`playbook.figures.attrition` (who answered which wave) and
 :mod:`playbook.figures.power` (the minimum detectable effect of each design, for
 the matched n). :func:`problems` turns what may bias or void those figures into
-warnings for ``playbook check``.
+findings for ``playbook check``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from playbook.figures.privacy import single_wave
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.reporter import Reporter
+from playbook.model.findings import FindingCode
 from playbook.model.measure import Kpi
 from playbook.model.problems import Problem
 
@@ -167,10 +168,11 @@ def _people(group: str) -> str:
     return "people" if group == "all" else f"{group} people"
 
 
-def _attrition_messages(g: GroupAttrition) -> list[tuple[str, str]]:
+def _attrition_messages(g: GroupAttrition) -> list[tuple[FindingCode, str, str]]:
     out = []
     if AttritionFlag.MANY_DROPPED in g.flags and g.share is not None:
-        out.append((f"{g.dropouts} of the {g.pre} {_people(g.group)} who answered the pre "
+        out.append((FindingCode.ATTRITION_HIGH,
+                    f"{g.dropouts} of the {g.pre} {_people(g.group)} who answered the pre "
                     f"wave have no post answer ({g.share:.0%}, above {MAX_DROPOUT_SHARE:.0%}); "
                     "effects over those who stayed can overstate the program",
                     "follow up the missing post answers, or read the effects as those of "
@@ -178,7 +180,8 @@ def _attrition_messages(g: GroupAttrition) -> list[tuple[str, str]]:
     if AttritionFlag.DROPOUTS_DIFFER in g.flags:
         # no mean or p here: `check` reads every row, waves still being fielded too, so
         # two days' warnings would differ by one respondent (the site shows closed waves)
-        out.append((f"the {g.dropouts} {_people(g.group)} without a post answer differed "
+        out.append((FindingCode.ATTRITION_DIFFERS,
+                    f"the {g.dropouts} {_people(g.group)} without a post answer differed "
                     "from those who stayed at baseline (Welch p below "
                     f"{DROPOUT_ALPHA:g})",
                     "the effect over those who stayed may not hold for the whole cohort"))
@@ -205,12 +208,13 @@ def problems(bundle: Bundle) -> list[Problem]:
                          min_group_size=plan.privacy.min_group_size)
         loc = ("kpis", i, "source")
         for g in gone.groups:
-            for message, hint in _attrition_messages(g):
-                report.add("kpis", loc, message, hint, warning=True)
+            for code, message, hint in _attrition_messages(g):
+                report.add("kpis", loc, message, hint, code=code)
         reasons = [*_screens(waves, plan.privacy.min_group_size),
                    *(g.reason for g in gone.groups)]
         bad = next((r for r in reasons if r in VALUE_REASONS), None)
         if bad is not None:
             report.add("kpis", loc, f"behaviour effects cannot be estimated: {REASONS[bad]}",
-                       "check the unit and the export of the value column", warning=True)
+                       "check the unit and the export of the value column",
+                       code=FindingCode.VALUES_UNUSABLE)
     return report.problems

@@ -11,7 +11,7 @@ others: one duplicate row of a 360 survey moved a difference-in-differences from
   no figure counts it twice;
 - a subject in both the pilot and the comparison group is an error at the first
   row where its group changes;
-- a post wave dated before the same subject's pre wave is a warning.
+- a post wave dated before the same subject's pre wave is a finding.
 
 Like bad cells, each kind of problem is reported once per file, with its lines.
 """
@@ -23,6 +23,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Protocol, TypeVar
 
+from playbook.model.findings import FindingCode
 from playbook.model.problems import Problem, Severity
 
 
@@ -161,7 +162,7 @@ def _group_switches(observations: Sequence[Row], path: str, field: str,
 
 def _waves_out_of_order(observations: Sequence[Row], path: str, field: str,
                         columns: dict[str, int]) -> list[Problem]:
-    """A warning at each post wave dated before the same subject's pre wave."""
+    """A finding at each post wave dated before the same subject's pre wave."""
     if "subject" not in columns or "wave" not in columns:
         return []
     pre = {o.subject: o for o in observations if o.wave == "pre"}  # one each: deduplicated
@@ -173,5 +174,6 @@ def _waves_out_of_order(observations: Sequence[Row], path: str, field: str,
                 path, o.line, columns["date"] + 1, f"{field}.date",
                 f"post wave dated {o.date.isoformat()} is before this subject's pre wave "
                 f"dated {before.date.isoformat()} (line {before.line})",
-                "check the dates and the wave labels", Severity.WARNING))
+                "check the dates and the wave labels", Severity.FINDING,
+                FindingCode.WAVE_ORDER))
     return problems

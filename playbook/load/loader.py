@@ -29,6 +29,7 @@ from playbook.load.safefiles import (
 from playbook.load.tables import Tables, csv_files, data_folder, query_rows
 from playbook.load.validate import validate
 from playbook.model import FILES
+from playbook.model.findings import FindingCode
 from playbook.model.problems import (
     Problem,
     Problems,
@@ -153,7 +154,7 @@ def _unused_data(bundle: Bundle, used: set[Path], queries: list[str]) -> list[Pr
     return [Problem(display_path(p, bundle.root), 1, 1, "",
                     "data file is not read by any KPI source or AI outcomes",
                     "name it in a source 'file:' or in a query, or remove it",
-                    Severity.WARNING)
+                    Severity.FINDING, FindingCode.DATA_UNUSED)
             for p in unused]
 
 
@@ -162,7 +163,7 @@ Progress = Callable[[int, int, str], None]
 
 
 def _folder_problems(folder: Path, root: Path) -> list[Problem]:
-    """Why a program folder is not loaded (an error) or is loaded with a warning."""
+    """Why a program folder is not loaded (an error) or is loaded with a finding."""
     shown = display_path(folder, root)
     refusal = folder_refusal(folder, root, shown)
     if refusal is not None:
@@ -220,7 +221,7 @@ def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1
             only problems) keeps worker processes from sending whole programs back.
 
     Returns:
-        The playbook (programs that loaded) and every problem, errors and warnings.
+        The playbook (programs that loaded) and every problem, errors, findings and pending items.
     """
     problems = Problems()
     settings, found = load_settings(root)
@@ -250,7 +251,7 @@ def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1
             problems.add(Problem(display_path(orphan, root), 1, 1, "",
                                  f"no program '{orphan.name}' for this data folder",
                                  f"add program/{orphan.name}/ or remove the folder",
-                                 Severity.WARNING))
+                                 Severity.FINDING, FindingCode.DATA_ORPHAN))
     before: list[list[Problem]] = []
     loadable: list[Path] = []
     for folder in folders:

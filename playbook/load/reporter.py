@@ -7,7 +7,15 @@ from collections.abc import Iterable
 
 from playbook.load.bundle import Bundle
 from playbook.load.yaml_source import Path_, format_loc
+from playbook.model.findings import FindingCode, PendingCode
 from playbook.model.problems import Problem, Severity
+
+
+def severity_of(code: FindingCode | PendingCode | None) -> Severity:
+    """The kind of problem a code names: a finding, a pending item, or (none) an error."""
+    if isinstance(code, FindingCode):
+        return Severity.FINDING
+    return Severity.PENDING if isinstance(code, PendingCode) else Severity.ERROR
 
 
 class Reporter:
@@ -18,14 +26,15 @@ class Reporter:
         self.problems: list[Problem] = []
 
     def add(self, stem: str, loc: Path_, message: str, hint: str = "", *,
-            warning: bool = False, key: bool = False) -> None:
-        """Record a problem at ``loc`` in ``<stem>.yml``."""
+            code: FindingCode | PendingCode | None = None, role: str = "",
+            key: bool = False) -> None:
+        """Record a problem at ``loc`` in ``<stem>.yml``: an error, or with ``code`` a
+        finding or a pending item (``role``: the role a pending sign-off waits for)."""
         source = self.bundle.sources.get(stem)
         line, column = source.where(loc, key=key) if source else (1, 1)
         path = source.path if source else self.bundle.path_of(stem)
-        severity = Severity.WARNING if warning else Severity.ERROR
         self.problems.append(Problem(path, line, column, format_loc(loc), message, hint,
-                                     severity))
+                                     severity_of(code), code or "", role))
 
     def unknown(self, stem: str, loc: Path_, what: str, value: str,
                 known: Iterable[str], *, key: bool = False) -> None:

@@ -54,6 +54,8 @@ _PATTERN_HINTS: Final = MappingProxyType({
     r"^[A-Z]{3}$": "expected an ISO currency code such as 'USD' or 'EUR'",
     r"^\d+\.\d+\.\d+$": "expected a semantic version such as '1.2.0'",
     r"^sha256:[0-9a-f]{64}$": "expected 'sha256:' and 64 hex digits",
+    r"^(program|data)/[a-z0-9]+(-[a-z0-9]+)*/[^\x00-\x1f\x7f]+$":
+        "expected a file as 'playbook check' names it, such as 'program/<id>/kpis.yml'",
 })
 
 
@@ -216,7 +218,7 @@ def _wrong_value(err: ErrorDetails) -> tuple[str, str]:
     """The message and hint for a value of the wrong type, form or size."""
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx", {})
     got = f", got {_describe(value)}"
-    if kind == "literal_error":
+    if kind in ("literal_error", "enum"):  # a choice: an enum's members or a Literal's
         return f"expected one of {ctx.get('expected', '')}{got}", ""
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")

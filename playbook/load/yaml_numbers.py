@@ -4,7 +4,7 @@ Called by the walker of :mod:`playbook.load.yaml_source`, which has the scalar's
 text as written. Two habits load without an error but not as meant:
 
 - a European thousands separator: ``amount: 132.000`` is the number 132 to YAML.
-  In a money field (where three decimals are never meant) it is a warning at
+  In a money field (where three decimals are never meant) it is a finding at
   its line and column; ``1.250.000`` is not a number at all, and
   :mod:`playbook.load.validate` says so with :func:`grouped_hint`.
 - a comma in a flow mapping: ``{value: 288,000}`` is ``value: 288`` and a key
@@ -19,6 +19,7 @@ from typing import Final
 
 import yaml
 
+from playbook.model.findings import FindingCode
 from playbook.model.problems import Problem, Severity
 
 MONEY_KEYS: Final = frozenset({"amount", "value", "value_per_unit", "annual_cost"})
@@ -45,7 +46,7 @@ def grouped_hint(text: str) -> str:
 
 def grouped_number(node: yaml.ScalarNode, key: str | int, path: str,
                    field: str) -> list[Problem]:
-    """A warning for a money value YAML reads as a decimal: ``amount: 132.000`` is 132.
+    """A finding for a money value YAML reads as a decimal: ``amount: 132.000`` is 132.
 
     Args:
         node: The value's scalar node, with its text as written.
@@ -54,7 +55,7 @@ def grouped_number(node: yaml.ScalarNode, key: str | int, path: str,
         field: The value's place in the data (``costs[0].amount``).
 
     Returns:
-        One warning at the value's line and column, or nothing.
+        One finding at the value's line and column, or nothing.
     """
     text = node.value
     if node.style or key not in MONEY_KEYS or text.count(".") != 1 \
@@ -64,7 +65,7 @@ def grouped_number(node: yaml.ScalarNode, key: str | int, path: str,
     return [Problem(path, node.start_mark.line + 1, node.start_mark.column + 1, field,
                     f"{text} reads as the number {number:g}",
                     f"write {text.replace('.', '')} (no separator) or {number!r} if you "
-                    "meant a decimal", Severity.WARNING)]
+                    "meant a decimal", Severity.FINDING, FindingCode.NUMBER_SEPARATOR)]
 
 
 def flow_splits(node: yaml.MappingNode) -> dict[int, str]:

@@ -15,7 +15,7 @@ GateKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+((-[a-z0-9]+)*|(_
 written before gates took ids use (``ai_audit``); both stay valid."""
 
 LOADED_COSTS: Final = ("participant_time", "measurement", "operations")
-"""Cost categories a fully loaded budget names (Phillips); each missing one is a warning."""
+"""Cost categories a fully loaded budget names (Phillips); each missing one is a finding."""
 DEFAULT_DISCOUNT_RATE: Final = 0.08
 """Discount rate of the NPV when ``budget.yml`` declares none (a common corporate hurdle)."""
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
+from typing import Final
 
 from playbook.model.chars import escape, unsafe_character
+from playbook.model.findings import FindingCode
 
 
 class PlaybookError(Exception):
@@ -46,15 +50,35 @@ class UnknownProgramError(UsageError, KeyError):
 
 
 class Severity(StrEnum):
-    """How bad a problem is: errors stop the build, warnings are advice."""
+    """What a problem means, the same in ``check``, the site, the comment and the build."""
 
     ERROR = "error"
-    """The files are wrong: the site is not built and ``playbook check`` exits 1."""
-    WARNING = "warning"
-    """Practitioners' advice: shown, and an error only under ``--strict``."""
+    """The program is wrong: nothing is built from it and ``playbook check`` exits 1."""
+    FINDING = "finding"
+    """A true fact about the data or the design (attrition above the threshold, the
+    practitioners' advice): shown on the site, in the comment and in ``check``; it
+    never blocks, unless the publishing policy asks for it to be acknowledged."""
+    PENDING = "pending"
+    """Something a person still has to do (a sign-off missing or stale): shown, a
+    status of its own; it blocks only what the publishing policy says."""
     NOTICE = "notice"
     """A fact a reviewer must weigh that no edit can fix (a sign-off no one can verify yet):
-    shown, and never an error, not even under ``--strict``."""
+    shown, never blocking, and not counted even by ``check --strict``."""
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    """How a program accepted one finding: until when, by which role, and why."""
+
+    until: date
+    """The last day the acknowledgement holds."""
+    role: str
+    """The role that accepted the finding."""
+    reason: str
+    """Why the finding is accepted (escaped, as every text of a problem is)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", escape(self.reason))
 
 
 @dataclass(frozen=True)
@@ -74,6 +98,12 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    code: str = ""
+    """A finding's or pending item's stable code (:mod:`playbook.model.findings`)."""
+    role: str = ""
+    """For a pending sign-off: the role that is to sign."""
+    acknowledged: Acknowledged | None = None
+    """For a finding the program acknowledged: how (shown as a known limitation)."""
 
     def __post_init__(self) -> None:
         for name in ("path", "field", "message", "hint"):
@@ -84,14 +114,29 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
         tail = f" ({self.hint})" if self.hint else ""
-        label = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         what = f"{self.field}: " if self.field else ""
-        return f"{where}: {label}{what}{self.message}{tail}"
+        return f"{where}: {self.label}{what}{self.message}{tail}"
+
+    @property
+    def label(self) -> str:
+        """What starts the problem's text after its place: its kind and code (none for
+        an error), ``acknowledged … until …`` for an acknowledged finding."""
+        if self.severity is Severity.ERROR:
+            return ""
+        code = f" {self.code}" if self.code else ""
+        if self.acknowledged is not None:
+            return (f"acknowledged{code} until {self.acknowledged.until.isoformat()} "
+                    f"by {self.acknowledged.role}: ")
+        return f"{self.severity.value}{code}: "
 
     def as_dict(self) -> dict[str, object]:
         """Return the problem as plain JSON-ready data."""
         data = asdict(self)
         data["severity"] = self.severity.value
+        if self.acknowledged is not None:
+            data["acknowledged"] = {"until": self.acknowledged.until.isoformat(),
+                                    "role": self.acknowledged.role,
+                                    "reason": self.acknowledged.reason}
         return data
 
 
@@ -121,9 +166,26 @@ class Problems:
         return [p for p in self.items if p.severity is Severity.ERROR]
 
     @property
-    def warnings(self) -> list[Problem]:
-        """The problems that are advice only (errors under ``--strict``)."""
-        return [p for p in self.items if p.severity is Severity.WARNING]
+    def findings(self) -> list[Problem]:
+        """The findings no acknowledgement covers (``check --strict`` counts them)."""
+        return [p for p in self.items
+                if p.severity is Severity.FINDING and p.acknowledged is None]
+
+    @property
+    def pending(self) -> list[Problem]:
+        """What people still have to do (``check --strict`` counts it)."""
+        return [p for p in self.items if p.severity is Severity.PENDING]
+
+    @property
+    def acknowledged(self) -> list[Problem]:
+        """The findings an acknowledgement covers today: known limitations."""
+        return [p for p in self.items if p.acknowledged is not None]
+
+    def counts(self) -> str:
+        """``1 error(s), 2 finding(s), 0 pending, 1 acknowledged``: the summary line's tail."""
+        told = f", {len(self.notices)} notice(s)" if self.notices else ""
+        return (f"{len(self.errors)} error(s), {len(self.findings)} finding(s), "
+                f"{len(self.pending)} pending, {len(self.acknowledged)} acknowledged{told}")
 
     @property
     def notices(self) -> list[Problem]:
@@ -142,7 +204,9 @@ class Problems:
         """Render every problem as a JSON document for machines."""
         payload = {
             "errors": len(self.errors),
-            "warnings": len(self.warnings),
+            "findings": len(self.findings),
+            "pending": len(self.pending),
+            "acknowledged": len(self.acknowledged),
             "notices": len(self.notices),
             "problems": [p.as_dict() for p in self.sorted()],
         }
@@ -155,13 +219,24 @@ def _workflow_escape(text: str, *, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
-def github_annotations(problems: Problems) -> str:
-    """Render problems as GitHub Actions annotations, shown on the pull request's diff."""
+ANNOTATION_LEVELS: Final = MappingProxyType({
+    Severity.ERROR: "error", Severity.FINDING: "warning", Severity.PENDING: "notice",
+    Severity.NOTICE: "notice"})
+"""The GitHub annotation level of each kind of problem (an acknowledged finding: notice)."""
+
+
+def github_annotations(problems: Problems, blocking: Collection[Problem] = ()) -> str:
+    """Render problems as GitHub Actions annotations, shown on the pull request's diff.
+
+    Each kind has its level (:data:`ANNOTATION_LEVELS`); a problem in ``blocking``
+    (what the publishing policy blocks on here) is an error whatever its kind.
+    """
     lines = []
     for p in problems.sorted():
-        level = p.severity.value  # ::error, ::warning and ::notice are the commands
+        level = "error" if p in blocking else \
+            "notice" if p.acknowledged else ANNOTATION_LEVELS[p.severity]
         title = _workflow_escape(p.field or "playbook", prop=True)
-        message = p.message + (f" ({p.hint})" if p.hint else "")
+        message = p.label + p.message + (f" ({p.hint})" if p.hint else "")
         lines.append(f"::{level} file={_workflow_escape(p.path, prop=True)},line={p.line},"
                      f"col={p.column},title={title}::{_workflow_escape(message)}")
     return "\n".join(lines)
@@ -181,7 +256,7 @@ def character_problem(text: str, path: str, line: int, column: int, field: str,
         line_breaks: Allow carriage returns, the file's own line breaks.
 
     Returns:
-        An error for a control character, a warning for a bidirectional
+        An error for a control character, a finding for a bidirectional
         formatting character, ``None`` for clean text.
     """
     found = unsafe_character(text, line_breaks=line_breaks)
@@ -194,7 +269,7 @@ def character_problem(text: str, path: str, line: int, column: int, field: str,
     return Problem(path, line, column, field,
                    f"{what}contains the bidirectional formatting character {code}",
                    "remove it: it makes text display in another order than it is stored",
-                   Severity.WARNING)
+                   Severity.FINDING, FindingCode.BIDI_CHARACTER)
 
 
 def display_path(path: Path, root: Path | None) -> str:

@@ -1,12 +1,13 @@
-"""Model of ``program.yml``: strategy, stakeholders, pilot, RACI, sign-off."""
+"""Model of ``program.yml``: strategy, stakeholders, pilot, RACI, acknowledgements, sign-off."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, Strict, StringConstraints
 
 from playbook.model.base import Id, IsoDate, Role, StrictModel, Text
+from playbook.model.findings import FindingCode
 
 Semver = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 Handle = Annotated[str, StringConstraints(pattern=r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9-]+)?$")]
@@ -135,6 +136,38 @@ class SignOff(StrictModel):
     """``sha256:`` digest of the canonical signed content; stale when it changes."""
 
 
+ProblemFile = Annotated[str, StringConstraints(
+    pattern=r"^(program|data)/[a-z0-9]+(-[a-z0-9]+)*/[^\x00-\x1f\x7f]+$")]
+"""A file as ``playbook check`` names it: ``program/<id>/kpis.yml``, ``data/<id>/x.csv``."""
+
+
+class Acknowledgement(StrictModel):
+    """A finding the program accepts for a while, shown as a known limitation.
+
+    It names the finding as ``playbook check`` prints it: the code after
+    ``finding``, the file and the field. Until its last day the finding is
+    shown as acknowledged and counts for neither ``check --strict`` nor a
+    policy that wants findings acknowledged; after it, the finding is back.
+    One that matches no finding is a finding itself. It is part of
+    ``program.yml``, so adding or changing one makes the sign-offs stale.
+    """
+
+    code: Annotated[FindingCode, Strict(False)]  # read from its text, as a Literal is
+    """The finding's code, as ``playbook check`` prints it (``attrition-high``)."""
+    file: ProblemFile
+    """The file the finding is in, as ``playbook check`` names it
+    (``program/<id>/kpis.yml``)."""
+    field: str = ""
+    """The field the finding is at, as ``playbook check`` names it
+    (``kpis[2].source``); empty for a finding about a whole file."""
+    reason: Text
+    """Why the finding is accepted: what was done, and why nothing more can be."""
+    accepted_by: Role
+    """The role that accepts the finding."""
+    until: IsoDate
+    """The last day the acknowledgement holds (ISO, YYYY-MM-DD); then it expires."""
+
+
 class Program(StrictModel):
     """``program.yml``: the program's identity, strategy and people."""
 
@@ -158,5 +191,8 @@ class Program(StrictModel):
     """The pilot cohort and intervention."""
     raci: list[RaciRow] = Field(default_factory=list)
     """Who approves resources, collects data, analyses results and reports."""
+    acknowledgements: list[Acknowledgement] = Field(default_factory=list)
+    """Findings the program accepts for a while, each with a reason, a role and an
+    expiry date (part of the signed definition)."""
     signoff: list[SignOff] = Field(default_factory=list)
     """Sign-offs of the measurement plan, written by ``playbook sign``."""

@@ -1,17 +1,20 @@
 """Model of ``playbook.yml``: settings of the whole playbook, beside ``program/``.
 
-Today it names the warehouse connections that SQL sources may run in. A
+It names the warehouse connections that SQL sources may run in (a
 connection's URL holds credentials, so the file names only the environment
-variable that holds it; the URL itself never enters the repository.
+variable that holds it; the URL itself never enters the repository), and the
+publishing policy: what a deploy of main requires beyond a playbook without
+errors.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from playbook.model.base import Id, StrictModel, Text
+from playbook.model.base import Id, Role, StrictModel, Text
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
 """The name of an environment variable, such as ``PLAYBOOK_WAREHOUSE_URL``."""
@@ -33,8 +36,47 @@ class Connection(StrictModel):
     apply their own limits."""
 
 
+class Context(StrEnum):
+    """Where the playbook is being checked or built."""
+
+    PRE_COMMIT = "pre-commit"
+    """An editor's commit (the pre-commit hook): errors block."""
+    PR = "pr"
+    """The pull request's check: errors block; sign-offs are a status of their own."""
+    BUILD = "build"
+    """``mkdocs build``: errors block (and, as MkDocs decides, broken links)."""
+    PREVIEW = "preview"
+    """The pull request's preview and ``mkdocs serve``: errors block; a pending
+    sign-off is shown on the page it belongs to."""
+    DEPLOY = "deploy"
+    """Publishing main: errors block, and what ``publish:`` in ``playbook.yml`` asks."""
+    CLEAN = "clean"
+    """``playbook check --strict``, what an editor aims for: every error, finding
+    and pending item not acknowledged blocks."""
+
+
+class Publish(StrictModel):
+    """What a deploy of main requires beyond a playbook without errors.
+
+    Errors block everywhere. By default nothing else does: monthly data is
+    published, a stale sign-off shows as stale on the site, a finding as a
+    finding. ``playbook check --for deploy`` (the Makefile's ``deploy``) applies
+    this policy; pre-commit, the pull-request check, the build and the preview
+    never block on a finding or a pending sign-off.
+    """
+
+    require_signoffs: list[Role] = Field(default_factory=list)
+    """Roles whose current sign-off (its digest matching the program as it is)
+    every program needs before it is deployed; a missing or stale one blocks."""
+    findings_must_be_acknowledged: bool = False
+    """Whether every finding must be acknowledged (``acknowledgements:`` in
+    ``program.yml``) before a deploy."""
+
+
 class Settings(StrictModel):
     """``playbook.yml``: settings shared by every program of the playbook."""
 
     connections: dict[Id, Connection] = Field(default_factory=dict)
     """Warehouse connections by name, referenced by a source's ``connection``."""
+    publish: Publish = Field(default_factory=Publish)
+    """The publishing policy: what blocks a deploy of main."""

@@ -133,7 +133,7 @@ def measurement_rules() -> Md:
                        f"{1 - montecarlo.P_SHOWN:.0%}\""],
         ["Discount rate", f"{DEFAULT_DISCOUNT_RATE:.0%} a year unless budget.yml declares "
                           "one; each year's net cash flow at its end"],
-        ["Fully loaded costs", "a warning when budget.yml has no "
+        ["Fully loaded costs", "a finding when budget.yml has no "
                                + ", ".join(c.replace("_", " ") for c in LOADED_COSTS)
                                + " cost"],
         ["Four-fifths rule", f"impact ratio below {fairness.THRESHOLD:g}, or a shortfall "

@@ -10,6 +10,7 @@ from playbook.model.base import ROLE_TITLES
 from playbook.pages import downloads
 from playbook.pages.budget import chance
 from playbook.pages.chain import chain_section
+from playbook.pages.findings import findings_section
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -161,6 +162,8 @@ def overview(view: ProgramView, site: SiteData) -> Md:
                words("yes" if p.pilot.comparison_group else "no"))]
     out.extend(fmt("- {}", text(i)) for i in p.pilot.intervention)
     out.append(Md(""))
+    if view.problems:  # findings, pending items, known limitations: none, no section
+        out.append(findings_section(view))
     out.append(heading(2, "Change history"))
     out.append(change_history(view, site))
     # printed, the overview is the sign-off packet: close with who signed what

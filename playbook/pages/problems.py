@@ -8,7 +8,7 @@ the next save that fixes the files brings the playbook back.
 from __future__ import annotations
 
 from playbook.model.problems import Problems
-from playbook.pages.mdtext import Md, cat, cell, fmt, front_matter, labels, table
+from playbook.pages.mdtext import Md, cat, cell, fmt, front_matter, labels, table, text
 
 PROBLEMS_PAGE = "programs/index.md"
 """Where the problems page sits: the portfolio's place in the nav."""
@@ -30,3 +30,15 @@ def problems_body(problems: Problems) -> Md:
 def problems_page(problems: Problems) -> Md:
     """The whole page, with front matter that keeps it away from any template engine."""
     return cat(front_matter("Errors"), problems_body(problems))
+
+
+def program_problems_page(program_id: str, errors: Problems) -> Md:
+    """The page shown in place of one program with errors; the others are built."""
+    rows = [[cell(f"{p.path}:{p.line}:{p.column}"), cell(p.field or None), cell(p.message),
+             cell(p.hint or None)] for p in errors.sorted()]
+    return cat(front_matter(f"{program_id}: errors"), fmt(
+        "# {}: errors\n\n"
+        '!!! failure "Nothing was built from this program"\n'
+        "    `playbook check` found {} error(s) in its files. The other programs are "
+        "built; fix these and save: this preview rebuilds by itself.\n\n{}\n",
+        text(program_id), len(errors), table(labels("Where", "Field", "Problem", "Fix"), rows)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import types
 import typing
 from typing import Annotated, Any, Final, Literal, Union, get_args, get_origin
@@ -11,7 +12,7 @@ from pydantic.fields import FieldInfo
 
 from playbook.model import FILES
 from playbook.model.settings import Settings
-from playbook.pages import csv_rules, source_examples
+from playbook.pages import csv_rules, severities, source_examples
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -40,7 +41,11 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
          *(("Reading", f) for f in ("delimiter", "header_row", "skip_rows", "date_format",
                                     "decimal", "thousands", "currency", "missing", "values",
                                     "where")),
-         *(("Settings", f) for f in ("connections",)),
+         *(("Settings", f) for f in ("connections", "publish")),
+         ("Program", "acknowledgements"),
+         *(("Acknowledgement", f) for f in ("code", "file", "field", "reason", "accepted_by",
+                                            "until")),
+         *(("Publish", f) for f in ("require_signoffs", "findings_must_be_acknowledged")),
          *(("Connection", f) for f in ("env", "description", "timeout"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
@@ -51,10 +56,10 @@ A source's file holds one observation per row. A second row of the same `subject
 `group` when there is no `subject`) is an error at its line, naming the first, and is left
 out of every figure. A subject in both the pilot and the comparison group is an error
 where its group changes; a post wave dated before the same subject's pre wave is a
-warning. Each kind is reported once per file, with its lines.
+finding. Each kind is reported once per file, with its lines.
 
 YAML reads `amount: 132.000` as 132: in `amount`, `value`, `value_per_unit` and
-`annual_cost` a number written so is a warning (write `132000`, or `132.0` for a
+`annual_cost` a number written so is a finding (write `132000`, or `132.0` for a
 decimal). In a mapping written in braces a comma separates the items:
 `{value: 288,000}` is `value: 288` and a key `000`; write `{value: 288000}`.
 """)
@@ -69,6 +74,8 @@ def type_name(tp: Any) -> str:
         base = get_args(tp)[0]
         if base is str:
             meta = str(get_args(tp)[1:])
+            if "(program|data)/" in meta:
+                return "file as check names it"
             if "a-z0-9]+((-" in meta:
                 return "id or key"
             if "a-z0-9]+(-" in meta:
@@ -89,6 +96,8 @@ def type_name(tp: Any) -> str:
         return f"mapping of {type_name(get_args(tp)[0])} to {type_name(get_args(tp)[1])}"
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return tp.__name__
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return "one of: " + ", ".join(_choice(m.value) for m in tp)
     return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(
         tp, getattr(tp, "__name__", str(tp)))
 
@@ -166,6 +175,7 @@ def markdown() -> Md:
             out.append(fmt("{}\n", table(labels("Field", "Type", "Required", "Meaning"),
                                           rows)))
     out.append(RULES)
+    out.append(severities.markdown())
     out.append(csv_rules.markdown())
     out.append(source_examples.markdown())
     return cat(front_matter("Format reference"), lines(out))

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Final
 
 from playbook.figures.site import ProgramView, SiteData
+from playbook.model.problems import Problems
 from playbook.pages import budget as pages_budget
 from playbook.pages import groups, reference
 from playbook.pages import measure as pages_measure
@@ -23,6 +24,7 @@ from playbook.pages import portfolio as pages_portfolio
 from playbook.pages import program as pages_program
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.mdtext import Html, Md, cat, front_matter, html_text, join, raw_block
+from playbook.pages.problems import program_problems_page
 from playbook.pages.sections import PACKET
 from playbook.pages.sections import SECTIONS as SECTION_LIST
 
@@ -93,6 +95,9 @@ def generate(site: SiteData) -> list[Page]:
                               cat(front_matter(full, hide_toc=name in WIDE), bodies[-1])))
         pages.append(Page(f"{PROGRAMS_DIR}/{view.id}/{PACKET}", "Print packet",
                           packet(program, bodies)))
+    for program_id, errors in site.broken.items():
+        pages.append(Page(f"{PROGRAMS_DIR}/{program_id}/index.md", f"{program_id}: errors",
+                          program_problems_page(program_id, Problems(list(errors)))))
     pages.append(Page(reference.PATH, "Format reference", reference.markdown()))
     return pages
 
@@ -101,14 +106,18 @@ def nav(site: SiteData) -> list[dict[str, object]]:
     """The MkDocs nav entries for the generated pages."""
     each = {view.id: [{title: f"{PROGRAMS_DIR}/{view.id}/{name}"}
                       for name, title, _ in SECTIONS] for view in site.programs}
+    # a program with errors: one page of them, last (MkDocs prints nav titles as HTML)
+    broken: list[dict[str, object]] = [
+        {html_text(f"{program_id}: errors"): f"{PROGRAMS_DIR}/{program_id}/index.md"}
+        for program_id in site.broken]
     if found := groups.groups(site):  # bounded per page: see playbook.pages.groups
-        return groups.nav(found, f"{PROGRAMS_DIR}/index.md", each)
+        return [*groups.nav(found, f"{PROGRAMS_DIR}/index.md", each), *broken]
     entries: list[dict[str, object]] = [{"Portfolio": f"{PROGRAMS_DIR}/index.md"}]
     for view in site.programs:
         assert view.bundle.program is not None
         # MkDocs treats nav titles as HTML (themes print them unescaped): escape here
         entries.append({html_text(view.bundle.program.title): each[view.id]})
-    return entries
+    return [*entries, *broken]
 
 
 NAV_MARKER = "programs/"

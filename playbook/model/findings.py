@@ -1,0 +1,96 @@
+"""The stable codes of findings and pending items: what an acknowledgement names.
+
+A problem that is not an error carries one of these codes, so a program can
+acknowledge it (``acknowledgements:`` in ``program.yml``) and a machine can
+tell one kind from another without reading the message. A code never changes
+meaning; a new kind of finding gets a new code.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import itertools
+import textwrap
+from enum import Enum, StrEnum
+
+
+def member_docs(enum: type[Enum]) -> dict[str, str]:
+    """Each member's value → the docstring written under it (Python keeps none of them
+    at run time; the format reference reads them from the source, as for fields)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(enum)))
+    body = tree.body[0].body if isinstance(tree.body[0], ast.ClassDef) else []
+    names = {m.name: m.value for m in enum}
+    out: dict[str, str] = {}
+    for node, after in itertools.pairwise(body):
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) \
+                and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) \
+                and node.targets[0].id in names:
+            out[str(names[node.targets[0].id])] = " ".join(str(after.value.value).split())
+    return out
+
+
+class FindingCode(StrEnum):
+    """A true fact about a program's data or design: shown everywhere, never blocks."""
+
+    OUTCOME_NOT_MEASURABLE = "outcome-not-measurable"
+    """The strategy's outcome statement has no number or no time bound."""
+    COHORT_SIZE = "cohort-size"
+    """The pilot cohort is outside the recommended 20–50 leaders."""
+    PILOT_SHORT = "pilot-short"
+    """The pilot is shorter than the minimum viable intervention."""
+    PILOT_ONE_FUNCTION = "pilot-one-function"
+    """The pilot is drawn from fewer than two functions."""
+    NO_COMPARISON = "no-comparison"
+    """A pilot has no comparison group and no attribution method."""
+    NO_KPIS = "no-kpis"
+    """The program has no ``kpis.yml``: no measurement plan."""
+    BEHAVIOR_UNOBSERVED = "behavior-unobserved"
+    """A behaviour in ``competencies.yml`` has no metric or no evidence."""
+    AI_NO_HUMAN = "ai-no-human"
+    """An AI tool has no human in the loop."""
+    AI_REVIEWERS = "ai-reviewers"
+    """An AI tool is not reviewed by HR, legal and a DEI reviewer."""
+    AI_NO_OUTCOMES = "ai-no-outcomes"
+    """AI tools are listed but no selection outcomes feed the four-fifths check."""
+    BUSINESS_KPIS_MANY = "business-kpis-many"
+    """More business KPIs than keep a program focused."""
+    NO_BUSINESS_KPI = "no-business-kpi"
+    """The measurement plan names no business KPI."""
+    NO_BEHAVIOR_KPI = "no-behavior-kpi"
+    """The measurement plan names no behaviour metric."""
+    KPI_NO_OWNER = "kpi-no-owner"
+    """A KPI names no accountable role."""
+    COMPARISON_DATA_MISSING = "comparison-data-missing"
+    """Attribution is by comparison group, but no KPI data has a comparison group."""
+    COSTS_NOT_LOADED = "costs-not-loaded"
+    """``budget.yml`` leaves out a category of the fully loaded cost checklist."""
+    ATTRITION_HIGH = "attrition-high"
+    """More of a wave's respondents dropped out than the threshold allows."""
+    ATTRITION_DIFFERS = "attrition-differs"
+    """Those who dropped out differed from those who stayed at baseline."""
+    VALUES_UNUSABLE = "values-unusable"
+    """A behaviour KPI's values cannot give an effect (unit or export)."""
+    WAVE_ORDER = "wave-order"
+    """A post wave is dated before the same subject's pre wave."""
+    NUMBER_SEPARATOR = "number-separator"
+    """An amount such as ``40.000`` reads as a decimal, perhaps meant as thousands."""
+    DATA_UNUSED = "data-unused"
+    """A data file that no source or query reads."""
+    DATA_ORPHAN = "data-orphan"
+    """A data folder with no program of its name."""
+    BIDI_CHARACTER = "bidi-character"
+    """Text holds a bidirectional formatting character."""
+    ANSWERS_AFTER_CLOSE = "answers-after-close"
+    """Answers of a survey wave are dated after it closed: not counted (privacy)."""
+    ACKNOWLEDGEMENT_UNMATCHED = "acknowledgement-unmatched"
+    """An acknowledgement in ``program.yml`` matches no finding (fixed, or mistyped)."""
+
+
+class PendingCode(StrEnum):
+    """Something a person still has to do: shown, a status of its own, never an error."""
+
+    SIGNOFF_STALE = "signoff-stale"
+    """A sign-off whose signed content changed since it was signed."""
+    SIGNOFF_MISSING = "signoff-missing"
+    """A role that the publishing policy requires has not signed."""

@@ -104,7 +104,11 @@ def test_a_post_wave_before_the_pre_wave_is_a_warning(tmp_playbook: TmpPlaybook)
         f"{SURVEY}:14:1: finding wave-order: kpis[2].source.date: post wave dated 2025-12-01 is "
         "before "
         "this subject's pre wave dated 2026-01-02 (line 4) (check the dates and the wave "
-        "labels)"]
+        "labels)",
+        # dated first, that answer now opens the post wave, which closes with its quarter
+        "program/mini/kpis.yml:37:7: finding answers-after-close: kpis[2].source: 9 "
+        "answer(s) of the post wave are dated after it closed on 2025-12-31 and are not "
+        "counted (give the wave's last day: closes: {post: YYYY-MM-DD})"]
 
 
 def _obs(line: int, day: int, subject: str | None = None, wave: str | None = None,

@@ -270,12 +270,16 @@ def test_md_casts_and_templates_are_literals_outside_mdtext() -> None:
 
     A cast around anything else (an f-string, a variable) would let an
     unescaped value through the type; only the escaping functions in
-    ``mdtext.py`` (and the HTML builders, for ``Html``) may cast.
+    ``mdtext.py`` and in ``review/quoted.py`` (the site's escaping, then GitHub's
+    patterns broken, for the review comment: ``tests/test_quoted.py``), and the HTML
+    builders for ``Html``, may cast.
     """
     html_builders = {"mdtext.py", "charts.py", "diagram.py"}
+    escapers = {REPO / "playbook" / "pages" / "mdtext.py",
+                REPO / "playbook" / "review" / "quoted.py"}
     offenders: list[str] = []
     for path in sorted((REPO / "playbook").rglob("*.py")):
-        if path.name == "mdtext.py":
+        if path in escapers:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for name in ("Md", "fmt", "Html", "cast"):

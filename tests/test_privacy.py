@@ -133,4 +133,6 @@ def test_a_forgotten_subject_is_an_error_not_single_scores(tmp_playbook: TmpPlay
         "would be published (add 'subject: subject' so groups smaller than the privacy "
         "minimum are suppressed)"]
     data, _ = build(tmp_playbook.root, TODAY)
-    assert data is None  # the site is not built from it
+    # no page is built from it: the program shows only its errors (a build stops on them)
+    assert data is not None and not data.programs
+    assert [str(p) for p in data.broken["mini"]] == [str(p) for p in problems.errors]

@@ -146,8 +146,9 @@ def test_consecutive_commits_one_respondent_each_recover_no_one(
     _, problems = load_playbook(fielded.root)
     line = fielded.read("kpis.yml").splitlines().index(
         f"      closes: {{pre: {PRE}, post: {CLOSE}}}") + 1
-    assert [str(p) for p in problems.warnings] == [
-        f"program/mini/kpis.yml:{line}:15: warning: kpis[2].source.closes: 1 answer(s) of the "
+    assert [str(p) for p in problems.findings] == [
+        f"program/mini/kpis.yml:{line}:15: finding answers-after-close: "
+        "kpis[2].source.closes: 1 answer(s) of the "
         f"post wave are dated after it closed on {CLOSE} and are not counted (a closed wave's "
         "figures are already published; move the close only before anything of the wave "
         "was published)"]
@@ -165,7 +166,7 @@ def test_check_warnings_while_a_wave_is_fielded_carry_no_mean(fielded: TmpPlaybo
         rows += [f"{PRE},{4.8 + 0.01 * i:.2f},q{i},pre,pilot" for i in range(6)]
         fielded.write("data/mini/leader_360.csv", "\n".join(rows) + "\n")
         _, problems = load_playbook(fielded.root)  # `check` reads every row, open waves too
-        warnings |= {p.message for p in problems.warnings}
+        warnings |= {p.message for p in problems.findings}
     assert any("without a post answer differed from those who stayed at baseline (Welch p "
                "below 0.05)" in w for w in warnings), warnings
     # counts and thresholds only: no mean, difference or p that a later day would move

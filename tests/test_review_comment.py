@@ -145,18 +145,20 @@ def test_plan_people_and_money_moves_are_summarised(
     git(tmp_playbook.root, "commit", "-qm", "base")
     tmp_playbook.edit("roadmap.yml", "at_least: 50", "at_least: 65")
     tmp_playbook.edit("roadmap.yml", "days: [91, 180]", "days: [91, 200]")
+    tmp_playbook.edit("roadmap.yml", "days: [181, 365]", "days: [201, 365]")  # no overlap
     tmp_playbook.edit("budget.yml", "year: 2, amount: 20000}", "year: 2, amount: 30000}")
     tmp_playbook.edit("program.yml", 'sponsor: {name: Ada Quill, title: COO, handle: "@aquill"}',
                       'sponsor: {name: "Kit [Finance]", title: CFO}')
     code, out, err = run_cli("diff", "HEAD", "--today", TODAY, "--dir", tmp_playbook.root)
     assert (code, err) == (0, "")
     bullets = [line for line in out.splitlines() if line.startswith("- ")]
-    assert bullets[:3] == [
+    assert bullets[:4] == [
         "- Gate <code>pilot / board-use</code>: ≥ 50 → ≥ 65",
         "- Phase <code>scale</code>: days 91–180 → 91–200",
+        "- Phase <code>sustain</code>: days 181–365 → 201–365",
         "- Stakeholder <code>sponsor</code>: name Ada Quill → Kit \\[Finance\\]; "
         "title COO → CFO; handle @\u200daquill → —",  # no mention: a joiner after @
     ]
     # year-2 costs leave the first-year headline where it was; the TCO moves
-    assert bullets[3] == ("- Budget: TCO EUR 99,200 → EUR 109,200 (+EUR 10,000); first-year "
+    assert bullets[4] == ("- Budget: TCO EUR 99,200 → EUR 109,200 (+EUR 10,000); first-year "
                           "ROI -100%, unchanged")

@@ -68,7 +68,8 @@ def test_check_names_the_commit_author_of_a_sign_off_and_says_it_is_not_verifiab
     # a notice is a fact to weigh, not a fault to fix: --strict passes
     assert check(run_cli, root, "--strict") == (0, [NOTICE.format(added)])
     assert run_cli("check", root)[2] == (
-        "playbook check ok: 0 error(s), 0 warning(s), 1 notice(s)\n")
+        "playbook check ok: 0 error(s), 0 finding(s), 0 pending, 0 acknowledged, "
+        "1 notice(s)\n")
 
 
 def test_a_committer_other_than_the_author_is_named_too(
@@ -114,11 +115,13 @@ def test_the_notice_is_a_github_notice_and_counted_in_json(
     root = signed_by(tmp_playbook, run_cli, MALLORY)
     code, out, _ = run_cli("check", "--format", "github", root)
     assert (code, out.splitlines()) == (0, [
-        "::notice file=program/mini/program.yml,line=50,col=5,title=signoff[0]::sign-off by "
+        "::notice file=program/mini/program.yml,line=50,col=5,title=signoff[0]::notice: "
+        "sign-off by "
         "sponsor (Ada Quill, 2026-05-01) is unverified: added by commit author Mallory "
         f"<mallory@example.invalid> ({short(root)}), not verifiable {HINT}"])
     report = json.loads(run_cli("check", "--format", "json", root)[1])
-    assert (report["errors"], report["warnings"], report["notices"]) == (0, 0, 1)
+    assert (report["errors"], report["findings"], report["pending"], report["notices"]) == (
+        0, 0, 0, 1)
     assert report["problems"][0]["severity"] == "notice"
 
 

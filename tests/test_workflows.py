@@ -244,11 +244,18 @@ def test_make_lint_runs_each_lint_once_zizmor_offline() -> None:
         "\t$(BIN)/actionlint .github/workflows/*.yml",
         "\t$(BIN)/zizmor --offline --quiet --no-progress .",
     ]
-    tests = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "tests").glob("*.py"))
-    # a test starting one names it as a path, a first argument or a which() lookup
-    started = [tool for tool in ("ruff", "mypy", "lint-imports", "actionlint", "zizmor")
-               if re.search(rf'(/ |\[|which\()"{tool}"', tests)]
-    assert started == []
+    # a test starting one names it as a path, a first argument or a which() lookup; the
+    # one exception lints a broken copy in tmp_path, never the repository: it proves the
+    # one-door contract can fail (tests/test_layers.py)
+    mutation = "test_a_command_that_loads_by_itself_breaks_the_one_door_contract"
+    started = [(tool, p.name) for p in sorted((REPO / "tests").glob("*.py"))
+               for tool in ("ruff", "mypy", "lint-imports", "actionlint", "zizmor")
+               for found in [p.read_text(encoding="utf-8")]
+               if re.search(rf'(/ |\[|which\()"{tool}"', found)]
+    assert started == [("lint-imports", "test_layers.py")]
+    layers = (REPO / "tests" / "test_layers.py").read_text(encoding="utf-8")
+    assert layers.count('"lint-imports"') == 1
+    assert layers.index(f"def {mutation}") < layers.index('"lint-imports"')
 
 
 def test_zizmor_is_pinned_with_the_test_tools() -> None:

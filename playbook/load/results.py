@@ -11,7 +11,6 @@ folder or the Python installation), and a result cell holding one is refused.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import os
 import re
@@ -56,13 +55,49 @@ def machine_paths(*more: str) -> tuple[str, ...]:
                         key=len, reverse=True))
 
 
-@functools.lru_cache(maxsize=16)
-def _pattern(paths: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of ``paths`` as a whole path: ``/root`` in ``/root/x``, not in ``sq/roots``.
+def _inside_name(char: str) -> bool:
+    """Whether ``char`` would continue a path's last name (``/root`` in ``/roots``)."""
+    return char.isalnum() or char in "_.~-"
 
-    Literal alternatives between two look-arounds: linear in the text's length."""
-    return re.compile(r"(?<![\w.~-])(?:" + "|".join(re.escape(p) for p in paths)
-                      + r")(?![\w.~-])")
+
+def _next_path(text: str, path: str, start: int) -> int:
+    """Where ``path`` next stands in ``text`` as a whole path from ``start``, or -1.
+
+    Plain string search (each occurrence tested once): linear in the text's length.
+    """
+    at = text.find(path, start)
+    while at >= 0:
+        end = at + len(path)
+        if not (at and _inside_name(text[at - 1])) and \
+                not (end < len(text) and _inside_name(text[end])):
+            return at
+        at = text.find(path, at + 1)
+    return -1
+
+
+def _without_paths(text: str, paths: Sequence[str]) -> str:
+    """``text`` with each of ``paths`` standing as a whole path replaced by ``…``
+    (``paths`` longest first: a folder inside another is replaced whole).
+
+    Each path's next place is searched again only once the text before it is done,
+    so the text is scanned once per path: linear in its length."""
+    out: list[str] = []
+    start = 0
+    ahead = {p: _next_path(text, p, 0) for p in paths}
+    while True:
+        for path, at in ahead.items():
+            if 0 <= at < start:
+                ahead[path] = _next_path(text, path, start)
+        found = [(at, -len(p)) for p, at in ahead.items() if at >= 0]
+        if not found:
+            return "".join([*out, text[start:]])
+        at, minus = min(found)
+        out += [text[start:at], "…"]
+        start = at - minus
+
+
+def _holds_path(text: str, paths: Sequence[str]) -> bool:
+    return any(_next_path(text, p, 0) >= 0 for p in paths)
 
 
 _ABSOLUTE: Final = re.compile(r"(?<![\w./~…-])/[^\s/'\"`;,()<>|]+(?:/[^\s/'\"`;,()<>|]*)+")
@@ -82,7 +117,7 @@ def scrub(message: str, root: str = "", written: str = "") -> str:
     if root:
         for folder in {root, os.path.realpath(root)}:
             message = message.replace(folder.rstrip("/") + "/", "")
-    message = _pattern(machine_paths(*([root] if root else []))).sub("…", message)
+    message = _without_paths(message, machine_paths(*([root] if root else [])))
     return _ABSOLUTE.sub(lambda m: m.group(0) if m.group(0) in written else
                          "…/" + m.group(0).rstrip("/").rsplit("/", 1)[-1], message)
 
@@ -158,15 +193,15 @@ def collect(header: list[str], chunks: Iterable[Sequence[Sequence[Any]]], shown:
         size += len(text) + 1
         if size > MAX_TEXT:
             return too_large(False)
-        if hidden and "/" in text and _pattern(tuple(hidden)).search(text):
-            return _leak(out[start:], header, _pattern(tuple(hidden)))
+        if hidden and "/" in text and _holds_path(text, hidden):
+            return _leak(out[start:], header, hidden)
     return Table(shown, header, out, decimal_comma=False)
 
 
 def _leak(rows: list[tuple[int, list[str]]], header: list[str],
-          paths: re.Pattern[str]) -> QueryError:
+          paths: Sequence[str]) -> QueryError:
     number, column = next((n, header[i] if i < len(header) else str(i + 1)) for n, cells in rows
-                          for i, cell in enumerate(cells) if paths.search(cell))
+                          for i, cell in enumerate(cells) if _holds_path(cell, paths))
     return QueryError(f"result row {number}, column '{column}' holds a folder of the machine "
                       "that ran the query; a source returns measurements, not the database's "
                       "settings or files")

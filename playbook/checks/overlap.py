@@ -74,13 +74,12 @@ def check(report: Reporter) -> None:
     if plan is None:
         return
     k = plan.privacy.min_group_size
-    people = [kpi for kpi in plan.kpis if kpi.source is not None
-              and kpi.source.subject is not None and report.bundle.series.get(kpi.id)]
+    people = [kpi for kpi in plan.kpis if kpi.person_level and report.bundle.series.get(kpi.id)]
     if len(people) < 2:
         return  # one KPI's means are compared with each other by the figures' own rules
     earlier: list[tuple[Kpi, dict[Cell, dict[str, tuple[float, ...]]]]] = []
     for i, kpi in enumerate(plan.kpis):
-        if kpi.source is None or kpi.source.subject is None:
+        if not kpi.person_level:
             continue
         cells = _cells(kpi, report.bundle.series.get(kpi.id, []))
         for other, theirs in earlier:

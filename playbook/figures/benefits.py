@@ -107,7 +107,7 @@ def kpi_benefit(kpi: Kpi, effect: KpiEffect | None, fig: KpiFigures | None, star
     """
     m = kpi.monetization
     assert m is not None
-    sign = 1.0 if kpi.direction == "increase" else -1.0
+    sign = kpi.sign
     method = effect.method if effect else None
     observed = sign * effect.observed if effect and effect.observed is not None else None
     estimate = sign * effect.estimate if effect and effect.estimate is not None else None

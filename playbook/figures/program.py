@@ -120,8 +120,7 @@ def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
             known = None
             if kpi is not None and group is not None:
                 # an NPS KPI's published series already holds aggregate period scores
-                person = (kpi.source is not None and kpi.source.subject is not None
-                          and kpi.measure != "nps")
+                person = kpi.person_level and kpi.measure != "nps"
                 known = value_as_of(series.get(kpi.id, []), kpi.cadence, group,
                                     min(due, today), person_level=person,
                                     min_group_size=min_size)
@@ -163,7 +162,7 @@ def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
     scores: dict[str, list[nps.NpsScore]] = {}
     for kpi in k.kpis if k else []:
         series = [o for o in bundle.series.get(kpi.id, []) if o.date <= today]
-        person = kpi.source is not None and kpi.source.subject is not None
+        person = kpi.person_level
         fielding: list[Point] = []
         if person:
             # only windows closed before today: no figure moves by one late respondent

@@ -222,7 +222,7 @@ def shortfall(kpi: Kpi, actual: float, expected: float) -> float:
 
     The planned change is ``|target − baseline|`` (``|baseline|``, then 1, when zero).
     """
-    sign = 1.0 if kpi.direction == "increase" else -1.0
+    sign = kpi.sign
     scale = abs(kpi.target.value - kpi.baseline.value) or abs(kpi.baseline.value) or 1.0
     return sign * (expected - actual) / scale
 

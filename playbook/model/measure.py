@@ -195,6 +195,19 @@ class Kpi(StrictModel):
     not say it: 1 reaction, 2 learning, 3 application on the job, 4 business impact
     (a ``leading`` KPI that counts action plans put to use is level 3)."""
 
+    @property
+    def person_level(self) -> bool:
+        """Whether the KPI's rows are people's (its source names a ``subject``): then the
+        engine aggregates them, withholding groups under the privacy minimum. Decided
+        here, once, for every stage."""
+        return self.source is not None and self.source.subject is not None
+
+    @property
+    def sign(self) -> float:
+        """``1.0`` when an increase is better, ``-1.0`` when a decrease is: a change times
+        the sign is an improvement."""
+        return 1.0 if self.direction == "increase" else -1.0
+
     @model_validator(mode="after")
     def _nps_is_person_level(self) -> Kpi:
         if self.measure != "nps":

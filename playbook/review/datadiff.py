@@ -205,7 +205,7 @@ def compare(base: Side, head: Side) -> DataDiff:
         was = base.figures[bundle.id].kpis if bundle.id in base.figures else {}
         now = head.figures[bundle.id].kpis if bundle.id in head.figures else {}
         for kpi in kpis:
-            person = kpi.source is not None and kpi.source.subject is not None
+            person = kpi.person_level
             before, after = _published(was.get(kpi.id)), _published(now.get(kpi.id))
 
             def shown(a: Observation, b: Observation, cadence: str = kpi.cadence,

@@ -13,7 +13,7 @@ from playbook.figures.chain import (
     Chain,
     ChainKpi,
     ChainLevel,
-    Verdict,
+    LevelVerdict,
     chain_of_impact,
     level_of,
     verdict,
@@ -30,7 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
 ON, RISK, OFF, NONE = (KpiStatus.ON_TRACK, KpiStatus.AT_RISK, KpiStatus.OFF_TRACK,
                        KpiStatus.NO_DATA)
-H, R, B, N = Verdict.HOLDS, Verdict.AT_RISK, Verdict.BREAKS, Verdict.NOT_MEASURED
+H, R, B, N = (LevelVerdict.HOLDS, LevelVerdict.AT_RISK, LevelVerdict.BREAKS,
+              LevelVerdict.NOT_MEASURED)
 
 
 def _kpi(kpi_id: str, kind: str, **extra: object) -> Kpi:
@@ -46,7 +47,7 @@ def _figs(kpi_id: str, status: KpiStatus, latest: float | None = 50.0) -> KpiFig
                       False, None, [], [], [], "all" if status != NONE else None)
 
 
-def _levels(*verdicts: Verdict) -> list[ChainLevel]:
+def _levels(*verdicts: LevelVerdict) -> list[ChainLevel]:
     return [ChainLevel(i, [], v) for i, v in enumerate(verdicts, start=1)]
 
 
@@ -64,7 +65,7 @@ def test_a_declared_level_wins_over_the_kind() -> None:
 @pytest.mark.parametrize(("statuses", "expected"), [
     ([], N), ([NONE], N), ([ON, NONE], H), ([ON, RISK], R), ([RISK, OFF, ON], B)])
 def test_the_worst_measured_status_decides(statuses: list[KpiStatus],
-                                           expected: Verdict) -> None:
+                                           expected: LevelVerdict) -> None:
     assert verdict(statuses) == expected
 
 

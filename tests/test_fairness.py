@@ -12,8 +12,8 @@ from playbook.figures.fairness import (
     NOTE,
     UNDISCLOSED,
     WITHHELD,
+    FairnessVerdict,
     GroupRate,
-    Verdict,
     disclosed,
     four_fifths,
     outcome_tool,
@@ -38,8 +38,8 @@ def test_hand_worked_four_fifths() -> None:
     f = four_fifths(outcomes, min_group_size=5)
     assert f is not None
     assert f.groups == [
-        GroupRate("a", 10, 5, 0.5, 1.0, False, None, Verdict.REFERENCE),
-        GroupRate("b", 8, 2, 0.25, 0.5, True, None, Verdict.FLAGGED_NOT_SIGNIFICANT, True,
+        GroupRate("a", 10, 5, 0.5, 1.0, False, None, FairnessVerdict.REFERENCE),
+        GroupRate("b", 8, 2, 0.25, 0.5, True, None, FairnessVerdict.FLAGGED_NOT_SIGNIFICANT, True,
                   compare(2, 8, 5, 10))]
     b = f.groups[1].test
     assert b is not None and (b.flips, b.robust, b.significant) == (2, False, False)
@@ -52,7 +52,8 @@ def test_ratio_at_exactly_four_fifths_is_not_flagged() -> None:
     f = four_fifths(people("a", 10, 5) + people("b", 10, 4), 5)
     assert f is not None and not f.flagged
     assert [g.impact_ratio for g in f.groups] == [1.0, 0.8]
-    assert [g.verdict for g in f.groups] == [Verdict.REFERENCE, Verdict.NO_ADVERSE_IMPACT]
+    assert [g.verdict for g in f.groups] == [FairnessVerdict.REFERENCE,
+                                             FairnessVerdict.NO_ADVERSE_IMPACT]
 
 
 def test_2000_per_group_at_50_and_42_percent_is_flagged_above_four_fifths() -> None:
@@ -60,7 +61,7 @@ def test_2000_per_group_at_50_and_42_percent_is_flagged_above_four_fifths() -> N
     assert f is not None and f.flagged
     women = f.groups[1]
     assert women.impact_ratio == pytest.approx(0.84)
-    assert women.verdict is Verdict.SIGNIFICANT_ABOVE_THRESHOLD and women.flagged
+    assert women.verdict is FairnessVerdict.SIGNIFICANT_ABOVE_THRESHOLD and women.flagged
 
 
 def test_ties_go_to_the_first_name() -> None:
@@ -83,7 +84,7 @@ def test_no_comparison_reads_cannot_assess_never_one(outcomes: list[Outcome],
     assert f is not None and f.cannot_assess == reason
     assert f.reference_group is None
     assert all((g.verdict, g.impact_ratio, g.test, g.flagged)
-               == (Verdict.CANNOT_ASSESS, None, None, False) for g in f.groups
+               == (FairnessVerdict.CANNOT_ASSESS, None, None, False) for g in f.groups
                if g.withheld is None)
 
 
@@ -104,7 +105,7 @@ def test_a_group_where_everyone_or_no_one_was_selected_gets_one_verdict(
         if g.withheld is not None:
             # never the reference ("everyone"), never below 0.8 ("no one"): one verdict
             assert (g.selected, g.rate, g.impact_ratio, g.test, g.verdict, g.flagged) == (
-                None, None, None, None, Verdict.WITHHELD, True)
+                None, None, None, None, FairnessVerdict.WITHHELD, True)
             assert f.reference_group != g.group
     # flipping every withheld group between everyone and no one changes nothing published
     flipped = [Outcome(o.group, not o.selected) if o.group in {
@@ -125,8 +126,8 @@ def test_an_undisclosed_group_with_the_highest_rate_is_not_the_reference() -> No
     assert f is not None and f.reference_group == "men"
     top, men, women = f.groups
     assert (top.disclosed, top.verdict, top.impact_ratio) == (
-        False, Verdict.NO_ADVERSE_IMPACT, pytest.approx(1.8))
-    assert (men.verdict, women.verdict) == (Verdict.REFERENCE, Verdict.FLAGGED)
+        False, FairnessVerdict.NO_ADVERSE_IMPACT, pytest.approx(1.8))
+    assert (men.verdict, women.verdict) == (FairnessVerdict.REFERENCE, FairnessVerdict.FLAGGED)
 
 
 @pytest.mark.parametrize("label", ["undisclosed", "Prefer not to say", "prefer-not-to-say",
@@ -151,10 +152,10 @@ def test_a_group_where_everyone_was_selected_is_never_the_reference() -> None:
     assert f is not None and f.reference_group is None and f.flagged
     a, b = f.groups
     assert (a.selected, a.rate, a.impact_ratio, a.withheld, a.verdict) == (
-        None, None, None, WITHHELD, Verdict.WITHHELD)
+        None, None, None, WITHHELD, FairnessVerdict.WITHHELD)
     # "below 0.8 of a" would say a's rate: b is not compared with a withheld group
     assert (b.selected, b.rate, b.impact_ratio, b.test, b.verdict) == (
-        4, 0.4, None, None, Verdict.CANNOT_ASSESS)
+        4, 0.4, None, None, FairnessVerdict.CANNOT_ASSESS)
     assert f.cannot_assess == ALL_OR_NONE
 
 
@@ -164,7 +165,7 @@ def test_a_group_where_no_one_was_selected_shows_its_verdict_only() -> None:
     b = f.groups[1]
     assert (b.selected, b.rate, b.impact_ratio, b.test, b.withheld) == (
         None, None, None, None, WITHHELD)
-    assert b.verdict is Verdict.WITHHELD and b.flagged
+    assert b.verdict is FairnessVerdict.WITHHELD and b.flagged
 
 
 def test_empty_and_all_suppressed() -> None:
@@ -182,7 +183,7 @@ def test_huge_groups() -> None:
     b = f.groups[1]
     assert b.test == compare(1_200_001, 3_000_000, 1_500_000, 3_000_000)
     assert (b.verdict, b.test.flips, b.test.below_threshold) == (
-        Verdict.SIGNIFICANT_ABOVE_THRESHOLD, 2, False)
+        FairnessVerdict.SIGNIFICANT_ABOVE_THRESHOLD, 2, False)
 
 
 def test_the_tool_is_as_named_or_the_only_one() -> None:
@@ -221,9 +222,10 @@ def test_published_figures_never_reveal_a_withheld_count(
     if f.cannot_assess is None:
         assert f.reference_group is not None and disclosed(f.reference_group)
         ref = next(g for g in f.groups if g.group == f.reference_group)
-        assert ref.verdict is Verdict.REFERENCE
+        assert ref.verdict is FairnessVerdict.REFERENCE
     else:
-        assert all(g.verdict is Verdict.CANNOT_ASSESS for g in f.groups if g.withheld is None)
+        assert all(g.verdict is FairnessVerdict.CANNOT_ASSESS
+                   for g in f.groups if g.withheld is None)
     # a withheld group's verdict is one value whatever its members' outcomes
-    assert all(g.verdict is Verdict.WITHHELD for g in f.groups if g.withheld)
+    assert all(g.verdict is FairnessVerdict.WITHHELD for g in f.groups if g.withheld)
     assert sum(g.n for g in f.groups) + f.suppressed_people + f.no_group == len(outcomes)

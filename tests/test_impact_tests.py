@@ -13,7 +13,7 @@ from playbook.figures.impact_tests import (
     ALPHA,
     FLIP_MARGIN,
     THRESHOLD,
-    Verdict,
+    FairnessVerdict,
     compare,
     katz_interval,
 )
@@ -69,7 +69,7 @@ def test_2000_per_group_at_50_and_42_percent_is_a_significant_shortfall() -> Non
     t = compare(840, 2000, 1000, 2000)
     assert t.ratio == pytest.approx(0.84, abs=1e-12) and not t.below_threshold
     assert t.z == pytest.approx(-5.075913250845875, rel=TOL)
-    assert t.significant and t.verdict is Verdict.SIGNIFICANT_ABOVE_THRESHOLD
+    assert t.significant and t.verdict is FairnessVerdict.SIGNIFICANT_ABOVE_THRESHOLD
     assert t.flips == 41  # 41 fewer selections (799 of 2000) would fall below 0.8
 
 
@@ -78,24 +78,24 @@ def test_one_more_selection_clears_the_flag_so_it_is_not_practically_robust() ->
     small = compare(7, 20, 10, 20)
     assert (small.below_threshold, small.flips, small.robust, small.significant) == (
         True, 1, False, False)
-    assert small.verdict is Verdict.FLAGGED_NOT_SIGNIFICANT
+    assert small.verdict is FairnessVerdict.FLAGGED_NOT_SIGNIFICANT
     # 799/2000 against 1000/2000 is significant, yet one selection clears the ratio flag
     large = compare(799, 2000, 1000, 2000)
     assert (large.below_threshold, large.flips, large.robust, large.significant) == (
         True, 1, False, True)
-    assert large.verdict is Verdict.FLAGGED
+    assert large.verdict is FairnessVerdict.FLAGGED
 
 
 def test_a_robust_flag_without_significance_is_still_flagged() -> None:
     # 3/12 against 6/10: ratio 0.42, Fisher p ≈ 0.19, 3 more selections to reach 0.8
     t = compare(3, 12, 6, 10)
     assert not t.significant and t.flips == FLIP_MARGIN + 1 and t.robust
-    assert t.verdict is Verdict.FLAGGED
+    assert t.verdict is FairnessVerdict.FLAGGED
 
 
 def test_ratio_at_exactly_four_fifths_passes_in_exact_arithmetic() -> None:
     t = compare(4, 10, 5, 10)
-    assert not t.below_threshold and t.verdict is Verdict.NO_ADVERSE_IMPACT
+    assert not t.below_threshold and t.verdict is FairnessVerdict.NO_ADVERSE_IMPACT
     assert THRESHOLD == 0.8
     # one selection fewer (3/10 = 0.6 of the reference) raises the flag
     assert t.flips == 1
@@ -105,14 +105,14 @@ def test_a_group_with_no_selection_has_no_interval_but_a_test() -> None:
     t = compare(0, 30, 15, 30)
     assert (t.ratio, t.ratio_low, t.ratio_high) == (0.0, None, None)
     assert t.fisher_p == pytest.approx(fisher_exact([[0, 30], [15, 15]]).pvalue, rel=TOL)
-    assert t.verdict is Verdict.FLAGGED and t.flips == 12
+    assert t.verdict is FairnessVerdict.FLAGGED and t.flips == 12
     assert katz_interval(3, 10, 0, 10) == (None, None)
 
 
 def test_both_groups_all_selected_give_no_z_statistic() -> None:
     t = compare(8, 8, 6, 6)
     assert (t.z, t.z_p, t.fisher_p, t.ratio) == (None, None, 1.0, 1.0)
-    assert t.verdict is Verdict.NO_ADVERSE_IMPACT
+    assert t.verdict is FairnessVerdict.NO_ADVERSE_IMPACT
 
 
 @pytest.mark.parametrize("scale", [10**6, 5 * 10**6])
@@ -127,7 +127,7 @@ def test_huge_counts_stay_finite_and_match(scale: int) -> None:
     assert t.ratio_low == pytest.approx(low, rel=TOL)
     assert t.ratio_high == pytest.approx(high, rel=TOL)
     assert all(math.isfinite(x) for x in (t.ratio, t.fisher_p, t.ratio_low, t.ratio_high))
-    assert t.verdict is Verdict.NO_ADVERSE_IMPACT
+    assert t.verdict is FairnessVerdict.NO_ADVERSE_IMPACT
     # far below at the same scale: p underflows to 0 but nothing breaks
     far = compare(int(0.3 * scale), n, c, m)
-    assert far.verdict is Verdict.FLAGGED and far.robust and far.z is not None
+    assert far.verdict is FairnessVerdict.FLAGGED and far.robust and far.z is not None

@@ -12,7 +12,7 @@ Rules, each a module constant so the methodology page can quote them:
   below level 1); a ``leading`` indicator is listed beside the chain, on no
   level, because it forecasts a result rather than evidencing one. Level 5 is
   the program's ROI headline.
-* **Verdict of a level** (levels 1–4): not measured when none of its judged
+* **LevelVerdict of a level** (levels 1–4): not measured when none of its judged
   KPIs has a value yet; else the worst status among those that have one
   decides: any off track → the chain breaks there, any at risk → at risk,
   else it holds. Every KPI of a level is judged, except engagement on a level 1
@@ -48,7 +48,7 @@ ROI_HOLDS_ABOVE = 0.0
 """ROI (%) above which level 5 holds: the counted benefits exceed the costs."""
 
 
-class Verdict(StrEnum):
+class LevelVerdict(StrEnum):
     """Whether the chain holds at one level."""
 
     HOLDS = "holds"
@@ -83,7 +83,7 @@ class ChainLevel:
 
     level: int
     kpis: list[ChainKpi]
-    verdict: Verdict
+    verdict: LevelVerdict
     roi_pct: float | None = None
     """The ROI headline, on level 5 only."""
 
@@ -105,22 +105,22 @@ def level_of(kpi: Kpi) -> int | None:
     return kpi.level if kpi.level is not None else LEVEL_OF_KIND.get(kpi.kind)
 
 
-def verdict(statuses: list[KpiStatus]) -> Verdict:
+def verdict(statuses: list[KpiStatus]) -> LevelVerdict:
     """Return a level's verdict from its KPIs' statuses (the worst measured one decides)."""
     measured = [s for s in statuses if s != KpiStatus.NO_DATA]
     if not measured:
-        return Verdict.NOT_MEASURED
+        return LevelVerdict.NOT_MEASURED
     if KpiStatus.OFF_TRACK in measured:
-        return Verdict.BREAKS
-    return Verdict.AT_RISK if KpiStatus.AT_RISK in measured else Verdict.HOLDS
+        return LevelVerdict.BREAKS
+    return LevelVerdict.AT_RISK if KpiStatus.AT_RISK in measured else LevelVerdict.HOLDS
 
 
-def roi_verdict(roi: RoiFigures | None) -> Verdict:
+def roi_verdict(roi: RoiFigures | None) -> LevelVerdict:
     """Return level 5's verdict from the ROI headline."""
     pct = roi.headline.central_pct if roi is not None else None
     if pct is None:
-        return Verdict.NOT_MEASURED
-    return Verdict.HOLDS if pct > ROI_HOLDS_ABOVE else Verdict.BREAKS
+        return LevelVerdict.NOT_MEASURED
+    return LevelVerdict.HOLDS if pct > ROI_HOLDS_ABOVE else LevelVerdict.BREAKS
 
 
 def _evidence(kpi: Kpi, figs: KpiFigures, effect: BehaviourEffect | None,
@@ -162,5 +162,5 @@ def chain_of_impact(plan: Kpis | None, kpis: dict[str, KpiFigures],
               for level in range(1, 5)]
     levels.append(ChainLevel(5, [], roi_verdict(roi),
                              roi.headline.central_pct if roi is not None else None))
-    breaks = next((lv.level for lv in levels if lv.verdict == Verdict.BREAKS), None)
+    breaks = next((lv.level for lv in levels if lv.verdict == LevelVerdict.BREAKS), None)
     return Chain(levels, leading, breaks)

@@ -9,7 +9,7 @@ comparison is made by :func:`.impact_tests.compare`. Rules:
   "prefer not to say") is compared with the reference but never is it, since
   it is no group the Guidelines protect. Rows with no group are counted in
   ``no_group``.
-* The check cannot run (every verdict :attr:`Verdict.CANNOT_ASSESS`, no ratio)
+* The check cannot run (every verdict :attr:`FairnessVerdict.CANNOT_ASSESS`, no ratio)
   with fewer than two shown disclosed groups, or fewer than two whose rate may be
   published (below).
 * Groups with fewer than ``min_group_size`` people are not shown: they are
@@ -18,7 +18,7 @@ comparison is made by :func:`.impact_tests.compare`. Rules:
 * A shown group where everyone or no one was selected would reveal each
   member's outcome: its count, rate, ratio and test are withheld (``None``), it
   is never the reference (a reference has the highest rate, so it would read
-  "everyone") and its verdict is :attr:`Verdict.WITHHELD` whichever it was
+  "everyone") and its verdict is :attr:`FairnessVerdict.WITHHELD` whichever it was
   ("below 0.8" would read "no one"). A withheld verdict is a review due, so HR,
   legal and the DEI reviewer still see the group, without learning which.
 * No total over groups is published: with the shown counts it would give a
@@ -37,15 +37,23 @@ from playbook.figures.impact_tests import (
     FLIP_MARGIN,
     REVIEW_DUE,
     THRESHOLD,
+    FairnessVerdict,
     ImpactTest,
-    Verdict,
     compare,
 )
 from playbook.load.observations import Outcome
 from playbook.model.measure import Ai
 
-__all__ = ["ALPHA", "FLIP_MARGIN", "THRESHOLD", "Fairness", "GroupRate", "Verdict",
-           "four_fifths", "outcome_tool"]
+__all__ = [
+    "ALPHA",
+    "FLIP_MARGIN",
+    "THRESHOLD",
+    "Fairness",
+    "FairnessVerdict",
+    "GroupRate",
+    "four_fifths",
+    "outcome_tool",
+]
 
 NOTE: Final = (
     "Under the Uniform Guidelines (29 CFR 1607.4(D)) a ratio below four-fifths is "
@@ -94,7 +102,7 @@ class GroupRate:
     """A review is due: the verdict is one of :data:`.impact_tests.REVIEW_DUE`."""
     withheld: str | None = None
     """Why the count and rate are not published, if they are not."""
-    verdict: Verdict = Verdict.CANNOT_ASSESS
+    verdict: FairnessVerdict = FairnessVerdict.CANNOT_ASSESS
     """What the comparison with the reference says (always published)."""
     disclosed: bool = True
     """False for a group such as "prefer not to say", which is never the reference."""
@@ -175,12 +183,12 @@ def _group(g: str, sizes: Counter[str], chosen: Counter[str], reference: str | N
     n, selected = sizes[g], chosen[g]
     if g in hidden:
         # every member's outcome is one value: no verdict may tell which
-        return GroupRate(g, n, None, None, None, True, WITHHELD, Verdict.WITHHELD,
+        return GroupRate(g, n, None, None, None, True, WITHHELD, FairnessVerdict.WITHHELD,
                          disclosed(g))
     if reference is None:
-        verdict, test = Verdict.CANNOT_ASSESS, None
+        verdict, test = FairnessVerdict.CANNOT_ASSESS, None
     elif g == reference:
-        verdict, test = Verdict.REFERENCE, None
+        verdict, test = FairnessVerdict.REFERENCE, None
     else:
         test = compare(selected, n, chosen[reference], sizes[reference], threshold)
         verdict = test.verdict

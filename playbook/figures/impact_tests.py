@@ -42,7 +42,7 @@ LEVEL: Final = 0.95
 """Confidence level of the impact-ratio interval."""
 
 
-class Verdict(StrEnum):
+class FairnessVerdict(StrEnum):
     """What the comparison of one group with the reference group says."""
 
     REFERENCE = "reference"
@@ -64,8 +64,9 @@ class Verdict(StrEnum):
     would tell which, so the group gets this one, and a review, whichever it was."""
 
 
-REVIEW_DUE: Final = frozenset({Verdict.FLAGGED, Verdict.FLAGGED_NOT_SIGNIFICANT,
-                               Verdict.SIGNIFICANT_ABOVE_THRESHOLD, Verdict.WITHHELD})
+REVIEW_DUE: Final = frozenset({
+    FairnessVerdict.FLAGGED, FairnessVerdict.FLAGGED_NOT_SIGNIFICANT,
+    FairnessVerdict.SIGNIFICANT_ABOVE_THRESHOLD, FairnessVerdict.WITHHELD})
 """Verdicts that call for review by HR, legal and the DEI reviewer."""
 
 
@@ -95,7 +96,7 @@ class ImpactTest:
     below, taken away when it is not."""
     robust: bool
     """More than :data:`FLIP_MARGIN` selections would be needed to change the result."""
-    verdict: Verdict
+    verdict: FairnessVerdict
 
 
 def compare(selected: int, n: int, ref_selected: int, ref_n: int,
@@ -127,11 +128,11 @@ def compare(selected: int, n: int, ref_selected: int, ref_n: int,
     significant = fisher_p < ALPHA and selected * ref_n < ref_selected * n
     robust = flips > FLIP_MARGIN
     if below:
-        verdict = (Verdict.FLAGGED if significant or robust
-                   else Verdict.FLAGGED_NOT_SIGNIFICANT)
+        verdict = (FairnessVerdict.FLAGGED if significant or robust
+                   else FairnessVerdict.FLAGGED_NOT_SIGNIFICANT)
     else:
-        verdict = (Verdict.SIGNIFICANT_ABOVE_THRESHOLD if significant
-                   else Verdict.NO_ADVERSE_IMPACT)
+        verdict = (FairnessVerdict.SIGNIFICANT_ABOVE_THRESHOLD if significant
+                   else FairnessVerdict.NO_ADVERSE_IMPACT)
     low, high = katz_interval(selected, n, ref_selected, ref_n)
     return ImpactTest((selected / n) / (ref_selected / ref_n), low, high, fisher_p, z, z_p,
                       significant, below, flips, robust, verdict)

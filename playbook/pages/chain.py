@@ -19,7 +19,7 @@ from playbook.figures.chain import (
     Chain,
     ChainKpi,
     ChainLevel,
-    Verdict,
+    LevelVerdict,
 )
 from playbook.figures.nps import NpsScore
 from playbook.figures.stats import LEVEL, PairedEffect
@@ -42,8 +42,8 @@ from playbook.pages.mdtext import (
 from playbook.pages.measure import STATUS_LABELS
 
 VERDICT_LABELS: Final[Mapping[str, str]] = MappingProxyType({
-    Verdict.HOLDS: "Holds", Verdict.AT_RISK: "At risk", Verdict.BREAKS: "Breaks",
-    Verdict.NOT_MEASURED: "Not measured"})
+    LevelVerdict.HOLDS: "Holds", LevelVerdict.AT_RISK: "At risk", LevelVerdict.BREAKS: "Breaks",
+    LevelVerdict.NOT_MEASURED: "Not measured"})
 """How each verdict reads on a page."""
 QUESTIONS: Final = MappingProxyType({
     1: "Do leaders value the program and plan to use it?",
@@ -75,26 +75,26 @@ def _names(levels: list[ChainLevel]) -> str:
 def summary(chain: Chain) -> str:
     """Where the chain holds and where it breaks, in plain sentences (unescaped)."""
     levels = chain.levels
-    missing = [lv for lv in levels if lv.verdict == Verdict.NOT_MEASURED]
+    missing = [lv for lv in levels if lv.verdict == LevelVerdict.NOT_MEASURED]
     if len(missing) == len(levels):
         return "No level of the chain is measured yet."
     tail = f" Not measured yet: {_names(missing)}." if missing else ""
     if chain.breaks_at is None:
-        risky = [lv for lv in levels if lv.verdict == Verdict.AT_RISK]
+        risky = [lv for lv in levels if lv.verdict == LevelVerdict.AT_RISK]
         if risky:
             return f"The chain holds so far, with {_names(risky)} at risk.{tail}"
         return f"The chain holds at every level measured.{tail}"
     b = chain.breaks_at
     out = f"The chain breaks at {_name(b)}: {BROKEN[b]}."
-    below = [lv for lv in levels if lv.level < b and lv.verdict == Verdict.HOLDS]
+    below = [lv for lv in levels if lv.level < b and lv.verdict == LevelVerdict.HOLDS]
     if below:
         out += f" Below it, it holds at {_names(below)}."
-    above = [lv for lv in levels if lv.level > b and lv.verdict == Verdict.HOLDS]
+    above = [lv for lv in levels if lv.level > b and lv.verdict == LevelVerdict.HOLDS]
     if above:
         verb = "holds" if len(above) == 1 else "hold"
         out += (f" Above it, {_names(above)} {verb}, but with the chain broken below, that "
                 "result cannot be credited to the program.")
-    later = [lv for lv in levels if lv.level > b and lv.verdict == Verdict.BREAKS]
+    later = [lv for lv in levels if lv.level > b and lv.verdict == LevelVerdict.BREAKS]
     if later:
         out += f" It also breaks at {_names(later)}."
     return out + tail

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from playbook.figures.fairness import UNDISCLOSED, WITHHELD, Fairness, GroupRate, Verdict
+from playbook.figures.fairness import UNDISCLOSED, WITHHELD, Fairness, FairnessVerdict, GroupRate
 from playbook.figures.impact_tests import ALPHA, FLIP_MARGIN, LEVEL, THRESHOLD, ImpactTest
 from playbook.figures.site import ProgramView
 from playbook.model.base import ROLE_TITLES
@@ -30,25 +30,27 @@ from playbook.pages.mdtext import (
     words,
 )
 
-CHIP_STATES: Final[Mapping[Verdict, str]] = MappingProxyType({
-    Verdict.REFERENCE: "current", Verdict.FLAGGED: "off-track",
-    Verdict.FLAGGED_NOT_SIGNIFICANT: "at-risk", Verdict.SIGNIFICANT_ABOVE_THRESHOLD: "off-track",
-    Verdict.NO_ADVERSE_IMPACT: "on-track", Verdict.CANNOT_ASSESS: "no-data",
-    Verdict.WITHHELD: "at-risk"})
+CHIP_STATES: Final[Mapping[FairnessVerdict, str]] = MappingProxyType({
+    FairnessVerdict.REFERENCE: "current", FairnessVerdict.FLAGGED: "off-track",
+    FairnessVerdict.FLAGGED_NOT_SIGNIFICANT: "at-risk",
+    FairnessVerdict.SIGNIFICANT_ABOVE_THRESHOLD: "off-track",
+    FairnessVerdict.NO_ADVERSE_IMPACT: "on-track", FairnessVerdict.CANNOT_ASSESS: "no-data",
+    FairnessVerdict.WITHHELD: "at-risk"})
 """Chip colour of each verdict (the verdict is always written out too)."""
 
 
-def verdict_label(verdict: Verdict, threshold: float, test: ImpactTest | None = None) -> str:
+def verdict_label(verdict: FairnessVerdict, threshold: float,
+                  test: ImpactTest | None = None) -> str:
     """The words a verdict reads as in the result column."""
     below = f"Below {threshold:g}"
-    label = {Verdict.REFERENCE: "Reference",
-             Verdict.FLAGGED: f"{below}: review",
-             Verdict.FLAGGED_NOT_SIGNIFICANT: f"{below}, neither significant nor robust",
-             Verdict.SIGNIFICANT_ABOVE_THRESHOLD: "Significant shortfall: review",
-             Verdict.NO_ADVERSE_IMPACT: "Passes",
-             Verdict.CANNOT_ASSESS: "Cannot assess",
-             Verdict.WITHHELD: "Withheld: review"}[verdict]
-    if verdict is Verdict.FLAGGED and test is not None and not test.robust:
+    label = {FairnessVerdict.REFERENCE: "Reference",
+             FairnessVerdict.FLAGGED: f"{below}: review",
+             FairnessVerdict.FLAGGED_NOT_SIGNIFICANT: f"{below}, neither significant nor robust",
+             FairnessVerdict.SIGNIFICANT_ABOVE_THRESHOLD: "Significant shortfall: review",
+             FairnessVerdict.NO_ADVERSE_IMPACT: "Passes",
+             FairnessVerdict.CANNOT_ASSESS: "Cannot assess",
+             FairnessVerdict.WITHHELD: "Withheld: review"}[verdict]
+    if verdict is FairnessVerdict.FLAGGED and test is not None and not test.robust:
         label += ", not practically robust"
     return label
 

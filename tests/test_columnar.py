@@ -34,7 +34,7 @@ def every_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(columnar, "FROM_BYTES", 0)
 
 
-def yaml() -> yamlsrc.Source:
+def yaml() -> yamlsrc.YamlDocument:
     source, problems = yamlsrc.parse("kpis:\n  - source: {file: data/p/kpi.csv}\n",
                                      "program/p/kpis.yml")
     assert problems == []

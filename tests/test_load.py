@@ -27,7 +27,7 @@ from playbook.model.problems import Problem, Problems, Severity
 # --- yamlsrc: YAML 1.2 scalars and positions -----------------------------------------
 
 
-def parse(text: str) -> yamlsrc.Source:
+def parse(text: str) -> yamlsrc.YamlDocument:
     source, problems = yamlsrc.parse(text, "f.yml")
     assert problems == []
     return source

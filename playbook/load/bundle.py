@@ -25,7 +25,7 @@ class Bundle:
     id: str
     folder: Path
     root: Path
-    sources: dict[str, yamlsrc.Source] = field(default_factory=dict)
+    sources: dict[str, yamlsrc.YamlDocument] = field(default_factory=dict)
     program: Program | None = None
     competencies: Competencies | None = None
     roadmap: Roadmap | None = None

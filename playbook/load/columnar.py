@@ -44,8 +44,7 @@ from playbook.load import sql
 from playbook.load.csv_table import MAX_BYTES, Table
 from playbook.load.observations import GROUPS, Observation, read_series
 from playbook.load.safefiles import Refusal, locate_data, open_regular
-from playbook.load.yaml_source import Path_
-from playbook.load.yaml_source import Source as YamlSource
+from playbook.load.yaml_source import Path_, YamlDocument
 from playbook.model.chars import unsafe_character
 from playbook.model.measure import Source
 
@@ -72,7 +71,7 @@ def takes(source: Source) -> bool:
             and not how.model_fields_set - {"delimiter"} and how.delimiter in (None, ","))
 
 
-def read_clean(root: Path, program_id: str, source: Source, yaml: YamlSource,
+def read_clean(root: Path, program_id: str, source: Source, yaml: YamlDocument,
                loc: Path_) -> tuple[Path, list[Observation]] | None:
     """The observations of a large, clean CSV source and its real path, else ``None``.
 

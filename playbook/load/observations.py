@@ -21,8 +21,7 @@ from playbook.load import integrity, reading
 from playbook.load.csv_table import Table, date_hint, identifier_columns
 from playbook.load.identifiers import is_direct, is_person_id
 from playbook.load.validate import no_such_day
-from playbook.load.yaml_source import Path_, format_loc
-from playbook.load.yaml_source import Source as YamlSource
+from playbook.load.yaml_source import Path_, YamlDocument, format_loc
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem
 
@@ -73,7 +72,7 @@ class Outcome:
     selected: bool
 
 
-def columns(table: Table, mapping: dict[str, str | None], yaml: YamlSource, loc: Path_,
+def columns(table: Table, mapping: dict[str, str | None], yaml: YamlDocument, loc: Path_,
              problems: list[Problem]) -> dict[str, int] | None:
     found: dict[str, int] = {}
     for key, column in mapping.items():
@@ -103,7 +102,7 @@ def check_identifiers(table: Table, loc: Path_) -> list[Problem]:
     return problems
 
 
-def read_series(table: Table, source: Source, yaml: YamlSource,
+def read_series(table: Table, source: Source, yaml: YamlDocument,
                 loc: Path_) -> tuple[list[Observation], list[Problem]]:
     """Read a KPI's observations from ``table`` through ``source``'s columns."""
     problems = check_identifiers(table, loc)
@@ -128,7 +127,7 @@ def read_series(table: Table, source: Source, yaml: YamlSource,
     return out, problems + found
 
 
-def _row_filter(table: Table, how: Reading, yaml: YamlSource, loc: Path_,
+def _row_filter(table: Table, how: Reading, yaml: YamlDocument, loc: Path_,
                 problems: list[Problem]) -> list[tuple[int, frozenset[str]]] | None:
     """The ``where`` filter as (column index, kept values); ``None`` when a column is absent."""
     kept = []
@@ -297,7 +296,7 @@ def _value_fix(cell: str) -> str:
     return f"declare it as missing if it means 'not measured': read: {{missing: [{quoted}]}}"
 
 
-def _unnamed_subject(table: Table, source: Source, yaml: YamlSource,
+def _unnamed_subject(table: Table, source: Source, yaml: YamlDocument,
                      loc: Path_) -> list[Problem]:
     """A column of person ids that the source does not name as its ``subject``."""
     ids = [h for h in table.header if is_person_id(h) and not is_direct(h)]

@@ -12,8 +12,7 @@ from typing import Final
 from playbook.load.csv_table import Table
 from playbook.load.identifiers import identifying_cell, is_person_id
 from playbook.load.observations import Outcome, check_identifiers, columns
-from playbook.load.yaml_source import Path_, format_loc
-from playbook.load.yaml_source import Source as YamlSource
+from playbook.load.yaml_source import Path_, YamlDocument, format_loc
 from playbook.model.measure import AiOutcomes
 from playbook.model.problems import Problem
 
@@ -23,7 +22,7 @@ NOT_SELECTED: Final = frozenset({"0", "false", "no"})
 """Cells that mean not selected."""
 
 
-def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource,
+def read_outcomes(table: Table, spec: AiOutcomes, yaml: YamlDocument,
                   loc: Path_) -> tuple[list[Outcome], list[Problem]]:
     """Read AI-tool outcomes (group, selected) for the four-fifths check."""
     problems = check_identifiers(table, loc)
@@ -67,7 +66,7 @@ MAX_PEOPLE: Final = 10_000_000
 """Most people an outcome summary may stand for (each becomes one outcome in memory)."""
 
 
-def _counted_outcomes(table: Table, spec: AiOutcomes, yaml: YamlSource, loc: Path_,
+def _counted_outcomes(table: Table, spec: AiOutcomes, yaml: YamlDocument, loc: Path_,
                       problems: list[Problem]) -> tuple[list[Outcome], list[Problem]]:
     """Outcomes from a summary: ``count`` people per row, ``selected`` of them selected."""
     assert spec.count is not None

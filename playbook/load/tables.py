@@ -73,7 +73,7 @@ class Tables:
                 self.seen.add(key)
                 self.problems.append(p)
 
-    def refuse(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_, message: str,
+    def refuse(self, rel: str, yaml: yamlsrc.YamlDocument, loc: yamlsrc.Path_, message: str,
                hint: str) -> None:
         """Report a source path that is not read; nothing is opened."""
         line, col = yaml.where(loc)
@@ -81,7 +81,7 @@ class Tables:
         self.problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc), message,
                                      hint))
 
-    def locate(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_) -> Path | None:
+    def locate(self, rel: str, yaml: yamlsrc.YamlDocument, loc: yamlsrc.Path_) -> Path | None:
         """The real path of a file a source names, or ``None`` after reporting why not."""
         root, pid = self.bundle.root, self.bundle.id
         found = unsafe_character(rel)
@@ -102,7 +102,7 @@ class Tables:
             return None
         return real
 
-    def get(self, rel: str, yaml: yamlsrc.Source, loc: yamlsrc.Path_,
+    def get(self, rel: str, yaml: yamlsrc.YamlDocument, loc: yamlsrc.Path_,
             how: Reading | None = None) -> Table | None:
         """The table a file names, or ``None`` after reporting why it is not read."""
         real = self.locate(rel, yaml, loc)
@@ -125,7 +125,7 @@ class Tables:
         """Real paths of the files read so far."""
         return {real for real, _, _ in self.tables} | self.scanned
 
-    def _through_duckdb(self, rel: str, reader: str, shown: str, yaml: yamlsrc.Source,
+    def _through_duckdb(self, rel: str, reader: str, shown: str, yaml: yamlsrc.YamlDocument,
                         loc: yamlsrc.Path_) -> tuple[Table | None, list[Problem]]:
         rel = os.path.normpath(rel)
         pattern = next((c for c in rel if c in sql.PATTERN_CHARACTERS), None)
@@ -144,7 +144,7 @@ class Tables:
                                   "check that the file is valid " + Path(rel).suffix[1:])]
         return result, []
 
-    def source(self, kpi_id: str, src: Source, yaml: yamlsrc.Source,
+    def source(self, kpi_id: str, src: Source, yaml: yamlsrc.YamlDocument,
                loc: yamlsrc.Path_) -> Table | None:
         """The table behind a KPI source: its file, its query's result or its snapshot."""
         if src.file is not None:
@@ -184,7 +184,7 @@ class Tables:
         self.people.update(person_files.person_files(self.bundle.root, missing))
         return {rel: self.people[rel] for rel in allowed if self.people[rel]}
 
-    def query_text(self, src: Source, yaml: yamlsrc.Source,
+    def query_text(self, src: Source, yaml: yamlsrc.YamlDocument,
                     loc: yamlsrc.Path_) -> tuple[str | None, yamlsrc.Path_]:
         if src.query is not None:
             return src.query, (*loc, "query")
@@ -199,7 +199,7 @@ class Tables:
                         f"'{src.query_file}' is not UTF-8 text", "save the query as UTF-8")
             return None, (*loc, "query_file")
 
-    def query_problem(self, error: sql.QueryError, src: Source, yaml: yamlsrc.Source,
+    def query_problem(self, error: sql.QueryError, src: Source, yaml: yamlsrc.YamlDocument,
                        where: yamlsrc.Path_) -> Problem:
         """A query's error at its place: the ``.sql`` file's line, or the YAML's."""
         field = yamlsrc.format_loc(where[:-1])
@@ -216,7 +216,7 @@ class Tables:
         return Problem(yaml.path, line, col, yamlsrc.format_loc(where),
                        f"query error: {error.message}", hint)
 
-    def _snapshot(self, kpi_id: str, src: Source, yaml: yamlsrc.Source,
+    def _snapshot(self, kpi_id: str, src: Source, yaml: yamlsrc.YamlDocument,
                   loc: yamlsrc.Path_) -> Table | None:
         rel = snapshot_path(self.bundle, kpi_id)
         if locate(self.bundle.root / rel, self.bundle.root, rel) is None:
@@ -230,7 +230,7 @@ class Tables:
         return self.get(rel, yaml, (*loc, "connection"))
 
 
-def inner_position(source: yamlsrc.Source, loc: yamlsrc.Path_, line: int,
+def inner_position(source: yamlsrc.YamlDocument, loc: yamlsrc.Path_, line: int,
                    column: int | None) -> tuple[int, int]:
     """The file position of ``(line, column)`` inside the text value at ``loc``.
 
@@ -249,7 +249,7 @@ def inner_position(source: yamlsrc.Source, loc: yamlsrc.Path_, line: int,
     return start_line + line - 1, column or 1
 
 
-def query_rows(found: list[Problem], table: Table, yaml: yamlsrc.Source,
+def query_rows(found: list[Problem], table: Table, yaml: yamlsrc.YamlDocument,
                loc: yamlsrc.Path_) -> list[Problem]:
     """Problems about a query result's cells, moved to the source in YAML.
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from playbook.load.yaml_numbers import grouped_hint
-from playbook.load.yaml_source import Path_, Source, format_loc
+from playbook.load.yaml_source import Path_, YamlDocument, format_loc
 from playbook.model.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -165,7 +165,7 @@ def _suggest(name: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Problem:
+def translate(root: type[BaseModel], source: YamlDocument, err: ErrorDetails) -> Problem:
     """Translate one pydantic error into a located :class:`Problem`.
 
     A hint the YAML reader left at the error's place (a comma that split a
@@ -176,7 +176,7 @@ def translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Probl
     return replace(problem, hint=hint) if hint else problem
 
 
-def _translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Problem:
+def _translate(root: type[BaseModel], source: YamlDocument, err: ErrorDetails) -> Problem:
     loc = _loc(err)
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -194,7 +194,7 @@ def _translate(root: type[BaseModel], source: Source, err: ErrorDetails) -> Prob
     return Problem(source.path, line, column, format_loc(loc), message, hint)
 
 
-def _unknown_field(root: type[BaseModel], source: Source, loc: Path_) -> Problem:
+def _unknown_field(root: type[BaseModel], source: YamlDocument, loc: Path_) -> Problem:
     """A key the model does not have, with the nearest field it does have."""
     parent, name = loc[:-1], str(loc[-1])
     known = _known_fields(root, parent)
@@ -268,7 +268,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def validate(model: type[M], source: Source) -> tuple[M | None, list[Problem]]:
+def validate(model: type[M], source: YamlDocument) -> tuple[M | None, list[Problem]]:
     """Validate a parsed source against ``model``.
 
     Returns:

@@ -43,7 +43,7 @@ a plain scalar starting otherwise is text, with no pattern to try."""
 MAX_NODES = 200_000
 """Most values one file may expand to; far beyond any real program."""
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Path_", "Source", "format_loc", "parse",
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Path_", "YamlDocument", "format_loc", "parse",
            "resolve_scalar"]
 
 MAX_BYTES = 1024 * 1024
@@ -51,7 +51,7 @@ MAX_BYTES = 1024 * 1024
 
 
 @dataclass
-class Source:
+class YamlDocument:
     """One parsed YAML file: its data and where each node stood."""
 
     path: str
@@ -115,8 +115,8 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
-    """Parse YAML text into a :class:`Source`, collecting every problem.
+def parse(text: str, path: str) -> tuple[YamlDocument, list[Problem]]:
+    """Parse YAML text into a :class:`YamlDocument`, collecting every problem.
 
     Args:
         text: The file's content.
@@ -125,7 +125,7 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
     Returns:
         The parsed source (``data`` is ``None`` on a syntax error) and problems.
     """
-    source = Source(path, text=text)
+    source = YamlDocument(path, text=text)
     problems: list[Problem] = []
     try:
         nodes = yaml_compose.compose(text)
@@ -159,7 +159,7 @@ def parse(text: str, path: str) -> tuple[Source, list[Problem]]:
 class _Walker:
     """One pass over a composed document: plain data, positions, and problems on the way."""
 
-    def __init__(self, source: Source, problems: list[Problem]) -> None:
+    def __init__(self, source: YamlDocument, problems: list[Problem]) -> None:
         self.source = source
         self.problems = problems
         self.active: set[int] = set()  # collections being walked: an alias to one is a loop

@@ -128,3 +128,25 @@ def test_no_engine_function_is_longer_than_sixty_lines() -> None:
                     if lines > 60:
                         long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
     assert long == []
+
+
+def test_wide_records_are_built_by_keyword() -> None:
+    """A dataclass of fifteen fields or more is never filled by position: a field added or
+    moved would shift every value after it without a type error when types agree."""
+    import ast
+
+    trees = {path: ast.parse(path.read_text(encoding="utf-8"))
+             for package in ("playbook", "playbook_mkdocs")
+             for path in sorted((REPO / package).rglob("*.py"))}
+    wide = {node.name for tree in trees.values() for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef)
+            and any((isinstance(d, ast.Name) and d.id == "dataclass")
+                    or (isinstance(d, ast.Call) and getattr(d.func, "id", "") == "dataclass")
+                    for d in node.decorator_list)
+            and sum(isinstance(s, ast.AnnAssign) for s in node.body) >= 15}
+    assert {"ProgramFigures", "RoiFigures", "KpiBenefit", "KpiEffect"} <= wide
+    positional = [f"{path.relative_to(REPO)}:{node.lineno} {node.func.id}"
+                  for path, tree in trees.items() for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                  and node.func.id in wide and len(node.args) > 2]
+    assert positional == []

@@ -126,11 +126,14 @@ def kpi_benefit(kpi: Kpi, effect: KpiEffect | None, fig: KpiFigures | None, star
     if observed is not None and fig is not None and fig.latest_date is not None:
         days = (min(fig.latest_date, today) - start).days
         measured = min(float(horizon), max(0.0, days / YEAR_DAYS))
-    return KpiBenefit(kpi.id, kpi.name, kpi.unit, method, observed, estimate, se, dof,
-                      effect.observed_se if effect else None,
-                      effect.observed_dof if effect else None, isolation, basis, m.isolation,
-                      share, rule, _full_period(kpi, fig, start, today), m.confidence,
-                      m.value_per_unit, per_year, measured, per_year * measured)
+    return KpiBenefit(kpi_id=kpi.id, name=kpi.name, unit=kpi.unit, method=method, observed=observed,
+                      effect=estimate, effect_se=se, effect_dof=dof,
+                      observed_se=effect.observed_se if effect else None,
+                      observed_dof=effect.observed_dof if effect else None, isolation=isolation,
+                      basis=basis, declared_isolation=m.isolation, data_isolation=share,
+                      credibility=rule, full_period=_full_period(kpi, fig, start, today),
+                      confidence=m.confidence, value_per_unit=m.value_per_unit, per_year=per_year,
+                      measured_years=measured, realised=per_year * measured)
 
 
 def _full_period(kpi: Kpi, fig: KpiFigures | None, start: date, today: date) -> bool:

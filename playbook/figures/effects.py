@@ -123,13 +123,17 @@ def _before_after(kpi_id: str, pilot: dict[date, float], start: date,
     before = [v for d, v in pilot.items() if d < start]
     after = [v for d, v in pilot.items() if d >= start]
     if not after:
-        return KpiEffect(kpi_id, EffectMethod.NOT_ESTIMATED, None, None, None, None,
-                         len(before), 0, None, None, None, "no measurement since the start")
+        return KpiEffect(kpi_id=kpi_id, method=EffectMethod.NOT_ESTIMATED, estimate=None,
+                         ci_low=None, ci_high=None, p_value=None, pre_periods=len(before),
+                         post_periods=0, trend=None, observed=None, isolation=None,
+                         note="no measurement since the start")
     reference = float(np.mean(before)) if before else baseline
     change = float(np.mean(after)) - reference
     se, dof = _noise(before, after)
-    return KpiEffect(kpi_id, EffectMethod.BEFORE_AFTER, change, None, None, None, len(before),
-                     len(after), None, change, None, note, observed_se=se, observed_dof=dof)
+    return KpiEffect(kpi_id=kpi_id, method=EffectMethod.BEFORE_AFTER, estimate=change, ci_low=None,
+                     ci_high=None, p_value=None, pre_periods=len(before), post_periods=len(after),
+                     trend=None, observed=change, isolation=None, note=note, observed_se=se,
+                     observed_dof=dof)
 
 
 def _did(kpi_id: str, pilot: dict[date, float], comparison: dict[date, float],
@@ -164,11 +168,13 @@ def _did(kpi_id: str, pilot: dict[date, float], comparison: dict[date, float],
     if fit.se is None:
         note += "; the gap has no spread, so the effect has no interval (not estimable)"
     se, dof = _noise(before_values, after_values)
-    return KpiEffect(kpi_id, EffectMethod.DID, fit.estimate, low, high, p, len(pre),
-                     len(post), trend, observed, _isolation(fit.estimate, observed), note,
-                     fit.se, fit.dof, fit.method, se, dof, detectable,
-                     credibility(EffectMethod.DID, (low, high), trend, detectable,
-                                 fit.estimate))
+    return KpiEffect(kpi_id=kpi_id, method=EffectMethod.DID, estimate=fit.estimate, ci_low=low,
+                     ci_high=high, p_value=p, pre_periods=len(pre), post_periods=len(post),
+                     trend=trend, observed=observed, isolation=_isolation(fit.estimate, observed),
+                     note=note, se=fit.se, dof=fit.dof, se_method=fit.method, observed_se=se,
+                     observed_dof=dof, trend_detectable=detectable,
+                     credibility=credibility(EffectMethod.DID, (low, high), trend, detectable,
+                                             fit.estimate))
 
 
 def _trend(gap: np.ndarray) -> TrendCheck:
@@ -201,13 +207,16 @@ def _its(kpi_id: str, series: dict[date, float], start: date) -> KpiEffect | Non
     low, high, p = _interval(fit)
     observed = float(np.mean(y[after > 0]) - np.mean(y[after == 0]))
     se, dof = _noise([series[d] for d in pre], [series[d] for d in post])
-    return KpiEffect(kpi_id, EffectMethod.ITS, fit.estimate, low, high, p, len(pre),
-                     len(post), None, observed, _isolation(fit.estimate, observed),
-                     "mean departure from the pre-start trend over the periods since the "
+    return KpiEffect(kpi_id=kpi_id, method=EffectMethod.ITS, estimate=fit.estimate, ci_low=low,
+                     ci_high=high, p_value=p, pre_periods=len(pre), post_periods=len(post),
+                     trend=None, observed=observed, isolation=_isolation(fit.estimate, observed),
+                     note="mean departure from the pre-start trend over the periods since the "
                      "start; no comparison group, so other changes at the start are not "
                      "ruled out",
-                     fit.se, fit.dof, fit.method, se, dof, None,
-                     credibility(EffectMethod.ITS, (low, high), None, None, fit.estimate))
+                     se=fit.se, dof=fit.dof, se_method=fit.method, observed_se=se, observed_dof=dof,
+                     trend_detectable=None,
+                     credibility=credibility(EffectMethod.ITS, (low, high), None, None,
+                                             fit.estimate))
 
 
 def kpi_effect(kpi_id: str, points: list[Point], start: date, baseline: float) -> KpiEffect:
@@ -223,8 +232,10 @@ def kpi_effect(kpi_id: str, points: list[Point], start: date, baseline: float) -
     comparison = _series(points, "comparison")
     values = [*pilot.values(), *comparison.values()]
     if any(not math.isfinite(v) or abs(v) > MAX_MAGNITUDE for v in values):
-        return KpiEffect(kpi_id, EffectMethod.NOT_ESTIMATED, None, None, None, None, 0, 0,
-                         None, None, None, "values too large to estimate an effect")
+        return KpiEffect(kpi_id=kpi_id, method=EffectMethod.NOT_ESTIMATED, estimate=None,
+                         ci_low=None, ci_high=None, p_value=None, pre_periods=0, post_periods=0,
+                         trend=None, observed=None, isolation=None,
+                         note="values too large to estimate an effect")
     if comparison:
         found = _did(kpi_id, pilot, comparison, start)
         if found is not None:

@@ -224,9 +224,10 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
                                    list(a.data_quality)) if a else None)
     roadmap, start = bundle.roadmap, program.start
     return ProgramFigures(
-        program.id, today, (today - start).days, kpis, behaviour, roi, fair, vendors,
-        _gates(bundle, kpis, today, min_size, published), attribution, min_size,
-        phases=timeline.phases(roadmap, start, today) if roadmap else [],
+        program_id=program.id, today=today, day=(today - start).days, kpis=kpis,
+        behaviour=behaviour, roi=roi, fairness=fair, vendors=vendors,
+        gates=_gates(bundle, kpis, today, min_size, published), attribution=attribution,
+        min_group_size=min_size, phases=timeline.phases(roadmap, start, today) if roadmap else [],
         milestones=timeline.milestones(roadmap, start, today) if roadmap else [],
         reviews=timeline.checkpoint_reviews(bundle.reviews, start, today),
         signoffs=states(bundle), effects=effects,

@@ -214,12 +214,16 @@ def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigure
     people = budget.participants or cohort_size
     order = (NOTE_BEYOND, NOTE_CURRENCY, NOTE_NO_EFFECT, NOTE_ESTIMATE)
     return RoiFigures(
-        budget.currency, horizon, by_category, costs_by_year,
-        {c: sum(by.values()) for c, by in by_category.items()}, tco,
-        missing_loaded_costs(budget), valued, lines, by_year, actual, headline, other, rate,
-        budget.discount_rate is not None, decay, _per_person(budget, tco, costs_by_year, people),
-        people, budget.participants is not None, list(budget.intangibles),
-        [n for n in order if n in notes])
+        currency=budget.currency, horizon_years=horizon, costs_by_category=by_category,
+        costs_by_year=costs_by_year,
+        costs_total_by_category={c: sum(by.values()) for c, by in by_category.items()},
+        tco=tco, missing_costs=missing_loaded_costs(budget), kpi_benefits=valued,
+        benefit_lines=lines, benefits_by_year=by_year, actual=actual, headline=headline,
+        sensitivity=other, discount_rate=rate, rate_declared=budget.discount_rate is not None,
+        benefit_decay=decay,
+        cost_per_participant=_per_person(budget, tco, costs_by_year, people),
+        participants=people, participants_declared=budget.participants is not None,
+        intangibles=list(budget.intangibles), notes=[n for n in order if n in notes])
 
 
 def _basis_notes(explicit: list[Benefit], valued: list[KpiBenefit], notes: set[str]) -> None:

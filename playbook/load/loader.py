@@ -66,7 +66,7 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
 def load_program(folder: Path, root: Path,
                  settings: Settings | None = None) -> tuple[Bundle, list[Problem]]:
     """Load one program folder: parse, validate and read its measurement data."""
-    bundle = Bundle(folder.name, folder, root,
+    bundle = Bundle(id=folder.name, folder=folder, root=root,
                     connections=MappingProxyType(dict((settings or Settings()).connections)))
     problems: list[Problem] = []
     for file in sorted(folder.iterdir()):

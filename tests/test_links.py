@@ -517,3 +517,35 @@ def test_an_output_folder_outside_the_playbook_is_named_as_given(
     world.assert_untouched(err)
     shown = f"{out.as_posix()}/programs/mini"
     assert (code, err) == (1, f"playbook pages: {shown}:1:1: '{shown}' {WRITE_FOLDER}\n")
+
+
+# --- the build: what the MkDocs plugin asks the engine for ------------------------------
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("rel", "line"), CHECKED, ids=[rel for rel, _ in CHECKED])
+def test_the_build_reads_through_no_link(world: World, rel: str, line: str,
+                                         kind: str) -> None:
+    world.link(rel, kind)
+    world.freeze()
+    data, problems = engine.build(world.root, TODAY)
+    world.assert_untouched(*(str(p) for p in problems))
+    assert line in [str(p) for p in problems.errors]
+    assert data is None or not data.programs  # no page is built from the program
+
+
+def test_a_strict_mkdocs_build_stops_at_a_linked_data_file(tmp_path: Path) -> None:
+    from sites import mkdocs_build, tiny_site
+
+    root = tiny_site(tmp_path)
+    secret = tmp_path / "secret.csv"
+    secret.write_text("month,value\n2026-01-31,4711.0815\n", encoding="utf-8")
+    data = sorted((root / "data" / "tiny").glob("*.csv"))[0]
+    data.unlink()
+    data.symlink_to(secret)
+    rel = data.relative_to(root).as_posix()
+    site = tmp_path / "site"
+    result = mkdocs_build(root, site)
+    assert result.returncode != 0
+    assert f"'{rel}' is a symbolic link {READ_FILE}" in result.stderr
+    assert "4711" not in result.stderr + result.stdout
+    assert not site.exists()

@@ -80,8 +80,10 @@ unit: $(STAMP)
 # Each check runs once: the linters in `lint`, everything else in pytest (the committed
 # schemas, format reference and CODEOWNERS are current: tests/test_schema.py and
 # tests/test_codeowners.py). pytest prints the ten slowest tests at the end.
+# two workers on the machines' two cores, each module's tests on one worker (its
+# module fixtures, such as a built site, are made once): 7.5 → 4.8 minutes
 test: $(STAMP) browser-deps db-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 schema: $(STAMP)
 	$(BIN)/playbook schema

@@ -24,3 +24,13 @@ def test_every_run_prints_its_ten_slowest_tests() -> None:
     pytest_config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))[
         "tool"]["pytest"]["ini_options"]
     assert "--durations=10" in pytest_config["addopts"].split()
+
+
+def test_make_test_runs_the_suite_on_two_workers_a_module_each() -> None:
+    """Two cores, two workers; a module's tests stay on one worker, so a module's shared
+    fixture (a built site, a served one) is made once, not once per worker."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert recipe.splitlines()[1:] == ["\t$(BIN)/pytest -n 2 --dist loadfile"]
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"pytest-xdist==3.8.0"' in pyproject

@@ -76,3 +76,18 @@ def test_weeks_and_days_do_not_follow_the_machine(playbook_root: Path, in_utc: l
     assert [day for _, day, _ in rows] == [f"2026-03-0{d}" for d in range(1, 9)
                                            for _ in range(2)]
     assert rows == in_utc
+
+
+def test_a_z_timestamp_column_is_read_as_exported(tmp_path: Path) -> None:
+    """DuckDB reads ``…Z`` cells as time-zone-aware timestamps; a query that returns them
+    (``SELECT *`` over an LMS log) gives their UTC time, not a failed import."""
+    (tmp_path / "data" / "x").mkdir(parents=True)
+    (tmp_path / "data" / "x" / "e.csv").write_text(
+        "happened_at,minutes\n2026-03-01T23:30:00Z,12\n2026-03-02T00:15:00Z,8\n",
+        encoding="utf-8")
+    table = sql.run("SELECT * FROM read_csv('data/x/e.csv') ORDER BY happened_at", tmp_path,
+                    ["data/x/e.csv"], "events")
+    assert not isinstance(table, sql.QueryError), table
+    assert table.header == ["happened_at", "minutes"]
+    assert [cells for _, cells in table.rows] == [
+        ["2026-03-01T23:30:00+00:00", "12"], ["2026-03-02T00:15:00+00:00", "8"]]

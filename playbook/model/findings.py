@@ -71,6 +71,8 @@ class FindingCode(StrEnum):
     """Those who dropped out differed from those who stayed at baseline."""
     VALUES_UNUSABLE = "values-unusable"
     """A behaviour KPI's values cannot give an effect (unit or export)."""
+    ROW_REPEATED = "row-repeated"
+    """A data row repeats an earlier one exactly (an export artifact): it is read once."""
     WAVE_ORDER = "wave-order"
     """A post wave is dated before the same subject's pre wave."""
     NUMBER_SEPARATOR = "number-separator"

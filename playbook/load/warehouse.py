@@ -26,9 +26,16 @@ from typing import Any
 
 from playbook.load import postgres
 from playbook.load.csv_table import Table
-from playbook.load.results import QueryError, collect, locate_error, machine_paths
+from playbook.load.results import QueryError, collect, locate_error, machine_paths, scrub
 from playbook.load.safewrite import write_files
 from playbook.model.measure import Source
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """Why the warehouse was not reached: its host, database or login (no query ran)."""
+
+    message: str
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,8 @@ class RoleRefusal:
     message: str
 
 
-def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError | RoleRefusal:
+def run(url: str, query: str, shown: str,
+        timeout: float) -> Table | QueryError | RoleRefusal | Unreachable:
     """Run ``query`` in the warehouse at ``url`` and return its result as a table.
 
     The query is refused unless it is one read-only ``SELECT``; in PostgreSQL
@@ -79,7 +87,13 @@ def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError 
     except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ValueError) as exc:
         return _unusable(exc)
     try:
-        with engine.connect() as conn:
+        conn = engine.connect()
+    except sqlalchemy.exc.DBAPIError as exc:  # the login, not the query: say so
+        engine.dispose()
+        said = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        return Unreachable(f"cannot connect: {scrub(said) or type(exc.orig).__name__}")
+    try:
+        with conn:
             if dialect != "postgresql":
                 return _run_elsewhere(conn, query, shown)
             raw: Any = conn.connection.driver_connection

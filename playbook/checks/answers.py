@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from playbook.load.reporter import Reporter
-from playbook.model.measure import NPS_ANSWERS
+from playbook.model.measure import NPS_ANSWERS, Measure
 
 SHOWN: Final = 5
 """Most offending rows a problem lists; the count says how many there are."""
@@ -29,7 +29,7 @@ def check(report: Reporter) -> None:
     if plan is None:
         return
     for i, kpi in enumerate(plan.kpis):
-        if kpi.measure != "nps" or kpi.source is None:
+        if kpi.measure is not Measure.NPS or kpi.source is None:
             continue
         bad = [o for o in report.bundle.series.get(kpi.id, []) if not is_answer(o.value)]
         if not bad:

@@ -37,7 +37,7 @@ from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.reporter import Reporter
 from playbook.model.findings import FindingCode
-from playbook.model.measure import Kpi
+from playbook.model.measure import Cadence, Kpi
 from playbook.model.problems import Problem
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class Windows:
     """Answers dated after their wave closed, never counted."""
 
 
-def period_end(day: date, cadence: str) -> date:
+def period_end(day: date, cadence: Cadence) -> date:
     """The last day of the cadence period holding ``day``."""
     return one_cadence_later(period_start(day, cadence), cadence) - timedelta(days=1)
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from playbook.model.base import DayRange, Id, IsoDate, Role, StrictModel, Text
+from playbook.model.base import Choice, DayRange, Id, IsoDate, Role, StrictModel, Text
 
 
 class Behavior(StrictModel):
@@ -95,6 +95,19 @@ class Roadmap(StrictModel):
     """Milestones across the phases."""
 
 
+class ReviewDecision(StrEnum):
+    """What a checkpoint review decided."""
+
+    CONTINUE = "continue"
+    """Carry on as planned."""
+    ADJUST = "adjust"
+    """Carry on with changes to the design, the cohort or the measures."""
+    STOP = "stop"
+    """End the program."""
+    SCALE = "scale"
+    """Extend the program beyond the pilot."""
+
+
 class Review(StrictModel):
     """Record of a 90/180/365-day review."""
 
@@ -102,7 +115,7 @@ class Review(StrictModel):
     """Checkpoint day (90, 180 or 365)."""
     date: IsoDate
     """Day the review was held."""
-    decision: Literal["continue", "adjust", "stop", "scale"]
+    decision: Choice[ReviewDecision]
     """What the review decided."""
     notes: Text | None = None
     """What the evidence showed and why the decision was taken."""

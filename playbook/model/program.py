@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, Strict, StringConstraints
 
-from playbook.model.base import Id, IsoDate, Role, StrictModel, Text
+from playbook.model.base import Choice, Id, IsoDate, Role, StrictModel, Text
 from playbook.model.findings import FindingCode
 
 Semver = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
@@ -168,6 +169,21 @@ class Acknowledgement(StrictModel):
     """The last day the acknowledgement holds (ISO, YYYY-MM-DD); then it expires."""
 
 
+class ProgramStatus(StrEnum):
+    """A program's lifecycle stage."""
+
+    DRAFT = "draft"
+    """Being designed: the site marks it as a draft."""
+    PILOT = "pilot"
+    """Running with its pilot cohort."""
+    SCALING = "scaling"
+    """Extending beyond the pilot."""
+    SUSTAINING = "sustaining"
+    """Running as a standing program."""
+    RETIRED = "retired"
+    """No longer running; its record stays."""
+
+
 class Program(StrictModel):
     """``program.yml``: the program's identity, strategy and people."""
 
@@ -177,7 +193,7 @@ class Program(StrictModel):
     """Program title as shown on the site."""
     version: Semver
     """Semantic version of the definition; bump on a material change."""
-    status: Literal["draft", "pilot", "scaling", "sustaining", "retired"]
+    status: Choice[ProgramStatus]
     """Lifecycle stage."""
     start: IsoDate
     """Day 0 of the roadmap and of the 90/180/365-day reviews."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from playbook.load.reporter import Reporter
 from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import Direction
+from playbook.model.program import RaciLetter
 
 
 def _roles(report: Reporter) -> set[str]:
@@ -61,7 +62,7 @@ def _program(report: Reporter) -> None:
                 report.add("program", ("raci", i, role),
                            f"role '{role}' has no person in stakeholders",
                            f"add stakeholders.{role} or remove it from this activity")
-        accountable = [r for r, letter in letters.items() if letter == "A"]
+        accountable = [r for r, letter in letters.items() if letter is RaciLetter.ACCOUNTABLE]
         if len(accountable) != 1:
             found = ", ".join(accountable) if accountable else "none"
             report.add("program", ("raci", i, "activity"),

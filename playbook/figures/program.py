@@ -27,7 +27,7 @@ from playbook.figures.vendors import VendorFigures, vendor_figures
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.signoffs import SignoffState, states
-from playbook.model.measure import MIN_GROUP_SIZE, Measure
+from playbook.model.measure import MIN_GROUP_SIZE, AttributionMethod, Measure
 
 
 class GateState(StrEnum):
@@ -62,7 +62,7 @@ class GateStatus:
 class AttributionInfo:
     """How effects are attributed to the program; shown beside every effect."""
 
-    method: str
+    method: AttributionMethod
     confounders: list[str]
     assumptions: list[str]
     data_quality: list[str]

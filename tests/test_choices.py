@@ -19,11 +19,21 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Strict, TypeAdapter, ValidationError
 
 import playbook.model
-from playbook.model import base, findings, measure, money, parts, problems, program, settings
+from playbook.model import (
+    base,
+    choices,
+    findings,
+    measure,
+    money,
+    parts,
+    problems,
+    program,
+    settings,
+)
 from playbook.model.base import Choice, Role
 from playbook.model.schema import SCHEMAS
 
-MODEL_MODULES = (base, findings, measure, money, parts, problems, program, settings)
+MODEL_MODULES = (base, choices, findings, measure, money, parts, problems, program, settings)
 
 TEXT_LITERALS = {
     ("Reading", "delimiter"): "the value is the character itself, not a name",

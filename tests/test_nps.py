@@ -14,7 +14,8 @@ from playbook.engine import build, load_playbook
 from playbook.figures import nps
 from playbook.figures.trajectory import KpiStatus
 from playbook.load.observations import Observation
-from playbook.model.measure import Cadence, Kpi
+from playbook.model.choices import Cadence
+from playbook.model.measure import Kpi
 
 TODAY = date(2026, 11, 22)
 TOL = 1e-9

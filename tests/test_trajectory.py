@@ -18,7 +18,8 @@ from playbook.figures.trajectory import (
     period_start,
 )
 from playbook.load.observations import Observation
-from playbook.model.measure import Cadence, Kpi
+from playbook.model.choices import Cadence
+from playbook.model.measure import Kpi
 
 D0 = date(2026, 1, 1)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Final
 
 from playbook.load.reporter import Reporter
-from playbook.model.measure import NPS_ANSWERS, Measure
+from playbook.model.choices import Measure
+from playbook.model.measure import NPS_ANSWERS
 
 SHOWN: Final = 5
 """Most offending rows a problem lists; the count says how many there are."""

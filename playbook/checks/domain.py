@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 
 from playbook.load.reporter import Reporter
+from playbook.model.choices import AttributionMethod, KpiKind, ProgramStatus
 from playbook.model.findings import FindingCode
-from playbook.model.measure import AttributionMethod, KpiKind
-from playbook.model.program import ProgramStatus
 from playbook.model.roles import AI_REVIEWERS, ROLE_TITLES
 
 COHORT_MIN, COHORT_MAX = 20, 50

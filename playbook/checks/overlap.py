@@ -19,7 +19,8 @@ from typing import Final
 
 from playbook.load.observations import Observation
 from playbook.load.reporter import Reporter
-from playbook.model.measure import Cadence, Kpi
+from playbook.model.choices import Cadence
+from playbook.model.measure import Kpi
 
 Cell = tuple[str, str]
 """A published aggregate's place: its group, and its wave or cadence period."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from playbook.load.reporter import Reporter
 from playbook.model.base import ROLE_TITLES
-from playbook.model.measure import Direction
-from playbook.model.program import RaciLetter
+from playbook.model.choices import Direction, RaciLetter
 
 
 def _roles(report: Reporter) -> set[str]:

@@ -35,7 +35,8 @@ from playbook.figures.nps import NpsScore
 from playbook.figures.roi import RoiFigures
 from playbook.figures.stats import BehaviourEffect, PairedEffect
 from playbook.figures.trajectory import KpiFigures, KpiStatus
-from playbook.model.measure import Kpi, KpiKind, Kpis
+from playbook.model.choices import KpiKind
+from playbook.model.measure import Kpi, Kpis
 
 LEVEL_NAMES: Final = MappingProxyType({
     1: "Reaction and planned action", 2: "Learning", 3: "Application on the job",

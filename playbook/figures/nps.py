@@ -33,7 +33,8 @@ from playbook.figures.trajectory import (
     period_start,
 )
 from playbook.load.observations import Observation
-from playbook.model.measure import Cadence, Kpi
+from playbook.model.choices import Cadence
+from playbook.model.measure import Kpi
 
 PROMOTER_MIN = 9
 """Lowest answer that counts as a promoter."""

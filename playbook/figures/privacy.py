@@ -36,8 +36,9 @@ from playbook.figures.trajectory import (
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.reporter import Reporter
+from playbook.model.choices import Cadence
 from playbook.model.findings import FindingCode
-from playbook.model.measure import Cadence, Kpi
+from playbook.model.measure import Kpi
 from playbook.model.problems import Problem
 
 if TYPE_CHECKING:

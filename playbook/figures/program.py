@@ -27,7 +27,8 @@ from playbook.figures.vendors import VendorFigures, vendor_figures
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.signoffs import SignoffState, states
-from playbook.model.measure import MIN_GROUP_SIZE, AttributionMethod, Measure
+from playbook.model.choices import AttributionMethod, Measure
+from playbook.model.measure import MIN_GROUP_SIZE
 
 
 class GateState(StrEnum):

@@ -42,7 +42,8 @@ from playbook.figures.trajectory import (
     shortfall,
 )
 from playbook.load.observations import Observation
-from playbook.model.measure import Cadence, Kpi
+from playbook.model.choices import Cadence
+from playbook.model.measure import Kpi
 
 Z: Final = 1.645
 """Standard errors of slack before a shortfall counts (one-sided 95%)."""

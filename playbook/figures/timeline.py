@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from playbook.model.parts import ReviewDecision, Reviews, Roadmap
+from playbook.model.choices import ReviewDecision
+from playbook.model.parts import Reviews, Roadmap
 
 
 class PhaseState(StrEnum):

@@ -44,7 +44,8 @@ from types import MappingProxyType
 from typing import Final
 
 from playbook.load.observations import Observation
-from playbook.model.measure import Cadence, Kpi
+from playbook.model.choices import Cadence
+from playbook.model.measure import Kpi
 
 ON_TRACK = 0.0
 """Largest shortfall (share of the planned change) that is still on track."""

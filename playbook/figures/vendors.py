@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playbook.model.money import Clause, Vendor, Vendors
+from playbook.model.choices import Clause
+from playbook.model.money import Vendor, Vendors
 
 SHIFT = 5
 """Points each weight moves in the sensitivity check."""

@@ -24,7 +24,8 @@ from typing import Any, Final
 from playbook.load.bundle import Bundle
 from playbook.load.safefiles import locate
 from playbook.model import FILES
-from playbook.model.measure import Measure, Reading
+from playbook.model.choices import Measure
+from playbook.model.measure import Reading
 from playbook.model.program import SignOff
 from playbook.model.roles import REQUIRED_ROLES
 

@@ -2,70 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Final, Literal
 
 from pydantic import Field, model_validator
 
 from playbook.model.base import Choice, Currency, Id, IsoDate, Role, StrictModel, Text
-
-
-class Cadence(StrEnum):
-    """How often a KPI is measured."""
-
-    WEEKLY = "weekly"
-    """Once a week: a period runs Monday to Sunday."""
-    MONTHLY = "monthly"
-    """Once a calendar month."""
-    QUARTERLY = "quarterly"
-    """Once a calendar quarter."""
-
-
-class KpiKind(StrEnum):
-    """What a KPI measures, which places it on the chain of impact."""
-
-    BUSINESS = "business"
-    """A business result the program exists to move (level 4)."""
-    BEHAVIOR = "behavior"
-    """A behavioural indicator: people doing the job differently (level 3)."""
-    ENGAGEMENT = "engagement"
-    """Use of the program's platform or sessions (level 1, not judged)."""
-    LEADING = "leading"
-    """A leading indicator that moves before the business result (level as ``level``)."""
-    REACTION = "reaction"
-    """Learners' reaction: a rating or a Learning NPS (level 1)."""
-    LEARNING = "learning"
-    """Learning: a pre/post knowledge score (level 2)."""
-
-
-class Direction(StrEnum):
-    """Which way a KPI's value is better."""
-
-    DECREASE = "decrease"
-    """Lower is better (days to a decision, turnover)."""
-    INCREASE = "increase"
-    """Higher is better (a score, a share of teams)."""
-
-
-class Measure(StrEnum):
-    """How a period's rows become a KPI's value."""
-
-    MEAN = "mean"
-    """The rows' mean (of each person's mean for person-level data)."""
-    NPS = "nps"
-    """The Net Promoter Score of one 0–10 answer per person, in points."""
-
-
-class AttributionMethod(StrEnum):
-    """How the program's effect is separated from everything else."""
-
-    COMPARISON_GROUP = "comparison-group"
-    """A comparison group measured like the pilot."""
-    TREND_LINE = "trend-line"
-    """The pilot's own trend before the program, projected."""
-    ESTIMATES = "estimates"
-    """Participants' and managers' estimates, discounted by their confidence."""
-
+from playbook.model.choices import AttributionMethod, Cadence, Direction, KpiKind, Measure
 
 MIN_GROUP_SIZE: Final = 5
 """The privacy minimum when a measurement plan does not set one."""

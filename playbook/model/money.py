@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Final
 
 from pydantic import Field, StringConstraints, model_validator
 
 from playbook.model.base import Choice, Currency, Id, Key, StrictModel, Text
-
-
-class Clause(StrEnum):
-    """A vendor's answer to a must-have gate."""
-
-    YES = "yes"
-    """The contract holds the clause: the gate passes."""
-    PARTIAL = "partial"
-    """Part of it, or with conditions: the gate fails."""
-    NO = "no"
-    """Not at all: the gate fails."""
-
+from playbook.model.choices import Clause
 
 GateKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+((-[a-z0-9]+)*|(_[a-z0-9]+)*)$")]
 """A gate's key: kebab-case like every id (``ai-audit``), or the snake_case that files

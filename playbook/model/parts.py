@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import Field, model_validator
 
 from playbook.model.base import Choice, DayRange, Id, IsoDate, Role, StrictModel, Text
+from playbook.model.choices import ReviewDecision
 
 
 class Behavior(StrictModel):
@@ -93,19 +92,6 @@ class Roadmap(StrictModel):
     """Phases in order."""
     milestones: list[Milestone] = Field(default_factory=list)
     """Milestones across the phases."""
-
-
-class ReviewDecision(StrEnum):
-    """What a checkpoint review decided."""
-
-    CONTINUE = "continue"
-    """Carry on as planned."""
-    ADJUST = "adjust"
-    """Carry on with changes to the design, the cohort or the measures."""
-    STOP = "stop"
-    """End the program."""
-    SCALE = "scale"
-    """Extend the program beyond the pilot."""
 
 
 class Review(StrictModel):

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from playbook.model.base import Choice, Id, IsoDate, Role, StrictModel, Text
+from playbook.model.choices import ProgramStatus, RaciLetter
 from playbook.model.findings import FindingCode
 
 Semver = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 Handle = Annotated[str, StringConstraints(pattern=r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9-]+)?$")]
 Digest = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
-
-
-class RaciLetter(StrEnum):
-    """A role's part in one activity of the RACI matrix."""
-
-    RESPONSIBLE = "R"
-    """Responsible: does the work."""
-    ACCOUNTABLE = "A"
-    """Accountable: answers for it and approves it (exactly one role per activity)."""
-    CONSULTED = "C"
-    """Consulted: asked before, in both directions."""
-    INFORMED = "I"
-    """Informed: told after."""
 
 
 class Decision(StrictModel):
@@ -179,21 +166,6 @@ class Acknowledgement(StrictModel):
     """The role that accepts the finding."""
     until: IsoDate
     """The last day the acknowledgement holds (ISO, YYYY-MM-DD); then it expires."""
-
-
-class ProgramStatus(StrEnum):
-    """A program's lifecycle stage."""
-
-    DRAFT = "draft"
-    """Being designed: the site marks it as a draft."""
-    PILOT = "pilot"
-    """Running with its pilot cohort."""
-    SCALING = "scaling"
-    """Extending beyond the pilot."""
-    SUSTAINING = "sustaining"
-    """Running as a standing program."""
-    RETIRED = "retired"
-    """No longer running; its record stays."""
 
 
 class Program(StrictModel):

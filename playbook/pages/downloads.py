@@ -19,8 +19,8 @@ from typing import Any, Final
 
 from playbook.figures.program import to_jsonable
 from playbook.figures.site import ProgramView, SiteData
+from playbook.model.choices import ProgramStatus
 from playbook.model.parts import Competencies
-from playbook.model.program import ProgramStatus
 from playbook.pages.mdtext import Md, fmt
 
 CONTEXT: Final = "https://credreg.net/ctdlasn/schema/context/json"

@@ -8,7 +8,8 @@ from typing import Final
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.vendors import VendorFigures, WeightShift
-from playbook.model.money import Clause, Vendor, Vendors
+from playbook.model.choices import Clause
+from playbook.model.money import Vendor, Vendors
 from playbook.pages import charts
 from playbook.pages.mdtext import (
     Md,

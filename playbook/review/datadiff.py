@@ -25,7 +25,7 @@ from typing import Final
 
 from playbook.figures.trajectory import KpiFigures, KpiStatus, period_start
 from playbook.load.observations import Observation
-from playbook.model.measure import Cadence
+from playbook.model.choices import Cadence
 from playbook.pages.mdtext import Md, cat, fmt, join, lines, number
 from playbook.review.quoted import heading, text
 from playbook.review.sides import Side, read_sides

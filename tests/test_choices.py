@@ -9,7 +9,9 @@ only), and each member of a model enum carries a docstring, as the fields do.
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
+import pkgutil
 import types
 import typing
 from enum import StrEnum
@@ -19,21 +21,12 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Strict, TypeAdapter, ValidationError
 
 import playbook.model
-from playbook.model import (
-    base,
-    choices,
-    findings,
-    measure,
-    money,
-    parts,
-    problems,
-    program,
-    settings,
-)
 from playbook.model.base import Choice, Role
 from playbook.model.schema import SCHEMAS
 
-MODEL_MODULES = (base, choices, findings, measure, money, parts, problems, program, settings)
+MODEL_MODULES = [importlib.import_module(f"{playbook.model.__name__}.{m.name}")
+                 for m in pkgutil.iter_modules(playbook.model.__path__)]
+"""Every module of the model package, so a new one cannot be missed."""
 
 TEXT_LITERALS = {
     ("Reading", "delimiter"): "the value is the character itself, not a name",
@@ -43,6 +36,7 @@ TEXT_LITERALS = {
     ("Source", "closes"): "keys are the wave labels the data file holds, read as text",
 }
 """Fields that may keep a ``Literal`` of strings, and why."""
+
 
 def _models() -> list[type[BaseModel]]:
     """Every model class reachable from a file's root model."""
@@ -148,6 +142,7 @@ MODEL_ENUMS = sorted({obj for module in MODEL_MODULES for obj in vars(module).va
 
 
 def test_the_model_enums_are_all_found() -> None:
+    assert {m.__name__.rsplit(".", 1)[1] for m in MODEL_MODULES} >= {"choices", "measure"}
     assert set(ENUMS) <= set(MODEL_ENUMS)
 
 

@@ -42,11 +42,13 @@ from playbook.figures.trajectory import (
     shortfall,
 )
 from playbook.load.observations import Observation
+from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
 
 Z: Final = 1.645
 """Standard errors of slack before a shortfall counts (one-sided 95%)."""
-SMOOTH_PERIODS: Final = MappingProxyType({"weekly": 4, "monthly": 3, "quarterly": 1})
+SMOOTH_PERIODS: Final = MappingProxyType({Cadence.WEEKLY: 4, Cadence.MONTHLY: 3,
+                                          Cadence.QUARTERLY: 1})
 """Latest points averaged for the status of an aggregate series, per cadence."""
 NOISE_WINDOW: Final = 12
 """Latest points from which an aggregate series' noise is estimated."""

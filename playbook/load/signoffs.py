@@ -24,6 +24,7 @@ from typing import Any, Final
 from playbook.load.bundle import Bundle
 from playbook.load.safefiles import locate
 from playbook.model import FILES
+from playbook.model.choices import Measure
 from playbook.model.measure import Reading
 from playbook.model.program import SignOff
 from playbook.model.roles import REQUIRED_ROLES
@@ -89,7 +90,7 @@ def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:
 
 LATER_FIELDS: Final[MappingProxyType[str, Any]] = MappingProxyType({
     "read": Reading().model_dump(mode="json"), "query": None, "query_file": None,
-    "connection": None, "count": None, "tool": None, "measure": "mean", "level": None,
+    "connection": None, "count": None, "tool": None, "measure": Measure.MEAN.value, "level": None,
     "amount_low": None, "amount_high": None, "discount_rate": None, "benefit_decay": 0.0,
     "participants": None, "closes": {}, "acknowledgements": []})
 """Fields added to the format after programs were signed, with their default values.

@@ -1,0 +1,231 @@
+"""Verifiable sign-offs: an SSH signature of the digest, checked against ``allowed_signers``.
+
+Keys are made in the test with ``ssh-keygen``. A sign-off signed by the key the
+playbook lists for the role's handle is verified; one signed by anyone else,
+tampered with, or without an ``allowed_signers`` file is pending as
+unverifiable and does not count for the publishing policy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import RunCli, TmpPlaybook
+
+from playbook.load import sshsig
+from playbook.load.signoffs import SignoffState
+from playbook.load.sshsig import SignatureState, Verification
+from playbook.pages.program import signoff_chip
+
+pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="no ssh-keygen")
+
+WHERE = "program/mini/program.yml:{}: "
+SIGNED = "sign-off by sponsor (Ada Quill, 2026-05-01)"
+FIX = ("('playbook sign mini --role sponsor' --key <your SSH key>, with your public key "
+       "listed for your handle in allowed_signers)")
+UNVERIFIABLE = ("program/mini/program.yml:55:16: pending signoff-unverifiable: "
+                f"signoff[0].signature: {SIGNED} is unverifiable: ")
+REQUIRE = "publish:\n  require_signoffs: [sponsor]\n"
+
+
+def keypair(folder: Path, name: str) -> tuple[Path, str]:
+    """A new ed25519 key without passphrase: its private key file and public key line."""
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
+                   check=True, capture_output=True)
+    public = key.with_suffix(".pub").read_text().split()
+    return key, f"{public[0]} {public[1]}"
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Ada's (the sponsor, ``@aquill``) and Mallory's keys, outside the playbook."""
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    return {who: keypair(folder, who) for who in ("ada", "mallory")}
+
+
+def listed(tmp_playbook: TmpPlaybook, keys: dict[str, tuple[Path, str]]) -> None:
+    """``allowed_signers``: Ada's key for ``@aquill``, Mallory's for ``@mallory``."""
+    tmp_playbook.write("./allowed_signers", f"# handle keytype key\n@aquill {keys['ada'][1]}\n"
+                       f"@mallory {keys['mallory'][1]}\n")
+
+
+def sign(run_cli: RunCli, root: Path, key: Path) -> None:
+    code, out, err = run_cli("sign", "mini", "--role", "sponsor", "--date", "2026-05-01",
+                             "--key", key, "--dir", root)
+    assert (code, err) == (0, ""), err
+    assert out.startswith("signed mini 1.0.0 as sponsor (Ada Quill, 2026-05-01) with an SSH "
+                          "signature: sha256:")
+
+
+def check(run_cli: RunCli, root: Path, *options: str) -> tuple[int, list[str]]:
+    code, out, _ = run_cli("check", *options, root)
+    return code, out.splitlines()
+
+
+def test_a_sign_off_signed_by_the_handles_key_is_verified_and_counts(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]]) -> None:
+    root = tmp_playbook.root
+    listed(tmp_playbook, keys)
+    tmp_playbook.write("./playbook.yml", REQUIRE)
+    sign(run_cli, root, keys["ada"][0])
+    text = tmp_playbook.read("program.yml")
+    assert "    signature: |\n      -----BEGIN SSH SIGNATURE-----\n" in text
+    assert text.endswith("      -----END SSH SIGNATURE-----\n")
+    assert check(run_cli, root, "--for", "deploy") == (0, [
+        WHERE.format("50:5") + f"notice: signoff[0]: {SIGNED} is verified: signed by "
+        "@aquill's key (no git history says who added it)"])
+
+
+def test_a_forged_sign_off_is_pending_and_does_not_count_for_the_policy(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]]) -> None:
+    root = tmp_playbook.root
+    listed(tmp_playbook, keys)
+    tmp_playbook.write("./playbook.yml", REQUIRE)
+    sign(run_cli, root, keys["mallory"][0])  # Mallory signs in the sponsor's name
+    forged = [UNVERIFIABLE + "no key allowed_signers lists for @aquill made this signature "
+              f"of this digest; it does not count {FIX}"]
+    assert check(run_cli, root) == (0, forged)  # shown; only the deploy needs the sponsor
+    assert check(run_cli, root, "--for", "deploy") == (1, forged)
+
+
+def test_a_signature_of_an_old_digest_is_verified_but_stale(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]]) -> None:
+    root = tmp_playbook.root
+    listed(tmp_playbook, keys)
+    sign(run_cli, root, keys["ada"][0])
+    tmp_playbook.edit("program.yml", "title: Mini staffing program", "title: Mini program")
+    code, lines = check(run_cli, root)
+    assert code == 0
+    assert lines[1].endswith(f"pending signoff-stale: signoff[0].digest: {SIGNED} is stale: "
+                             "the program changed after it was signed (review with "
+                             "'playbook diff', then 'playbook sign mini --role sponsor')")
+    assert f"{SIGNED} is verified: signed by @aquill's key" in lines[0]
+    assert not any("unverifiable" in line for line in lines)
+
+
+@pytest.mark.parametrize("change", ["body", "digest"])
+def test_a_tampered_signature_or_digest_is_unverifiable(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]],
+        change: str) -> None:
+    root = tmp_playbook.root
+    listed(tmp_playbook, keys)
+    sign(run_cli, root, keys["ada"][0])
+    text = tmp_playbook.read("program.yml")
+    if change == "body":  # one character of the signature's last base64 line
+        lines = text.split("\n")
+        at = len(lines) - 3
+        lines[at] = lines[at][:10] + ("A" if lines[at][10] != "A" else "B") + lines[at][11:]
+        text = "\n".join(lines)
+    else:  # the signature copied onto another digest
+        digest = text.split("digest: ")[1].split("\n")[0]
+        text = text.replace(digest, "sha256:" + "0" * 64)
+    tmp_playbook.write("program.yml", text)
+    code, lines = check(run_cli, root)
+    assert code == 0
+    assert any(line.endswith(f"{SIGNED} is unverifiable: no key allowed_signers lists for "
+                             f"@aquill made this signature of this digest; it does not count "
+                             f"{FIX}") for line in lines), lines
+    assert not any("is verified" in line for line in lines)
+
+
+def test_without_allowed_signers_a_signature_is_unverifiable(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]]) -> None:
+    root = tmp_playbook.root
+    tmp_playbook.write("./playbook.yml", REQUIRE)
+    sign(run_cli, root, keys["ada"][0])
+    assert check(run_cli, root, "--for", "deploy") == (1, [
+        UNVERIFIABLE + "there is no allowed_signers file at the playbook's root; it does not "
+        f"count {FIX}"])
+
+
+def test_a_principal_pattern_in_allowed_signers_is_refused(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]]) -> None:
+    root = tmp_playbook.root
+    sign(run_cli, root, keys["mallory"][0])
+    for principals in ("*", "@aq*", "@aquil?", "@x,!@aquill"):
+        tmp_playbook.write("./allowed_signers", f"{principals} {keys['mallory'][1]}\n")
+        lines = check(run_cli, root)[1]
+        assert lines == [UNVERIFIABLE + "allowed_signers line 1: a principal pattern ('*', '?', "
+                         "'!') would let a key sign for several people; list each handle; it "
+                         f"does not count {FIX}"], principals
+
+
+def test_an_allowed_signers_link_is_not_followed(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]],
+        tmp_path: Path) -> None:
+    root = tmp_playbook.root
+    outside = tmp_path / "outside"
+    outside.write_text(f"@aquill {keys['mallory'][1]}\n")
+    (root / "allowed_signers").symlink_to(outside)
+    sign(run_cli, root, keys["mallory"][0])
+    lines = check(run_cli, root)[1]
+    assert len(lines) == 1 and "is unverifiable: " in lines[0] and "link" in lines[0], lines
+
+
+@pytest.mark.parametrize("handle", [
+    "@a;touch pwned", "@a$(id)", "@a`id`", "@a|id", "@a&&id", "@a b", "@a\nb", "-Ifoo", "aquill",
+    "@a'b", '@a"b', "@a>x", "@a*", "@a,@b", "", None])
+def test_a_handle_with_shell_or_pattern_characters_is_refused_before_any_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, handle: str | None) -> None:
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process ran")
+
+    monkeypatch.setattr(subprocess, "run", no_process)
+    (tmp_path / "allowed_signers").write_text("@a ssh-ed25519 AAAA\n")
+    found = sshsig.verify(tmp_path, handle, "sha256:" + "0" * 64,
+                          "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n")
+    assert found.state is SignatureState.INVALID
+    assert found.reason == ("the role has no handle in stakeholders to check the key against"
+                            if not handle else
+                            f"handle {handle!r} is not a plain @user or @org/team handle")
+
+
+def test_each_question_is_asked_of_ssh_keygen_once_per_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        keys: dict[str, tuple[Path, str]]) -> None:
+    (tmp_path / "allowed_signers").write_text(f"@aquill {keys['ada'][1]}\n")
+    digest = "sha256:" + "1" * 64
+    signature = sshsig.sign(keys["ada"][0], digest)
+    runs: list[object] = []
+    real = subprocess.run
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append(args)
+        return real(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "run", counted)
+    for _ in range(3):
+        assert sshsig.verify(tmp_path, "@aquill", digest, signature).state \
+            is SignatureState.VERIFIED
+    assert sshsig.verify(tmp_path, "@mallory", digest, signature).state \
+        is SignatureState.INVALID
+    assert len(runs) == 2
+
+
+def test_a_key_that_cannot_sign_changes_nothing(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, tmp_path: Path) -> None:
+    before = tmp_playbook.read("program.yml")
+    code, _, err = run_cli("sign", "mini", "--role", "sponsor", "--key", tmp_path / "nokey",
+                           "--dir", tmp_playbook.root)
+    assert code == 1
+    assert f"ssh-keygen could not sign with {tmp_path / 'nokey'}: " in err
+    assert tmp_playbook.read("program.yml") == before
+
+
+@pytest.mark.parametrize(("current", "state", "shown"), [
+    (True, SignatureState.VERIFIED, "Current, signature verified"),
+    (True, SignatureState.UNSIGNED, "Current"),
+    (False, SignatureState.UNSIGNED, "Stale: changed since signed"),
+    (False, SignatureState.VERIFIED, "Stale: changed since signed"),
+    (False, SignatureState.INVALID, "Unverifiable: signature not the signer's key")])
+def test_the_program_page_shows_each_signature_state(
+        current: bool, state: SignatureState, shown: str) -> None:
+    signed = SignoffState("sponsor", "Ada Quill", date(2026, 5, 1), "1.0.0", current, 0,
+                          Verification(state, "@aquill"))
+    assert f">{shown}</span>" in signoff_chip(signed)

@@ -45,7 +45,7 @@ class SignatureState(StrEnum):
     UNSIGNED = "unsigned"
     """No signature: who signed is only what the commit says."""
     VERIFIED = "verified"
-    """Signed by a key ``allowed_signers`` lists for the role's handle."""
+    """Signed by a key the allowed_signers file lists for the role's handle."""
     INVALID = "invalid"
     """Signed, but not verifiably by that person: the sign-off does not count."""
 

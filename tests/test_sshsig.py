@@ -20,6 +20,8 @@ from playbook.load import sshsig
 from playbook.load.signoffs import SignoffState
 from playbook.load.sshsig import SignatureState, Verification
 from playbook.pages.program import signoff_chip
+from playbook.review.comment import signoff_part
+from playbook.review.signers import SignoffMove, _key
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="no ssh-keygen")
 
@@ -229,3 +231,40 @@ def test_the_program_page_shows_each_signature_state(
     signed = SignoffState("sponsor", "Ada Quill", date(2026, 5, 1), "1.0.0", current, 0,
                           Verification(state, "@aquill"))
     assert f">{shown}</span>" in signoff_chip(signed)
+
+
+@pytest.mark.parametrize("layout", ["flow list", "crlf", "after an unsigned sign-off"])
+def test_a_signed_sign_off_is_written_and_verified_in_every_layout(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]],
+        layout: str) -> None:
+    root = tmp_playbook.root
+    listed(tmp_playbook, keys)
+    text = tmp_playbook.read("program.yml")
+    if layout == "flow list":
+        tmp_playbook.write("program.yml", text + "signoff: []\n")
+    elif layout == "crlf":
+        tmp_playbook.write("program.yml", text.replace("\n", "\r\n"))
+    else:
+        assert run_cli("sign", "mini", "--role", "sponsor", "--date", "2026-04-01",
+                       "--dir", root)[0] == 0
+    sign(run_cli, root, keys["ada"][0])
+    lines = check(run_cli, root)[1]
+    assert sum(f"{SIGNED} is verified: signed by @aquill's key" in line
+               for line in lines) == 1, lines
+    assert not any("pending" in line for line in lines), lines
+
+
+def test_the_review_comment_says_which_added_sign_offs_are_ssh_signed() -> None:
+    entry = {"role": "sponsor", "name": "Ada Quill", "date": "2026-05-01",
+             "version": "1.0.0", "digest": "sha256:" + "0" * 64}
+    armored = "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n"
+    moved = [SignoffMove("mini", {**entry, "signature": armored}, True, ()),
+             SignoffMove("mini", entry, True, ())]
+    assert str(signoff_part(moved)[0]) == (
+        "This change adds these sign-offs; an unsigned one is unverified: anyone can commit "
+        "a sign-off in another's name.\n\n"
+        "- sponsor: Ada Quill, 2026-05-01, version 1.0.0, SSH-signed for the check to verify, "
+        "no git history says who added it\n"
+        "- sponsor: Ada Quill, 2026-05-01, version 1.0.0, no git history says who added it\n")
+    # a signature added to or changed in a sign-off is a sign-off added and one removed
+    assert _key({**entry, "signature": armored}) != _key(entry)

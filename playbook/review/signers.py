@@ -198,7 +198,8 @@ def notices(bundle: Bundle) -> list[Problem]:
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(entry.get(k)) for k in ("role", "name", "date", "version", "digest"))
+    return tuple(str(entry.get(k)) for k in ("role", "name", "date", "version", "digest",
+                                             "signature"))
 
 
 def _removers(root: Path, base: str, head: str | None, program_id: str,

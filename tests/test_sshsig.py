@@ -268,3 +268,33 @@ def test_the_review_comment_says_which_added_sign_offs_are_ssh_signed() -> None:
         "- sponsor: Ada Quill, 2026-05-01, version 1.0.0, no git history says who added it\n")
     # a signature added to or changed in a sign-off is a sign-off added and one removed
     assert _key({**entry, "signature": armored}) != _key(entry)
+
+
+def test_a_role_without_a_handle_cannot_verify(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]]) -> None:
+    listed(tmp_playbook, keys)
+    tmp_playbook.edit("program.yml", 'title: COO, handle: "@aquill"}', "title: COO}")
+    sign(run_cli, tmp_playbook.root, keys["ada"][0])
+    assert check(run_cli, tmp_playbook.root)[1] == [
+        UNVERIFIABLE + "the role has no handle in stakeholders to check the key against; it "
+        f"does not count {FIX}"]
+
+
+@pytest.mark.parametrize("error", [FileNotFoundError, subprocess.TimeoutExpired])
+def test_without_a_working_ssh_keygen_a_signature_is_unverifiable(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: type[Exception]) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise (error("ssh-keygen") if error is FileNotFoundError
+               else subprocess.TimeoutExpired("ssh-keygen", 20))
+
+    monkeypatch.setattr(subprocess, "run", broken)
+    (tmp_path / "allowed_signers").write_text("@aquill ssh-ed25519 AAAA\n")
+    found = sshsig.verify(tmp_path, "@aquill", f"sha256:{error.__name__}",
+                          "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n")
+    assert (found.state, found.reason) == (SignatureState.INVALID, {
+        FileNotFoundError: "ssh-keygen is not installed here",
+        subprocess.TimeoutExpired: "ssh-keygen did not answer"}[error])
+    with pytest.raises(sshsig.SigningError) as raised:
+        sshsig.sign(tmp_path / "key", "sha256:0")
+    assert str(raised.value) == {FileNotFoundError: "ssh-keygen is not installed",
+                                 subprocess.TimeoutExpired: "ssh-keygen did not answer"}[error]

@@ -17,7 +17,7 @@ argument list, never a shell.
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import re
 import subprocess
 import tempfile
@@ -90,12 +90,21 @@ def verify(root: Path, handle: str | None, digest: str, signature: str) -> Verif
     signers = allowed_signers(root)
     if isinstance(signers, str):
         return Verification(SignatureState.INVALID, handle, signers)
-    return _verified(signers, handle, digest, signature)
+    # the file by its hash: a process keeps answers, not copies of every version of it
+    question = (hashlib.sha256(signers).hexdigest(), handle, digest, signature)
+    if question not in _ANSWERS:
+        _ANSWERS[question] = _verified(signers, handle, digest, signature)
+    return _ANSWERS[question]
 
 
-@functools.lru_cache(maxsize=1024)
+_ANSWERS: dict[tuple[str, str, str, str], Verification] = {}
+"""Each question asked of ssh-keygen in this process (``check`` and a build ask each
+sign-off's several times): a verification is a function of the file, handle, digest
+and signature."""
+
+
 def _verified(signers: bytes, handle: str, digest: str, signature: str) -> Verification:
-    """Run ``ssh-keygen -Y verify`` once per process for each distinct question."""
+    """Run ``ssh-keygen -Y verify`` on one question, in a private temporary folder."""
     with tempfile.TemporaryDirectory(prefix="playbook-sig-") as tmp:
         folder = Path(tmp)
         (folder / ALLOWED_SIGNERS).write_bytes(signers)

@@ -96,3 +96,6 @@ class PendingCode(StrEnum):
     """A sign-off whose signed content changed since it was signed."""
     SIGNOFF_MISSING = "signoff-missing"
     """A role that the publishing policy requires has not signed."""
+    SIGNOFF_UNVERIFIABLE = "signoff-unverifiable"
+    """A signed sign-off whose signature no key of the role's handle in
+    ``allowed_signers`` made: it does not count as signed."""

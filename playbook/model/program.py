@@ -121,6 +121,12 @@ class RaciRow(StrictModel):
         return {str(k): RaciLetter(v) for k, v in data.items()}
 
 
+SshSignature = Annotated[str, StringConstraints(
+    pattern=r"^-----BEGIN SSH SIGNATURE-----\n[A-Za-z0-9+/=\n]+-----END SSH SIGNATURE-----\n?$",
+    max_length=16384)]
+"""An armored SSH signature, as ``ssh-keygen -Y sign`` prints it."""
+
+
 class SignOff(StrictModel):
     """A stakeholder's sign-off of the measurement plan at one version."""
 
@@ -134,6 +140,10 @@ class SignOff(StrictModel):
     """Program version signed."""
     digest: Digest
     """``sha256:`` digest of the canonical signed content; stale when it changes."""
+    signature: SshSignature | None = None
+    """``ssh-keygen -Y sign`` of ``digest`` (namespace ``playbook-signoff``) by the
+    signer's key, as ``playbook sign --key`` writes it; verified against the
+    ``allowed_signers`` file for the role's ``handle``. Not part of the digest."""
 
 
 ProblemFile = Annotated[str, StringConstraints(

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from playbook.load.bundle import Bundle
-from playbook.load.safefiles import locate
+from playbook.load.safefiles import locate_data
 from playbook.load.sshsig import UNSIGNED, SignatureState, Verification, verify
 from playbook.model import FILES
 from playbook.model.choices import Measure
@@ -64,7 +64,7 @@ def definitions_of(kpis: Mapping[str, Any] | None, read: Callable[[str], str | N
 
 def _read_text(bundle: Bundle) -> Callable[[str], str | None]:
     def read(rel: str) -> str | None:
-        real = locate(bundle.root / rel, bundle.root, rel)
+        real = locate_data(rel, bundle.root, bundle.id)  # the loader's rule for a source
         if not isinstance(real, Path):
             return None
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from playbook.checks import answers, costs, domain, overlap, refs
+from playbook.checks import answers, contracts, costs, domain, overlap, refs
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.reporter import Reporter
 from playbook.load.signoffs import states
@@ -34,6 +34,7 @@ def run(bundle: Bundle, required: Collection[str] = ()) -> list[Problem]:
     answers.check(report)
     costs.check(report)
     overlap.check(report)
+    contracts.check(report)
     _signoffs(report, required)
     return report.problems
 

@@ -43,7 +43,7 @@ def _errors(files: Sequence[Problem], loaded: Sequence[Problem]) -> list[Problem
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     # imported here: every other verb (`playbook check` in a pre-commit hook) starts faster
-    from playbook.review import comment, datadiff, diff, impact, signers
+    from playbook.review import comment, contractdiff, datadiff, diff, impact, signers
     from playbook.review.sides import read_sides
 
     root = Path(args.dir)
@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
             if errors:
                 print(f"errors at the {name}:\n{Problems(errors).render()}", file=sys.stderr)
         return 1
-    changes = diff.compare(before, after)
+    changes = [*diff.compare(before, after),
+               *contractdiff.compare(root, base, head, sorted(set(before) | set(after)))]
     stale = diff.stale_signoffs(before, after)
     signoffs = signers.moves(root, base, head, before, after)
     data = datadiff.compare(old, new)

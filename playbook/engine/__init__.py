@@ -15,11 +15,13 @@ Operations:
     :func:`evaluate`: programs, problems and figures on a day (a review's side).
     :func:`report`: one program's figures as JSON data (``playbook report``).
     :func:`pull`: the warehouse queries' results, checked (``playbook pull``).
+    :func:`lock`: each program's data contract as its data is now (``playbook lock``).
     :func:`blocking`: what stops a context (pre-commit, pull request, build, preview,
         deploy) under the publishing policy of ``playbook.yml``.
 """
 
 from playbook.engine.cache import BuildCache
+from playbook.engine.contracting import LockFile, lock
 from playbook.engine.loading import Progress, check_playbook, collecting_after, load_playbook
 from playbook.engine.operations import (
     Evaluation,
@@ -33,7 +35,7 @@ from playbook.engine.policy import Context, blocking, publish_policy
 from playbook.engine.pulling import Snapshot, pull
 from playbook.engine.today import TODAY_ENV, TodayError, today_from_env
 
-__all__ = ["TODAY_ENV", "BuildCache", "Context", "Evaluation", "Progress", "Snapshot",
-           "TodayError", "blocking", "build", "check_playbook", "collecting_after",
-           "errors_of", "evaluate", "load_playbook", "program", "publish_policy", "pull",
-           "report", "today_from_env"]
+__all__ = ["TODAY_ENV", "BuildCache", "Context", "Evaluation", "LockFile", "Progress",
+           "Snapshot", "TodayError", "blocking", "build", "check_playbook", "collecting_after",
+           "errors_of", "evaluate", "load_playbook", "lock", "program", "publish_policy",
+           "pull", "report", "today_from_env"]

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.observations import Observation, Outcome
+from playbook.load.seen import Observed
 from playbook.model import Ai, Budget, Competencies, Kpis, Program, Reviews, Roadmap
 from playbook.model import Vendors as VendorsFile
+from playbook.model.contracts import ContractLock
 from playbook.model.problems import display_path
 from playbook.model.settings import Connection, Settings
 
@@ -40,6 +42,11 @@ class Bundle:
     """AI-tool outcomes by group, from ``ai.yml``'s ``outcomes`` file."""
     connections: Mapping[str, Connection] = field(default_factory=dict)
     """The warehouse connections ``playbook.yml`` declares, by name."""
+    observed: Observed | None = None
+    """What the input files hold now, when the program has a contract to check
+    (:mod:`playbook.load.contracts`)."""
+    lock: ContractLock | None = None
+    """The contract accepted last: ``data/<id>/contracts.lock.yml``, when present."""
 
     def path_of(self, stem: str) -> str:
         """How to name ``<stem>.yml`` of this program in problems."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from playbook.load import columnar, sql
+from playbook.load import columnar, contracts, sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
@@ -63,9 +63,10 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     return obj or Settings(), problems + found
 
 
-def load_program(folder: Path, root: Path,
-                 settings: Settings | None = None) -> tuple[Bundle, list[Problem]]:
-    """Load one program folder: parse, validate and read its measurement data."""
+def load_program(folder: Path, root: Path, settings: Settings | None = None, *,
+                 observe: bool = False) -> tuple[Bundle, list[Problem]]:
+    """Load one program folder: parse, validate and read its measurement data
+    (``observe``: read what its contract watches even without a lock, for ``playbook lock``)."""
     bundle = Bundle(id=folder.name, folder=folder, root=root,
                     connections=MappingProxyType(dict((settings or Settings()).connections)))
     problems: list[Problem] = []
@@ -103,11 +104,11 @@ def load_program(folder: Path, root: Path,
         obj, found = validate(model, source)
         problems.extend(found)
         setattr(bundle, stem, obj)
-    problems.extend(_read_data(bundle))
+    problems.extend(_read_data(bundle, observe))
     return bundle, problems
 
 
-def _read_data(bundle: Bundle) -> list[Problem]:
+def _read_data(bundle: Bundle, observe: bool = False) -> list[Problem]:
     folder = bundle.root / "data" / bundle.id
     tables = Tables(bundle)
     refused = folder_refusal(folder, bundle.root, display_path(folder, bundle.root))
@@ -139,6 +140,10 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             outcomes, found = read_outcomes(table, bundle.ai.outcomes, yaml, ("outcomes",))
             tables.problems.extend(found)
             bundle.outcomes = outcomes
+    if observe or contracts.wanted(bundle):
+        bundle.observed = contracts.observe_program(bundle, tables)
+        bundle.lock, found = contracts.read_lock(bundle)
+        tables.problems.extend(found)
     if not tables.missing:  # a wrong path is reported once, not again as an unused file
         tables.problems.extend(_unused_data(bundle, tables.used, tables.queried))
     return tables.problems

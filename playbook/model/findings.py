@@ -87,6 +87,21 @@ class FindingCode(StrEnum):
     """Answers of a survey wave are dated after it closed: not counted (privacy)."""
     ACKNOWLEDGEMENT_UNMATCHED = "acknowledgement-unmatched"
     """An acknowledgement in ``program.yml`` matches no finding (fixed, or mistyped)."""
+    CONTRACT_VALUE = "contract-value"
+    """A column a source filters, groups or maps holds a value its contract lock has not
+    seen (a new account code, unit or label): a filter may no longer match it."""
+    CONTRACT_COLUMN = "contract-column"
+    """An input file lacks a column its contract lock lists."""
+    CONTRACT_ROWS = "contract-rows"
+    """A period has far fewer or far more input rows than the accepted periods before it."""
+    CONTRACT_DUPLICATE = "contract-duplicate"
+    """An input that is summed or counted has more identical lines than its lock accepted."""
+    CONTRACT_EMPTY = "contract-empty"
+    """An input file has a header and no rows (a failed export job)."""
+    CONTRACT_JUMP = "contract-jump"
+    """A series' value moved from the one before by more than the series' noise allows."""
+    EXPECTATION_FAILED = "expectation-failed"
+    """An input file breaks an expectation its source declares (``expect:``)."""
 
 
 class PendingCode(StrEnum):

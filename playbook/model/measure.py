@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from playbook.model.base import Choice, Currency, Id, IsoDate, Role, StrictModel, Text
 from playbook.model.choices import AttributionMethod, Cadence, Direction, KpiKind, Measure
+from playbook.model.contracts import Expectations
 
 MIN_GROUP_SIZE: Final = 5
 """The privacy minimum when a measurement plan does not set one."""
@@ -115,6 +116,9 @@ class Source(StrictModel):
     read: Reading = Field(default_factory=Reading)
     """How to read the export as it comes: rows to skip, date formats, separators, currency,
     missing-value markers and label translations."""
+    expect: Expectations | None = None
+    """What the source's input files must hold (``accepted_values``, ``not_null``,
+    ``unique``, ``rows_per_period``), checked on top of the learned contract lock."""
 
     @model_validator(mode="after")
     def _one_origin(self) -> Source:

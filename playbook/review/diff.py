@@ -44,6 +44,9 @@ class ChangeKind(StrEnum):
     """The pilot's cohort size or comparison group."""
     DEFINITION = "definition"
     """How a figure is computed outside the YAML: a query file, a warehouse connection."""
+    CONTRACT = "contract"
+    """What a program's data contract accepts (``data/<id>/contracts.lock.yml``): a new
+    value, column or period of an input file."""
     OTHER = "other"
     """Anything else (wording, notes, descriptions)."""
 
@@ -58,7 +61,7 @@ KINDS: Final[Mapping[str, ChangeKind]] = MappingProxyType({
     "confidence": K.MONEY, "cohort_size": K.PILOT, "comparison_group": K.PILOT,
 })
 """The kind of change each field name stands for (the last known name on the path)."""
-MATERIAL: Final = frozenset(set(ChangeKind) - {ChangeKind.OTHER})
+MATERIAL: Final = frozenset(set(ChangeKind) - {ChangeKind.OTHER, ChangeKind.CONTRACT})
 """Kinds of change that are material: the program's ``version`` should be bumped."""
 _KEYS = ("id", "activity", "category", "name", "day", "kpi", "role")
 

@@ -22,6 +22,7 @@ The rules, with the constants of :mod:`playbook.model.contracts`:
 
 from __future__ import annotations
 
+import itertools
 from statistics import median
 
 from playbook.checks import expectations
@@ -165,7 +166,7 @@ def _jumps(kpi: str, series: SeriesSeen, locked: dict[str, dict[str, float]],
             history = [v for d, v in sorted(accepted.items()) if d < day]
             if len(history) <= MIN_HISTORY or before is None:
                 continue
-            changes = [b - a for a, b in zip(history, history[1:], strict=False)]
+            changes = [b - a for a, b in itertools.pairwise(history)]
             usual, mad = spread(changes)
             noise = max(mad, MIN_NOISE * median(abs(v) for v in history))
             moved = value - before[1]

@@ -40,8 +40,8 @@ def check(report: Reporter) -> None:
             report.problems.extend(_broken(expected, s))
 
 
-def _finding(seen: InputSeen, line: int, column: int, field: str, message: str) -> Problem:
-    return Problem(seen.path, line, column, field, message, HINT, Severity.FINDING,
+def _finding(path: str, line: int, column: int, field: str, message: str) -> Problem:
+    return Problem(path, line, column, field, message, HINT, Severity.FINDING,
                    FindingCode.EXPECTATION_FAILED)
 
 

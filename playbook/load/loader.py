@@ -26,7 +26,7 @@ from playbook.load.safefiles import (
     folder_refusal,
     real_path,
 )
-from playbook.load.tables import Tables, csv_files, data_folder, query_rows
+from playbook.load.tables import Tables, data_folder, export_files, query_rows
 from playbook.load.validate import validate
 from playbook.model import FILES
 from playbook.model.findings import FindingCode
@@ -150,11 +150,13 @@ def _read_data(bundle: Bundle, observe: bool = False) -> list[Problem]:
 
 
 def _unused_data(bundle: Bundle, used: set[Path], queries: list[str]) -> list[Problem]:
-    """Warn about CSVs in the program's data folder that nothing reads (a mistyped path?)."""
+    """Warn about exports and query files in the program's data folder that nothing reads
+    (a mistyped path, or a new export dropped in and used by nothing)."""
     if bundle.kpis is None or ("ai" in bundle.sources and bundle.ai is None):
         return []  # no measurement plan read: its own problem says so, no cascade here
-    named = " ".join(queries)
-    unused = [p for p in csv_files(data_folder(bundle)) if real_path(p) not in used
+    named = " ".join([*queries, *(k.source.query_file for k in bundle.kpis.kpis
+                                  if k.source is not None and k.source.query_file)])
+    unused = [p for p in export_files(data_folder(bundle)) if real_path(p) not in used
               and p.name not in named]
     return [Problem(display_path(p, bundle.root), 1, 1, "",
                     "data file is not read by any KPI source or AI outcomes",

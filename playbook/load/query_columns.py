@@ -45,11 +45,11 @@ def shape(query: str) -> QueryShape:
     except (ParseError, TokenError, ValueError):
         return EMPTY
     found: set[str] = set()
-    for node in tree.find_all(exp.In):
-        if isinstance(node.this, exp.Column) and node.args.get("expressions"):
-            found.add(node.this.name)
-    for node in tree.find_all(*_CATEGORY_TESTS):
-        left, right = node.this, node.expression
+    for within in tree.find_all(exp.In):
+        if isinstance(within.this, exp.Column) and within.args.get("expressions"):
+            found.add(within.this.name)
+    for test in tree.find_all(*_CATEGORY_TESTS):
+        left, right = test.this, test.expression
         if isinstance(left, exp.Column) and isinstance(right, exp.Literal):
             found.add(left.name)
         elif isinstance(right, exp.Column) and isinstance(left, exp.Literal):

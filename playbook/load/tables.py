@@ -45,6 +45,19 @@ def csv_files(folder: Path | None) -> list[Path]:
     return sorted(folder.glob("*.csv")) if folder is not None else []
 
 
+EXPORT_SUFFIXES: Final = (*sql.FILE_SUFFIXES, ".xlsx", ".xls", ".sql")
+"""Files in a data folder that some source should read: exports and query files (a
+contract lock, a README or a folder is none of them)."""
+
+
+def export_files(folder: Path | None) -> list[Path]:
+    """The exports and query files directly in ``folder``, by name."""
+    if folder is None:
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.lower().endswith(EXPORT_SUFFIXES)
+                  and not p.name.startswith(".") and not p.is_dir())
+
+
 def snapshot_path(bundle: Bundle, kpi_id: str) -> str:
     """Where the warehouse result of KPI ``kpi_id`` is kept, relative to the root."""
     return f"data/{bundle.id}/{SNAPSHOTS}/{kpi_id}.csv"

@@ -61,8 +61,8 @@ def facts(lock: ContractLock | None) -> dict[str, Any]:
                 out[f"{at}.values.{column}[{value}]"] = SEEN
     for kpi, groups in lock.series.items():
         for group, dates in groups.items():
-            for day, value in dates.items():
-                out[f"series.{kpi}.{group}[{day}]"] = value
+            for day, number in dates.items():
+                out[f"series.{kpi}.{group}[{day}]"] = number
     return out
 
 

@@ -57,6 +57,12 @@ ALLOWED: dict[Field, str] = {
     ("Source", "read"): "the reading options above",
     ("Source", "query"): "SQL text: the source row names it a query run by DuckDB",
     ("Source", "connection"): "a connection name: the source row says the warehouse snapshot",
+    ("Source", "expect"): "checks on the input files: a broken one is a finding at its line, "
+                          "shown with the program's findings",
+    **{("Expectations", f): "a check on the input files: a broken one is a finding at its line"
+       for f in ("accepted_values", "rows_per_period", "not_null", "unique")},
+    **{("RowsPerPeriod", f): "a bound of a check on the input files, quoted in its finding"
+       for f in ("min", "max")},
     ("Budget", "discount_rate"): "used only in computation: the NPV on the budget page",
     ("Budget", "benefit_decay"): "used only in computation: the multi-year sensitivity",
     ("Budget", "participants"): "used only in computation: the cost per participant",

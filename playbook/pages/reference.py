@@ -12,7 +12,7 @@ from pydantic.fields import FieldInfo
 
 from playbook.model import FILES
 from playbook.model.settings import Settings
-from playbook.pages import csv_rules, severities, signing, source_examples
+from playbook.pages import contracts_doc, csv_rules, severities, signing, source_examples
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -35,7 +35,10 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
          ("Budget", "benefit_decay"), ("Budget", "participants"), ("Benefit", "amount_low"),
          ("Benefit", "amount_high"), ("Source", "read"), ("Source", "query"),
          ("Source", "query_file"), ("Source", "connection"), ("AiOutcomes", "count"),
-         ("Source", "count"),
+         ("Source", "count"), ("Source", "expect"),
+         *(("Expectations", f) for f in ("accepted_values", "rows_per_period", "not_null",
+                                         "unique")),
+         *(("RowsPerPeriod", f) for f in ("min", "max")),
          ("AiOutcomes", "tool"), ("MustHave", "id"), ("MustHave", "name"),
          ("Kpi", "measure"), ("Kpi", "level"),
          *(("Reading", f) for f in ("delimiter", "header_row", "skip_rows", "date_format",
@@ -179,4 +182,5 @@ def markdown() -> Md:
     out.append(signing.markdown())
     out.append(csv_rules.markdown())
     out.append(source_examples.markdown())
+    out.append(contracts_doc.markdown())
     return cat(front_matter("Format reference"), lines(out))

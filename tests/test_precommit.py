@@ -93,6 +93,8 @@ def _git_repo(tmp_path: Path) -> Path:
     out = subprocess.run([sys.executable, "-m", "playbook.commands.cli", "codeowners"],
                          cwd=root, capture_output=True, text=True, check=True).stdout
     (root / ".github" / "CODEOWNERS").write_text(out, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "playbook.commands.cli", "lock"], cwd=root,
+                   capture_output=True, check=True)  # the data contract, as committed
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     return root
 
@@ -113,6 +115,7 @@ def test_pre_commit_passes_a_good_playbook_and_fails_a_bad_edit(tmp_path: Path) 
     assert good.returncode == 0, good.stdout + good.stderr
     assert re.search(r"^playbook check\.+Passed$", good.stdout, re.MULTILINE)
     assert re.search(r"^schema kpis\.yml\.+Passed$", good.stdout, re.MULTILINE)
+    assert re.search(r"^playbook lock --check\.+Passed$", good.stdout, re.MULTILINE)
 
     kpis = root / "program" / "mini" / "kpis.yml"
     kpis.write_text(kpis.read_text(encoding="utf-8").replace(*TAGRET), encoding="utf-8")

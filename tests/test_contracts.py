@@ -16,6 +16,7 @@ import pytest
 from conftest import RunCli, TmpPlaybook
 
 from playbook.engine import check_playbook
+from playbook.load.query_columns import shape
 from playbook.model.problems import Problem
 
 BOARD = "    source: {file: data/mini/board_use.csv, date: month, value: pct}\n"
@@ -248,3 +249,47 @@ def test_an_expectation_on_a_column_no_input_has_is_an_error(
         "program/mini/kpis.yml:30:27: kpis[1].source.expect.not_null[0]: column 'Pct' is in "
         "none of the source's input files (data/mini/board_use.csv: month, pct) (name a column "
         "of the file)"]
+
+
+@pytest.mark.parametrize(("query", "categories", "summed"), [
+    ("SELECT sum(Amount) FROM t WHERE Account IN ('6100', '6110')", {"account"}, True),
+    ("SELECT sum(Amount) FROM t WHERE Account = '6100' OR '7000' = Account", {"account"}, True),
+    ("SELECT sum(Amount) FROM t WHERE Account <> '6100'", {"account"}, True),
+    ("SELECT count(*) FROM t WHERE Unit LIKE 'ICU%'", {"unit"}, True),
+    ("SELECT avg(v) FROM t WHERE Unit ILIKE 'icu%'", {"unit"}, True),
+    ("SELECT CASE WHEN unit = 'ICU' THEN 'pilot' ELSE 'comparison' END AS arm, avg(v) "
+     "FROM t GROUP BY 1", {"unit"}, True),
+    ("SELECT CASE unit WHEN 'ICU' THEN 'pilot' END AS arm, v FROM t", {"unit"}, False),
+    ("SELECT cost_centre, sum(v) FROM t GROUP BY cost_centre", {"cost_centre"}, True),
+    ("SELECT week, count(DISTINCT learner) FROM t GROUP BY week", {"week"}, False),
+    ("SELECT max(v) FROM t WHERE amount > 0 AND day >= '2026-01-01'", set(), False),
+    ("SELECT a.v FROM t a JOIN u b ON a.unit = b.unit", set(), False),
+    ("SELECT v FROM t WHERE unit IN (SELECT unit FROM pilots)", set(), False),
+    ("not sql at all (", set(), False),
+])
+def test_a_query_names_the_columns_it_filters_groups_or_maps(
+        query: str, categories: set[str], summed: bool) -> None:
+    found = shape(query)
+    assert (set(found.categories), found.summed) == (categories, summed)
+
+
+def test_a_lock_that_is_a_link_is_refused_not_read(tmp_playbook: TmpPlaybook,
+                                                   run_cli: RunCli) -> None:
+    secret = tmp_playbook.root.parent / "outside.yml"
+    secret.write_text("inputs: {}\n", encoding="utf-8")
+    tmp_playbook.path("data/mini/contracts.lock.yml").symlink_to(secret)
+    errors = [str(p) for p in check_playbook(tmp_playbook.root).errors]
+    assert errors == [
+        "data/mini/contracts.lock.yml:1:1: 'data/mini/contracts.lock.yml' is a symbolic link "
+        "(replace the link with the file itself: nothing is read through a link)"]
+    code, _, err = run_cli("lock", "--dir", tmp_playbook.root)
+    assert code == 1 and err.startswith(errors[0] + "\nplaybook lock failed: 1 error(s)")
+    assert secret.read_text(encoding="utf-8") == "inputs: {}\n"
+
+
+def test_person_rows_of_the_ai_outcomes_repeat_without_a_finding(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    assert run_cli("lock", "--dir", tmp_playbook.root)[0] == 0
+    with tmp_playbook.path("data/mini/recommendations.csv").open("a") as f:
+        f.write("women,1\nwomen,1\nmen,0\n")
+    assert _findings(tmp_playbook) == []

@@ -16,8 +16,7 @@ from playbook.engine.loading import load_playbook
 from playbook.engine.operations import errors_of
 from playbook.load import loader
 from playbook.load.bundle import Bundle
-from playbook.load.contracts import lock_path, lock_text
-from playbook.load.safefiles import locate_data
+from playbook.load.contracts import lock_bytes, lock_path, lock_text
 from playbook.model.problems import Problem, Problems, UnknownProgramError
 from playbook.model.settings import Settings
 
@@ -46,16 +45,12 @@ def _observing(folder: Path, root: Path, settings: Settings) -> tuple[Bundle, li
 
 
 def _current(bundle: Bundle, problems: Problems) -> str | None:
-    rel = lock_path(bundle.id)
-    real = locate_data(rel, bundle.root, bundle.id)
-    if real is None:
-        return None
-    if not isinstance(real, Path):
-        problems.add(Problem(rel, 1, 1, "", real.message, real.hint))
-        return None
+    found: list[Problem] = []
+    raw = lock_bytes(bundle.root, bundle.id, found)
+    problems.extend(found)
     try:
-        return real.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return raw.decode("utf-8") if raw is not None else None
+    except UnicodeDecodeError:
         return ""  # not text: it is written anew
 
 

@@ -18,17 +18,18 @@ from typing import Any, Final
 
 import yaml
 
-from playbook.load import sql
+from playbook.load import reading, sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table, parse_date, read_table
+from playbook.load.program_files import read_program_file
 from playbook.load.query_columns import shape
 from playbook.load.safefiles import locate_data
 from playbook.load.seen import Expected, Observed, SeriesSeen, Track, observe, watched
 from playbook.load.tables import Tables, snapshot_path
 from playbook.load.validate import validate
 from playbook.model.contracts import LOCK_FILE, ContractLock
-from playbook.model.measure import Source
+from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem
 
 HEADER: Final = ("# Data contract of program '{id}', written by 'playbook lock {id}':\n"
@@ -53,17 +54,23 @@ def wanted(bundle: Bundle) -> bool:
     return any(k.source is not None and k.source.expect is not None for k in kpis)
 
 
+def lock_bytes(root: Path, program_id: str, problems: list[Problem]) -> bytes | None:
+    """The bytes of a program's lock as a program file is read: no link, no FIFO, bounded
+    (``None``: absent, or refused with a problem saying why)."""
+    rel = lock_path(program_id)
+    return read_program_file(root / rel, root, rel, problems)
+
+
 def read_lock(bundle: Bundle) -> tuple[ContractLock | None, list[Problem]]:
     """The program's lock when it has one; problems of a broken one, located."""
     rel = lock_path(bundle.id)
-    real = locate_data(rel, bundle.root, bundle.id)
-    if real is None:
-        return None, []
-    if not isinstance(real, Path):
-        return None, [Problem(rel, 1, 1, "", real.message, real.hint)]
+    problems: list[Problem] = []
+    raw = lock_bytes(bundle.root, bundle.id, problems)
+    if raw is None:
+        return None, problems
     try:
-        text = real.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
         return None, [Problem(rel, 1, 1, "", "not UTF-8 text",
                               f"write it again with 'playbook lock {bundle.id}'")]
     source, found = yamlsrc.parse(text, rel)
@@ -140,7 +147,7 @@ class _Plan:
             track = Track(named | (extra.get("categories", set()) & set(table.header)),
                           extra.get("not_null", set()), extra.get("unique", set()),
                           extra.get("categories", set()),
-                          _date_column(table, found.columns), src.read, cadence,
+                          _date_column(table, found.columns, src.read), src.read, cadence,
                           summed=found.summed)
             out.append(self.add(table, track, src.subject))
         return out
@@ -153,13 +160,14 @@ class _Plan:
             return None  # the loader reported it when it read the query
 
 
-def _date_column(table: Table, named: frozenset[str]) -> str | None:
-    """The first column the query names whose first cell is a date: rows are dated by it."""
+def _date_column(table: Table, named: frozenset[str], how: Reading) -> str | None:
+    """The first column the query names whose first cell is a date (ISO, or as the source's
+    ``read.date_format`` says): the rows are dated by it."""
     for i, column in enumerate(table.header):
         if column.lower() not in named:
             continue
         first = next((cells[i] for _, cells in table.rows if i < len(cells) and cells[i]), "")
-        if parse_date(first.strip()[:10]) is not None:
+        if reading.day(first, how) is not None or parse_date(first.strip()[:10]) is not None:
             return column
     return None
 
@@ -179,8 +187,8 @@ def observe_program(bundle: Bundle, tables: Tables) -> Observed:
     if bundle.ai is not None and bundle.ai.outcomes is not None:
         out = bundle.ai.outcomes
         table = tables.get(out.file, bundle.sources["ai"], ("outcomes", "file"))
-        if table is not None:  # each row is counted: a repeated line changes the rates
-            plan.add(table, Track({c for c in (out.group, out.tool) if c}, summed=True), None)
+        if table is not None:  # a row per person: identical rows are the rule, not an artifact
+            plan.add(table, Track({c for c in (out.group, out.tool) if c}), None)
     for path, (table, track) in sorted(plan.inputs.items()):
         track.categories = {c for c in track.categories if c in track.accepted
                             or all(watched(c, s) for s in plan.people[path])}

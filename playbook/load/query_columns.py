@@ -31,7 +31,8 @@ class QueryShape:
     columns: frozenset[str]
     """Lower-cased names of every column the query names."""
     summed: bool
-    """Whether the query aggregates rows (``sum``, ``count``, ``avg``, …)."""
+    """Whether the query adds rows up (``sum``, ``count``, ``avg``, not ``DISTINCT``): a
+    repeated line then moves its result."""
 
 
 EMPTY = QueryShape(frozenset(), frozenset(), summed=False)
@@ -60,5 +61,7 @@ def shape(query: str) -> QueryShape:
         if isinstance(case.this, exp.Column):  # CASE unit WHEN 'ICU' THEN …
             found.add(case.this.name)
     columns = {c.name.lower() for c in tree.find_all(exp.Column)}
-    return QueryShape(frozenset(n.lower() for n in found if n), frozenset(columns),
-                      summed=any(True for _ in tree.find_all(exp.AggFunc)))
+    # a distinct count, a minimum or a maximum is not moved by a repeated line
+    summed = any(not isinstance(agg.this, exp.Distinct)
+                 for agg in tree.find_all(exp.Sum, exp.Count, exp.Avg))
+    return QueryShape(frozenset(n.lower() for n in found if n), frozenset(columns), summed)

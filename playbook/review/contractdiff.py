@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from playbook.load import yaml_source as yamlsrc
-from playbook.load.contracts import lock_path
-from playbook.load.safefiles import locate_data
+from playbook.load.contracts import lock_bytes, lock_path
 from playbook.load.validate import validate
 from playbook.model.contracts import ContractLock
 from playbook.review.diff import LINK, Change, ChangeKind, blob, resolve, tree
@@ -28,8 +27,7 @@ def lock_at(root: Path, rev: str | None, program: str) -> ContractLock | None:
     """A program's lock at ``rev`` (``None``: the work tree); ``None`` when absent or broken."""
     rel = lock_path(program)
     if rev is None:
-        real = locate_data(rel, root, program)
-        data = real.read_bytes() if isinstance(real, Path) else None
+        data = lock_bytes(root, program, [])  # a refused one is reported by the load
     else:
         found = [(mode, oid) for name, mode, oid in tree(root, resolve(root, rev), rel)
                  if name == rel]

@@ -293,3 +293,43 @@ def test_person_rows_of_the_ai_outcomes_repeat_without_a_finding(
     with tmp_playbook.path("data/mini/recommendations.csv").open("a") as f:
         f.write("women,1\nwomen,1\nmen,0\n")
     assert _findings(tmp_playbook) == []
+
+
+def _append(book: TmpPlaybook, rel: str, text: str) -> None:
+    with book.path(rel).open("a") as f:
+        f.write(text)
+
+
+SILENT_CHANGES = {
+    "new account code": (
+        lambda b: _append(b, "data/mini/ledger.csv", ledger_lines("2026-03", ("61000", "6110",
+                                                                               "7000"))),
+        "<code>inputs\\[data/mini/ledger.csv\\].values.Account\\[61000\\]</code> | — | seen |"),
+    "duplicate ledger line": (
+        lambda b: _append(b, "data/mini/ledger.csv", "2026-02-05,6100,CC-10,201\n"),
+        "<code>inputs\\[data/mini/ledger.csv\\].duplicate\\_lines</code> | 0 | 1 |"),
+    "header-only export": (
+        lambda b: b.write("data/mini/start_time.csv", "month,days,group\n"),
+        "<code>inputs\\[data/mini/start\\_time.csv\\].rows</code> | 8 | 0 |"),
+    "jump beyond noise": (
+        lambda b: b.edit("data/mini/ledger.csv", "2026-02-05,6100,CC-10,201",
+                         "2026-02-05,6100,CC-10,2010"),
+        "<code>series.board-use.all\\[2026-02-28\\]</code> | 302.0 | 2111.0 |"),
+}
+
+
+@pytest.mark.parametrize("change", list(SILENT_CHANGES))
+def test_each_silent_change_accepted_shows_in_the_diff(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, change: str) -> None:
+    _locked_ledger(tmp_playbook, run_cli)
+    _git(tmp_playbook.root, "init", "-q")
+    _git(tmp_playbook.root, "add", "-A")
+    _git(tmp_playbook.root, "commit", "-qm", "base")
+    edit, row = SILENT_CHANGES[change]
+    edit(tmp_playbook)
+    assert _findings(tmp_playbook) != []  # a finding first; then the export is accepted
+    assert run_cli("lock", "--dir", tmp_playbook.root)[0] == 0
+    assert _findings(tmp_playbook) == []
+    code, out, err = run_cli("diff", "--today", "2026-04-15", "--dir", tmp_playbook.root)
+    assert (code, err) == (0, "")
+    assert f"| contract | data/mini/contracts.lock.yml | {row}" in out.splitlines()

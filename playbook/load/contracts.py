@@ -28,6 +28,7 @@ from playbook.load.safefiles import locate_data
 from playbook.load.seen import Expected, Observed, SeriesSeen, Track, observe, watched
 from playbook.load.tables import Tables, snapshot_path
 from playbook.load.validate import validate
+from playbook.model.choices import Cadence
 from playbook.model.contracts import LOCK_FILE, ContractLock
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem
@@ -129,7 +130,7 @@ class _Plan:
         return self.tables.get(rel, self.bundle.sources["kpis"],
                                ("kpis", i, "source", "connection"))
 
-    def _query(self, src: Source, cadence: Any, extra: dict[str, set[str]]) -> list[str]:
+    def _query(self, src: Source, cadence: Cadence, extra: dict[str, set[str]]) -> list[str]:
         text = src.query if src.query is not None else self._read(src.query_file)
         if text is None:
             return []

@@ -333,3 +333,63 @@ def test_each_silent_change_accepted_shows_in_the_diff(
     code, out, err = run_cli("diff", "--today", "2026-04-15", "--dir", tmp_playbook.root)
     assert (code, err) == (0, "")
     assert f"| contract | data/mini/contracts.lock.yml | {row}" in out.splitlines()
+
+
+CASE_SOURCE = """    source:
+      query: |
+        SELECT last_day(CAST("Date" AS DATE)) AS month,
+               sum(CASE WHEN "Cost centre" = 'CC-10' THEN Amount ELSE 0 END) AS pct
+        FROM 'data/mini/ledger.csv'
+        GROUP BY 1
+      date: month
+      value: pct
+"""
+WHERE_SOURCE = """    source:
+      file: data/mini/ledger.csv
+      date: Date
+      value: Amount
+      read: {where: {Account: ['6100', '6110']}}
+"""
+
+
+@pytest.mark.parametrize(("source", "line", "expected"), [
+    (LEDGER_SOURCE, "2026-03-05,6101,CC-10,200\n", "26:2: finding contract-value: Account: "
+     "column 'Account' holds '6101', a value"),
+    (CASE_SOURCE, "2026-03-05,6100,CC-11,200\n", "26:3: finding contract-value: Cost centre: "
+     "column 'Cost centre' holds 'CC-11', a value"),
+    (WHERE_SOURCE, "2026-03-05,6101,CC-10,200\n", "26:2: finding contract-value: Account: "
+     "column 'Account' holds '6101', a value"),
+])
+def test_every_kind_of_filter_or_mapping_locks_its_column(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, source: str, line: str,
+        expected: str) -> None:
+    _locked_ledger(tmp_playbook, run_cli)
+    tmp_playbook.edit("kpis.yml", LEDGER_SOURCE, source)
+    assert run_cli("lock", "--dir", tmp_playbook.root)[0] == 0
+    _append(tmp_playbook, "data/mini/ledger.csv", line)
+    found = _findings(tmp_playbook, "contract-value")
+    assert [f[:len("data/mini/ledger.csv:") + len(expected)] for f in found] == [
+        "data/mini/ledger.csv:" + expected]
+
+
+@pytest.mark.parametrize(("rel", "old", "new", "expected"), [
+    ("data/mini/start_time.csv", "2026-03-31,25.0,pilot", "2026-03-31,25.0,Pilot",
+     "data/mini/start_time.csv:8:3: finding contract-value: group: column 'group' holds "
+     "'Pilot', a value"),
+    ("data/mini/leader_360.csv", "2026-04-03,3.6,p-3fa91c07,post,pilot",
+     "2026-04-03,3.6,p-3fa91c07,Post,pilot",
+     "data/mini/leader_360.csv:12:4: finding contract-value: wave: column 'wave' holds "
+     "'Post', a value"),
+])
+def test_a_new_label_of_a_group_or_wave_column_is_a_finding(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, rel: str, old: str, new: str,
+        expected: str) -> None:
+    tmp_playbook.edit("kpis.yml", "      wave: wave\n", "      wave: wave\n      read: {values: "
+                      "{wave: {Post: post}, group: {Pilot: pilot}}}\n")
+    tmp_playbook.edit("kpis.yml", "      group: group\n  - id: board-use",
+                      "      group: group\n      read: {values: {group: {Pilot: pilot}}}\n"
+                      "  - id: board-use")
+    assert run_cli("lock", "--dir", tmp_playbook.root)[0] == 0
+    tmp_playbook.edit(rel, old, new)
+    found = _findings(tmp_playbook, "contract-value")
+    assert len(found) == 1 and found[0].startswith(expected)

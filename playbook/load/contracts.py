@@ -12,6 +12,7 @@ change a reviewer accepts.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from statistics import fmean
 from typing import Any, Final
@@ -49,7 +50,7 @@ def lock_path(program_id: str) -> str:
 
 def wanted(bundle: Bundle) -> bool:
     """Whether the program has a contract to check: a lock, or a declared expectation."""
-    if (bundle.root / lock_path(bundle.id)).exists():
+    if os.path.lexists(bundle.root / lock_path(bundle.id)):  # a link is refused, not skipped
         return True
     kpis = bundle.kpis.kpis if bundle.kpis is not None else []
     return any(k.source is not None and k.source.expect is not None for k in kpis)

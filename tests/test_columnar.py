@@ -52,12 +52,12 @@ def by_rows(root: Path, source: Source = SOURCE) -> tuple[list[Observation], lis
     assert source.file is not None
     table, problems = read_table(root / source.file, source.file)
     assert table is not None
-    series, found = read_series(table, source, yaml(), LOC)
+    series, found = read_series(table, source, yamlsrc.Where(yaml(), LOC))
     return series, [p.message for p in problems + found]
 
 
 def column_wise(root: Path, source: Source = SOURCE) -> list[Observation] | None:
-    found = columnar.read_clean(root, "p", source, yaml(), LOC)
+    found = columnar.read_clean(root, "p", source, yamlsrc.Where(yaml(), LOC))
     return None if found is None else found[1]
 
 

@@ -115,28 +115,27 @@ def _read_data(bundle: Bundle) -> list[Problem]:
         tables.problems.append(Problem(display_path(folder, bundle.root), 1, 1, "",
                                        refused.message, refused.hint))
     if bundle.kpis is not None:
-        yaml = bundle.sources["kpis"]
         for i, kpi in enumerate(bundle.kpis.kpis):
             if kpi.source is None:
                 continue
-            loc: yamlsrc.Path_ = ("kpis", i, "source")
-            clean = columnar.read_clean(bundle.root, bundle.id, kpi.source, yaml, loc)
+            where = yamlsrc.Where(bundle.sources["kpis"], ("kpis", i, "source"))
+            clean = columnar.read_clean(bundle.root, bundle.id, kpi.source, where)
             if clean is not None:  # large and nothing to report: read column-wise
                 tables.scanned.add(clean[0])
                 bundle.series[kpi.id] = clean[1]
                 continue
-            table = tables.source(kpi.id, kpi.source, yaml, loc)
+            table = tables.source(kpi.id, kpi.source, where)
             if table is not None:
-                series, found = read_series(table, kpi.source, yaml, loc)
+                series, found = read_series(table, kpi.source, where)
                 if kpi.source.file is None and kpi.source.connection is None:
-                    found = query_rows(found, table, yaml, loc)
+                    found = query_rows(found, table, where)
                 tables.report(found)
                 bundle.series[kpi.id] = series
     if bundle.ai is not None and bundle.ai.outcomes is not None:
-        yaml = bundle.sources["ai"]
-        table = tables.get(bundle.ai.outcomes.file, yaml, ("outcomes", "file"))
+        where = yamlsrc.Where(bundle.sources["ai"], ("outcomes",))
+        table = tables.get(bundle.ai.outcomes.file, where.at("file"))
         if table is not None:
-            outcomes, found = read_outcomes(table, bundle.ai.outcomes, yaml, ("outcomes",))
+            outcomes, found = read_outcomes(table, bundle.ai.outcomes, where)
             tables.problems.extend(found)
             bundle.outcomes = outcomes
     if not tables.missing:  # a wrong path is reported once, not again as an unused file

@@ -21,7 +21,7 @@ from playbook.load import integrity, reading
 from playbook.load.csv_table import Table, date_hint, identifier_columns
 from playbook.load.identifiers import is_direct, is_person_id
 from playbook.load.validate import no_such_day
-from playbook.load.yaml_source import Path_, YamlDocument, format_loc
+from playbook.load.yaml_source import Where
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem
 
@@ -72,18 +72,17 @@ class Outcome:
     selected: bool
 
 
-def columns(table: Table, mapping: dict[str, str | None], yaml: YamlDocument, loc: Path_,
-             problems: list[Problem]) -> dict[str, int] | None:
+def columns(table: Table, mapping: dict[str, str | None], where: Where,
+            problems: list[Problem]) -> dict[str, int] | None:
+    """Each mapped column's index; ``None`` after reporting a column the table lacks."""
     found: dict[str, int] = {}
     for key, column in mapping.items():
         if column is None:
             continue
         index = table.column(column)
         if index < 0:
-            line, col = yaml.where((*loc, key))
             close = difflib.get_close_matches(column, table.header, n=1, cutoff=0.6)
-            problems.append(Problem(
-                yaml.path, line, col, format_loc((*loc, key)),
+            problems.append(where.at(key).problem(
                 f"column '{column}' is not in {table.path}; its columns are: "
                 + ", ".join(table.header), f"did you mean '{close[0]}'?" if close else ""))
         else:
@@ -91,53 +90,49 @@ def columns(table: Table, mapping: dict[str, str | None], yaml: YamlDocument, lo
     return found if len(found) == sum(v is not None for v in mapping.values()) else None
 
 
-def check_identifiers(table: Table, loc: Path_) -> list[Problem]:
+def check_identifiers(table: Table, where: Where, problems: list[Problem]) -> None:
     """Reject columns that look like direct identifiers (name, email, phone)."""
-    problems = []
     for name in identifier_columns(table):
         problems.append(Problem(
-            table.path, 1, table.header.index(name) + 1, format_loc(loc),
+            table.path, 1, table.header.index(name) + 1, where.field,
             f"column '{name}' looks like a direct identifier",
             "remove it; use a pseudonymous id column named in 'subject'"))
-    return problems
 
 
-def read_series(table: Table, source: Source, yaml: YamlDocument,
-                loc: Path_) -> tuple[list[Observation], list[Problem]]:
+def read_series(table: Table, source: Source,
+                where: Where) -> tuple[list[Observation], list[Problem]]:
     """Read a KPI's observations from ``table`` through ``source``'s columns."""
-    problems = check_identifiers(table, loc)
+    problems: list[Problem] = []
+    check_identifiers(table, where, problems)
     mapping = {"date": source.date, "value": source.value, "group": source.group,
                "subject": source.subject, "wave": source.wave, "count": source.count}
-    cols = columns(table, mapping, yaml, loc, problems)
+    cols = columns(table, mapping, where, problems)
     if cols is None:
         return [], problems
-    field = format_loc(loc)
-    unnamed = _unnamed_subject(table, source, yaml, loc) if source.subject is None else []
-    problems.extend(unnamed)
-    kept = _row_filter(table, source.read, yaml, loc, problems)
+    unnamed = source.subject is None and _unnamed_subject(table, where, problems)
+    kept = _row_filter(table, source.read, where, problems)
     if kept is None:
         return [], problems
-    rows = _Rows(table, source, cols, mapping, field)
+    rows = _Rows(table, source, cols, mapping, where.field)
     out = rows.read(kept)
     for key, found in rows.failed.items():
         problems.append(_summary(found, mapping[key] or key))
     if unnamed:  # rows per person, not duplicates: naming the subject is the one fix
         return out, problems
-    out, found = integrity.check(out, table.path, field, cols)
-    return out, problems + found
+    return integrity.check(out, table.path, where.field, cols, problems), problems
 
 
-def _row_filter(table: Table, how: Reading, yaml: YamlDocument, loc: Path_,
+def _row_filter(table: Table, how: Reading, where: Where,
                 problems: list[Problem]) -> list[tuple[int, frozenset[str]]] | None:
     """The ``where`` filter as (column index, kept values); ``None`` when a column is absent."""
     kept = []
     for column, values in how.where.items():
         index = table.column(column)
         if index < 0:
-            line, col = yaml.where((*loc, "read", "where", column), key=True)
+            line, col = where.doc.where((*where.loc, "read", "where", column), key=True)
             close = difflib.get_close_matches(column, table.header, n=1, cutoff=0.6)
             problems.append(Problem(
-                yaml.path, line, col, format_loc((*loc, "read", "where")),
+                where.doc.path, line, col, where.at("read", "where").field,
                 f"column '{column}' is not in {table.path}; its columns are: "
                 + ", ".join(table.header), f"did you mean '{close[0]}'?" if close else ""))
             return None
@@ -312,15 +307,13 @@ def _value_fix(cell: str) -> str:
     return f"declare it as missing if it means 'not measured': read: {{missing: [{quoted}]}}"
 
 
-def _unnamed_subject(table: Table, source: Source, yaml: YamlDocument,
-                     loc: Path_) -> list[Problem]:
-    """A column of person ids that the source does not name as its ``subject``."""
+def _unnamed_subject(table: Table, where: Where, problems: list[Problem]) -> bool:
+    """Report a column of person ids that the source does not name as its ``subject``."""
     ids = [h for h in table.header if is_person_id(h) and not is_direct(h)]
-    if not ids:
-        return []
-    line, col = yaml.where(loc)
-    return [Problem(yaml.path, line, col, format_loc(loc),
-                    f"{table.path} has a column of person ids ('{ids[0]}') but the source "
-                    "names no 'subject': single people's values would be published",
-                    f"add 'subject: {ids[0]}' so groups smaller than the privacy minimum "
-                    "are suppressed")]
+    if ids:
+        problems.append(where.problem(
+            f"{table.path} has a column of person ids ('{ids[0]}') but the source "
+            "names no 'subject': single people's values would be published",
+            f"add 'subject: {ids[0]}' so groups smaller than the privacy minimum "
+            "are suppressed"))
+    return bool(ids)

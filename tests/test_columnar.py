@@ -22,6 +22,7 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.csv_table import read_table
 from playbook.load.observations import Observation, read_series
 from playbook.model.measure import Reading, Source
+from playbook.model.problems import Problem
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = Source(file="data/p/kpi.csv", date="day", value="value", group="group")
@@ -52,7 +53,8 @@ def by_rows(root: Path, source: Source = SOURCE) -> tuple[list[Observation], lis
     assert source.file is not None
     table, problems = read_table(root / source.file, source.file)
     assert table is not None
-    series, found = read_series(table, source, yamlsrc.Where(yaml(), LOC))
+    found: list[Problem] = []
+    series = read_series(table, source, yamlsrc.Where(yaml(), LOC), found)
     return series, [p.message for p in problems + found]
 
 

@@ -75,7 +75,8 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         if isinstance(result, QueryError):
             problems.add(tables.query_problem(result, src, where))
             continue
-        _, found = read_series(result, src, source)
+        found: list[Problem] = []
+        read_series(result, src, source, found)
         problems.extend(found)
         # only the columns the KPI reads: the role may read other tables' data too
         kept = warehouse.kept_columns(result, src)

@@ -47,6 +47,7 @@ from playbook.load.safefiles import Refusal, locate_data, open_regular
 from playbook.load.yaml_source import Where
 from playbook.model.chars import unsafe_character
 from playbook.model.measure import Source
+from playbook.model.problems import Problem
 
 FROM_BYTES: Final = 256 * 1024
 """Smallest file read column-wise (about 10,000 rows)."""
@@ -97,7 +98,8 @@ def read_clean(root: Path, program_id: str, source: Source,
         return None
     header, rows, plain = head
     table = Table(source.file, header, [], decimal_comma=False)
-    _, problems = read_series(table, source, where)  # a missing column, an identifier
+    problems: list[Problem] = []
+    read_series(table, source, where, problems)  # a missing column, an identifier
     if problems:
         return None
     cols = {key: table.column(name) for key in ("date", "value", "group", "subject")

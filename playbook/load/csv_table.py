@@ -68,13 +68,16 @@ def read_table(file: Path, shown: str, delimiter: str | None = None,
         # decoded in large chunks (newline="" splits lines as csv needs them); only a
         # file that is not UTF-8 is read again line by line, to name the line at fault
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        problems: list[Problem] = []
         try:
-            return _parse(text, None, shown, delimiter, header_row)
+            return _parse(text, None, shown, delimiter, header_row, problems), problems
         except UnicodeDecodeError:
             text.detach()  # keep the file open for the second reading
             stream.seek(0)
             count = [0]
-            return _parse(_lines(stream, count), count, shown, delimiter, header_row)
+            problems = []  # the second reading finds the first one's problems again
+            return (_parse(_lines(stream, count), count, shown, delimiter, header_row, problems),
+                    problems)
 
 
 _CR = re.compile(r"(?<=\r)(?!\n)")
@@ -116,10 +119,10 @@ def _csv_error(shown: str, line: int, exc: csv.Error) -> Problem:
 
 
 def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter: str | None,
-           header_row: int) -> tuple[Table | None, list[Problem]]:
-    """Parse a file's lines; ``count`` counts those decoded (``None``: a decoding error
-    is raised for the caller to read the file again with a count)."""
-    problems: list[Problem] = []
+           header_row: int, problems: list[Problem]) -> Table | None:
+    """Parse a file's lines, adding what is wrong to ``problems``; ``count`` counts those
+    decoded (``None``: a decoding error is raised for the caller to read the file again
+    with a count)."""
     above = header_row - 1  # a report's title lines: not read as CSV at all
     end = above  # the last line read so far: a row starts on the next one
     try:
@@ -164,15 +167,19 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
     except UnicodeDecodeError:
         if count is None:
             raise
-        return None, [*problems, Problem(shown, count[0] + 1, 1, "", "not UTF-8 text",
-                                         "export the file as CSV UTF-8")]
+        problems.append(Problem(shown, count[0] + 1, 1, "", "not UTF-8 text",
+                                "export the file as CSV UTF-8"))
+        return None
     except csv.Error as exc:
-        return None, [*problems, _csv_error(shown, end + 1, exc)]
+        problems.append(_csv_error(shown, end + 1, exc))
+        return None
     if not any(header) and not content and not rows:
-        return None, [Problem(shown, 1, 1, "", "empty file: no header and no rows",
-                              "export the data with a header row")]
+        # an empty header holds no name to report: this is the file's one problem
+        problems.append(Problem(shown, 1, 1, "", "empty file: no header and no rows",
+                                "export the data with a header row"))
+        return None
     # a header with no rows is a source waiting for its first export: no data yet
-    return Table(shown, header, rows, delimiter == ";"), problems
+    return Table(shown, header, rows, delimiter == ";")
 
 
 def _bad_cells(row: list[str], header: list[str], shown: str, line: int, warned: set[int],

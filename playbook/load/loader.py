@@ -126,7 +126,8 @@ def _read_data(bundle: Bundle) -> list[Problem]:
                 continue
             table = tables.source(kpi.id, kpi.source, where)
             if table is not None:
-                series, found = read_series(table, kpi.source, where)
+                found: list[Problem] = []
+                series = read_series(table, kpi.source, where, found)
                 if kpi.source.file is None and kpi.source.connection is None:
                     found = query_rows(found, table, where)
                 tables.report(found)
@@ -135,9 +136,7 @@ def _read_data(bundle: Bundle) -> list[Problem]:
         where = yamlsrc.Where(bundle.sources["ai"], ("outcomes",))
         table = tables.get(bundle.ai.outcomes.file, where.at("file"))
         if table is not None:
-            outcomes, found = read_outcomes(table, bundle.ai.outcomes, where)
-            tables.problems.extend(found)
-            bundle.outcomes = outcomes
+            bundle.outcomes = read_outcomes(table, bundle.ai.outcomes, where, tables.problems)
     if not tables.missing:  # a wrong path is reported once, not again as an unused file
         tables.problems.extend(_unused_data(bundle, tables.used, tables.queried))
     return tables.problems

@@ -99,27 +99,27 @@ def check_identifiers(table: Table, where: Where, problems: list[Problem]) -> No
             "remove it; use a pseudonymous id column named in 'subject'"))
 
 
-def read_series(table: Table, source: Source,
-                where: Where) -> tuple[list[Observation], list[Problem]]:
-    """Read a KPI's observations from ``table`` through ``source``'s columns."""
-    problems: list[Problem] = []
+def read_series(table: Table, source: Source, where: Where,
+                problems: list[Problem]) -> list[Observation]:
+    """Read a KPI's observations from ``table`` through ``source``'s columns (``where``:
+    the source in YAML), adding what is wrong to ``problems``."""
     check_identifiers(table, where, problems)
     mapping = {"date": source.date, "value": source.value, "group": source.group,
                "subject": source.subject, "wave": source.wave, "count": source.count}
     cols = columns(table, mapping, where, problems)
     if cols is None:
-        return [], problems
+        return []
     unnamed = source.subject is None and _unnamed_subject(table, where, problems)
     kept = _row_filter(table, source.read, where, problems)
     if kept is None:
-        return [], problems
+        return []
     rows = _Rows(table, source, cols, mapping, where.field)
     out = rows.read(kept)
     for key, found in rows.failed.items():
         problems.append(_summary(found, mapping[key] or key))
     if unnamed:  # rows per person, not duplicates: naming the subject is the one fix
-        return out, problems
-    return integrity.check(out, table.path, where.field, cols, problems), problems
+        return out
+    return integrity.check(out, table.path, where.field, cols, problems)
 
 
 def _row_filter(table: Table, how: Reading, where: Where,

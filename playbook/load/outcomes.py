@@ -22,19 +22,19 @@ NOT_SELECTED: Final = frozenset({"0", "false", "no"})
 """Cells that mean not selected."""
 
 
-def read_outcomes(table: Table, spec: AiOutcomes,
-                  where: Where) -> tuple[list[Outcome], list[Problem]]:
-    """Read AI-tool outcomes (group, selected) for the four-fifths check."""
-    problems: list[Problem] = []
+def read_outcomes(table: Table, spec: AiOutcomes, where: Where,
+                  problems: list[Problem]) -> list[Outcome]:
+    """Read AI-tool outcomes (group, selected) for the four-fifths check (``where``: the
+    outcomes in ``ai.yml``), adding what is wrong to ``problems``."""
     check_identifiers(table, where, problems)
     cols = columns(table, {"group": spec.group, "selected": spec.selected}, where, problems)
     if cols is None:
-        return [], problems
+        return []
     if is_person_id(spec.group):
         problems.append(where.at("group").problem(
             f"column '{spec.group}' holds person identifiers; a group label must be a "
             "category", "group outcomes by a category such as gender or age band"))
-        return [], problems
+        return []
     labelled = [(line, cells[cols["group"]]) for line, cells in table.rows
                 if identifying_cell(cells[cols["group"]])]
     if labelled:
@@ -43,9 +43,9 @@ def read_outcomes(table: Table, spec: AiOutcomes,
                                 f"{len(labelled)} group label(s) in column '{spec.group}' are "
                                 "e-mail addresses or phone numbers",
                                 "group outcomes by a category such as gender or age band"))
-        return [], problems
+        return []
     if spec.count is not None:
-        return _counted_outcomes(table, spec, where, problems), problems
+        return _counted_outcomes(table, spec, where, problems)
     out = []
     for line, cells in table.rows:
         raw = cells[cols["selected"]].lower()
@@ -57,7 +57,7 @@ def read_outcomes(table: Table, spec: AiOutcomes,
             continue
         group = cells[cols["group"]] or None
         out.append(Outcome(group, raw in SELECTED))
-    return out, problems
+    return out
 
 
 MAX_PEOPLE: Final = 10_000_000

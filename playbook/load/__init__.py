@@ -10,7 +10,8 @@ problem is collected with its ``file:line:column``. Imports only
 Problems are collected one way. A function that reads a value adds what is
 wrong to the collector it is handed (a ``list[Problem]``, or the object that
 holds one: :class:`~.tables.Tables` here, the checks'
-:class:`~.reporter.Reporter`) and returns only the value; a place in a program
+:class:`~.reporter.Reporter`) and returns only the value; a function whose only
+product is problems (a finder, a summary) returns them. A place in a program
 file travels as one :class:`~.yaml_source.Where`. Only the readers of a whole
 file or folder that other stages call (:func:`~.yaml_source.parse`,
 :func:`~.validate.validate`, :func:`~.csv_table.read_table`, and the loader's

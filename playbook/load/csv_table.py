@@ -120,9 +120,8 @@ def _csv_error(shown: str, line: int, exc: csv.Error) -> Problem:
 
 def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter: str | None,
            header_row: int, problems: list[Problem]) -> Table | None:
-    """Parse a file's lines, adding what is wrong to ``problems``; ``count`` counts those
-    decoded (``None``: a decoding error is raised for the caller to read the file again
-    with a count)."""
+    """Parse a file's lines, adding what is wrong to ``problems``; ``count`` counts the lines
+    decoded (``None``: a decoding error is raised, for the caller to read again with one)."""
     above = header_row - 1  # a report's title lines: not read as CSV at all
     end = above  # the last line read so far: a row starts on the next one
     try:
@@ -135,10 +134,8 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
         reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
         header = [h.strip() for h in next(reader, [])]
         end = reader.line_num + above
-        for index, name in enumerate(header):
-            found = character_problem(name, shown, above + 1, index + 1, "", "column name ")
-            if found is not None:
-                problems.append(found)
+        problems.extend(p for i, name in enumerate(header) if (p := character_problem(
+            name, shown, above + 1, i + 1, "", "column name ")) is not None)
         rows = []
         warned: set[int] = set()  # bidi marks: one warning per column, not one per row
         content = False
@@ -153,9 +150,8 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
                 continue  # blank line: no observation, nothing lost
             content = True
             if len(row) != len(header):
-                problems.append(Problem(shown, line, 1, "",
-                                        f"row has {len(row)} cells, the header has "
-                                        f"{len(header)}",
+                problems.append(Problem(shown, line, 1, "", f"row has {len(row)} cells, the "
+                                        f"header has {len(header)}",
                                         f"check the '{delimiter}' separators on this line"))
                 continue
             if _UNSAFE.search(joined) and _bad_cells(row, header, shown, line, warned,
@@ -174,7 +170,6 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
         problems.append(_csv_error(shown, end + 1, exc))
         return None
     if not any(header) and not content and not rows:
-        # an empty header holds no name to report: this is the file's one problem
         problems.append(Problem(shown, 1, 1, "", "empty file: no header and no rows",
                                 "export the data with a header row"))
         return None

@@ -9,18 +9,15 @@ silently: a duplicate is left out with an error (:mod:`playbook.load.integrity`)
 from __future__ import annotations
 
 import difflib
-import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from datetime import date as _Day  # the parameter named date hides the type
-from typing import Final
 
 from playbook.load import integrity, reading
-from playbook.load.csv_table import Table, date_hint, identifier_columns
+from playbook.load.csv_table import Table, identifier_columns
 from playbook.load.identifiers import is_direct, is_person_id
-from playbook.load.validate import no_such_day
 from playbook.load.yaml_source import Where
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem
@@ -184,12 +181,12 @@ class _Rows:
             if day is None:
                 self.fail("date", f"'{raw_date}' in column '{source.date}' is not a date "
                           "YYYY-MM-DD" if raw_date else f"empty date in column '{source.date}'",
-                          _date_fix(raw_date, how) if raw_date else
+                          reading.date_fix(raw_date, how) if raw_date else
                           "fill it in or delete the row")
             if not isinstance(value, float):
                 self.fail("value", f"'{raw_value}' in column '{source.value}' is not a number"
                           if raw_value else f"empty value in column '{source.value}'",
-                          _value_fix(raw_value) if raw_value else
+                          reading.value_fix(raw_value) if raw_value else
                           "fill it in, delete the row, or declare it: read: {missing: [\"\"]}")
                 value = None
             extra = self.labels.read(cells, self.fail)
@@ -235,7 +232,7 @@ class _Labels:
                 cell = seen[raw] = reading.label(key, raw, self.how)
             if cell not in allowed:
                 fail(key, f"'{raw}' in column '{mapping[key]}' is not one of "
-                     + ", ".join(allowed), _label_fix(key, raw, allowed))
+                     + ", ".join(allowed), reading.label_fix(key, raw, allowed))
             extra[key] = cell
         if "count" in cols:
             raw = cells[cols["count"]]
@@ -252,16 +249,6 @@ class _Labels:
         return extra
 
 
-def _label_fix(key: str, raw: str, allowed: Sequence[str]) -> str:
-    """How to read an unknown label: a mapping to the label it is spelled like, only when
-    it is spelled almost like one; otherwise the choice is the editor's, never guessed."""
-    close = difflib.get_close_matches(raw.strip().lower(), allowed, n=1, cutoff=0.75)
-    if close:
-        return f"translate it: read: {{values: {{{key}: {{'{raw}': {close[0]}}}}}}}"
-    return (f"translate it to the {key} it stands for, one of " + ", ".join(allowed)
-            + f": read: {{values: {{{key}: {{'{raw}': …}}}}}}")
-
-
 def _summary(found: list[Problem], column: str) -> Problem:
     """One problem per column: a file of 336 bad dates needs one fix, not 336 lines."""
     first = found[0]
@@ -270,41 +257,6 @@ def _summary(found: list[Problem], column: str) -> Problem:
     shown = integrity.lines_shown([p.line for p in found])
     return replace(first, message=f"{len(found)} values in column '{column}' cannot be read "
                    f"(lines {shown}); the first: {first.message}")
-
-
-_DASHED_DAY: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-"""A year, month and day between dashes (``fullmatch``), the month or day maybe one digit."""
-
-
-def _date_fix(cell: str, how: Reading) -> str:
-    """How to read a date the source's formats do not."""
-    if how.date_format:
-        return "check the source's read.date_format against this cell"
-    if _DASHED_DAY.fullmatch(cell.strip()):
-        return no_such_day(cell.strip()) or "no such day: check the day and the month"
-    hint = date_hint(cell)
-    if hint.startswith("write"):
-        return hint
-    example = "%d/%m/%Y" if "/" in cell else "%d.%m.%Y" if "." in cell else "%b-%y"
-    return f"{hint}, or declare the format: read: {{date_format: '{example}'}}"
-
-
-_DECIMAL_COMMA: Final = re.compile(r"(?<![\d.])[-+]?\d++(?:\.\d{3})*+,\d++")
-"""A number written with a decimal comma (``3,79``, ``1.234,56``), ``fullmatch``. Linear
-even searched: no start inside a run of digits, and no run given back (possessive)."""
-
-
-def _value_fix(cell: str) -> str:
-    """How to read a value that is not a plain number."""
-    if reading.looks_like_thousands(cell):
-        return "declare the separator: read: {thousands: ','}"
-    if _DECIMAL_COMMA.fullmatch(cell.strip()):
-        also = ", thousands: '.'" if "." in cell else ""
-        return f"the file writes decimals with a comma: declare it: read: {{decimal: ','{also}}}"
-    if any(c in cell for c in "€$£¥") or cell.strip().startswith("("):
-        return "declare the symbol: read: {currency: ['€']} (parentheses read as negative)"
-    quoted = "'" + cell.replace("'", "''") + "'"  # YAML's single-quoted form, any cell
-    return f"declare it as missing if it means 'not measured': read: {{missing: [{quoted}]}}"
 
 
 def _unnamed_subject(table: Table, where: Where, problems: list[Problem]) -> bool:

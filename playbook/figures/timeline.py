@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from playbook.figures.trajectory import CHECKPOINT_DAYS
 from playbook.model.choices import ReviewDecision
 from playbook.model.parts import Reviews, Roadmap
 
@@ -137,6 +136,8 @@ class CheckpointReview:
     or ``upcoming`` before it."""
 
 
+REVIEW_DAYS = (90, 180, 365)
+"""Checkpoints at which a review decides to continue, adjust, scale or stop."""
 REVIEW_GRACE_DAYS = 21
 """Days after a checkpoint before a missing review counts as overdue."""
 
@@ -146,7 +147,7 @@ def checkpoint_reviews(reviews: Reviews | None, start: date,
     """The day-90/180/365 reviews: held (with their decision), overdue or upcoming."""
     held = {r.day: r for r in (reviews.reviews if reviews else [])}
     out = []
-    for day in CHECKPOINT_DAYS:  # where a review decides to continue, adjust, scale or stop
+    for day in REVIEW_DAYS:
         due = day_date(start, day)
         review = held.get(day)
         if review is not None:

@@ -22,6 +22,7 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.csv_table import read_table
 from playbook.load.observations import Observation, read_series
 from playbook.model.measure import Reading, Source
+from playbook.model.problems import Problem
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = Source(file="data/p/kpi.csv", date="day", value="value", group="group")
@@ -52,12 +53,13 @@ def by_rows(root: Path, source: Source = SOURCE) -> tuple[list[Observation], lis
     assert source.file is not None
     table, problems = read_table(root / source.file, source.file)
     assert table is not None
-    series, found = read_series(table, source, yaml(), LOC)
+    found: list[Problem] = []
+    series = read_series(table, source, yamlsrc.Where(yaml(), LOC), found)
     return series, [p.message for p in problems + found]
 
 
 def column_wise(root: Path, source: Source = SOURCE) -> list[Observation] | None:
-    found = columnar.read_clean(root, "p", source, yaml(), LOC)
+    found = columnar.read_clean(root, "p", source, yamlsrc.Where(yaml(), LOC))
     return None if found is None else found[1]
 
 

@@ -96,7 +96,7 @@ def test_a_query_file_outside_the_data_folder_is_never_read_for_the_digest_or_di
     """The digest and the comment read a query file by the loader's rule: only below the
     program's own data folder, no dot names; a secret named there is never read."""
     from playbook.load.signoffs import content_of
-    from playbook.review import diff
+    from playbook.review import snapshots
 
     root = tmp_playbook.root
     tmp_playbook.write("./.env", "TOKEN=ghp_secret\n")
@@ -107,7 +107,7 @@ def test_a_query_file_outside_the_data_folder_is_never_read_for_the_digest_or_di
     _git(root, "add", "-A", "-f")
     _git(root, "commit", "-qm", "secret committed too")
     for rev in (None, "HEAD"):
-        snapshot, _ = diff.snapshot_at(root, rev)
+        snapshot, _ = snapshots.snapshot_at(root, rev)
         assert snapshot["mini"]["definitions"] == {"query_files": {".env": None}}
     playbook, problems = load_playbook(root)
     assert any("'.env' is not in the program's data folder" in str(p) for p in problems.errors)

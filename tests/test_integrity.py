@@ -15,7 +15,7 @@ from playbook.engine import load_playbook
 from playbook.figures.stats import behaviour_effect
 from playbook.load.integrity import check
 from playbook.load.observations import Observation
-from playbook.model.problems import Problems
+from playbook.model.problems import Problem, Problems
 
 SURVEY = "data/mini/leader_360.csv"
 KEEP = "keep one of the rows: this one is left out of every figure"
@@ -118,7 +118,8 @@ def _obs(line: int, day: int, subject: str | None = None, wave: str | None = Non
 
 def test_without_waves_a_subject_is_measured_once_a_day() -> None:
     series = [_obs(2, 5, "a"), _obs(3, 6, "a"), _obs(4, 5, "b"), _obs(5, 5, "a", value=2.0)]
-    kept, problems = check(series, "x.csv", "kpis[0].source", {"date": 0, "subject": 1})
+    problems: list[Problem] = []
+    kept = check(series, "x.csv", "kpis[0].source", {"date": 0, "subject": 1}, problems)
     assert kept == series[:3]
     assert [str(p) for p in problems] == [
         "x.csv:5:2: kpis[0].source.subject: a second row for this subject on 2026-01-05 "
@@ -127,8 +128,9 @@ def test_without_waves_a_subject_is_measured_once_a_day() -> None:
 
 def test_the_same_wave_in_two_groups_is_a_duplicate_and_a_switch() -> None:
     series = [_obs(2, 5, "a", "pre", "pilot"), _obs(3, 5, "a", "pre", "comparison")]
-    kept, problems = check(series, "x.csv", "s",
-                           {"date": 0, "subject": 1, "wave": 2, "group": 3})
+    problems: list[Problem] = []
+    kept = check(series, "x.csv", "s", {"date": 0, "subject": 1, "wave": 2, "group": 3},
+                 problems)
     assert kept == series[:1]
     assert [(p.line, p.field) for p in problems] == [(3, "s.subject"), (3, "s.group")]
 

@@ -143,10 +143,10 @@ def test_bad_cells_are_summarised_per_column_and_reported_once(
 def test_the_missing_hint_is_yaml_that_reads_back_the_cell() -> None:
     import yaml
 
-    from playbook.load.observations import _value_fix
+    from playbook.load.reading import value_fix
 
     for cell in ("it's n/a", "n.a.", "— ", "[none]"):
-        hint = _value_fix(cell)
+        hint = value_fix(cell)
         assert yaml.safe_load(hint.split("read: ", 1)[1]) == {"missing": [cell]}
 
 

@@ -12,7 +12,7 @@ from conftest import RunCli, TmpPlaybook
 from playbook.engine import load_playbook
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.signoffs import digest, states
-from playbook.review import diff
+from playbook.review import diff, snapshots
 
 
 def _git_init(root: Path) -> None:
@@ -139,8 +139,8 @@ def test_reordering_and_reformatting_is_no_change(tmp_playbook: TmpPlaybook) -> 
         next(x for x in lines if "id: cost" in x))
     lines[a], lines[b] = lines[b], lines[a]
     tmp_playbook.write("vendors.yml", "".join(lines) + "# a comment\n")
-    before, _ = diff.snapshot_at(tmp_playbook.root, "HEAD")
-    after, _ = diff.snapshot_at(tmp_playbook.root, None)
+    before, _ = snapshots.snapshot_at(tmp_playbook.root, "HEAD")
+    after, _ = snapshots.snapshot_at(tmp_playbook.root, None)
     assert diff.compare(before, after) == []
 
 

@@ -43,13 +43,22 @@ def _errors(files: Sequence[Problem], loaded: Sequence[Problem]) -> list[Problem
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     # imported here: every other verb (`playbook check` in a pre-commit hook) starts faster
-    from playbook.review import comment, contractdiff, datadiff, diff, impact, signers
+    from playbook.review import (
+        comment,
+        contractdiff,
+        datadiff,
+        diff,
+        git,
+        impact,
+        signers,
+        snapshots,
+    )
     from playbook.review.sides import read_sides
 
     root = Path(args.dir)
     base, head = _revisions(args)
-    before, bad_before = diff.snapshot_at(root, base)
-    after, bad_after = diff.snapshot_at(root, head)
+    before, bad_before = snapshots.snapshot_at(root, base)
+    after, bad_after = snapshots.snapshot_at(root, head)
     old, new = read_sides(root, base, head, day_option(args.today))
     # each side is judged as a build would judge it: the same errors as `playbook check`
     failed = [(f"base {base}", bad_before, old.problems),
@@ -67,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
     data = datadiff.compare(old, new)
     impacts = impact.compare(old, new, {(s.program, s.kpi) for s in data.series})
     if args.format == "json":
-        print(json.dumps({"base": diff.resolve(root, base),
-                          "head": diff.resolve(root, head) if head is not None else None,
+        print(json.dumps({"base": git.resolve(root, base),
+                          "head": git.resolve(root, head) if head is not None else None,
                           "changes": [asdict(c) for c in changes],
                           "impact": [impact.to_json(i) for i in impacts],
                           "stale_signoffs": [{"program": p, **e} for p, e in stale],

@@ -19,7 +19,7 @@ from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
 from playbook.load.results import QueryError
 from playbook.load.tables import Tables, snapshot_path
-from playbook.load.yaml_source import format_loc
+from playbook.load.yaml_source import Where
 from playbook.model.problems import Problem, Problems, UsageError
 
 
@@ -47,7 +47,7 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         src = kpi.source
         if src is None or src.connection is None:
             continue
-        loc = ("kpis", i, "source")
+        source = Where(yaml, ("kpis", i, "source"))
         connection = book.settings.connections.get(src.connection)
         if connection is None:
             raise UsageError(f"{yaml.path}: KPI '{kpi.id}' names connection "
@@ -56,28 +56,27 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         if url is None:
             raise UsageError(f"set {connection.env} to the SQLAlchemy URL of connection "
                              f"'{src.connection}' (needed by KPI '{kpi.id}')")
-        text, where = tables.query_text(src, yaml, loc)
+        text, where = tables.query_text(src, source)
         if text is None:
             continue  # why (a missing .sql file) is in tables.problems, added once below
         rel = snapshot_path(bundle, kpi.id)
         result = warehouse.run(url, text, rel, connection.timeout)
         if isinstance(result, warehouse.Unreachable):
-            line, col = yaml.where((*loc, "connection"))
-            problems.add(Problem(yaml.path, line, col, format_loc((*loc, "connection")),
-                                 f"connection '{src.connection}': {result.message}",
-                                 f"check the URL in {connection.env}: host, port, database, "
-                                 "user and password (the query was not run)"))
+            problems.add(source.at("connection").problem(
+                f"connection '{src.connection}': {result.message}",
+                f"check the URL in {connection.env}: host, port, database, user and password "
+                "(the query was not run)"))
             continue
         if isinstance(result, warehouse.RoleRefusal):
-            line, col = yaml.where((*loc, "connection"))
-            problems.add(Problem(yaml.path, line, col, format_loc((*loc, "connection")),
-                                 result.message, f"give connection '{src.connection}' a role "
-                                 "that can only SELECT"))
+            problems.add(source.at("connection").problem(
+                result.message, f"give connection '{src.connection}' a role that can only "
+                "SELECT"))
             continue
         if isinstance(result, QueryError):
-            problems.add(tables.query_problem(result, src, yaml, where))
+            problems.add(tables.query_problem(result, src, where))
             continue
-        _, found = read_series(result, src, yaml, loc)
+        found: list[Problem] = []
+        read_series(result, src, source, found)
         problems.extend(found)
         # only the columns the KPI reads: the role may read other tables' data too
         kept = warehouse.kept_columns(result, src)

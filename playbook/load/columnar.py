@@ -44,9 +44,10 @@ from playbook.load import sql
 from playbook.load.csv_table import MAX_BYTES, Table
 from playbook.load.observations import GROUPS, Observation, read_series
 from playbook.load.safefiles import Refusal, locate_data, open_regular
-from playbook.load.yaml_source import Path_, YamlDocument
+from playbook.load.yaml_source import Where
 from playbook.model.chars import unsafe_character
 from playbook.model.measure import Source
+from playbook.model.problems import Problem
 
 FROM_BYTES: Final = 256 * 1024
 """Smallest file read column-wise (about 10,000 rows)."""
@@ -71,8 +72,8 @@ def takes(source: Source) -> bool:
             and not how.model_fields_set - {"delimiter"} and how.delimiter in (None, ","))
 
 
-def read_clean(root: Path, program_id: str, source: Source, yaml: YamlDocument,
-               loc: Path_) -> tuple[Path, list[Observation]] | None:
+def read_clean(root: Path, program_id: str, source: Source,
+               where: Where) -> tuple[Path, list[Observation]] | None:
     """The observations of a large, clean CSV source and its real path, else ``None``.
 
     ``None`` says nothing about the file: it is then read row by row, which
@@ -97,7 +98,8 @@ def read_clean(root: Path, program_id: str, source: Source, yaml: YamlDocument,
         return None
     header, rows, plain = head
     table = Table(source.file, header, [], decimal_comma=False)
-    _, problems = read_series(table, source, yaml, loc)  # a missing column, an identifier
+    problems: list[Problem] = []
+    read_series(table, source, where, problems)  # a missing column, an identifier
     if problems:
         return None
     cols = {key: table.column(name) for key in ("date", "value", "group", "subject")

@@ -114,7 +114,7 @@ class _Plan:
                  "categories": set(expect.accepted_values)} if expect else {}
         loc: yamlsrc.Path_ = ("kpis", i, "source")
         if src.file is not None or src.connection is not None:
-            table = self.tables.get(src.file, yaml_doc, (*loc, "file"), src.read) \
+            table = self.tables.get(src.file, yamlsrc.Where(yaml_doc, (*loc, "file")), src.read) \
                 if src.file is not None else self._snapshot(i)
             if table is None:
                 return []
@@ -128,8 +128,8 @@ class _Plan:
     def _snapshot(self, i: int) -> Table | None:
         assert self.bundle.kpis is not None
         rel = snapshot_path(self.bundle, self.bundle.kpis.kpis[i].id)
-        return self.tables.get(rel, self.bundle.sources["kpis"],
-                               ("kpis", i, "source", "connection"))
+        return self.tables.get(rel, yamlsrc.Where(self.bundle.sources["kpis"],
+                                                 ("kpis", i, "source", "connection")))
 
     def _query(self, src: Source, cadence: Cadence, extra: dict[str, set[str]]) -> list[str]:
         text = src.query if src.query is not None else self._read(src.query_file)
@@ -188,7 +188,7 @@ def observe_program(bundle: Bundle, tables: Tables) -> Observed:
             observed.series[kpi.id] = _series(bundle, i, kpi.id)
     if bundle.ai is not None and bundle.ai.outcomes is not None:
         out = bundle.ai.outcomes
-        table = tables.get(out.file, bundle.sources["ai"], ("outcomes", "file"))
+        table = tables.get(out.file, yamlsrc.Where(bundle.sources["ai"], ("outcomes", "file")))
         if table is not None:  # a row per person: identical rows are the rule, not an artifact
             plan.add(table, Track({c for c in (out.group, out.tool) if c}), None)
     for path, (table, track) in sorted(plan.inputs.items()):

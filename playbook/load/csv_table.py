@@ -68,13 +68,16 @@ def read_table(file: Path, shown: str, delimiter: str | None = None,
         # decoded in large chunks (newline="" splits lines as csv needs them); only a
         # file that is not UTF-8 is read again line by line, to name the line at fault
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        problems: list[Problem] = []
         try:
-            return _parse(text, None, shown, delimiter, header_row)
+            return _parse(text, None, shown, delimiter, header_row, problems), problems
         except UnicodeDecodeError:
             text.detach()  # keep the file open for the second reading
             stream.seek(0)
             count = [0]
-            return _parse(_lines(stream, count), count, shown, delimiter, header_row)
+            problems = []  # the second reading finds the first one's problems again
+            return (_parse(_lines(stream, count), count, shown, delimiter, header_row, problems),
+                    problems)
 
 
 _CR = re.compile(r"(?<=\r)(?!\n)")
@@ -116,10 +119,9 @@ def _csv_error(shown: str, line: int, exc: csv.Error) -> Problem:
 
 
 def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter: str | None,
-           header_row: int) -> tuple[Table | None, list[Problem]]:
-    """Parse a file's lines; ``count`` counts those decoded (``None``: a decoding error
-    is raised for the caller to read the file again with a count)."""
-    problems: list[Problem] = []
+           header_row: int, problems: list[Problem]) -> Table | None:
+    """Parse a file's lines, adding what is wrong to ``problems``; ``count`` counts the lines
+    decoded (``None``: a decoding error is raised, for the caller to read again with one)."""
     above = header_row - 1  # a report's title lines: not read as CSV at all
     end = above  # the last line read so far: a row starts on the next one
     try:
@@ -132,10 +134,8 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
         reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
         header = [h.strip() for h in next(reader, [])]
         end = reader.line_num + above
-        for index, name in enumerate(header):
-            found = character_problem(name, shown, above + 1, index + 1, "", "column name ")
-            if found is not None:
-                problems.append(found)
+        problems.extend(p for i, name in enumerate(header) if (p := character_problem(
+            name, shown, above + 1, i + 1, "", "column name ")) is not None)
         rows = []
         warned: set[int] = set()  # bidi marks: one warning per column, not one per row
         content = False
@@ -150,9 +150,8 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
                 continue  # blank line: no observation, nothing lost
             content = True
             if len(row) != len(header):
-                problems.append(Problem(shown, line, 1, "",
-                                        f"row has {len(row)} cells, the header has "
-                                        f"{len(header)}",
+                problems.append(Problem(shown, line, 1, "", f"row has {len(row)} cells, the "
+                                        f"header has {len(header)}",
                                         f"check the '{delimiter}' separators on this line"))
                 continue
             if _UNSAFE.search(joined) and _bad_cells(row, header, shown, line, warned,
@@ -164,15 +163,18 @@ def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter:
     except UnicodeDecodeError:
         if count is None:
             raise
-        return None, [*problems, Problem(shown, count[0] + 1, 1, "", "not UTF-8 text",
-                                         "export the file as CSV UTF-8")]
+        problems.append(Problem(shown, count[0] + 1, 1, "", "not UTF-8 text",
+                                "export the file as CSV UTF-8"))
+        return None
     except csv.Error as exc:
-        return None, [*problems, _csv_error(shown, end + 1, exc)]
+        problems.append(_csv_error(shown, end + 1, exc))
+        return None
     if not any(header) and not content and not rows:
-        return None, [Problem(shown, 1, 1, "", "empty file: no header and no rows",
-                              "export the data with a header row")]
+        problems.append(Problem(shown, 1, 1, "", "empty file: no header and no rows",
+                                "export the data with a header row"))
+        return None
     # a header with no rows is a source waiting for its first export: no data yet
-    return Table(shown, header, rows, delimiter == ";"), problems
+    return Table(shown, header, rows, delimiter == ";")
 
 
 def _bad_cells(row: list[str], header: list[str], shown: str, line: int, warned: set[int],

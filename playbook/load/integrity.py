@@ -59,8 +59,8 @@ Key = tuple[str, date | str | None, date | str | None]
 """What makes an observation unique in its series (see :func:`_key`)."""
 
 
-def check(observations: Sequence[R], path: str, field: str,
-          columns: dict[str, int]) -> tuple[list[R], list[Problem]]:
+def check(observations: Sequence[R], path: str, field: str, columns: dict[str, int],
+          problems: list[Problem]) -> list[R]:
     """Check the observations of one source against each other.
 
     Args:
@@ -69,19 +69,19 @@ def check(observations: Sequence[R], path: str, field: str,
         field: The source in the YAML file (``kpis[2].source``).
         columns: The 0-based position of each mapped column (``date``, ``value``,
             ``group``, ``subject``, ``wave``) in the file.
+        problems: Told the problems found, each kind summarised into one problem per file.
 
     Returns:
-        The observations without later duplicates, and the problems found,
-        each kind summarised into one problem per file.
+        The observations without later duplicates.
     """
     kept, duplicates, repeats = _without_duplicates(observations, path, field, columns)
-    problems = summarise(duplicates, "duplicate rows")
+    problems += summarise(duplicates, "duplicate rows")
     problems += summarise(repeats, "rows exported twice")
     problems += summarise(_group_switches(observations, path, field, columns),
                           "subjects in both groups")
     problems += summarise(_waves_out_of_order(kept, path, field, columns),
                           "post waves dated before their pre wave")
-    return kept, problems
+    return kept
 
 
 def lines_shown(lines: Sequence[int]) -> str:

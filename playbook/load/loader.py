@@ -116,30 +116,28 @@ def _read_data(bundle: Bundle, observe: bool = False) -> list[Problem]:
         tables.problems.append(Problem(display_path(folder, bundle.root), 1, 1, "",
                                        refused.message, refused.hint))
     if bundle.kpis is not None:
-        yaml = bundle.sources["kpis"]
         for i, kpi in enumerate(bundle.kpis.kpis):
             if kpi.source is None:
                 continue
-            loc: yamlsrc.Path_ = ("kpis", i, "source")
-            clean = columnar.read_clean(bundle.root, bundle.id, kpi.source, yaml, loc)
+            where = yamlsrc.Where(bundle.sources["kpis"], ("kpis", i, "source"))
+            clean = columnar.read_clean(bundle.root, bundle.id, kpi.source, where)
             if clean is not None:  # large and nothing to report: read column-wise
                 tables.scanned.add(clean[0])
                 bundle.series[kpi.id] = clean[1]
                 continue
-            table = tables.source(kpi.id, kpi.source, yaml, loc)
+            table = tables.source(kpi.id, kpi.source, where)
             if table is not None:
-                series, found = read_series(table, kpi.source, yaml, loc)
+                found: list[Problem] = []
+                series = read_series(table, kpi.source, where, found)
                 if kpi.source.file is None and kpi.source.connection is None:
-                    found = query_rows(found, table, yaml, loc)
+                    found = query_rows(found, table, where)
                 tables.report(found)
                 bundle.series[kpi.id] = series
     if bundle.ai is not None and bundle.ai.outcomes is not None:
-        yaml = bundle.sources["ai"]
-        table = tables.get(bundle.ai.outcomes.file, yaml, ("outcomes", "file"))
+        where = yamlsrc.Where(bundle.sources["ai"], ("outcomes",))
+        table = tables.get(bundle.ai.outcomes.file, where.at("file"))
         if table is not None:
-            outcomes, found = read_outcomes(table, bundle.ai.outcomes, yaml, ("outcomes",))
-            tables.problems.extend(found)
-            bundle.outcomes = outcomes
+            bundle.outcomes = read_outcomes(table, bundle.ai.outcomes, where, tables.problems)
     if observe or contracts.wanted(bundle):
         bundle.observed = contracts.observe_program(bundle, tables)
         bundle.lock, found = contracts.read_lock(bundle)

@@ -9,19 +9,16 @@ silently: a duplicate is left out with an error (:mod:`playbook.load.integrity`)
 from __future__ import annotations
 
 import difflib
-import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from datetime import date as _Day  # the parameter named date hides the type
-from typing import Final
 
 from playbook.load import integrity, reading
-from playbook.load.csv_table import Table, date_hint, identifier_columns
+from playbook.load.csv_table import Table, identifier_columns
 from playbook.load.identifiers import is_direct, is_person_id
-from playbook.load.validate import no_such_day
-from playbook.load.yaml_source import Path_, YamlDocument, format_loc
+from playbook.load.yaml_source import Where
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem
 
@@ -72,18 +69,17 @@ class Outcome:
     selected: bool
 
 
-def columns(table: Table, mapping: dict[str, str | None], yaml: YamlDocument, loc: Path_,
-             problems: list[Problem]) -> dict[str, int] | None:
+def columns(table: Table, mapping: dict[str, str | None], where: Where,
+            problems: list[Problem]) -> dict[str, int] | None:
+    """Each mapped column's index; ``None`` after reporting a column the table lacks."""
     found: dict[str, int] = {}
     for key, column in mapping.items():
         if column is None:
             continue
         index = table.column(column)
         if index < 0:
-            line, col = yaml.where((*loc, key))
             close = difflib.get_close_matches(column, table.header, n=1, cutoff=0.6)
-            problems.append(Problem(
-                yaml.path, line, col, format_loc((*loc, key)),
+            problems.append(where.at(key).problem(
                 f"column '{column}' is not in {table.path}; its columns are: "
                 + ", ".join(table.header), f"did you mean '{close[0]}'?" if close else ""))
         else:
@@ -91,53 +87,49 @@ def columns(table: Table, mapping: dict[str, str | None], yaml: YamlDocument, lo
     return found if len(found) == sum(v is not None for v in mapping.values()) else None
 
 
-def check_identifiers(table: Table, loc: Path_) -> list[Problem]:
+def check_identifiers(table: Table, where: Where, problems: list[Problem]) -> None:
     """Reject columns that look like direct identifiers (name, email, phone)."""
-    problems = []
     for name in identifier_columns(table):
         problems.append(Problem(
-            table.path, 1, table.header.index(name) + 1, format_loc(loc),
+            table.path, 1, table.header.index(name) + 1, where.field,
             f"column '{name}' looks like a direct identifier",
             "remove it; use a pseudonymous id column named in 'subject'"))
-    return problems
 
 
-def read_series(table: Table, source: Source, yaml: YamlDocument,
-                loc: Path_) -> tuple[list[Observation], list[Problem]]:
-    """Read a KPI's observations from ``table`` through ``source``'s columns."""
-    problems = check_identifiers(table, loc)
+def read_series(table: Table, source: Source, where: Where,
+                problems: list[Problem]) -> list[Observation]:
+    """Read a KPI's observations from ``table`` through ``source``'s columns (``where``:
+    the source in YAML), adding what is wrong to ``problems``."""
+    check_identifiers(table, where, problems)
     mapping = {"date": source.date, "value": source.value, "group": source.group,
                "subject": source.subject, "wave": source.wave, "count": source.count}
-    cols = columns(table, mapping, yaml, loc, problems)
+    cols = columns(table, mapping, where, problems)
     if cols is None:
-        return [], problems
-    field = format_loc(loc)
-    unnamed = _unnamed_subject(table, source, yaml, loc) if source.subject is None else []
-    problems.extend(unnamed)
-    kept = _row_filter(table, source.read, yaml, loc, problems)
+        return []
+    unnamed = source.subject is None and _unnamed_subject(table, where, problems)
+    kept = _row_filter(table, source.read, where, problems)
     if kept is None:
-        return [], problems
-    rows = _Rows(table, source, cols, mapping, field)
+        return []
+    rows = _Rows(table, source, cols, mapping, where.field)
     out = rows.read(kept)
     for key, found in rows.failed.items():
         problems.append(_summary(found, mapping[key] or key))
     if unnamed:  # rows per person, not duplicates: naming the subject is the one fix
-        return out, problems
-    out, found = integrity.check(out, table.path, field, cols)
-    return out, problems + found
+        return out
+    return integrity.check(out, table.path, where.field, cols, problems)
 
 
-def _row_filter(table: Table, how: Reading, yaml: YamlDocument, loc: Path_,
+def _row_filter(table: Table, how: Reading, where: Where,
                 problems: list[Problem]) -> list[tuple[int, frozenset[str]]] | None:
     """The ``where`` filter as (column index, kept values); ``None`` when a column is absent."""
     kept = []
     for column, values in how.where.items():
         index = table.column(column)
         if index < 0:
-            line, col = yaml.where((*loc, "read", "where", column), key=True)
+            line, col = where.doc.where((*where.loc, "read", "where", column), key=True)
             close = difflib.get_close_matches(column, table.header, n=1, cutoff=0.6)
             problems.append(Problem(
-                yaml.path, line, col, format_loc((*loc, "read", "where")),
+                where.doc.path, line, col, where.at("read", "where").field,
                 f"column '{column}' is not in {table.path}; its columns are: "
                 + ", ".join(table.header), f"did you mean '{close[0]}'?" if close else ""))
             return None
@@ -189,12 +181,12 @@ class _Rows:
             if day is None:
                 self.fail("date", f"'{raw_date}' in column '{source.date}' is not a date "
                           "YYYY-MM-DD" if raw_date else f"empty date in column '{source.date}'",
-                          _date_fix(raw_date, how) if raw_date else
+                          reading.date_fix(raw_date, how) if raw_date else
                           "fill it in or delete the row")
             if not isinstance(value, float):
                 self.fail("value", f"'{raw_value}' in column '{source.value}' is not a number"
                           if raw_value else f"empty value in column '{source.value}'",
-                          _value_fix(raw_value) if raw_value else
+                          reading.value_fix(raw_value) if raw_value else
                           "fill it in, delete the row, or declare it: read: {missing: [\"\"]}")
                 value = None
             extra = self.labels.read(cells, self.fail)
@@ -240,7 +232,7 @@ class _Labels:
                 cell = seen[raw] = reading.label(key, raw, self.how)
             if cell not in allowed:
                 fail(key, f"'{raw}' in column '{mapping[key]}' is not one of "
-                     + ", ".join(allowed), _label_fix(key, raw, allowed))
+                     + ", ".join(allowed), reading.label_fix(key, raw, allowed))
             extra[key] = cell
         if "count" in cols:
             raw = cells[cols["count"]]
@@ -257,16 +249,6 @@ class _Labels:
         return extra
 
 
-def _label_fix(key: str, raw: str, allowed: Sequence[str]) -> str:
-    """How to read an unknown label: a mapping to the label it is spelled like, only when
-    it is spelled almost like one; otherwise the choice is the editor's, never guessed."""
-    close = difflib.get_close_matches(raw.strip().lower(), allowed, n=1, cutoff=0.75)
-    if close:
-        return f"translate it: read: {{values: {{{key}: {{'{raw}': {close[0]}}}}}}}"
-    return (f"translate it to the {key} it stands for, one of " + ", ".join(allowed)
-            + f": read: {{values: {{{key}: {{'{raw}': …}}}}}}")
-
-
 def _summary(found: list[Problem], column: str) -> Problem:
     """One problem per column: a file of 336 bad dates needs one fix, not 336 lines."""
     first = found[0]
@@ -277,50 +259,13 @@ def _summary(found: list[Problem], column: str) -> Problem:
                    f"(lines {shown}); the first: {first.message}")
 
 
-_DASHED_DAY: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-"""A year, month and day between dashes (``fullmatch``), the month or day maybe one digit."""
-
-
-def _date_fix(cell: str, how: Reading) -> str:
-    """How to read a date the source's formats do not."""
-    if how.date_format:
-        return "check the source's read.date_format against this cell"
-    if _DASHED_DAY.fullmatch(cell.strip()):
-        return no_such_day(cell.strip()) or "no such day: check the day and the month"
-    hint = date_hint(cell)
-    if hint.startswith("write"):
-        return hint
-    example = "%d/%m/%Y" if "/" in cell else "%d.%m.%Y" if "." in cell else "%b-%y"
-    return f"{hint}, or declare the format: read: {{date_format: '{example}'}}"
-
-
-_DECIMAL_COMMA: Final = re.compile(r"(?<![\d.])[-+]?\d++(?:\.\d{3})*+,\d++")
-"""A number written with a decimal comma (``3,79``, ``1.234,56``), ``fullmatch``. Linear
-even searched: no start inside a run of digits, and no run given back (possessive)."""
-
-
-def _value_fix(cell: str) -> str:
-    """How to read a value that is not a plain number."""
-    if reading.looks_like_thousands(cell):
-        return "declare the separator: read: {thousands: ','}"
-    if _DECIMAL_COMMA.fullmatch(cell.strip()):
-        also = ", thousands: '.'" if "." in cell else ""
-        return f"the file writes decimals with a comma: declare it: read: {{decimal: ','{also}}}"
-    if any(c in cell for c in "€$£¥") or cell.strip().startswith("("):
-        return "declare the symbol: read: {currency: ['€']} (parentheses read as negative)"
-    quoted = "'" + cell.replace("'", "''") + "'"  # YAML's single-quoted form, any cell
-    return f"declare it as missing if it means 'not measured': read: {{missing: [{quoted}]}}"
-
-
-def _unnamed_subject(table: Table, source: Source, yaml: YamlDocument,
-                     loc: Path_) -> list[Problem]:
-    """A column of person ids that the source does not name as its ``subject``."""
+def _unnamed_subject(table: Table, where: Where, problems: list[Problem]) -> bool:
+    """Report a column of person ids that the source does not name as its ``subject``."""
     ids = [h for h in table.header if is_person_id(h) and not is_direct(h)]
-    if not ids:
-        return []
-    line, col = yaml.where(loc)
-    return [Problem(yaml.path, line, col, format_loc(loc),
-                    f"{table.path} has a column of person ids ('{ids[0]}') but the source "
-                    "names no 'subject': single people's values would be published",
-                    f"add 'subject: {ids[0]}' so groups smaller than the privacy minimum "
-                    "are suppressed")]
+    if ids:
+        problems.append(where.problem(
+            f"{table.path} has a column of person ids ('{ids[0]}') but the source "
+            "names no 'subject': single people's values would be published",
+            f"add 'subject: {ids[0]}' so groups smaller than the privacy minimum "
+            "are suppressed"))
+    return bool(ids)

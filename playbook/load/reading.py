@@ -2,16 +2,21 @@
 
 A 360 tool writes ``Baseline`` and ``Follow-up (6 mo)``, a ledger ``(€1,961.20)``,
 an HRIS ``Sep-25``: the options in ``kpis.yml`` say how to read them, so the file
-is used unchanged. Everything here is a pure function of one cell.
+is used unchanged. For a cell they do not read, the ``*_fix`` functions name the
+option that would (or the fix in the file). Everything here is a pure function of
+one cell.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Final
 
-from playbook.load.csv_table import parse_date, parse_number
+from playbook.load.csv_table import date_hint, parse_date, parse_number
+from playbook.load.validate import no_such_day
 from playbook.model.measure import Reading
 
 MISSING: Final = object()
@@ -67,3 +72,48 @@ _THOUSANDS: Final = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 def looks_like_thousands(cell: str) -> bool:
     """Whether a value that failed to parse would read with ``thousands: ","``."""
     return bool(_THOUSANDS.fullmatch(cell.strip()))
+
+
+def label_fix(key: str, raw: str, allowed: Sequence[str]) -> str:
+    """How to read an unknown label: a mapping to the label it is spelled like, only when
+    it is spelled almost like one; otherwise the choice is the editor's, never guessed."""
+    close = difflib.get_close_matches(raw.strip().lower(), allowed, n=1, cutoff=0.75)
+    if close:
+        return f"translate it: read: {{values: {{{key}: {{'{raw}': {close[0]}}}}}}}"
+    return (f"translate it to the {key} it stands for, one of " + ", ".join(allowed)
+            + f": read: {{values: {{{key}: {{'{raw}': …}}}}}}")
+
+
+_DASHED_DAY: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+"""A year, month and day between dashes (``fullmatch``), the month or day maybe one digit."""
+
+
+def date_fix(cell: str, how: Reading) -> str:
+    """How to read a date the source's formats do not."""
+    if how.date_format:
+        return "check the source's read.date_format against this cell"
+    if _DASHED_DAY.fullmatch(cell.strip()):
+        return no_such_day(cell.strip()) or "no such day: check the day and the month"
+    hint = date_hint(cell)
+    if hint.startswith("write"):
+        return hint
+    example = "%d/%m/%Y" if "/" in cell else "%d.%m.%Y" if "." in cell else "%b-%y"
+    return f"{hint}, or declare the format: read: {{date_format: '{example}'}}"
+
+
+_DECIMAL_COMMA: Final = re.compile(r"(?<![\d.])[-+]?\d++(?:\.\d{3})*+,\d++")
+"""A number written with a decimal comma (``3,79``, ``1.234,56``), ``fullmatch``. Linear
+even searched: no start inside a run of digits, and no run given back (possessive)."""
+
+
+def value_fix(cell: str) -> str:
+    """How to read a value that is not a plain number."""
+    if looks_like_thousands(cell):
+        return "declare the separator: read: {thousands: ','}"
+    if _DECIMAL_COMMA.fullmatch(cell.strip()):
+        also = ", thousands: '.'" if "." in cell else ""
+        return f"the file writes decimals with a comma: declare it: read: {{decimal: ','{also}}}"
+    if any(c in cell for c in "€$£¥") or cell.strip().startswith("("):
+        return "declare the symbol: read: {currency: ['€']} (parentheses read as negative)"
+    quoted = "'" + cell.replace("'", "''") + "'"  # YAML's single-quoted form, any cell
+    return f"declare it as missing if it means 'not measured': read: {{missing: [{quoted}]}}"

@@ -20,6 +20,7 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table, read_table
 from playbook.load.safefiles import Refusal, folder_refusal, locate, locate_data
+from playbook.load.yaml_source import Where
 from playbook.model.chars import unsafe_character
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem, display_path
@@ -86,15 +87,12 @@ class Tables:
                 self.seen.add(key)
                 self.problems.append(p)
 
-    def refuse(self, rel: str, yaml: yamlsrc.YamlDocument, loc: yamlsrc.Path_, message: str,
-               hint: str) -> None:
+    def refuse(self, rel: str, where: Where, message: str, hint: str) -> None:
         """Report a source path that is not read; nothing is opened."""
-        line, col = yaml.where(loc)
         self.missing.append(rel)
-        self.problems.append(Problem(yaml.path, line, col, yamlsrc.format_loc(loc), message,
-                                     hint))
+        self.problems.append(where.problem(message, hint))
 
-    def locate(self, rel: str, yaml: yamlsrc.YamlDocument, loc: yamlsrc.Path_) -> Path | None:
+    def locate(self, rel: str, where: Where) -> Path | None:
         """The real path of a file a source names, or ``None`` after reporting why not."""
         root, pid = self.bundle.root, self.bundle.id
         found = unsafe_character(rel)
@@ -103,22 +101,21 @@ class Tables:
             return None
         real = locate_data(rel, root, pid)
         if isinstance(real, Refusal):
-            self.refuse(rel, yaml, loc, real.message, real.hint)
+            self.refuse(rel, where, real.message, real.hint)
             return None
         if real is None:
             present = {p.name: p.relative_to(root).as_posix()
                        for p in csv_files(data_folder(self.bundle))}
             names = difflib.get_close_matches(Path(rel).name, list(present), n=1, cutoff=0.7)
-            self.refuse(rel, yaml, loc, f"data file '{rel}' does not exist",
+            self.refuse(rel, where, f"data file '{rel}' does not exist",
                         f"did you mean '{present[names[0]]}'?" if names else
                         f"add it under data/{pid}/ or fix the path")
             return None
         return real
 
-    def get(self, rel: str, yaml: yamlsrc.YamlDocument, loc: yamlsrc.Path_,
-            how: Reading | None = None) -> Table | None:
+    def get(self, rel: str, where: Where, how: Reading | None = None) -> Table | None:
         """The table a file names, or ``None`` after reporting why it is not read."""
-        real = self.locate(rel, yaml, loc)
+        real = self.locate(rel, where)
         if real is None:
             return None
         how = how or Reading()
@@ -129,7 +126,9 @@ class Tables:
             if reader is None:
                 self.tables[key] = read_table(real, shown, how.delimiter, how.header_row)
             else:
-                self.tables[key] = self._through_duckdb(rel, reader, shown, yaml, loc)
+                found: list[Problem] = []
+                self.tables[key] = (self._through_duckdb(rel, reader, shown, where, found),
+                                    found)
             self.problems.extend(self.tables[key][1])
         return self.tables[key][0]
 
@@ -138,33 +137,30 @@ class Tables:
         """Real paths of the files read so far."""
         return {real for real, _, _ in self.tables} | self.scanned
 
-    def _through_duckdb(self, rel: str, reader: str, shown: str, yaml: yamlsrc.YamlDocument,
-                        loc: yamlsrc.Path_) -> tuple[Table | None, list[Problem]]:
+    def _through_duckdb(self, rel: str, reader: str, shown: str, where: Where,
+                        found: list[Problem]) -> Table | None:
         rel = os.path.normpath(rel)
         pattern = next((c for c in rel if c in sql.PATTERN_CHARACTERS), None)
         if pattern is not None:  # read as a pattern, it may name other files, or none
-            line, col = yaml.where(loc)
-            return None, [Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
-                                  f"{shown} cannot be read: DuckDB takes '{pattern}' in a "
-                                  "file name as a pattern for other files' names",
-                                  "rename the file without any of * ? [ ] { }")]
+            found.append(where.problem(f"{shown} cannot be read: DuckDB takes '{pattern}' in a "
+                                       "file name as a pattern for other files' names",
+                                       "rename the file without any of * ? [ ] { }"))
+            return None
         quoted = rel.replace("'", "''")
         result = sql.run(f"SELECT * FROM {reader}('{quoted}')", self.bundle.root, [rel], shown)
         if isinstance(result, sql.QueryError):
-            line, col = yaml.where(loc)
-            return None, [Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
-                                  f"{shown} cannot be read: {result.message}",
-                                  "check that the file is valid " + Path(rel).suffix[1:])]
-        return result, []
+            found.append(where.problem(f"{shown} cannot be read: {result.message}",
+                                       "check that the file is valid " + Path(rel).suffix[1:]))
+            return None
+        return result
 
-    def source(self, kpi_id: str, src: Source, yaml: yamlsrc.YamlDocument,
-               loc: yamlsrc.Path_) -> Table | None:
+    def source(self, kpi_id: str, src: Source, where: Where) -> Table | None:
         """The table behind a KPI source: its file, its query's result or its snapshot."""
         if src.file is not None:
-            return self.get(src.file, yaml, (*loc, "file"), src.read)
+            return self.get(src.file, where.at("file"), src.read)
         if src.connection is not None:
-            return self._snapshot(kpi_id, src, yaml, loc)
-        text, where = self.query_text(src, yaml, loc)
+            return self._snapshot(kpi_id, src, where.at("connection"))
+        text, at = self.query_text(src, where)
         if text is None:
             return None
         self.queried.append(text)
@@ -175,18 +171,16 @@ class Tables:
             allowed = sql.readable_files(root, folder) if data_folder(self.bundle) else []
             # without `subject` the result is an aggregate: it may not read people's rows
             private = self._person_files(allowed) if src.subject is None else {}
-            shown = f"{yaml.path} query"
+            shown = f"{where.doc.path} query"
             result = sql.run(text, root, [a for a in allowed if a not in private], shown)
             if (isinstance(result, sql.QueryError) and private
                     and isinstance(sql.run(text, root, allowed, shown), Table)):
-                line, col = yaml.where(loc)
-                self.problems.append(Problem(
-                    yaml.path, line, col, yamlsrc.format_loc(loc),
+                self.problems.append(where.problem(
                     person_files.refusal(private, text, result.message),
                     "return one row per person with their id, named in 'subject:' (no "
                     "'count'): the site aggregates them and withholds small groups"))
             elif isinstance(result, sql.QueryError):
-                self.problems.append(self.query_problem(result, src, yaml, where))
+                self.problems.append(self.query_problem(result, src, at))
             self.results[key] = result if isinstance(result, Table) else None
         return self.results[key]
 
@@ -197,25 +191,24 @@ class Tables:
         self.people.update(person_files.person_files(self.bundle.root, missing))
         return {rel: self.people[rel] for rel in allowed if self.people[rel]}
 
-    def query_text(self, src: Source, yaml: yamlsrc.YamlDocument,
-                    loc: yamlsrc.Path_) -> tuple[str | None, yamlsrc.Path_]:
+    def query_text(self, src: Source, where: Where) -> tuple[str | None, Where]:
         if src.query is not None:
-            return src.query, (*loc, "query")
+            return src.query, where.at("query")
         assert src.query_file is not None
-        real = self.locate(src.query_file, yaml, (*loc, "query_file"))
+        at = where.at("query_file")
+        real = self.locate(src.query_file, at)
         if real is None:
-            return None, (*loc, "query_file")
+            return None, at
         try:
-            return real.read_text(encoding="utf-8-sig"), (*loc, "query_file")
+            return real.read_text(encoding="utf-8-sig"), at
         except (OSError, UnicodeDecodeError):
-            self.refuse(src.query_file, yaml, (*loc, "query_file"),
-                        f"'{src.query_file}' is not UTF-8 text", "save the query as UTF-8")
-            return None, (*loc, "query_file")
+            self.refuse(src.query_file, at, f"'{src.query_file}' is not UTF-8 text",
+                        "save the query as UTF-8")
+            return None, at
 
-    def query_problem(self, error: sql.QueryError, src: Source, yaml: yamlsrc.YamlDocument,
-                       where: yamlsrc.Path_) -> Problem:
+    def query_problem(self, error: sql.QueryError, src: Source, where: Where) -> Problem:
         """A query's error at its place: the ``.sql`` file's line, or the YAML's."""
-        field = yamlsrc.format_loc(where[:-1])
+        field = yamlsrc.format_loc(where.loc[:-1])
         hint = (f"fix the query; it runs in the warehouse of connection '{src.connection}'"
                 if src.connection else
                 "fix the query; it runs in DuckDB over the program's data files")
@@ -223,35 +216,31 @@ class Tables:
             return Problem(src.query_file, error.line or 1, error.column or 1, field,
                            f"query error: {error.message}", hint)
         if error.line is None:
-            line, col = yaml.where(where)
-        else:
-            line, col = inner_position(yaml, where, error.line, error.column)
-        return Problem(yaml.path, line, col, yamlsrc.format_loc(where),
-                       f"query error: {error.message}", hint)
+            return where.problem(f"query error: {error.message}", hint)
+        line, col = inner_position(where, error.line, error.column)
+        return Problem(where.doc.path, line, col, where.field, f"query error: {error.message}",
+                       hint)
 
-    def _snapshot(self, kpi_id: str, src: Source, yaml: yamlsrc.YamlDocument,
-                  loc: yamlsrc.Path_) -> Table | None:
+    def _snapshot(self, kpi_id: str, src: Source, where: Where) -> Table | None:
+        """The snapshot of a warehouse source (``where``: its ``connection``)."""
         rel = snapshot_path(self.bundle, kpi_id)
         if locate(self.bundle.root / rel, self.bundle.root, rel) is None:
-            line, col = yaml.where((*loc, "connection"))
-            self.problems.append(Problem(
-                yaml.path, line, col, yamlsrc.format_loc((*loc, "connection")),
+            self.problems.append(where.problem(
                 f"no snapshot of the warehouse query yet ('{rel}')",
                 f"run 'playbook pull {self.bundle.id}' where the connection's environment "
                 "variable is set, and commit the snapshot"))
             return None
-        return self.get(rel, yaml, (*loc, "connection"))
+        return self.get(rel, where)
 
 
-def inner_position(source: yamlsrc.YamlDocument, loc: yamlsrc.Path_, line: int,
-                   column: int | None) -> tuple[int, int]:
-    """The file position of ``(line, column)`` inside the text value at ``loc``.
+def inner_position(where: Where, line: int, column: int | None) -> tuple[int, int]:
+    """The file position of ``(line, column)`` inside the text value at ``where``.
 
     A block scalar (``query: |``) starts on the line after its indicator, at its
     indentation; a one-line value starts where it stands (after its quote).
     """
-    start_line, start_col = source.where(loc)
-    lines = source.text.splitlines()
+    start_line, start_col = where.doc.where(where.loc)
+    lines = where.doc.text.splitlines()
     first = lines[start_line - 1] if 0 < start_line <= len(lines) else ""
     mark = first[start_col - 1:start_col]
     if mark in ("|", ">"):
@@ -262,20 +251,19 @@ def inner_position(source: yamlsrc.YamlDocument, loc: yamlsrc.Path_, line: int,
     return start_line + line - 1, column or 1
 
 
-def query_rows(found: list[Problem], table: Table, yaml: yamlsrc.YamlDocument,
-               loc: yamlsrc.Path_) -> list[Problem]:
+def query_rows(found: list[Problem], table: Table, where: Where) -> list[Problem]:
     """Problems about a query result's cells, moved to the source in YAML.
 
     A result has no file of its own: its rows are numbered from 1 and named so.
     """
-    line, col = yaml.where(loc)
+    line, col = where.doc.where(where.loc)
     out = []
     for p in found:
         if p.path != table.path:
             out.append(p)
             continue
         message = p.message.replace("(lines ", "(result rows ")
-        out.append(replace(p, path=yaml.path, line=line, column=col,
+        out.append(replace(p, path=where.doc.path, line=line, column=col,
                            message=f"query result row {p.line}: {message}"
                            if "(result rows " not in message else
                            f"query result: {message}"))

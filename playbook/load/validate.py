@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from playbook.load.yaml_numbers import grouped_hint
-from playbook.load.yaml_source import Path_, YamlDocument, format_loc
+from playbook.load.yaml_source import Path_, Where, YamlDocument, format_loc
 from playbook.model.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -180,7 +180,7 @@ def _translate(root: type[BaseModel], source: YamlDocument, err: ErrorDetails) -
     loc = _loc(err)
     kind = err["type"]
     if kind == "extra_forbidden":
-        return _unknown_field(root, source, loc)
+        return _unknown_field(root, Where(source, loc))
     if kind == "missing":
         line, column = source.where(loc[:-1])
         if loc and isinstance(loc[-1], int):  # a tuple with too few items
@@ -194,11 +194,11 @@ def _translate(root: type[BaseModel], source: YamlDocument, err: ErrorDetails) -
     return Problem(source.path, line, column, format_loc(loc), message, hint)
 
 
-def _unknown_field(root: type[BaseModel], source: YamlDocument, loc: Path_) -> Problem:
+def _unknown_field(root: type[BaseModel], where: Where) -> Problem:
     """A key the model does not have, with the nearest field it does have."""
-    parent, name = loc[:-1], str(loc[-1])
+    source, parent, name = where.doc, where.loc[:-1], str(where.loc[-1])
     known = _known_fields(root, parent)
-    line, column = source.where(loc, key=True)
+    line, column = source.where(where.loc, key=True)
     close = _suggest(name, known)
     hint = f"did you mean '{close}'?" if close else (
         "known fields: " + ", ".join(known) if known else "")

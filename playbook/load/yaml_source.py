@@ -43,8 +43,8 @@ a plain scalar starting otherwise is text, with no pattern to try."""
 MAX_NODES = 200_000
 """Most values one file may expand to; far beyond any real program."""
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Path_", "YamlDocument", "format_loc", "parse",
-           "resolve_scalar"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Path_", "Where", "YamlDocument", "format_loc",
+           "parse", "resolve_scalar"]
 
 MAX_BYTES = 1024 * 1024
 """Largest program file read; programs are written by hand, data lives in CSVs."""
@@ -79,6 +79,32 @@ class YamlDocument:
             if not loc:
                 return (1, 1)
             loc = loc[:-1]
+
+
+@dataclass(frozen=True, eq=False)
+class Where:
+    """A place in one program file: its document and the path to a value in it.
+
+    The loaders hand this one object down, instead of a document and a path side
+    by side, and build the problems they find there from it.
+    """
+
+    doc: YamlDocument
+    loc: Path_
+
+    def at(self, *keys: str | int) -> Where:
+        """The place of a value below this one."""
+        return Where(self.doc, (*self.loc, *keys))
+
+    @property
+    def field(self) -> str:
+        """The path as problems name it (``kpis[0].source``)."""
+        return format_loc(self.loc)
+
+    def problem(self, message: str, hint: str = "", *, key: bool = False) -> Problem:
+        """A problem at this place (``key``: at the mapping key rather than its value)."""
+        line, column = self.doc.where(self.loc, key=key)
+        return Problem(self.doc.path, line, column, self.field, message, hint)
 
 
 def resolve_scalar(node: yaml.ScalarNode) -> Any:

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from playbook.figures.program import GateState, GateStatus
 from playbook.figures.site import ProgramView, SiteData
+from playbook.figures.trajectory import CHECKPOINT_DAYS
 from playbook.model.base import ROLE_TITLES
 from playbook.pages import charts
 from playbook.pages.mdtext import (
@@ -129,8 +130,8 @@ def roadmap(view: ProgramView, site: SiteData) -> Md:
     p = view.bundle.program
     assert p is not None
     return cat(heading(1, f"{p.title}: roadmap"),
-               fmt("\nDay 0 is {}. Status as of {}: 90 days pilot, 180 days scale, 365 days "
-                   "sustain.\n\n", p.start, site.today),
+               fmt("\nDay 0 is {}. Status as of {}: {} days pilot, {} days scale, {} days "
+                   "sustain.\n\n", p.start, site.today, *CHECKPOINT_DAYS),
                roadmap_section(view, site))
 
 

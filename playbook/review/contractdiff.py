@@ -17,7 +17,8 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.contracts import lock_bytes, lock_path
 from playbook.load.validate import validate
 from playbook.model.contracts import ContractLock
-from playbook.review.diff import LINK, Change, ChangeKind, blob, resolve, tree
+from playbook.review.diff import Change, ChangeKind
+from playbook.review.git import LINK, blob, resolve, tree
 
 SEEN = "seen"
 """How a locked value of a category column shows in the comment."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playbook.figures.provenance import HISTORY_LIMIT, Provenance, Revision
 from playbook.load import yaml_source as yamlsrc
-from playbook.review.diff import DiffError, run_git
+from playbook.review.git import DiffError, run_git
 
 _FIELD = "\x1f"
 _RECORD = "\x1e"

@@ -1,10 +1,11 @@
 """Both sides of a review, loaded once: each revision's programs, problems and figures.
 
-The definition diff (:mod:`.diff`) reads only the program files; the data diff
-(:mod:`.datadiff`) and the decision summary (:mod:`.impact`) need whole
-programs with their data and figures. Each revision is written out of git into
-a temporary folder and evaluated by the engine as a build is (loaded, checked,
-computed), so a review judges exactly what the site would show.
+The definition diff (:mod:`.diff` over :mod:`.snapshots`) reads only the
+program files; the data diff (:mod:`.datadiff`) and the decision summary
+(:mod:`.impact`) need whole programs with their data and figures. Each
+revision is written out of git into a temporary folder and evaluated by the
+engine as a build is (loaded, checked, computed), so a review judges exactly
+what the site would show.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from playbook import engine
 from playbook.figures.program import ProgramFigures
 from playbook.load.bundle import Playbook
 from playbook.model.problems import Problems
-from playbook.review.diff import LINK, blob, resolve, tree
+from playbook.review.git import LINK, blob, resolve, tree
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ from playbook.load.bundle import Bundle
 from playbook.load.signoffs import states
 from playbook.load.sshsig import SignatureState
 from playbook.model.problems import Problem, Severity
-from playbook.review.diff import DiffError, Snapshot, resolve, run_git
+from playbook.review.git import DiffError, resolve, run_git
+from playbook.review.snapshots import Snapshot
 
 
 class OriginKind(StrEnum):

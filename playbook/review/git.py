@@ -1,0 +1,92 @@
+"""Reading a git repository for the review: revisions, trees and blobs, never a shell.
+
+:mod:`.snapshots` reads the programs at a revision through these, and
+:mod:`.sides`, :mod:`.history` and :mod:`.signers` the files and the log. Every
+failure of git is a :class:`DiffError`, said once by the command.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Final
+
+from playbook.model.problems import PlaybookError
+
+
+class DiffError(PlaybookError):
+    """A side of the diff cannot be read; nothing is reported."""
+
+    exit_code = 2
+
+
+def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``root``, whatever its exit code.
+
+    Arguments go to git as a list, never through a shell, so no quoting is
+    needed and none is done; callers put ``--end-of-options`` before any
+    revision so that one starting with ``-`` cannot be read as an option.
+    """
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                              check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise DiffError(f"cannot run git: {exc}") from None
+
+
+def _failed(args: tuple[str, ...], done: subprocess.CompletedProcess[bytes]) -> DiffError:
+    # git's first line says what went wrong; usage text after it is noise here
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return DiffError(f"git {args[0]} failed: {lines[0] if lines else 'no output'}")
+
+
+def _git(root: Path, *args: str) -> bytes:
+    """Run git in ``root`` and return its output; a failure is a :class:`DiffError`."""
+    done = run_git(root, *args)
+    if done.returncode != 0:
+        raise _failed(args, done)
+    return done.stdout
+
+
+LINK: Final = "120000"
+"""The git mode of a symbolic link."""
+_BLOB_MODES: Final = frozenset({"100644", "100755", LINK})
+
+
+def tree(root: Path, commit: str, folder: str) -> list[tuple[str, str, str]]:
+    """``(path, mode, blob id)`` of every file under ``folder`` at ``commit``.
+
+    Paths are relative to ``root``, which may be a folder inside the repository;
+    submodules are left out, symbolic links kept (mode :data:`LINK`).
+    """
+    # -z: names verbatim, NUL-separated (spaces, quotes and newlines included)
+    listing = _git(root, "ls-tree", "-r", "-z", "--end-of-options", commit, "--", folder)
+    out = []
+    for row in listing.decode("utf-8", "replace").split("\0"):
+        info, _, name = row.partition("\t")
+        mode, _, oid = info.partition(" blob ")
+        if mode in _BLOB_MODES:
+            out.append((name, mode, oid))
+    return out
+
+
+def blob(root: Path, oid: str) -> bytes:
+    """The content of the blob ``oid`` (from :func:`tree`)."""
+    return _git(root, "cat-file", "blob", "--end-of-options", oid)
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The id of the commit ``rev`` names in the repository holding ``root``.
+
+    Raises:
+        DiffError: ``root`` is not in a git repository, or ``rev`` names no commit.
+    """
+    args = ("rev-parse", "--quiet", "--verify", "--end-of-options", f"{rev}^{{commit}}")
+    done = run_git(root, *args)
+    # --verify --quiet exits 1 for a revision that names no commit (unknown, a
+    # tree, a blob) and 128 for other failures such as "not a git repository"
+    if done.returncode == 1:
+        raise DiffError(f"revision {rev!r} is not a commit")
+    if done.returncode != 0:
+        raise _failed(args, done)
+    return done.stdout.decode("ascii").strip()

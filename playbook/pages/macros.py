@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from playbook.figures import (
+    cashflow,
     effects,
     fairness,
     montecarlo,
@@ -23,8 +24,9 @@ from playbook.figures import (
 )
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
+from playbook.model.choices import NpvTiming
 from playbook.model.measure import MIN_GROUP_SIZE
-from playbook.model.money import DEFAULT_DISCOUNT_RATE, LOADED_COSTS
+from playbook.model.money import DEFAULT_DISCOUNT_RATE, LOADED_COSTS, Budget
 from playbook.model.problems import PlaybookError, UnknownProgramError
 from playbook.pages import behaviour as pages_behaviour
 from playbook.pages import measure as pages_measure
@@ -132,7 +134,11 @@ def measurement_rules() -> Md:
                        f"above {1 - montecarlo.P_SHOWN:.0%} as \"> "
                        f"{1 - montecarlo.P_SHOWN:.0%}\""],
         ["Discount rate", f"{DEFAULT_DISCOUNT_RATE:.0%} a year unless budget.yml declares "
-                          "one; each year's net cash flow at its end"],
+                          "one"],
+        ["NPV timing", "each year's net cash flow discounted "
+                       + "; ".join(f"{t.value}: {cashflow.TIMING_SHIFT[t]:g} years before the "
+                                   "year's end" for t in NpvTiming)
+                       + f" (npv_timing; default {Budget.model_fields['npv_timing'].default})"],
         ["Fully loaded costs", "a finding when budget.yml has no "
                                + ", ".join(c.replace("_", " ") for c in LOADED_COSTS)
                                + " cost"],

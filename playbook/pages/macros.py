@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from playbook.checks import plausible
 from playbook.figures import (
     cashflow,
     effects,
@@ -35,7 +36,7 @@ from playbook.pages import program as pages_program
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.chain import chain_rules
 from playbook.pages.fairness import adverse_impact_rules
-from playbook.pages.mdtext import Md, fmt, labels, table, text, words
+from playbook.pages.mdtext import MAX_PLAIN, NOT_COMPUTABLE, Md, fmt, labels, table, text, words
 
 
 class MacroError(PlaybookError, LookupError):
@@ -139,6 +140,19 @@ def measurement_rules() -> Md:
                        + "; ".join(f"{t.value}: {cashflow.TIMING_SHIFT[t]:g} years before the "
                                    "year's end" for t in NpvTiming)
                        + f" (npv_timing; default {Budget.model_fields['npv_timing'].default})"],
+        ["Not computable (error)", f"a number larger than {plausible.MAX_COMPUTABLE:.0e} in "
+                                   "size, a cost above zero below "
+                                   f"{plausible.MIN_COMPUTABLE:.0e}, or more than "
+                                   f"{plausible.MAX_CALENDAR_DAYS:,} days"],
+        ["Implausible (finding)", f"an amount of money above {plausible.MAX_MONEY:.0e} or a "
+                                  f"cost above zero below {plausible.MIN_MONEY:g}; more than "
+                                  f"{plausible.MAX_DAYS:,} days; a KPI value outside "
+                                  + "; ".join(f"{lo:g} to {hi:g} {unit}" for unit, (lo, hi)
+                                              in plausible.UNIT_RANGES.items())
+                                  + f"; or above {plausible.MAX_VALUE:.0e} in size in "
+                                  "another unit"],
+        ["Numbers shown", f"up to {MAX_PLAIN:.0e} in digits, larger as 2.1 × 10¹⁸; a "
+                          f"number that is not finite reads \"{NOT_COMPUTABLE}\""],
         ["Fully loaded costs", "a finding when budget.yml has no "
                                + ", ".join(c.replace("_", " ") for c in LOADED_COSTS)
                                + " cost"],

@@ -17,7 +17,8 @@ the range in :mod:`.montecarlo`. Rules:
   costs; the *multi-year* case counts the whole horizon against the TCO. The
   headline is the first-year case for a short program (a pilot of at most
   :data:`SHORT_PROGRAM_DAYS` days), the multi-year case otherwise; the other is
-  a sensitivity. Each has BCR, ROI % at the point estimates, NPV at the
+  a sensitivity; when the two ROIs fall on different sides of zero the
+  headline shows both. Each has BCR, ROI % at the point estimates, NPV at the
   discount rate, lasting payback and a Monte Carlo range whose median is the
   headline ROI (:mod:`.montecarlo`).
 * **Break-even** per KPI: the improvement at which the headline ROI is 0,
@@ -142,6 +143,9 @@ class RoiFigures:
     participants_declared: bool
     intangibles: list[str]
     notes: list[str]
+    signs_differ: bool = False
+    """The first-year and multi-year ROI fall on different sides of zero: the headline
+    then shows both, since either alone would mislead."""
 
 
 def _case(kind: RoiCaseKind, by_year: dict[int, float], costs_by_year: dict[int, float],
@@ -228,7 +232,14 @@ def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigure
         benefit_decay=decay,
         cost_per_participant=_per_person(budget, tco, costs_by_year, people),
         participants=people, participants_declared=budget.participants is not None,
-        intangibles=list(budget.intangibles), notes=[n for n in order if n in notes])
+        intangibles=list(budget.intangibles), notes=[n for n in order if n in notes],
+        signs_differ=_signs_differ(headline, other))
+
+
+def _signs_differ(a: RoiCase, b: RoiCase) -> bool:
+    """Whether the two cases' ROIs fall on different sides of zero."""
+    x, y = a.central_pct, b.central_pct
+    return x is not None and y is not None and (x > 0) != (y > 0)
 
 
 def _basis_notes(explicit: list[Benefit], valued: list[KpiBenefit], notes: set[str]) -> None:

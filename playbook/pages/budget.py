@@ -141,6 +141,10 @@ def _forecast(roi: RoiFigures) -> list[Md]:
                    number(roi.discount_rate * 100, 2), words(TIMING_WORDS[roi.npv_timing]),
                    words("are held flat after year 1" if roi.benefit_decay == 0 else
                          f"lose {roi.benefit_decay:.0%} a year after year 1")))
+    if roi.signs_differ:
+        out.append(Md('!!! warning "The first-year and multi-year cases disagree in sign"\n'
+                      "    One case shows a return and the other a loss: the headline alone "
+                      "would mislead, so both are shown, here and on the overview.\n"))
     if not roi.rate_declared:
         out.append(fmt("{} declares no {}, so the default rate is used.\n",
                        code("budget.yml"), code("discount_rate")))

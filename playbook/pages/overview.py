@@ -110,6 +110,14 @@ def executive_summary(view: ProgramView, site: SiteData) -> Md:
                                 percent(head.range.p90), chance(head.range)))
         if head.bcr is not None:
             headline.append(fmt(", benefit–cost ratio {}", number(head.bcr, 2)))
+        other = roi.sensitivity
+        if roi.signs_differ and other.range is not None:
+            headline.append(fmt("; the {} case disagrees in sign: ROI {} (median; P10 {} to "
+                                "P90 {}), so read both", words(
+                                    "first-year" if other.years == 1
+                                    else f"{other.years}-year"),
+                                percent(other.range.p50), percent(other.range.p10),
+                                percent(other.range.p90)))
         headline.append(fmt("; {}-year TCO {}", roi.horizon_years, money(roi.tco, cur)))
         headline.append(fmt("; payback in month {}", head.payback_month) if head.payback_month
                         else Md("; no costs to pay back") if head.costs <= 0

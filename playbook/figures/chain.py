@@ -19,8 +19,9 @@ Rules, each a module constant so the methodology page can quote them:
   (``start`` plus ``duration_days``) or today, against the mean of its
   trajectory on the same days, with the status thresholds of
   :mod:`.trajectory`. Engagement that falls after the pilot ends, or dips for
-  some summer weeks inside it, does not break the chain on its own. Levels 2–4 are judged on their status (a
-  survey's post wave, a business KPI's latest period).
+  some summer weeks inside it, does not break the chain on its own. Levels
+  2–4 are judged on their status (a survey's post wave, a business KPI's
+  latest period).
 * **Verdict of a level** (levels 1–4): not measured when none of its judged
   KPIs has a value yet; else the worst status among those that have one
   decides: any off track → the chain breaks there, any at risk → at risk,

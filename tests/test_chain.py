@@ -218,6 +218,10 @@ def test_engagement_after_the_pilot_ended_does_not_break_the_chain() -> None:
                             pilot=pilot)
     (active,) = chain.levels[0].kpis
     assert (active.status, active.window, chain.levels[0].verdict) == (ON, pilot, H)
+    assert (active.window_mean, active.latest) == (61.0, 5.0)
+    row = chain_section(chain, [_flat()])
+    assert ("Active: mean 61% over the pilot's periods from 2026-01-05 to 2026-03-29, the "
+            "value judged (latest 5%)") in row
     assert chain.breaks_at is None
     # the same series without the window, as before: the latest week breaks the chain
     assert chain_of_impact(Kpis(kpis=[_flat()]), {"active": figs}, {}, None, {}

@@ -103,6 +103,8 @@ class ChainKpi:
     window: tuple[date, date] | None = None
     """The days its status is judged over, when not its latest period (level 1: the
     pilot's days so far)."""
+    window_mean: float | None = None
+    """Mean of its periods in ``window``: the value its status is judged on there."""
     strong: tuple[float, float, float] | None = None
     """Estimate, low and high of the credible comparison effect that makes it strong
     evidence; None when it is not."""
@@ -158,9 +160,11 @@ def roi_verdict(roi: RoiFigures | None) -> LevelVerdict:
     return LevelVerdict.HOLDS if pct > ROI_HOLDS_ABOVE else LevelVerdict.BREAKS
 
 
-def window_status(kpi: Kpi, figs: KpiFigures, first: date, last: date) -> KpiStatus | None:
-    """Status of ``kpi`` over its periods from ``first`` to ``last``: their mean against the
-    trajectory's mean on the same days; None when no published period falls inside."""
+def window_status(kpi: Kpi, figs: KpiFigures, first: date, last: date
+                  ) -> tuple[KpiStatus, float] | None:
+    """Status of ``kpi`` over its periods from ``first`` to ``last``, and their mean: the
+    mean against the trajectory's mean on the same days; None when no published period
+    falls inside."""
     inside = [p for p in figs.points if p.group == figs.group and p.value is not None
               and not p.fielding and first <= p.period <= last]
     if not inside:
@@ -168,8 +172,9 @@ def window_status(kpi: Kpi, figs: KpiFigures, first: date, last: date) -> KpiSta
     actual = fmean(p.value for p in inside if p.value is not None)
     expected = fmean(trajectory.expected_value(kpi, p.last or p.period) for p in inside)
     gap = trajectory.shortfall(kpi, actual, expected)
-    return (KpiStatus.ON_TRACK if gap <= trajectory.ON_TRACK else KpiStatus.AT_RISK
-            if gap <= trajectory.AT_RISK else KpiStatus.OFF_TRACK)
+    status = (KpiStatus.ON_TRACK if gap <= trajectory.ON_TRACK else KpiStatus.AT_RISK
+              if gap <= trajectory.AT_RISK else KpiStatus.OFF_TRACK)
+    return status, round(actual, trajectory.PUBLISHED_DIGITS)
 
 
 def strong_effect(kpi: Kpi, behaviour: BehaviourEffect | None, effect: KpiEffect | None
@@ -192,14 +197,15 @@ def _evidence(kpi: Kpi, figs: KpiFigures, effect: BehaviourEffect | None,
               pilot: tuple[date, date] | None) -> ChainKpi:
     latest = next((s for s in reversed(scores)
                    if s.group == figs.group and s.score is not None), None)
-    status, window = figs.status, None
+    status, window, mean = figs.status, None, None
     periods = kpi.measure is Measure.MEAN and (kpi.source is None or kpi.source.wave is None)
-    if pilot is not None and periods and level_of(kpi) == 1:
-        found = window_status(kpi, figs, *pilot)
-        status, window = (found, pilot) if found is not None else (status, None)
+    found = (window_status(kpi, figs, *pilot)
+             if pilot is not None and periods and level_of(kpi) == 1 else None)
+    if found is not None and pilot is not None:
+        (status, mean), window = found, pilot
     return ChainKpi(kpi.id, status, figs.latest, figs.stale, latest,
                     effect.pilot if effect is not None else None, window=window,
-                    strong=strong_effect(kpi, effect, measured))
+                    window_mean=mean, strong=strong_effect(kpi, effect, measured))
 
 
 def _judge(level: int, kpis: list[ChainKpi]) -> ChainLevel:

@@ -153,9 +153,9 @@ def _evidence(kpi: Kpi, e: ChainKpi) -> Md:
         estimate, low, high = e.strong
         shown = fmt("{}; against the comparison group {} (95% CI {} to {})", shown,
                     _signed(estimate, 2), _signed(low, 2), _signed(high, 2))
-    if e.window is not None:
-        shown = fmt("{}, judged over the pilot's periods from {} to {}", shown, e.window[0],
-                    e.window[1])
+    if e.window is not None and e.window_mean is not None:
+        shown = fmt("mean {} over the pilot's periods from {} to {}, the value judged (latest "
+                    "{})", _value(kpi, e.window_mean), e.window[0], e.window[1], shown)
     status = chip(e.status, STATUS_LABELS.get(e.status))
     if not e.judged:
         status = fmt("{} (support)", status)

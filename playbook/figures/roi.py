@@ -208,9 +208,8 @@ def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigure
     by_year = {y: sum(x.net for x in lines if x.year == y) for y in range(1, horizon + 1)}
     rate = DEFAULT_DISCOUNT_RATE if budget.discount_rate is None else budget.discount_rate
     draws = montecarlo.benefit_draws(valued, explicit, decay, horizon)
-    timing = budget.npv_timing
-    first = _case(RoiCaseKind.FIRST_YEAR, by_year, costs_by_year, rate, timing, draws)
-    multi = _case(RoiCaseKind.MULTI_YEAR, by_year, costs_by_year, rate, timing, draws)
+    first, multi = (_case(kind, by_year, costs_by_year, rate, budget.npv_timing, draws)
+                    for kind in (RoiCaseKind.FIRST_YEAR, RoiCaseKind.MULTI_YEAR))
     headline, other = (first, multi) if pilot_days <= SHORT_PROGRAM_DAYS else (multi, first)
     valued = [replace(b, break_even=_break_even(b, headline, decay)) for b in valued]
     actual = None
@@ -228,7 +227,7 @@ def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigure
         tco=tco, missing_costs=missing_loaded_costs(budget), kpi_benefits=valued,
         benefit_lines=lines, benefits_by_year=by_year, actual=actual, headline=headline,
         sensitivity=other, discount_rate=rate, rate_declared=budget.discount_rate is not None,
-        npv_timing=timing,
+        npv_timing=budget.npv_timing,
         benefit_decay=decay,
         cost_per_participant=_per_person(budget, tco, costs_by_year, people),
         participants=people, participants_declared=budget.participants is not None,

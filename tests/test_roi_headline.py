@@ -81,3 +81,19 @@ def test_cost_per_participant_says_whose(tmp_path: Path) -> None:
     roi = roi_json(declared)
     assert roi["participants"] == 200 and roi["participants_declared"] is True
     assert "total cost of ownership over 200 participants" in pages(declared)["budget.md"]
+
+
+def test_new_fields_at_their_defaults_leave_sign_offs_current(tmp_path: Path) -> None:
+    from playbook.engine import load_playbook
+    from playbook.load.signoffs import digest
+
+    def now(root: Path) -> str:
+        bundle = load_playbook(root)[0].get(PID)
+        assert bundle is not None
+        return digest(bundle)
+
+    before = now(example(tmp_path / "a", "", ""))
+    assert now(example(tmp_path / "b", "currency: USD\n",
+                       "currency: USD\nnpv_timing: end\n")) == before
+    assert now(example(tmp_path / "c", "currency: USD\n",
+                       "currency: USD\nnpv_timing: mid\n")) != before

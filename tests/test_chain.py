@@ -19,7 +19,7 @@ from playbook.figures.chain import (
     verdict,
 )
 from playbook.figures.nps import NpsScore
-from playbook.figures.stats import Interval
+from playbook.figures.stats import BehaviourEffect, DidEffect, Interval
 from playbook.figures.trajectory import KpiFigures, KpiStatus
 from playbook.load.loader import load_playbook
 from playbook.load.signoffs import digest
@@ -85,21 +85,21 @@ def test_reaction_good_but_behaviour_not_moving_breaks_at_level_3() -> None:
     chain = Chain(_levels(H, N, B, H, H), breaks_at=3)
     assert summary(chain) == (
         "The chain breaks at level 3 (application on the job): leaders are not applying on "
-        "the job what the program teaches, so a business result cannot be credited to the "
-        "program. Below it, it holds at level 1 (reaction and planned action). Above it, "
-        "level 4 (business impact) and level 5 (return on investment) hold, but with the "
-        "chain broken below, that result cannot be credited to the program. Not measured "
-        "yet: level 2 (learning).")
+        "the job what the program teaches as planned, so a business result is not shown to "
+        "come from the program. Below it, it holds at level 1 (reaction and planned action). "
+        "Above it, level 4 (business impact) and level 5 (return on investment) hold, but "
+        "with the chain broken below and no credible comparison effect above it, that result "
+        "is not shown to come from the program. Not measured yet: level 2 (learning).")
 
 
 def test_a_second_break_is_named() -> None:
     assert summary(Chain(_levels(B, N, H, H, B), breaks_at=1)) == (
-        "The chain breaks at level 1 (reaction and planned action): leaders do not take to "
-        "the program as planned, so learning and new behaviour are unlikely to follow. "
-        "Above it, level 3 (application on the job) and level 4 (business impact) hold, but "
-        "with the chain broken below, that result cannot be credited to the program. It "
-        "also breaks at level 5 (return on investment). Not measured yet: level 2 "
-        "(learning).")
+        "The chain breaks at level 1 (reaction and planned action): leaders' reaction or "
+        "engagement during the pilot is below plan, so learning and new behaviour are less "
+        "likely to follow. Above it, level 3 (application on the job) and level 4 (business "
+        "impact) hold, but with the chain broken below and no credible comparison effect "
+        "above it, that result is not shown to come from the program. It also breaks at "
+        "level 5 (return on investment). Not measured yet: level 2 (learning).")
 
 
 def test_holding_and_at_risk_and_unmeasured_chains() -> None:
@@ -186,3 +186,91 @@ def test_a_learning_kpi_shows_its_gain_on_level_2(tmp_playbook: TmpPlaybook) -> 
     effect = figs.behaviour["leader-360"].pilot
     assert gain.kpi_id == "leader-360" and gain.change == effect is not None
     assert chain.levels[1].verdict == verdict([figs.kpis["leader-360"].status])
+
+
+# --- the issue's scenarios: each level over its own window; strong evidence stands -----
+
+def _weekly(values: list[float], first: date) -> KpiFigures:
+    """Weekly engagement points of the pilot group, judged off track on the latest."""
+    from datetime import timedelta
+
+    from playbook.figures.trajectory import Point
+
+    points = [Point("pilot", first + timedelta(weeks=i), v, 20, False,
+                    first + timedelta(weeks=i, days=6)) for i, v in enumerate(values)]
+    return KpiFigures("active", OFF, values[-1], points[-1].last, None, None, False, None,
+                      points, [], [], "pilot")
+
+
+def _flat(kind: str = "engagement") -> Kpi:
+    """Planned at 60% from a baseline of 40% on 2026-01-05, reached on day one."""
+    return Kpi.model_validate({
+        "id": "active", "name": "Active", "kind": kind, "unit": "percent",
+        "direction": "increase", "baseline": {"value": 40, "date": "2026-01-04"},
+        "target": {"value": 60, "by": "2026-01-05"}, "cadence": "weekly"})
+
+
+def test_engagement_after_the_pilot_ended_does_not_break_the_chain() -> None:
+    # on the line through a 12-week pilot, then it falls to 5% once sessions end
+    figs = _weekly([61.0] * 12 + [5.0] * 8, date(2026, 1, 5))
+    pilot = (date(2026, 1, 5), date(2026, 3, 29))
+    chain = chain_of_impact(Kpis(kpis=[_flat()]), {"active": figs}, {}, None, {},
+                            pilot=pilot)
+    (active,) = chain.levels[0].kpis
+    assert (active.status, active.window, chain.levels[0].verdict) == (ON, pilot, H)
+    assert (active.window_mean, active.latest) == (61.0, 5.0)
+    row = chain_section(chain, [_flat()])
+    assert ("Active: mean 61% over the pilot's periods from 2026-01-05 to 2026-03-29, the "
+            "value judged (latest 5%)") in row
+    assert chain.breaks_at is None
+    # the same series without the window, as before: the latest week breaks the chain
+    assert chain_of_impact(Kpis(kpis=[_flat()]), {"active": figs}, {}, None, {}
+                           ).breaks_at == 1
+
+
+def test_eleven_summer_weeks_inside_the_pilot_do_not_break_it() -> None:
+    values = [65.0] * 30 + [48.0] * 11
+    figs = _weekly(values, date(2026, 1, 5))  # read in the last summer week
+    pilot = (date(2026, 1, 5), date(2026, 10, 18))
+    chain = chain_of_impact(Kpis(kpis=[_flat()]), {"active": figs}, {}, None, {},
+                            pilot=pilot)
+    assert chain.levels[0].kpis[0].status == ON  # mean 60.4 against a line at 60
+    assert chain.levels[0].verdict == H and chain.breaks_at is None
+    # a pilot whose engagement stays low is still judged low over its window
+    low = _weekly([45.0] * 20, date(2026, 1, 5))
+    assert chain_of_impact(Kpis(kpis=[_flat()]), {"active": low}, {}, None, {},
+                           pilot=pilot).breaks_at == 1
+
+
+def _did(low: float, high: float) -> BehaviourEffect:
+    return BehaviourEffect("rubric", None, None,
+                           DidEffect((low + high) / 2, Interval(low, high), 30, 28, 0.0004),
+                           None, 0, [])
+
+
+def test_strong_behaviour_evidence_is_not_cancelled_by_a_weak_level_below() -> None:
+    plan = Kpis(kpis=[_kpi("active", "engagement"), _kpi("rubric", "behavior"),
+                      _kpi("margin", "business")])
+    figs = {"active": _figs("active", OFF), "rubric": _figs("rubric", OFF),
+            "margin": _figs("margin", ON)}
+    chain = chain_of_impact(plan, figs, {"rubric": _did(0.3, 0.7)}, None, {})
+    assert [lv.verdict for lv in chain.levels] == [B, N, R, H, N]
+    assert (chain.breaks_at, chain.weak, chain.levels[2].strong) == (None, [1], True)
+    assert chain.levels[2].kpis[0].strong == (0.5, 0.3, 0.7)
+    assert summary(chain) == (
+        "Level 1 (reaction and planned action) is below plan, but level 3 (application on "
+        "the job) shows a credible change against the comparison group, which a weaker "
+        "level below does not cancel. Not measured yet: level 2 (learning) and level 5 "
+        "(return on investment).")
+    page = chain_section(chain, plan.kpis)
+    assert "against the comparison group +0.5 (95% CI +0.3 to +0.7)" in page
+    assert "cannot be credited" not in page
+
+
+@pytest.mark.parametrize(("low", "high"), [(-0.1, 0.7), (-0.7, -0.3)])
+def test_an_interval_across_zero_or_the_wrong_way_is_not_strong(low: float,
+                                                                 high: float) -> None:
+    plan = Kpis(kpis=[_kpi("active", "engagement"), _kpi("rubric", "behavior")])
+    figs = {"active": _figs("active", OFF), "rubric": _figs("rubric", OFF)}
+    chain = chain_of_impact(plan, figs, {"rubric": _did(low, high)}, None, {})
+    assert (chain.breaks_at, chain.weak, chain.levels[2].verdict) == (1, [], B)

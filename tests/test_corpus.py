@@ -110,7 +110,7 @@ CASES = [
               "    cadence: monthly\n    colour: blue\n    owner: business_owner"),
          ["program/mini/kpis.yml:11:5: kpis[0]: unknown field 'colour' in KPI (known fields: "
           "id, name, kind, unit, direction, baseline, target, cadence, owner, source, "
-          "monetization, description, measure, level)"]),
+          "monetization, description, measure, scale, level)"]),
     Case("unknown-key-at-top-of-file",
          edit("kpis.yml", "privacy:", "colour: blue\nprivacy:"),
          ["program/mini/kpis.yml:48:1: unknown field 'colour' in kpis.yml "

@@ -26,6 +26,7 @@ from playbook.figures.program import compute
 from playbook.figures.site import ProgramView, SiteData
 from playbook.load.bundle import Bundle
 from playbook.model import FILES
+from playbook.model.measure import Scale
 from playbook.model.money import MustHave
 from playbook.pages import site_pages
 from playbook.pages.reference import _models, type_name
@@ -66,6 +67,8 @@ ALLOWED: dict[Field, str] = {
     ("Budget", "discount_rate"): "used only in computation: the NPV on the budget page",
     ("Budget", "benefit_decay"): "used only in computation: the multi-year sensitivity",
     ("Budget", "participants"): "used only in computation: the cost per participant",
+    ("Budget", "npv_timing"): "a convention, shown in words beside the NPV on the budget "
+                              "page (as if each year's flow fell at its end or its middle)",
     ("Budget", "horizon_years"): "shown as the N-year total cost of ownership",
     ("Benefit", "amount_low"): "used only in computation: the ROI's P10–P90 range",
     ("Benefit", "amount_high"): "used only in computation: the ROI's P10–P90 range",
@@ -106,6 +109,10 @@ def _inject(bundle: Bundle) -> Bundle:
         assert source is not None
         kpis[at] = kpis[at].model_copy(update={"source": source.model_copy(
             update={"count": "people_counted"})})
+        waves = next((i for i, k in enumerate(kpis)
+                      if k.source is not None and k.source.wave is not None), None)
+        if waves is not None:  # a scale on the survey KPI, for the attrition bounds
+            kpis[waves] = kpis[waves].model_copy(update={"scale": Scale(low=1, high=5)})
         changes["kpis"] = bundle.kpis.model_copy(update={"kpis": kpis})
     return dataclasses.replace(bundle, **changes)
 

@@ -368,3 +368,27 @@ def test_an_unattributed_change_varies_with_its_series_noise_and_its_shares() ->
     assert got.varied == ["change in Decision latency (its series' noise)",
                           "isolation of Decision latency", "confidence in Decision latency",
                           "yearly benefit decay"]
+
+
+def test_npv_timing_is_a_setting_end_of_year_by_default() -> None:
+    nets = np.array([32000 - 180000, 32000 + 100000 - 60000, 32000 - 0], dtype=float)
+    years = np.arange(1, 4)
+    end = run(budget(discount_rate=0.1), effect(-4.0, -5.0))
+    assert end.npv_timing == "end"
+    assert close(end.sensitivity.npv, float(np.sum(nets / 1.1 ** years)))
+    mid = run(budget(discount_rate=0.1, npv_timing="mid"), effect(-4.0, -5.0))
+    assert close(mid.sensitivity.npv, float(np.sum(nets / 1.1 ** (years - 0.5))))
+    # mid-year scales every term alike: neither timing is "more conservative" in general
+    assert close(mid.sensitivity.npv, end.sensitivity.npv * math.sqrt(1.1))
+    with pytest.raises(ValueError, match="npv_timing"):
+        budget(npv_timing="start")
+
+
+def test_cases_of_different_sign_are_both_headlined() -> None:
+    # year 1 loses (32 000 against 180 000); the three years gain with a big year-2 benefit
+    r = run(budget(benefits=[{"name": "Launches", "year": 2, "amount": 900000}]),
+            effect(-4.0, -5.0))
+    head, other = r.headline.central_pct, r.sensitivity.central_pct
+    assert head is not None and other is not None and head < 0 < other
+    assert r.signs_differ
+    assert not run(budget(), effect(-4.0, -5.0)).signs_differ

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from playbook.checks import answers, contracts, costs, domain, overlap, refs
+from playbook.checks import answers, contracts, costs, domain, overlap, plausible, refs
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.reporter import Reporter
 from playbook.load.signoffs import states
@@ -33,6 +33,7 @@ def run(bundle: Bundle, required: Collection[str] = ()) -> list[Problem]:
     domain.check(report)
     answers.check(report)
     costs.check(report)
+    plausible.check(report)
     overlap.check(report)
     contracts.check(report)
     _signoffs(report, required)

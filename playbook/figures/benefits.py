@@ -90,7 +90,9 @@ class KpiBenefit:
     realised: float
     """Benefit realised to date: ``per_year × measured_years``."""
     break_even: float | None = None
-    """Improvement (KPI unit, better direction) at which the headline ROI is 0, others held."""
+    """Improvement (KPI unit, better direction) at which the headline ROI is 0, others held;
+    at or below 0 the other benefits already cover the costs (pages say so, never a
+    negative improvement)."""
 
 
 def kpi_benefit(kpi: Kpi, effect: KpiEffect | None, fig: KpiFigures | None, start: date,

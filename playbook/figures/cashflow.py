@@ -6,10 +6,14 @@ benefits; it knows nothing of KPIs. Conventions (stated on the methodology page)
 * **Program years** are 365-day blocks from the program start, as everywhere
   in the figures; a year's costs and benefits are spread evenly over its
   twelve months.
-* **NPV** discounts each year's net cash flow (benefits − costs) as if it fell
-  at the end of that year: ``Σ (B_y − C_y) / (1 + r)^y``. End-of-year timing
-  is the usual convention of a simple business case and the more
-  conservative one for a program whose costs come before its benefits.
+* **NPV** discounts each year's net cash flow (benefits − costs) at the
+  budget's ``npv_timing``: at the end of that year, ``Σ (B_y − C_y) / (1 +
+  r)^y``, by default, because that is the usual convention of a business case
+  and what a finance reviewer's spreadsheet ``NPV`` does; or mid-year,
+  ``Σ (B_y − C_y) / (1 + r)^(y − ½)``, for flows spread through the year as
+  the payback assumes. Neither is "more conservative" in general: the timing
+  scales every year's net flow by the same ``(1 + r)^½``, so mid-year makes a
+  positive NPV larger and a negative one more negative.
 * **Payback** is the first month from which the cumulative net cash flow is
   at least zero *and stays so* to the end of the horizon; a month that breaks
   even before later costs push the total below zero again does not count.
@@ -20,6 +24,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Final
 
+from playbook.model.choices import NpvTiming
+
 MONTHS: Final = 12
 """Months a program year is spread over for the payback."""
 YEAR_DAYS: Final = 365
@@ -28,17 +34,26 @@ _TOLERANCE: Final = 1e-9
 """Relative slack on break-even, so rounding in a sum of equal amounts is not a loss."""
 
 
-def npv(net_by_year: dict[int, float], rate: float) -> float:
+TIMING_SHIFT: Final = {NpvTiming.END: 0.0, NpvTiming.MID: 0.5}
+"""Years before a program year's end at which its net cash flow is discounted."""
+
+
+def npv(net_by_year: dict[int, float], rate: float,
+        timing: NpvTiming = NpvTiming.END) -> float:
     """Return the net present value of yearly net cash flows.
 
     Args:
         net_by_year: Benefits − costs per program year (1-based).
         rate: Annual discount rate, 0.08 for 8%.
+        timing: When in each year its flow falls (end by default, or mid-year).
 
     Returns:
-        ``Σ net_y / (1 + rate)^y`` over the years given.
+        ``Σ net_y / (1 + rate)^(y − shift)`` over the years given, with the shift
+        of :data:`TIMING_SHIFT`.
     """
-    return sum(net / (1.0 + rate) ** year for year, net in sorted(net_by_year.items()))
+    shift = TIMING_SHIFT[timing]
+    return sum((net / (1.0 + rate) ** (year - shift)
+                for year, net in sorted(net_by_year.items())), 0.0)
 
 
 def monthly_cumulative(costs_by_year: dict[int, float], benefits_by_year: dict[int, float],

@@ -232,7 +232,17 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         milestones=timeline.milestones(roadmap, start, today) if roadmap else [],
         reviews=timeline.checkpoint_reviews(bundle.reviews, start, today),
         signoffs=states(bundle), effects=effects,
-        chain=chain_of_impact(k, kpis, behaviour, roi, scores))
+        chain=chain_of_impact(k, kpis, behaviour, roi, scores, effects=effects,
+                              pilot=_pilot_window(program.start, program.pilot.duration_days,
+                                                  today)))
+
+
+def _pilot_window(start: date, days: int, today: date) -> tuple[date, date] | None:
+    """The pilot's days so far, level 1's window: from the start to its last day or
+    ``today``, whichever is earlier; None before the start."""
+    if today < start:
+        return None
+    return start, min(today, start + timedelta(days=days - 1))
 
 
 def _plain(value: object) -> object:

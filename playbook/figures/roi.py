@@ -17,7 +17,8 @@ the range in :mod:`.montecarlo`. Rules:
   costs; the *multi-year* case counts the whole horizon against the TCO. The
   headline is the first-year case for a short program (a pilot of at most
   :data:`SHORT_PROGRAM_DAYS` days), the multi-year case otherwise; the other is
-  a sensitivity. Each has BCR, ROI % at the point estimates, NPV at the
+  a sensitivity; when the two ROIs fall on different sides of zero the
+  headline shows both. Each has BCR, ROI % at the point estimates, NPV at the
   discount rate, lasting payback and a Monte Carlo range whose median is the
   headline ROI (:mod:`.montecarlo`).
 * **Break-even** per KPI: the improvement at which the headline ROI is 0,
@@ -39,6 +40,7 @@ from playbook.figures.benefits import IsolationBasis, KpiBenefit, decayed, kpi_b
 from playbook.figures.effects import KpiEffect
 from playbook.figures.montecarlo import RoiRange
 from playbook.figures.trajectory import KpiFigures
+from playbook.model.choices import NpvTiming
 from playbook.model.measure import Kpi, Kpis
 from playbook.model.money import DEFAULT_DISCOUNT_RATE, Benefit, Budget, missing_loaded_costs
 
@@ -133,23 +135,28 @@ class RoiFigures:
     sensitivity: RoiCase
     discount_rate: float
     rate_declared: bool
+    npv_timing: NpvTiming
+    """When in each program year the NPV counts its net cash flow."""
     benefit_decay: float
     cost_per_participant: float | None
     participants: int | None
     participants_declared: bool
     intangibles: list[str]
     notes: list[str]
+    signs_differ: bool = False
+    """The first-year and multi-year ROI fall on different sides of zero: the headline
+    then shows both, since either alone would mislead."""
 
 
 def _case(kind: RoiCaseKind, by_year: dict[int, float], costs_by_year: dict[int, float],
-          rate: float, draws: montecarlo.Draws) -> RoiCase:
+          rate: float, timing: NpvTiming, draws: montecarlo.Draws) -> RoiCase:
     years = 1 if kind is RoiCaseKind.FIRST_YEAR else len(costs_by_year)
     benefits = sum(by_year.get(y, 0.0) for y in range(1, years + 1))
     costs = sum(costs_by_year.get(y, 0.0) for y in range(1, years + 1))
     net = {y: by_year.get(y, 0.0) - costs_by_year.get(y, 0.0) for y in range(1, years + 1)}
     return RoiCase(kind, years, benefits, costs, benefits / costs if costs > 0 else None,
                    (benefits - costs) / costs * 100 if costs > 0 else None,
-                   cashflow.npv(net, rate),
+                   cashflow.npv(net, rate, timing),
                    cashflow.payback_month(costs_by_year, by_year, years),
                    montecarlo.roi_range(draws, costs_by_year, years))
 
@@ -201,8 +208,8 @@ def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigure
     by_year = {y: sum(x.net for x in lines if x.year == y) for y in range(1, horizon + 1)}
     rate = DEFAULT_DISCOUNT_RATE if budget.discount_rate is None else budget.discount_rate
     draws = montecarlo.benefit_draws(valued, explicit, decay, horizon)
-    first = _case(RoiCaseKind.FIRST_YEAR, by_year, costs_by_year, rate, draws)
-    multi = _case(RoiCaseKind.MULTI_YEAR, by_year, costs_by_year, rate, draws)
+    first, multi = (_case(kind, by_year, costs_by_year, rate, budget.npv_timing, draws)
+                    for kind in (RoiCaseKind.FIRST_YEAR, RoiCaseKind.MULTI_YEAR))
     headline, other = (first, multi) if pilot_days <= SHORT_PROGRAM_DAYS else (multi, first)
     valued = [replace(b, break_even=_break_even(b, headline, decay)) for b in valued]
     actual = None
@@ -220,10 +227,18 @@ def roi_figures(budget: Budget, kpis: Kpis | None, kpi_figs: dict[str, KpiFigure
         tco=tco, missing_costs=missing_loaded_costs(budget), kpi_benefits=valued,
         benefit_lines=lines, benefits_by_year=by_year, actual=actual, headline=headline,
         sensitivity=other, discount_rate=rate, rate_declared=budget.discount_rate is not None,
+        npv_timing=budget.npv_timing,
         benefit_decay=decay,
         cost_per_participant=_per_person(budget, tco, costs_by_year, people),
         participants=people, participants_declared=budget.participants is not None,
-        intangibles=list(budget.intangibles), notes=[n for n in order if n in notes])
+        intangibles=list(budget.intangibles), notes=[n for n in order if n in notes],
+        signs_differ=_signs_differ(headline, other))
+
+
+def _signs_differ(a: RoiCase, b: RoiCase) -> bool:
+    """Whether the two cases' ROIs fall on different sides of zero."""
+    x, y = a.central_pct, b.central_pct
+    return x is not None and y is not None and (x > 0) != (y > 0)
 
 
 def _basis_notes(explicit: list[Benefit], valued: list[KpiBenefit], notes: set[str]) -> None:

@@ -3,7 +3,8 @@
 Sits between the loaded observations and the pages: pairs each person's pre
 and post answers within their group, then hands over to
 :mod:`playbook.figures.paired` (paired change, difference in differences),
-:mod:`playbook.figures.attrition` (who answered which wave) and
+:mod:`playbook.figures.attrition` (who answered which wave),
+:mod:`playbook.figures.itt` (the effects over everyone who answered the pre wave) and
 :mod:`playbook.figures.power` (the minimum detectable effect of each design, for
 the matched n). :func:`problems` turns what may bias or void those figures into
 findings for ``playbook check``.
@@ -23,6 +24,7 @@ from playbook.figures.attrition import (
     GroupAttrition,
     attrition,
 )
+from playbook.figures.itt import Itt, itt
 from playbook.figures.paired import (
     LEVEL,
     REASONS,
@@ -71,6 +73,8 @@ class BehaviourEffect:
     withheld_groups: list[str] = field(default_factory=list)
     """Groups whose effect is withheld: 1 to ``min_group_size − 1`` people answered one
     wave only, so the change over the others beside the wave means would reveal them."""
+    itt: Itt | None = None
+    """The effects with dropouts counted as no change, and worst/best-case bounds."""
 
 
 def _waves(series: list[Observation]) -> Waves:
@@ -148,9 +152,11 @@ def behaviour_effect(kpi: Kpi, series: list[Observation], *, cohort_size: int,
             sd = (pooled_sd(s1, pilot.n, s2, comparison.n)
                   if s1 is not None and s2 is not None else None)
             mde_d = mde_did(pilot.n, comparison.n, sd, targeted)
+    shown = {g for g, e in effects.items() if e.mean_change is not None}
     return BehaviourEffect(kpi.id, pilot, comparison, did, mde, unmatched, suppressed,
                            mde_d, attrition(waves, planned=cohort_size,
-                                            min_group_size=min_group_size), withheld)
+                                            min_group_size=min_group_size), withheld,
+                           itt(waves, shown, kpi.scale))
 
 
 def _screens(waves: Waves, min_group_size: int) -> list[NoEstimate | None]:

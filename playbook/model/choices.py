@@ -119,3 +119,14 @@ class Clause(StrEnum):
     """Part of it, or with conditions: the gate fails."""
     NO = "no"
     """Not at all: the gate fails."""
+
+
+class NpvTiming(StrEnum):
+    """When in a program year the NPV takes that year's net cash flow to fall."""
+
+    END = "end"
+    """At the end of the year, ``÷ (1 + r)^y``: the usual convention of a business case
+    (a spreadsheet's ``NPV`` function does the same)."""
+    MID = "mid"
+    """In the middle of the year, ``÷ (1 + r)^(y − ½)``: closer to costs and benefits
+    that accrue evenly through the year, as the payback month assumes."""

@@ -85,6 +85,9 @@ class FindingCode(StrEnum):
     """Text holds a bidirectional formatting character."""
     ANSWERS_AFTER_CLOSE = "answers-after-close"
     """Answers of a survey wave are dated after it closed: not counted (privacy)."""
+    IMPLAUSIBLE = "implausible"
+    """A number is outside the plausible range of its unit (an amount of money, days,
+    a percentage): the figures built on it are computed but should not be trusted."""
     ACKNOWLEDGEMENT_UNMATCHED = "acknowledgement-unmatched"
     """An acknowledgement in ``program.yml`` matches no finding (fixed, or mistyped)."""
     CONTRACT_VALUE = "contract-value"

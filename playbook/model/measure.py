@@ -143,6 +143,22 @@ class Source(StrictModel):
         return self.file or self.query_file or "query"
 
 
+class Scale(StrictModel):
+    """The lowest and highest value one answer can take, such as 1 and 5 on a 1–5 survey."""
+
+    low: float
+    """Lowest possible answer."""
+    high: float
+    """Highest possible answer; above ``low``."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not self.low < self.high:
+            raise ValueError(f"the scale's high ({self.high:g}) must be above its low "
+                             f"({self.low:g})")
+        return self
+
+
 class Monetization(StrictModel):
     """How a KPI's improvement converts to money, for the ROI (Phillips)."""
 
@@ -191,6 +207,11 @@ class Kpi(StrictModel):
     likely are you to recommend …", and the value is the Net Promoter Score, the share
     of 9–10 answers minus the share of 0–6 answers, in points from −100 to 100. An
     ``nps`` KPI is person-level: its source names a ``subject`` column."""
+    scale: Scale | None = None
+    """The range one person's answer can take (``{low: 1, high: 5}``), for person-level
+    survey KPIs: it bounds how far a leader who left before the post wave could have
+    moved, the worst/best-case attrition bounds beside the effects. Without it those
+    bounds are not estimated."""
     level: Literal[1, 2, 3, 4] | None = None
     """Level of the chain of impact the KPI gives evidence for, when its ``kind`` does
     not say it: 1 reaction, 2 learning, 3 application on the job, 4 business impact

@@ -7,7 +7,7 @@ from typing import Annotated, Final
 from pydantic import Field, StringConstraints, model_validator
 
 from playbook.model.base import Choice, Currency, Id, Key, StrictModel, Text
-from playbook.model.choices import Clause
+from playbook.model.choices import Clause, NpvTiming
 
 GateKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+((-[a-z0-9]+)*|(_[a-z0-9]+)*)$")]
 """A gate's key: kebab-case like every id (``ai-audit``), or the snake_case that files
@@ -136,6 +136,9 @@ class Budget(StrictModel):
     """Years covered by the total cost of ownership."""
     discount_rate: float | None = Field(default=None, ge=0, le=1)
     """Annual rate for the NPV (0.08 = 8%); when absent the NPV uses 8% and says so."""
+    npv_timing: Choice[NpvTiming] = NpvTiming.END
+    """When in each program year the NPV counts that year's net cash flow: ``end`` (the
+    conventional default) or ``mid`` (flows spread through the year)."""
     benefit_decay: float = Field(default=0.0, ge=0, le=1)
     """Share of a measured KPI benefit lost each year after the first (0.25 = a quarter a
     year), for the multi-year sensitivity; 0 holds it flat."""

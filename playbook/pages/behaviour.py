@@ -17,6 +17,7 @@ from playbook.figures.attrition import (
     AttritionFlag,
     GroupAttrition,
 )
+from playbook.figures.itt import BoundGap, Itt
 from playbook.figures.paired import MAX_MAGNITUDE, MIN_N, REASONS, NoEstimate
 from playbook.figures.power import ALPHA, POWER, Design, Mde
 from playbook.figures.privacy import FIELDING
@@ -44,6 +45,11 @@ SHORT: Final[Mapping[NoEstimate, str]] = MappingProxyType({
 GROUP_LABELS: Final[Mapping[str, str]] = MappingProxyType({
     "pilot": "Pilot", "comparison": "Comparison", "all": "Everyone measured"})
 """How each group reads on a page; "all" is everyone when the source has no group column."""
+GAPS: Final[Mapping[BoundGap, str]] = MappingProxyType({
+    BoundGap.NO_SCALE: "the KPI declares no scale (scale: {low: …, high: …}), so a dropout's "
+                       "answer has no bound",
+    BoundGap.OUTSIDE_SCALE: "an answer lies outside the KPI's declared scale"})
+"""Why the worst/best-case bounds are missing, as a clause."""
 DESIGN_LABELS: Final[Mapping[Design, str]] = MappingProxyType({
     Design.PAIRED: "Pilot change (paired)", Design.DID: "Difference-in-differences"})
 """How each MDE design reads in the table."""
@@ -56,6 +62,11 @@ def rules() -> list[list[str]]:
                       "answerers have no post answer"],
         ["Dropouts at baseline", "warned when their mean pre score differs from those who "
                                  f"stayed at p < {DROPOUT_ALPHA:g} (Welch t-test)"],
+        ["Attrition sensitivity", "beside the completers' effects: each dropout's change "
+                                  "counted as 0 (intention to treat), and worst/best-case "
+                                  "bounds with every dropout at the bottom/top of the KPI's "
+                                  "declared scale (Horowitz–Manski; not Lee bounds, whose "
+                                  "trimmed means would reveal the few people trimmed)"],
         ["Minimum detectable effect", f"α = {ALPHA:g}, power {POWER:g}, for the people "
                                       "measured in both waves"],
         ["Cannot estimate", f"fewer than {MIN_N} people in a group, no spread in the changes, "
@@ -163,6 +174,40 @@ def _attrition(effect: BehaviourEffect, min_n: int) -> list[Md]:
     return out
 
 
+def _signed(value: float | None) -> Md:
+    return text(f"{value:+.2f}") if value is not None else cell(None)
+
+
+def _range(low: float | None, high: float | None) -> Md:
+    return fmt("{} to {}", _signed(low), _signed(high)) if low is not None else cell(None)
+
+
+def _itt(kpi: Kpi, itt: Itt | None) -> list[Md]:
+    if itt is None:
+        return []
+    rows = [[words(GROUP_LABELS.get(g.group, g.group)), text(g.n), text(g.dropouts),
+             _signed(g.completer_change), _signed(g.no_change), _range(g.low, g.high)]
+            for g in itt.groups]
+    out = [fmt("**If those who left had not changed** (intention to treat, over everyone who "
+               "answered the pre wave):\n\n{}\n", table(
+                   labels("Group", "Answered pre", "Left", "Change of those who stayed",
+                          "Dropouts as no change", "Worst to best case"),
+                   rows, ["l", "r", "r", "r", "r", "r"]))]
+    if itt.did_no_change is not None:
+        bounds = (fmt("; worst to best case {}", _range(itt.did_low, itt.did_high))
+                  if itt.did_low is not None else Md(""))
+        out.append(fmt("**Difference-in-differences with dropouts as no change:** {} {}{}.\n",
+                       _signed(itt.did_no_change), text(kpi.unit), bounds))
+    if itt.gap is not None:
+        out.append(fmt("No worst/best-case bounds: {}.\n", words(GAPS[itt.gap])))
+    elif itt.scale is not None:
+        out.append(fmt("The worst case puts every leader who left at {}, the bottom of the "
+                       "KPI's scale, and the best case at {}, its top: bounds that assume "
+                       "nothing about why they left.\n", number(itt.scale[0], 2),
+                       number(itt.scale[1], 2)))
+    return out
+
+
 def _mde_row(m: Mde) -> list[Md]:
     n = fmt("{} + {}", m.n, m.n_comparison) if m.n_comparison is not None else text(m.n)
     verdict = (_cannot(m.reason) if m.reason is not None
@@ -231,6 +276,7 @@ def behaviour_section(view: ProgramView, kpi: Kpi, effect: BehaviourEffect,
     out.extend(_reason_lines(effect))
     out.extend(_did(kpi, effect))
     out.extend(_attrition(effect, min_n))
+    out.extend(_itt(kpi, effect.itt))
     out.append(attribution)
     out.extend(_mde(kpi, effect))
     return lines(out)

@@ -14,6 +14,7 @@ from playbook.figures.benefits import IsolationBasis, KpiBenefit
 from playbook.figures.montecarlo import NotEstimable, RoiRange
 from playbook.figures.roi import RoiCase, RoiCaseKind, RoiFigures
 from playbook.figures.site import ProgramView, SiteData
+from playbook.model.choices import NpvTiming
 from playbook.pages import charts
 from playbook.pages.effects import CREDIBILITY_WORDS
 from playbook.pages.mdtext import (
@@ -43,6 +44,12 @@ NOT_ESTIMABLE_WORDS: Final = {
                              "of data after the start, or too few values to measure its noise",
 }
 """Why P(ROI > 0) is not shown, in words."""
+TIMING_WORDS: Final = {
+    NpvTiming.END: "as if it fell at the end of the year (npv_timing: end, the usual "
+                   "convention)",
+    NpvTiming.MID: "as if it fell in the middle of the year (npv_timing: mid)",
+}
+"""When in a year the NPV counts its flow, in words."""
 
 
 def chance(r: RoiRange | None) -> Md:
@@ -88,7 +95,9 @@ def _costs(view: ProgramView, roi: RoiFigures) -> list[Md]:
                        money(roi.cost_per_participant, cur), words(
                            f"total cost of ownership over {roi.participants} participants"
                            if roi.participants_declared else
-                           f"year-1 costs over the pilot cohort of {roi.participants}")))
+                           f"year-1 costs over the pilot cohort of {roi.participants} only; "
+                           "a budget that covers more leaders than the pilot costs less per "
+                           "leader: declare participants in budget.yml")))
     traces = [{"type": "bar", "name": c.replace("_", " "), "x": [f"Year {y}" for y in years],
                "y": [by.get(y, 0) for y in years]} for c, by in roi.costs_by_category.items()]
     figure = {"data": traces, "layout": charts.layout(
@@ -124,14 +133,18 @@ def _forecast(roi: RoiFigures) -> list[Md]:
                               _case_row(roi.sensitivity, "sensitivity", cur)],
                              ["l", *["r"] * 9]))]
     out.append(fmt("The headline counts {}. NPV discounts each year's net cash flow at {}% a "
-                   "year; KPI benefits {}. Payback is the month from which cumulative net "
+                   "year, {}; KPI benefits {}. Payback is the month from which cumulative net "
                    "cash flow stays at or above zero.\n",
                    words("year-1 benefits against year-1 costs, as for a short program"
                          if head.kind is RoiCaseKind.FIRST_YEAR
                          else "every year of the horizon against the total cost of ownership"),
-                   number(roi.discount_rate * 100, 2),
+                   number(roi.discount_rate * 100, 2), words(TIMING_WORDS[roi.npv_timing]),
                    words("are held flat after year 1" if roi.benefit_decay == 0 else
                          f"lose {roi.benefit_decay:.0%} a year after year 1")))
+    if roi.signs_differ:
+        out.append(Md('!!! warning "The first-year and multi-year cases disagree in sign"\n'
+                      "    One case shows a return and the other a loss: the headline alone "
+                      "would mislead, so both are shown, here and on the overview.\n"))
     if not roi.rate_declared:
         out.append(fmt("{} declares no {}, so the default rate is used.\n",
                        code("budget.yml"), code("discount_rate")))
@@ -154,7 +167,15 @@ def _kpi_row(b: KpiBenefit, cur: str) -> list[Md]:
             _change(b.effect, b.unit), fmt("{} ({})", percent(b.isolation * 100), basis),
             fmt("{} / {}", percent(b.declared_isolation * 100), data),
             percent(b.confidence * 100), money(b.per_year, cur), money(b.realised, cur),
-            _change(b.break_even, b.unit)]
+            _break_even(b)]
+
+
+def _break_even(b: KpiBenefit) -> Md:
+    """The break-even improvement; at or below zero the other benefits already cover the
+    costs, which a negative number would hide."""
+    if b.break_even is not None and b.break_even <= 0:
+        return words("none needed: the other benefits already cover the costs")
+    return _change(b.break_even, b.unit)
 
 
 def share_rule(b: KpiBenefit) -> Md:
@@ -192,7 +213,8 @@ def _actual(roi: RoiFigures) -> list[Md]:
             [_kpi_row(b, cur) for b in roi.kpi_benefits], ["l", "l", *["r"] * 8])))
         out.append(Md("Changes are in each KPI's unit, positive when better. The break-even "
                       "improvement is the change at which the headline ROI is zero, every "
-                      "other benefit held.\n"))
+                      "other benefit held; none is needed when the other benefits already "
+                      "cover the costs.\n"))
         out.append(fmt("A data-derived share replaces the declared one only when the effect "
                        "is credible: its {} interval excludes zero and, for a "
                        "difference-in-differences, the groups moved in parallel before the "

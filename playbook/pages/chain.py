@@ -53,11 +53,11 @@ QUESTIONS: Final = MappingProxyType({
     5: "Do the counted benefits exceed the fully loaded costs?"})
 """The question each level answers, in a sponsor's words."""
 BROKEN: Final = MappingProxyType({
-    1: "leaders do not take to the program as planned, so learning and new behaviour are "
-       "unlikely to follow",
+    1: "leaders' reaction or engagement during the pilot is below plan, so learning and new "
+       "behaviour are less likely to follow",
     2: "leaders are not learning what the program teaches as planned",
-    3: "leaders are not applying on the job what the program teaches, so a business "
-       "result cannot be credited to the program",
+    3: "leaders are not applying on the job what the program teaches as planned, so a "
+       "business result is not shown to come from the program",
     4: "the business result is not moving as planned",
     5: "the benefits counted so far do not cover the program's costs"})
 """What a break at each level means for the program."""
@@ -72,6 +72,18 @@ def _names(levels: list[ChainLevel]) -> str:
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
+def _weak(chain: Chain) -> str:
+    """Weak levels below strong evidence: named, without cancelling it (a sentence)."""
+    if not chain.weak:
+        return ""
+    weak = [lv for lv in chain.levels if lv.level in chain.weak]
+    strong = [lv for lv in chain.levels if lv.strong]
+    verb = "is" if len(weak) == 1 else "are"
+    return (f" {_names(weak)[0].upper()}{_names(weak)[1:]} {verb} below plan, but "
+            f"{_names(strong)} {'shows' if len(strong) == 1 else 'show'} a credible change "
+            "against the comparison group, which a weaker level below does not cancel.")
+
+
 def summary(chain: Chain) -> str:
     """Where the chain holds and where it breaks, in plain sentences (unescaped)."""
     levels = chain.levels
@@ -80,20 +92,24 @@ def summary(chain: Chain) -> str:
         return "No level of the chain is measured yet."
     tail = f" Not measured yet: {_names(missing)}." if missing else ""
     if chain.breaks_at is None:
+        if chain.weak:
+            return _weak(chain).strip() + tail
         risky = [lv for lv in levels if lv.verdict == LevelVerdict.AT_RISK]
         if risky:
             return f"The chain holds so far, with {_names(risky)} at risk.{tail}"
         return f"The chain holds at every level measured.{tail}"
     b = chain.breaks_at
     out = f"The chain breaks at {_name(b)}: {BROKEN[b]}."
+    out += _weak(chain)
     below = [lv for lv in levels if lv.level < b and lv.verdict == LevelVerdict.HOLDS]
     if below:
         out += f" Below it, it holds at {_names(below)}."
     above = [lv for lv in levels if lv.level > b and lv.verdict == LevelVerdict.HOLDS]
     if above:
         verb = "holds" if len(above) == 1 else "hold"
-        out += (f" Above it, {_names(above)} {verb}, but with the chain broken below, that "
-                "result cannot be credited to the program.")
+        out += (f" Above it, {_names(above)} {verb}, but with the chain broken below and no "
+                "credible comparison effect above it, that result is not shown to come from "
+                "the program.")
     later = [lv for lv in levels if lv.level > b and lv.verdict == LevelVerdict.BREAKS]
     if later:
         out += f" It also breaks at {_names(later)}."
@@ -133,6 +149,13 @@ def _value(kpi: Kpi, value: float) -> Md:
 def _evidence(kpi: Kpi, e: ChainKpi) -> Md:
     shown = (_nps(e.nps) if e.nps is not None else _change(e.change) if e.change is not None
              else _value(kpi, e.latest) if e.latest is not None else Md("no data yet"))
+    if e.strong is not None:
+        estimate, low, high = e.strong
+        shown = fmt("{}; against the comparison group {} (95% CI {} to {})", shown,
+                    _signed(estimate, 2), _signed(low, 2), _signed(high, 2))
+    if e.window is not None and e.window_mean is not None:
+        shown = fmt("mean {} over the pilot's periods from {} to {}, the value judged (latest "
+                    "{})", _value(kpi, e.window_mean), e.window[0], e.window[1], shown)
     status = chip(e.status, STATUS_LABELS.get(e.status))
     if not e.judged:
         status = fmt("{} (support)", status)
@@ -179,6 +202,14 @@ def chain_rules() -> Md:
         ["Detractors", f"answers {low}–{npsfig.DETRACTOR_MAX}"],
         ["NPS interval", f"{LEVEL:.0%} Wald, clipped to −100…100; none when every answer "
                          "is in one category"],
+        ["Level 1 window", "reaction and engagement read from periods are judged on their "
+                           "mean over the pilot's periods so far (start to the pilot's last "
+                           "day) against the trajectory's mean on the same days"],
+        ["Strong evidence", f"a comparison effect whose {LEVEL:.0%} interval excludes zero "
+                            "on the better side (a survey's difference in differences, or a "
+                            "credible difference-in-differences or time series): its level "
+                            "is at worst at risk and is not cancelled by a weaker level below"],
+        ["Where it breaks", "the lowest breaking level with no strong evidence above it"],
         ["Level 5 holds", f"ROI above {ROI_HOLDS_ABOVE:g}%"],
     ]
     return fmt("{}\n", table(labels("Rule", "Value"),

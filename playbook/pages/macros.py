@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from playbook.checks import plausible
 from playbook.figures import (
+    cashflow,
     effects,
     fairness,
     montecarlo,
@@ -23,8 +25,9 @@ from playbook.figures import (
 )
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
+from playbook.model.choices import NpvTiming
 from playbook.model.measure import MIN_GROUP_SIZE
-from playbook.model.money import DEFAULT_DISCOUNT_RATE, LOADED_COSTS
+from playbook.model.money import DEFAULT_DISCOUNT_RATE, LOADED_COSTS, Budget
 from playbook.model.problems import PlaybookError, UnknownProgramError
 from playbook.pages import behaviour as pages_behaviour
 from playbook.pages import measure as pages_measure
@@ -33,7 +36,7 @@ from playbook.pages import program as pages_program
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.chain import chain_rules
 from playbook.pages.fairness import adverse_impact_rules
-from playbook.pages.mdtext import Md, fmt, labels, table, text, words
+from playbook.pages.mdtext import MAX_PLAIN, NOT_COMPUTABLE, Md, fmt, labels, table, text, words
 
 
 class MacroError(PlaybookError, LookupError):
@@ -118,21 +121,6 @@ def measurement_rules() -> Md:
                                    "larger than the effect; otherwise the declared share"],
         ["Interrupted time series", f"at least {effects.MIN_ITS_PRE} periods before the start "
                                     "without a comparison group"],
-        ["ROI headline", f"first-year benefits against year-1 costs for a pilot of at most "
-                         f"{roi.SHORT_PROGRAM_DAYS} days; otherwise the whole horizon"],
-        ["ROI range", f"{montecarlo.DRAWS:,} Monte Carlo draws, seed {montecarlo.SEED}; "
-                      "P" + "/P".join(str(p) for p in montecarlo.PERCENTILES)
-                      + ", the median as the headline; effects t-distributed, before/after "
-                      "changes with their series' noise, isolation, confidence and decay "
-                      f"±{montecarlo.SHARE_SPREAD:g} clipped to 0–1; no cap at the change "
-                      "observed"],
-        ["P(ROI > 0)", "not estimable when nothing varies or a monetised KPI has less "
-                       "than one full period after the start (or no noise to draw from); below "
-                       f"{montecarlo.P_SHOWN:.0%} shown as \"< {montecarlo.P_SHOWN:.0%}\", "
-                       f"above {1 - montecarlo.P_SHOWN:.0%} as \"> "
-                       f"{1 - montecarlo.P_SHOWN:.0%}\""],
-        ["Discount rate", f"{DEFAULT_DISCOUNT_RATE:.0%} a year unless budget.yml declares "
-                          "one; each year's net cash flow at its end"],
         ["Fully loaded costs", "a finding when budget.yml has no "
                                + ", ".join(c.replace("_", " ") for c in LOADED_COSTS)
                                + " cost"],
@@ -141,7 +129,7 @@ def measurement_rules() -> Md:
         ["Vendor sensitivity", f"each weight moved by ±{vendorscore.SHIFT} points"],
         ["Milestone due soon", f"within {timeline.DUE_SOON_DAYS} days of its due date"],
     ]
-    rows += pages_behaviour.rules()
+    rows += _roi_rules() + _plausibility_rules() + pages_behaviour.rules()
     return fmt("{}\n", table(labels("Rule", "Threshold"),
                              [[words(rule), text(threshold)] for rule, threshold in rows]))
 
@@ -182,3 +170,48 @@ def privacy_rules() -> Md:
     ]
     return fmt("{}\n", table(labels("Rule", "What is published"),
                              [[words(rule), text(value)] for rule, value in rows]))
+
+
+def _plausibility_rules() -> list[list[str]]:
+    """Rows for absurd numbers and how numbers are shown, from the engine's constants."""
+    return [
+        ["Not computable (error)", f"a number larger than {plausible.MAX_COMPUTABLE:.0e} in "
+                                   "size, a cost above zero below "
+                                   f"{plausible.MIN_COMPUTABLE:.0e}, or more than "
+                                   f"{plausible.MAX_CALENDAR_DAYS:,} days"],
+        ["Implausible (finding)", f"an amount of money above {plausible.MAX_MONEY:.0e} or a "
+                                  f"cost above zero below {plausible.MIN_MONEY:g}; more than "
+                                  f"{plausible.MAX_DAYS:,} days; a KPI value outside "
+                                  + "; ".join(f"{lo:g} to {hi:g} {unit}" for unit, (lo, hi)
+                                              in plausible.UNIT_RANGES.items())
+                                  + f"; or above {plausible.MAX_VALUE:.0e} in size in "
+                                  "another unit"],
+        ["Numbers shown", f"up to {MAX_PLAIN:.0e} in digits, larger as 2.1 × 10¹⁸; a "
+                          f"number that is not finite reads \"{NOT_COMPUTABLE}\""],
+    ]
+
+
+def _roi_rules() -> list[list[str]]:
+    """Rows for the ROI: headline, range, chance and discounting, from the engine's
+    constants."""
+    return [
+        ["ROI headline", f"first-year benefits against year-1 costs for a pilot of at most "
+                         f"{roi.SHORT_PROGRAM_DAYS} days; otherwise the whole horizon"],
+        ["ROI range", f"{montecarlo.DRAWS:,} Monte Carlo draws, seed {montecarlo.SEED}; "
+                      "P" + "/P".join(str(p) for p in montecarlo.PERCENTILES)
+                      + ", the median as the headline; effects t-distributed, before/after "
+                      "changes with their series' noise, isolation, confidence and decay "
+                      f"±{montecarlo.SHARE_SPREAD:g} clipped to 0–1; no cap at the change "
+                      "observed"],
+        ["P(ROI > 0)", "not estimable when nothing varies or a monetised KPI has less "
+                       "than one full period after the start (or no noise to draw from); below "
+                       f"{montecarlo.P_SHOWN:.0%} shown as \"< {montecarlo.P_SHOWN:.0%}\", "
+                       f"above {1 - montecarlo.P_SHOWN:.0%} as \"> "
+                       f"{1 - montecarlo.P_SHOWN:.0%}\""],
+        ["Discount rate", f"{DEFAULT_DISCOUNT_RATE:.0%} a year unless budget.yml declares "
+                          "one"],
+        ["NPV timing", "each year's net cash flow discounted "
+                       + "; ".join(f"{t.value}: {cashflow.TIMING_SHIFT[t]:g} years before the "
+                                   "year's end" for t in NpvTiming)
+                       + f" (npv_timing; default {Budget.model_fields['npv_timing'].default})"],
+    ]

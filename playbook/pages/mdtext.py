@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -256,10 +257,34 @@ def table(headers: Sequence[Md], rows: Iterable[Sequence[Md]],
     return Md("\n".join(out))
 
 
+MAX_PLAIN: Final = 1e15
+"""Largest size written out digit by digit; beyond it a number reads ``2.1 × 10¹⁸``: a
+reader cannot use more than fifteen digits, and a float does not hold more."""
+NOT_COMPUTABLE: Final = "not computable"
+"""What a number that is not finite reads (never ``inf`` or ``nan``)."""
+_SUPERSCRIPT: Final = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _unreadable(value: float) -> Md | None:
+    """The words for a number no reader can use as digits, or None for a plain one.
+
+    Every number on a page passes here (through :func:`number`, :func:`money` or
+    :func:`percent`), so no page shows ``inf``, ``nan`` or a 301-digit figure.
+    """
+    if not math.isfinite(value):
+        return Md(NOT_COMPUTABLE)
+    if abs(value) < MAX_PLAIN:
+        return None
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return Md(f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}")
+
+
 def number(value: float | None, digits: int = 1) -> Md:
     """Format a number for display: thousands separators, no trailing zeros."""
     if value is None:
         return Md("—")
+    if (odd := _unreadable(value)) is not None:
+        return odd
     if float(value).is_integer() and abs(value) >= 1:
         return Md(f"{value:,.0f}")
     formatted = f"{value:,.{digits}f}"
@@ -271,6 +296,8 @@ def money(value: float | None, currency: str) -> Md:
     """Format an amount with its currency code (escaped, though the model checks it)."""
     if value is None:
         return Md("—")
+    if (odd := _unreadable(value)) is not None:
+        return Md(f"{text(currency)} {odd}")
     return Md(f"{text(currency)} {value:,.0f}")
 
 
@@ -278,6 +305,8 @@ def percent(value: float | None, digits: int = 0) -> Md:
     """Format a percentage figure (25 → '25%')."""
     if value is None:
         return Md("—")
+    if (odd := _unreadable(value)) is not None:
+        return odd if odd == NOT_COMPUTABLE else Md(f"{odd}%")
     shown = f"{value:,.{digits}f}"
     return Md(f"{shown[1:] if shown.startswith('-') and not shown.strip('-0.') else shown}%")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playbook.figures.provenance import HISTORY_LIMIT
+from playbook.figures.roi import RoiFigures
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.timeline import next_open
 from playbook.load.signoffs import REQUIRED_ROLES
@@ -98,23 +99,8 @@ def executive_summary(view: ProgramView, site: SiteData) -> Md:
              fmt("{} (held {})", text(r.decision), r.held) if r.held else chip(r.state))
          for r in view.reviews), Md("; "))))
     out.append(fmt("**Sign-off:** {}\n", _signoff_state(view)))
-    roi = f.roi
-    if roi is not None:
-        head, cur = roi.headline, roi.currency
-        headline = [fmt("{} case: benefits {} against costs {}", words(
-            "first-year" if head.years == 1 else f"{head.years}-year"),
-            money(head.benefits, cur), money(head.costs, cur))]
-        if head.range is not None:  # the headline is the median of the draws
-            headline.append(fmt("; ROI {} (median; P10 {} to P90 {}; P(ROI > 0) {})",
-                                percent(head.range.p50), percent(head.range.p10),
-                                percent(head.range.p90), chance(head.range)))
-        if head.bcr is not None:
-            headline.append(fmt(", benefit–cost ratio {}", number(head.bcr, 2)))
-        headline.append(fmt("; {}-year TCO {}", roi.horizon_years, money(roi.tco, cur)))
-        headline.append(fmt("; payback in month {}", head.payback_month) if head.payback_month
-                        else Md("; no costs to pay back") if head.costs <= 0
-                        else Md("; no lasting payback within the case"))
-        out.append(fmt("**ROI headline:** {}.\n", cat(*headline)))
+    if f.roi is not None:
+        out.append(fmt("**ROI headline:** {}.\n", roi_headline(f.roi)))
     if f.fairness is not None and f.fairness.flagged:
         out.append(Md('!!! warning "An AI tool fails the four-fifths check"\n    See the '
                       "fairness section of the measurement page.\n"))
@@ -170,3 +156,30 @@ def overview(view: ProgramView, site: SiteData) -> Md:
     out.append(heading(2, "Sign-off"))
     out.append(signoff_table(view))
     return fmt("{}\n", lines(out))
+
+
+def roi_headline(roi: RoiFigures) -> Md:
+    """The headline case in one line; with the other case too when they disagree in sign."""
+    head, cur = roi.headline, roi.currency
+    headline = [fmt("{} case: benefits {} against costs {}", words(
+        "first-year" if head.years == 1 else f"{head.years}-year"),
+        money(head.benefits, cur), money(head.costs, cur))]
+    if head.range is not None:  # the headline is the median of the draws
+        headline.append(fmt("; ROI {} (median; P10 {} to P90 {}; P(ROI > 0) {})",
+                            percent(head.range.p50), percent(head.range.p10),
+                            percent(head.range.p90), chance(head.range)))
+    if head.bcr is not None:
+        headline.append(fmt(", benefit–cost ratio {}", number(head.bcr, 2)))
+    other = roi.sensitivity
+    if roi.signs_differ and other.range is not None:
+        headline.append(fmt("; the {} case disagrees in sign: ROI {} (median; P10 {} to "
+                            "P90 {}), so read both", words(
+                                "first-year" if other.years == 1
+                                else f"{other.years}-year"),
+                            percent(other.range.p50), percent(other.range.p10),
+                            percent(other.range.p90)))
+    headline.append(fmt("; {}-year TCO {}", roi.horizon_years, money(roi.tco, cur)))
+    headline.append(fmt("; payback in month {}", head.payback_month) if head.payback_month
+                    else Md("; no costs to pay back") if head.costs <= 0
+                    else Md("; no lasting payback within the case"))
+    return cat(*headline)

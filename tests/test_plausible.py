@@ -167,7 +167,10 @@ def test_implausible_numbers_are_findings_and_no_page_shows_inf_or_nan(
     assert pages
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        # the finding's own message quotes the number as written; nothing else may
+        # the finding's own message quotes the number as written, and the data contract's
+        # jump finding quotes the export's values as they are; nothing else may
+        text = "\n".join(line for line in text.splitlines()
+                         if "<code>contract-jump</code>" not in line)
         shown = [x for x in unreadable(text) if x not in ("1e+50", "1e+12", "1e+90")]
         assert not shown, (page.name, shown)
     code, text = report(root, PID, TODAY)

@@ -186,6 +186,10 @@ STRICT_POLICY = Publish(require_signoffs=["sponsor"], findings_must_be_acknowled
     (Context.DEPLOY, Publish(findings_must_be_acknowledged=True), [ERR, FOUND]),
     (Context.DEPLOY, STRICT_POLICY, [ERR, FOUND, STALE]),
     (Context.CLEAN, Publish(), [ERR, FOUND, STALE, MISSING]),
+    # the pull request's sign-off status waits only for the sign-offs the policy requires
+    (Context.SIGNOFF, Publish(), []),
+    (Context.SIGNOFF, Publish(require_signoffs=["business_owner"]), [MISSING]),
+    (Context.SIGNOFF, STRICT_POLICY, [STALE]),
 ])
 def test_what_blocks_in_each_context(context: Context, policy: Publish,
                                      blocked: list[Problem]) -> None:
@@ -193,8 +197,9 @@ def test_what_blocks_in_each_context(context: Context, policy: Publish,
 
 
 def test_every_context_is_decided() -> None:
-    assert {c for c in Context} == {Context.PRE_COMMIT, Context.PR, Context.BUILD,
-                                    Context.PREVIEW, Context.DEPLOY, Context.CLEAN}
+    assert {c for c in Context} == {Context.PRE_COMMIT, Context.PR, Context.SIGNOFF,
+                                    Context.BUILD, Context.PREVIEW, Context.DEPLOY,
+                                    Context.CLEAN}
 
 
 def test_a_required_sign_off_blocks_the_deploy_only(tmp_playbook: TmpPlaybook,

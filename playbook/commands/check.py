@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from playbook.commands import progress
-from playbook.engine import Context, blocking, check_playbook, publish_policy
-from playbook.model.problems import github_annotations
+from playbook.engine import SIGNOFF_CODES, Context, blocking, check_playbook, publish_policy
+from playbook.model.problems import Problems, Severity, github_annotations
 from playbook.review import signers
 
 CONTEXTS = tuple(c.value for c in Context if c is not Context.CLEAN)
@@ -31,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
                                   notes=signers.notices)
     context = Context.CLEAN if args.strict else Context(args.context)
     blockers = blocking(problems, publish_policy(root), context)
+    if context is Context.SIGNOFF:  # the status shows every sign-off still to give
+        problems = Problems([p for p in problems.pending if p.code in SIGNOFF_CODES])
     if args.format == "json":
         payload = json.loads(problems.to_json())
         payload = {"context": context.value, "blocking": len(blockers), **payload}
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         if len(problems):
             print(problems.render())
         verdict = "failed" if blockers else "ok"
-        extra = len(blockers) - len(problems.errors)
+        extra = sum(1 for p in blockers if p.severity is not Severity.ERROR)
         held = f" ({extra} more blocking {context.value})" if extra else ""
         print(f"playbook check {verdict}: {problems.counts()}{held}", file=sys.stderr)
     return 1 if blockers else 0
@@ -54,7 +56,9 @@ def add(sub: Any) -> None:
     p.add_argument("dir", nargs="?", default=".", help="playbook folder (default: .)")
     p.add_argument("--for", dest="context", choices=CONTEXTS, default=Context.BUILD.value,
                    help="where the check runs: deploy also applies playbook.yml's publish "
-                        "policy (default: build, which only errors block)")
+                        "policy; signoff is the pull request's sign-off status, which only "
+                        "the sign-offs the policy requires hold (default: build, which only "
+                        "errors block)")
     p.add_argument("--strict", action="store_true",
                    help="also fail on every finding and pending item not acknowledged")
     p.add_argument("--format", choices=["text", "json", "github"], default="text",

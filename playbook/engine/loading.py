@@ -16,13 +16,13 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from playbook.checks import acknowledged
+from playbook.checks import acknowledged, reviews_due
 from playbook.checks import runner as checks
 from playbook.engine.today import today_from_env
 from playbook.figures import privacy, stats
 from playbook.load import loader
 from playbook.load.bundle import Bundle, Playbook
-from playbook.model.problems import Problem, Problems
+from playbook.model.problems import Problem, Problems, Severity
 from playbook.model.settings import Settings
 
 Progress = loader.Progress
@@ -64,10 +64,15 @@ asks git who committed each sign-off; a build does not)."""
 
 def _acknowledging(load: loader.Loader, today: date, folder: Path, root: Path,
                    settings: Settings) -> tuple[Bundle | None, list[Problem]]:
-    """``load``, then the program's acknowledgements applied on ``today`` (after any
-    cache: whether one holds depends on the day, not on the files)."""
+    """``load``, then its overdue reviews and acknowledgements on ``today`` (after any
+    cache: whether a review is overdue or an acknowledgement holds depends on the day,
+    not on the files)."""
     bundle, found = load(folder, root, settings)
-    return bundle, acknowledged.apply(bundle, found, today) if bundle is not None else found
+    if bundle is None:
+        return bundle, found
+    if not any(p.severity is Severity.ERROR for p in found):  # else its errors come first
+        found = [*found, *reviews_due.problems(bundle, today)]
+    return bundle, acknowledged.apply(bundle, found, today)
 
 
 def _problems_only(today: date, notes: Notes | None, folder: Path, root: Path,

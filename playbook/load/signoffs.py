@@ -93,7 +93,8 @@ LATER_FIELDS: Final[MappingProxyType[str, Any]] = MappingProxyType({
     "read": Reading().model_dump(mode="json"), "query": None, "query_file": None,
     "connection": None, "count": None, "tool": None, "measure": Measure.MEAN.value, "level": None,
     "amount_low": None, "amount_high": None, "discount_rate": None, "benefit_decay": 0.0,
-    "participants": None, "closes": {}, "acknowledgements": [], "signature": None})
+    "participants": None, "closes": {}, "acknowledgements": [], "signature": None,
+    "next_review": None})
 """Fields added to the format after programs were signed, with their default values.
 
 A field left at its default is not part of the signed content, so upgrading

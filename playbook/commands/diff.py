@@ -3,8 +3,10 @@
 ``playbook diff BASE [HEAD]`` (or ``--base``/``--head``): the definition's
 changed values (:mod:`playbook.review.diff`), what they mean for a signer
 (:mod:`playbook.review.impact`), the sign-offs added or removed with the commits
-git names for them (:mod:`playbook.review.signers`) and the data part
-(:mod:`playbook.review.datadiff`), as the Markdown of a pull-request comment or as JSON.
+git names for them (:mod:`playbook.review.signers`), the data part
+(:mod:`playbook.review.datadiff`), who may sign for whom
+(:mod:`playbook.review.keyring`) and what is still pending at the head
+(:mod:`playbook.review.pending`), as the Markdown of a pull-request comment or as JSON.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def _errors(files: Sequence[Problem], loaded: Sequence[Problem]) -> list[Problem
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     # imported here: every other verb (`playbook check` in a pre-commit hook) starts faster
-    from playbook.review import comment, datadiff, diff, impact, signers
+    from playbook.review import comment, datadiff, diff, impact, keyring, pending, signers
     from playbook.review.sides import read_sides
 
     root = Path(args.dir)
@@ -65,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
     signoffs = signers.moves(root, base, head, before, after)
     data = datadiff.compare(old, new)
     impacts = impact.compare(old, new, {(s.program, s.kpi) for s in data.series})
+    keys = keyring.compare(keyring.keys_at(root, base), keyring.keys_at(root, head),
+                           before, after)
+    waiting = new.problems.pending
+    required = new.playbook.settings.publish.require_signoffs
     if args.format == "json":
         print(json.dumps({"base": diff.resolve(root, base),
                           "head": diff.resolve(root, head) if head is not None else None,
@@ -72,12 +78,17 @@ def run(args: argparse.Namespace) -> int:
                           "impact": [impact.to_json(i) for i in impacts],
                           "stale_signoffs": [{"program": p, **e} for p, e in stale],
                           "signoffs": [asdict(m) for m in signoffs],
+                          "signers": [asdict(k) for k in keys],
+                          "pending": pending.to_json(waiting, required),
                           "data": asdict(data)},
                          indent=2, ensure_ascii=False, default=str))
     else:
         print(comment.markdown(changes, stale, impacts, datadiff.markdown(data), signoffs),
               end="")
-    return 1 if args.exit_code and (changes or impacts or data.series or signoffs) else 0
+        for part in (keyring.markdown(keys), pending.markdown(waiting, required)):
+            print(f"\n{part}" if part else "", end="")
+    return 1 if args.exit_code and (changes or impacts or data.series or signoffs
+                                    or keys) else 0
 
 
 def add(sub: Any) -> None:

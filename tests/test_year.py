@@ -33,6 +33,7 @@ from conftest import RunCli, TmpPlaybook
 from test_sshsig import keypair
 
 from playbook.engine import load_playbook
+from playbook.pages import severities
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="no ssh-keygen")
 
@@ -336,3 +337,14 @@ def test_a_year_of_monthly_commits(year: Year, monkeypatch: pytest.MonkeyPatch) 
             out = diff_of_the_month(year, today)
             assert "| <code>@\u200dbortiz</code> | changed |" in out
             assert "business\\_owner of mini |" in out
+
+
+def test_the_year_in_the_format_reference_is_this_one() -> None:
+    """The reference's table of a year says what this test asserts, month by month."""
+    by_month = {step.__name__[:3].capitalize(): said for step, _, said in YEAR
+                if step not in (setup, july_fixed)}
+    for month, _, check, signoff, deploy in severities.YEAR:
+        exits = by_month[month].exits
+        assert (check, signoff, deploy) == (
+            "fails" if exits["pr"] else "ok", "pending" if exits["signoff"] else "ok",
+            "refused" if exits["deploy"] else "ok"), month

@@ -221,6 +221,42 @@ def test_a_required_sign_off_blocks_the_deploy_only(tmp_playbook: TmpPlaybook,
     assert [line.split(": ")[1] for line in out.splitlines()] == ["notice"]  # unverified
 
 
+def test_the_sign_off_status_shows_only_sign_offs_and_waits_for_the_required_ones(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    tmp_playbook.edit("program.yml", "cohort_size: 24", "cohort_size: 12")  # a finding
+    run_cli("sign", "mini", "--role", "sponsor", "--date", "2026-05-01",
+            "--dir", tmp_playbook.root)
+    tmp_playbook.edit("program.yml", "title: Mini staffing program", "title: Mini")  # stale
+    code, out, err = run_cli("check", tmp_playbook.root, "--for", "signoff")
+    assert code == 0  # no policy: nothing is required
+    assert re.fullmatch(r"program/mini/program\.yml:\d+:\d+: pending signoff-stale: "
+                        r"signoff\[0\]\.digest: sign-off by sponsor .*\n", out)
+    assert err.startswith("playbook check ok: 0 error(s), 0 finding(s), 1 pending")
+    tmp_playbook.write("./playbook.yml", "publish:\n  require_signoffs: [sponsor]\n")
+    code, _, err = run_cli("check", tmp_playbook.root, "--for", "signoff")
+    assert (code, err) == (1, "playbook check failed: 0 error(s), 0 finding(s), 1 pending, "
+                              "0 acknowledged (1 more blocking signoff)\n")
+
+
+def test_the_sign_off_status_can_be_judged_by_the_base_revisions_policy(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, tmp_path: Path) -> None:
+    """A pull request that drops a required role from playbook.yml still waits for it."""
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "playbook.yml").write_text("publish:\n  require_signoffs: [business_owner]\n")
+    tmp_playbook.write("./playbook.yml", "publish:\n  require_signoffs: []\n")
+    assert run_cli("check", tmp_playbook.root, "--for", "signoff")[0] == 0
+    code, out, _ = run_cli("check", tmp_playbook.root, "--for", "signoff",
+                           "--policy-from", base)
+    assert code == 1
+    assert out == ("program/mini/program.yml:25:19: pending signoff-missing: "
+                   "stakeholders.business_owner: no sign-off by business_owner, which the "
+                   "publishing policy requires (review the program, then 'playbook sign mini "
+                   "--role business_owner')\n")
+    assert run_cli("check", tmp_playbook.root, "--for", "deploy",
+                   "--policy-from", tmp_path / "nowhere")[0] == 0  # no file: the default
+
+
 def test_findings_block_a_deploy_when_the_policy_wants_them_acknowledged(
         tmp_playbook: TmpPlaybook, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     tmp_playbook.write("./playbook.yml", "publish:\n  findings_must_be_acknowledged: true\n")

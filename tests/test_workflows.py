@@ -104,7 +104,8 @@ def test_sign_offs_are_a_status_of_their_own_judged_by_the_base_revisions_tool()
     # the exit code of the check, not of tee, decides the status
     assert job["steps"][-1]["run"].splitlines() == [
         "set -o pipefail",
-        'playbook check pull-request --for signoff 2>&1 | tee -a "$GITHUB_STEP_SUMMARY"']
+        "playbook check pull-request --for signoff --policy-from base-tool 2>&1 \\",
+        '  | tee -a "$GITHUB_STEP_SUMMARY"']
 
 
 def test_the_diff_is_one_sticky_comment_found_again_by_its_marker() -> None:

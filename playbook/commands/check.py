@@ -26,11 +26,12 @@ CONTEXTS = tuple(c.value for c in Context if c is not Context.CLEAN)
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     root = Path(args.dir)
+    policy = publish_policy(Path(args.policy_from) if args.policy_from else root)
     with progress.bar("checking", progress.wanted(args.format)) as tell:
         problems = check_playbook(root, tell, workers=min(4, os.cpu_count() or 1),
-                                  notes=signers.notices)
+                                  notes=signers.notices, policy=policy)
     context = Context.CLEAN if args.strict else Context(args.context)
-    blockers = blocking(problems, publish_policy(root), context)
+    blockers = blocking(problems, policy, context)
     if context is Context.SIGNOFF:  # the status shows every sign-off still to give
         problems = Problems([p for p in problems.pending if p.code in SIGNOFF_CODES])
     if args.format == "json":
@@ -61,6 +62,9 @@ def add(sub: Any) -> None:
                         "errors block)")
     p.add_argument("--strict", action="store_true",
                    help="also fail on every finding and pending item not acknowledged")
+    p.add_argument("--policy-from", metavar="DIR",
+                   help="judge by the publishing policy in DIR's playbook.yml (the pull "
+                        "request's sign-off status reads the base revision's)")
     p.add_argument("--format", choices=["text", "json", "github"], default="text",
                    help="github: annotations shown on a pull request's diff")
     p.set_defaults(func=run)

@@ -23,7 +23,7 @@ from playbook.figures import privacy, stats
 from playbook.load import loader
 from playbook.load.bundle import Bundle, Playbook
 from playbook.model.problems import Problem, Problems, Severity
-from playbook.model.settings import Settings
+from playbook.model.settings import Publish, Settings
 
 Progress = loader.Progress
 """Told as each program is loaded: ``(done, total, what)``."""
@@ -75,9 +75,11 @@ def _acknowledging(load: loader.Loader, today: date, folder: Path, root: Path,
     return bundle, acknowledged.apply(bundle, found, today)
 
 
-def _problems_only(today: date, notes: Notes | None, folder: Path, root: Path,
-                   settings: Settings) -> tuple[None, list[Problem]]:
+def _problems_only(today: date, notes: Notes | None, policy: Publish | None, folder: Path,
+                   root: Path, settings: Settings) -> tuple[None, list[Problem]]:
     """One program's every problem, its bundle dropped (a worker sends back only these)."""
+    if policy is not None:
+        settings = settings.model_copy(update={"publish": policy})
     bundle, found = _acknowledging(checked, today, folder, root, settings)
     return None, [*found, *notes(bundle)] if notes is not None and bundle is not None \
         else found
@@ -85,7 +87,7 @@ def _problems_only(today: date, notes: Notes | None, folder: Path, root: Path,
 
 def check_playbook(root: Path, progress: loader.Progress | None = None,
                    workers: int = 1, today: date | None = None,
-                   notes: Notes | None = None) -> Problems:
+                   notes: Notes | None = None, policy: Publish | None = None) -> Problems:
     """Every problem of every program, as :func:`load_playbook` finds them, without the
     programs: so they can be found in ``workers`` processes (``playbook check``).
 
@@ -97,8 +99,11 @@ def check_playbook(root: Path, progress: loader.Progress | None = None,
             :func:`~playbook.engine.today.today_from_env`).
         notes: Adds problems of each loaded program (a module-level function: it is
             sent to the worker processes).
+        policy: Judges the sign-offs by this publishing policy instead of the one in
+            ``root``'s ``playbook.yml`` (a pull request's sign-off status reads the
+            base revision's: a pull request cannot loosen what it must meet).
     """
-    load = partial(_problems_only, today or today_from_env(), notes)
+    load = partial(_problems_only, today or today_from_env(), notes, policy)
     with collecting_after():
         return loader.load_playbook(root, progress, workers, load=load)[1]
 

@@ -22,6 +22,7 @@ wait for the required roles' current, verified sign-offs; nothing else waits.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -284,12 +285,18 @@ def year(tmp_playbook: TmpPlaybook, run_cli: RunCli, tmp_path: Path) -> Year:
     return y
 
 
-def preview_shows(year: Year, today: str, pending: list[str]) -> None:
-    """The preview builds (the engine's pages) and the program's page shows each item."""
+def preview_shows(year: Year, today: str, pending: list[str], fails: int) -> None:
+    """The preview (the engine's pages) builds unless there is an error, and the
+    program's page shows each pending item."""
     out = year.root.parent / f"preview-{today}"
     code, _, err = year.run_cli("pages", "--out", out, "--dir", year.root, "--today", today)
-    assert code == 0, err
+    assert code == fails, err
+    if fails:
+        return
     page = (out / "programs" / "mini" / "index.md").read_text(encoding="utf-8")
+    if not pending:
+        assert "Pending:" not in page
+        return
     assert f"Pending: {len(pending)} item(s)" in page
     for item in pending:
         assert f"<code>{item.split()[0]}</code>" in page
@@ -312,8 +319,8 @@ def test_a_year_of_monthly_commits(year: Year, monkeypatch: pytest.MonkeyPatch) 
         assert sorted(got.pending) == sorted(expected.pending), step.__name__
         assert got.findings == expected.findings, step.__name__
         assert got.acknowledged == expected.acknowledged, step.__name__
-        if got.pending:  # the preview is built all the same, and shows what waits
-            preview_shows(year, today, got.pending)
+        # the preview is built whatever is pending, and shows what waits
+        preview_shows(year, today, got.pending, got.exits["preview"])
         if step is march:  # the forged sign-off is named by the sign-off status
             code, out, _ = year.run_cli("check", year.root, "--for", "signoff")
             assert code == 1
@@ -328,6 +335,10 @@ def test_a_year_of_monthly_commits(year: Year, monkeypatch: pytest.MonkeyPatch) 
                    "2026-06-11, version 1.1.0\\). They must sign again." in out
             assert "| <code>signoff-stale</code> |" in out.split("### Pending")[1]
             assert out.rstrip().endswith("| yes |")  # the policy requires the role
+            data = json.loads(year.run_cli("diff", "HEAD~1", "HEAD", "--dir", year.root,
+                                           "--today", today, "--format", "json")[1])
+            assert [(p["code"], p["role"], p["required"]) for p in data["pending"]] == [
+                ("signoff-stale", "business_owner", True)]
             code, out, err = year.run_cli("check", year.root, "--for", "deploy")
             assert code == 1 and "(1 more blocking deploy)" in err
         if step is september:  # the acknowledgement's day passed: a finding again

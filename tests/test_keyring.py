@@ -96,6 +96,33 @@ def test_diff_lists_who_was_added_removed_and_given_another_key(
     (root / "allowed_signers").symlink_to(root / "program" / "mini" / "program.yml")
     out = run_cli("diff", "HEAD", "--dir", root, "--today", TODAY)[1]
     assert "| <code>@\u200daquill</code> | removed |" in out
+    assert "**The head's <code>allowed\\_signers</code> cannot be used: " \
+           "'allowed\\_signers' is a symbolic link" in out
+
+
+@pytest.mark.parametrize(("line", "why"), [
+    ("* {key}", "allowed\\_signers line 1: a principal pattern \\('\\*', '?', '\\!'\\) would "
+                "let a key sign for several people; list each handle"),
+    ("@aquill {key}\n" + "# padding\n" * 30_000,
+     "allowed\\_signers is over 256 KiB"),
+])
+def test_a_committed_allowed_signers_the_build_refuses_is_said_so(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, keys: dict[str, tuple[Path, str]],
+        line: str, why: str) -> None:
+    """A revision's file is judged by the rule the build applies to the work tree."""
+    root = tmp_playbook.root
+    tmp_playbook.write("./allowed_signers", f"@aquill {keys['ada'][1]}\n")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "keys")
+    tmp_playbook.write("./allowed_signers", line.format(key=keys["ada2"][1]))
+    git(root, "commit", "-qam", "refused")
+    code, out, _ = run_cli("diff", "HEAD~1", "HEAD", "--dir", root, "--today", TODAY,
+                           "--exit-code")
+    assert code == 1
+    assert f"**The head's <code>allowed\\_signers</code> cannot be used: {why}.** No " \
+           "signed sign-off verifies with it." in out
+    assert "| <code>@\u200daquill</code> | removed |" in out
 
 
 def _q(fingerprint: str) -> str:

@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
     signoffs = signers.moves(root, base, head, before, after)
     data = datadiff.compare(old, new)
     impacts = impact.compare(old, new, {(s.program, s.kpi) for s in data.series})
-    keys = keyring.compare(keyring.keys_at(root, base), keyring.keys_at(root, head),
-                           before, after)
+    head_keys = keyring.keys_at(root, head)
+    keys = keyring.compare(keyring.keys_at(root, base), head_keys, before, after)
     waiting = new.problems.pending
     required = new.playbook.settings.publish.require_signoffs
     if args.format == "json":
@@ -79,16 +79,17 @@ def run(args: argparse.Namespace) -> int:
                           "stale_signoffs": [{"program": p, **e} for p, e in stale],
                           "signoffs": [asdict(m) for m in signoffs],
                           "signers": [asdict(k) for k in keys],
+                          "signers_refused": head_keys.refused,
                           "pending": pending.to_json(waiting, required),
                           "data": asdict(data)},
                          indent=2, ensure_ascii=False, default=str))
     else:
         print(comment.markdown(changes, stale, impacts, datadiff.markdown(data), signoffs),
               end="")
-        for part in (keyring.markdown(keys), pending.markdown(waiting, required)):
+        for part in (keyring.markdown(keys, head_keys), pending.markdown(waiting, required)):
             print(f"\n{part}" if part else "", end="")
     return 1 if args.exit_code and (changes or impacts or data.series or signoffs
-                                    or keys) else 0
+                                    or keys or head_keys.refused) else 0
 
 
 def add(sub: Any) -> None:

@@ -24,7 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-from playbook.load.sshsig import ALLOWED_SIGNERS, allowed_signers
+from playbook.load.sshsig import ALLOWED_SIGNERS, allowed_signers, usable
 from playbook.pages.mdtext import Md, fmt, join, labels, lines, table, words
 from playbook.review.diff import LINK, Snapshot, blob, resolve, tree
 from playbook.review.quoted import cell, code
@@ -89,16 +89,34 @@ def parse(data: bytes) -> Keys:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def keys_at(root: Path, rev: str | None) -> Keys:
-    """The keys of ``allowed_signers`` at ``rev`` (``None``: the work tree); none when the
-    file is missing or refused (a link, too large, a principal pattern)."""
+@dataclass(frozen=True)
+class KeyFile:
+    """``allowed_signers`` on one side of a review."""
+
+    keys: Keys
+    refused: str = ""
+    """Why the file cannot be used (a link, too large, a principal pattern); empty when it
+    is usable or absent."""
+
+
+def keys_at(root: Path, rev: str | None) -> KeyFile:
+    """``allowed_signers`` at ``rev`` (``None``: the work tree), by the build's rule: no
+    keys when the file is missing, and none, with the reason, when it is refused."""
     if rev is None:
+        path = root / ALLOWED_SIGNERS
+        if not path.exists() and not path.is_symlink():
+            return KeyFile({})
         raw = allowed_signers(root)
-        return parse(raw) if isinstance(raw, bytes) else {}
-    for name, mode, oid in tree(root, resolve(root, rev), ALLOWED_SIGNERS):
-        if name == ALLOWED_SIGNERS and mode != LINK:
-            return parse(blob(root, oid))
-    return {}
+    else:
+        found = [(mode, oid) for name, mode, oid in tree(root, resolve(root, rev),
+                                                        ALLOWED_SIGNERS)
+                 if name == ALLOWED_SIGNERS]
+        if not found:
+            return KeyFile({})
+        mode, oid = found[0]
+        raw = (f"'{ALLOWED_SIGNERS}' is a symbolic link" if mode == LINK
+               else usable(blob(root, oid)))
+    return KeyFile(parse(raw)) if isinstance(raw, bytes) else KeyFile({}, raw)
 
 
 def _roles(snapshot: Snapshot, handle: str) -> tuple[str, ...]:
@@ -110,8 +128,10 @@ def _roles(snapshot: Snapshot, handle: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def compare(before: Keys, after: Keys, old: Snapshot, new: Snapshot) -> list[SignerChange]:
-    """Every handle whose keys differ between the two sides, in handle order."""
+def compare(base: KeyFile, head: KeyFile, old: Snapshot, new: Snapshot) -> list[SignerChange]:
+    """Every handle whose keys differ between the two sides, in handle order (a refused
+    file has no keys: every sign-off it verified stops verifying)."""
+    before, after = base.keys, head.keys
     out = []
     for handle in sorted(set(before) | set(after)):
         a, b = before.get(handle, frozenset()), after.get(handle, frozenset())
@@ -128,15 +148,21 @@ def _keys(fingerprints: tuple[str, ...]) -> Md:
     return join((code(f) for f in fingerprints), Md("<br>")) if fingerprints else Md("—")
 
 
-def markdown(changes: list[SignerChange]) -> Md:
-    """The comment's part on ``allowed_signers``: empty when no key changed."""
+def markdown(changes: list[SignerChange], head: KeyFile) -> Md:
+    """The comment's part on ``allowed_signers``: empty when no key changed and the head's
+    file is usable."""
+    refused = fmt("**The head's {} cannot be used: {}.** No signed sign-off verifies "
+                  "with it.\n", code(ALLOWED_SIGNERS), cell(head.refused)) \
+        if head.refused else Md("")
     if not changes:
-        return Md("")
+        return lines([fmt("### Signing keys ({})\n", code(ALLOWED_SIGNERS)), refused]) \
+            if refused else Md("")
     rows = [[code(c.handle), words(c.kind.value), _keys(c.before), _keys(c.after),
              join((cell(r) for r in c.roles), Md(", ")) if c.roles else Md("—")]
             for c in changes]
     return lines([
         fmt("### Signing keys ({})\n", code(ALLOWED_SIGNERS)),
+        *([refused] if refused else []),
         words("This change alters who can sign for whom: a key listed under a handle "
               "verifies sign-offs in that person's name. Check each new fingerprint with "
               "its owner (ssh-keygen -lf on their public key) before approving."),

@@ -344,6 +344,12 @@ def test_a_year_of_monthly_commits(year: Year, monkeypatch: pytest.MonkeyPatch) 
         if step is september:  # the acknowledgement's day passed: a finding again
             out = year.run_cli("check", year.root)[1]
             assert "; its acknowledgement held until 2026-08-31)" in out
+        if step is october:  # a change of policy is a change of meaning, said first
+            out = diff_of_the_month(year, today)
+            assert out.startswith("No change to any program's definition.\n")
+            assert ("### Publishing policy\n\nThis change alters what every program must "
+                    "meet before main is published") in out
+            assert "| <code>findings\\_must\\_be\\_acknowledged</code> | false | true |" in out
         if step is december:  # a key replaced in allowed_signers is shown to reviewers
             out = diff_of_the_month(year, today)
             assert "| <code>@\u200dbortiz</code> | changed |" in out

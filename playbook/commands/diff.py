@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     head_keys = keyring.keys_at(root, head)
     keys = keyring.compare(keyring.keys_at(root, base), head_keys, before, after)
     waiting = new.problems.pending
-    required = new.playbook.settings.publish.require_signoffs
+    policy = (old.playbook.settings.publish, new.playbook.settings.publish)
+    required = policy[1].require_signoffs
     if args.format == "json":
         print(json.dumps({"base": diff.resolve(root, base),
                           "head": diff.resolve(root, head) if head is not None else None,
@@ -81,15 +82,19 @@ def run(args: argparse.Namespace) -> int:
                           "signers": [asdict(k) for k in keys],
                           "signers_refused": head_keys.refused,
                           "pending": pending.to_json(waiting, required),
+                          "policy": None if policy[0] == policy[1] else
+                          {"base": policy[0].model_dump(), "head": policy[1].model_dump()},
                           "data": asdict(data)},
                          indent=2, ensure_ascii=False, default=str))
     else:
         print(comment.markdown(changes, stale, impacts, datadiff.markdown(data), signoffs),
               end="")
-        for part in (keyring.markdown(keys, head_keys), pending.markdown(waiting, required)):
+        for part in (pending.policy_markdown(*policy), keyring.markdown(keys, head_keys),
+                     pending.markdown(waiting, required)):
             print(f"\n{part}" if part else "", end="")
     return 1 if args.exit_code and (changes or impacts or data.series or signoffs
-                                    or keys or head_keys.refused) else 0
+                                    or keys or head_keys.refused
+                                    or policy[0] != policy[1]) else 0
 
 
 def add(sub: Any) -> None:

@@ -1,5 +1,8 @@
 """What is still to do once a pull request merges: its pending items, for the comment.
 
+A change of the publishing policy itself (``publish:`` in ``playbook.yml``) is
+said first: it changes what every program must meet before it is published.
+
 The pull request's check passes on a playbook without errors and its preview
 is always built; what people still have to do is a status of its own (the
 ``sign-offs`` check, ``playbook check --for signoff``). The review comment says
@@ -15,6 +18,7 @@ from typing import Any
 
 from playbook.engine import SIGNOFF_CODES
 from playbook.model.problems import Problem
+from playbook.model.settings import Publish
 from playbook.pages.mdtext import Md, cat, fmt, labels, lines, table, words
 from playbook.review.quoted import cell, code
 
@@ -52,3 +56,30 @@ def markdown(pending: Sequence[Problem], required: Collection[str]) -> Md:
              words("yes") if held(p, required) else words("no")] for p in pending]
     return lines([Md("### Pending\n"), cat(lead, Md("\n")),
                   table(labels("Code", "Where", "What", "Required"), rows), Md("")])
+
+
+def _roles(roles: Collection[str]) -> Md:
+    return cell(", ".join(roles) or "none")
+
+
+def policy_markdown(base: Publish, head: Publish) -> Md:
+    """The comment's part on a changed publishing policy; empty when it did not change."""
+    if base == head:
+        return Md("")
+    rows = []
+    if base.require_signoffs != head.require_signoffs:
+        rows.append([code("require_signoffs"), _roles(base.require_signoffs),
+                     _roles(head.require_signoffs)])
+    if base.findings_must_be_acknowledged != head.findings_must_be_acknowledged:
+        rows.append([code("findings_must_be_acknowledged"),
+                     cell(str(base.findings_must_be_acknowledged).lower()),
+                     cell(str(head.findings_must_be_acknowledged).lower())])
+    return lines([
+        Md("### Publishing policy\n"),
+        words("This change alters what every program must meet before main is published "
+              "(publish: in playbook.yml). The sign-offs check of this pull request still "
+              "applies the base's policy; the new one applies once merged."),
+        Md(""),
+        table(labels("Field", "Before", "After"), rows),
+        Md(""),
+    ])

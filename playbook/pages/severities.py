@@ -104,6 +104,8 @@ change before they sign it. The preview is the offline build, uploaded as the ar
 `preview`: unzip it and open `site-offline/index.html`, no server needed. The pull
 request's comment (`playbook diff`) links to it and ends with a *Pending* table: each
 sign-off still to give (marked when the policy requires it) and each review overdue.
+A change of `publish:` itself is listed in the comment as a change of meaning; the
+sign-offs check keeps applying the base's policy until the change is merged.
 """)
 """The sign-off status, the preview and the comment, in words."""
 

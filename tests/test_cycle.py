@@ -186,6 +186,10 @@ STRICT_POLICY = Publish(require_signoffs=["sponsor"], findings_must_be_acknowled
     (Context.DEPLOY, Publish(findings_must_be_acknowledged=True), [ERR, FOUND]),
     (Context.DEPLOY, STRICT_POLICY, [ERR, FOUND, STALE]),
     (Context.CLEAN, Publish(), [ERR, FOUND, STALE, MISSING]),
+    # the pull request's sign-off status waits only for the sign-offs the policy requires
+    (Context.SIGNOFF, Publish(), []),
+    (Context.SIGNOFF, Publish(require_signoffs=["business_owner"]), [MISSING]),
+    (Context.SIGNOFF, STRICT_POLICY, [STALE]),
 ])
 def test_what_blocks_in_each_context(context: Context, policy: Publish,
                                      blocked: list[Problem]) -> None:
@@ -193,8 +197,9 @@ def test_what_blocks_in_each_context(context: Context, policy: Publish,
 
 
 def test_every_context_is_decided() -> None:
-    assert {c for c in Context} == {Context.PRE_COMMIT, Context.PR, Context.BUILD,
-                                    Context.PREVIEW, Context.DEPLOY, Context.CLEAN}
+    assert {c for c in Context} == {Context.PRE_COMMIT, Context.PR, Context.SIGNOFF,
+                                    Context.BUILD, Context.PREVIEW, Context.DEPLOY,
+                                    Context.CLEAN}
 
 
 def test_a_required_sign_off_blocks_the_deploy_only(tmp_playbook: TmpPlaybook,
@@ -214,6 +219,42 @@ def test_a_required_sign_off_blocks_the_deploy_only(tmp_playbook: TmpPlaybook,
     code, out, _ = run_cli("check", tmp_playbook.root, "--for", "deploy")
     assert code == 0
     assert [line.split(": ")[1] for line in out.splitlines()] == ["notice"]  # unverified
+
+
+def test_the_sign_off_status_shows_only_sign_offs_and_waits_for_the_required_ones(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    tmp_playbook.edit("program.yml", "cohort_size: 24", "cohort_size: 12")  # a finding
+    run_cli("sign", "mini", "--role", "sponsor", "--date", "2026-05-01",
+            "--dir", tmp_playbook.root)
+    tmp_playbook.edit("program.yml", "title: Mini staffing program", "title: Mini")  # stale
+    code, out, err = run_cli("check", tmp_playbook.root, "--for", "signoff")
+    assert code == 0  # no policy: nothing is required
+    assert re.fullmatch(r"program/mini/program\.yml:\d+:\d+: pending signoff-stale: "
+                        r"signoff\[0\]\.digest: sign-off by sponsor .*\n", out)
+    assert err.startswith("playbook check ok: 0 error(s), 0 finding(s), 1 pending")
+    tmp_playbook.write("./playbook.yml", "publish:\n  require_signoffs: [sponsor]\n")
+    code, _, err = run_cli("check", tmp_playbook.root, "--for", "signoff")
+    assert (code, err) == (1, "playbook check failed: 0 error(s), 0 finding(s), 1 pending, "
+                              "0 acknowledged (1 more blocking signoff)\n")
+
+
+def test_the_sign_off_status_can_be_judged_by_the_base_revisions_policy(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, tmp_path: Path) -> None:
+    """A pull request that drops a required role from playbook.yml still waits for it."""
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "playbook.yml").write_text("publish:\n  require_signoffs: [business_owner]\n")
+    tmp_playbook.write("./playbook.yml", "publish:\n  require_signoffs: []\n")
+    assert run_cli("check", tmp_playbook.root, "--for", "signoff")[0] == 0
+    code, out, _ = run_cli("check", tmp_playbook.root, "--for", "signoff",
+                           "--policy-from", base)
+    assert code == 1
+    assert out == ("program/mini/program.yml:25:19: pending signoff-missing: "
+                   "stakeholders.business_owner: no sign-off by business_owner, which the "
+                   "publishing policy requires (review the program, then 'playbook sign mini "
+                   "--role business_owner')\n")
+    assert run_cli("check", tmp_playbook.root, "--for", "deploy",
+                   "--policy-from", tmp_path / "nowhere")[0] == 0  # no file: the default
 
 
 def test_findings_block_a_deploy_when_the_policy_wants_them_acknowledged(

@@ -114,3 +114,25 @@ def test_a_query_file_outside_the_data_folder_is_never_read_for_the_digest_or_di
     bundle = playbook.get("mini")
     assert bundle is not None
     assert content_of(bundle)["definitions"] == {"query_files": {".env": None}}
+
+
+def test_a_read_option_makes_the_sign_off_stale_and_is_a_definition_change(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    """How an export is read defines its figure as surely as a query does."""
+    root = tmp_playbook.root
+    run_cli("sign", "mini", "--role", "sponsor", "--date", "2026-05-01", "--dir", root)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "signed")
+    tmp_playbook.edit("kpis.yml",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct, "
+                      "read: {delimiter: ';'}}")
+    tmp_playbook.write("data/mini/board_use.csv",
+                       tmp_playbook.read("data/mini/board_use.csv").replace(",", ";"))
+    assert not _sponsor_current(root)
+    code, out, err = run_cli("diff", "--dir", root, "--today", "2026-06-01", "--exit-code")
+    assert (code, err) == (1, "")
+    assert ("| definition | kpis.yml | <code>kpis\\[board-use\\].source.read.delimiter"
+            "</code> | — | ; |") in out
+    assert "This change makes these sign-offs stale: sponsor \\(Ada Quill" in out

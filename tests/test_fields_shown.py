@@ -50,6 +50,8 @@ ALLOWED: dict[Field, str] = {
     ("Phase", "days"): "day numbers: the phases table shows the dates they fall on",
     ("Monetization", "value_per_unit"): "used only in computation: the ROI page shows the "
                                         "money each KPI's change is worth",
+    ("Reviews", "next_review"): "a due date, shown once it passes: the program's page "
+                                "lists the overdue review as pending (review-overdue)",
     ("Kpi", "level"): "places the KPI on the chain of impact, shown as that level's row",
     **{("Reading", f): "how to read the export: used only in reading the data, visible "
                        "through the chart's numbers"

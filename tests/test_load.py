@@ -377,7 +377,9 @@ def digest(root: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("start", ["2026-01-05", "2026-07-31", "2026-12-31", "2028-02-29"])
-def test_new_program_checks_clean(tmp_path: Path, run_cli: RunCli, start: str) -> None:
+def test_new_program_checks_clean(tmp_path: Path, run_cli: RunCli, start: str,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYBOOK_TODAY", start)  # checked on its first day: no review due yet
     code, out, err = run_cli("new", "team-offsite", "--dir", tmp_path, "--start", start)
     folder = tmp_path / "program" / "team-offsite"
     assert (code, err) == (0, "")

@@ -82,6 +82,19 @@ They must sign again.
 | other | program.yml | <code>version</code> | 1.0.0 | 1.1.0 |
 """
 
+# then what is still to do at the head: the stale sign-off, which no policy requires here
+COMMENT += """
+### Pending
+
+1 item(s) pending; the publishing policy requires none of them, so the sign-off status \
+passes and they are shown on the site.
+
+| Code | Where | What | Required |
+| --- | --- | --- | --- |
+| <code>signoff-stale</code> | <code>program/mini/program.yml:\u200d54</code> | sign-off by \
+sponsor \\(Ada Quill, 2026-05-01\\) is stale: the program changed after it was signed | no |
+"""
+
 
 def test_the_comment_names_values_the_new_winner_and_stale_sign_offs(
         tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:

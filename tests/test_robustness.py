@@ -244,8 +244,7 @@ def huge_cohort(pb: TmpPlaybook) -> None:
 def future_start(pb: TmpPlaybook) -> None:
     pb.edit("program.yml", "start: 2026-01-05", "start: 2027-03-01")
     pb.edit("roadmap.yml", "    done: 2026-01-12\n", "")
-    pb.edit("reviews.yml", "reviews:\n  - day: 90\n    date: 2026-04-06\n    decision: continue\n"
-            "    notes: Board use reached 55%, above the 50% gate\n", "reviews: []\n")
+    pb.write("reviews.yml", "reviews: []\n")  # none held before the start
 
 
 def long_ago_start(pb: TmpPlaybook) -> None:

@@ -207,7 +207,9 @@ def test_findings_and_a_stale_sign_off_build_strictly_and_show_on_the_site(
     page = (site / "programs" / "tiny" / "index.html").read_text(encoding="utf-8")
     assert "1 finding(s)" in page and "<code>cohort-size</code>" in page
     assert "pilot cohort of 8 is outside 20–50" in page
-    assert "Pending: 1 item(s)" in page and "<code>signoff-stale</code>" in page
+    # the stale sign-off, and the day-90 and day-180 reviews (none recorded) overdue
+    assert "Pending: 3 item(s)" in page and "<code>signoff-stale</code>" in page
+    assert page.count("<code>review-overdue</code>") == 2
     assert "Stale: changed since signed" in page
     assert "Known limitations" in page and "<code>pilot-short</code>" in page
     assert "The ward &lt;b&gt;closes&lt;/b&gt; in May." in page  # escaped, as every value
@@ -217,8 +219,8 @@ def test_findings_and_a_stale_sign_off_build_strictly_and_show_on_the_site(
                             env={**os.environ, "PLAYBOOK_TODAY": TODAY}, check=False)
     assert strict.returncode == 1
     # (no git here: the sign-off's author is unknown, a notice that never blocks)
-    assert strict.stderr == ("playbook check failed: 0 error(s), 1 finding(s), 1 pending, "
-                             "1 acknowledged, 1 notice(s) (2 more blocking clean)\n")
+    assert strict.stderr == ("playbook check failed: 0 error(s), 1 finding(s), 3 pending, "
+                             "1 acknowledged, 1 notice(s) (4 more blocking clean)\n")
 
 
 def test_a_bad_build_date_stops_the_build(tmp_path: Path) -> None:

@@ -77,21 +77,49 @@ def test_every_job_asks_for_its_own_least_permissions(name: str) -> None:
 
 def test_the_pull_request_runs_the_projects_own_commands() -> None:
     jobs = load("pull-request.yml")["jobs"]
-    assert "playbook check --format github" in runs(jobs["check"])
+    assert "playbook check --for pr --format github" in runs(jobs["check"])
     assert "make test" in runs(jobs["test"]).splitlines()
-    assert "make build" in runs(jobs["build"]).splitlines()
+    # the preview is the offline build, which opens from disk (make offline)
+    assert "make offline" in runs(jobs["build"]).splitlines()
     assert re.search(r"^playbook diff .*> diff\.md$", runs(jobs["diff"]), re.MULTILINE)
     upload = [s for s in jobs["build"]["steps"] if "upload-artifact" in s.get("uses", "")]
-    assert [s["with"]["path"] for s in upload] == ["site/"]
+    assert [(s["id"], s["with"]["path"]) for s in upload] == [("upload", "site-offline/")]
+    assert jobs["build"]["outputs"] == {
+        "preview-url": "${{ steps.upload.outputs.artifact-url }}"}
+
+
+def test_sign_offs_are_a_status_of_their_own_judged_by_the_base_revisions_tool() -> None:
+    """Pending until the policy's required roles signed; the preview never waits for it."""
+    jobs = load("pull-request.yml")["jobs"]
+    job = jobs["signoff"]
+    assert job["name"] == "sign-offs"
+    assert "needs" not in jobs["build"] and "needs" not in job
+    pull_request, tool = _checkouts(job)
+    assert pull_request == {"path": "pull-request", "persist-credentials": False}
+    assert tool == {"ref": "${{ github.event.pull_request.base.sha }}", "path": "base-tool",
+                    "persist-credentials": False}
+    shell = runs(job)
+    assert re.findall(r"pip install .*", shell) == [
+        "pip install -c base-tool/constraints.txt ./base-tool"]
+    # the exit code of the check, not of tee, decides the status
+    assert job["steps"][-1]["run"].splitlines() == [
+        "set -o pipefail",
+        "playbook check pull-request --for signoff --policy-from base-tool 2>&1 \\",
+        '  | tee -a "$GITHUB_STEP_SUMMARY"']
 
 
 def test_the_diff_is_one_sticky_comment_found_again_by_its_marker() -> None:
     jobs = load("pull-request.yml")["jobs"]
-    assert jobs["comment"]["needs"] == "diff"
+    assert jobs["comment"]["needs"] == ["diff", "build"]
+    # posted when the preview failed too, saying so
+    assert jobs["comment"]["if"].startswith("!cancelled() && needs.diff.result == 'success'")
     (step,) = jobs["comment"]["steps"]
     assert "actions/github-script@" in step["uses"]
+    assert step["env"]["PREVIEW_URL"] == "${{ needs.build.outputs.preview-url }}"
     script = step["with"]["script"]
     assert f"const marker = '{MARKER}';" in script
+    assert "[download the site](${url})" in script and "url.startsWith('https://')" in script
+    assert "`site-offline/index.html`" in script
     assert "updateComment" in script and "createComment" in script
     # the job that may write checks out and runs nothing from the pull request
     assert all("run" not in s and "checkout" not in s.get("uses", "")

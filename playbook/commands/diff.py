@@ -3,8 +3,10 @@
 ``playbook diff BASE [HEAD]`` (or ``--base``/``--head``): the definition's
 changed values (:mod:`playbook.review.diff`), what they mean for a signer
 (:mod:`playbook.review.impact`), the sign-offs added or removed with the commits
-git names for them (:mod:`playbook.review.signers`) and the data part
-(:mod:`playbook.review.datadiff`), as the Markdown of a pull-request comment or as JSON.
+git names for them (:mod:`playbook.review.signers`), the data part
+(:mod:`playbook.review.datadiff`), who may sign for whom
+(:mod:`playbook.review.keyring`) and what is still pending at the head
+(:mod:`playbook.review.pending`), as the Markdown of a pull-request comment or as JSON.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         diff,
         git,
         impact,
+        keyring,
+        pending,
         signers,
         snapshots,
     )
@@ -75,6 +79,11 @@ def run(args: argparse.Namespace) -> int:
     signoffs = signers.moves(root, base, head, before, after)
     data = datadiff.compare(old, new)
     impacts = impact.compare(old, new, {(s.program, s.kpi) for s in data.series})
+    head_keys = keyring.keys_at(root, head)
+    keys = keyring.compare(keyring.keys_at(root, base), head_keys, before, after)
+    waiting = new.problems.pending
+    policy = (old.playbook.settings.publish, new.playbook.settings.publish)
+    required = policy[1].require_signoffs
     if args.format == "json":
         print(json.dumps({"base": git.resolve(root, base),
                           "head": git.resolve(root, head) if head is not None else None,
@@ -82,12 +91,22 @@ def run(args: argparse.Namespace) -> int:
                           "impact": [impact.to_json(i) for i in impacts],
                           "stale_signoffs": [{"program": p, **e} for p, e in stale],
                           "signoffs": [asdict(m) for m in signoffs],
+                          "signers": [asdict(k) for k in keys],
+                          "signers_refused": head_keys.refused,
+                          "pending": pending.to_json(waiting, required),
+                          "policy": None if policy[0] == policy[1] else
+                          {"base": policy[0].model_dump(), "head": policy[1].model_dump()},
                           "data": asdict(data)},
                          indent=2, ensure_ascii=False, default=str))
     else:
         print(comment.markdown(changes, stale, impacts, datadiff.markdown(data), signoffs),
               end="")
-    return 1 if args.exit_code and (changes or impacts or data.series or signoffs) else 0
+        for part in (pending.policy_markdown(*policy), keyring.markdown(keys, head_keys),
+                     pending.markdown(waiting, required)):
+            print(f"\n{part}" if part else "", end="")
+    return 1 if args.exit_code and (changes or impacts or data.series or signoffs
+                                    or keys or head_keys.refused
+                                    or policy[0] != policy[1]) else 0
 
 
 def add(sub: Any) -> None:

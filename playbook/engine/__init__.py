@@ -31,11 +31,17 @@ from playbook.engine.operations import (
     program,
     report,
 )
-from playbook.engine.policy import Context, blocking, publish_policy
+from playbook.engine.policy import (
+    SIGNOFF_CODES,
+    Context,
+    blocking,
+    publish_policy,
+    required_signoffs,
+)
 from playbook.engine.pulling import Snapshot, pull
 from playbook.engine.today import TODAY_ENV, TodayError, today_from_env
 
-__all__ = ["TODAY_ENV", "BuildCache", "Context", "Evaluation", "LockFile", "Progress",
-           "Snapshot", "TodayError", "blocking", "build", "check_playbook", "collecting_after",
-           "errors_of", "evaluate", "load_playbook", "lock", "program", "publish_policy",
-           "pull", "report", "today_from_env"]
+__all__ = ["SIGNOFF_CODES", "TODAY_ENV", "BuildCache", "Context", "Evaluation", "LockFile",
+           "Progress", "Snapshot", "TodayError", "blocking", "build", "check_playbook",
+           "collecting_after", "errors_of", "evaluate", "load_playbook", "lock", "program",
+           "publish_policy", "pull", "report", "required_signoffs", "today_from_env"]

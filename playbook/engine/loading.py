@@ -16,14 +16,14 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from playbook.checks import acknowledged
+from playbook.checks import acknowledged, reviews_due
 from playbook.checks import runner as checks
 from playbook.engine.today import today_from_env
 from playbook.figures import privacy, stats
 from playbook.load import loader
 from playbook.load.bundle import Bundle, Playbook
-from playbook.model.problems import Problem, Problems
-from playbook.model.settings import Settings
+from playbook.model.problems import Problem, Problems, Severity
+from playbook.model.settings import Publish, Settings
 
 Progress = loader.Progress
 """Told as each program is loaded: ``(done, total, what)``."""
@@ -64,15 +64,22 @@ asks git who committed each sign-off; a build does not)."""
 
 def _acknowledging(load: loader.Loader, today: date, folder: Path, root: Path,
                    settings: Settings) -> tuple[Bundle | None, list[Problem]]:
-    """``load``, then the program's acknowledgements applied on ``today`` (after any
-    cache: whether one holds depends on the day, not on the files)."""
+    """``load``, then its overdue reviews and acknowledgements on ``today`` (after any
+    cache: whether a review is overdue or an acknowledgement holds depends on the day,
+    not on the files)."""
     bundle, found = load(folder, root, settings)
-    return bundle, acknowledged.apply(bundle, found, today) if bundle is not None else found
+    if bundle is None:
+        return bundle, found
+    if not any(p.severity is Severity.ERROR for p in found):  # else its errors come first
+        found = [*found, *reviews_due.problems(bundle, today)]
+    return bundle, acknowledged.apply(bundle, found, today)
 
 
-def _problems_only(today: date, notes: Notes | None, folder: Path, root: Path,
-                   settings: Settings) -> tuple[None, list[Problem]]:
+def _problems_only(today: date, notes: Notes | None, policy: Publish | None, folder: Path,
+                   root: Path, settings: Settings) -> tuple[None, list[Problem]]:
     """One program's every problem, its bundle dropped (a worker sends back only these)."""
+    if policy is not None:
+        settings = settings.model_copy(update={"publish": policy})
     bundle, found = _acknowledging(checked, today, folder, root, settings)
     return None, [*found, *notes(bundle)] if notes is not None and bundle is not None \
         else found
@@ -80,7 +87,7 @@ def _problems_only(today: date, notes: Notes | None, folder: Path, root: Path,
 
 def check_playbook(root: Path, progress: loader.Progress | None = None,
                    workers: int = 1, today: date | None = None,
-                   notes: Notes | None = None) -> Problems:
+                   notes: Notes | None = None, policy: Publish | None = None) -> Problems:
     """Every problem of every program, as :func:`load_playbook` finds them, without the
     programs: so they can be found in ``workers`` processes (``playbook check``).
 
@@ -92,8 +99,11 @@ def check_playbook(root: Path, progress: loader.Progress | None = None,
             :func:`~playbook.engine.today.today_from_env`).
         notes: Adds problems of each loaded program (a module-level function: it is
             sent to the worker processes).
+        policy: Judges the sign-offs by this publishing policy instead of the one in
+            ``root``'s ``playbook.yml`` (a pull request's sign-off status reads the
+            base revision's: a pull request cannot loosen what it must meet).
     """
-    load = partial(_problems_only, today or today_from_env(), notes)
+    load = partial(_problems_only, today or today_from_env(), notes, policy)
     with collecting_after():
         return loader.load_playbook(root, progress, workers, load=load)[1]
 

@@ -21,7 +21,7 @@ SIGNOFF_CODES = frozenset({PendingCode.SIGNOFF_STALE, PendingCode.SIGNOFF_MISSIN
 """The pending items that a policy's ``require_signoffs`` turns into blockers."""
 
 
-__all__ = ["SIGNOFF_CODES", "Context", "blocking", "publish_policy"]
+__all__ = ["SIGNOFF_CODES", "Context", "blocking", "publish_policy", "required_signoffs"]
 
 
 def blocking(problems: Problems, policy: Publish, context: Context) -> list[Problem]:
@@ -33,10 +33,12 @@ def blocking(problems: Problems, policy: Publish, context: Context) -> list[Prob
         context: Where the playbook is being checked or built.
 
     Returns:
-        Errors always; for :attr:`Context.CLEAN` every finding and pending item
-        too; for :attr:`Context.DEPLOY` the findings when they must be
-        acknowledged, and each missing or stale sign-off of a role the policy
-        requires. An acknowledged finding never blocks.
+        Errors always, except for :attr:`Context.SIGNOFF` (the pull request's
+        sign-off status, which only the required roles' sign-offs hold); for
+        :attr:`Context.CLEAN` every finding and pending item too; for
+        :attr:`Context.DEPLOY` the findings when they must be acknowledged, and
+        each missing, stale or unverifiable sign-off of a role the policy requires.
+        An acknowledged finding never blocks.
     """
     out = list(problems.errors)
     if context is Context.CLEAN:
@@ -44,9 +46,17 @@ def blocking(problems: Problems, policy: Publish, context: Context) -> list[Prob
     elif context is Context.DEPLOY:
         if policy.findings_must_be_acknowledged:
             out += problems.findings
-        out += [p for p in problems.pending
-                if p.code in SIGNOFF_CODES and p.role in policy.require_signoffs]
+        out += required_signoffs(problems, policy)
+    elif context is Context.SIGNOFF:
+        out = required_signoffs(problems, policy)
     return Problems(out).sorted()
+
+
+def required_signoffs(problems: Problems, policy: Publish) -> list[Problem]:
+    """The missing, stale or unverifiable sign-offs of the roles ``policy`` requires:
+    what the pull request's sign-off status waits for, and a deploy refuses."""
+    return [p for p in problems.pending
+            if p.code in SIGNOFF_CODES and p.role in policy.require_signoffs]
 
 
 def publish_policy(root: Path) -> Publish:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from playbook.model.choices import ReviewDecision
-from playbook.model.parts import Reviews, Roadmap
+from playbook.model.parts import REVIEW_DAYS, REVIEW_GRACE_DAYS, Reviews, Roadmap
 
 
 class PhaseState(StrEnum):
@@ -136,10 +136,6 @@ class CheckpointReview:
     or ``upcoming`` before it."""
 
 
-REVIEW_DAYS = (90, 180, 365)
-"""Checkpoints at which a review decides to continue, adjust, scale or stop."""
-REVIEW_GRACE_DAYS = 21
-"""Days after a checkpoint before a missing review counts as overdue."""
 
 
 def checkpoint_reviews(reviews: Reviews | None, start: date,

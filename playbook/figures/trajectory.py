@@ -46,6 +46,7 @@ from typing import Final
 from playbook.load.observations import Observation
 from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
+from playbook.model.parts import REVIEW_DAYS
 
 ON_TRACK = 0.0
 """Largest shortfall (share of the planned change) that is still on track."""
@@ -54,8 +55,8 @@ AT_RISK = 0.15
 GRACE_DAYS: Final = MappingProxyType({Cadence.WEEKLY: 3, Cadence.MONTHLY: 14,
                                       Cadence.QUARTERLY: 30})
 """Days of grace after one cadence before a KPI counts as stale."""
-CHECKPOINT_DAYS = (90, 180, 365)
-"""Review days counted from the program's start."""
+CHECKPOINT_DAYS: Final = REVIEW_DAYS
+"""Review days counted from the program's start (the roadmap's review days, written once)."""
 PUBLISHED_DIGITS = 2
 """Decimals of a published figure of person-level data (the site's precision)."""
 _MONTHS: Final = MappingProxyType({Cadence.WEEKLY: 0, Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3})

@@ -68,6 +68,12 @@ def allowed_signers(root: Path) -> bytes | str:
         return f"there is no {ALLOWED_SIGNERS} file at the playbook's root"
     if isinstance(raw, Refusal):
         return raw.message
+    return usable(raw)
+
+
+def usable(raw: bytes) -> bytes | str:
+    """``raw`` when it can serve as ``allowed_signers``, else why not (too large, or a
+    principal pattern): the same rule for the work tree and a revision's file."""
     if len(raw) > MAX_BYTES:
         return f"{ALLOWED_SIGNERS} is over {MAX_BYTES // 1024} KiB"
     for number, line in enumerate(raw.decode("utf-8", "replace").splitlines(), 1):

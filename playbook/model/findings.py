@@ -117,3 +117,6 @@ class PendingCode(StrEnum):
     SIGNOFF_UNVERIFIABLE = "signoff-unverifiable"
     """A signed sign-off whose signature no key of the role's handle in
     ``allowed_signers`` made: it does not count as signed."""
+    REVIEW_OVERDUE = "review-overdue"
+    """A day-90/180/365 review, or the ``next_review`` of ``reviews.yml``, is more than
+    21 days past with no review recorded."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from pydantic import Field, model_validator
 
 from playbook.model.base import Choice, DayRange, Id, IsoDate, Role, StrictModel, Text
@@ -94,6 +96,12 @@ class Roadmap(StrictModel):
     """Milestones across the phases."""
 
 
+REVIEW_DAYS: Final = (90, 180, 365)
+"""Checkpoints at which a review decides to continue, adjust, scale or stop."""
+REVIEW_GRACE_DAYS: Final = 21
+"""Days after a review falls due before a missing review counts as overdue."""
+
+
 class Review(StrictModel):
     """Record of a 90/180/365-day review."""
 
@@ -114,3 +122,8 @@ class Reviews(StrictModel):
 
     reviews: list[Review] = Field(default_factory=list)
     """Reviews in date order."""
+    next_review: IsoDate | None = None
+    """The day the next review is due when it is not a day-90/180/365 checkpoint: a
+    sustained program's yearly review, or one the last review brought forward. Like a
+    checkpoint, it is pending (``review-overdue``) once it is more than 21 days past
+    with no review held on or after it."""

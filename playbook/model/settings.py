@@ -43,6 +43,9 @@ class Context(StrEnum):
     """An editor's commit (the pre-commit hook): errors block."""
     PR = "pr"
     """The pull request's check: errors block; sign-offs are a status of their own."""
+    SIGNOFF = "signoff"
+    """The pull request's sign-off status: pending (it fails) until every role that
+    ``publish:`` requires has a current, verifiable sign-off; nothing else blocks it."""
     BUILD = "build"
     """``mkdocs build``: errors block (and, as MkDocs decides, broken links)."""
     PREVIEW = "preview"

@@ -39,10 +39,10 @@ def findings_section(view: ProgramView) -> Md:
                        "publishing; acknowledge one in `program.yml` to mark it a known "
                        "limitation.\n\n{}\n", len(found), _plain(found)))
     if pending:
-        out.append(fmt('!!! info "Pending: {} item(s)"\n    Sign-offs still to give. The '
-                       "figures are published meanwhile; the publishing policy says "
-                       "whether a deploy waits for them.\n\n{}\n", len(pending),
-                       _plain(pending)))
+        out.append(fmt('!!! info "Pending: {} item(s)"\n    Sign-offs still to give and '
+                       "reviews overdue. The figures are published meanwhile; the "
+                       "publishing policy says whether a deploy waits for a sign-off."
+                       "\n\n{}\n", len(pending), _plain(pending)))
     if known:
         rows = [[code(p.code), _where(p), cell(p.message),
                  cell(ROLE_TITLES.get(p.acknowledged.role, p.acknowledged.role)),

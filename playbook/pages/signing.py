@@ -36,6 +36,13 @@ def markdown() -> Md:
             "{} file) is the pending item {}: a deploy that requires the role is refused "
             "until the person signs with their own key.\n",
             code(ALLOWED_SIGNERS), code(PendingCode.SIGNOFF_UNVERIFIABLE.value)),
+        fmt("A change to {} changes who can sign for whom, so `playbook diff` and the pull "
+            "request's comment list it as a change of meaning (`diff --exit-code` counts "
+            "it): each handle added, removed or given another key, by the keys' SHA256 "
+            "fingerprints (compare them with `ssh-keygen -lf` on the person's public key) "
+            "and the roles the handle signs for. When a person replaces their key, their "
+            "earlier signatures no longer verify: they sign again with the new key in the "
+            "same pull request.\n", code(ALLOWED_SIGNERS)),
         Md("""### A worked example
 
 ```console

@@ -53,6 +53,9 @@ KINDS: Final[Mapping[str, ChangeKind]] = MappingProxyType({
     "start": K.DATE, "done": K.DATE, "day": K.DATE, "days": K.DATE, "amount": K.MONEY,
     "annual_cost": K.MONEY, "value_per_unit": K.MONEY, "isolation": K.MONEY,
     "confidence": K.MONEY, "cohort_size": K.PILOT, "comparison_group": K.PILOT,
+    # how a figure is read: a reading option, an inline query, the source's file or columns
+    "read": K.DEFINITION, "source": K.DEFINITION, "query": K.DEFINITION,
+    "query_file": K.DEFINITION, "connection": K.DEFINITION,
 })
 """The kind of change each field name stands for (the last known name on the path)."""
 MATERIAL: Final = frozenset(set(ChangeKind) - {ChangeKind.OTHER, ChangeKind.CONTRACT})

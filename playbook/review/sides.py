@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from playbook import engine
 from playbook.figures.program import ProgramFigures
 from playbook.load.bundle import Playbook
+from playbook.load.sshsig import ALLOWED_SIGNERS
 from playbook.model.problems import Problems
 from playbook.review.git import LINK, blob, resolve, tree
 
@@ -35,8 +36,10 @@ class Side:
 
 
 def materialise(root: Path, commit: str, into: Path) -> None:
-    """Write the program and data files of ``commit`` under ``into``; links are left out."""
-    for folder in ("program", "data"):
+    """Write the program and data files of ``commit`` under ``into``, with the playbook's
+    settings and ``allowed_signers`` (its policy and keys judge the sign-offs); links are
+    left out."""
+    for folder in ("program", "data", "playbook.yml", ALLOWED_SIGNERS):
         for name, mode, oid in tree(root, commit, folder):
             parts = PurePosixPath(name).parts
             if mode == LINK or name.startswith("/") or ".." in parts:

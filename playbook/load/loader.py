@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from playbook.load import columnar, sql
+from playbook.load import columnar, data_identifiers, sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
@@ -141,6 +141,8 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             bundle.outcomes = outcomes
     if not tables.missing:  # a wrong path is reported once, not again as an unused file
         tables.problems.extend(_unused_data(bundle, tables.used, tables.queried))
+    if refused is None:  # every committed data file, read or not: the history keeps it
+        tables.problems.extend(data_identifiers.scan(bundle.root, bundle.id))
     return tables.problems
 
 

@@ -1,0 +1,322 @@
+"""Direct identifiers in the committed data files of a program: a finding per column.
+
+Runs in the load, after the sources read their files. Every file below
+``data/<id>/`` (any depth, no name starting with a dot, never through a link)
+of a readable kind is looked at, whether a source reads it or not: the site may
+show none of its cells, but the repository's history keeps them. A column is
+found by its name (:func:`playbook.load.identifiers.is_direct`: e-mail, name,
+phone, login) or by what it holds (e-mail addresses, phone numbers), and the
+finding names the column at its line, with the fix: ``playbook pseudonymise``.
+
+What keeps it fast on a 50 MiB export, the rule stated once: a text file is
+streamed line by line and never held whole; its column names are searched in
+its first :data:`HEADER_LINES` lines; every line holding an ``@`` is searched
+for e-mail addresses (a byte test first, the pattern only then); the cells of
+the first :data:`SAMPLE_ROWS` rows are tried as phone numbers. A Parquet or
+JSON array file is read by DuckDB: its column names, and a repeatable sample of
+:data:`SAMPLE_ROWS` rows. A column whose sampled cells are all pseudonyms
+(:func:`playbook.load.pseudonym.pseudonymised`) is no finding, whatever its name.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Final
+
+from playbook.load import person_files, sql
+from playbook.load.identifiers import EMAIL, identifying_cell, is_direct
+from playbook.load.pseudonym import COMMAND, pseudonymised
+from playbook.load.safefiles import Refusal, locate, open_regular
+from playbook.model.findings import FindingCode
+from playbook.model.problems import Problem, Severity
+
+TEXT_SUFFIXES: Final = (".csv", ".tsv", ".txt", ".jsonl", ".ndjson")
+"""Files streamed line by line."""
+DUCKDB_SUFFIXES: Final = (".parquet", ".json")
+"""Files read through DuckDB (a Parquet footer; a JSON array)."""
+SUFFIXES: Final = TEXT_SUFFIXES + DUCKDB_SUFFIXES
+"""Every kind of data file looked at."""
+HEADER_LINES: Final = 10
+"""Non-empty lines at the start of a text file searched for column names (title lines
+above a header included)."""
+SAMPLE_ROWS: Final = 1000
+"""Rows whose cells are tried as phone numbers and as pseudonyms."""
+PHONE_SHARE: Final = 0.8
+"""Share of a column's sampled non-empty cells that must be phone numbers to name it one."""
+MAX_COUNTED: Final = 100_000
+"""Distinct e-mail addresses counted per column (more are shown as ``100,000+``)."""
+CHUNK: Final = 1 << 20
+"""Bytes read at a time after the sampled rows."""
+_DELIMITERS: Final = ",;\t|"
+
+
+@dataclass
+class _Column:
+    """What was found in one column of one file: where first, and why."""
+
+    name: str
+    line: int
+    column: int
+    why: str
+    mails: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Scan:
+    """One file being read: its header, the columns found, the first rows' cells."""
+
+    shown: str
+    delimiter: str = ","
+    header: list[str] = field(default_factory=list)
+    header_line: int = 0
+    rows: int = 0
+    found: dict[str, _Column] = field(default_factory=dict)
+    sample: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+    """Column index → (line, column, cell) of the first rows."""
+
+    def name_of(self, index: int) -> str:
+        return self.header[index] if index < len(self.header) else f"column {index + 1}"
+
+    def note(self, name: str, line: int, column: int, why: str) -> _Column:
+        return self.found.setdefault(name, _Column(name, line, column, why))
+
+
+def _cells(text: str, delimiter: str) -> list[str]:
+    return next(csv.reader([text], delimiter=delimiter), [])
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r\n")
+
+
+def find_header(lines: list[tuple[int, str]]) -> tuple[int, str, list[str]] | None:
+    """The header among a file's first non-empty lines: ``(line, delimiter, names)``.
+
+    The delimiter is the most frequent of ``, ; tab |`` in the first line; the header
+    is the first line with the most cells (a title line above it has one).
+    """
+    if not lines:
+        return None
+    first = lines[0][1]
+    delimiter = max(_DELIMITERS, key=first.count) if any(
+        d in first for d in _DELIMITERS) else ","
+    split = [(n, _cells(text, delimiter)) for n, text in lines]
+    widest = max(len(cells) for _, cells in split)
+    n, cells = next(s for s in split if len(s[1]) == widest)
+    return n, delimiter, [c.strip() for c in cells]
+
+
+def _header(scan: _Scan, lines: list[tuple[int, str]]) -> None:
+    found = find_header(lines)
+    if found is None:
+        return
+    scan.header_line, scan.delimiter, scan.header = found
+    text = dict(lines)[scan.header_line]
+    for name in scan.header:
+        if name and is_direct(name):
+            scan.note(name, scan.header_line, text.find(name) + 1, "its name")
+
+
+def _json_header(scan: _Scan, root: Path, rel: str, first: str) -> None:
+    """Column names of a JSON Lines file (dotted key paths of its first object)."""
+    scan.header = [n for n in person_files.column_names(root, rel) if n != person_files.MAILED]
+    for name in scan.header:
+        if is_direct(name):
+            key = name.rsplit(".", 1)[-1]
+            scan.note(name, 1, first.find(f'"{key}"') + 1, "its name")
+
+
+def _cell_mails(scan: _Scan, n: int, text: str, name: str, cell: str) -> None:
+    match = EMAIL.search(cell)
+    if match is None:
+        return
+    col = scan.note(name, n, max(text.find(cell), 0) + 1, "e-mail addresses in its cells")
+    if len(col.mails) < MAX_COUNTED:  # enough to count; memory stays bounded
+        col.mails.update(m.group().lower() for m in EMAIL.finditer(cell))
+
+
+def _mails(scan: _Scan, n: int, text: str, jsonl: bool) -> None:
+    """Note the e-mail addresses of line ``n`` under the columns (key paths) that hold them."""
+    if not jsonl:
+        for i, cell in enumerate(_cells(text, scan.delimiter)):
+            if "@" in cell:
+                _cell_mails(scan, n, text, scan.name_of(i), cell)
+        return
+    try:
+        leaves = list(flat_values(json.loads(text)))
+    except ValueError:  # not JSON: the line as one cell
+        leaves = [("(line)", text)]
+    for name, leaf in leaves:
+        if isinstance(leaf, str) and "@" in leaf:
+            _cell_mails(scan, n, text, name, leaf)
+
+
+def _line(scan: _Scan, n: int, text: str, jsonl: bool) -> None:
+    """Search one of the first data lines: its e-mail addresses, and its cells kept."""
+    if not text.strip():
+        return
+    scan.rows += 1
+    if "@" in text:
+        _mails(scan, n, text, jsonl)
+    if jsonl:
+        _json_sample(scan, n, text)
+        return
+    at = 0
+    for i, cell in enumerate(_cells(text, scan.delimiter)):
+        at = max(text.find(cell, at), at)
+        scan.sample.setdefault(i, []).append((n, at + 1, cell.strip()))
+
+
+def _json_sample(scan: _Scan, n: int, text: str) -> None:
+    """The leaf values of one JSON line, under the header's dotted names."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return
+    index = {name: i for i, name in enumerate(scan.header)}
+    for name, leaf in flat_values(value):
+        if name in index and isinstance(leaf, str | int | float):
+            at = text.find(f'"{name.rsplit(".", 1)[-1]}"')
+            scan.sample.setdefault(index[name], []).append((n, at + 1, str(leaf)))
+
+
+def flat_values(value: object, prefix: str = "") -> Iterator[tuple[str, object]]:
+    """Each leaf of a JSON object with its dotted path: ``("actor.mbox", "mailto:…")``."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from flat_values(inner, f"{prefix}.{key}" if prefix else str(key))
+    elif prefix:
+        yield prefix, value
+
+
+def _rest(scan: _Scan, stream: BinaryIO, n: int, jsonl: bool) -> None:
+    """The lines after the sample, a block at a time: a block without ``@`` is only counted."""
+    tail = b""
+    while True:
+        chunk = stream.read(CHUNK)
+        block = tail + chunk
+        if not block:
+            return
+        cut = block.rfind(b"\n") + 1 if chunk else len(block)  # whole lines; the last at EOF
+        body, tail = block[:cut], block[cut:]
+        lines = body.split(b"\n")
+        if body.endswith(b"\n"):
+            lines.pop()
+        scan.rows += len(lines) - lines.count(b"") - lines.count(b"\r")
+        if b"@" in body:
+            for i, raw in enumerate(lines, n + 1):
+                if b"@" in raw:
+                    _mails(scan, i, _text(raw), jsonl)
+        n += len(lines)
+        if not chunk:
+            return
+
+
+def _stream(scan: _Scan, root: Path, rel: str, real: Path, jsonl: bool) -> None:
+    """Stream a text file: its header and first rows line by line, the rest in blocks."""
+    opened = open_regular(real, scan.shown)
+    if isinstance(opened, Refusal):
+        return
+    stream, _ = opened
+    with stream:
+        head: list[tuple[int, str]] = []
+        n = 0
+        while len(head) < (1 if jsonl else HEADER_LINES) and (raw := stream.readline()):
+            n += 1
+            if raw.strip():
+                head.append((n, _text(raw)))
+        if jsonl:
+            _json_header(scan, root, rel, head[0][1] if head else "")
+        else:
+            _header(scan, head)
+        for line, text in head:
+            if line > scan.header_line:
+                _line(scan, line, text, jsonl)
+        while scan.rows < SAMPLE_ROWS and (raw := stream.readline()):
+            n += 1
+            _line(scan, n, _text(raw), jsonl)
+        _rest(scan, stream, n, jsonl)
+
+
+def _described(scan: _Scan, root: Path, rel: str) -> None:
+    """A Parquet or JSON array file: names and a repeatable sample, through DuckDB."""
+    quoted = rel.replace("'", "''")
+    result = sql.run(f"SELECT * FROM '{quoted}' USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) "
+                     "REPEATABLE (1)", root, [rel], rel)
+    if isinstance(result, sql.QueryError):
+        return  # a file DuckDB cannot read: the source that reads it says so
+    scan.header, scan.rows = result.header, len(result.rows)
+    for i, name in enumerate(result.header):
+        cells = [(1, 1, cells[i]) for _, cells in result.rows]
+        scan.sample[i] = cells
+        if is_direct(name):
+            scan.note(name, 1, 1, "its name")
+        mailed = next((c for _, _, c in cells if EMAIL.search(c)), None)
+        if mailed is not None:
+            col = scan.note(name, 1, 1, "e-mail addresses in its cells")
+            col.mails.update(m.group().lower() for _, _, c in cells for m in EMAIL.finditer(c))
+
+
+def _phones(scan: _Scan) -> None:
+    """Columns whose sampled cells are mostly phone numbers."""
+    for i, cells in scan.sample.items():
+        filled = [(n, c, cell) for n, c, cell in cells if cell]
+        phones = [(n, c) for n, c, cell in filled
+                  if identifying_cell(cell) and not EMAIL.search(cell)]
+        if filled and len(phones) >= PHONE_SHARE * len(filled):
+            scan.note(scan.name_of(i), *phones[0], "phone numbers in its cells")
+
+
+def _problem(scan: _Scan, col: _Column) -> Problem:
+    counted = (f"; {len(col.mails):,}{'+' if len(col.mails) >= MAX_COUNTED else ''} "
+               f"distinct e-mail address(es) in {scan.rows:,} row(s)" if col.mails else "")
+    return Problem(
+        scan.shown, col.line, max(col.column, 1), f"column '{col.name}'",
+        f"a direct identifier (e-mail address, name, phone number or login) in a committed "
+        f"data file, found by {col.why}{counted}",
+        f"replace it with a keyed pseudonym before committing: {COMMAND} {scan.shown} "
+        f"--columns {col.name} (or drop the column); the git history keeps the old file "
+        "until it is rewritten", Severity.FINDING, FindingCode.PERSONAL_DATA)
+
+
+def scan_file(root: Path, rel: str) -> list[Problem]:
+    """The findings of one data file (``rel``, relative to ``root``)."""
+    real = locate(root / rel, root, rel)
+    if real is None or isinstance(real, Refusal):
+        return []  # a link or no file: whoever reads it says so; nothing is read here
+    scan = _Scan(rel)
+    suffix = real.suffix.lower()
+    if suffix in DUCKDB_SUFFIXES:
+        _described(scan, root, rel)
+    else:
+        _stream(scan, root, rel, real, suffix in (".jsonl", ".ndjson"))
+    _phones(scan)
+    index = {name: i for i, name in enumerate(scan.header)}
+    kept = [col for col in scan.found.values()
+            if not pseudonymised([c for _, _, c in scan.sample.get(index.get(col.name, -1), [])])
+            or col.mails]
+    return [_problem(scan, col) for col in sorted(kept, key=lambda c: (c.line, c.column))]
+
+
+def data_files(root: Path, program_id: str) -> list[str]:
+    """Every readable data file below ``data/<program_id>/``, relative to ``root``, sorted.
+
+    No name starting with a dot, nothing through a link (a folder link is not entered).
+    """
+    top = root / "data" / program_id
+    out: list[str] = []
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out.extend(Path(folder, f).relative_to(root).as_posix() for f in files
+                   if not f.startswith(".") and f.lower().endswith(SUFFIXES))
+    return sorted(out)
+
+
+def scan(root: Path, program_id: str) -> list[Problem]:
+    """Findings for direct identifiers in every data file of program ``program_id``."""
+    return [p for rel in data_files(root, program_id) for p in scan_file(root, rel)]

@@ -1,0 +1,101 @@
+"""An export with its identifier columns replaced by keyed pseudonyms, everything else kept.
+
+Sits under ``playbook pseudonymise`` (through :mod:`playbook.engine`): a CSV
+keeps its title lines, delimiter and line endings, and its header is found as
+the data scan finds it (:func:`playbook.load.data_identifiers.find_header`); a
+JSON Lines file names a column by its dotted key path (``actor.mbox``). Only
+the cells of the named columns change (:func:`playbook.load.pseudonym.token`);
+a column that is not in the file stops everything, so a mistyped name never
+leaves the real column in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any, Final
+
+from playbook.load.data_identifiers import HEADER_LINES, find_header
+from playbook.load.pseudonym import PseudonymError, token
+
+JSON_LINES: Final = (".jsonl", ".ndjson")
+"""Suffixes of files rewritten object by object; every other file is read as CSV."""
+
+
+def _unknown(missing: Sequence[str], known: Sequence[str], shown: str) -> PseudonymError:
+    return PseudonymError(f"{shown} has no column {', '.join(repr(m) for m in missing)}; its "
+                          f"columns are: {', '.join(known)} (nothing was written)")
+
+
+def _csv(text: str, columns: Sequence[str], key: bytes, shown: str) -> str:
+    lines = text.splitlines(keepends=True)
+    first = [(n, line.rstrip("\r\n")) for n, line in enumerate(lines, 1) if line.strip()]
+    found = find_header(first[:HEADER_LINES])
+    if found is None:
+        raise PseudonymError(f"{shown} has no rows (nothing was written)")
+    line, delimiter, header = found
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise _unknown(missing, header, shown)
+    ending = "\r\n" if lines[line - 1].endswith("\r\n") else "\n"
+    which = [header.index(c) for c in columns]
+    out = io.StringIO()
+    out.write("".join(lines[:line]))  # title lines and the header, as they were
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=ending)
+    for cells in csv.reader(io.StringIO("".join(lines[line:])), delimiter=delimiter):
+        writer.writerow([token(key, c) if i in which else c for i, c in enumerate(cells)])
+    return out.getvalue()
+
+
+def _replace(value: Any, path: list[str], key: bytes) -> bool:
+    """Replace the leaf at ``path`` in ``value``; whether it was there."""
+    for name in path[:-1]:
+        if not isinstance(value, dict) or not isinstance(value.get(name), dict):
+            return False
+        value = value[name]
+    if not isinstance(value, dict) or path[-1] not in value:
+        return False
+    leaf = value[path[-1]]
+    if isinstance(leaf, str | int | float) and not isinstance(leaf, bool):
+        value[path[-1]] = token(key, str(leaf))
+    return True
+
+
+def _jsonl(text: str, columns: Sequence[str], key: bytes, shown: str) -> str:
+    seen: set[str] = set()
+    out = []
+    for n, line in enumerate(text.splitlines(keepends=True), 1):
+        if not line.strip():
+            out.append(line)
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            raise PseudonymError(f"{shown}:{n}: not a JSON object ({exc}); nothing was "
+                                 "written") from None
+        seen.update(c for c in columns if _replace(value, c.split("."), key))
+        ending = "\r\n" if line.endswith("\r\n") else "\n"
+        out.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")) + ending)
+    missing = [c for c in columns if c not in seen]
+    if missing:
+        raise _unknown(missing, ["(dotted key paths, e.g. actor.mbox)"], shown)
+    return "".join(out)
+
+
+def pseudonymise(data: bytes, suffix: str, columns: Sequence[str], key: bytes,
+                 shown: str) -> bytes:
+    """The bytes of an export with ``columns`` pseudonymised (UTF-8, a BOM kept).
+
+    Raises:
+        PseudonymError: A column is not in the file, or a JSON line is not JSON.
+    """
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PseudonymError(f"{shown} is not UTF-8 text (byte {exc.start + 1}); save the "
+                             "export as UTF-8 first (nothing was written)") from None
+    rewrite = _jsonl if suffix.lower() in JSON_LINES else _csv
+    return ("\ufeff" if bom else "").encode() + rewrite(text, columns, key, shown).encode()

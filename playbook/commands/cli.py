@@ -13,7 +13,18 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
-from playbook.commands import check, codeowners, diff, new, pages, pull, report, schema, sign
+from playbook.commands import (
+    check,
+    codeowners,
+    diff,
+    new,
+    pages,
+    pseudonymise,
+    pull,
+    report,
+    schema,
+    sign,
+)
 from playbook.commands.common import playbook_folder
 from playbook.model.problems import PlaybookError
 
@@ -23,11 +34,12 @@ DESCRIPTION = (
     "and the format reference editors work from (schema), scaffold a new program that "
     "checks clean (new), print every figure of a program as JSON (report), write the "
     "site's pages without MkDocs (pages), pull warehouse query results into snapshot files "
-    "(pull), sign off the measurement plan (sign), show what a change does to targets, "
+    "(pull), replace an export's identifier columns with keyed pseudonyms (pseudonymise), "
+    "sign off the measurement plan (sign), show what a change does to targets, "
     "figures and sign-offs (diff), and write review rules from the stakeholders (codeowners). "
     "'mkdocs build' publishes the site.")
 """What the tool does, for ``playbook --help``: every verb, in the order of :data:`VERBS`."""
-VERBS = (check, schema, new, report, pages, pull, sign, diff, codeowners)
+VERBS = (check, schema, new, report, pages, pull, pseudonymise, sign, diff, codeowners)
 """The command modules, in the order ``--help`` lists them."""
 DISTRIBUTION = "playbook"
 """The installed package whose version ``--version`` prints (and ``make deploy`` publishes)."""

@@ -15,6 +15,7 @@ Operations:
     :func:`evaluate`: programs, problems and figures on a day (a review's side).
     :func:`report`: one program's figures as JSON data (``playbook report``).
     :func:`pull`: the warehouse queries' results, checked (``playbook pull``).
+    :func:`pseudonymise`: an export's identifier columns keyed (``playbook pseudonymise``).
     :func:`blocking`: what stops a context (pre-commit, pull request, build, preview,
         deploy) under the publishing policy of ``playbook.yml``.
 """
@@ -30,10 +31,11 @@ from playbook.engine.operations import (
     report,
 )
 from playbook.engine.policy import Context, blocking, publish_policy
+from playbook.engine.pseudonymising import PseudonymError, pseudonymise
 from playbook.engine.pulling import Snapshot, pull
 from playbook.engine.today import TODAY_ENV, TodayError, today_from_env
 
-__all__ = ["TODAY_ENV", "BuildCache", "Context", "Evaluation", "Progress", "Snapshot",
-           "TodayError", "blocking", "build", "check_playbook", "collecting_after",
-           "errors_of", "evaluate", "load_playbook", "program", "publish_policy", "pull",
-           "report", "today_from_env"]
+__all__ = ["TODAY_ENV", "BuildCache", "Context", "Evaluation", "Progress", "PseudonymError",
+           "Snapshot", "TodayError", "blocking", "build", "check_playbook",
+           "collecting_after", "errors_of", "evaluate", "load_playbook", "program",
+           "pseudonymise", "publish_policy", "pull", "report", "today_from_env"]

@@ -1,9 +1,11 @@
 """``playbook pull`` in the engine: run the warehouse queries, check what they return.
 
 Each source with a ``connection`` runs its query in the warehouse whose URL
-the connection's environment variable holds; the result is checked like any
-export (columns, dates, numbers, no direct identifiers). Nothing is written
-here: the caller writes every snapshot or none.
+the connection's environment variable holds; its identifier columns (by name,
+or e-mail addresses and phone numbers in their cells) are replaced by keyed
+pseudonyms (``$PLAYBOOK_PSEUDONYM_KEY``: no key, no pull), and the result is
+checked like any export (columns, dates, numbers). Nothing is written here: the
+caller writes every snapshot or none, of the columns the KPI reads only.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from playbook.engine.loading import load_playbook
 from playbook.engine.operations import errors_of
 from playbook.load import warehouse
 from playbook.load.bundle import Bundle, Playbook
+from playbook.load.csv_table import Table
 from playbook.load.observations import read_series
+from playbook.load.pseudonym import PseudonymError, key_from
+from playbook.load.pseudonym_files import identifier_columns, keyed
 from playbook.load.results import QueryError
 from playbook.load.tables import Tables, snapshot_path
 from playbook.load.yaml_source import format_loc
@@ -77,6 +82,7 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         if isinstance(result, QueryError):
             problems.add(tables.query_problem(result, src, yaml, where))
             continue
+        result = _pseudonymised(bundle, kpi.id, result)
         _, found = read_series(result, src, yaml, loc)
         problems.extend(found)
         # only the columns the KPI reads: the role may read other tables' data too
@@ -84,6 +90,24 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         out.append(Snapshot(bundle.root / rel, warehouse.snapshot_text(kept),
                             len(result.rows), src.connection))
     problems.extend(tables.problems)
+
+
+def _pseudonymised(bundle: Bundle, kpi_id: str, result: Table) -> Table:
+    """``result`` with its identifier columns keyed: no e-mail address is committed.
+
+    Raises:
+        UsageError: It has identifier columns and no key is set.
+    """
+    named = identifier_columns(result)
+    if not named:
+        return result
+    try:
+        key = key_from(bundle.root)
+    except PseudonymError as exc:
+        raise UsageError(f"KPI '{kpi_id}': the query returns identifier column(s) "
+                         f"{', '.join(named)}, pseudonymised before a snapshot is written; "
+                         f"{exc}") from None
+    return keyed(result, named, key)
 
 
 def _replaced_by_pull(problem: Problem) -> bool:

@@ -262,14 +262,28 @@ def _described(scan: _Scan, root: Path, rel: str) -> None:
             col.mails.update(m.group().lower() for _, _, c in cells for m in EMAIL.finditer(c))
 
 
+def is_phone(cell: str) -> bool:
+    """Whether a cell is a phone number: not an amount (``16625.78``), not an e-mail."""
+    try:
+        float(cell)
+        plain = cell[:1] not in ("0", "+")  # 0871234567 and +353… are numbers to dial
+    except ValueError:
+        plain = False
+    return not plain and identifying_cell(cell) and not EMAIL.search(cell)
+
+
+def phone_column(cells: list[str]) -> bool:
+    """Whether a column's (sampled) cells are mostly phone numbers (:data:`PHONE_SHARE`)."""
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and sum(map(is_phone, filled)) >= PHONE_SHARE * len(filled)
+
+
 def _phones(scan: _Scan) -> None:
     """Columns whose sampled cells are mostly phone numbers."""
     for i, cells in scan.sample.items():
-        filled = [(n, c, cell) for n, c, cell in cells if cell]
-        phones = [(n, c) for n, c, cell in filled
-                  if identifying_cell(cell) and not EMAIL.search(cell)]
-        if filled and len(phones) >= PHONE_SHARE * len(filled):
-            scan.note(scan.name_of(i), *phones[0], "phone numbers in its cells")
+        if phone_column([cell for _, _, cell in cells]):
+            n, at, _ = next(c for c in cells if is_phone(c[2]))
+            scan.note(scan.name_of(i), n, at, "phone numbers in its cells")
 
 
 def _problem(scan: _Scan, col: _Column) -> Problem:

@@ -20,6 +20,7 @@ from typing import Final
 from playbook.load import integrity, reading
 from playbook.load.csv_table import Table, date_hint, identifier_columns
 from playbook.load.identifiers import is_direct, is_person_id
+from playbook.load.pseudonym import pseudonymised
 from playbook.load.validate import no_such_day
 from playbook.load.yaml_source import Path_, YamlDocument, format_loc
 from playbook.model.measure import Reading, Source
@@ -95,6 +96,9 @@ def check_identifiers(table: Table, loc: Path_) -> list[Problem]:
     """Reject columns that look like direct identifiers (name, email, phone)."""
     problems = []
     for name in identifier_columns(table):
+        index = table.column(name)
+        if pseudonymised(row[index] for _, row in table.rows if index < len(row)):
+            continue  # keyed pseudonyms (playbook pseudonymise): no one is named
         problems.append(Problem(
             table.path, 1, table.header.index(name) + 1, format_loc(loc),
             f"column '{name}' looks like a direct identifier",

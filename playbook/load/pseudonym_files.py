@@ -1,6 +1,7 @@
 """An export with its identifier columns replaced by keyed pseudonyms, everything else kept.
 
-Sits under ``playbook pseudonymise`` (through :mod:`playbook.engine`): a CSV
+Sits under ``playbook pseudonymise`` and ``playbook pull`` (through
+:mod:`playbook.engine`): a CSV
 keeps its title lines, delimiter and line endings, and its header is found as
 the data scan finds it (:func:`playbook.load.data_identifiers.find_header`); a
 JSON Lines file names a column by its dotted key path (``actor.mbox``). Only
@@ -12,21 +13,27 @@ leaves the real column in place.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Final
 
-from playbook.load.data_identifiers import HEADER_LINES, find_header
-from playbook.load.pseudonym import PseudonymError, token
+from playbook.load.csv_table import Table
+from playbook.load.data_identifiers import HEADER_LINES, find_header, phone_column
+from playbook.load.identifiers import EMAIL, is_direct
+from playbook.load.pseudonym import PseudonymError, pseudonymised, token
 
 JSON_LINES: Final = (".jsonl", ".ndjson")
 """Suffixes of files rewritten object by object; every other file is read as CSV."""
 
 
 def _unknown(missing: Sequence[str], known: Sequence[str], shown: str) -> PseudonymError:
+    close = difflib.get_close_matches(missing[0], known, n=1, cutoff=0.6)
+    guess = f"did you mean '{close[0]}'? " if close else ""
     return PseudonymError(f"{shown} has no column {', '.join(repr(m) for m in missing)}; its "
-                          f"columns are: {', '.join(known)} (nothing was written)")
+                          f"columns are: {', '.join(known)} ({guess}nothing was written)")
 
 
 def _csv(text: str, columns: Sequence[str], key: bytes, shown: str) -> str:
@@ -99,3 +106,23 @@ def pseudonymise(data: bytes, suffix: str, columns: Sequence[str], key: bytes,
                              "export as UTF-8 first (nothing was written)") from None
     rewrite = _jsonl if suffix.lower() in JSON_LINES else _csv
     return ("\ufeff" if bom else "").encode() + rewrite(text, columns, key, shown).encode()
+
+
+def identifier_columns(table: Table) -> list[str]:
+    """The columns of a query result that hold direct identifiers, not yet pseudonymised:
+    by name, or by their cells (an e-mail address in any, phone numbers in most)."""
+    out = []
+    for i, name in enumerate(table.header):
+        cells = [row[i] for _, row in table.rows if i < len(row)]
+        if pseudonymised(cells):
+            continue
+        if is_direct(name) or phone_column(cells) or any(EMAIL.search(c) for c in cells):
+            out.append(name)
+    return out
+
+
+def keyed(table: Table, columns: Sequence[str], key: bytes) -> Table:
+    """``table`` with the cells of ``columns`` replaced by their pseudonyms."""
+    which = {table.column(c) for c in columns}
+    return replace(table, rows=[(n, [token(key, c) if i in which else c
+                                     for i, c in enumerate(cells)]) for n, cells in table.rows])

@@ -82,7 +82,9 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         if isinstance(result, QueryError):
             problems.add(tables.query_problem(result, src, yaml, where))
             continue
-        result = _pseudonymised(bundle, kpi.id, result)
+        # identifier columns the snapshot keeps are keyed; any other is refused below
+        result = _pseudonymised(bundle, kpi.id, result,
+                                warehouse.kept_columns(result, src).header)
         _, found = read_series(result, src, yaml, loc)
         problems.extend(found)
         # only the columns the KPI reads: the role may read other tables' data too
@@ -92,13 +94,14 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
     problems.extend(tables.problems)
 
 
-def _pseudonymised(bundle: Bundle, kpi_id: str, result: Table) -> Table:
-    """``result`` with its identifier columns keyed: no e-mail address is committed.
+def _pseudonymised(bundle: Bundle, kpi_id: str, result: Table, kept: list[str]) -> Table:
+    """``result`` with the identifier columns among ``kept`` keyed: no e-mail address,
+    name or phone number is committed in a snapshot.
 
     Raises:
-        UsageError: It has identifier columns and no key is set.
+        UsageError: It has such columns and no key is set.
     """
-    named = identifier_columns(result)
+    named = [c for c in identifier_columns(result) if c in kept]
     if not named:
         return result
     try:

@@ -9,10 +9,12 @@ phone, login) or by what it holds (e-mail addresses, phone numbers), and the
 finding names the column at its line, with the fix: ``playbook pseudonymise``.
 
 What keeps it fast on a 50 MiB export, the rule stated once: a text file is
-streamed line by line and never held whole; its column names are searched in
+streamed and never held whole (one over the readers' 50 MiB limit is not read:
+it is refused wherever it is used); its column names are searched in
 its first :data:`HEADER_LINES` lines; every line holding an ``@`` is searched
 for e-mail addresses (a byte test first, the pattern only then); the cells of
-the first :data:`SAMPLE_ROWS` rows are tried as phone numbers. A Parquet or
+the first :data:`SAMPLE_ROWS` rows are tried as phone numbers; after them, a
+block of :data:`CHUNK` bytes without an ``@`` is only counted. A Parquet or
 JSON array file is read by DuckDB: its column names, and a repeatable sample of
 :data:`SAMPLE_ROWS` rows. A column whose sampled cells are all pseudonyms
 (:func:`playbook.load.pseudonym.pseudonymised`) is no finding, whatever its name.
@@ -23,12 +25,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Final
 
 from playbook.load import person_files, sql
+from playbook.load.csv_table import MAX_BYTES
 from playbook.load.identifiers import EMAIL, identifying_cell, is_direct
 from playbook.load.pseudonym import COMMAND, pseudonymised
 from playbook.load.safefiles import Refusal, locate, open_regular
@@ -87,7 +91,10 @@ class _Scan:
 
 
 def _cells(text: str, delimiter: str) -> list[str]:
-    return next(csv.reader([text], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error:  # a cell over the csv module's limit: the line as one cell
+        return [text]
 
 
 def _text(raw: bytes) -> str:
@@ -222,8 +229,10 @@ def _stream(scan: _Scan, root: Path, rel: str, real: Path, jsonl: bool) -> None:
     opened = open_regular(real, scan.shown)
     if isinstance(opened, Refusal):
         return
-    stream, _ = opened
+    stream, size = opened
     with stream:
+        if size > MAX_BYTES:
+            return  # refused unread by every reader (csv_table.MAX_BYTES); so here too
         head: list[tuple[int, str]] = []
         n = 0
         while len(head) < (1 if jsonl else HEADER_LINES) and (raw := stream.readline()):
@@ -287,15 +296,17 @@ def _phones(scan: _Scan) -> None:
 
 
 def _problem(scan: _Scan, col: _Column) -> Problem:
-    counted = (f"; {len(col.mails):,}{'+' if len(col.mails) >= MAX_COUNTED else ''} "
-               f"distinct e-mail address(es) in {scan.rows:,} row(s)" if col.mails else "")
+    more = "+" if len(col.mails) >= MAX_COUNTED else ""
+    counted = (f"; {len(col.mails):,}{more} distinct e-mail address(es) in {scan.rows:,} "
+               "row(s)" if col.mails else "")
     return Problem(
         scan.shown, col.line, max(col.column, 1), f"column '{col.name}'",
-        f"a direct identifier (e-mail address, name, phone number or login) in a committed "
-        f"data file, found by {col.why}{counted}",
-        f"replace it with a keyed pseudonym before committing: {COMMAND} {scan.shown} "
-        f"--columns {col.name} (or drop the column); the git history keeps the old file "
-        "until it is rewritten", Severity.FINDING, FindingCode.PERSONAL_DATA)
+        "direct identifiers (e-mail addresses, names, phone numbers or logins) in a "
+        f"committed data file, found by {col.why}{counted}",
+        f"replace them with keyed pseudonyms before committing: {COMMAND} "
+        f"{shlex.quote(scan.shown)} --columns {shlex.quote(col.name)} (or drop the column); "
+        "the git history keeps the old file until it is rewritten",
+        Severity.FINDING, FindingCode.PERSONAL_DATA)
 
 
 def scan_file(root: Path, rel: str) -> list[Problem]:

@@ -58,5 +58,17 @@ def markdown() -> Md:
             "columns hold whole numbers (selected of the row's people).",
             _codes(SELECTED), _codes(NOT_SELECTED)),
         Md("- **People.** A column named like a direct identifier (`name`, `email`, `phone`) "
-           "is an error: export a pseudonymous id and name it as the source's `subject`.\n"),
+           "is an error: export a pseudonymous id and name it as the source's `subject`. Any "
+           "file under `data/<id>/`, read or not, holding direct identifiers (by column name, "
+           "or e-mail addresses and phone numbers in its cells) is a finding "
+           "(`personal-data`) at the column: the site shows none of it, but the git history "
+           "keeps it. Replace the columns as the export enters `data/`: `playbook "
+           "pseudonymise ~/Downloads/lms.csv --columns email,name --out "
+           "data/<id>/lms.csv` writes each cell as `ps-` and 20 hex digits of its "
+           "HMAC-SHA256 under a key from `$PLAYBOOK_PSEUDONYM_KEY` (or `--key-env`, or "
+           "`--key-file` outside the repository; no key, nothing written). The same person "
+           "gets the same pseudonym in every export under the same key (trimmed; e-mail "
+           "addresses in any case, `mailto:` dropped), so distinct counts and `subject` "
+           "matching still work; a column of pseudonyms is no identifier, whatever its "
+           "name. JSON Lines columns are dotted key paths (`actor.mbox`).\n"),
     ])

@@ -113,8 +113,11 @@ RULES: Final = (
     "data/<id>/snapshots/<kpi-id>.csv, so a build needs no credentials. "
     "Commit the snapshot: reviewers see the data change in the pull request.",
     "A snapshot holds only the columns the KPI reads (date, value, group, subject, wave, "
-    "count and the row filter's) and is checked like any export before it is written: no "
-    "column or cell may be a direct identifier (name, e-mail, phone); person-level rows "
+    "count and the row filter's) and is checked like any export before it is written. Those "
+    "columns that hold direct identifiers (a name, e-mail or phone column, or e-mail "
+    "addresses and phone numbers in the cells) are replaced by keyed pseudonyms, as "
+    "'playbook pseudonymise' does, with the key in $PLAYBOOK_PSEUDONYM_KEY (no key: "
+    "nothing is pulled); any other such column is an error. Person-level rows "
     "carry only the pseudonymous subject id, and are aggregated on the site with the privacy "
     "minimum like any person-level file. Prefer aggregating in the warehouse: then no "
     "person-level row leaves it.",

@@ -18,7 +18,13 @@ from datetime import date as _Day  # the parameter named date hides the type
 from typing import Final
 
 from playbook.load import integrity, reading
-from playbook.load.csv_table import Table, date_hint, identifier_columns
+from playbook.load.csv_table import (
+    FOOTER_ROWS,
+    Table,
+    date_hint,
+    footer_hint,
+    identifier_columns,
+)
 from playbook.load.identifiers import is_direct, is_person_id
 from playbook.load.pseudonym import pseudonymised
 from playbook.load.validate import no_such_day
@@ -123,6 +129,7 @@ def read_series(table: Table, source: Source, yaml: YamlDocument,
         return [], problems
     rows = _Rows(table, source, cols, mapping, field)
     out = rows.read(kept)
+    rows.not_footers(max((o.line for o in out), default=0))
     for key, found in rows.failed.items():
         problems.append(_summary(found, mapping[key] or key))
     if unnamed:  # rows per person, not duplicates: naming the subject is the one fix
@@ -164,6 +171,8 @@ class _Rows:
         self.days: dict[str, date | None] = {}
         self.line, self.bad = 0, False
         self.labels = _Labels(cols, mapping, source.read)
+        self.footer_dates: dict[int, str] = {}
+        """Line → cell of each bad date given the footer hint (one of the last rows)."""
 
     def fail(self, key: str, message: str, hint: str = "") -> None:
         """Record a bad cell of the current row in column ``key``."""
@@ -171,11 +180,27 @@ class _Rows:
         self.failed[key].append(Problem(self.table.path, self.line, self.cols[key] + 1,
                                         f"{self.field}.{key}", message, hint))
 
+    def _date_hint(self, cell: str, how: Reading, rows_to_end: int | None) -> str:
+        if rows_to_end is not None:
+            self.footer_dates[self.line] = cell
+        return _date_fix(cell, how, rows_to_end)
+
+    def not_footers(self, below: int) -> None:
+        """Drop the footer hint of a bad date above a row that was read: no footer."""
+        cells = self.footer_dates
+        if any(line < below for line in cells):
+            self.failed["date"] = [
+                replace(p, hint=_date_fix(cells[p.line], self.source.read))
+                if p.line in cells and p.line < below else p for p in self.failed["date"]]
+
     def read(self, kept: list[tuple[int, frozenset[str]]]) -> list[Observation]:
         """The observations of every row the ``where`` filter keeps."""
         how, source, table, out = self.source.read, self.source, self.table, []
         value_col, date_col = self.cols["value"], self.cols["date"]
         values, days = self.values, self.days
+        # a bad date in the last rows may be a footer line: the hint says how to skip it
+        end = len(table.rows)
+        last = {table.rows[i][0]: end - i for i in range(max(0, end - FOOTER_ROWS), end)}
         for line, cells in table.rows[how.skip_rows:]:
             if kept and any(cells[i] not in allowed for i, allowed in kept):
                 continue  # filtered out: another KPI's rows (another account, another verb)
@@ -193,7 +218,7 @@ class _Rows:
             if day is None:
                 self.fail("date", f"'{raw_date}' in column '{source.date}' is not a date "
                           "YYYY-MM-DD" if raw_date else f"empty date in column '{source.date}'",
-                          _date_fix(raw_date, how) if raw_date else
+                          self._date_hint(raw_date, how, last.get(line)) if raw_date else
                           "fill it in or delete the row")
             if not isinstance(value, float):
                 self.fail("value", f"'{raw_value}' in column '{source.value}' is not a number"
@@ -244,7 +269,7 @@ class _Labels:
                 cell = seen[raw] = reading.label(key, raw, self.how)
             if cell not in allowed:
                 fail(key, f"'{raw}' in column '{mapping[key]}' is not one of "
-                     + ", ".join(allowed), _label_fix(key, raw, allowed))
+                     + ", ".join(allowed), label_fix(key, raw, allowed))
             extra[key] = cell
         if "count" in cols:
             raw = cells[cols["count"]]
@@ -261,10 +286,17 @@ class _Labels:
         return extra
 
 
-def _label_fix(key: str, raw: str, allowed: Sequence[str]) -> str:
+LABEL_CLOSE: Final = 0.75
+"""Least similarity of spelling (:class:`difflib.SequenceMatcher` ratio, lowercase) for a
+hint to map an unknown group or wave label to an allowed one: ``pilots`` → ``pilot``, but
+never ``Baseline 2025`` → ``post`` nor a blank → ``comparison``; below it, the hint lists
+the allowed labels and the choice stays the editor's."""
+
+
+def label_fix(key: str, raw: str, allowed: Sequence[str]) -> str:
     """How to read an unknown label: a mapping to the label it is spelled like, only when
     it is spelled almost like one; otherwise the choice is the editor's, never guessed."""
-    close = difflib.get_close_matches(raw.strip().lower(), allowed, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(raw.strip().lower(), allowed, n=1, cutoff=LABEL_CLOSE)
     if close:
         return f"translate it: read: {{values: {{{key}: {{'{raw}': {close[0]}}}}}}}"
     return (f"translate it to the {key} it stands for, one of " + ", ".join(allowed)
@@ -285,8 +317,11 @@ _DASHED_DAY: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 """A year, month and day between dashes (``fullmatch``), the month or day maybe one digit."""
 
 
-def _date_fix(cell: str, how: Reading) -> str:
-    """How to read a date the source's formats do not."""
+def _date_fix(cell: str, how: Reading, rows_to_end: int | None = None) -> str:
+    """How to read a date the source's formats do not (in a row ``rows_to_end`` rows from
+    the end of the file: perhaps a footer line, which the hint names first)."""
+    if rows_to_end is not None:
+        return f"{footer_hint(rows_to_end)}; else {_date_fix(cell, how)}"
     if how.date_format:
         return "check the source's read.date_format against this cell"
     if _DASHED_DAY.fullmatch(cell.strip()):

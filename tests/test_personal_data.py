@@ -75,6 +75,8 @@ def test_the_lms_export_with_32_staff_e_mails_is_a_finding(tmp_playbook: TmpPlay
      "3:4: finding personal-data: column 'owner'"),
     ("xapi.jsonl", '{"actor":{"mbox":"mailto:ann@x.org"},"t":"2026-01-01"}\n',
      "1:11: finding personal-data: column 'actor.mbox'"),
+    ("semicolons.csv", "Monthly report\nUnit;Owner;Wert\nU1;ann@x.org;12,5\n",
+     "3:4: finding personal-data: column 'Owner'"),
     ("deep/notes.txt", "day,note\n2026-01-01,call ann@x.org back\n",
      "2:12: finding personal-data: column 'note'"),
 ])
@@ -96,6 +98,7 @@ def test_a_parquet_file_is_read_by_name_and_a_sample(tmp_playbook: TmpPlaybook) 
 
 @pytest.mark.parametrize("text", [
     "month,amount\n2026-01-01,16625.78\n2026-02-01,1234567\n",  # amounts are no phones
+    "v\n0.5488135039273248\n0.7151893663724195\n-1234567.25\n",  # nor are fractions
     "day,when\n2026-01-01,2026-01-01 10:00:00\n",              # nor are dates
     "learner,v\np-81847d7e,1\n",                                # pseudonymous ids are fine
     f"email,v\n{token(KEY.encode(), 'a@x.org')},1\n,2\n",        # keyed already

@@ -3,7 +3,7 @@
 Sits under ``playbook pseudonymise`` and ``playbook pull`` (through
 :mod:`playbook.engine`): a CSV
 keeps its title lines, delimiter and line endings, and its header is found as
-the data scan finds it (:func:`playbook.load.data_identifiers.find_header`); a
+the data scan finds it (:func:`playbook.load.export_cells.find_header`); a
 JSON Lines file names a column by its dotted key path (``actor.mbox``). Only
 the cells of the named columns change (:func:`playbook.load.pseudonym.token`);
 a column that is not in the file stops everything, so a mistyped name never
@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from playbook.load.csv_table import Table
-from playbook.load.data_identifiers import HEADER_LINES, find_header, phone_column
+from playbook.load.export_cells import HEADER_LINES, find_header, phone_column
 from playbook.load.identifiers import EMAIL, is_direct
 from playbook.load.pseudonym import PseudonymError, pseudonymised, token
 

@@ -143,7 +143,7 @@ def _footer(parsed: tuple[Table | None, list[Problem]],
             footer: int) -> tuple[Table | None, list[Problem]]:
     """Leave out the last ``footer`` rows (a row of the wrong length is a problem, not a
     row: both count). A short row among the last :data:`FOOTER_ROWS` left, below every
-    row read, is named as a possible footer line."""
+    full-width row, is named as a possible footer line."""
     table, problems = parsed
     if table is None:
         return parsed
@@ -154,10 +154,13 @@ def _footer(parsed: tuple[Table | None, list[Problem]],
     kept = last[:len(last) - footer]
     if dropped:
         table = replace(table, rows=[r for r in table.rows if r[0] not in dropped])
-    below = table.rows[-1][0] if table.rows else 0  # a footer is below every row read
+    # a footer is below every row: read, or full-width and refused for its cells
+    width = len(table.header)
+    below = max([table.rows[-1][0] if table.rows else 0,
+                 *(p.line for p in problems if not _short(p, width))])
     near = {line: len(kept) - i for i, line in enumerate(kept) if line > below}
     problems = [replace(p, hint=footer_hint(near[p.line]))
-                if p.line in near and _short(p, len(table.header)) else p
+                if p.line in near and _short(p, width) else p
                 for p in problems if p.line not in dropped]
     return table, problems
 

@@ -80,6 +80,8 @@ class _Scan:
     header: list[str] = field(default_factory=list)
     header_line: int = 0
     rows: int = 0
+    first: str = ""
+    """``"the first "`` when only the first rows were read (a Parquet file's)."""
     found: dict[str, _Column] = field(default_factory=dict)
     sample: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
     """Column index → (line, column, cell) of the first rows."""
@@ -228,15 +230,15 @@ def _described(scan: _Scan, root: Path, rel: str) -> None:
     if isinstance(result, sql.QueryError):
         return  # a file DuckDB cannot read: the source that reads it says so
     scan.header, scan.rows = result.header, len(result.rows)
+    scan.first = "the first " if len(result.rows) == SAMPLE_ROWS else ""
     for i, name in enumerate(result.header):
-        cells = [(1, 1, cells[i]) for _, cells in result.rows]
-        scan.sample[i] = cells
+        column = [row[i] for _, row in result.rows]
+        scan.sample[i] = [(1, 1, cell) for cell in column]  # no lines in a Parquet file
         if is_direct(name):
             scan.note(name, 1, 1, "its name")
-        mailed = next((c for _, _, c in cells if EMAIL.search(c)), None)
-        if mailed is not None:
+        if any(EMAIL.search(cell) for cell in column):
             col = scan.note(name, 1, 1, "e-mail addresses in its cells")
-            col.mails.update(m.group().lower() for _, _, c in cells for m in EMAIL.finditer(c))
+            col.mails.update(m.group().lower() for cell in column for m in EMAIL.finditer(cell))
 
 
 def _phones(scan: _Scan) -> None:
@@ -249,8 +251,8 @@ def _phones(scan: _Scan) -> None:
 
 def _problem(scan: _Scan, col: _Column) -> Problem:
     more = "+" if len(col.mails) >= MAX_COUNTED else ""
-    counted = (f"; {len(col.mails):,}{more} distinct e-mail address(es) in {scan.rows:,} "
-               "row(s)" if col.mails else "")
+    counted = (f"; {len(col.mails):,}{more} distinct e-mail address(es) in {scan.first}"
+               f"{scan.rows:,} row(s)" if col.mails else "")
     return Problem(
         scan.shown, col.line, max(col.column, 1), f"column '{col.name}'",
         "direct identifiers (e-mail addresses, names, phone numbers or logins) in a "

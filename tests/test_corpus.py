@@ -395,8 +395,8 @@ CASES = [
          # the committed file itself: a finding whichever source reads it (issue 25)
          warnings=["data/mini/leader_360.csv:1:38: finding personal-data: column 'email': "
                    "direct identifiers (e-mail addresses, names, phone numbers or logins) in "
-                   "a committed data file, found by its name; 2 distinct e-mail "
-                   "address(es) in 4 row(s) (replace them with keyed pseudonyms before "
+                   "a committed data file, found by its name; the file holds 2 distinct "
+                   "e-mail address(es) in 4 row(s) (replace them with keyed pseudonyms before "
                    "committing: playbook pseudonymise data/mini/leader_360.csv --columns "
                    "email (or drop the column); the git history keeps the old file until it "
                    "is rewritten)"]),

@@ -58,7 +58,8 @@ def test_the_lms_export_with_32_staff_e_mails_is_a_finding(tmp_playbook: TmpPlay
     assert _personal(tmp_playbook) == [
         "data/mini/lms_completions.csv:2:1: finding personal-data: column 'Learner Email': "
         "direct identifiers (e-mail addresses, names, phone numbers or logins) in a committed "
-        "data file, found by its name; 32 distinct e-mail address(es) in 2,477 row(s) "
+        "data file, found by its name; the file holds 32 distinct e-mail address(es) in 2,477 "
+        "row(s) "
         "(replace them with keyed pseudonyms before committing: playbook pseudonymise "
         "data/mini/lms_completions.csv --columns 'Learner Email' (or drop the column); the "
         "git history keeps the old file until it is rewritten)"]
@@ -122,7 +123,8 @@ def test_an_e_mail_far_into_a_big_file_is_found_at_its_line(tmp_path: Path) -> N
     (tmp_path / "data/p/big.csv").write_text("\n".join(rows) + "\n")
     [found] = data_identifiers.scan(tmp_path, "p")
     assert (found.line, found.column, found.field) == (150_001, 14, "column 'c'")
-    assert found.message.endswith("; 1 distinct e-mail address(es) in 200,000 row(s)")
+    assert found.message.endswith("; the file holds 1 distinct e-mail address(es) in "
+                                  "200,000 row(s)")
 
 
 # --------------------------------------------------------------------------- pseudonymise
@@ -288,3 +290,16 @@ def test_pull_keys_the_identifier_columns_it_keeps(
     assert {r["email"] for r in rows} == {token(KEY.encode(), f"{u}@corp.example")
                                          for u in units}
     assert _personal(tmp_playbook) == []
+
+
+def test_addresses_are_counted_once_whatever_their_case_or_wrapping(tmp_path: Path) -> None:
+    """Past the lines split into cells, a block's addresses are found in its text and cut
+    at what ends them (a separator, a quote, ``mailto:``): the count stays exact."""
+    rows = ["id,owner,note"] + [f'{i},"mailto:Staff{i % 40}@X.org",n{i}'
+                                for i in range(data_identifiers.MAX_ATTRIBUTED + 5000)]
+    (tmp_path / "data/p").mkdir(parents=True)
+    (tmp_path / "data/p/owners.csv").write_text("\n".join(rows) + "\n")
+    [found] = data_identifiers.scan(tmp_path, "p")
+    assert (found.line, found.column, found.field) == (2, 4, "column 'owner'")
+    assert found.message.endswith(f"; the file holds 40 distinct e-mail address(es) in "
+                                  f"{data_identifiers.MAX_ATTRIBUTED + 5000:,} row(s)")

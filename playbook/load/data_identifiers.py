@@ -11,10 +11,13 @@ finding names the column at its line, with the fix: ``playbook pseudonymise``.
 What keeps it fast on a 50 MiB export, the rule stated once: a text file is
 streamed and never held whole (one over the readers' 50 MiB limit is not read:
 it is refused wherever it is used); its column names are searched in
-its first :data:`HEADER_LINES` lines; every line holding an ``@`` is searched
-for e-mail addresses (a byte test first, the pattern only then); the cells of
-the first :data:`SAMPLE_ROWS` rows are tried as phone numbers; after them, a
-block of :data:`CHUNK` bytes without an ``@`` is only counted. A Parquet or
+its first :data:`HEADER_LINES` lines; the cells of its first :data:`SAMPLE_ROWS`
+rows are tried as phone numbers; after them it is read in blocks of :data:`CHUNK`
+bytes, and a block without an ``@`` (a byte test) is only counted. The first
+:data:`MAX_ATTRIBUTED` lines holding an ``@`` are split into cells, to name each
+column that holds e-mail addresses; after them a block's addresses are only
+counted, up to :data:`MAX_COUNTED` distinct ones (a 50 MiB file of addresses
+costs about a second). A Parquet or
 JSON array file is read by DuckDB: its column names, and its first
 :data:`SAMPLE_ROWS` rows (a 10-million-row Parquet file costs 0.1 s, not a full
 read). A column whose sampled cells are all pseudonyms
@@ -26,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -55,7 +59,15 @@ SUFFIXES: Final = TEXT_SUFFIXES + DUCKDB_SUFFIXES
 SAMPLE_ROWS: Final = 1000
 """Rows whose cells are tried as phone numbers and as pseudonyms."""
 MAX_COUNTED: Final = 100_000
-"""Distinct e-mail addresses counted per column (more are shown as ``100,000+``)."""
+"""Distinct e-mail addresses counted in a file (more are shown as ``100,000+``)."""
+MAX_ATTRIBUTED: Final = 10_000
+"""Lines holding an ``@`` that are split into cells to name the columns holding e-mail
+addresses; after them, the addresses of a block are only counted (``findall``)."""
+MAX_WORD: Final = 320
+"""Most characters of a word searched for an address (an address has at most 254, and
+may be wrapped in ``mailto:``, quotes or brackets)."""
+_STOPS: Final = ",;\t|\"'<>()[]{}:"
+"""What ends an address found in a line's text: a separator, a quote, ``mailto:``."""
 CHUNK: Final = 1 << 20
 """Bytes read at a time after the sampled rows."""
 
@@ -68,7 +80,8 @@ class _Column:
     line: int
     column: int
     why: str
-    mails: set[str] = field(default_factory=set)
+    mailed: bool = False
+    """Whether its cells hold e-mail addresses."""
 
 
 @dataclass
@@ -80,6 +93,9 @@ class _Scan:
     header: list[str] = field(default_factory=list)
     header_line: int = 0
     rows: int = 0
+    mails: set[str] = field(default_factory=set)
+    """The distinct e-mail addresses of the file (at most :data:`MAX_COUNTED`)."""
+    mailed_lines: int = 0
     first: str = ""
     """``"the first "`` when only the first rows were read (a Parquet file's)."""
     found: dict[str, _Column] = field(default_factory=dict)
@@ -91,6 +107,16 @@ class _Scan:
 
     def note(self, name: str, line: int, column: int, why: str) -> _Column:
         return self.found.setdefault(name, _Column(name, line, column, why))
+
+    def count(self, found: Iterable[str]) -> None:
+        """Add addresses as a pattern found them, each cut at what ends it."""
+        for text in found:
+            if len(self.mails) >= MAX_COUNTED:
+                return
+            local, _, domain = text.partition("@")
+            for stop in _STOPS:
+                local, domain = local.rpartition(stop)[2], domain.partition(stop)[0]
+            self.mails.add(f"{local}@{domain}".lower())
 
 
 def _text(raw: bytes) -> str:
@@ -118,16 +144,20 @@ def _json_header(scan: _Scan, root: Path, rel: str, first: str) -> None:
 
 
 def _cell_mails(scan: _Scan, n: int, text: str, name: str, cell: str) -> None:
-    match = EMAIL.search(cell)
-    if match is None:
+    # an address holds no white space and is at most MAX_WORD long (RFC 5321): only such
+    # words are searched, so a crafted 120,000-character cell costs a split, no pattern
+    found = [m.group() for word in cell.split() if "@" in word and len(word) <= MAX_WORD
+             for m in EMAIL.finditer(word)]
+    if not found:
         return
     col = scan.note(name, n, max(text.find(cell), 0) + 1, "e-mail addresses in its cells")
-    if len(col.mails) < MAX_COUNTED:  # enough to count; memory stays bounded
-        col.mails.update(m.group().lower() for m in EMAIL.finditer(cell))
+    col.mailed = True
+    scan.count(found)
 
 
 def _mails(scan: _Scan, n: int, text: str, jsonl: bool) -> None:
     """Note the e-mail addresses of line ``n`` under the columns (key paths) that hold them."""
+    scan.mailed_lines += 1
     if not jsonl:
         for i, cell in enumerate(cells(text, scan.delimiter)):
             if "@" in cell:
@@ -185,10 +215,12 @@ def _rest(scan: _Scan, stream: BinaryIO, n: int, jsonl: bool) -> None:
         if body.endswith(b"\n"):
             lines.pop()
         scan.rows += len(lines) - lines.count(b"") - lines.count(b"\r")
-        if b"@" in body:
+        if b"@" in body and scan.mailed_lines < MAX_ATTRIBUTED:
             for i, raw in enumerate(lines, n + 1):
                 if b"@" in raw:
                     _mails(scan, i, _text(raw), jsonl)
+        elif b"@" in body and len(scan.mails) < MAX_COUNTED:
+            scan.count(set(EMAIL.findall(body.decode("utf-8", "replace"))))
         n += len(lines)
         if not chunk:
             return
@@ -237,8 +269,8 @@ def _described(scan: _Scan, root: Path, rel: str) -> None:
         if is_direct(name):
             scan.note(name, 1, 1, "its name")
         if any(EMAIL.search(cell) for cell in column):
-            col = scan.note(name, 1, 1, "e-mail addresses in its cells")
-            col.mails.update(m.group().lower() for cell in column for m in EMAIL.finditer(cell))
+            scan.note(name, 1, 1, "e-mail addresses in its cells").mailed = True
+            scan.count(m.group() for cell in column for m in EMAIL.finditer(cell))
 
 
 def _phones(scan: _Scan) -> None:
@@ -250,9 +282,9 @@ def _phones(scan: _Scan) -> None:
 
 
 def _problem(scan: _Scan, col: _Column) -> Problem:
-    more = "+" if len(col.mails) >= MAX_COUNTED else ""
-    counted = (f"; {len(col.mails):,}{more} distinct e-mail address(es) in {scan.first}"
-               f"{scan.rows:,} row(s)" if col.mails else "")
+    more = "+" if len(scan.mails) >= MAX_COUNTED else ""
+    counted = (f"; the file holds {len(scan.mails):,}{more} distinct e-mail address(es) in "
+               f"{scan.first}{scan.rows:,} row(s)" if col.mailed else "")
     return Problem(
         scan.shown, col.line, max(col.column, 1), f"column '{col.name}'",
         "direct identifiers (e-mail addresses, names, phone numbers or logins) in a "
@@ -278,7 +310,7 @@ def scan_file(root: Path, rel: str) -> list[Problem]:
     index = {name: i for i, name in enumerate(scan.header)}
     kept = [col for col in scan.found.values()
             if not pseudonymised([c for _, _, c in scan.sample.get(index.get(col.name, -1), [])])
-            or col.mails]
+            or col.mailed]
     return [_problem(scan, col) for col in sorted(kept, key=lambda c: (c.line, c.column))]
 
 

@@ -12,13 +12,15 @@ import csv
 from collections.abc import Iterator
 from typing import Final
 
-from playbook.load.identifiers import EMAIL, identifying_cell
+from playbook.load.identifiers import identifying_cell
 
 HEADER_LINES: Final = 10
 """Non-empty lines at the start of a text file searched for column names (title lines
 above a header included)."""
 PHONE_SHARE: Final = 0.8
 """Share of a column's sampled non-empty cells that must be phone numbers to name it one."""
+PHONE_CHARS: Final = 32
+"""Most characters of a phone number, spaces, brackets and an extension included."""
 DELIMITERS: Final = ",;\t|"
 """Cell separators an export may use, the comma first (it wins a tie)."""
 
@@ -58,13 +60,15 @@ def flat_values(value: object, prefix: str = "") -> Iterator[tuple[str, object]]
 
 def is_phone(cell: str) -> bool:
     """Whether a cell is a phone number: not an amount (``16625.78``), not an e-mail."""
+    if len(cell) > PHONE_CHARS or "@" in cell:
+        return False  # and no pattern tried over a 120,000-character cell
     try:
         float(cell)
         # 0871234567 and +353871234567 are numbers to dial; 0.5488 and 1234567 are not
         plain = "." in cell or cell[:1] not in ("0", "+")
     except ValueError:
         plain = False
-    return not plain and identifying_cell(cell) and not EMAIL.search(cell)
+    return not plain and identifying_cell(cell)
 
 
 def phone_column(cells: list[str]) -> bool:

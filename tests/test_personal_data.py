@@ -93,8 +93,14 @@ def test_a_parquet_file_is_read_by_name_and_a_sample(tmp_playbook: TmpPlaybook) 
     target = tmp_playbook.root / "data/mini/people.parquet"
     duckdb.sql("SELECT 'p' || i AS id, 'u' || i || '@corp.example' AS owner "
                "FROM range(50) t(i)").write_parquet(str(target))
-    assert [f.split(": direct")[0] for f in _personal(tmp_playbook)] == [
-        "data/mini/people.parquet:1:1: finding personal-data: column 'owner'"]
+    [found] = _personal(tmp_playbook)
+    assert found == (
+        "data/mini/people.parquet:1:1: finding personal-data: column 'owner': direct "
+        "identifiers (e-mail addresses, names, phone numbers or logins) in a committed data "
+        "file, found by e-mail addresses in its cells; the file holds 50 distinct e-mail "
+        "address(es) in 50 row(s) (replace them with keyed pseudonyms before committing: "
+        "export the file as CSV and run playbook pseudonymise on it (or drop the column); the "
+        "git history keeps the old file until it is rewritten)")
 
 
 @pytest.mark.parametrize("text", [
@@ -303,3 +309,19 @@ def test_addresses_are_counted_once_whatever_their_case_or_wrapping(tmp_path: Pa
     assert (found.line, found.column, found.field) == (2, 4, "column 'owner'")
     assert found.message.endswith(f"; the file holds 40 distinct e-mail address(es) in "
                                   f"{data_identifiers.MAX_ATTRIBUTED + 5000:,} row(s)")
+
+
+def test_a_parquet_export_is_not_rewritten(tmp_playbook: TmpPlaybook, run_cli: RunCli,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_playbook.root / "data/mini/people.parquet"
+    duckdb.sql("SELECT 'u' || i || '@corp.example' AS owner FROM range(5) t(i)"
+               ).write_parquet(str(target))
+    monkeypatch.setenv(KEY_ENV, KEY)
+    before = tmp_playbook.snapshot()
+    code, _, err = run_cli("pseudonymise", target, "--columns", "owner",
+                           "--dir", tmp_playbook.root)
+    assert code == 2
+    assert (f"{target}: pseudonymise rewrites CSV and JSON Lines exports (.csv, .tsv, .txt, "
+            ".jsonl, .ndjson); export this one as CSV, or replace the column where it is "
+            "exported (nothing was written)") in err
+    tmp_playbook.assert_unchanged(before)

@@ -285,12 +285,14 @@ def _problem(scan: _Scan, col: _Column) -> Problem:
     more = "+" if len(scan.mails) >= MAX_COUNTED else ""
     counted = (f"; the file holds {len(scan.mails):,}{more} distinct e-mail address(es) in "
                f"{scan.first}{scan.rows:,} row(s)" if col.mailed else "")
+    how = (f"{COMMAND} {shlex.quote(scan.shown)} --columns {shlex.quote(col.name)}"
+           if scan.shown.lower().endswith(TEXT_SUFFIXES) else
+           f"export the file as CSV and run {COMMAND} on it")
     return Problem(
         scan.shown, col.line, max(col.column, 1), f"column '{col.name}'",
         "direct identifiers (e-mail addresses, names, phone numbers or logins) in a "
         f"committed data file, found by {col.why}{counted}",
-        f"replace them with keyed pseudonyms before committing: {COMMAND} "
-        f"{shlex.quote(scan.shown)} --columns {shlex.quote(col.name)} (or drop the column); "
+        f"replace them with keyed pseudonyms before committing: {how} (or drop the column); "
         "the git history keeps the old file until it is rewritten",
         Severity.FINDING, FindingCode.PERSONAL_DATA)
 

@@ -26,7 +26,9 @@ from playbook.load.identifiers import EMAIL, is_direct
 from playbook.load.pseudonym import PseudonymError, pseudonymised, token
 
 JSON_LINES: Final = (".jsonl", ".ndjson")
-"""Suffixes of files rewritten object by object; every other file is read as CSV."""
+"""Suffixes of files rewritten object by object."""
+TEXT: Final = (".csv", ".tsv", ".txt", *JSON_LINES)
+"""Suffixes of the exports rewritten: CSV (any separator) and JSON Lines."""
 
 
 def _unknown(missing: Sequence[str], known: Sequence[str], shown: str) -> PseudonymError:
@@ -98,6 +100,10 @@ def pseudonymise(data: bytes, suffix: str, columns: Sequence[str], key: bytes,
     Raises:
         PseudonymError: A column is not in the file, or a JSON line is not JSON.
     """
+    if suffix.lower() not in TEXT:
+        raise PseudonymError(f"{shown}: pseudonymise rewrites CSV and JSON Lines exports "
+                             f"({', '.join(TEXT)}); export this one as CSV, or replace the "
+                             "column where it is exported (nothing was written)")
     bom = data.startswith(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8-sig")

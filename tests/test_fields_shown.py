@@ -55,7 +55,7 @@ ALLOWED: dict[Field, str] = {
     ("Kpi", "level"): "places the KPI on the chain of impact, shown as that level's row",
     **{("Reading", f): "how to read the export: used only in reading the data, visible "
                        "through the chart's numbers"
-       for f in ("delimiter", "header_row", "skip_rows", "date_format", "decimal",
+       for f in ("delimiter", "header_row", "skip_rows", "skip_footer", "date_format", "decimal",
                  "thousands", "currency", "missing", "values", "where")},
     ("Source", "read"): "the reading options above",
     ("Source", "query"): "SQL text: the source row names it a query run by DuckDB",

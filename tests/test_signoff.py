@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import date
 from pathlib import Path
 
 from conftest import RunCli, TmpPlaybook
 
-from playbook.engine import load_playbook
+from playbook.engine import load_playbook, today_from_env
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.signoffs import digest, states
 from playbook.review import diff, snapshots
@@ -77,7 +76,7 @@ def test_a_changed_target_makes_the_sign_off_stale(
     # the one sign-off in effect is noted as unverified; a notice is never an error
     assert (code, out.splitlines()) == (0, [
         "program/mini/program.yml:55:5: notice: signoff[1]: sign-off by sponsor (Ada Quill, "
-        f"{date.today().isoformat()}) is unverified: no git history says who added it, not "
+        f"{today_from_env().isoformat()}) is unverified: no git history says who added it, not "
         "verifiable (anyone can commit a sign-off in another's name: confirm it with "
         "Ada Quill)"])
 

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from playbook.commands import scaffold
+from playbook.engine import today_from_env
 from playbook.model.problems import UsageError
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     try:
-        start = date.fromisoformat(args.start) if args.start else date.today()
+        start = date.fromisoformat(args.start) if args.start else today_from_env()
     except ValueError as exc:
         raise UsageError(f"--start '{args.start}' is not a date YYYY-MM-DD") from exc
     written = scaffold.new_program(Path(args.dir), args.program_id, start)
@@ -28,5 +29,6 @@ def add(sub: Any) -> None:
     p = sub.add_parser("new", help="scaffold a valid program folder")
     p.add_argument("program_id", metavar="PROGRAM-ID")
     p.add_argument("--dir", default=".", help="playbook folder (default: .)")
-    p.add_argument("--start", help="day 0 of the program, YYYY-MM-DD (default: today)")
+    p.add_argument("--start", help="day 0 of the program, YYYY-MM-DD (default: "
+                   "$PLAYBOOK_TODAY or today in UTC)")
     p.set_defaults(func=run)

@@ -16,6 +16,7 @@ Operations:
     :func:`report`: one program's figures as JSON data (``playbook report``).
     :func:`pull`: the warehouse queries' results, checked (``playbook pull``).
     :func:`lock`: each program's data contract as its data is now (``playbook lock``).
+    :func:`pseudonymise`: an export's identifier columns keyed (``playbook pseudonymise``).
     :func:`blocking`: what stops a context (pre-commit, pull request, build, preview,
         deploy) under the publishing policy of ``playbook.yml``.
 """
@@ -38,10 +39,12 @@ from playbook.engine.policy import (
     publish_policy,
     required_signoffs,
 )
+from playbook.engine.pseudonymising import PseudonymError, pseudonymise
 from playbook.engine.pulling import Snapshot, pull
 from playbook.engine.today import TODAY_ENV, TodayError, today_from_env
 
 __all__ = ["SIGNOFF_CODES", "TODAY_ENV", "BuildCache", "Context", "Evaluation", "LockFile",
-           "Progress", "Snapshot", "TodayError", "blocking", "build", "check_playbook",
-           "collecting_after", "errors_of", "evaluate", "load_playbook", "lock", "program",
-           "publish_policy", "pull", "report", "required_signoffs", "today_from_env"]
+           "Progress", "PseudonymError", "Snapshot", "TodayError", "blocking", "build",
+           "check_playbook", "collecting_after", "errors_of", "evaluate", "load_playbook",
+           "lock", "program", "pseudonymise", "publish_policy", "pull", "report",
+           "required_signoffs", "today_from_env"]

@@ -1,9 +1,11 @@
 """``playbook pull`` in the engine: run the warehouse queries, check what they return.
 
 Each source with a ``connection`` runs its query in the warehouse whose URL
-the connection's environment variable holds; the result is checked like any
-export (columns, dates, numbers, no direct identifiers). Nothing is written
-here: the caller writes every snapshot or none.
+the connection's environment variable holds; its identifier columns (by name,
+or e-mail addresses and phone numbers in their cells) are replaced by keyed
+pseudonyms (``$PLAYBOOK_PSEUDONYM_KEY``: no key, no pull), and the result is
+checked like any export (columns, dates, numbers). Nothing is written here: the
+caller writes every snapshot or none, of the columns the KPI reads only.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from playbook.engine.loading import load_playbook
 from playbook.engine.operations import errors_of
 from playbook.load import warehouse
 from playbook.load.bundle import Bundle, Playbook
+from playbook.load.csv_table import Table
 from playbook.load.observations import read_series
+from playbook.load.pseudonym import PseudonymError, key_from
+from playbook.load.pseudonym_files import identifier_columns, keyed
 from playbook.load.results import QueryError
 from playbook.load.tables import Tables, snapshot_path
 from playbook.load.yaml_source import Where
@@ -75,6 +80,9 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         if isinstance(result, QueryError):
             problems.add(tables.query_problem(result, src, where))
             continue
+        # identifier columns the snapshot keeps are keyed; any other is refused below
+        result = _pseudonymised(bundle, kpi.id, result,
+                                warehouse.kept_columns(result, src).header)
         found: list[Problem] = []
         read_series(result, src, source, found)
         problems.extend(found)
@@ -83,6 +91,25 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
         out.append(Snapshot(bundle.root / rel, warehouse.snapshot_text(kept),
                             len(result.rows), src.connection))
     problems.extend(tables.problems)
+
+
+def _pseudonymised(bundle: Bundle, kpi_id: str, result: Table, kept: list[str]) -> Table:
+    """``result`` with the identifier columns among ``kept`` keyed: no e-mail address,
+    name or phone number is committed in a snapshot.
+
+    Raises:
+        UsageError: It has such columns and no key is set.
+    """
+    named = [c for c in identifier_columns(result) if c in kept]
+    if not named:
+        return result
+    try:
+        key = key_from(bundle.root)
+    except PseudonymError as exc:
+        raise UsageError(f"KPI '{kpi_id}': the query returns identifier column(s) "
+                         f"{', '.join(named)}, pseudonymised before a snapshot is written; "
+                         f"{exc}") from None
+    return keyed(result, named, key)
 
 
 def _replaced_by_pull(problem: Problem) -> bool:

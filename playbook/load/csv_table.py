@@ -12,9 +12,10 @@ import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Final
 
 from playbook.load.identifiers import direct_columns
 from playbook.load.safefiles import Refusal, open_regular, too_large
@@ -43,7 +44,7 @@ class Table:
 
 
 def read_table(file: Path, shown: str, delimiter: str | None = None,
-               header_row: int = 1) -> tuple[Table | None, list[Problem]]:
+               header_row: int = 1, footer: int = 0) -> tuple[Table | None, list[Problem]]:
     """Read a CSV file into a :class:`Table`, line by line.
 
     The file is streamed (never held whole in memory) and refused unopened when
@@ -54,6 +55,7 @@ def read_table(file: Path, shown: str, delimiter: str | None = None,
         shown: How to name the file in problems.
         delimiter: The cell separator; ``None`` guesses ``;`` or ``,`` from the header.
         header_row: Line of the header; lines above it are not read.
+        footer: Rows at the end that are not read (``read.skip_footer``).
     """
     opened = open_regular(file, shown)
     if isinstance(opened, Refusal):
@@ -70,14 +72,15 @@ def read_table(file: Path, shown: str, delimiter: str | None = None,
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         problems: list[Problem] = []
         try:
-            return _parse(text, None, shown, delimiter, header_row, problems), problems
+            return _footer((_parse(text, None, shown, delimiter, header_row, problems), problems),
+                           footer)
         except UnicodeDecodeError:
             text.detach()  # keep the file open for the second reading
             stream.seek(0)
             count = [0]
             problems = []  # the second reading finds the first one's problems again
-            return (_parse(_lines(stream, count), count, shown, delimiter, header_row, problems),
-                    problems)
+            return _footer((_parse(_lines(stream, count), count, shown, delimiter, header_row,
+                                   problems), problems), footer)
 
 
 _CR = re.compile(r"(?<=\r)(?!\n)")
@@ -116,6 +119,53 @@ def _csv_error(shown: str, line: int, exc: csv.Error) -> Problem:
         return Problem(shown, line, 1, "", "contains the control character U+0000",
                        "remove it")
     return Problem(shown, line, 1, "", f"not valid CSV: {text}", "export the file again")
+
+
+FOOTER_ROWS: Final = 3
+"""Last rows of a file whose bad cells are taken for a footer line (``read.skip_footer``)."""
+
+
+def footer_hint(rows_to_end: int) -> str:
+    """How to skip a footer line that is ``rows_to_end`` rows from the end (1: the last)."""
+    return (f"a footer line below the table? skip it: read: {{skip_footer: {rows_to_end}}}")
+
+
+_RAGGED: Final = "row has "
+"""How the problem of a row of the wrong length starts (``row has 1 cells, …``)."""
+
+
+def _short(problem: Problem, width: int) -> bool:
+    """Whether ``problem`` is about a row with fewer cells than the header."""
+    if not problem.message.startswith(_RAGGED):
+        return False
+    cells = problem.message[len(_RAGGED):].split(" ", 1)[0]
+    return cells.isdigit() and int(cells) < width
+
+
+def _footer(parsed: tuple[Table | None, list[Problem]],
+            footer: int) -> tuple[Table | None, list[Problem]]:
+    """Leave out the last ``footer`` rows (a row of the wrong length is a problem, not a
+    row: both count). A short row among the last :data:`FOOTER_ROWS` left, below every
+    full-width row, is named as a possible footer line."""
+    table, problems = parsed
+    if table is None:
+        return parsed
+    many = footer + FOOTER_ROWS
+    ragged = [p.line for p in problems if p.message.startswith(_RAGGED)]
+    last = sorted({*(line for line, _ in table.rows[-many:]), *ragged[-many:]})[-many:]
+    dropped = set(last[len(last) - footer:]) if footer else set()
+    kept = last[:len(last) - footer]
+    if dropped:
+        table = replace(table, rows=[r for r in table.rows if r[0] not in dropped])
+    # a footer is below every row: read, or full-width and refused for its cells
+    width = len(table.header)
+    below = max([table.rows[-1][0] if table.rows else 0,
+                 *(p.line for p in problems if not _short(p, width))])
+    near = {line: len(kept) - i for i, line in enumerate(kept) if line > below}
+    problems = [replace(p, hint=footer_hint(near[p.line]))
+                if p.line in near and _short(p, width) else p
+                for p in problems if p.line not in dropped]
+    return table, problems
 
 
 def _parse(lines: Iterator[str], count: list[int] | None, shown: str, delimiter: str | None,

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from playbook.load import columnar, contracts, sql
+from playbook.load import columnar, contracts, data_identifiers, sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
@@ -144,6 +144,8 @@ def _read_data(bundle: Bundle, observe: bool = False) -> list[Problem]:
         tables.problems.extend(found)
     if not tables.missing:  # a wrong path is reported once, not again as an unused file
         tables.problems.extend(_unused_data(bundle, tables.used, tables.queried))
+    if refused is None:  # every committed data file, read or not: the history keeps it
+        tables.problems.extend(data_identifiers.scan(bundle.root, bundle.id))
     return tables.problems
 
 

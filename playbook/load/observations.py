@@ -16,8 +16,9 @@ from datetime import date
 from datetime import date as _Day  # the parameter named date hides the type
 
 from playbook.load import integrity, reading
-from playbook.load.csv_table import Table, identifier_columns
+from playbook.load.csv_table import FOOTER_ROWS, Table, identifier_columns
 from playbook.load.identifiers import is_direct, is_person_id
+from playbook.load.pseudonym import pseudonymised
 from playbook.load.yaml_source import Where
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem
@@ -90,6 +91,9 @@ def columns(table: Table, mapping: dict[str, str | None], where: Where,
 def check_identifiers(table: Table, where: Where, problems: list[Problem]) -> None:
     """Reject columns that look like direct identifiers (name, email, phone)."""
     for name in identifier_columns(table):
+        index = table.column(name)
+        if pseudonymised(row[index] for _, row in table.rows if index < len(row)):
+            continue  # keyed pseudonyms (playbook pseudonymise): no one is named
         problems.append(Problem(
             table.path, 1, table.header.index(name) + 1, where.field,
             f"column '{name}' looks like a direct identifier",
@@ -112,6 +116,7 @@ def read_series(table: Table, source: Source, where: Where,
         return []
     rows = _Rows(table, source, cols, mapping, where.field)
     out = rows.read(kept)
+    rows.not_footers(max((o.line for o in out), default=0))
     for key, found in rows.failed.items():
         problems.append(_summary(found, mapping[key] or key))
     if unnamed:  # rows per person, not duplicates: naming the subject is the one fix
@@ -152,6 +157,8 @@ class _Rows:
         self.days: dict[str, date | None] = {}
         self.line, self.bad = 0, False
         self.labels = _Labels(cols, mapping, source.read)
+        self.footer_dates: dict[int, str] = {}
+        """Line → cell of each bad date given the footer hint (one of the last rows)."""
 
     def fail(self, key: str, message: str, hint: str = "") -> None:
         """Record a bad cell of the current row in column ``key``."""
@@ -159,11 +166,27 @@ class _Rows:
         self.failed[key].append(Problem(self.table.path, self.line, self.cols[key] + 1,
                                         f"{self.field}.{key}", message, hint))
 
+    def _date_hint(self, cell: str, how: Reading, rows_to_end: int | None) -> str:
+        if rows_to_end is not None:
+            self.footer_dates[self.line] = cell
+        return reading.date_fix(cell, how, rows_to_end)
+
+    def not_footers(self, below: int) -> None:
+        """Drop the footer hint of a bad date above a row that was read: no footer."""
+        cells = self.footer_dates
+        if any(line < below for line in cells):
+            self.failed["date"] = [
+                replace(p, hint=reading.date_fix(cells[p.line], self.source.read))
+                if p.line in cells and p.line < below else p for p in self.failed["date"]]
+
     def read(self, kept: list[tuple[int, frozenset[str]]]) -> list[Observation]:
         """The observations of every row the ``where`` filter keeps."""
         how, source, table, out = self.source.read, self.source, self.table, []
         value_col, date_col = self.cols["value"], self.cols["date"]
         values, days = self.values, self.days
+        # a bad date in the last rows may be a footer line: the hint says how to skip it
+        end = len(table.rows)
+        last = {table.rows[i][0]: end - i for i in range(max(0, end - FOOTER_ROWS), end)}
         for line, cells in table.rows[how.skip_rows:]:
             if kept and any(cells[i] not in allowed for i, allowed in kept):
                 continue  # filtered out: another KPI's rows (another account, another verb)
@@ -181,7 +204,7 @@ class _Rows:
             if day is None:
                 self.fail("date", f"'{raw_date}' in column '{source.date}' is not a date "
                           "YYYY-MM-DD" if raw_date else f"empty date in column '{source.date}'",
-                          reading.date_fix(raw_date, how) if raw_date else
+                          self._date_hint(raw_date, how, last.get(line)) if raw_date else
                           "fill it in or delete the row")
             if not isinstance(value, float):
                 self.fail("value", f"'{raw_value}' in column '{source.value}' is not a number"

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Final
 
-from playbook.load.csv_table import date_hint, parse_date, parse_number
+from playbook.load.csv_table import date_hint, footer_hint, parse_date, parse_number
 from playbook.load.validate import no_such_day
 from playbook.model.measure import Reading
 
@@ -74,10 +74,17 @@ def looks_like_thousands(cell: str) -> bool:
     return bool(_THOUSANDS.fullmatch(cell.strip()))
 
 
+LABEL_CLOSE: Final = 0.75
+"""Least similarity of spelling (:class:`difflib.SequenceMatcher` ratio, lowercase) for a
+hint to map an unknown group or wave label to an allowed one: ``pilots`` → ``pilot``, but
+never ``Baseline 2025`` → ``post`` nor a blank → ``comparison``; below it, the hint lists
+the allowed labels and the choice stays the editor's."""
+
+
 def label_fix(key: str, raw: str, allowed: Sequence[str]) -> str:
     """How to read an unknown label: a mapping to the label it is spelled like, only when
     it is spelled almost like one; otherwise the choice is the editor's, never guessed."""
-    close = difflib.get_close_matches(raw.strip().lower(), allowed, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(raw.strip().lower(), allowed, n=1, cutoff=LABEL_CLOSE)
     if close:
         return f"translate it: read: {{values: {{{key}: {{'{raw}': {close[0]}}}}}}}"
     return (f"translate it to the {key} it stands for, one of " + ", ".join(allowed)
@@ -88,8 +95,11 @@ _DASHED_DAY: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 """A year, month and day between dashes (``fullmatch``), the month or day maybe one digit."""
 
 
-def date_fix(cell: str, how: Reading) -> str:
-    """How to read a date the source's formats do not."""
+def date_fix(cell: str, how: Reading, rows_to_end: int | None = None) -> str:
+    """How to read a date the source's formats do not (in a row ``rows_to_end`` rows from
+    the end of the file: perhaps a footer line, which the hint names first)."""
+    if rows_to_end is not None:
+        return f"{footer_hint(rows_to_end)}; else {date_fix(cell, how)}"
     if how.date_format:
         return "check the source's read.date_format against this cell"
     if _DASHED_DAY.fullmatch(cell.strip()):

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
-from playbook.load import person_files, sql
+from playbook.load import empty_exports, person_files, sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table, read_table
@@ -70,7 +70,7 @@ class Tables:
     def __init__(self, bundle: Bundle) -> None:
         self.bundle = bundle
         self.problems: list[Problem] = []
-        self.tables: dict[tuple[Path, str | None, int],
+        self.tables: dict[tuple[Path, str | None, int, int],
                           tuple[Table | None, list[Problem]]] = {}
         self.results: dict[tuple[str, bool], Table | None] = {}
         self.people: dict[str, str] = {}  # data file → its person-id column, or ""
@@ -119,12 +119,13 @@ class Tables:
         if real is None:
             return None
         how = how or Reading()
-        key = (real, how.delimiter, how.header_row)
+        key = (real, how.delimiter, how.header_row, how.skip_footer)
         if key not in self.tables:
             shown = display_path(real, self.bundle.root)
             reader = DUCKDB_SUFFIXES.get(real.suffix.lower())
             if reader is None:
-                self.tables[key] = read_table(real, shown, how.delimiter, how.header_row)
+                self.tables[key] = read_table(real, shown, how.delimiter, how.header_row,
+                                              how.skip_footer)
             else:
                 found: list[Problem] = []
                 self.tables[key] = (self._through_duckdb(rel, reader, shown, where, found),
@@ -135,7 +136,7 @@ class Tables:
     @property
     def used(self) -> set[Path]:
         """Real paths of the files read so far."""
-        return {real for real, _, _ in self.tables} | self.scanned
+        return {real for real, *_ in self.tables} | self.scanned
 
     def _through_duckdb(self, rel: str, reader: str, shown: str, where: Where,
                         found: list[Problem]) -> Table | None:
@@ -180,7 +181,13 @@ class Tables:
                     "return one row per person with their id, named in 'subject:' (no "
                     "'count'): the site aggregates them and withholds small groups"))
             elif isinstance(result, sql.QueryError):
-                self.problems.append(self.query_problem(result, src, at))
+                problem = self.query_problem(result, src, at)
+                empty = empty_exports.empty_named(result.message, text, root, allowed)
+                if empty:  # DuckDB's "candidate column0" means a file has no header
+                    problem = replace(problem, message=f"{empty_exports.reason(empty)}, so "
+                                      f"the query cannot find its columns: {problem.message}",
+                                      hint=empty_exports.HINT)
+                self.problems.append(problem)
             self.results[key] = result if isinstance(result, Table) else None
         return self.results[key]
 

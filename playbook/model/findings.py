@@ -79,6 +79,9 @@ class FindingCode(StrEnum):
     """An amount such as ``40.000`` reads as a decimal, perhaps meant as thousands."""
     DATA_UNUSED = "data-unused"
     """A data file that no source or query reads."""
+    PERSONAL_DATA = "personal-data"
+    """A committed data file holds direct identifiers (e-mail addresses, names, phone
+    numbers, logins): replace them with keyed pseudonyms (``playbook pseudonymise``)."""
     DATA_ORPHAN = "data-orphan"
     """A data folder with no program of its name."""
     BIDI_CHARACTER = "bidi-character"

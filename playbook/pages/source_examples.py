@@ -37,11 +37,13 @@ EXAMPLES: Final = (
             '    date_format: "%m/%d/%Y"\n    missing: ["N/A"]\n    values:\n'
             '      wave: {Baseline: pre, "Follow-up (6 mo)": post}\n'
             '      group: {Pilot: pilot, Control: comparison}\n'),
-    Example("An HRIS report (title lines above the table, Sep-25 periods, thousands)",
+    Example("An HRIS report (title lines above the table, a footer below, Sep-25 periods)",
             'Voluntary Turnover by Organisation - Monthly\nGenerated 2026-10-02\n'
-            'Period,Org Unit,Avg FTE,Turnover %\nSep-25,ORG-001,"1,214.5",0.9\n',
+            'Period,Org Unit,Avg FTE,Turnover %\nSep-25,ORG-001,"1,214.5",0.9\n'
+            'Report total: 8 units\n',
             'source:\n  file: data/my-program/hris_turnover.csv\n  date: Period\n'
             '  value: Turnover %\n  read:\n    header_row: 3\n    date_format: "%b-%y"\n'
+            '    skip_footer: 1               # the "Report total" line under the table\n'
             '    where: {Org Unit: [ORG-001, ORG-003]}   # only the pilot units\n'),
     Example("A finance ledger (euro amounts, accounting negatives, two accounts)",
             'Posting Date,Account,Cost Center,Amount\n'
@@ -113,8 +115,11 @@ RULES: Final = (
     "data/<id>/snapshots/<kpi-id>.csv, so a build needs no credentials. "
     "Commit the snapshot: reviewers see the data change in the pull request.",
     "A snapshot holds only the columns the KPI reads (date, value, group, subject, wave, "
-    "count and the row filter's) and is checked like any export before it is written: no "
-    "column or cell may be a direct identifier (name, e-mail, phone); person-level rows "
+    "count and the row filter's) and is checked like any export before it is written. Those "
+    "columns that hold direct identifiers (a name, e-mail or phone column, or e-mail "
+    "addresses and phone numbers in the cells) are replaced by keyed pseudonyms, as "
+    "'playbook pseudonymise' does, with the key in $PLAYBOOK_PSEUDONYM_KEY (no key: "
+    "nothing is pulled); any other such column is an error. Person-level rows "
     "carry only the pseudonymous subject id, and are aggregated on the site with the privacy "
     "minimum like any person-level file. Prefer aggregating in the warehouse: then no "
     "person-level row leaves it.",

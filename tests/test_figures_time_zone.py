@@ -1,0 +1,125 @@
+"""The same playbook gives byte-identical ``figures.json`` in UTC, Dublin and New York.
+
+Issue 25: the same commit gave different weekly figures in Dublin and in UTC (7 of
+35 weeks) because ISO timestamps with ``Z`` were read as time-zone-aware and
+``date_trunc('week', …)`` followed the machine's zone. Here a weekly KPI over such
+timestamps, with events on either side of midnight UTC on Sundays in winter and
+in summer (when Dublin is an hour ahead), is built by ``playbook pages`` in a
+child process per ``TZ`` (DuckDB and Python read the zone when they start), and
+every program's ``downloads/figures.json`` is compared byte for byte. Without the
+pin (:data:`playbook.load.sql.TIME_ZONE`) the weeks differ.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import MINI
+
+ZONES = ("UTC", "Europe/Dublin", "America/New_York")
+"""The issue's zones: Dublin is UTC in winter and an hour ahead in summer; New York is
+four or five hours behind."""
+TODAY = "2026-11-22"
+SOURCE = """    source:
+      query: |
+        SELECT CAST(date_trunc('week', CAST(happened_at AS TIMESTAMPTZ)) AS DATE) + 6
+                 AS week_ending,
+               count(*) AS sessions
+        FROM read_csv('data/mini/sessions.csv', all_varchar = true)
+        GROUP BY 1 ORDER BY 1
+      date: week_ending
+      value: sessions
+"""
+
+
+def _sessions() -> str:
+    """Sessions late on Sunday and early on Monday (UTC), week after week."""
+    rows = ["happened_at,session"]
+    sunday = date(2026, 1, 4)
+    for week in range(40):
+        day = sunday + timedelta(weeks=week)
+        rows += [f"{day}T23:{m:02d}:00Z,s{week}-{m}" for m in range(0, 60, 20)[: 1 + week % 3]]
+        rows.append(f"{day + timedelta(days=1)}T00:30:00Z,m{week}")
+        rows.append(f"{day + timedelta(days=1)}T03:30:00Z,n{week}")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.fixture(scope="module")
+def playbook_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("zones") / "playbook"
+    shutil.copytree(MINI, root)
+    (root / "data/mini/sessions.csv").write_text(_sessions(), encoding="utf-8")
+    (root / "data/mini/board_use.csv").unlink()
+    kpis = root / "program/mini/kpis.yml"
+    text = kpis.read_text(encoding="utf-8")
+    old = "    source: {file: data/mini/board_use.csv, date: month, value: pct}\n"
+    assert text.count(old) == 1
+    kpis.write_text(text.replace(old, SOURCE).replace("cadence: monthly\n    owner: ld_owner",
+                                                      "cadence: weekly\n    owner: ld_owner"),
+                    encoding="utf-8")
+    return root
+
+
+def _figures(root: Path, zone: str, out: Path) -> dict[str, bytes]:
+    env = {**os.environ, "TZ": zone}
+    env.pop("PLAYBOOK_TODAY", None)
+    done = subprocess.run([sys.executable, "-m", "playbook.commands.cli", "pages", "--dir",
+                           str(root), "--out", str(out), "--today", TODAY], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return {p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("figures.json"))}
+
+
+def test_figures_json_is_byte_identical_in_every_zone(playbook_root: Path,
+                                                       tmp_path: Path) -> None:
+    built = {zone: _figures(playbook_root, zone, tmp_path / zone.replace("/", "_"))
+             for zone in ZONES}
+    assert list(built["UTC"]) == ["programs/mini/downloads/figures.json"]
+    for zone in ZONES[1:]:
+        assert built[zone] == built["UTC"], zone
+    figures = json.loads(built["UTC"]["programs/mini/downloads/figures.json"])
+    assert "board-use" in json.dumps(figures)
+
+
+def test_the_weeks_are_utc_weeks(playbook_root: Path) -> None:
+    """What the figures hold: each week ends on a Sunday (UTC), its late-Sunday sessions
+    in it and its early-Monday ones in the next."""
+    probe = ("import json, sys\nfrom pathlib import Path\nfrom playbook.engine import "
+             "load_playbook\nbook, _ = load_playbook(Path(sys.argv[1]))\nprint(json.dumps("
+             "[[o.date.isoformat(), o.value] for o in book.get('mini').series['board-use']]))")
+    got = {}
+    for zone in ZONES:
+        done = subprocess.run([sys.executable, "-c", probe, str(playbook_root)],
+                              env={**os.environ, "TZ": zone}, capture_output=True, text=True,
+                              timeout=300, check=True)
+        got[zone] = json.loads(done.stdout)
+    assert got["Europe/Dublin"] == got["America/New_York"] == got["UTC"]
+    first = got["UTC"][:3]
+    # week 0: Monday 29 Dec … Sunday 4 Jan holds one late-Sunday session
+    assert first == [["2026-01-04", 1.0], ["2026-01-11", 2.0 + 2], ["2026-01-18", 3.0 + 2]]
+
+
+def test_today_is_the_utc_date_whatever_the_machine() -> None:
+    """UTC+14 and UTC-12 never share a date; the build date is the UTC one in both."""
+    seen = []
+    for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):
+        env = {**os.environ, "TZ": zone}
+        env.pop("PLAYBOOK_TODAY", None)
+        done = subprocess.run([sys.executable, "-c", "from playbook.engine import "
+                               "today_from_env; import datetime as d; "
+                               "print(today_from_env(), d.date.today())"],
+                              env=env, capture_output=True, text=True, timeout=60, check=True)
+        seen.append(done.stdout.split())
+    (built_east, local_east), (built_west, local_west) = seen
+    assert local_east != local_west  # the machines' own dates differ...
+    assert built_east == built_west  # ...the build date does not
+    assert built_east in {str(datetime.now(UTC).date()),
+                          str((datetime.now(UTC) - timedelta(seconds=60)).date())}

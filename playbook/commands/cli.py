@@ -20,6 +20,7 @@ from playbook.commands import (
     lock,
     new,
     pages,
+    pseudonymise,
     pull,
     report,
     schema,
@@ -34,12 +35,14 @@ DESCRIPTION = (
     "and the format reference editors work from (schema), scaffold a new program that "
     "checks clean (new), print every figure of a program as JSON (report), write the "
     "site's pages without MkDocs (pages), pull warehouse query results into snapshot files "
-    "(pull), accept each program's data into its contract lock (lock), sign off the "
-    "measurement plan (sign), show what a change does to targets, figures, sign-offs and "
-    "data contracts (diff), and write review rules from the stakeholders (codeowners). "
+    "(pull), accept each program's data into its contract lock (lock), replace an export's "
+    "identifier columns with keyed pseudonyms (pseudonymise), sign off the measurement plan "
+    "(sign), show what a change does to targets, figures, sign-offs and data contracts "
+    "(diff), and write review rules from the stakeholders (codeowners). "
     "'mkdocs build' publishes the site.")
 """What the tool does, for ``playbook --help``: every verb, in the order of :data:`VERBS`."""
-VERBS = (check, schema, new, report, pages, pull, lock, sign, diff, codeowners)
+VERBS = (check, schema, new, report, pages, pull, lock, pseudonymise, sign, diff,
+         codeowners)
 """The command modules, in the order ``--help`` lists them."""
 DISTRIBUTION = "playbook"
 """The installed package whose version ``--version`` prints (and ``make deploy`` publishes)."""

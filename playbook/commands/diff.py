@@ -19,6 +19,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from playbook.commands.common import day_option
 from playbook.model.problems import Problem, Problems, Severity, UsageError
 
@@ -40,6 +42,19 @@ def _errors(files: Sequence[Problem], loaded: Sequence[Problem]) -> list[Problem
     out = [p for p in files if p.severity is Severity.ERROR]
     seen = {str(p) for p in out}
     return [*out, *(p for p in loaded if str(p) not in seen)]
+
+
+def _refused(sides: Sequence[tuple[str, list[Problem]]]) -> bool:
+    """Print each side's errors; whether there were any (then nothing is compared)."""
+    for name, errors in sides:
+        if errors:
+            print(f"errors at the {name}:\n{Problems(errors).render()}", file=sys.stderr)
+    return any(errors for _, errors in sides)
+
+
+def _policy_json(base: BaseModel, head: BaseModel) -> dict[str, Any] | None:
+    """Both sides' publishing policies when the change moves it, else None."""
+    return None if base == head else {"base": base.model_dump(), "head": head.model_dump()}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,13 +80,8 @@ def run(args: argparse.Namespace) -> int:
     after, bad_after = snapshots.snapshot_at(root, head)
     old, new = read_sides(root, base, head, day_option(args.today))
     # each side is judged as a build would judge it: the same errors as `playbook check`
-    failed = [(f"base {base}", bad_before, old.problems),
-              (f"head {head or '(work tree)'}", bad_after, new.problems)]
-    shown = [(name, _errors(files, side.errors)) for name, files, side in failed]
-    if any(errors for _, errors in shown):
-        for name, errors in shown:
-            if errors:
-                print(f"errors at the {name}:\n{Problems(errors).render()}", file=sys.stderr)
+    if _refused([(f"base {base}", _errors(bad_before, old.problems.errors)),
+                 (f"head {head or '(work tree)'}", _errors(bad_after, new.problems.errors))]):
         return 1
     changes = [*diff.compare(before, after),
                *contractdiff.compare(root, base, head, sorted(set(before) | set(after)))]
@@ -94,9 +104,7 @@ def run(args: argparse.Namespace) -> int:
                           "signers": [asdict(k) for k in keys],
                           "signers_refused": head_keys.refused,
                           "pending": pending.to_json(waiting, required),
-                          "policy": None if policy[0] == policy[1] else
-                          {"base": policy[0].model_dump(), "head": policy[1].model_dump()},
-                          "data": asdict(data)},
+                          "policy": _policy_json(*policy), "data": asdict(data)},
                          indent=2, ensure_ascii=False, default=str))
     else:
         print(comment.markdown(changes, stale, impacts, datadiff.markdown(data), signoffs),

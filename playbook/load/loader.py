@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from playbook.load import columnar, sql
+from playbook.load import columnar, measure_read, sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
@@ -120,15 +120,19 @@ def _read_data(bundle: Bundle) -> list[Problem]:
             if kpi.source is None:
                 continue
             loc: yamlsrc.Path_ = ("kpis", i, "source")
-            clean = columnar.read_clean(bundle.root, bundle.id, kpi.source, yaml, loc)
+            measured = kpi.source.measure is not None
+            clean = None if measured else columnar.read_clean(bundle.root, bundle.id,
+                                                              kpi.source, yaml, loc)
             if clean is not None:  # large and nothing to report: read column-wise
                 tables.scanned.add(clean[0])
                 bundle.series[kpi.id] = clean[1]
                 continue
-            table = tables.source(kpi.id, kpi.source, yaml, loc)
+            table = (measure_read.run(tables, kpi.source, yaml, loc) if measured
+                     else tables.source(kpi.id, kpi.source, yaml, loc))
             if table is not None:
-                series, found = read_series(table, kpi.source, yaml, loc)
-                if kpi.source.file is None and kpi.source.connection is None:
+                shape = measure_read.result_source(kpi.source)
+                series, found = read_series(table, shape, yaml, loc)
+                if shape.file is None and shape.connection is None:
                     found = query_rows(found, table, yaml, loc)
                 tables.report(found)
                 bundle.series[kpi.id] = series

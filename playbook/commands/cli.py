@@ -13,7 +13,18 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
-from playbook.commands import check, codeowners, diff, new, pages, pull, report, schema, sign
+from playbook.commands import (
+    check,
+    codeowners,
+    diff,
+    explain,
+    new,
+    pages,
+    pull,
+    report,
+    schema,
+    sign,
+)
 from playbook.commands.common import playbook_folder
 from playbook.model.problems import PlaybookError
 
@@ -21,13 +32,14 @@ DESCRIPTION = (
     "Check, compute and publish leadership-development programs kept as YAML files and "
     "measurement data: check every program and data file (check), write the JSON Schemas "
     "and the format reference editors work from (schema), scaffold a new program that "
-    "checks clean (new), print every figure of a program as JSON (report), write the "
+    "checks clean (new), print every figure of a program as JSON (report), print the query "
+    "behind a KPI, its measure compiled to SQL (explain), write the "
     "site's pages without MkDocs (pages), pull warehouse query results into snapshot files "
     "(pull), sign off the measurement plan (sign), show what a change does to targets, "
     "figures and sign-offs (diff), and write review rules from the stakeholders (codeowners). "
     "'mkdocs build' publishes the site.")
 """What the tool does, for ``playbook --help``: every verb, in the order of :data:`VERBS`."""
-VERBS = (check, schema, new, report, pages, pull, sign, diff, codeowners)
+VERBS = (check, schema, new, report, explain, pages, pull, sign, diff, codeowners)
 """The command modules, in the order ``--help`` lists them."""
 DISTRIBUTION = "playbook"
 """The installed package whose version ``--version`` prints (and ``make deploy`` publishes)."""

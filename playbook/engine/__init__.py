@@ -15,11 +15,13 @@ Operations:
     :func:`evaluate`: programs, problems and figures on a day (a review's side).
     :func:`report`: one program's figures as JSON data (``playbook report``).
     :func:`pull`: the warehouse queries' results, checked (``playbook pull``).
+    :func:`explain`: the query behind a KPI, its measure compiled (``playbook explain``).
     :func:`blocking`: what stops a context (pre-commit, pull request, build, preview,
         deploy) under the publishing policy of ``playbook.yml``.
 """
 
 from playbook.engine.cache import BuildCache
+from playbook.engine.explaining import UnknownKpiError, explain
 from playbook.engine.loading import Progress, check_playbook, collecting_after, load_playbook
 from playbook.engine.operations import (
     Evaluation,
@@ -34,6 +36,6 @@ from playbook.engine.pulling import Snapshot, pull
 from playbook.engine.today import TODAY_ENV, TodayError, today_from_env
 
 __all__ = ["TODAY_ENV", "BuildCache", "Context", "Evaluation", "Progress", "Snapshot",
-           "TodayError", "blocking", "build", "check_playbook", "collecting_after",
-           "errors_of", "evaluate", "load_playbook", "program", "publish_policy", "pull",
-           "report", "today_from_env"]
+           "TodayError", "UnknownKpiError", "blocking", "build", "check_playbook",
+           "collecting_after", "errors_of", "evaluate", "explain", "load_playbook", "program",
+           "publish_policy", "pull", "report", "today_from_env"]

@@ -18,9 +18,11 @@ from typing import Final
 
 from playbook.load import sql
 from playbook.load import yaml_source as yamlsrc
+from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table
 from playbook.load.identifiers import is_direct, is_person_id
-from playbook.load.measure_sql import CELL, SEPARATOR, Compiled, Export, compile_measure
+from playbook.load.measure_parts import CELL, SEPARATOR
+from playbook.load.measure_sql import Compiled, Export, compile_measure
 from playbook.load.observations import check_identifiers
 from playbook.load.tables import DUCKDB_SUFFIXES, Tables
 from playbook.model.measure import Reading, Source
@@ -185,7 +187,7 @@ def _query_problem(error: sql.QueryError, table: Table, source: Source,
         return Problem(yaml.path, line, col, yamlsrc.format_loc((*loc, "measure")),
                        f"measure query error: {error.message}",
                        "see the query with 'playbook explain'; fix the measure or the export")
-    _, kind, row, raw = (error.message[start:].split(SEPARATOR, 3) + ["", "", ""])[:4]
+    _, kind, row, raw = [*error.message[start:].split(SEPARATOR, 3), "", "", ""][:4]
     if kind == "zero":
         line, col = yaml.where((*loc, "measure", "over"))
         return Problem(yaml.path, line, col, yamlsrc.format_loc((*loc, "measure", "over")),
@@ -206,3 +208,35 @@ def _query_problem(error: sql.QueryError, table: Table, source: Source,
                    yamlsrc.format_loc((*loc, field)),
                    message.format(raw=raw, column=column, lookup=lookup),
                    hint.format(raw=quoted))
+
+
+def explain(bundle: Bundle, index: int) -> str | list[Problem]:
+    """The query behind KPI number ``index`` of ``bundle``, as ``playbook explain`` prints it,
+    or the problems that keep its measure from compiling.
+
+    A measure's compiled query comes with its parameters; a ``query`` or
+    ``query_file`` is printed as written; a plain file is read row by row.
+    """
+    assert bundle.kpis is not None
+    kpi = bundle.kpis.kpis[index]
+    source, yaml, loc = kpi.source, bundle.sources["kpis"], ("kpis", index, "source")
+    head = f"-- {bundle.id} / {kpi.id}:"
+    if source is None:
+        return f"{head} no source yet; the KPI shows as not yet measured\n"
+    tables = Tables(bundle)
+    if source.measure is not None:
+        prepared = prepare(tables, source, yaml, loc)
+        if prepared is None:
+            return tables.problems
+        return (f"{head} its measure, as one DuckDB query (session time zone "
+                f"{sql.TIME_ZONE}; $n are bound values, never query text)\n"
+                + prepared.compiled.shown())
+    if source.file is not None:
+        return (f"{head} its file is read row by row, with no query; a `measure:` "
+                "would add its rows up without SQL\n")
+    text, _ = tables.query_text(source, yaml, loc)
+    if text is None:
+        return tables.problems
+    where = f"the warehouse of connection {source.connection}" if source.connection else \
+        f"DuckDB (session time zone {sql.TIME_ZONE})"
+    return f"{head} its query, as written, run in {where}\n{text.rstrip()}\n"

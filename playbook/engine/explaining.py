@@ -15,7 +15,7 @@ from playbook.load.bundle import Bundle
 from playbook.model.problems import Problems, UnknownProgramError, UsageError
 
 
-class UnknownKpiError(UsageError, KeyError):
+class UnknownKpiError(UsageError):
     """A command named a KPI that no program (or not the program named) has."""
 
 

@@ -1,0 +1,214 @@
+"""A measure's query: printed by ``playbook explain``, safe from what the editor writes,
+and its unreadable cells reported at their line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import RunCli, TmpPlaybook
+from test_measures import KPIS, kpis_yml, measured_playbook
+
+from playbook.engine import load_playbook
+from playbook.load.measure_parts import ident
+from playbook.load.measure_sql import Export, compile_measure
+from playbook.model.measure import Source
+
+HOSTILE = ['x"; DROP TABLE t; --', "x'); COPY (SELECT 1) TO 'pwned.csv'; --", "$1", "?",
+           "x /* y", "-- x", "a\nb", "'", '"', "\\", "%", "' OR '1'='1", "read_csv('/etc/passwd')"]
+"""Texts an editor may write where a column name or a value goes."""
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> TmpPlaybook:
+    """The five exports read through measures (not edited by these tests)."""
+    return measured_playbook(tmp_path_factory.mktemp("explain") / "playbook")[0]
+
+
+def test_explain_prints_the_compiled_query_and_its_values(book: TmpPlaybook,
+                                                          run_cli: RunCli) -> None:
+    code, out, err = run_cli("explain", "--dir", book.root, "mini", "agency-spend")
+    assert (code, err) == (0, "")
+    assert out.startswith("-- mini / agency-spend: its measure, as one DuckDB query (session "
+                          "time zone UTC; $n are bound values, never query text)\nWITH ")
+    assert "FROM read_csv('data/mini/ledger.csv', all_varchar = true" in out
+    assert 'cells."Account" AS VARCHAR), \'\')) IN ($1, $2)' in out
+    assert "SELECT last_day(day) AS date,\n       sum(value) AS value\n" in out
+    assert out.endswith("-- $1 = '6100'\n-- $2 = '6110'\n-- $3 = 'CC-9999'\n-- $4 = '€'\n"
+                        "-- $5 = '.'\n-- $6 = '%d.%m.%Y'\n")
+    assert run_cli("explain", "--dir", book.root, "agency-spend")[1] == out
+
+
+def test_explain_names_what_is_missing(book: TmpPlaybook, run_cli: RunCli) -> None:
+    assert run_cli("explain", "--dir", book.root, "nope")[::2] == (
+        2, "playbook explain: no KPI 'nope'; known KPIs: agency-spend, ai-acceptance, "
+           "board-use, leader-360, start-time\n")
+    assert run_cli("explain", "--dir", book.root, "other", "nope")[::2] == (
+        2, "playbook explain: unknown program 'other'; known programs: mini\n")
+    assert run_cli("explain", "--dir", book.root, "a", "b", "c")[::2] == (
+        2, "playbook explain: name a KPI, or a program and a KPI: playbook explain "
+           "[PROGRAM] KPI\n")
+
+
+def _source(column: str, value: str) -> Source:
+    """A measure using ``column`` in every column slot and ``value`` in every value slot."""
+    return Source.model_validate({
+        "file": "data/x/e.csv", "date": column, "value": column, "group": column,
+        "read": {"currency": [value], "missing": [value], "date_format": value,
+                 "thousands": "."},
+        "measure": {"aggregate": "ratio", "over": column, "people": column,
+                    "lookup": {"file": "data/x/l.csv", "key": column, "group": column},
+                    "where": [{"column": column, "equals": value},
+                              {"column": column, "one_of": [value, value]},
+                              {"column": column, "none_of": [value]},
+                              {"column": column, "above": 1.5}]}})
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_no_name_or_value_becomes_query_text(hostile: str) -> None:
+    export, lookup = Export("data/x/e.csv"), Export("data/x/l.csv")
+    plain = compile_measure(_source("col", "benign-value"), export, lookup, True)
+    odd = compile_measure(_source(hostile, hostile), export, lookup, True)
+    # a name is one quoted identifier; a value is a parameter: the query's text is the same
+    assert odd.sql.replace(ident(hostile), ident("col")) == plain.sql
+    assert odd.params == [hostile if p == "benign-value" else p for p in plain.params]
+    assert "benign-value" not in plain.sql
+
+
+def test_a_hostile_name_and_value_read_as_themselves(tmp_playbook: TmpPlaybook) -> None:
+    name, value = HOSTILE[1], HOSTILE[0]
+    header = ",".join(json.dumps(h) for h in ("day", name, "amount"))
+    rows = [f'2026-01-0{d},"{value.replace(chr(34), chr(34) * 2)}",{d}' for d in range(1, 5)]
+    rows += [f"2026-01-0{d},other,100" for d in range(1, 5)]
+    tmp_playbook.write("data/mini/board_use.csv", "\n".join([header, *rows]) + "\n")
+    quoted = json.dumps(name)
+    tmp_playbook.edit("program/mini/kpis.yml",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                      "source: {file: data/mini/board_use.csv, date: day, value: amount, "
+                      f"measure: {{aggregate: sum, where: [{{column: {quoted}, equals: "
+                      f"{json.dumps(value)}}}]}}}}")
+    playbook, problems = load_playbook(tmp_playbook.root)
+    assert problems.errors == [], problems.render()
+    bundle = playbook.get("mini")
+    assert bundle is not None
+    assert [(o.date.isoformat(), o.value) for o in bundle.series["board-use"]] == [
+        ("2026-01-31", 10.0)]
+    assert not list(tmp_playbook.root.rglob("pwned.csv"))
+
+
+def _broken(tmp_path: Path, kpi: str, edit: tuple[str, str], file: str = "",
+            lines: tuple[str, str] = ("", "")) -> list[str]:
+    """The errors of the measured playbook after one edit of a source and of an export."""
+    book, _ = measured_playbook(tmp_path / "playbook")
+    kind, unit, cadence, source = KPIS[kpi]
+    book.write("program/mini/kpis.yml", kpis_yml(
+        {**KPIS, kpi: (kind, unit, cadence, source.replace(*edit))}))
+    if file:
+        book.edit(f"data/mini/{file}", *lines)
+    return [str(p) for p in load_playbook(book.root)[1].errors]
+
+
+def test_an_unreadable_amount_is_reported_at_its_line(tmp_path: Path) -> None:
+    book, files = measured_playbook(tmp_path / "playbook")
+    text = files["ledger.csv"].read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(text) if ",6100,CC-4101," in line)
+    text[row] = ",".join(text[row].split(",", 4)[:4]) + ',"EUR tbd",EUR'
+    files["ledger.csv"].write_text("\n".join(text) + "\n", encoding="utf-8")
+    errors = [str(p) for p in load_playbook(book.root)[1].errors]
+    assert errors == [
+        f"data/mini/ledger.csv:{row + 1}:5: kpis[3].source.value: 'EUR tbd' in column "
+        "'Amount' is not a number (declare how the export writes numbers: read: {currency: "
+        "['€'], decimal: ',', thousands: '.'} (parentheses read as negative), or declare it "
+        "as missing: read: {missing: ['EUR tbd']})"]
+
+
+def test_a_bad_row_another_account_holds_is_not_read(tmp_path: Path) -> None:
+    book, files = measured_playbook(tmp_path / "playbook")
+    text = files["ledger.csv"].read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(text) if ",6200," in line)
+    text[row] = "not a day,1,6200,CC-4101,what,EUR"
+    files["ledger.csv"].write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert load_playbook(book.root)[1].errors == []
+
+
+def test_a_date_no_format_reads_is_reported_at_its_line(tmp_path: Path) -> None:
+    errors = _broken(tmp_path, "ai-acceptance", ("", ""), "ai_counts.csv",
+                     ("2026-01-12,T3", "12/01/2026,T3"))
+    lines = (tmp_path / "playbook/data/mini/ai_counts.csv").read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("12/01/2026,T3"))
+    assert errors == [
+        f"data/mini/ai_counts.csv:{line}:1: kpis[4].source.date: '12/01/2026' in column "
+        "'Week starting' is not a date YYYY-MM-DD (declare its format: read: {date_format: "
+        "'%d/%m/%Y'} (ISO days and timestamps are read as they are, a timestamp in UTC))"]
+    assert line == 11
+
+
+def test_a_unit_the_lookup_lacks_and_one_it_gives_two_arms(tmp_path: Path) -> None:
+    assert _broken(tmp_path / "a", "start-time", ("", ""), "units.csv",
+                   ("ORG-003,Pilot\n", "")) == [
+        "data/mini/turnover.csv:6:2: kpis[1].source.group: 'ORG-003' in column 'Org Unit' "
+        "is not in the lookup data/mini/units.csv (add it to the lookup with its group, or "
+        "leave its rows out with measure.where)"]
+    assert _broken(tmp_path / "b", "start-time", ("", ""), "units.csv",
+                   ("Comparison\nORG-001,Pilot\n", "Comparison\nORG-001,Comparison\n")) == [
+        "data/mini/turnover.csv:4:2: kpis[1].source.group: 'ORG-001' in column 'Org Unit' "
+        "has two groups in the lookup data/mini/units.csv (list each key once in the lookup)"]
+
+
+def test_a_column_the_export_lacks_is_named_at_its_field(tmp_path: Path) -> None:
+    assert _broken(tmp_path, "agency-spend", ("column: Account,", "column: Acount,")) == [
+        "program/mini/kpis.yml:82:22: kpis[3].source.measure.where[0].column: column "
+        "'Acount' is not in data/mini/ledger.csv; its columns are: Posting Date, Document "
+        "No, Account, Cost Centre, Amount, Currency (did you mean 'Account'?)"]
+
+
+def test_person_ids_need_people(tmp_path: Path) -> None:
+    assert _broken(tmp_path, "board-use", ("        people: actor.account.name\n", "")) == [
+        "data/mini/xapi.csv:1:3: kpis[2].source: column 'actor.account.name' holds person "
+        "ids: each value the measure adds up must say how many people it stands for (name it "
+        "in the measure: people: actor.account.name)"]
+
+
+def test_a_ratio_over_nothing_is_an_error(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.write("data/mini/board_use.csv",
+                       "day,accepted,made\n2026-01-05,0,0\n2026-01-06,0,0\n2026-02-02,3,10\n")
+    tmp_playbook.edit("program/mini/kpis.yml",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                      "source:\n      file: data/mini/board_use.csv\n      date: day\n"
+                      "      value: accepted\n      measure: {aggregate: ratio, over: made}")
+    assert [str(p) for p in load_playbook(tmp_playbook.root)[1].errors] == [
+        "program/mini/kpis.yml:30:41: kpis[1].source.measure.over: the rows of the period "
+        "from 2026-01-05 total 0 in column 'made': their ratio has no value (check the "
+        "export, or filter those rows out)"]
+
+
+PROBE = """
+import json, sys
+from pathlib import Path
+from playbook.engine import load_playbook
+playbook, _ = load_playbook(Path(sys.argv[1]))
+bundle = playbook.get("mini")
+print(json.dumps({k: [(o.date.isoformat(), o.group, o.value) for o in v]
+                  for k, v in sorted(bundle.series.items())}))
+"""
+
+
+def test_the_same_figures_in_every_time_zone(book: TmpPlaybook) -> None:
+    seen = set()
+    for zone in ("UTC", "Pacific/Auckland", "America/New_York"):
+        done = subprocess.run([sys.executable, "-c", PROBE, str(book.root)],
+                              env={**os.environ, "TZ": zone}, capture_output=True, text=True,
+                              check=True, timeout=120)
+        seen.add(done.stdout)
+    assert len(seen) == 1
+
+
+def test_explain_says_a_plain_file_has_no_query(tmp_playbook: TmpPlaybook,
+                                                run_cli: RunCli) -> None:
+    assert run_cli("explain", "--dir", tmp_playbook.root, "start-time")[:2] == (
+        0, "-- mini / start-time: its file is read row by row, with no query; a `measure:` "
+           "would add its rows up without SQL\n")

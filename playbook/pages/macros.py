@@ -15,6 +15,7 @@ from playbook.figures import (
     montecarlo,
     privacy,
     roi,
+    rounding,
     stats,
     status,
     timefit,
@@ -102,6 +103,10 @@ def measurement_rules() -> Md:
         ["Checkpoints", "days " + ", ".join(str(d) for d in trajectory.CHECKPOINT_DAYS)
                         + " from the program start"],
         ["Intervals", f"{stats.LEVEL:.0%} confidence"],
+        ["Rounding", f"{rounding.RULE}, on the number as written (2.5 → 3, 2.675 → 2.68, "
+                     "−0.125 → −0.13), in figures.json, the report and on every page, as "
+                     "SQL's round() does; figures from people's rows carry "
+                     f"{trajectory.PUBLISHED_DIGITS} decimals"],
         ["Difference-in-differences", f"at least {effects.MIN_PRE} periods with both groups "
                                       "before and after the start"],
         ["Effect standard errors", "the larger of Newey–West (HAC) and classic OLS errors, "

@@ -31,6 +31,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import Final, LiteralString, NewType
 
+from playbook.figures.rounding import formatted
+
 Md = NewType("Md", str)
 """Markdown safe to place on a page: every user value in it escaped."""
 
@@ -262,8 +264,8 @@ def number(value: float | None, digits: int = 1) -> Md:
         return Md("—")
     if float(value).is_integer() and abs(value) >= 1:
         return Md(f"{value:,.0f}")
-    formatted = f"{value:,.{digits}f}"
-    shown = formatted.rstrip("0").rstrip(".") if "." in formatted else formatted
+    written = formatted(value, digits)  # a half away from zero, as every published figure
+    shown = written.rstrip("0").rstrip(".") if "." in written else written
     return Md("0" if shown == "-0" else shown)  # -0.0001 rounds to zero, not to "-0"
 
 
@@ -271,14 +273,14 @@ def money(value: float | None, currency: str) -> Md:
     """Format an amount with its currency code (escaped, though the model checks it)."""
     if value is None:
         return Md("—")
-    return Md(f"{text(currency)} {value:,.0f}")
+    return Md(f"{text(currency)} {formatted(value)}")
 
 
 def percent(value: float | None, digits: int = 0) -> Md:
     """Format a percentage figure (25 → '25%')."""
     if value is None:
         return Md("—")
-    shown = f"{value:,.{digits}f}"
+    shown = formatted(value, digits)
     return Md(f"{shown[1:] if shown.startswith('-') and not shown.strip('-0.') else shown}%")
 
 

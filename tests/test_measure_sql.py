@@ -46,7 +46,7 @@ def test_explain_prints_the_compiled_query_and_its_values(book: TmpPlaybook,
 def test_explain_names_what_is_missing(book: TmpPlaybook, run_cli: RunCli) -> None:
     assert run_cli("explain", "--dir", book.root, "nope")[::2] == (
         2, "playbook explain: no KPI 'nope'; known KPIs: agency-spend, ai-acceptance, "
-           "board-use, leader-360, start-time\n")
+           "board-use, completions, leader-360, start-time\n")
     assert run_cli("explain", "--dir", book.root, "other", "nope")[::2] == (
         2, "playbook explain: unknown program 'other'; known programs: mini\n")
     assert run_cli("explain", "--dir", book.root, "a", "b", "c")[::2] == (

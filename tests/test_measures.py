@@ -12,11 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from conftest import FIXTURES, TmpPlaybook
 from measure_exports import write
 
 from playbook.engine import load_playbook
+from playbook.load import sql
 from playbook.load.bundle import Bundle
+from playbook.load.csv_table import Table
+from playbook.load.measure_sql import Export, compile_measure
+from playbook.model.measure import Source
+from playbook.model.measures import TESTS, Aggregate, SourceMeasure
+from playbook.pages.measure_examples import EXAMPLES
 
 HEAD = """  - id: {id}
     name: {id}
@@ -85,6 +92,15 @@ KPIS = {
       value: Accepted
       group: Arm
       measure: {aggregate: ratio, over: Suggestions, dated: start}
+"""),
+    "completions": ("engagement", "completions", "weekly", """    source:
+      file: data/mini/xapi.csv
+      date: timestamp
+      measure:
+        aggregate: count
+        grain: day
+        people: actor.account.name
+        where: [{column: verb.display.en-US, equals: completed}]
 """),
 }
 
@@ -172,6 +188,17 @@ def test_an_lms_xapi_log_distinct_learners_per_week(
     assert len(expected) == 16
 
 
+def test_the_same_log_completions_a_day(loaded: tuple[Bundle, dict[str, Path]]) -> None:
+    bundle, files = loaded
+    raw = pd.read_csv(files["xapi.csv"], dtype=str)
+    raw = raw[raw["verb.display.en-US"] == "completed"]
+    day = pd.to_datetime(raw["timestamp"], utc=True).dt.date.astype(str)
+    expected = {(d, None): float(n) for d, n in raw.groupby(day).size().items()}
+    assert _series(bundle, "completions") == expected
+    people = raw.groupby(day)["actor.account.name"].nunique()
+    assert _people(bundle, "completions") == {(d, None): n for d, n in people.items()}
+
+
 def test_a_general_ledger_with_accounting_negatives(
         loaded: tuple[Bundle, dict[str, Path]]) -> None:
     bundle, files = loaded
@@ -199,3 +226,31 @@ def test_ai_tool_counts_pooled_per_arm(loaded: tuple[Bundle, dict[str, Path]]) -
     mean_of_ratios = (raw["Accepted"] / raw["Suggestions"]).groupby(
         [raw["date"], raw["group"]]).mean()
     assert mean_of_ratios.to_dict() != pytest.approx(expected.to_dict(), rel=1e-6)
+
+
+def test_every_measure_example_reads_its_export(tmp_path: Path) -> None:
+    used: set[str] = set()
+    tests: set[str] = set()
+    aggregates: set[str] = set()
+    for example in EXAMPLES:
+        data = yaml.safe_load(example.source)["source"]
+        source = Source.model_validate(data, strict=False)
+        assert source.measure is not None and source.file is not None
+        used |= set(data["measure"])
+        tests |= {f.test[0] for f in source.measure.where}
+        aggregates.add(source.measure.aggregate)
+        export, _, lookup = example.export.partition("\nunits.csv:\n")
+        folder = tmp_path / "data" / "my-program"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / source.file.rsplit("/", 1)[1]).write_text(export, encoding="utf-8")
+        (folder / "units.csv").write_text(lookup, encoding="utf-8")
+        looked_up = Export("data/my-program/units.csv") if source.measure.lookup else None
+        query = compile_measure(source, Export(source.file, header_row=source.read.header_row),
+                                looked_up, False)
+        result = sql.run(query.sql, tmp_path, [source.file, "data/my-program/units.csv"],
+                         example.title, params=query.params)
+        assert isinstance(result, Table), (example.title, result)
+        assert result.rows, example.title
+    assert used == set(SourceMeasure.model_fields)
+    assert tests == set(TESTS)
+    assert aggregates == set(Aggregate)

@@ -12,7 +12,7 @@ from pydantic.fields import FieldInfo
 
 from playbook.model import FILES
 from playbook.model.settings import Settings
-from playbook.pages import csv_rules, severities, signing, source_examples
+from playbook.pages import csv_rules, measure_examples, severities, signing, source_examples
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -179,4 +179,5 @@ def markdown() -> Md:
     out.append(signing.markdown())
     out.append(csv_rules.markdown())
     out.append(source_examples.markdown())
+    out.append(measure_examples.markdown())
     return cat(front_matter("Format reference"), lines(out))

@@ -9,7 +9,7 @@ import pytest
 
 from playbook.figures.privacy import published
 from playbook.figures.rounding import RULE, formatted, half_away
-from playbook.pages.macros import measurement_rules
+from playbook.pages.macros import privacy_rules
 from playbook.pages.mdtext import money, number, percent
 
 HALVES = [(0.5, 0, 1.0), (1.5, 0, 2.0), (2.5, 0, 3.0), (-2.5, 0, -3.0), (0.125, 2, 0.13),
@@ -52,4 +52,4 @@ def test_published_figures_and_pages_round_alike() -> None:
 
 def test_the_methodology_states_the_rule() -> None:
     assert f"| Rounding | {RULE}, on the number as written \\(2.5 → 3, 2.675 → 2.68, " \
-        "−0.125 → −0.13\\), in figures.json" in measurement_rules()
+        "−0.125 → −0.13\\), in figures.json" in privacy_rules()

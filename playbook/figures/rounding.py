@@ -18,7 +18,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 RULE: Final = "half away from zero"
-"""The rule, as the methodology page states it."""
+"""The rule, in words."""
+
+STATEMENT: Final = (f"{RULE}, on the number as written (2.5 → 3, 2.675 → 2.68, −0.125 → "
+                    "−0.13), in figures.json, the report and on every page, as SQL's round() "
+                    "does on decimals")
+"""The rule as the methodology page states it."""
 
 
 def _quantized(value: float, digits: int) -> Decimal:

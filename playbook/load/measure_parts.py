@@ -8,13 +8,11 @@ written into the query is this module's own.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from dataclasses import dataclass, field
+from typing import Final
 
 from playbook.model.measure import Source
 from playbook.model.measures import Aggregate, Dated, Grain, SourceMeasure
-
-if TYPE_CHECKING:  # the query's parameters are collected by its assembler
-    from playbook.load.measure_sql import Compiled
 
 CELL: Final = "playbook-cell"
 """First part of the error a cell that cannot be read raises inside the query; the parts
@@ -28,6 +26,34 @@ ISO_DAY: Final = r"\d{4}-\d{2}-\d{2}"
 
 ISO_TIME: Final = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"
 """An ISO timestamp: with ``Z`` or an offset it is converted to its UTC day."""
+
+
+@dataclass
+class Compiled:
+    """A measure's query and its parameters, in the order of ``$1``, ``$2``, …"""
+
+    sql: str = ""
+    """The query's text."""
+    params: list[str | float] = field(default_factory=list)
+    """The values the query binds: filter values, currency symbols, date formats."""
+
+    def bind(self, value: str | float) -> str:
+        """The placeholder of ``value``, added to the parameters."""
+        self.params.append(value)
+        return f"${len(self.params)}"
+
+    def shown(self) -> str:
+        """The query with its parameters listed after it, as ``playbook explain`` prints it."""
+        lines = [self.sql.rstrip(), ""]
+        lines += [f"-- ${i} = {_shown(v)}" for i, v in enumerate(self.params, 1)]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def _shown(value: str | float) -> str:
+    """A parameter as a SQL literal in a comment (no line break can end the comment)."""
+    if isinstance(value, float):
+        return repr(value)
+    return literal(value).replace("\n", "\\n").replace("\r", "\\r")
 
 
 def literal(text: str) -> str:

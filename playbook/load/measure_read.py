@@ -21,8 +21,8 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table
 from playbook.load.identifiers import is_direct, is_person_id
-from playbook.load.measure_parts import CELL, SEPARATOR
-from playbook.load.measure_sql import Compiled, Export, compile_measure
+from playbook.load.measure_parts import CELL, SEPARATOR, Compiled
+from playbook.load.measure_sql import Export, compile_measure
 from playbook.load.observations import check_identifiers
 from playbook.load.tables import DUCKDB_SUFFIXES, Tables
 from playbook.model.measure import Reading, Source

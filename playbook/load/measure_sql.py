@@ -12,9 +12,9 @@ value. A cell that cannot be read stops the query with an error naming its row
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from playbook.load.measure_parts import Parts, cell, literal
+from playbook.load.measure_parts import Compiled, Parts, cell, literal
 from playbook.model.measure import Source
 
 
@@ -38,34 +38,6 @@ class Export:
             return f"{self.reader}({path})"
         return (f"read_csv({path}, all_varchar = true, header = true, "
                 f"delim = {literal(self.delimiter)}, skip = {self.header_row - 1})")
-
-
-@dataclass
-class Compiled:
-    """A measure's query and its parameters, in the order of ``$1``, ``$2``, …"""
-
-    sql: str = ""
-    """The query's text."""
-    params: list[str | float] = field(default_factory=list)
-    """The values the query binds: filter values, currency symbols, date formats."""
-
-    def bind(self, value: str | float) -> str:
-        """The placeholder of ``value``, added to the parameters."""
-        self.params.append(value)
-        return f"${len(self.params)}"
-
-    def shown(self) -> str:
-        """The query with its parameters listed after it, as ``playbook explain`` prints it."""
-        lines = [self.sql.rstrip(), ""]
-        lines += [f"-- ${i} = {_shown(v)}" for i, v in enumerate(self.params, 1)]
-        return "\n".join(lines).rstrip() + "\n"
-
-
-def _shown(value: str | float) -> str:
-    """A parameter as a SQL literal in a comment (no line break can end the comment)."""
-    if isinstance(value, float):
-        return repr(value)
-    return literal(value).replace("\n", "\\n").replace("\r", "\\r")
 
 
 def compile_measure(source: Source, export: Export, lookup: Export | None,

@@ -103,10 +103,6 @@ def measurement_rules() -> Md:
         ["Checkpoints", "days " + ", ".join(str(d) for d in trajectory.CHECKPOINT_DAYS)
                         + " from the program start"],
         ["Intervals", f"{stats.LEVEL:.0%} confidence"],
-        ["Rounding", f"{rounding.RULE}, on the number as written (2.5 → 3, 2.675 → 2.68, "
-                     "−0.125 → −0.13), in figures.json, the report and on every page, as "
-                     "SQL's round() does; figures from people's rows carry "
-                     f"{trajectory.PUBLISHED_DIGITS} decimals"],
         ["Difference-in-differences", f"at least {effects.MIN_PRE} periods with both groups "
                                       "before and after the start"],
         ["Effect standard errors", "the larger of Newey–West (HAC) and classic OLS errors, "
@@ -169,6 +165,7 @@ def privacy_rules() -> Md:
                       f"{privacy.P_DIGITS} significant digits) where it is computed, so the "
                       "site, figures.json, playbook report and the review comment carry the "
                       "same value"],
+        ["Rounding", rounding.STATEMENT],
         ["Single-wave answers", "a group's pre/post change is withheld when between 1 and "
                                 "min_group_size − 1 people answered one wave only (beside the "
                                 "wave means it would give their answers)"],

@@ -15,6 +15,7 @@ from test_measures import KPIS, kpis_yml, measured_playbook
 
 from playbook.engine import load_playbook
 from playbook.load.measure_parts import ident
+from playbook.load.signoffs import digest_of
 from playbook.load.measure_sql import Export, compile_measure
 from playbook.model.measure import Source
 
@@ -212,3 +213,12 @@ def test_explain_says_a_plain_file_has_no_query(tmp_playbook: TmpPlaybook,
     assert run_cli("explain", "--dir", tmp_playbook.root, "start-time")[:2] == (
         0, "-- mini / start-time: its file is read row by row, with no query; a `measure:` "
            "would add its rows up without SQL\n")
+
+
+def test_a_measure_left_out_leaves_sign_offs_current() -> None:
+    plain = {"kpis": {"kpis": [{"id": "a", "measure": "mean", "source": {"file": "x.csv"}}]}}
+    unset = {"kpis": {"kpis": [{"id": "a", "measure": "mean",
+                                "source": {"file": "x.csv", "measure": None}}]}}
+    measured = {"kpis": {"kpis": [{"id": "a", "measure": "mean", "source": {
+        "file": "x.csv", "measure": {"aggregate": "sum"}}}]}}
+    assert digest_of(unset) == digest_of(plain) != digest_of(measured)

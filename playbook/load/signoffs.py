@@ -91,23 +91,33 @@ def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:
 
 LATER_FIELDS: Final[MappingProxyType[str, Any]] = MappingProxyType({
     "read": Reading().model_dump(mode="json"), "query": None, "query_file": None,
-    "connection": None, "count": None, "tool": None, "measure": Measure.MEAN.value, "level": None,
+    "connection": None, "count": None, "tool": None,
+    "measure": (Measure.MEAN.value, None),  # a KPI's `measure`, and a source's (issue 25)
+    "level": None,
     "amount_low": None, "amount_high": None, "discount_rate": None, "benefit_decay": 0.0,
     "participants": None, "closes": {}, "acknowledgements": [], "signature": None})
 """Fields added to the format after programs were signed, with their default values.
 
 A field left at its default is not part of the signed content, so upgrading
-playbook never makes an existing sign-off stale; setting it does.
+playbook never makes an existing sign-off stale; setting it does. A tuple lists the
+defaults of fields of one name in several models (JSON gives lists, never tuples).
 """
 
 
 def _signed_form(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _signed_form(v) for k, v in value.items()
-                if not (k in LATER_FIELDS and v == LATER_FIELDS[k])}
+        return {k: _signed_form(v) for k, v in value.items() if not _default(k, v)}
     if isinstance(value, list):
         return [_signed_form(v) for v in value]
     return value
+
+
+def _default(key: str, value: Any) -> bool:
+    """Whether ``value`` is the default of a field added after programs were signed."""
+    if key not in LATER_FIELDS:
+        return False
+    default = LATER_FIELDS[key]
+    return value in default if isinstance(default, tuple) else bool(value == default)
 
 
 def digest_of(content: dict[str, dict[str, Any]]) -> str:

@@ -46,7 +46,13 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
          *(("Acknowledgement", f) for f in ("code", "file", "field", "reason", "accepted_by",
                                             "until")),
          *(("Publish", f) for f in ("require_signoffs", "findings_must_be_acknowledged")),
-         *(("Connection", f) for f in ("env", "description", "timeout"))})
+         *(("Connection", f) for f in ("env", "description", "timeout")),
+         ("Source", "measure"),
+         *(("SourceMeasure", f) for f in ("aggregate", "grain", "dated", "over", "where",
+                                          "lookup", "people")),
+         *(("Filter", f) for f in ("column", "equals", "one_of", "none_of", "above",
+                                   "at_least", "below", "at_most")),
+         *(("Lookup", f) for f in ("file", "key", "group"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
 RULES: Final = Md("""## Rules across fields and rows

@@ -15,8 +15,8 @@ from test_measures import KPIS, kpis_yml, measured_playbook
 
 from playbook.engine import load_playbook
 from playbook.load.measure_parts import ident
-from playbook.load.signoffs import digest_of
 from playbook.load.measure_sql import Export, compile_measure
+from playbook.load.signoffs import digest_of
 from playbook.model.measure import Source
 
 HOSTILE = ['x"; DROP TABLE t; --', "x'); COPY (SELECT 1) TO 'pwned.csv'; --", "$1", "?",

@@ -222,3 +222,28 @@ def test_a_measure_left_out_leaves_sign_offs_current() -> None:
     measured = {"kpis": {"kpis": [{"id": "a", "measure": "mean", "source": {
         "file": "x.csv", "measure": {"aggregate": "sum"}}}]}}
     assert digest_of(unset) == digest_of(plain) != digest_of(measured)
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t",
+                    "-c", "user.email=t@example.invalid", *args],
+                   check=True, capture_output=True)
+
+
+def test_a_unit_moved_to_the_other_arm_makes_the_sign_off_stale(tmp_path: Path,
+                                                                run_cli: RunCli) -> None:
+    book, files = measured_playbook(tmp_path / "playbook")
+    root = book.root
+    assert run_cli("sign", "mini", "--role", "sponsor", "--date", "2026-05-01",
+                   "--dir", root)[0] == 0
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "signed")
+    files["units.csv"].write_text(files["units.csv"].read_text().replace(
+        "ORG-002,Comparison", "ORG-002,Pilot"))
+    code, out, err = run_cli("diff", "HEAD", "--dir", root, "--today", "2026-06-01")
+    assert (code, err) == (0, ""), err
+    assert "| definition | data/mini/units.csv | <code>lookup</code> |" in out
+    assert "-ORG-002,Comparison\n+ORG-002,Pilot\n" in out
+    code, out, _ = run_cli("check", root)
+    assert "sign-off by sponsor (Ada Quill" in out and "is stale" in out

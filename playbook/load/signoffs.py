@@ -2,8 +2,9 @@
 
 The signed content is the program's whole definition as the model reads it
 (every file, ``program.yml`` without its ``signoff`` list), and everything
-outside those files that defines a figure: the text of each ``query_file`` and
-the declaration of each warehouse connection a source names (never its URL,
+outside those files that defines a figure: the text of each ``query_file``, of
+each measure's ``lookup`` file (which unit is in which arm), and the
+declaration of each warehouse connection a source names (never its URL,
 which is not in the repository). It is serialised as canonical JSON.
 Comments, key order and formatting do not count; any change of meaning does,
 so a sign-off goes stale exactly when what was signed changes. Measurement
@@ -49,6 +50,7 @@ def definitions_of(kpis: Mapping[str, Any] | None, read: Callable[[str], str | N
         connections: ``playbook.yml``'s connections as plain data, by name.
     """
     queries: dict[str, str | None] = {}
+    lookups: dict[str, str | None] = {}
     used: dict[str, Any] = {}
     for kpi in (kpis or {}).get("kpis", []):
         source = kpi.get("source") or {}
@@ -58,7 +60,12 @@ def definitions_of(kpis: Mapping[str, Any] | None, read: Callable[[str], str | N
             queries[source["query_file"]] = text.replace("\r\n", "\n") if text else text
         if source.get("connection"):
             used[source["connection"]] = connections.get(source["connection"])
-    found = {k: v for k, v in (("query_files", queries), ("connections", used)) if v}
+        lookup = (source.get("measure") or {}).get("lookup") or {}
+        if lookup.get("file"):  # a unit's arm is a definition: moving it changes the groups
+            text = read(lookup["file"])
+            lookups[lookup["file"]] = text.replace("\r\n", "\n") if text else text
+    found = {k: v for k, v in (("query_files", queries), ("connections", used),
+                               ("lookups", lookups)) if v}
     return found or None
 
 

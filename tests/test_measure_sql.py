@@ -7,13 +7,16 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import RunCli, TmpPlaybook
 from test_measures import KPIS, kpis_yml, measured_playbook
 
 from playbook.engine import load_playbook
+from playbook.figures.program import compute
 from playbook.load.measure_parts import ident
 from playbook.load.measure_sql import Export, compile_measure
 from playbook.load.signoffs import digest_of
@@ -247,3 +250,65 @@ def test_a_unit_moved_to_the_other_arm_makes_the_sign_off_stale(tmp_path: Path,
     assert "-ORG-002,Comparison\n+ORG-002,Pilot\n" in out
     code, out, _ = run_cli("check", root)
     assert "sign-off by sponsor (Ada Quill" in out and "is stale" in out
+
+
+def test_a_period_behind_too_few_people_is_not_published(tmp_path: Path) -> None:
+    book, _ = measured_playbook(tmp_path / "playbook")
+    book.edit("program/mini/kpis.yml", "min_group_size: 5", "min_group_size: 21")
+    playbook, problems = load_playbook(book.root)
+    assert problems.errors == []
+    bundle = playbook.get("mini")
+    assert bundle is not None
+    figures = compute(bundle, date(2026, 12, 1)).kpis["leader-360"]
+    # 20 leaders a cohort: every quarter of either cohort stands for too few people
+    assert figures.points and all(p.suppressed and p.value is None for p in figures.points)
+    assert {p.n for p in figures.points} == {20}
+    shown = compute(bundle, date(2026, 12, 1)).kpis["board-use"]
+    assert not any(p.suppressed for p in shown.points)  # 20 to 70 learners a week
+
+
+def test_a_parquet_export_reads_as_its_csv(tmp_playbook: TmpPlaybook) -> None:
+    rows = "\n".join(f"2026-01-0{d}T23:30:00Z,{d}.5,p{d}" for d in range(1, 8))
+    tmp_playbook.write("data/mini/events.csv", "at,amount,who\n" + rows + "\n")
+    duckdb.sql('COPY (SELECT CAST("at" AS TIMESTAMPTZ) AS "at", CAST(amount AS DOUBLE) AS amount, '
+               f"who FROM read_csv('{tmp_playbook.root}/data/mini/events.csv')) TO "
+               f"'{tmp_playbook.root}/data/mini/events.parquet' (FORMAT parquet)")
+    tmp_playbook.path("data/mini/events.csv").unlink()
+    tmp_playbook.edit("program/mini/kpis.yml",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                      "source: {file: data/mini/events.parquet, date: at, value: amount, "
+                      "measure: {aggregate: sum, grain: week}}")
+    tmp_playbook.path("data/mini/board_use.csv").unlink()
+    playbook, problems = load_playbook(tmp_playbook.root)
+    assert problems.errors == [], problems.render()
+    bundle = playbook.get("mini")
+    assert bundle is not None
+    assert [(o.date.isoformat(), o.value) for o in bundle.series["board-use"]] == [
+        ("2026-01-04", 1.5 + 2.5 + 3.5 + 4.5), ("2026-01-11", 5.5 + 6.5 + 7.5)]
+
+
+def test_a_lookup_outside_the_data_folder_is_never_read(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.write("data/mini/units.csv", "month,group\n")
+    for path, message in (("../../etc/passwd", "is outside the playbook folder"),
+                          ("data/other/units.csv", "is not in the program's data folder"),
+                          ("data/mini/.units.csv", "is a hidden file or in a hidden folder")):
+        before = tmp_playbook.read("program/mini/kpis.yml")
+        tmp_playbook.edit("program/mini/kpis.yml",
+                          "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                          "source: {file: data/mini/board_use.csv, date: month, value: pct, "
+                          f"group: month, measure: {{aggregate: sum, lookup: {{file: '{path}', "
+                          "key: month}}}")
+        errors = [str(p) for p in load_playbook(tmp_playbook.root)[1].errors]
+        assert len(errors) == 1 and "kpis[1].source.measure.lookup.file" in errors[0], errors
+        assert message in errors[0], errors
+        tmp_playbook.write("program/mini/kpis.yml", before)
+
+
+def test_explain_prints_a_query_as_written(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    tmp_playbook.edit("program/mini/kpis.yml",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                      "source: {query: \"SELECT month, pct FROM 'data/mini/board_use.csv'\", "
+                      "date: month, value: pct}")
+    assert run_cli("explain", "--dir", tmp_playbook.root, "mini", "board-use")[:2] == (
+        0, "-- mini / board-use: its query, as written, run in DuckDB (session time zone "
+           "UTC)\nSELECT month, pct FROM 'data/mini/board_use.csv'\n")

@@ -24,7 +24,7 @@ SEPARATOR: Final = "\x1f"
 ISO_DAY: Final = r"\d{4}-\d{2}-\d{2}"
 """A cell that is an ISO day (``regexp_full_match``); a time after it is read in UTC."""
 
-ISO_TIME: Final = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"
+ISO_TIME: Final = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?"
 """An ISO timestamp: with ``Z`` or an offset it is converted to its UTC day."""
 
 

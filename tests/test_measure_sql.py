@@ -125,9 +125,19 @@ def test_an_unreadable_amount_is_reported_at_its_line(tmp_path: Path) -> None:
     errors = [str(p) for p in load_playbook(book.root)[1].errors]
     assert errors == [
         f"data/mini/ledger.csv:{row + 1}:5: kpis[3].source.value: 'EUR tbd' in column "
-        "'Amount' is not a number (declare how the export writes numbers: read: {currency: "
-        "['€'], decimal: ',', thousands: '.'} (parentheses read as negative), or declare it "
-        "as missing: read: {missing: ['EUR tbd']})"]
+        "'Amount' is not a number (declare it as missing if it means 'not measured': read: "
+        "{missing: ['EUR tbd']})"]
+
+
+def test_a_decimal_comma_is_told_to_declare_it_not_to_call_it_missing(tmp_path: Path) -> None:
+    book, files = measured_playbook(tmp_path / "playbook")
+    text = files["ai_counts.csv"].read_text(encoding="utf-8").splitlines()
+    text[5] = text[5].rsplit(",", 1)[0] + ',"118,5"'
+    files["ai_counts.csv"].write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert [str(p) for p in load_playbook(book.root)[1].errors] == [
+        "data/mini/ai_counts.csv:6:5: kpis[4].source.value: '118,5' in column 'Accepted' is "
+        "not a number (the file writes decimals with a comma: declare it: read: {decimal: "
+        "','})"]
 
 
 def test_a_bad_row_another_account_holds_is_not_read(tmp_path: Path) -> None:
@@ -146,8 +156,9 @@ def test_a_date_no_format_reads_is_reported_at_its_line(tmp_path: Path) -> None:
     line = next(n for n, text in enumerate(lines, 1) if text.startswith("12/01/2026,T3"))
     assert errors == [
         f"data/mini/ai_counts.csv:{line}:1: kpis[4].source.date: '12/01/2026' in column "
-        "'Week starting' is not a date YYYY-MM-DD (declare its format: read: {date_format: "
-        "'%d/%m/%Y'} (ISO days and timestamps are read as they are, a timestamp in UTC))"]
+        "'Week starting' is not a date YYYY-MM-DD (export dates as YYYY-MM-DD: day and month "
+        "order cannot be told apart here, or declare the format: read: {date_format: "
+        "'%d/%m/%Y'})"]
     assert line == 11
 
 

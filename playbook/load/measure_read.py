@@ -23,7 +23,7 @@ from playbook.load.csv_table import Table
 from playbook.load.identifiers import is_direct, is_person_id
 from playbook.load.measure_parts import CELL, SEPARATOR, Compiled
 from playbook.load.measure_sql import Export, compile_measure
-from playbook.load.observations import check_identifiers
+from playbook.load.observations import _date_fix, _value_fix, check_identifiers
 from playbook.load.tables import DUCKDB_SUFFIXES, Tables
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem, Severity
@@ -158,21 +158,26 @@ def _people(table: Table, source: Source, loc: yamlsrc.Path_) -> list[Problem]:
 
 
 CELL_MESSAGES: Final = {
-    "date": ("'{raw}' in column '{column}' is not a date YYYY-MM-DD",
-             "declare its format: read: {{date_format: '%d/%m/%Y'}} (ISO days and "
-             "timestamps are read as they are, a timestamp in UTC)"),
-    "value": ("'{raw}' in column '{column}' is not a number",
-              "declare how the export writes numbers: read: {{currency: ['€'], decimal: ',', "
-              "thousands: '.'}} (parentheses read as negative), or declare it as missing: "
-              "read: {{missing: ['{raw}']}}"),
-    "lookup": ("'{raw}' in column '{column}' is not in the lookup {lookup}",
-               "add it to the lookup with its group, or leave its rows out with "
-               "measure.where"),
-    "lookup-twice": ("'{raw}' in column '{column}' has two groups in the lookup {lookup}",
-                     "list each key once in the lookup"),
+    "date": "'{raw}' in column '{column}' is not a date YYYY-MM-DD",
+    "value": "'{raw}' in column '{column}' is not a number",
+    "lookup": "'{raw}' in column '{column}' is not in the lookup {lookup}",
+    "lookup-twice": "'{raw}' in column '{column}' has two groups in the lookup {lookup}",
 }
-"""What an unreadable cell of each kind means, and its fix (``over``, ``where_<i>``: as a
-``value``)."""
+"""What an unreadable cell of each kind means (``over``, ``where_<i>``: as a ``value``)."""
+
+
+def _fix(kind: str, raw: str, how: Reading) -> str:
+    """How to read the cell: the row reader's own hint for a date or a number, so a cell
+    gets the same advice whichever reader met it."""
+    if kind == "date":
+        return _date_fix(raw, how) if raw else "fill it in or leave the row out"
+    if kind == "lookup":
+        return "add it to the lookup with its group, or leave its rows out with measure.where"
+    if kind == "lookup-twice":
+        return "list each key once in the lookup"
+    if not raw:
+        return "fill it in, or declare it: read: {missing: [\"\"]}"
+    return _value_fix(raw)
 
 
 def _query_problem(error: sql.QueryError, table: Table, source: Source,
@@ -200,14 +205,13 @@ def _query_problem(error: sql.QueryError, table: Table, source: Source,
     number = int(row) if row.isdigit() else 0
     rows = table.rows
     line = rows[number - 1][0] if 0 < number <= len(rows) else 1
-    message, hint = CELL_MESSAGES.get(kind, CELL_MESSAGES["value"])
+    message = CELL_MESSAGES.get(kind, CELL_MESSAGES["value"])
     lookup = measure.lookup.file if measure.lookup else ""
     field = "date" if kind == "date" else "group" if kind.startswith("lookup") else "value"
-    quoted = raw.replace("'", "''")
     return Problem(table.path, line, table.column(column or "") + 1,
                    yamlsrc.format_loc((*loc, field)),
                    message.format(raw=raw, column=column, lookup=lookup),
-                   hint.format(raw=quoted))
+                   _fix(kind, raw, source.read))
 
 
 def explain(bundle: Bundle, index: int) -> str | list[Problem]:

@@ -323,3 +323,15 @@ def test_explain_prints_a_query_as_written(tmp_playbook: TmpPlaybook, run_cli: R
     assert run_cli("explain", "--dir", tmp_playbook.root, "mini", "board-use")[:2] == (
         0, "-- mini / board-use: its query, as written, run in DuckDB (session time zone "
            "UTC)\nSELECT month, pct FROM 'data/mini/board_use.csv'\n")
+
+
+def test_blank_rows_are_skipped_and_lines_stay_the_files(tmp_playbook: TmpPlaybook) -> None:
+    tmp_playbook.write("data/mini/board_use.csv", "\ufeffday,amount\r\n2026-01-01,1\r\n\r\n"
+                       ",\r\n  , \r\n2026-01-02,2\r\n2026-01-03,x\r\n\r\n")
+    tmp_playbook.edit("program/mini/kpis.yml",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                      "source: {file: data/mini/board_use.csv, date: day, value: amount, "
+                      "measure: {aggregate: sum}}")
+    assert [str(p) for p in load_playbook(tmp_playbook.root)[1].errors] == [
+        "data/mini/board_use.csv:7:2: kpis[1].source.value: 'x' in column 'amount' is not a "
+        "number (declare it as missing if it means 'not measured': read: {missing: ['x']})"]

@@ -60,8 +60,11 @@ def compile_measure(source: Source, export: Export, lookup: Export | None,
     assert source.measure is not None
     out = Compiled()
     parts = Parts(source, source.measure, out, decimal_comma)
+    # a row of empty cells is a blank line, as the row reader skips it: the numbers stay
+    # those of the reader's rows, whose lines place an unreadable cell
+    blank = "\n  WHERE trim(concat(*COLUMNS(*))) <> ''" if export.reader == "read_csv" else ""
     ctes = [f"numbered AS (\n  SELECT row_number() OVER () AS row_number, cells\n"
-            f"  FROM {export.sql()} AS cells\n)"]
+            f"  FROM {export.sql()} AS cells{blank}\n)"]
     if lookup is not None:
         ctes.append(_lookup(lookup, source))
     ctes.append(parts.kept(skip_rows))

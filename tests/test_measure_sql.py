@@ -21,6 +21,7 @@ from playbook.load.measure_parts import ident
 from playbook.load.measure_sql import Export, compile_measure
 from playbook.load.signoffs import digest_of
 from playbook.model.measure import Source
+from playbook.model.measures import Grain
 
 HOSTILE = ['x"; DROP TABLE t; --', "x'); COPY (SELECT 1) TO 'pwned.csv'; --", "$1", "?",
            "x /* y", "-- x", "a\nb", "'", '"', "\\", "%", "' OR '1'='1", "read_csv('/etc/passwd')"]
@@ -75,8 +76,8 @@ def _source(column: str, value: str) -> Source:
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_no_name_or_value_becomes_query_text(hostile: str) -> None:
     export, lookup = Export("data/x/e.csv"), Export("data/x/l.csv")
-    plain = compile_measure(_source("col", "benign-value"), export, lookup, True)
-    odd = compile_measure(_source(hostile, hostile), export, lookup, True)
+    plain = compile_measure(_source("col", "benign-value"), export, lookup, True, Grain.WEEK)
+    odd = compile_measure(_source(hostile, hostile), export, lookup, True, Grain.WEEK)
     # a name is one quoted identifier; a value is a parameter: the query's text is the same
     assert odd.sql.replace(ident(hostile), ident("col")) == plain.sql
     assert odd.params == [hostile if p == "benign-value" else p for p in plain.params]

@@ -21,6 +21,7 @@ from playbook.load import sql
 from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table
 from playbook.load.measure_sql import Export, compile_measure
+from playbook.model.choices import Cadence
 from playbook.model.measure import Source
 from playbook.model.measures import TESTS, Aggregate, SourceMeasure
 from playbook.pages.measure_examples import EXAMPLES
@@ -246,7 +247,7 @@ def test_every_measure_example_reads_its_export(tmp_path: Path) -> None:
         (folder / "units.csv").write_text(lookup, encoding="utf-8")
         looked_up = Export("data/my-program/units.csv") if source.measure.lookup else None
         query = compile_measure(source, Export(source.file, header_row=source.read.header_row),
-                                looked_up, False)
+                                looked_up, False, source.measure.period(Cadence.MONTHLY))
         result = sql.run(query.sql, tmp_path, [source.file, "data/my-program/units.csv"],
                          example.title, params=query.params)
         assert isinstance(result, Table), (example.title, result)

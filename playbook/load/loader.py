@@ -127,7 +127,7 @@ def _read_data(bundle: Bundle) -> list[Problem]:
                 tables.scanned.add(clean[0])
                 bundle.series[kpi.id] = clean[1]
                 continue
-            table = (measure_read.run(tables, kpi.source, yaml, loc) if measured
+            table = (measure_read.run(tables, kpi.source, kpi.cadence, yaml, loc) if measured
                      else tables.source(kpi.id, kpi.source, yaml, loc))
             if table is not None:
                 shape = measure_read.result_source(kpi.source)

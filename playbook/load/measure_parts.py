@@ -98,8 +98,8 @@ class Parts:
     """The pieces of one measure's query, each value the editor wrote bound as a parameter."""
 
     def __init__(self, source: Source, measure: SourceMeasure, out: Compiled,
-                 decimal_comma: bool) -> None:
-        self.source, self.measure, self.out = source, measure, out
+                 decimal_comma: bool, grain: Grain) -> None:
+        self.source, self.measure, self.out, self.grain = source, measure, out, grain
         self.comma = decimal_comma if source.read.decimal is None else source.read.decimal == ","
         numeric = [m for m in (Aggregate.SUM, Aggregate.MEAN, Aggregate.RATIO)
                    if m is measure.aggregate]
@@ -218,7 +218,7 @@ class Parts:
     def select(self, grouped: bool) -> str:
         """The final ``SELECT``: one row per period (and group)."""
         measure = self.measure
-        dated = (PERIOD_END if measure.dated is Dated.END else PERIOD_START)[measure.grain]
+        dated = (PERIOD_END if measure.dated is Dated.END else PERIOD_START)[self.grain]
         columns = [f"{dated} AS date", f"{AGGREGATES[measure.aggregate]} AS value"]
         if grouped:
             columns.append('grp AS "group"')

@@ -25,6 +25,7 @@ from playbook.load.measure_parts import CELL, SEPARATOR, Compiled
 from playbook.load.measure_sql import Export, compile_measure
 from playbook.load.observations import _date_fix, _value_fix, check_identifiers
 from playbook.load.tables import DUCKDB_SUFFIXES, Tables
+from playbook.model.choices import Cadence
 from playbook.model.measure import Reading, Source
 from playbook.model.problems import Problem, Severity
 
@@ -51,9 +52,10 @@ def result_source(source: Source) -> Source:
         "read": Reading(values=source.read.values)})
 
 
-def prepare(tables: Tables, source: Source, yaml: yamlsrc.YamlDocument,
+def prepare(tables: Tables, source: Source, cadence: Cadence, yaml: yamlsrc.YamlDocument,
             loc: yamlsrc.Path_) -> Prepared | None:
-    """The measure's query over its located export, or ``None`` after reporting why not."""
+    """The measure's query over its located export (added up per the measure's grain, else
+    per the KPI's ``cadence``), or ``None`` after reporting why not."""
     measure = source.measure
     assert measure is not None and source.file is not None
     table = tables.get(source.file, yaml, (*loc, "file"), source.read)
@@ -72,14 +74,15 @@ def prepare(tables: Tables, source: Source, yaml: yamlsrc.YamlDocument,
     if export is None or (measure.lookup is not None and lookup is None) or found:
         return None
     decimal = table.decimal_comma if export.reader == "read_csv" else False
-    compiled = compile_measure(source, export, lookup, decimal, source.read.skip_rows)
+    compiled = compile_measure(source, export, lookup, decimal, measure.period(cadence),
+                               source.read.skip_rows)
     return Prepared(compiled, table, [export.path] + ([lookup.path] if lookup else []))
 
 
-def run(tables: Tables, source: Source, yaml: yamlsrc.YamlDocument,
+def run(tables: Tables, source: Source, cadence: Cadence, yaml: yamlsrc.YamlDocument,
         loc: yamlsrc.Path_) -> Table | None:
     """The measure's result, or ``None`` after reporting why there is none."""
-    prepared = prepare(tables, source, yaml, loc)
+    prepared = prepare(tables, source, cadence, yaml, loc)
     if prepared is None:
         return None
     if any(p.path == prepared.table.path and p.severity is Severity.ERROR
@@ -229,7 +232,7 @@ def explain(bundle: Bundle, index: int) -> str | list[Problem]:
         return f"{head} no source yet; the KPI shows as not yet measured\n"
     tables = Tables(bundle)
     if source.measure is not None:
-        prepared = prepare(tables, source, yaml, loc)
+        prepared = prepare(tables, source, kpi.cadence, yaml, loc)
         if prepared is None:
             return tables.problems
         return (f"{head} its measure, as one DuckDB query (session time zone "

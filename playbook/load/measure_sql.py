@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from playbook.load.measure_parts import Compiled, Parts, cell, literal
 from playbook.model.measure import Source
+from playbook.model.measures import Grain
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Export:
 
 
 def compile_measure(source: Source, export: Export, lookup: Export | None,
-                    decimal_comma: bool, skip_rows: int = 0) -> Compiled:
+                    decimal_comma: bool, grain: Grain, skip_rows: int = 0) -> Compiled:
     """The query that computes ``source``'s measure over ``export``.
 
     Four steps, each a named part of the query: ``numbered`` (the export's rows,
@@ -55,11 +56,12 @@ def compile_measure(source: Source, export: Export, lookup: Export | None,
         lookup: The located lookup file, when the measure has one.
         decimal_comma: Whether numbers use a decimal comma (``read.decimal``, or a
             ``;``-separated file).
+        grain: The period added up (the measure's, else its KPI's cadence).
         skip_rows: Rows right under the header that are not read.
     """
     assert source.measure is not None
     out = Compiled()
-    parts = Parts(source, source.measure, out, decimal_comma)
+    parts = Parts(source, source.measure, out, decimal_comma, grain)
     # a row of empty cells is a blank line, as the row reader skips it: the numbers stay
     # those of the reader's rows, whose lines place an unreadable cell
     blank = "\n  WHERE trim(concat(*COLUMNS(*))) <> ''" if export.reader == "read_csv" else ""

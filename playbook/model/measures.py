@@ -10,10 +10,13 @@ that ``playbook explain`` prints; ``query:`` stays the escape hatch.
 from __future__ import annotations
 
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
 
 from pydantic import Field, model_validator
 
 from playbook.model.base import Choice, StrictModel, Text
+from playbook.model.choices import Cadence
 
 
 class Aggregate(StrEnum):
@@ -43,6 +46,12 @@ class Grain(StrEnum):
     """A calendar month."""
     QUARTER = "quarter"
     """A calendar quarter (January–March, …)."""
+
+
+CADENCE_GRAINS: Final = MappingProxyType({Cadence.WEEKLY: Grain.WEEK,
+                                          Cadence.MONTHLY: Grain.MONTH,
+                                          Cadence.QUARTERLY: Grain.QUARTER})
+"""A measure's grain when it declares none: its KPI's cadence period."""
 
 
 class Dated(StrEnum):
@@ -122,9 +131,11 @@ class SourceMeasure(StrictModel):
 
     aggregate: Choice[Aggregate]
     """``sum``, ``mean``, ``count``, ``count_distinct`` or ``ratio``."""
-    grain: Choice[Grain] = Grain.MONTH
+    grain: Choice[Grain] | None = None
     """The period added up: ``day``, ``week`` (ISO, Monday to Sunday), ``month`` or
-    ``quarter``; dates are read in UTC (a ``Z`` timestamp at 23:30 on Sunday is Sunday)."""
+    ``quarter`` (default: the KPI's cadence, so each point is one period's total); dates
+    are read in UTC (a ``Z`` timestamp at 23:30 on Sunday is Sunday). A KPI's point is the
+    mean of the values dated in its cadence period: a finer grain averages its totals."""
     dated: Choice[Dated] = Dated.END
     """Which day a period's value is dated: its last day (``end``, the default: a month's
     total is known when the month is over) or its first (``start``)."""
@@ -141,6 +152,10 @@ class SourceMeasure(StrictModel):
     """Column with a pseudonymous person id: each value keeps how many distinct people it
     stands for, and a period under ``privacy.min_group_size`` people is not published.
     Needed when the export holds one row per person."""
+
+    def period(self, cadence: Cadence) -> Grain:
+        """The grain added up: the declared one, else the KPI's ``cadence``."""
+        return self.grain or CADENCE_GRAINS[cadence]
 
     @model_validator(mode="after")
     def _ratio_has_over(self) -> SourceMeasure:

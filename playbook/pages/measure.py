@@ -213,7 +213,7 @@ def _spec(view: ProgramView, kpi: Kpi) -> Md:
             [words("Direction"), text(f"{kpi.direction} is better")],
             [words("Source"), source],
             *([[words("Columns"), _columns(src)]] if src else []),
-            *([[words("Measure"), measure_line(src)]] if src and src.measure else []),
+            *([[words("Measure"), measure_line(src, kpi.cadence)]] if src and src.measure else []),
             [words("Last data point"), text(f.latest_date or "none yet")],
             [words("Fresh until"), cell(f.stale_after)]]
     out = fmt("{}\n", table(labels("Specification", "Value"), rows))

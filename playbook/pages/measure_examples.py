@@ -69,8 +69,8 @@ EXAMPLES: Final = (
             "source:\n  file: data/my-program/ledger.csv\n  date: Posting Date\n"
             "  value: Amount\n"
             '  read: {date_format: "%d.%m.%Y", currency: ["€"], decimal: ",", thousands: "."}\n'
-            "  measure:\n    aggregate: sum               # every line of the month, "
-            "dated at its last day\n    where:\n"
+            "  measure:\n    aggregate: sum               # no grain: the KPI's cadence "
+            "(monthly), dated at each month's last day\n    where:\n"
             "      - {column: Account, one_of: [6100, 6110]}\n"
             "      - {column: Cost Centre, none_of: [CC-9999]}\n"
             "      - {column: Amount, at_least: -50000}   # read by the read: rules\n"
@@ -92,7 +92,9 @@ RULES: Final = (
     "folder): the source's date:, value: and group: name the export's columns. Aggregates: "
     + ", ".join(f"{a.value}" for a in Aggregate) + "; a ratio divides the period's total "
     "of value: by its total of over:, pooled per period and group. Grains: "
-    + ", ".join(g.value for g in Grain) + " (ISO weeks, Monday to Sunday). A period's value "
+    + ", ".join(g.value for g in Grain) + " (ISO weeks, Monday to Sunday); without one, the "
+    "KPI's cadence, so each point is one period's total (a finer grain's values are averaged "
+    "into the KPI's period). A period's value "
     f"is dated at its {Dated.END.value} by default (a month's total is known when the month "
     f"is over); dated: {Dated.START.value} dates it at its first day.",
     "The read: options apply to each cell before the rows are filtered and added up: "

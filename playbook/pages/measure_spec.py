@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from playbook.model.choices import Cadence
 from playbook.model.measure import Source
 from playbook.model.measures import Aggregate, Dated, Filter
 from playbook.pages.mdtext import Md, code, fmt, join, text, words
@@ -27,8 +28,8 @@ TEST_WORDS: Final = {
 """Each filter test, as the sentence says it."""
 
 
-def measure_line(src: Source) -> Md:
-    """The measure of ``src`` as a sentence (``src.measure`` is set)."""
+def measure_line(src: Source, cadence: Cadence) -> Md:
+    """The measure of ``src`` as a sentence (``src.measure`` is set; ``cadence``: its KPI's)."""
     measure = src.measure
     assert measure is not None
     what = words(AGGREGATE_WORDS[measure.aggregate])
@@ -37,8 +38,8 @@ def measure_line(src: Source) -> Md:
     if measure.over is not None:
         what = fmt("{} over the total of {}", what, code(measure.over))
     dated = "end" if measure.dated is Dated.END else "start"
-    out = fmt("{} per {}, dated at each {}'s {}", what, text(measure.grain),
-              text(measure.grain), words(dated))
+    grain = measure.period(cadence)
+    out = fmt("{} per {}, dated at each {}'s {}", what, text(grain), text(grain), words(dated))
     if measure.where:
         out = fmt("{}; rows where {}", out, join((_filter(f) for f in measure.where),
                                                  words(" and ")))

@@ -336,3 +336,11 @@ def test_blank_rows_are_skipped_and_lines_stay_the_files(tmp_playbook: TmpPlaybo
     assert [str(p) for p in load_playbook(tmp_playbook.root)[1].errors] == [
         "data/mini/board_use.csv:7:2: kpis[1].source.value: 'x' in column 'amount' is not a "
         "number (declare it as missing if it means 'not measured': read: {missing: ['x']})"]
+
+
+def test_an_unknown_group_label_is_named_in_the_exports_words(tmp_path: Path) -> None:
+    assert _broken(tmp_path, "leader-360", ("{Control: comparison}", "{Kontrol: comparison}")) == [
+        "program/mini/kpis.yml:12:7: kpis[0].source.group: measure result: 2 values in "
+        "column 'Cohort' cannot be read (result rows 1, 3); the first: 'Control' in column "
+        "'Cohort' is not one of pilot, comparison (translate it to the group it stands for, "
+        "one of pilot, comparison: read: {values: {group: {'Control': …}}})"]

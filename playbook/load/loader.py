@@ -134,6 +134,7 @@ def _read_data(bundle: Bundle) -> list[Problem]:
                 series, found = read_series(table, shape, yaml, loc)
                 if shape.file is None and shape.connection is None:
                     found = query_rows(found, table, yaml, loc)
+                found = measure_read.result_problems(found, kpi.source)
                 tables.report(found)
                 bundle.series[kpi.id] = series
     if bundle.ai is not None and bundle.ai.outcomes is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from playbook.load import sql
@@ -50,6 +50,17 @@ def result_source(source: Source) -> Source:
         "group": "group" if source.group is not None else None,
         "count": "people" if measure.people is not None else None,
         "read": Reading(values=source.read.values)})
+
+
+def result_problems(found: list[Problem], source: Source) -> list[Problem]:
+    """Problems about a measure's result rows, in the export's words: a group label that is
+    neither ``pilot`` nor ``comparison`` came from the source's ``group`` column (or its
+    lookup), not from a query the editor wrote."""
+    if source.measure is None:
+        return found
+    column = source.measure.lookup.group if source.measure.lookup else source.group
+    return [replace(p, message=p.message.replace("query result", "measure result")
+                    .replace("in column 'group'", f"in column '{column}'")) for p in found]
 
 
 def prepare(tables: Tables, source: Source, cadence: Cadence, yaml: yamlsrc.YamlDocument,

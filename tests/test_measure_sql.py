@@ -344,3 +344,42 @@ def test_an_unknown_group_label_is_named_in_the_exports_words(tmp_path: Path) ->
         "column 'Cohort' cannot be read (result rows 1, 3); the first: 'Control' in column "
         "'Cohort' is not one of pilot, comparison (translate it to the group it stands for, "
         "one of pilot, comparison: read: {values: {group: {'Control': …}}})"]
+
+
+INVALID = [
+    ("measure: {aggregate: ratio}",
+     "26:79: kpis[1].source.measure: a `ratio` divides the value column's total by another's: "
+     "name it in `over`"),
+    ("measure: {aggregate: sum, where: [{column: month, equals: x, above: 1}]}",
+     "26:104: kpis[1].source.measure.where[0]: a filter needs exactly one of `equals`, "
+     "`one_of`, `none_of`, `above`, `at_least`, `below`, `at_most`, got equals and above"),
+    ("measure: {aggregate: sum, where: [{column: month, one_of: []}]}",
+     "26:128: kpis[1].source.measure.where[0].one_of: expected at least 1 item, got 0"),
+    ("measure: {aggregate: median}",
+     "26:91: kpis[1].source.measure.aggregate: expected one of 'sum', 'mean', 'count', "
+     "'count_distinct' or 'ratio', got 'median'"),
+    ("measure: {aggregate: sum, grain: year}",
+     "26:103: kpis[1].source.measure.grain: expected one of 'day', 'week', 'month' or "
+     "'quarter', got 'year'"),
+    ("measure: {aggregate: sum}, read: {where: {month: [x]}}",
+     "26:13: kpis[1].source: a `measure` filters with `measure.where` ({column: …, one_of: "
+     "[…]}); remove `read.where`"),
+    ("measure: {aggregate: sum, lookup: {file: data/mini/u.csv}}",
+     "26:13: kpis[1].source: a `measure.lookup` maps the `group` column's cells to groups: "
+     "name the column in `group`"),
+    ("measure: {aggregate: sum}, subject: month",
+     "26:13: kpis[1].source: a `measure` publishes aggregates: not with `subject` (name the "
+     "person column in `measure.people`)"),
+]
+"""A measure the model refuses, and the error at its place."""
+
+
+@pytest.mark.parametrize(("written", "error"), INVALID)
+def test_a_measure_the_model_refuses_is_located(tmp_playbook: TmpPlaybook, written: str,
+                                                error: str) -> None:
+    tmp_playbook.edit("program/mini/kpis.yml",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct, "
+                      + written + "}")
+    assert [str(p) for p in load_playbook(tmp_playbook.root)[1].errors] == [
+        "program/mini/kpis.yml:" + error]

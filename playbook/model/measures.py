@@ -75,9 +75,9 @@ class Filter(StrictModel):
     """The export's column tested."""
     equals: Text | int | None = None
     """Keep rows whose cell is this text (``equals: Approved``)."""
-    one_of: list[Text | int] | None = None
+    one_of: list[Text | int] | None = Field(default=None, min_length=1)
     """Keep rows whose cell is one of these (``one_of: ["6100", "6110"]``)."""
-    none_of: list[Text | int] | None = None
+    none_of: list[Text | int] | None = Field(default=None, min_length=1)
     """Keep rows whose cell is none of these (``none_of: [Self]``)."""
     above: float | None = None
     """Keep rows whose number is greater than this."""

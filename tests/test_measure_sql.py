@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -383,3 +384,18 @@ def test_a_measure_the_model_refuses_is_located(tmp_playbook: TmpPlaybook, writt
                       + written + "}")
     assert [str(p) for p in load_playbook(tmp_playbook.root)[1].errors] == [
         "program/mini/kpis.yml:" + error]
+
+
+def test_explain_asks_for_the_program_when_two_have_the_kpi(tmp_playbook: TmpPlaybook,
+                                                            run_cli: RunCli) -> None:
+    root = tmp_playbook.root
+    shutil.copytree(root / "program" / "mini", root / "program" / "twin")
+    shutil.copytree(root / "data" / "mini", root / "data" / "twin")
+    for path in (root / "program" / "twin").glob("*.yml"):
+        path.write_text(path.read_text().replace("data/mini/", "data/twin/"))
+    assert run_cli("explain", "--dir", root, "start-time")[::2] == (
+        2, "playbook explain: programs mini, twin each have a KPI 'start-time': name the "
+           "program (playbook explain PROGRAM start-time)\n")
+    assert run_cli("explain", "--dir", root, "twin", "start-time")[:2] == (
+        0, "-- twin / start-time: its file is read row by row, with no query; a `measure:` "
+           "would add its rows up without SQL\n")

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from playbook.figures.privacy import published
-from playbook.figures.rounding import RULE, formatted, half_away
+from playbook.figures.rounding import RULE, formatted, half_away, share
 from playbook.pages.macros import privacy_rules
 from playbook.pages.mdtext import money, number, percent
 
@@ -53,3 +53,10 @@ def test_published_figures_and_pages_round_alike() -> None:
 def test_the_methodology_states_the_rule() -> None:
     assert f"| Rounding | {RULE}, on the number as written \\(2.5 → 3, 2.675 → 2.68, " \
         "−0.125 → −0.13\\), in figures.json" in privacy_rules()
+
+
+def test_signed_and_percent_forms_round_alike() -> None:
+    assert formatted(0.125, 2, sign=True) == "+0.13" and formatted(-0.125, 2, sign=True) == "-0.13"
+    assert share(0.41125, 2) == "41.13%" and share(0.0125, 1) == "1.3%"
+    assert formatted(float("nan"), 2) == f"{float('nan'):.2f}"
+    assert formatted(1e300, 2) == f"{1e300:,.2f}" and half_away(-1e300, 2) == -1e300

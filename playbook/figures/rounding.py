@@ -33,15 +33,29 @@ def _quantized(value: float, digits: int) -> Decimal:
                                                 rounding=ROUND_HALF_UP)
 
 
+WHOLE: Final = 2.0**52
+"""From this size on a float holds no fraction: there is nothing to round (and a decimal
+of 10³⁰⁰ to two places would pass the decimal module's precision)."""
+
+
 def half_away(value: float, digits: int = 0) -> float:
     """``value`` rounded to ``digits`` decimals by :data:`RULE` (not finite: unchanged)."""
-    if not math.isfinite(value):
+    if not math.isfinite(value) or abs(value) >= WHOLE:
         return value
     return float(_quantized(value, digits))
 
 
-def formatted(value: float, digits: int = 0, thousands: bool = True) -> str:
-    """``value`` written with ``digits`` decimals by :data:`RULE` (``1,234.57``)."""
-    if not math.isfinite(value):
-        return f"{value:.{digits}f}"
-    return format(_quantized(value, digits), f"{',' if thousands else ''}.{digits}f")
+def formatted(value: float, digits: int = 0, thousands: bool = True,
+              sign: bool = False) -> str:
+    """``value`` written with ``digits`` decimals by :data:`RULE` (``1,234.57``; with
+    ``sign``, ``+0.13`` as ``f"{x:+.2f}"`` writes it)."""
+    spec = f"{'+' if sign else ''}{',' if thousands else ''}.{digits}f"
+    if not math.isfinite(value) or abs(value) >= WHOLE:
+        return format(value, spec)
+    return format(_quantized(value, digits), spec)
+
+
+def share(value: float, digits: int = 0) -> str:
+    """A share written as a percentage by :data:`RULE` (``0.4125`` → ``41.3%``, as
+    ``f"{x:.1%}"`` writes it)."""
+    return formatted(value * 100, digits, thousands=False) + "%"

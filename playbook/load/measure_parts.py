@@ -204,7 +204,7 @@ class Parts:
         join = "\n  LEFT JOIN lookup ON lookup.key = group_text" if looked_up else ""
         where = ("\n  WHERE " + "\n    AND ".join(conditions)) if conditions else ""
         return ("measured AS (\n  SELECT " + ",\n         ".join(columns)
-                + "\n  FROM cleaned" + join + where + "\n)")
+                + f"\n  FROM {'cleaned' if self.numbers else 'kept'}" + join + where + "\n)")
 
     def _distinct(self) -> str:
         """The value cell counted by ``count_distinct`` (an empty or missing cell is not)."""

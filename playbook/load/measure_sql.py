@@ -45,10 +45,12 @@ def compile_measure(source: Source, export: Export, lookup: Export | None,
                     decimal_comma: bool, grain: Grain, skip_rows: int = 0) -> Compiled:
     """The query that computes ``source``'s measure over ``export``.
 
-    Four steps, each a named part of the query: ``numbered`` (the export's rows,
-    numbered), ``kept`` (the rows the text filters keep, their cells as trimmed
-    text), ``cleaned`` (numbers without currency, separators or parentheses) and
-    ``measured`` (each row's day, numbers and group, after the number filters).
+    Steps, each a named part of the query: ``numbered`` (the export's rows, blank
+    ones left out, numbered as the row reader numbers them), ``lookup`` (one row per
+    key), ``kept`` (the rows the text filters keep, their cells as trimmed text),
+    ``bare`` and ``cleaned`` (number cells without currency, spaces, separators or
+    parentheses; none for a count) and ``measured`` (each row's day, numbers and
+    group, after the number filters), then one row per period and group.
 
     Args:
         source: A source with a ``measure``.
@@ -70,7 +72,8 @@ def compile_measure(source: Source, export: Export, lookup: Export | None,
     if lookup is not None:
         ctes.append(_lookup(lookup, source))
     ctes.append(parts.kept(skip_rows))
-    ctes.append(parts.cleaned())
+    if parts.numbers:  # a count reads no number
+        ctes.append(parts.cleaned())
     ctes.append(parts.measured(lookup is not None))
     out.sql = "WITH " + ",\n".join(ctes) + "\n" + parts.select(source.group is not None)
     return out

@@ -399,3 +399,19 @@ def test_explain_asks_for_the_program_when_two_have_the_kpi(tmp_playbook: TmpPla
     assert run_cli("explain", "--dir", root, "twin", "start-time")[:2] == (
         0, "-- twin / start-time: its file is read row by row, with no query; a `measure:` "
            "would add its rows up without SQL\n")
+
+
+@pytest.mark.parametrize("name", ["o'brien.csv", "a b.csv", 'q"uote.csv', "x;DROP.csv"])
+def test_an_odd_file_name_is_one_quoted_path(tmp_playbook: TmpPlaybook, name: str) -> None:
+    tmp_playbook.write(f"data/mini/{name}", "day,amount\n2026-01-05,2\n2026-01-06,3\n")
+    tmp_playbook.path("data/mini/board_use.csv").unlink()
+    tmp_playbook.edit("program/mini/kpis.yml",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                      f"source: {{file: {json.dumps('data/mini/' + name)}, date: day, "
+                      "value: amount, measure: {aggregate: sum}}")
+    playbook, problems = load_playbook(tmp_playbook.root)
+    assert problems.errors == [], problems.render()
+    bundle = playbook.get("mini")
+    assert bundle is not None
+    assert [(o.date.isoformat(), o.value) for o in bundle.series["board-use"]] == [
+        ("2026-01-31", 5.0)]

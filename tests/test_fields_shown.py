@@ -27,6 +27,7 @@ from playbook.figures.site import ProgramView, SiteData
 from playbook.load.bundle import Bundle
 from playbook.model import FILES
 from playbook.model.measure import Scale
+from playbook.model.measures import SourceMeasure
 from playbook.model.money import MustHave
 from playbook.pages import site_pages
 from playbook.pages.reference import _models, type_name
@@ -85,6 +86,17 @@ ALLOWED: dict[Field, str] = {
 """Fields not shown as written, each with the reason."""
 
 
+MEASURE = SourceMeasure.model_validate({
+    "aggregate": "ratio", "over": "fte", "grain": "quarter", "dated": "start",
+    "people": "employee_id", "lookup": {"file": "data/x/units.csv", "key": "unit_code",
+                                        "group": "arm_label"},
+    "where": [{"column": "account", "equals": "6100"}, {"column": "centre", "one_of": ["c1"]},
+              {"column": "status", "none_of": ["void"]}, {"column": "amount", "above": 1.5},
+              {"column": "amount", "at_least": 2.5}, {"column": "amount", "below": 3.5},
+              {"column": "amount", "at_most": 4.5}]})
+"""A measure with every field set, on a source the example reads from a file."""
+
+
 def _inject(bundle: Bundle) -> Bundle:
     """Set, in memory, fields the example leaves out, so their display is tested too."""
     changes: dict[str, Any] = {}
@@ -115,6 +127,11 @@ def _inject(bundle: Bundle) -> Bundle:
                       if k.source is not None and k.source.wave is not None), None)
         if waves is not None:  # a scale on the survey KPI, for the attrition bounds
             kpis[waves] = kpis[waves].model_copy(update={"scale": Scale(low=1, high=5)})
+        other = next(i for i, k in enumerate(kpis) if i != at and k.source is not None)
+        source = kpis[other].source
+        assert source is not None
+        kpis[other] = kpis[other].model_copy(update={"source": source.model_copy(
+            update={"measure": MEASURE, "group": "unit"})})
         changes["kpis"] = bundle.kpis.model_copy(update={"kpis": kpis})
     return dataclasses.replace(bundle, **changes)
 

@@ -17,6 +17,7 @@ from playbook.commands import (
     check,
     codeowners,
     diff,
+    explain,
     lock,
     new,
     pages,
@@ -33,7 +34,8 @@ DESCRIPTION = (
     "Check, compute and publish leadership-development programs kept as YAML files and "
     "measurement data: check every program and data file (check), write the JSON Schemas "
     "and the format reference editors work from (schema), scaffold a new program that "
-    "checks clean (new), print every figure of a program as JSON (report), write the "
+    "checks clean (new), print every figure of a program as JSON (report), print the query "
+    "behind a KPI, its measure compiled to SQL (explain), write the "
     "site's pages without MkDocs (pages), pull warehouse query results into snapshot files "
     "(pull), accept each program's data into its contract lock (lock), replace an export's "
     "identifier columns with keyed pseudonyms (pseudonymise), sign off the measurement plan "
@@ -41,7 +43,7 @@ DESCRIPTION = (
     "(diff), and write review rules from the stakeholders (codeowners). "
     "'mkdocs build' publishes the site.")
 """What the tool does, for ``playbook --help``: every verb, in the order of :data:`VERBS`."""
-VERBS = (check, schema, new, report, pages, pull, lock, pseudonymise, sign, diff,
+VERBS = (check, schema, new, report, explain, pages, pull, lock, pseudonymise, sign, diff,
          codeowners)
 """The command modules, in the order ``--help`` lists them."""
 DISTRIBUTION = "playbook"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from playbook.figures.kpi import kpi_figures
+from playbook.figures.rounding import half_away
 from playbook.figures.stats import LEVEL, Interval
 from playbook.figures.trajectory import (
     PUBLISHED_DIGITS,
@@ -156,7 +157,7 @@ def as_observations(series: list[Observation], cadence: Cadence, *,
         key = (o.group or "all", period_start(o.date, cadence))
         last[key] = max(last.get(key, o.date), o.date)
     # rounded like every published aggregate of person-level data (the site's precision)
-    return [Observation(last[(s.group, s.period)], round(s.score, PUBLISHED_DIGITS),
+    return [Observation(last[(s.group, s.period)], half_away(s.score, PUBLISHED_DIGITS),
                         None if s.group == "all" else s.group)
             for s in period_scores(series, cadence, min_group_size=min_group_size)
             if s.score is not None and s.period is not None]

@@ -25,6 +25,7 @@ from statistics import fmean, stdev
 from types import MappingProxyType
 from typing import Final
 
+from playbook.figures.rounding import half_away
 from playbook.figures.trajectory import PUBLISHED_DIGITS
 
 LEVEL = 0.95
@@ -183,8 +184,8 @@ def paired_effect(group: str, pre: Sequence[float], post: Sequence[float]) -> Pa
     mean = fmean(changes)
     sd = spread(changes, max(abs(x) for x in (*pre, *post)))
     # the wave means are published at the site's precision (as chart means are)
-    mean_pre, mean_post = (round(fmean(pre), PUBLISHED_DIGITS),
-                           round(fmean(post), PUBLISHED_DIGITS))
+    mean_pre, mean_post = (half_away(fmean(pre), PUBLISHED_DIGITS),
+                           half_away(fmean(post), PUBLISHED_DIGITS))
     if sd == 0:
         return PairedEffect(group, n, mean_pre, mean_post, mean, 0.0, None, None, None,
                             NoEstimate.NO_SPREAD)

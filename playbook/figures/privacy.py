@@ -15,7 +15,8 @@ one build alone, whichever day it runs:
   (:data:`FIELDING`).
 * **Precision.** Every figure computed from people's rows is rounded, in the
   figures object, to the precision the site shows (:data:`PUBLISHED_DIGITS`
-  decimals; p-values to :data:`P_DIGITS` significant digits), so ``figures.json``,
+  decimals; p-values to :data:`P_DIGITS` significant digits; a half away from zero,
+  :mod:`playbook.figures.rounding`), so ``figures.json``,
   ``playbook report``, the site and the review comment carry the same value.
 """
 
@@ -27,6 +28,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from playbook.figures.rounding import half_away
 from playbook.figures.trajectory import (
     PUBLISHED_DIGITS,
     Point,
@@ -137,8 +139,8 @@ def _published(name: str, value: float) -> float:
     if not math.isfinite(value) or value == 0:
         return value
     if name.startswith("p_value"):
-        return round(value, P_DIGITS - 1 - math.floor(math.log10(abs(value))))
-    return round(value, PUBLISHED_DIGITS)
+        return half_away(value, P_DIGITS - 1 - math.floor(math.log10(abs(value))))
+    return half_away(value, PUBLISHED_DIGITS)
 
 
 def published(value: _D) -> _D:

@@ -43,6 +43,7 @@ from statistics import fmean
 from types import MappingProxyType
 from typing import Final
 
+from playbook.figures.rounding import half_away
 from playbook.load.observations import Observation
 from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
@@ -204,7 +205,7 @@ def aggregate(series: list[Observation], cadence: Cadence, *, person_level: bool
         else:
             # published at the precision shown, so near-identical aggregates cannot be
             # subtracted to a person's value to more digits than the site shows
-            mean = round(fmean(fmean(v) for v in by_subject.values()), PUBLISHED_DIGITS)
+            mean = half_away(fmean(fmean(v) for v in by_subject.values()), PUBLISHED_DIGITS)
             points.append(Point(group, period, mean, n, False, last, wave))
     return sorted(points, key=lambda p: (p.group, p.period, p.last or p.period))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from playbook.load import columnar, contracts, data_identifiers, sql
+from playbook.load import columnar, contracts, data_identifiers, measure_read, sql
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
@@ -120,17 +120,22 @@ def _read_data(bundle: Bundle, observe: bool = False) -> list[Problem]:
             if kpi.source is None:
                 continue
             where = yamlsrc.Where(bundle.sources["kpis"], ("kpis", i, "source"))
-            clean = columnar.read_clean(bundle.root, bundle.id, kpi.source, where)
+            measured = kpi.source.measure is not None
+            clean = None if measured else columnar.read_clean(bundle.root, bundle.id,
+                                                              kpi.source, where)
             if clean is not None:  # large and nothing to report: read column-wise
                 tables.scanned.add(clean[0])
                 bundle.series[kpi.id] = clean[1]
                 continue
-            table = tables.source(kpi.id, kpi.source, where)
+            table = (measure_read.run(tables, kpi.source, kpi.cadence, where) if measured
+                     else tables.source(kpi.id, kpi.source, where))
             if table is not None:
+                shape = measure_read.result_source(kpi.source)
                 found: list[Problem] = []
-                series = read_series(table, kpi.source, where, found)
-                if kpi.source.file is None and kpi.source.connection is None:
+                series = read_series(table, shape, where, found)
+                if shape.file is None and shape.connection is None:
                     found = query_rows(found, table, where)
+                found = measure_read.result_problems(found, kpi.source)
                 tables.report(found)
                 bundle.series[kpi.id] = series
     if bundle.ai is not None and bundle.ai.outcomes is not None:

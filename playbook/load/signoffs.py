@@ -2,8 +2,9 @@
 
 The signed content is the program's whole definition as the model reads it
 (every file, ``program.yml`` without its ``signoff`` list), and everything
-outside those files that defines a figure: the text of each ``query_file`` and
-the declaration of each warehouse connection a source names (never its URL,
+outside those files that defines a figure: the text of each ``query_file``, of
+each measure's ``lookup`` file (which unit is in which arm), and the
+declaration of each warehouse connection a source names (never its URL,
 which is not in the repository). It is serialised as canonical JSON.
 Comments, key order and formatting do not count; any change of meaning does,
 so a sign-off goes stale exactly when what was signed changes. Measurement
@@ -49,6 +50,7 @@ def definitions_of(kpis: Mapping[str, Any] | None, read: Callable[[str], str | N
         connections: ``playbook.yml``'s connections as plain data, by name.
     """
     queries: dict[str, str | None] = {}
+    lookups: dict[str, str | None] = {}
     used: dict[str, Any] = {}
     for kpi in (kpis or {}).get("kpis", []):
         source = kpi.get("source") or {}
@@ -58,7 +60,12 @@ def definitions_of(kpis: Mapping[str, Any] | None, read: Callable[[str], str | N
             queries[source["query_file"]] = text.replace("\r\n", "\n") if text else text
         if source.get("connection"):
             used[source["connection"]] = connections.get(source["connection"])
-    found = {k: v for k, v in (("query_files", queries), ("connections", used)) if v}
+        lookup = (source.get("measure") or {}).get("lookup") or {}
+        if lookup.get("file"):  # a unit's arm is a definition: moving it changes the groups
+            text = read(lookup["file"])
+            lookups[lookup["file"]] = text.replace("\r\n", "\n") if text else text
+    found = {k: v for k, v in (("query_files", queries), ("connections", used),
+                               ("lookups", lookups)) if v}
     return found or None
 
 
@@ -91,24 +98,34 @@ def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:
 
 LATER_FIELDS: Final[MappingProxyType[str, Any]] = MappingProxyType({
     "read": Reading().model_dump(mode="json"), "query": None, "query_file": None,
-    "connection": None, "count": None, "tool": None, "measure": Measure.MEAN.value, "level": None,
+    "connection": None, "count": None, "tool": None,
+    "measure": (Measure.MEAN.value, None),  # a KPI's `measure`, and a source's (issue 25)
+    "level": None,
     "amount_low": None, "amount_high": None, "discount_rate": None, "benefit_decay": 0.0,
     "participants": None, "closes": {}, "acknowledgements": [], "signature": None,
     "expect": None, "npv_timing": "end", "scale": None, "next_review": None})
 """Fields added to the format after programs were signed, with their default values.
 
 A field left at its default is not part of the signed content, so upgrading
-playbook never makes an existing sign-off stale; setting it does.
+playbook never makes an existing sign-off stale; setting it does. A tuple lists the
+defaults of fields of one name in several models (JSON gives lists, never tuples).
 """
 
 
 def _signed_form(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _signed_form(v) for k, v in value.items()
-                if not (k in LATER_FIELDS and v == LATER_FIELDS[k])}
+        return {k: _signed_form(v) for k, v in value.items() if not _default(k, v)}
     if isinstance(value, list):
         return [_signed_form(v) for v in value]
     return value
+
+
+def _default(key: str, value: Any) -> bool:
+    """Whether ``value`` is the default of a field added after programs were signed."""
+    if key not in LATER_FIELDS:
+        return False
+    default = LATER_FIELDS[key]
+    return value in default if isinstance(default, tuple) else bool(value == default)
 
 
 def digest_of(content: dict[str, dict[str, Any]]) -> str:

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from playbook.model.base import Choice, Currency, Id, IsoDate, Role, StrictModel, Text
 from playbook.model.choices import AttributionMethod, Cadence, Direction, KpiKind, Measure
 from playbook.model.contracts import Expectations
+from playbook.model.measures import SourceMeasure
 
 MIN_GROUP_SIZE: Final = 5
 """The privacy minimum when a measurement plan does not set one."""
@@ -118,10 +119,16 @@ class Source(StrictModel):
     ``privacy.min_group_size`` is not published. Not with ``subject``."""
     read: Reading = Field(default_factory=Reading)
     """How to read the export as it comes: rows to skip, date formats, separators, currency,
-    missing-value markers and label translations."""
+    missing-value markers and label translations. They apply to a query's result too, cell
+    by cell, after the query ran; under a ``measure`` they apply to the export's cells
+    before its rows are added up."""
     expect: Expectations | None = None
     """What the source's input files must hold (``accepted_values``, ``not_null``,
     ``unique``, ``rows_per_period``), checked on top of the learned contract lock."""
+    measure: SourceMeasure | None = None
+    """Add the export's rows up per period (and group) without SQL: an aggregate, a grain,
+    filters and a lookup, compiled to one DuckDB query that ``playbook explain`` prints.
+    Needs ``file``; not with ``subject``, ``wave``, ``count`` or ``read.where``."""
 
     @model_validator(mode="after")
     def _one_origin(self) -> Source:
@@ -138,12 +145,30 @@ class Source(StrictModel):
         if self.connection is not None and self.file is not None:
             raise ValueError("a `connection` runs a query: give `query` or `query_file`, "
                              "not `file`")
+        if self.measure is not None:
+            _measured(self)
         return self
 
     @property
     def origin(self) -> str:
         """What the source reads from, as the editor wrote it (a path, or ``query``)."""
         return self.file or self.query_file or "query"
+
+
+def _measured(source: Source) -> None:
+    """Refuse what a ``measure`` cannot combine with: it reads a file into aggregates."""
+    if source.file is None:
+        raise ValueError("a `measure` adds up the rows of a `file`; a query adds up its own")
+    clashing = [f"`{k}`" for k in ("subject", "wave", "count") if getattr(source, k)]
+    if clashing:
+        raise ValueError(f"a `measure` publishes aggregates: not with {' and '.join(clashing)} "
+                         "(name the person column in `measure.people`)")
+    if source.read.where:
+        raise ValueError("a `measure` filters with `measure.where` ({column: …, one_of: "
+                         "[…]}); remove `read.where`")
+    if source.measure is not None and source.measure.lookup is not None and source.group is None:
+        raise ValueError("a `measure.lookup` maps the `group` column's cells to groups: name "
+                         "the column in `group`")
 
 
 class Scale(StrictModel):

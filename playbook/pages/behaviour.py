@@ -21,6 +21,7 @@ from playbook.figures.itt import BoundGap, Itt
 from playbook.figures.paired import MAX_MAGNITUDE, MIN_N, REASONS, NoEstimate
 from playbook.figures.power import ALPHA, POWER, Design, Mde
 from playbook.figures.privacy import FIELDING
+from playbook.figures.rounding import formatted
 from playbook.figures.site import ProgramView
 from playbook.figures.stats import BehaviourEffect, Interval, PairedEffect
 from playbook.model.measure import Kpi
@@ -89,10 +90,10 @@ def _paired_row(label: str, e: PairedEffect | None, missing: str) -> list[Md]:
         return [words(label), text(e.n), _cannot(e.reason or NoEstimate.TOO_FEW),
                 *[cell(None)] * 3]
     ci = _ci(e.ci) if e.ci is not None else _cannot(e.reason or NoEstimate.NO_SPREAD)
-    d_z = text(f"{e.d_z:.2f}") if e.d_z is not None else cell(None)
+    d_z = text(formatted(e.d_z, 2)) if e.d_z is not None else cell(None)
     return [words(label), text(e.n), fmt("{} → {}", number(e.mean_pre, 2),
                                          number(e.mean_post, 2)),
-            text(f"{e.mean_change:+.2f}"), ci, d_z]
+            text(formatted(e.mean_change, 2, sign=True)), ci, d_z]
 
 
 def _reason_lines(effect: BehaviourEffect) -> list[Md]:
@@ -116,12 +117,12 @@ def _did(kpi: Kpi, effect: BehaviourEffect) -> list[Md]:
             return [fmt("**Difference-in-differences:** cannot estimate: {} (pilot n = {}, "
                         "comparison n = {}).\n", reason, d.n_pilot, d.n_comparison)]
         return [fmt("**Difference-in-differences:** {} {}, but no interval: {} (pilot n = "
-                    "{}, comparison n = {}).\n", text(f"{d.estimate:+.2f}"), text(kpi.unit),
-                    reason, d.n_pilot, d.n_comparison)]
+                    "{}, comparison n = {}).\n", text(formatted(d.estimate, 2, sign=True)),
+                    text(kpi.unit), reason, d.n_pilot, d.n_comparison)]
     return [fmt("**Difference-in-differences:** {} {} (95% CI {}; pilot n = {}, "
                 "comparison n = {}). This is the change in the pilot group beyond the "
                 "change in the comparison group.\n",
-                text(f"{d.estimate:+.2f}"), text(kpi.unit), _ci(d.ci), d.n_pilot,
+                text(formatted(d.estimate, 2, sign=True)), text(kpi.unit), _ci(d.ci), d.n_pilot,
                 d.n_comparison)]
 
 
@@ -133,7 +134,7 @@ def _baseline(g: GroupAttrition, min_n: int) -> Md:
     if g.difference is None or g.dropout_mean_pre is None or g.completer_mean_pre is None:
         return cell(None)
     return fmt("{} vs {} ({})", number(g.dropout_mean_pre, 2),
-               number(g.completer_mean_pre, 2), text(f"{g.difference:+.2f}"))
+               number(g.completer_mean_pre, 2), text(formatted(g.difference, 2, sign=True)))
 
 
 def _attrition(effect: BehaviourEffect, min_n: int) -> list[Md]:
@@ -166,7 +167,8 @@ def _attrition(effect: BehaviourEffect, min_n: int) -> list[Md]:
             if AttritionFlag.DROPOUTS_DIFFER in g.flags and g.difference is not None:
                 out.append(fmt("    - {}: those who left differed at baseline by {} "
                                "(Welch p = {}, below {}).", name,
-                               text(f"{g.difference:+.2f}"), text(f"{g.p_value:.2g}"),
+                               text(formatted(g.difference, 2, sign=True)),
+                               text(f"{g.p_value:.2g}"),
                                text(f"{DROPOUT_ALPHA:g}")))
         out.append(Md("\n    The effects count only the people who answered both waves; "
                       "if those who left would have changed less, they overstate the "
@@ -213,7 +215,7 @@ def _mde_row(m: Mde) -> list[Md]:
     verdict = (_cannot(m.reason) if m.reason is not None
                else words("yes") if m.detectable else words("no"))
     return [words(DESIGN_LABELS[m.design]), n,
-            text(f"{m.d:.2f}") if m.d is not None else cell(None),
+            text(formatted(m.d, 2)) if m.d is not None else cell(None),
             number(m.raw, 2), number(m.targeted, 2), verdict]
 
 

@@ -13,6 +13,7 @@ from typing import Final
 
 from playbook.figures.fairness import UNDISCLOSED, WITHHELD, Fairness, FairnessVerdict, GroupRate
 from playbook.figures.impact_tests import ALPHA, FLIP_MARGIN, LEVEL, THRESHOLD, ImpactTest
+from playbook.figures.rounding import formatted, share
 from playbook.figures.site import ProgramView
 from playbook.model.base import ROLE_TITLES
 from playbook.model.measure import AiOutcomes
@@ -59,7 +60,7 @@ def p_value(p: float | None) -> str | None:
     """A p-value as shown: three decimals, or "< 0.001"."""
     if p is None:
         return None
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return "< 0.001" if p < 0.001 else formatted(p, 3)
 
 
 def ratio_text(ratio: float, test: ImpactTest | None, threshold: float) -> str:
@@ -94,15 +95,15 @@ def adverse_impact_rules() -> Md:
 
 def _row(g: GroupRate, threshold: float) -> list[Md]:
     t = g.test
-    interval = (f"{t.ratio_low:.2f}–{t.ratio_high:.2f}"
+    interval = (f"{formatted(t.ratio_low, 2)}–{formatted(t.ratio_high, 2)}"
                 if t is not None and t.ratio_low is not None and t.ratio_high is not None
                 else None)
     flips = None if t is None else f"+{t.flips}" if t.below_threshold else f"-{t.flips}"
     return [cell(g.group), text(g.n), cell(g.selected),
-            cell(None if g.rate is None else f"{g.rate:.1%}"),
+            cell(None if g.rate is None else share(g.rate, 1)),
             cell(None if g.impact_ratio is None else ratio_text(g.impact_ratio, t, threshold)),
             cell(interval), cell(p_value(t.fisher_p if t else None)),
-            cell(None if t is None or t.z is None else f"{t.z:.2f}"), cell(flips),
+            cell(None if t is None or t.z is None else formatted(t.z, 2)), cell(flips),
             chip(CHIP_STATES[g.verdict], verdict_label(g.verdict, threshold, t))]
 
 

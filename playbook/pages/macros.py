@@ -17,6 +17,7 @@ from playbook.figures import (
     montecarlo,
     privacy,
     roi,
+    rounding,
     stats,
     status,
     timefit,
@@ -152,6 +153,7 @@ def privacy_rules() -> Md:
                       f"{privacy.P_DIGITS} significant digits) where it is computed, so the "
                       "site, figures.json, playbook report and the review comment carry the "
                       "same value"],
+        ["Rounding", rounding.STATEMENT],
         ["Single-wave answers", "a group's pre/post change is withheld when between 1 and "
                                 "min_group_size − 1 people answered one wave only (beside the "
                                 "wave means it would give their answers)"],

@@ -32,6 +32,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import Final, LiteralString, NewType
 
+from playbook.figures.rounding import formatted
+
 Md = NewType("Md", str)
 """Markdown safe to place on a page: every user value in it escaped."""
 
@@ -287,8 +289,8 @@ def number(value: float | None, digits: int = 1) -> Md:
         return odd
     if float(value).is_integer() and abs(value) >= 1:
         return Md(f"{value:,.0f}")
-    formatted = f"{value:,.{digits}f}"
-    shown = formatted.rstrip("0").rstrip(".") if "." in formatted else formatted
+    written = formatted(value, digits)  # a half away from zero, as every published figure
+    shown = written.rstrip("0").rstrip(".") if "." in written else written
     return Md("0" if shown == "-0" else shown)  # -0.0001 rounds to zero, not to "-0"
 
 
@@ -298,7 +300,7 @@ def money(value: float | None, currency: str) -> Md:
         return Md("—")
     if (odd := _unreadable(value)) is not None:
         return Md(f"{text(currency)} {odd}")
-    return Md(f"{text(currency)} {value:,.0f}")
+    return Md(f"{text(currency)} {formatted(value)}")
 
 
 def percent(value: float | None, digits: int = 0) -> Md:
@@ -307,7 +309,7 @@ def percent(value: float | None, digits: int = 0) -> Md:
         return Md("—")
     if (odd := _unreadable(value)) is not None:
         return odd if odd == NOT_COMPUTABLE else Md(f"{odd}%")
-    shown = f"{value:,.{digits}f}"
+    shown = formatted(value, digits)
     return Md(f"{shown[1:] if shown.startswith('-') and not shown.strip('-0.') else shown}%")
 
 

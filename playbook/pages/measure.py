@@ -36,6 +36,7 @@ from playbook.pages.mdtext import (
     text,
     words,
 )
+from playbook.pages.measure_spec import measure_line
 
 STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType({
     KpiStatus.ON_TRACK: "On track", KpiStatus.AT_RISK: "At risk",
@@ -186,7 +187,8 @@ def kpi_table(view: ProgramView) -> Md:
 def _origin_kind(src: Source) -> str:
     """How a source's rows reach the site, in words."""
     where = ("SQL in the warehouse, kept as a snapshot" if src.connection else
-             "SQL run by DuckDB" if src.query or src.query_file else "")
+             "SQL run by DuckDB" if src.query or src.query_file else
+             "rows added up by its measure" if src.measure else "")
     level = "person-level, aggregated only" if src.subject else "aggregate"
     return f"{where}; {level}" if where else level
 
@@ -211,6 +213,7 @@ def _spec(view: ProgramView, kpi: Kpi) -> Md:
             [words("Direction"), text(f"{kpi.direction} is better")],
             [words("Source"), source],
             *([[words("Columns"), _columns(src)]] if src else []),
+            *([[words("Measure"), measure_line(src, kpi.cadence)]] if src and src.measure else []),
             [words("Last data point"), text(f.latest_date or "none yet")],
             [words("Fresh until"), cell(f.stale_after)]]
     out = fmt("{}\n", table(labels("Specification", "Value"), rows))

@@ -6,6 +6,7 @@ from types import MappingProxyType
 from typing import Final
 
 from playbook.figures import vendors as vendorscore
+from playbook.figures.rounding import formatted, half_away
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.vendors import VendorFigures, WeightShift
 from playbook.model.choices import Clause
@@ -83,7 +84,7 @@ def vendor_scorecard(view: ProgramView) -> Md:
     out.append(fmt("{}\n", table(labels("Rank", "Vendor", "Weighted (1–5)", "Annual cost",
                                          "Gates"), [
         [text(s.rank) if s.rank else words("not ranked"), cell(s.name),
-         text(f"{s.weighted:.2f}"), _cost(cost[s.vendor_id], cur),
+         text(formatted(s.weighted, 2)), _cost(cost[s.vendor_id], cur),
          chip("on-track", "Pass") if s.passed else
          fmt("{} {}", chip("off-track", f"Fails {len(s.failed_gates)}"),
              text(", ".join(gate_label(g, v) for g in s.failed_gates)))]
@@ -124,7 +125,7 @@ def _score_chart(program_id: str, figs: VendorFigures, leaders: tuple[str, bool]
                                  ("Fails a gate", failed, charts.PALETTE["fail"])):
         if group:
             traces.append({"type": "bar", "orientation": "h", "name": label,
-                           "x": [round(s.weighted, 4) for s in group],
+                           "x": [half_away(s.weighted, 4) for s in group],
                            "y": [s.name for s in group], "marker": {"color": colour}})
     figure = {"data": traces, "layout": charts.layout(
         "Weighted vendor scores (1–5)", x_type="linear", height=140 + 36 * len(figs.scores),
@@ -134,12 +135,13 @@ def _score_chart(program_id: str, figs: VendorFigures, leaders: tuple[str, bool]
     top, tied = leaders
     # plain text: charts.embed escapes it as HTML
     summary = (f"{top} {'tie for' if tied else 'ranks'} first with "
-               f"{figs.scores[0].weighted:.2f} of 5 among {len(passed)} vendor(s) that pass "
+               f"{formatted(figs.scores[0].weighted, 2)} of 5 among {len(passed)} vendor(s) "
+               "that pass "
                "every gate." if top else "No vendor passes every gate, so none is ranked.")
     return raw_block(charts.embed(
         f"chart-{program_id}-vendors", figure, summary,
         ["Vendor", "Weighted score", "Passes gates"],
-        [[s.name, f"{s.weighted:.2f}", "yes" if s.passed else "no"] for s in figs.scores]))
+        [[s.name, formatted(s.weighted, 2), "yes" if s.passed else "no"] for s in figs.scores]))
 
 
 def _sensitivity(vendors: list[Vendor], figs: VendorFigures) -> Md:

@@ -12,7 +12,14 @@ from pydantic.fields import FieldInfo
 
 from playbook.model import FILES
 from playbook.model.settings import Settings
-from playbook.pages import contracts_doc, csv_rules, severities, signing, source_examples
+from playbook.pages import (
+    contracts_doc,
+    csv_rules,
+    measure_examples,
+    severities,
+    signing,
+    source_examples,
+)
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -49,7 +56,13 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
          *(("Acknowledgement", f) for f in ("code", "file", "field", "reason", "accepted_by",
                                             "until")),
          *(("Publish", f) for f in ("require_signoffs", "findings_must_be_acknowledged")),
-         *(("Connection", f) for f in ("env", "description", "timeout"))})
+         *(("Connection", f) for f in ("env", "description", "timeout")),
+         ("Source", "measure"),
+         *(("SourceMeasure", f) for f in ("aggregate", "grain", "dated", "over", "where",
+                                          "lookup", "people")),
+         *(("Filter", f) for f in ("column", "equals", "one_of", "none_of", "above",
+                                   "at_least", "below", "at_most")),
+         *(("Lookup", f) for f in ("file", "key", "group"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
 RULES: Final = Md("""## Rules across fields and rows
@@ -183,4 +196,5 @@ def markdown() -> Md:
     out.append(csv_rules.markdown())
     out.append(source_examples.markdown())
     out.append(contracts_doc.markdown())
+    out.append(measure_examples.markdown())
     return cat(front_matter("Format reference"), lines(out))

@@ -157,10 +157,10 @@ def _stale_line(gone: Sequence[dict[str, Any]]) -> Md:
 
 
 def _query_diffs(changes: Sequence[Change]) -> list[Md]:
-    """Each changed query file as a unified diff: a sign-off covers its every line."""
+    """Each changed query or lookup file as a unified diff: a sign-off covers its every line."""
     out = []
     for c in changes:
-        if c.kind is ChangeKind.DEFINITION and c.field == "query":
+        if c.kind is ChangeKind.DEFINITION and c.field in ("query", "lookup"):
             before, after = (str(v or "").splitlines() for v in (c.before, c.after))
             shown = "\n".join(difflib.unified_diff(before, after, c.file, c.file, lineterm=""))
             out.append(fmt("Changes to {}:\n\n{}", code(c.file), code_block(shown, "diff")))

@@ -115,14 +115,17 @@ def kind_of(field: str) -> ChangeKind:
 
 
 def _definitions(program: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """A changed query file (its whole text) or connection, as a definition change."""
+    """A changed query file or lookup file (its whole text) or connection, as a definition
+    change."""
     out = []
-    for part, file in (("query_files", None), ("connections", "playbook.yml")):
+    for part, file, field in (("query_files", None, "query"),
+                              ("lookups", None, "lookup"),
+                              ("connections", "playbook.yml", "connections.")):
         a, b = old.get(part) or {}, new.get(part) or {}
         for name in sorted(set(a) | set(b)):
             if a.get(name) != b.get(name):
                 out.append(Change(program, file or name,
-                                  "query" if file is None else f"connections.{name}",
+                                  field + name if field.endswith(".") else field,
                                   a.get(name), b.get(name), ChangeKind.DEFINITION))
     return out
 

@@ -82,7 +82,8 @@ def prepare(tables: Tables, source: Source, cadence: Cadence, yaml: yamlsrc.Yaml
             return None
         lookup = _export(tables, measure.lookup.file, lookup_table, Reading(), yaml,
                          (*loc, "measure", "lookup", "file"))
-    found = _missing_columns(table, lookup_table, source, yaml, loc) + _people(table, source, yamlsrc.Where(yaml, loc))
+    found = (_missing_columns(table, lookup_table, source, yaml, loc)
+             + _people(table, source, yamlsrc.Where(yaml, loc)))
     tables.report(found)
     if export is None or (measure.lookup is not None and lookup is None) or found:
         return None

@@ -24,7 +24,7 @@ TODAY = date(2026, 11, 22)
 BUDGET, KPIS, PROGRAM = (f"program/{PID}/{f}.yml" for f in ("budget", "kpis", "program"))
 STRIDEWISE = "amount: 36000, note: Stridewise"
 LATENCY_BASELINE = "baseline: {value: 40, date: 2025-12-31}"
-_TEXT_NUMBER = re.compile(r"\b(?:inf|infinity|nan)\b|\d[\d,]{19}|\d\.?\d*e[+-]?\d{2}",
+_TEXT_NUMBER = re.compile(r"\b(?:inf|infinity|nan)\b|\d[\d,]{19}|\b\d\.?\d*e[+-]?\d{2}\b",
                           re.IGNORECASE)
 _CHART = re.compile(r"<template[^>]*>.*?</template>|data-[a-z-]+=\"[^\"]*\"", re.DOTALL)
 

@@ -125,6 +125,11 @@ class KpiFigures:
     trajectory: list[tuple[date, float]]
     group: str | None = None
     """Group the status is judged on ("pilot" or "all"); None without data."""
+    band: list[tuple[date, float, float]] | None = None
+    """The noise band around the trajectory: (date, low, high) at each trajectory point;
+    None when nothing is judged yet."""
+    within_noise: bool = False
+    """Whether the judged value lies inside the band (on track, within noise of the line)."""
 
 
 def add_months(day: date, months: int) -> date:

@@ -90,11 +90,20 @@ def measurement_rules() -> Md:
     grace = ", ".join(f"{k} {v} days" for k, v in trajectory.GRACE_DAYS.items())
     rows = [
         ["On track", f"shortfall behind the trajectory ≤ {trajectory.ON_TRACK:g} of the "
-                     "planned change"],
-        ["At risk", f"shortfall up to {trajectory.AT_RISK:.0%} of the planned change"],
-        ["Off track", f"shortfall beyond {trajectory.AT_RISK:.0%} of the planned change"],
-        ["Noise slack", f"{status.Z:g} standard errors of the judged value, as a share of "
-                        "the planned change, added to both thresholds"],
+                     "planned change plus the noise band (inside the band: within noise of "
+                     "the line)"],
+        ["At risk", f"shortfall up to {trajectory.AT_RISK:.0%} of the planned change beyond "
+                    "the band"],
+        ["Off track", f"shortfall beyond {trajectory.AT_RISK:.0%} of the planned change "
+                      "beyond the band"],
+        ["Noise band", f"±{status.Z:g} standard errors of the judged value around the "
+                       f"trajectory, at most {status.BAND_CAP:.0%} of the planned change; "
+                       "standard errors from the series' own noise, a survey wave's people, "
+                       "or an NPS score's answers (100·√((p₉₋₁₀ + p₀₋₆ − (p₉₋₁₀ − p₀₋₆)²)/n))"],
+        ["Hysteresis", f"a status changes only when {status.CONFIRM_PERIODS} judged points "
+                       "in a row are past the threshold between the two statuses by "
+                       f"{status.EXIT_MARGIN:g} band half-width(s), replayed over the "
+                       "series' history as of the build day"],
         ["Smoothing", "aggregate series are judged on the mean of their latest "
                       + ", ".join(f"{k} {v}" for k, v in status.SMOOTH_PERIODS.items())
                       + f" points; noise from the last {status.NOISE_WINDOW} points"],

@@ -9,12 +9,13 @@ import numpy as np
 from scipy import stats as scipy_stats
 from test_trajectory import make_kpi
 
-from playbook.figures.kpi import kpi_figures
 from playbook.figures import status
+from playbook.figures.kpi import kpi_figures
 from playbook.figures.nps import nps_figures
 from playbook.figures.status import NOT_SINCE_BASELINE, Z, aggregate_noise, classify
 from playbook.figures.trajectory import KpiStatus, expected_value
 from playbook.load.observations import Observation
+from playbook.model.measure import Kpi
 from playbook.pages.measure import kpi_sentence
 
 START = date(2026, 1, 5)
@@ -82,7 +83,7 @@ def test_a_wave_across_a_quarter_boundary_is_one_point_on_its_median_day() -> No
     assert figs.latest_date == date(2026, 10, 1)
 
 
-def _on_its_line(seed: int, sd: float) -> tuple[object, list[Observation], list[date]]:
+def _on_its_line(seed: int, sd: float) -> tuple[Kpi, list[Observation], list[date]]:
     """A weekly KPI sitting exactly on its line for a year, with noise of ``sd``."""
     kpi = make_kpi(cadence="weekly", baseline={"value": 3.5, "date": START},
                    target={"value": 4.0, "by": START + timedelta(weeks=52)})

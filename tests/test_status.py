@@ -16,6 +16,7 @@ from playbook.figures.status import NOT_SINCE_BASELINE, Z, aggregate_noise, clas
 from playbook.figures.trajectory import KpiStatus, expected_value
 from playbook.load.observations import Observation
 from playbook.model.measure import Kpi
+from playbook.pages.macros import measurement_rules
 from playbook.pages.measure import kpi_sentence
 
 START = date(2026, 1, 5)
@@ -169,3 +170,13 @@ def test_the_sentence_says_within_noise_only_inside_the_band() -> None:
                       person_level=False)
     assert far.status == KpiStatus.ON_TRACK and not far.within_noise
     assert "within noise" not in kpi_sentence(kpi, far, weeks[19])
+
+
+def test_the_methodology_states_the_band_and_hysteresis_from_the_constants() -> None:
+    rules = str(measurement_rules())
+    assert f"±{Z:g} standard errors" in rules
+    assert f"at most {status.BAND_CAP:.0%} of the planned change" in rules
+    assert f"t quantile at {status.BAND_LEVEL:.0%}" in rules
+    assert (f"{status.CONFIRM_PERIODS} judged points in a row" in rules
+            and f"by {status.EXIT_MARGIN:g} band half-widths" in rules)
+    assert "within noise of the line" in rules

@@ -97,13 +97,17 @@ def measurement_rules() -> Md:
         ["Off track", f"shortfall beyond {trajectory.AT_RISK:.0%} of the planned change "
                       "beyond the band"],
         ["Noise band", f"±{status.Z:g} standard errors of the judged value around the "
-                       f"trajectory, at most {status.BAND_CAP:.0%} of the planned change; "
-                       "standard errors from the series' own noise, a survey wave's people, "
-                       "or an NPS score's answers (100·√((p₉₋₁₀ + p₀₋₆ − (p₉₋₁₀ − p₀₋₆)²)/n))"],
+                       f"trajectory (Student's t quantile at {status.BAND_LEVEL:.0%} when "
+                       "the noise is estimated from the series), at most "
+                       f"{status.BAND_CAP:.0%} of the planned change; standard errors "
+                       "from the series' own noise, a survey wave's people, or an NPS "
+                       "score's answers (100·√((p₉₋₁₀ + p₀₋₆ − (p₉₋₁₀ − p₀₋₆)²)/n)); "
+                       "none with fewer than three values"],
         ["Hysteresis", f"a status changes only when {status.CONFIRM_PERIODS} judged points "
-                       "in a row are past the threshold between the two statuses by "
-                       f"{status.EXIT_MARGIN:g} band half-width(s), replayed over the "
-                       "series' history as of the build day"],
+                       "in a row call for it: a worse status when the shortfall is past its "
+                       f"threshold by {status.EXIT_MARGIN:g} band half-widths, a better one "
+                       "when it is back within its threshold; replayed over the series' "
+                       "history as of the build day"],
         ["Smoothing", "aggregate series are judged on the mean of their latest "
                       + ", ".join(f"{k} {v}" for k, v in status.SMOOTH_PERIODS.items())
                       + f" points; noise from the last {status.NOISE_WINDOW} points"],

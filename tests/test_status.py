@@ -152,7 +152,7 @@ def test_an_nps_gets_the_band_of_its_answers() -> None:
     assert figs.band is not None and np.isclose(figs.band[0][2] - 10, half)
     # 25 points against an expected ~25: within noise of the line, said so
     assert figs.status == KpiStatus.ON_TRACK and figs.within_noise
-    assert ", within noise of the line" in kpi_sentence(kpi, figs, date(2026, 7, 1))
+    assert "on track (within noise of the line)" in kpi_sentence(kpi, figs, date(2026, 7, 1))
 
 
 def test_the_sentence_says_within_noise_only_inside_the_band() -> None:
@@ -163,7 +163,7 @@ def test_the_sentence_says_within_noise_only_inside_the_band() -> None:
                        person_level=False)
     assert figs.within_noise
     assert kpi_sentence(kpi, figs, weeks[19]) == (
-        "K rose from 3.5 points to 3.7 points; on track, within noise of the line for 4 "
+        "K rose from 3.5 points to 3.7 points; on track (within noise of the line) for 4 "
         "points by 2027-01-04.")
     ahead = [Observation(o.date, o.value + 0.3) for o in series]
     far = kpi_figures(kpi, ahead, start=START, today=weeks[19], min_group_size=5,

@@ -113,7 +113,7 @@ def kpi_sentence(kpi: Kpi, figs: KpiFigures, today: date | None = None) -> str:
             else f"stayed at {_val(kpi, base, d)}")
     status = STATUS_LABELS.get(figs.status, figs.status).lower()
     if figs.within_noise:
-        status += ", within noise of the line"
+        status += " (within noise of the line)"
     stale = " The latest data is stale." if figs.stale else ""
     now = today or figs.latest_date
     if now is not None and kpi.target.by < now:

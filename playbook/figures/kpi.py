@@ -15,7 +15,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
-from playbook.figures.status import Judgement, judge_aggregate, judge_wave, settle
+from playbook.figures.status import (
+    NOISE_WINDOW,
+    Judgement,
+    judge_aggregate,
+    judge_wave,
+    settle,
+)
 from playbook.figures.trajectory import (
     CHECKPOINT_DAYS,
     GRACE_DAYS,
@@ -61,11 +67,8 @@ def _judge(kpi: Kpi, known: list[Point], rows: _Rows | None, on: date | None = N
     return judge_wave(kpi, latest, index.get(key, []), on)
 
 
-def _settled(kpi: Kpi, known: list[Point], rows: _Rows | None, on: date | None = None,
-             point_se: Mapping[tuple[str, date], float | None] | None = None) -> Judgement:
-    """Judge the latest of ``known``, its status settled over every earlier point."""
-    history = [_judge(kpi, known[:i], rows, None, point_se) for i in range(1, len(known))]
-    verdict = _judge(kpi, known, rows, on, point_se)
+def _settled(history: list[Judgement], verdict: Judgement) -> Judgement:
+    """``verdict`` with its status settled over ``history`` (every earlier point's)."""
     status = settle([*history, verdict])
     return replace(verdict, status=status) if verdict.status is not None else verdict
 
@@ -79,7 +82,10 @@ def _known(points: list[Point], group: str | None, day: date) -> list[Point]:
 
 def _checkpoints(kpi: Kpi, points: list[Point], rows: _Rows | None, group: str | None,
                  start: date, today: date,
-                 point_se: Mapping[tuple[str, date], float | None] | None) -> list[Checkpoint]:
+                 point_se: Mapping[tuple[str, date], float | None] | None,
+                 history: list[Judgement]) -> list[Checkpoint]:
+    """Each checkpoint's value and status; ``history`` judges each prefix of the points
+    known today, and the points known on a checkpoint's day are one of those prefixes."""
     out = []
     for day in CHECKPOINT_DAYS:
         when = start + timedelta(days=day)
@@ -89,7 +95,8 @@ def _checkpoints(kpi: Kpi, points: list[Point], rows: _Rows | None, group: str |
             out.append(Checkpoint(day, when, expected, None, None))
             continue
         # a point known on the day holds only rows dated on or before it
-        verdict = _settled(kpi, known, rows, when, point_se)
+        verdict = _settled(history[:len(known) - 1],
+                           _judge(kpi, known, rows, when, point_se))
         out.append(Checkpoint(day, when, expected, known[-1].value, verdict.status,
                               known[-1].period, verdict.note))
     return out
@@ -121,8 +128,12 @@ def kpi_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date
     if kpi.target.by != kpi.baseline.date:
         trajectory.append((kpi.target.by, kpi.target.value))
     rows = _by_point(series, kpi.cadence) if person_level else None
-    checkpoints = _checkpoints(kpi, points, rows, group, start, today, point_se)
     shown = _known(points, group, today)
+    # judged once per point known today: the status and each checkpoint replay these;
+    # a judgement reads no more than the latest NOISE_WINDOW points, so each gets those
+    history = [_judge(kpi, shown[max(0, i - NOISE_WINDOW):i], rows, None, point_se)
+               for i in range(1, len(shown) + 1)]
+    checkpoints = _checkpoints(kpi, points, rows, group, start, today, point_se, history)
     if not shown:
         stale_after = one_cadence_later(start, kpi.cadence) + timedelta(
             days=GRACE_DAYS[kpi.cadence])
@@ -130,7 +141,7 @@ def kpi_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date
                           stale_after, points, checkpoints, trajectory, None)
     last = shown[-1]
     latest_date = last.last or last.period
-    verdict = _settled(kpi, shown, rows, None, point_se)
+    verdict = _settled(history[:-1], history[-1])
     stale_after = one_cadence_later(latest_date, kpi.cadence) + timedelta(
         days=GRACE_DAYS[kpi.cadence])
     status = verdict.status or KpiStatus.BASELINE_ONLY

@@ -38,6 +38,7 @@ only the part of the shortfall beyond that uncertainty counts:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -155,6 +156,7 @@ def _planned(kpi: Kpi) -> float:
     return abs(kpi.target.value - kpi.baseline.value) or abs(kpi.baseline.value) or 1.0
 
 
+@functools.cache
 def multiplier(dof: int | None) -> float:
     """Standard errors the band spans: :data:`Z`, or the t quantile with ``dof`` ≥ 1."""
     if dof is None:
@@ -180,7 +182,9 @@ def aggregate_noise(values: Sequence[float]) -> float | None:
     if len(window) < 3:
         return None
     steps = [b - a for a, b in itertools.pairwise(window)]
-    return stdev(steps) / math.sqrt(2)
+    # floats, not statistics.stdev's exact fractions: the replay calls this once a point
+    mean = math.fsum(steps) / len(steps)
+    return math.sqrt(math.fsum((x - mean) ** 2 for x in steps) / (len(steps) - 1) / 2)
 
 
 def judge_aggregate(kpi: Kpi, points: Sequence[Point], on: date | None = None,

@@ -21,10 +21,11 @@ only the part of the shortfall beyond that uncertainty counts:
   planned change (a noisy series cannot excuse any shortfall). An estimated
   noise spans Student's t quantile at :data:`BAND_LEVEL` instead of ``Z``; a
   standard error that cannot be estimated (fewer than three values, a score
-  whose answers all agree) gives no band: the value is judged as it is. Inside it the
-  KPI is on track and *within noise of the line*. With ``band`` and ``behind``
-  as shares of the planned change: on track when ``behind ≤ ON_TRACK + band``,
-  at risk when ``behind ≤ AT_RISK + band``, off track beyond.
+  whose answers all fall in one category) gives no band and no hysteresis: the
+  value is judged as it is. Inside the band the KPI is on track and *within
+  noise of the line*. With ``band`` and ``behind`` as shares of the planned
+  change: on track when ``behind ≤ ON_TRACK + band``, at risk when
+  ``behind ≤ AT_RISK + band``, off track beyond.
 * **Hysteresis** (:func:`settle`): the status is replayed over every point known
   so far, and changes only when :data:`CONFIRM_PERIODS` judged points in a row
   call for the change; a worse status is called only when the shortfall is past

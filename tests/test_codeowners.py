@@ -19,6 +19,9 @@ RULES = [
     # the business owner owns the start-time KPI, so reviews the data it is read from
     "/data/mini/ @bortiz",
 ]
+SIGNERS = ["", "# allowed_signers: the keys sign-offs are verified against",
+           "/allowed_signers @aquill"]
+"""The sponsor owns the keys that sign-offs are verified against."""
 REPO = Path(__file__).resolve().parents[1]
 HRBP = ("title: HR Business Partner}", 'title: HR Business Partner, handle: "@dbrandt"}')
 """Give a handle to the HR business partner, who owns the mini program's 360 KPI."""
@@ -29,7 +32,7 @@ def test_codeowners_lists_handles_per_file(tmp_playbook: TmpPlaybook, run_cli: R
     assert (code, err) == (0, "")
     # L&D owner, HRBP, legal, IT/AI lead and DEI reviewer have no handle in the mini
     # program, so files only they review get no line at all
-    assert out.splitlines()[3:] == ["# mini", *RULES]
+    assert out.splitlines()[3:] == ["# mini", *RULES, *SIGNERS]
 
 
 def test_codeowners_refuses_a_playbook_with_errors(tmp_playbook: TmpPlaybook,
@@ -48,7 +51,7 @@ def test_a_title_with_newlines_adds_no_rule(tmp_playbook: TmpPlaybook,
                       'title: "Mini\\n* @attacker\\n/program/ @attacker"\n')
     code, out, err = run_cli("codeowners", "--dir", tmp_playbook.root)
     assert (code, err) == (0, "")
-    assert out.splitlines()[3:] == ["# mini", *RULES]
+    assert out.splitlines()[3:] == ["# mini", *RULES, *SIGNERS]
     assert "attacker" not in out
 
 
@@ -153,3 +156,11 @@ def test_check_and_write_exclude_each_other(tmp_playbook: TmpPlaybook,
 
 def test_the_committed_codeowners_is_current(run_cli: RunCli) -> None:
     assert run_cli("codeowners", "--check", "--dir", REPO) == (0, "", "")
+
+
+def test_allowed_signers_gets_no_rule_when_no_sponsor_has_a_handle(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    tmp_playbook.edit("program.yml", 'title: COO, handle: "@aquill"}', "title: COO}")
+    code, out, _ = run_cli("codeowners", "--dir", tmp_playbook.root)
+    assert code == 0
+    assert "allowed_signers" not in out

@@ -344,13 +344,25 @@ CASES = [
           "(fill it in, delete the row, or declare it: read: {missing: [\"\"]})"]),
     Case("csv-bad-group",
          edit("data/mini/start_time.csv", "28.0,pilot", "28.0,control"),
+         # no guess that changes meaning: 'control' is spelled like neither label
          ["data/mini/start_time.csv:4:3: kpis[0].source.group: 'control' in column 'group' is "
-          "not one of pilot, comparison (translate it: read: {values: {group: {'control': "
-          "comparison}}})"]),
+          "not one of pilot, comparison (translate it to the group it stands for, one of "
+          "pilot, comparison: read: {values: {group: {'control': …}}})"]),
+    Case("csv-misspelt-group",
+         edit("data/mini/start_time.csv", "28.0,pilot", "28.0,pilots"),
+         ["data/mini/start_time.csv:4:3: kpis[0].source.group: 'pilots' in column 'group' is "
+          "not one of pilot, comparison (translate it: read: {values: {group: {'pilots': "
+          "pilot}}})"]),
     Case("csv-bad-wave",
          edit("data/mini/leader_360.csv", "3.6,p-3fa91c07,post", "3.6,p-3fa91c07,after"),
          ["data/mini/leader_360.csv:12:4: kpis[2].source.wave: 'after' in column 'wave' is not "
-          "one of pre, post (translate it: read: {values: {wave: {'after': post}}})"]),
+          "one of pre, post (translate it to the wave it stands for, one of pre, post: read: "
+          "{values: {wave: {'after': …}}})"]),
+    Case("csv-decimal-comma",
+         edit("data/mini/start_time.csv", "28.0,pilot", "\"28,5\",pilot"),
+         ["data/mini/start_time.csv:4:2: kpis[0].source.value: '28,5' in column 'days' is "
+          "not a number (the file writes decimals with a comma: declare it: read: "
+          "{decimal: ','})"]),
     Case("csv-bad-selected",
          edit("data/mini/recommendations.csv", "women,0\nwomen,1", "women,maybe\nwomen,1"),
          ["data/mini/recommendations.csv:3:2: outcomes.selected: 'maybe' in column "

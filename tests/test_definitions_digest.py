@@ -89,3 +89,28 @@ def test_diff_shows_a_changed_query_file_as_a_definition_change(
         assert "must sign again" in out or "stale" in out.lower()
         assert "-WHERE pct >= 0\n+WHERE pct > 0\n" in out
         assert "Changes to <code>data/mini/board\\_use.sql</code>:" in out
+
+
+def test_a_query_file_outside_the_data_folder_is_never_read_for_the_digest_or_diff(
+        tmp_playbook: TmpPlaybook) -> None:
+    """The digest and the comment read a query file by the loader's rule: only below the
+    program's own data folder, no dot names; a secret named there is never read."""
+    from playbook.load.signoffs import content_of
+    from playbook.review import diff
+
+    root = tmp_playbook.root
+    tmp_playbook.write("./.env", "TOKEN=ghp_secret\n")
+    tmp_playbook.edit("kpis.yml",
+                      "source: {file: data/mini/board_use.csv, date: month, value: pct}",
+                      "source: {query_file: .env, date: month, value: pct}")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A", "-f")
+    _git(root, "commit", "-qm", "secret committed too")
+    for rev in (None, "HEAD"):
+        snapshot, _ = diff.snapshot_at(root, rev)
+        assert snapshot["mini"]["definitions"] == {"query_files": {".env": None}}
+    playbook, problems = load_playbook(root)
+    assert any("'.env' is not in the program's data folder" in str(p) for p in problems.errors)
+    bundle = playbook.get("mini")
+    assert bundle is not None
+    assert content_of(bundle)["definitions"] == {"query_files": {".env": None}}

@@ -40,6 +40,8 @@ ALLOWED: dict[Field, str] = {
                            "shows whether it is still current",
     ("SignOff", "version"): "earlier sign-offs are superseded: the table shows each role's "
                             "latest version",
+    ("SignOff", "signature"): "an SSH signature, not text: the sign-off chip shows whether "
+                              "it verifies against allowed_signers",
     ("Vendor", "id"): "an identifier: the scorecard shows the vendor's name",
     ("AiTool", "vendor"): "a vendor id: the AI tools table shows that vendor's name",
     ("Vendors", "gates"): "gate keys: the scorecard shows each gate's display name",

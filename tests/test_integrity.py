@@ -112,12 +112,12 @@ def test_a_post_wave_before_the_pre_wave_is_a_warning(tmp_playbook: TmpPlaybook)
 
 
 def _obs(line: int, day: int, subject: str | None = None, wave: str | None = None,
-         group: str | None = None) -> Observation:
-    return Observation(date(2026, 1, day), 1.0, group, subject, wave, line)
+         group: str | None = None, value: float = 1.0) -> Observation:
+    return Observation(date(2026, 1, day), value, group, subject, wave, line)
 
 
 def test_without_waves_a_subject_is_measured_once_a_day() -> None:
-    series = [_obs(2, 5, "a"), _obs(3, 6, "a"), _obs(4, 5, "b"), _obs(5, 5, "a")]
+    series = [_obs(2, 5, "a"), _obs(3, 6, "a"), _obs(4, 5, "b"), _obs(5, 5, "a", value=2.0)]
     kept, problems = check(series, "x.csv", "kpis[0].source", {"date": 0, "subject": 1})
     assert kept == series[:3]
     assert [str(p) for p in problems] == [
@@ -183,3 +183,35 @@ def test_a_repeated_split_key_names_the_comma_too(tmp_playbook: TmpPlaybook) -> 
         "program/mini/budget.yml:5:49: costs[1].000: duplicate key '000', first at line 5 "
         "(a comma separates the items of a {…} mapping: 1,000,000 reads as 1 and the keys "
         "'000', '000'; write 1000000)"]
+
+
+def test_a_row_exported_twice_is_read_once_with_a_finding(tmp_playbook: TmpPlaybook) -> None:
+    """The whole row again (a survey tool's export artifact) changes no figure: a finding,
+    not an error that would stop every program's report and build."""
+    clean = load_playbook(tmp_playbook.root)[0].get("mini")
+    assert clean is not None
+    line = tmp_playbook.read(SURVEY).splitlines()[11]  # line 12: p-3fa91c07's post answer
+    _append(tmp_playbook, SURVEY, line, line)
+    playbook, problems = load_playbook(tmp_playbook.root)
+    assert problems.errors == []
+    assert [str(p) for p in problems] == [
+        f"{SURVEY}:22:1: finding row-repeated: kpis[2].source.subject: 2 rows exported twice "
+        "(lines 22, 23); the first: the same row as line 12: read once (an export that "
+        "repeats rows: remove the repeat, or leave it, it counts once)"]
+    bundle = playbook.get("mini")
+    assert bundle is not None
+    assert bundle.series["leader-360"] == clean.series["leader-360"]
+
+
+def test_an_aggregate_row_repeated_is_read_once_and_a_changed_one_is_an_error(
+        tmp_playbook: TmpPlaybook) -> None:
+    board = "data/mini/board_use.csv"
+    _append(tmp_playbook, board, "2026-01-31,22")
+    problems = _problems(tmp_playbook)
+    assert [(p.severity.value, p.code) for p in problems] == [("finding", "row-repeated")]
+    _append(tmp_playbook, board, "2026-01-31,23")
+    last = len(tmp_playbook.read(board).splitlines())
+    problems = _problems(tmp_playbook)
+    assert [str(p) for p in problems.errors] == [
+        f"{board}:{last}:1: kpis[1].source.date: a second value for 2026-01-31 "
+        f"(first at line 3) ({KEEP})"]

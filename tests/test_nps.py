@@ -14,6 +14,7 @@ from playbook.engine import build, load_playbook
 from playbook.figures import nps
 from playbook.figures.trajectory import KpiStatus
 from playbook.load.observations import Observation
+from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
 
 TODAY = date(2026, 11, 22)
@@ -97,7 +98,7 @@ def test_a_person_counts_once_per_period_with_the_latest_answer() -> None:
     rows = [Observation(date(2026, 2, d), a, None, f"p{i}")
             for i, (d, a) in enumerate([(2, 10), (2, 9), (2, 8), (2, 3), (2, 10)])]
     rows.append(Observation(date(2026, 3, 1), 2, None, "p0"))  # p0 changed their mind
-    (got,) = nps.period_scores(rows, "quarterly", min_group_size=5)
+    (got,) = nps.period_scores(rows, Cadence.QUARTERLY, min_group_size=5)
     assert (got.n, got.promoters, got.passives, got.detractors) == (5, 2, 1, 2)
     assert got.score == 0.0
 

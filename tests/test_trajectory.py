@@ -18,6 +18,7 @@ from playbook.figures.trajectory import (
     period_start,
 )
 from playbook.load.observations import Observation
+from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
 
 D0 = date(2026, 1, 1)
@@ -36,20 +37,20 @@ def make_kpi(**over: Any) -> Kpi:
 
 
 def test_period_start_by_cadence() -> None:
-    assert period_start(date(2026, 1, 18), "weekly") == date(2026, 1, 12)  # Sunday → Monday
-    assert period_start(date(2026, 1, 12), "weekly") == date(2026, 1, 12)
-    assert period_start(date(2026, 2, 28), "monthly") == date(2026, 2, 1)
-    assert period_start(date(2026, 5, 15), "quarterly") == date(2026, 4, 1)
-    assert period_start(date(2026, 12, 31), "quarterly") == date(2026, 10, 1)
+    assert period_start(date(2026, 1, 18), Cadence.WEEKLY) == date(2026, 1, 12)  # Sunday → Monday
+    assert period_start(date(2026, 1, 12), Cadence.WEEKLY) == date(2026, 1, 12)
+    assert period_start(date(2026, 2, 28), Cadence.MONTHLY) == date(2026, 2, 1)
+    assert period_start(date(2026, 5, 15), Cadence.QUARTERLY) == date(2026, 4, 1)
+    assert period_start(date(2026, 12, 31), Cadence.QUARTERLY) == date(2026, 10, 1)
 
 
 def test_period_start_on_every_day_of_six_years() -> None:
     day = date(2023, 1, 1)
     while day.year < 2029:
-        week = period_start(day, "weekly")
+        week = period_start(day, Cadence.WEEKLY)
         assert week.isoweekday() == 1 and 0 <= (day - week).days < 7
-        assert period_start(day, "monthly") == date(day.year, day.month, 1)
-        quarter = period_start(day, "quarterly")
+        assert period_start(day, Cadence.MONTHLY) == date(day.year, day.month, 1)
+        quarter = period_start(day, Cadence.QUARTERLY)
         assert quarter.day == 1 and quarter.month in (1, 4, 7, 10)
         assert quarter.year == day.year and 0 <= day.month - quarter.month < 3
         day += timedelta(days=1)
@@ -62,7 +63,7 @@ def test_aggregate_means_per_group_and_period() -> None:
         Observation(date(2026, 1, 31), 10.0, "comparison"),
         Observation(date(2026, 2, 1), 7.0),                 # no group → "all"
     ]
-    points = aggregate(series, "monthly", person_level=False, min_group_size=5)
+    points = aggregate(series, Cadence.MONTHLY, person_level=False, min_group_size=5)
     assert points == [
         Point("all", date(2026, 2, 1), 7.0, 1, False, date(2026, 2, 1)),
         Point("comparison", date(2026, 1, 1), 10.0, 1, False, date(2026, 1, 31)),
@@ -76,7 +77,7 @@ def test_person_level_counts_subjects_once_and_suppresses_small_groups() -> None
              for s, v in [("s1", 1), ("s1", 3), ("s2", 2), ("s3", 3), ("s4", 4), ("s5", 5)]]
     comparison = [Observation(date(2026, 1, 5), 9.0, "comparison", f"c{i}", "pre")
                   for i in range(4)]
-    points = aggregate(pilot + comparison, "quarterly", person_level=True, min_group_size=5)
+    points = aggregate(pilot + comparison, Cadence.QUARTERLY, person_level=True, min_group_size=5)
     # a survey wave is one point, dated on its median day, whatever the cadence
     day = date(2026, 1, 5)
     assert points == [Point("comparison", day, None, 4, True, day, "pre"),
@@ -210,5 +211,5 @@ def test_status_changes_when_actual_crosses_the_trajectory(
 def test_no_person_level_aggregate_below_min_group_size(
         rows: list[tuple[int, int, str, float]], min_size: int) -> None:
     series = [Observation(D0 + timedelta(days=d), v, g, f"s{s}", "pre") for d, s, g, v in rows]
-    for p in aggregate(series, "monthly", person_level=True, min_group_size=min_size):
+    for p in aggregate(series, Cadence.MONTHLY, person_level=True, min_group_size=min_size):
         assert (p.value is None) == p.suppressed == (p.n < min_size)

@@ -155,5 +155,25 @@ def test_a_missing_query_file_is_reported_once(
     code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
     assert code == 1
     assert err.count("data file 'data/mini/gone.sql' does not exist") == 1, err
-    # the second source's error names where it ran: the warehouse, not DuckDB
-    assert "(fix the query; it runs in the warehouse of connection 'warehouse')" in err
+    # the second source's error is the warehouse's: nothing listens there, no query ran
+    assert "kpis[2].source.connection: connection 'warehouse': cannot connect: " in err, err
+    assert "fix the query" not in err
+
+
+def test_a_failed_login_says_so_and_not_to_fix_the_query(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: Warehouse,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _connect(tmp_playbook)
+    monkeypatch.setenv(ENV, warehouse.reader.replace("//reader@", "//nobody@"))
+    before = tmp_playbook.snapshot()
+    code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
+    assert code == 1
+    line = tmp_playbook.read("kpis.yml").splitlines().index("      connection: warehouse") + 1
+    (problem,) = [p for p in err.splitlines() if p.startswith("program/")]
+    assert problem.startswith(f"program/mini/kpis.yml:{line}:19: kpis[1].source.connection: "
+                              "connection 'warehouse': cannot connect: ")
+    assert 'role "nobody" does not exist' in problem
+    assert problem.endswith(f"(check the URL in {ENV}: host, port, database, user and "
+                            "password (the query was not run))")
+    assert "fix the query" not in err
+    tmp_playbook.assert_unchanged(before)

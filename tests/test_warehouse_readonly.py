@@ -168,8 +168,8 @@ def test_an_error_shows_no_path_of_the_machine(
                       f"postgresql+psycopg://nobody@/none?host={socket}",
                       "SELECT 1 AS month")
     assert code == 1
-    assert 'query error: connection is bad: connection to server on socket "…/.s.PGSQL.5432" ' \
-           "failed: No such file or directory" in err, err
+    assert ("connection 'warehouse': cannot connect: connection is bad: connection to "
+            'server on socket "…/.s.PGSQL.5432" failed: No such file or directory') in err, err
     assert str(tmp_path) not in err and "/tmp/" not in err
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from playbook.load.reporter import Reporter
+from playbook.model.choices import Measure
 from playbook.model.measure import NPS_ANSWERS
 
 SHOWN: Final = 5
@@ -29,7 +30,7 @@ def check(report: Reporter) -> None:
     if plan is None:
         return
     for i, kpi in enumerate(plan.kpis):
-        if kpi.measure != "nps" or kpi.source is None:
+        if kpi.measure is not Measure.NPS or kpi.source is None:
             continue
         bad = [o for o in report.bundle.series.get(kpi.id, []) if not is_answer(o.value)]
         if not bad:

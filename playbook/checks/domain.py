@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from playbook.load.reporter import Reporter
+from playbook.model.choices import AttributionMethod, KpiKind, ProgramStatus
 from playbook.model.findings import FindingCode
 from playbook.model.roles import AI_REVIEWERS, ROLE_TITLES
 
@@ -53,7 +54,7 @@ def check(report: Reporter) -> None:
                        "sample leaders across functions", code=FindingCode.PILOT_ONE_FUNCTION)
         method = b.kpis.attribution if b.kpis is not None else None
         kpis_unread = "kpis" in b.sources and b.kpis is None  # invalid: cannot tell
-        if (p.status == "pilot" and not p.pilot.comparison_group and method is None
+        if (p.status is ProgramStatus.PILOT and not p.pilot.comparison_group and method is None
                 and not kpis_unread):
             report.add("program", ("pilot", "comparison_group"),
                        "pilot has no comparison group and no attribution method",
@@ -103,7 +104,7 @@ def _ai(report: Reporter) -> None:
 def _kpis(report: Reporter) -> None:
     k = report.bundle.kpis
     assert k is not None
-    business = [i for i, x in enumerate(k.kpis) if x.kind == "business"]
+    business = [i for i, x in enumerate(k.kpis) if x.kind is KpiKind.BUSINESS]
     if len(business) > MAX_BUSINESS_KPIS:
         report.add("kpis", ("kpis", business[MAX_BUSINESS_KPIS], "kind"),
                    f"{len(business)} business KPIs dilute focus and make measurement "
@@ -112,7 +113,7 @@ def _kpis(report: Reporter) -> None:
     if not business:
         report.add("kpis", ("kpis",), "no business KPI: the program names no outcome",
                    "add one business KPI the program moves", code=FindingCode.NO_BUSINESS_KPI)
-    if not any(x.kind == "behavior" for x in k.kpis):
+    if not any(x.kind is KpiKind.BEHAVIOR for x in k.kpis):
         report.add("kpis", ("kpis",), "no behaviour metric",
                    "add a behavioural indicator (360 item, observation rubric)",
                    code=FindingCode.NO_BEHAVIOR_KPI)
@@ -129,7 +130,7 @@ def _comparison(report: Reporter) -> None:
     b = report.bundle
     k = b.kpis
     assert k is not None
-    if k.attribution is None or k.attribution.method != "comparison-group":
+    if k.attribution is None or k.attribution.method is not AttributionMethod.COMPARISON_GROUP:
         return
     sourced = [x.id for x in k.kpis if x.source is not None]
     if any(kpi_id not in b.series for kpi_id in sourced) or not any(

@@ -19,6 +19,7 @@ from typing import Final
 
 from playbook.load.observations import Observation
 from playbook.load.reporter import Reporter
+from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
 
 Cell = tuple[str, str]
@@ -27,12 +28,12 @@ Cell = tuple[str, str]
 _QUARTER: Final = 3
 
 
-def _period(day: date, cadence: str) -> str:
+def _period(day: date, cadence: Cadence) -> str:
     """The cadence period holding ``day``, as a label (weeks by their ISO number)."""
-    if cadence == "weekly":
+    if cadence is Cadence.WEEKLY:
         year, week, _ = day.isocalendar()
         return f"{year}-W{week:02d}"
-    if cadence == "monthly":
+    if cadence is Cadence.MONTHLY:
         return f"{day.year}-{day.month:02d}"
     return f"{day.year}-Q{(day.month - 1) // _QUARTER + 1}"
 

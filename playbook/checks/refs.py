@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playbook.load.reporter import Reporter
 from playbook.model.base import ROLE_TITLES
+from playbook.model.choices import Direction, RaciLetter
 
 
 def _roles(report: Reporter) -> set[str]:
@@ -60,7 +61,7 @@ def _program(report: Reporter) -> None:
                 report.add("program", ("raci", i, role),
                            f"role '{role}' has no person in stakeholders",
                            f"add stakeholders.{role} or remove it from this activity")
-        accountable = [r for r, letter in letters.items() if letter == "A"]
+        accountable = [r for r, letter in letters.items() if letter is RaciLetter.ACCOUNTABLE]
         if len(accountable) != 1:
             found = ", ".join(accountable) if accountable else "none"
             report.add("program", ("raci", i, "activity"),
@@ -193,12 +194,13 @@ def _kpis(report: Reporter) -> None:
             report.add("kpis", (*loc, "target", "by"),
                        f"target date {kpi.target.by} is not after the baseline date "
                        f"{kpi.baseline.date}")
-        better = (kpi.target.value < kpi.baseline.value if kpi.direction == "decrease"
+        lower = kpi.direction is Direction.DECREASE
+        better = (kpi.target.value < kpi.baseline.value if lower
                   else kpi.target.value > kpi.baseline.value)
         if not better:
             report.add("kpis", (*loc, "target", "value"),
                        f"target {kpi.target.value:g} is not "
-                       f"{'below' if kpi.direction == 'decrease' else 'above'} the baseline "
+                       f"{'below' if lower else 'above'} the baseline "
                        f"{kpi.baseline.value:g}, but the direction is '{kpi.direction}'",
                        "fix the target or the direction")
         if kpi.owner is not None and kpi.owner not in roles:

@@ -15,6 +15,7 @@ from playbook.checks import answers, costs, domain, overlap, refs
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.reporter import Reporter
 from playbook.load.signoffs import states
+from playbook.load.sshsig import SignatureState
 from playbook.model.findings import PendingCode
 from playbook.model.problems import Problem
 
@@ -47,7 +48,14 @@ def _signoffs(report: Reporter, required: Collection[str]) -> None:
         return  # a file did not load: its errors come first, the digest would mislead
     signed = {s.role: (s, s.index) for s in states(b) if s.index is not None}
     for s, index in signed.values():
-        if not s.current:
+        if s.verification.state is SignatureState.INVALID:
+            report.add("program", ("signoff", index, "signature"),
+                       f"sign-off by {s.role} ({s.name}, {s.date}) is unverifiable: "
+                       f"{s.verification.reason}; it does not count",
+                       f"{_sign(b, s.role)} --key <your SSH key>, with your public key "
+                       "listed for your handle in allowed_signers",
+                       code=PendingCode.SIGNOFF_UNVERIFIABLE, role=s.role)
+        elif not s.current:
             report.add("program", ("signoff", index, "digest"),
                        f"sign-off by {s.role} ({s.name}, {s.date}) is stale: the program "
                        "changed after it was signed",

@@ -14,6 +14,7 @@ from importlib import metadata
 from typing import Any
 
 from playbook.commands import check, codeowners, diff, new, pages, pull, report, schema, sign
+from playbook.commands.common import playbook_folder
 from playbook.model.problems import PlaybookError
 
 DESCRIPTION = (
@@ -76,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = parser().parse_args(argv)
     try:
+        if getattr(args, "dir", None) is not None:
+            args.dir = str(playbook_folder(args.dir, create=args.command == "new"))
         code: int = args.func(args)
     except PlaybookError as exc:  # every deliberate error ends here, once
         print(f"playbook {args.command}: {exc}", file=sys.stderr)

@@ -1,8 +1,9 @@
-"""What several commands share: the build date from an option or the environment."""
+"""What several commands share: the playbook folder, and the build date."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from playbook.engine import today_from_env
 from playbook.model.problems import UsageError
@@ -18,3 +19,27 @@ def day_option(value: str | None) -> date:
         return date.fromisoformat(value) if value else today_from_env()
     except ValueError as exc:
         raise UsageError(f"bad date: {exc}") from exc
+
+
+def playbook_folder(value: str, *, create: bool = False) -> Path:
+    """The playbook folder a command works in.
+
+    Named on the command line, it must be a folder (unless the command makes it:
+    ``create``). Left at its default (``.``), it is the nearest folder holding
+    ``program/``, from the working folder up, as git finds its repository from a
+    subfolder; with none, the working folder itself.
+
+    Raises:
+        UsageError: A named folder does not exist or is not a folder.
+    """
+    folder = Path(value)
+    if value != ".":
+        if not create and not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise UsageError(f"the playbook folder '{value}' {what}")
+        return folder
+    here = Path.cwd()
+    for candidate in (here, *here.parents):
+        if (candidate / "program").is_dir():
+            return candidate if candidate != here else folder
+    return folder

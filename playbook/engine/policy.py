@@ -16,7 +16,8 @@ from playbook.model.findings import PendingCode
 from playbook.model.problems import Problem, Problems
 from playbook.model.settings import Context, Publish
 
-SIGNOFF_CODES = frozenset({PendingCode.SIGNOFF_STALE, PendingCode.SIGNOFF_MISSING})
+SIGNOFF_CODES = frozenset({PendingCode.SIGNOFF_STALE, PendingCode.SIGNOFF_MISSING,
+                           PendingCode.SIGNOFF_UNVERIFIABLE})
 """The pending items that a policy's ``require_signoffs`` turns into blockers."""
 
 

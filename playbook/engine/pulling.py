@@ -61,6 +61,13 @@ def _pull_program(book: Playbook, bundle: Bundle, problems: Problems,
             continue  # why (a missing .sql file) is in tables.problems, added once below
         rel = snapshot_path(bundle, kpi.id)
         result = warehouse.run(url, text, rel, connection.timeout)
+        if isinstance(result, warehouse.Unreachable):
+            line, col = yaml.where((*loc, "connection"))
+            problems.add(Problem(yaml.path, line, col, format_loc((*loc, "connection")),
+                                 f"connection '{src.connection}': {result.message}",
+                                 f"check the URL in {connection.env}: host, port, database, "
+                                 "user and password (the query was not run)"))
+            continue
         if isinstance(result, warehouse.RoleRefusal):
             line, col = yaml.where((*loc, "connection"))
             problems.add(Problem(yaml.path, line, col, format_loc((*loc, "connection")),

@@ -35,6 +35,7 @@ from playbook.figures.nps import NpsScore
 from playbook.figures.roi import RoiFigures
 from playbook.figures.stats import BehaviourEffect, PairedEffect
 from playbook.figures.trajectory import KpiFigures, KpiStatus
+from playbook.model.choices import KpiKind
 from playbook.model.measure import Kpi, Kpis
 
 LEVEL_NAMES: Final = MappingProxyType({
@@ -42,7 +43,8 @@ LEVEL_NAMES: Final = MappingProxyType({
     4: "Business impact", 5: "Return on investment"})
 """Phillips' name of each level of the chain."""
 LEVEL_OF_KIND: Final = MappingProxyType({
-    "reaction": 1, "engagement": 1, "learning": 2, "behavior": 3, "business": 4})
+    KpiKind.REACTION: 1, KpiKind.ENGAGEMENT: 1, KpiKind.LEARNING: 2, KpiKind.BEHAVIOR: 3,
+    KpiKind.BUSINESS: 4})
 """The level a KPI's kind places it on; a kind not listed (``leading``) is on none."""
 ROI_HOLDS_ABOVE = 0.0
 """ROI (%) above which level 5 holds: the counted benefits exceed the costs."""
@@ -153,9 +155,10 @@ def chain_of_impact(plan: Kpis | None, kpis: dict[str, KpiFigures],
         level = level_of(kpi)
         (leading if level is None else on[level]).append(evidence)
     kinds = {k.id: k.kind for k in plan.kpis} if plan else {}
-    if any(kinds[k.kpi_id] != "engagement" for k in on[1]):
+    if any(kinds[k.kpi_id] is not KpiKind.ENGAGEMENT for k in on[1]):
         # judged evidence first, support after it
-        on[1] = sorted((replace(k, judged=kinds[k.kpi_id] != "engagement") for k in on[1]),
+        on[1] = sorted((replace(k, judged=kinds[k.kpi_id] is not KpiKind.ENGAGEMENT)
+                        for k in on[1]),
                        key=lambda k: not k.judged)
     levels = [ChainLevel(level, on[level],
                          verdict([k.status for k in on[level] if k.judged]))

@@ -33,6 +33,7 @@ from playbook.figures.trajectory import (
     period_start,
 )
 from playbook.load.observations import Observation
+from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
 
 PROMOTER_MIN = 9
@@ -114,7 +115,7 @@ def _latest_answers(rows: list[Observation]) -> list[float]:
     return [o.value for o in latest.values()]
 
 
-def period_scores(series: list[Observation], cadence: str, *,
+def period_scores(series: list[Observation], cadence: Cadence, *,
                   min_group_size: int) -> list[NpsScore]:
     """Return the NPS of each group in each cadence period, sorted by group and period.
 
@@ -134,7 +135,7 @@ def period_scores(series: list[Observation], cadence: str, *,
             for (group, period), rows in sorted(cells.items())]
 
 
-def as_observations(series: list[Observation], cadence: str, *,
+def as_observations(series: list[Observation], cadence: Cadence, *,
                     min_group_size: int) -> list[Observation]:
     """Return each published period score as one aggregate observation.
 

@@ -36,6 +36,7 @@ from playbook.figures.trajectory import (
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.reporter import Reporter
+from playbook.model.choices import Cadence
 from playbook.model.findings import FindingCode
 from playbook.model.measure import Kpi
 from playbook.model.problems import Problem
@@ -64,7 +65,7 @@ class Windows:
     """Answers dated after their wave closed, never counted."""
 
 
-def period_end(day: date, cadence: str) -> date:
+def period_end(day: date, cadence: Cadence) -> date:
     """The last day of the cadence period holding ``day``."""
     return one_cadence_later(period_start(day, cadence), cadence) - timedelta(days=1)
 

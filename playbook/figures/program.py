@@ -27,6 +27,7 @@ from playbook.figures.vendors import VendorFigures, vendor_figures
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
 from playbook.load.signoffs import SignoffState, states
+from playbook.model.choices import AttributionMethod, Measure
 from playbook.model.measure import MIN_GROUP_SIZE
 
 
@@ -62,7 +63,7 @@ class GateStatus:
 class AttributionInfo:
     """How effects are attributed to the program; shown beside every effect."""
 
-    method: str
+    method: AttributionMethod
     confounders: list[str]
     assumptions: list[str]
     data_quality: list[str]
@@ -120,7 +121,7 @@ def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
             known = None
             if kpi is not None and group is not None:
                 # an NPS KPI's published series already holds aggregate period scores
-                person = kpi.person_level and kpi.measure != "nps"
+                person = kpi.person_level and kpi.measure is not Measure.NPS
                 known = value_as_of(series.get(kpi.id, []), kpi.cadence, group,
                                     min(due, today), person_level=person,
                                     min_group_size=min_size)
@@ -168,7 +169,7 @@ def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
             # only windows closed before today: no figure moves by one late respondent
             split = privacy.windows(kpi, series, today)
             series, fielding = split.closed, split.fielding
-        if kpi.measure == "nps":
+        if kpi.measure is Measure.NPS:
             # each row is one person's 0–10 answer: the value judged is a period's NPS
             figs, found = nps.nps_figures(
                 kpi, series, start=program.start, today=today, min_group_size=min_size)

@@ -58,6 +58,7 @@ from playbook.figures.trajectory import (
     shortfall,
 )
 from playbook.load.observations import Observation
+from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
 
 Z: Final = 1.645
@@ -66,7 +67,8 @@ standard error rests on many values (an NPS score's answers)."""
 BAND_LEVEL: Final = 0.95
 """One-sided level of the band: an estimated noise spans Student's t quantile at this
 level with the estimate's degrees of freedom (wider when it rests on few values)."""
-SMOOTH_PERIODS: Final = MappingProxyType({"weekly": 4, "monthly": 3, "quarterly": 1})
+SMOOTH_PERIODS: Final = MappingProxyType({Cadence.WEEKLY: 4, Cadence.MONTHLY: 3,
+                                          Cadence.QUARTERLY: 1})
 """Latest points averaged for the status of an aggregate series, per cadence."""
 NOISE_WINDOW: Final = 12
 """Latest points from which an aggregate series' noise is estimated."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from playbook.model.choices import ReviewDecision
 from playbook.model.parts import Reviews, Roadmap
 
 
@@ -129,7 +130,7 @@ class CheckpointReview:
     day: int
     due: date
     held: date | None
-    decision: str | None
+    decision: ReviewDecision | None
     state: ReviewState
     """``held``; ``due`` (within the grace after its day), then ``overdue``; ``due-soon``
     or ``upcoming`` before it."""

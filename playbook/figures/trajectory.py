@@ -44,19 +44,21 @@ from types import MappingProxyType
 from typing import Final
 
 from playbook.load.observations import Observation
+from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
 
 ON_TRACK = 0.0
 """Largest shortfall (share of the planned change) that is still on track."""
 AT_RISK = 0.15
 """Largest shortfall that is at risk; anything further behind is off track."""
-GRACE_DAYS: Final = MappingProxyType({"weekly": 3, "monthly": 14, "quarterly": 30})
+GRACE_DAYS: Final = MappingProxyType({Cadence.WEEKLY: 3, Cadence.MONTHLY: 14,
+                                      Cadence.QUARTERLY: 30})
 """Days of grace after one cadence before a KPI counts as stale."""
 CHECKPOINT_DAYS = (90, 180, 365)
 """Review days counted from the program's start."""
 PUBLISHED_DIGITS = 2
 """Decimals of a published figure of person-level data (the site's precision)."""
-_MONTHS: Final = MappingProxyType({"weekly": 0, "monthly": 1, "quarterly": 3})
+_MONTHS: Final = MappingProxyType({Cadence.WEEKLY: 0, Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3})
 _Date = date  # the type, where a field named ``date`` shadows it
 
 
@@ -143,24 +145,24 @@ def add_months(day: date, months: int) -> date:
 _BACK_TO_MONDAY = tuple(timedelta(days=n) for n in range(7))
 
 
-def period_start(day: date, cadence: str) -> date:
+def period_start(day: date, cadence: Cadence) -> date:
     """Return the first day of the cadence period holding ``day``."""
     # called once per distinct day of every series (a million at portfolio scale):
     # a new date and a looked-up timedelta cost a third of date.replace or timedelta()
-    if cadence == "weekly":
+    if cadence is Cadence.WEEKLY:
         return day - _BACK_TO_MONDAY[day.weekday()]
-    if cadence == "monthly":
+    if cadence is Cadence.MONTHLY:
         return date(day.year, day.month, 1)
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def one_cadence_later(day: date, cadence: str) -> date:
+def one_cadence_later(day: date, cadence: Cadence) -> date:
     """Return ``day`` plus one cadence period."""
-    return day + timedelta(days=7) if cadence == "weekly" else add_months(day,
+    return day + timedelta(days=7) if cadence is Cadence.WEEKLY else add_months(day,
                                                                           _MONTHS[cadence])
 
 
-def aggregate(series: list[Observation], cadence: str, *, person_level: bool,
+def aggregate(series: list[Observation], cadence: Cadence, *, person_level: bool,
               min_group_size: int) -> list[Point]:
     """Aggregate observations per group and cadence period.
 
@@ -232,7 +234,7 @@ def shortfall(kpi: Kpi, actual: float, expected: float) -> float:
     return sign * (expected - actual) / scale
 
 
-def value_as_of(series: list[Observation], cadence: str, group: str, day: date, *,
+def value_as_of(series: list[Observation], cadence: Cadence, group: str, day: date, *,
                 person_level: bool, min_group_size: int) -> Point | None:
     """Return the latest published point of ``group`` that was complete on ``day``.
 

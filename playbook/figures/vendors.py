@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playbook.model.choices import Clause
 from playbook.model.money import Vendor, Vendors
 
 SHIFT = 5
@@ -115,7 +116,7 @@ def vendor_figures(vendors: Vendors) -> VendorFigures:
         vendor and one :class:`WeightShift` per criterion and direction.
     """
     weights = {c.id: c.weight for c in vendors.criteria}
-    failed = {v.id: [g for g in vendors.gate_ids() if v.clauses.get(g) != "yes"]
+    failed = {v.id: [g for g in vendors.gate_ids() if v.clauses.get(g) is not Clause.YES]
               for v in vendors.vendors}
     passed = {vid for vid, gates in failed.items() if not gates}
     ranks = _ranks(vendors.vendors, passed, weights)

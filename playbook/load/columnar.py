@@ -239,7 +239,9 @@ def _connection() -> duckdb.DuckDBPyConnection:
     """
     with _lock:
         if not _shared:
-            _shared.append(duckdb.connect(":memory:", config={
+            con = duckdb.connect(":memory:", config={
                 "threads": 1, "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False}))
+                "autoload_known_extensions": False})
+            con.execute(f"SET TimeZone = '{sql.TIME_ZONE}'")  # not the machine's zone
+            _shared.append(con)
         return _shared[0]

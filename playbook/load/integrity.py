@@ -6,9 +6,12 @@ others: one duplicate row of a 360 survey moved a difference-in-differences from
 0.381 to 0.338 without a word. So:
 
 - a second observation of the same subject and wave (of the same subject and
-  date without waves; of the same date and group in an aggregate series) is an
-  error at its line, naming the first; it is left out of the observations, so
-  no figure counts it twice;
+  date without waves; of the same date and group in an aggregate series) with
+  another value is an error at its line, naming the first; it is left out of
+  the observations, so no figure counts it twice;
+- the same observation again (the whole row exported twice, a classic survey-tool
+  artifact) is read once, with a finding: it changes no figure, and blocking a
+  whole playbook on it would stop the monthly cycle for a fact nobody can fix;
 - a subject in both the pilot and the comparison group is an error at the first
   row where its group changes;
 - a post wave dated before the same subject's pre wave is a finding.
@@ -43,6 +46,10 @@ class Row(Protocol):
     @property
     def wave(self) -> str | None: ...
     @property
+    def value(self) -> float: ...
+    @property
+    def people(self) -> int | None: ...
+    @property
     def line(self) -> int: ...
 
 
@@ -67,8 +74,9 @@ def check(observations: Sequence[R], path: str, field: str,
         The observations without later duplicates, and the problems found,
         each kind summarised into one problem per file.
     """
-    kept, duplicates = _without_duplicates(observations, path, field, columns)
+    kept, duplicates, repeats = _without_duplicates(observations, path, field, columns)
     problems = summarise(duplicates, "duplicate rows")
+    problems += summarise(repeats, "rows exported twice")
     problems += summarise(_group_switches(observations, path, field, columns),
                           "subjects in both groups")
     problems += summarise(_waves_out_of_order(kept, path, field, columns),
@@ -120,11 +128,13 @@ def _duplicate(o: Row, first: Row) -> str:
 
 
 def _without_duplicates(observations: Sequence[R], path: str, field: str,
-                        columns: dict[str, int]) -> tuple[list[R], list[Problem]]:
-    """The observations with each key once (the first row wins), and the later rows' errors."""
+                        columns: dict[str, int]) -> tuple[list[R], list[Problem], list[Problem]]:
+    """The observations with each key once (the first row wins), the later rows' errors,
+    and the findings of rows that repeat an earlier one exactly (read once)."""
     first: dict[Key, R] = {}
     kept: list[R] = []
     problems: list[Problem] = []
+    repeats: list[Problem] = []
     for o in observations:
         key = _key(o)
         if key not in first:
@@ -132,10 +142,24 @@ def _without_duplicates(observations: Sequence[R], path: str, field: str,
             kept.append(o)
             continue
         column = "subject" if o.subject is not None else "date"
+        seen = first[key]
+        if _same(o, seen):
+            repeats.append(Problem(path, o.line, 1, f"{field}.{column}",
+                                   f"the same row as line {seen.line}: read once",
+                                   "an export that repeats rows: remove the repeat, or leave "
+                                   "it, it counts once", Severity.FINDING,
+                                   FindingCode.ROW_REPEATED))
+            continue
         problems.append(Problem(path, o.line, columns[column] + 1, f"{field}.{column}",
-                                _duplicate(o, first[key]),
+                                _duplicate(o, seen),
                                 "keep one of the rows: this one is left out of every figure"))
-    return kept, problems
+    return kept, problems, repeats
+
+
+def _same(o: Row, first: Row) -> bool:
+    """Whether ``o`` repeats ``first`` in every field read (its line aside)."""
+    return (o.date, o.value, o.group, o.subject, o.wave, o.people) == (
+        first.date, first.value, first.group, first.subject, first.wave, first.people)
 
 
 def _group_switches(observations: Sequence[Row], path: str, field: str,

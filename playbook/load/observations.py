@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from datetime import date as _Day  # the parameter named date hides the type
@@ -240,9 +240,7 @@ class _Labels:
                 cell = seen[raw] = reading.label(key, raw, self.how)
             if cell not in allowed:
                 fail(key, f"'{raw}' in column '{mapping[key]}' is not one of "
-                     + ", ".join(allowed),
-                     f"translate it: read: {{values: {{{key}: {{'{raw}': "
-                     f"{allowed[-1]}}}}}}}")
+                     + ", ".join(allowed), _label_fix(key, raw, allowed))
             extra[key] = cell
         if "count" in cols:
             raw = cells[cols["count"]]
@@ -257,6 +255,16 @@ class _Labels:
                 fail("subject", f"empty subject id in column '{mapping['subject']}'")
             extra["subject"] = subject
         return extra
+
+
+def _label_fix(key: str, raw: str, allowed: Sequence[str]) -> str:
+    """How to read an unknown label: a mapping to the label it is spelled like, only when
+    it is spelled almost like one; otherwise the choice is the editor's, never guessed."""
+    close = difflib.get_close_matches(raw.strip().lower(), allowed, n=1, cutoff=0.75)
+    if close:
+        return f"translate it: read: {{values: {{{key}: {{'{raw}': {close[0]}}}}}}}"
+    return (f"translate it to the {key} it stands for, one of " + ", ".join(allowed)
+            + f": read: {{values: {{{key}: {{'{raw}': …}}}}}}")
 
 
 def _summary(found: list[Problem], column: str) -> Problem:
@@ -286,10 +294,18 @@ def _date_fix(cell: str, how: Reading) -> str:
     return f"{hint}, or declare the format: read: {{date_format: '{example}'}}"
 
 
+_DECIMAL_COMMA: Final = re.compile(r"(?<![\d.])[-+]?\d++(?:\.\d{3})*+,\d++")
+"""A number written with a decimal comma (``3,79``, ``1.234,56``), ``fullmatch``. Linear
+even searched: no start inside a run of digits, and no run given back (possessive)."""
+
+
 def _value_fix(cell: str) -> str:
     """How to read a value that is not a plain number."""
     if reading.looks_like_thousands(cell):
         return "declare the separator: read: {thousands: ','}"
+    if _DECIMAL_COMMA.fullmatch(cell.strip()):
+        also = ", thousands: '.'" if "." in cell else ""
+        return f"the file writes decimals with a comma: declare it: read: {{decimal: ','{also}}}"
     if any(c in cell for c in "€$£¥") or cell.strip().startswith("("):
         return "declare the symbol: read: {currency: ['€']} (parentheses read as negative)"
     quoted = "'" + cell.replace("'", "''") + "'"  # YAML's single-quoted form, any cell

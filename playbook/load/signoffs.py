@@ -22,8 +22,10 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from playbook.load.bundle import Bundle
-from playbook.load.safefiles import locate
+from playbook.load.safefiles import locate_data
+from playbook.load.sshsig import UNSIGNED, SignatureState, Verification, verify
 from playbook.model import FILES
+from playbook.model.choices import Measure
 from playbook.model.measure import Reading
 from playbook.model.program import SignOff
 from playbook.model.roles import REQUIRED_ROLES
@@ -62,7 +64,7 @@ def definitions_of(kpis: Mapping[str, Any] | None, read: Callable[[str], str | N
 
 def _read_text(bundle: Bundle) -> Callable[[str], str | None]:
     def read(rel: str) -> str | None:
-        real = locate(bundle.root / rel, bundle.root, rel)
+        real = locate_data(rel, bundle.root, bundle.id)  # the loader's rule for a source
         if not isinstance(real, Path):
             return None
         try:
@@ -89,9 +91,9 @@ def content_of(bundle: Bundle) -> dict[str, dict[str, Any]]:
 
 LATER_FIELDS: Final[MappingProxyType[str, Any]] = MappingProxyType({
     "read": Reading().model_dump(mode="json"), "query": None, "query_file": None,
-    "connection": None, "count": None, "tool": None, "measure": "mean", "level": None,
+    "connection": None, "count": None, "tool": None, "measure": Measure.MEAN.value, "level": None,
     "amount_low": None, "amount_high": None, "discount_rate": None, "benefit_decay": 0.0,
-    "participants": None, "closes": {}, "acknowledgements": []})
+    "participants": None, "closes": {}, "acknowledgements": [], "signature": None})
 """Fields added to the format after programs were signed, with their default values.
 
 A field left at its default is not part of the signed content, so upgrading
@@ -134,6 +136,8 @@ class SignoffState:
     """True when the digest matches the content as it is now."""
     index: int | None = None
     """Position of the sign-off in ``program.yml``'s ``signoff`` list."""
+    verification: Verification = UNSIGNED
+    """Whether its SSH signature is the role's person's; an invalid one is never current."""
 
 
 def states(bundle: Bundle) -> list[SignoffState]:
@@ -152,8 +156,14 @@ def states(bundle: Bundle) -> list[SignoffState]:
             out.append(SignoffState(role, None, None, None, False))
             continue
         i, signed = latest[role]
-        out.append(SignoffState(role, signed.name, signed.date, signed.version,
-                                signed.digest == now, i))
+        checked = UNSIGNED
+        if signed.signature is not None:
+            person = getattr(program.stakeholders, role, None)
+            checked = verify(bundle.root, getattr(person, "handle", None), signed.digest,
+                             signed.signature)
+        current = signed.digest == now and checked.state is not SignatureState.INVALID
+        out.append(SignoffState(role, signed.name, signed.date, signed.version, current, i,
+                                checked))
     return out
 
 

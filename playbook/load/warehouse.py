@@ -26,9 +26,16 @@ from typing import Any
 
 from playbook.load import postgres
 from playbook.load.csv_table import Table
-from playbook.load.results import QueryError, collect, locate_error, machine_paths
+from playbook.load.results import QueryError, collect, locate_error, machine_paths, scrub
 from playbook.load.safewrite import write_files
 from playbook.model.measure import Source
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """Why the warehouse was not reached: its host, database or login (no query ran)."""
+
+    message: str
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,8 @@ class RoleRefusal:
     message: str
 
 
-def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError | RoleRefusal:
+def run(url: str, query: str, shown: str,
+        timeout: float) -> Table | QueryError | RoleRefusal | Unreachable:
     """Run ``query`` in the warehouse at ``url`` and return its result as a table.
 
     The query is refused unless it is one read-only ``SELECT``; in PostgreSQL
@@ -55,7 +63,6 @@ def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError 
     # imported here: a build or a check never reaches a warehouse, and SQLAlchemy and
     # sqlglot take 0.5 s to import (every command's start-up would pay for them)
     import sqlalchemy
-    from sqlalchemy.pool import NullPool
 
     from playbook.load import statement
 
@@ -70,16 +77,14 @@ def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError 
     if dialect == "postgresql" and driver != "psycopg":
         return QueryError(f"a PostgreSQL warehouse is reached through psycopg (the URL names "
                           f"'{driver}'): write the URL as postgresql+psycopg://…")
-    args: dict[str, Any] = {}
-    if dialect == "postgresql":
-        options = postgres.session_options(str(parsed.query.get("options", "")), timeout)
-        args["connect_args"] = {"options": options}
+    engine = _engine(parsed, timeout)
+    if isinstance(engine, QueryError):
+        return engine
+    conn = _connected(engine)
+    if isinstance(conn, Unreachable):
+        return conn
     try:
-        engine = sqlalchemy.create_engine(parsed, poolclass=NullPool, **args)
-    except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ValueError) as exc:
-        return _unusable(exc)
-    try:
-        with engine.connect() as conn:
+        with conn:
             if dialect != "postgresql":
                 return _run_elsewhere(conn, query, shown)
             raw: Any = conn.connection.driver_connection
@@ -98,6 +103,34 @@ def run(url: str, query: str, shown: str, timeout: float) -> Table | QueryError 
                             query=query)
     finally:
         engine.dispose()
+
+
+def _engine(parsed: Any, timeout: float) -> Any:
+    """An engine for the URL, PostgreSQL's sessions given ``timeout`` (or why not)."""
+    import sqlalchemy
+    from sqlalchemy.pool import NullPool
+
+    args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        options = postgres.session_options(str(parsed.query.get("options", "")), timeout)
+        args["connect_args"] = {"options": options}
+    try:
+        return sqlalchemy.create_engine(parsed, poolclass=NullPool, **args)
+    except (sqlalchemy.exc.ArgumentError, sqlalchemy.exc.NoSuchModuleError, ValueError) as exc:
+        return _unusable(exc)
+
+
+def _connected(engine: Any) -> Any:
+    """A connection to the warehouse, or why there is none: its host, database or login,
+    never the query (none has run), said as the driver says it."""
+    import sqlalchemy
+
+    try:
+        return engine.connect()
+    except sqlalchemy.exc.DBAPIError as exc:
+        engine.dispose()
+        said = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        return Unreachable(f"cannot connect: {scrub(said) or type(exc.orig).__name__}")
 
 
 def _unusable(exc: Exception) -> QueryError:

@@ -6,13 +6,14 @@ Roles live in :mod:`playbook.model.roles` (re-exported here for the model module
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Strict, StringConstraints, TypeAdapter, ValidationError
 
 from playbook.model.roles import ROLE_TITLES, ROLES, Role
 
-__all__ = ["ROLES", "ROLE_TITLES", "Currency", "DayRange", "Id", "IsoDate", "Key", "Role",
+__all__ = ["ROLES", "ROLE_TITLES", "Choice", "Currency", "DayRange", "Id", "IsoDate", "Key", "Role",
            "StrictModel", "Text", "is_id"]
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -47,6 +48,17 @@ IsoDate = Annotated[date, Strict(False)]
 
 DayRange = Annotated[tuple[int, int], Strict(False)]
 """``[first, last]`` program days (YAML gives a list)."""
+
+_E = TypeVar("_E", bound=StrEnum)
+
+Choice = Annotated[_E, Strict(False)]
+"""A field whose value is one member of a ``StrEnum`` (``Choice[Direction]``).
+
+YAML gives the member's value as text, and a strict enum field accepts only an
+instance; lax here lets the text in, and an enum field's lax mode still takes
+nothing but a member's exact value (not ``1``, ``true`` or ``INCREASE``), whose
+error names the choices as a ``Literal`` did.
+"""
 
 class StrictModel(BaseModel):
     """Base of every model: unknown keys are errors, fields carry docstrings."""

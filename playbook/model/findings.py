@@ -71,6 +71,8 @@ class FindingCode(StrEnum):
     """Those who dropped out differed from those who stayed at baseline."""
     VALUES_UNUSABLE = "values-unusable"
     """A behaviour KPI's values cannot give an effect (unit or export)."""
+    ROW_REPEATED = "row-repeated"
+    """A data row repeats an earlier one exactly (an export artifact): it is read once."""
     WAVE_ORDER = "wave-order"
     """A post wave is dated before the same subject's pre wave."""
     NUMBER_SEPARATOR = "number-separator"
@@ -94,3 +96,6 @@ class PendingCode(StrEnum):
     """A sign-off whose signed content changed since it was signed."""
     SIGNOFF_MISSING = "signoff-missing"
     """A role that the publishing policy requires has not signed."""
+    SIGNOFF_UNVERIFIABLE = "signoff-unverifiable"
+    """A signed sign-off whose signature no key of the role's handle in
+    ``allowed_signers`` made: it does not count as signed."""

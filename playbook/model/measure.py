@@ -6,11 +6,8 @@ from typing import Final, Literal
 
 from pydantic import Field, model_validator
 
-from playbook.model.base import Currency, Id, IsoDate, Role, StrictModel, Text
-
-Cadence = Literal["weekly", "monthly", "quarterly"]
-"""How often a KPI is measured."""
-
+from playbook.model.base import Choice, Currency, Id, IsoDate, Role, StrictModel, Text
+from playbook.model.choices import AttributionMethod, Cadence, Direction, KpiKind, Measure
 
 MIN_GROUP_SIZE: Final = 5
 """The privacy minimum when a measurement plan does not set one."""
@@ -162,19 +159,19 @@ class Kpi(StrictModel):
     """Identifier, referenced by behaviours, hypotheses and gates."""
     name: Text
     """Name shown on the dashboard."""
-    kind: Literal["business", "behavior", "engagement", "leading", "reaction", "learning"]
+    kind: Choice[KpiKind]
     """Business result, behavioural indicator, platform engagement, leading indicator,
     learners' reaction (a rating or a Learning NPS) or learning (a pre/post knowledge
     score); the kind places the KPI on the chain of impact."""
     unit: Text
     """Unit of the values, such as ``days``, ``percent`` or ``score (1-5)``."""
-    direction: Literal["decrease", "increase"]
+    direction: Choice[Direction]
     """Which way is better."""
     baseline: Baseline
     """Value before the program."""
     target: Target
     """Value to reach and by when."""
-    cadence: Cadence
+    cadence: Choice[Cadence]
     """How often the KPI is measured and reviewed."""
     owner: Role | None = None
     """Stakeholder role accountable for the KPI."""
@@ -184,7 +181,7 @@ class Kpi(StrictModel):
     """Money value of an improvement, for the ROI."""
     description: Text | None = None
     """What the KPI means and how it is computed."""
-    measure: Literal["mean", "nps"] = "mean"
+    measure: Choice[Measure] = Measure.MEAN
     """How a period's rows become the KPI's value: their ``mean`` (of each person's mean
     for person-level data), or ``nps``: each row is one person's 0–10 answer to "how
     likely are you to recommend …", and the value is the Net Promoter Score, the share
@@ -206,11 +203,11 @@ class Kpi(StrictModel):
     def sign(self) -> float:
         """``1.0`` when an increase is better, ``-1.0`` when a decrease is: a change times
         the sign is an improvement."""
-        return 1.0 if self.direction == "increase" else -1.0
+        return 1.0 if self.direction is Direction.INCREASE else -1.0
 
     @model_validator(mode="after")
     def _nps_is_person_level(self) -> Kpi:
-        if self.measure != "nps":
+        if self.measure is not Measure.NPS:
             return self
         if self.source is not None and self.source.subject is None:
             raise ValueError("`measure: nps` reads one 0–10 answer per person: the source "
@@ -226,7 +223,7 @@ class Kpi(StrictModel):
 class Attribution(StrictModel):
     """How the program's effect is separated from everything else."""
 
-    method: Literal["comparison-group", "trend-line", "estimates"]
+    method: Choice[AttributionMethod]
     """Comparison group, trend line, or discounted estimates."""
     confounders: list[Text] = Field(default_factory=list)
     """Other things that may move the KPIs."""

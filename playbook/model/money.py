@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final
 
 from pydantic import Field, StringConstraints, model_validator
 
-from playbook.model.base import Currency, Id, Key, StrictModel, Text
-
-Clause = Literal["yes", "partial", "no"]
+from playbook.model.base import Choice, Currency, Id, Key, StrictModel, Text
+from playbook.model.choices import Clause
 
 GateKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+((-[a-z0-9]+)*|(_[a-z0-9]+)*)$")]
 """A gate's key: kebab-case like every id (``ai-audit``), or the snake_case that files
@@ -40,7 +39,7 @@ class Vendor(StrictModel):
     """Name shown on the scorecard."""
     scores: dict[Id, float] = Field(default_factory=dict)
     """Score per criterion id, from 1 (poor) to 5 (excellent)."""
-    clauses: dict[GateKey, Clause] = Field(default_factory=dict)
+    clauses: dict[GateKey, Choice[Clause]] = Field(default_factory=dict)
     """Answer per gate: ``yes``, ``partial`` or ``no``; only ``yes`` passes."""
     annual_cost: float | None = Field(default=None, ge=0)
     """Quoted cost per year."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, model_validator
 
-from playbook.model.base import DayRange, Id, IsoDate, Role, StrictModel, Text
+from playbook.model.base import Choice, DayRange, Id, IsoDate, Role, StrictModel, Text
+from playbook.model.choices import ReviewDecision
 
 
 class Behavior(StrictModel):
@@ -102,7 +101,7 @@ class Review(StrictModel):
     """Checkpoint day (90, 180 or 365)."""
     date: IsoDate
     """Day the review was held."""
-    decision: Literal["continue", "adjust", "stop", "scale"]
+    decision: Choice[ReviewDecision]
     """What the review decided."""
     notes: Text | None = None
     """What the evidence showed and why the decision was taken."""

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import Field, Strict, StringConstraints
+from pydantic import Field, StringConstraints
 
-from playbook.model.base import Id, IsoDate, Role, StrictModel, Text
+from playbook.model.base import Choice, Id, IsoDate, Role, StrictModel, Text
+from playbook.model.choices import ProgramStatus, RaciLetter
 from playbook.model.findings import FindingCode
 
 Semver = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 Handle = Annotated[str, StringConstraints(pattern=r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9-]+)?$")]
 Digest = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
-RaciLetter = Literal["R", "A", "C", "I"]
 
 
 class Decision(StrictModel):
@@ -100,25 +100,31 @@ class RaciRow(StrictModel):
 
     activity: Text
     """The activity, such as approving budget or collecting KPI data."""
-    sponsor: RaciLetter | None = None
+    sponsor: Choice[RaciLetter] | None = None
     """The sponsor's letter for this activity."""
-    business_owner: RaciLetter | None = None
+    business_owner: Choice[RaciLetter] | None = None
     """The business owner's letter for this activity."""
-    ld_owner: RaciLetter | None = None
+    ld_owner: Choice[RaciLetter] | None = None
     """The L&D owner's letter for this activity."""
-    it_ai_lead: RaciLetter | None = None
+    it_ai_lead: Choice[RaciLetter] | None = None
     """The IT/AI lead's letter for this activity."""
-    hr_business_partner: RaciLetter | None = None
+    hr_business_partner: Choice[RaciLetter] | None = None
     """The HR business partner's letter for this activity."""
-    legal_compliance: RaciLetter | None = None
+    legal_compliance: Choice[RaciLetter] | None = None
     """Legal/compliance's letter for this activity."""
-    dei_reviewer: RaciLetter | None = None
+    dei_reviewer: Choice[RaciLetter] | None = None
     """The DEI reviewer's letter for this activity."""
 
-    def letters(self) -> dict[str, str]:
+    def letters(self) -> dict[str, RaciLetter]:
         """Return ``{role: letter}`` for the roles that have one."""
         data = self.model_dump(exclude={"activity"}, exclude_none=True)
-        return {str(k): str(v) for k, v in data.items()}
+        return {str(k): RaciLetter(v) for k, v in data.items()}
+
+
+SshSignature = Annotated[str, StringConstraints(
+    pattern=r"^-----BEGIN SSH SIGNATURE-----\n[A-Za-z0-9+/=\n]+-----END SSH SIGNATURE-----\n?$",
+    max_length=16384)]
+"""An armored SSH signature, as ``ssh-keygen -Y sign`` prints it."""
 
 
 class SignOff(StrictModel):
@@ -134,6 +140,10 @@ class SignOff(StrictModel):
     """Program version signed."""
     digest: Digest
     """``sha256:`` digest of the canonical signed content; stale when it changes."""
+    signature: SshSignature | None = None
+    """``ssh-keygen -Y sign`` of ``digest`` (namespace ``playbook-signoff``) by the
+    signer's key, as ``playbook sign --key`` writes it; verified against the
+    ``allowed_signers`` file for the role's ``handle``. Not part of the digest."""
 
 
 ProblemFile = Annotated[str, StringConstraints(
@@ -152,7 +162,7 @@ class Acknowledgement(StrictModel):
     ``program.yml``, so adding or changing one makes the sign-offs stale.
     """
 
-    code: Annotated[FindingCode, Strict(False)]  # read from its text, as a Literal is
+    code: Choice[FindingCode]
     """The finding's code, as ``playbook check`` prints it (``attrition-high``)."""
     file: ProblemFile
     """The file the finding is in, as ``playbook check`` names it
@@ -177,7 +187,7 @@ class Program(StrictModel):
     """Program title as shown on the site."""
     version: Semver
     """Semantic version of the definition; bump on a material change."""
-    status: Literal["draft", "pilot", "scaling", "sustaining", "retired"]
+    status: Choice[ProgramStatus]
     """Lifecycle stage."""
     start: IsoDate
     """Day 0 of the roadmap and of the 90/180/365-day reviews."""

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from playbook.figures.program import to_jsonable
 from playbook.figures.site import ProgramView, SiteData
+from playbook.model.choices import ProgramStatus
 from playbook.model.parts import Competencies
 from playbook.pages.mdtext import Md, fmt
 
@@ -63,7 +64,7 @@ def competency_framework(view: ProgramView) -> dict[str, Any] | None:
         "ceasn:description": _lang(" ".join(program.summary.split())),
         "ceasn:inLanguage": [LANGUAGE],
         "ceasn:publicationStatusType": "publicationStatus:Published"
-        if program.status != "draft" else "publicationStatus:Draft",
+        if program.status is not ProgramStatus.DRAFT else "publicationStatus:Draft",
         "ceasn:versionCode": program.version,
         "asn:hasProgressionModel": model,
         "ceasn:hasTopChild": [f"{base}:behavior:{b.id}" for b in comp.behaviors],

@@ -8,6 +8,7 @@ from typing import Final
 from playbook.figures import vendors as vendorscore
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.vendors import VendorFigures, WeightShift
+from playbook.model.choices import Clause
 from playbook.model.money import Vendor, Vendors
 from playbook.pages import charts
 from playbook.pages.mdtext import (
@@ -30,8 +31,16 @@ from playbook.pages.mdtext import (
     words,
 )
 
-CLAUSE_MARKS: Final = MappingProxyType({"yes": Md("✓ yes"), "partial": Md("✗ partial"),
-                                        "no": Md("✗ **no**")})
+CLAUSE_MARKS: Final = MappingProxyType({Clause.YES: Md("✓ yes"),
+                                        Clause.PARTIAL: Md("✗ partial"),
+                                        Clause.NO: Md("✗ **no**")})
+
+
+def _mark(clause: Clause | None) -> Md:
+    """A vendor's answer to a gate, as its cell shows it."""
+    return words("✗ not stated") if clause is None else CLAUSE_MARKS[clause]
+
+
 GATE_LABELS: Final = MappingProxyType({
     "outcome_clauses": "Outcome clauses", "data_ownership": "Data ownership",
     "exit_portability": "Exit portability", "ai_audit": "AI audit clause",
@@ -66,8 +75,7 @@ def vendor_scorecard(view: ProgramView) -> Md:
         out.append(heading(2, "Must-have gates"))
         out.append(Md("A vendor that does not answer *yes* to every gate is not ranked.\n"))
         out.append(fmt("{}\n", table([words("Vendor"), *[text(gate_label(g, v)) for g in gates]], [
-            [cell(x.name), *[CLAUSE_MARKS.get(x.clauses.get(g, ""), words("✗ not stated"))
-                             for g in gates]] for x in v.vendors])))
+            [cell(x.name), *[_mark(x.clauses.get(g)) for g in gates]] for x in v.vendors])))
     out.append(heading(2, "Weighted scores and ranking"))
     # price beside the score: a sponsor weighs a better score against what it costs
     cost = {x.id: x.annual_cost for x in v.vendors}

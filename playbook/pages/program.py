@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playbook.figures.site import ProgramView, SiteData
 from playbook.figures.trajectory import CHECKPOINT_DAYS
+from playbook.load.signoffs import SignoffState
+from playbook.load.sshsig import SignatureState
 from playbook.model.base import ROLE_TITLES
 from playbook.pages import downloads
 from playbook.pages.diagram import Node, chain_svg
@@ -133,6 +135,17 @@ def people(view: ProgramView, site: SiteData) -> Md:
     return lines(out)
 
 
+def signoff_chip(s: SignoffState) -> Md:
+    """A sign-off's state chip: an invalid signature first, since it never counts."""
+    if s.verification.state is SignatureState.INVALID:
+        return chip("stale", "Unverifiable: signature not the signer's key")
+    if not s.current:
+        return chip("stale", "Stale: changed since signed")
+    if s.verification.state is SignatureState.VERIFIED:
+        return chip("done", "Current, signature verified")
+    return chip("done", "Current")
+
+
 def signoff_table(view: ProgramView) -> Md:
     """Who signed which version, and whether the sign-off still covers the content."""
     p = view.bundle.program
@@ -145,8 +158,7 @@ def signoff_table(view: ProgramView) -> Md:
         else:
             rows.append([words(ROLE_TITLES[s.role]), cell(s.name), cell(s.date),
                          cell(s.version),
-                         chip("done", "Current") if s.current else
-                         chip("stale", "Stale: changed since signed")])
+                         signoff_chip(s)])
     return fmt("{}\n\nSponsor, business owner and L&D owner co-sign the measurement plan. A "
                "sign-off covers the whole program definition; it goes stale when any of it "
                "changes.\n",

@@ -12,7 +12,7 @@ from pydantic.fields import FieldInfo
 
 from playbook.model import FILES
 from playbook.model.settings import Settings
-from playbook.pages import csv_rules, severities, source_examples
+from playbook.pages import csv_rules, severities, signing, source_examples
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -42,7 +42,7 @@ ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "des
                                     "decimal", "thousands", "currency", "missing", "values",
                                     "where")),
          *(("Settings", f) for f in ("connections", "publish")),
-         ("Program", "acknowledgements"),
+         ("Program", "acknowledgements"), ("SignOff", "signature"),
          *(("Acknowledgement", f) for f in ("code", "file", "field", "reason", "accepted_by",
                                             "until")),
          *(("Publish", f) for f in ("require_signoffs", "findings_must_be_acknowledged")),
@@ -176,6 +176,7 @@ def markdown() -> Md:
                                           rows)))
     out.append(RULES)
     out.append(severities.markdown())
+    out.append(signing.markdown())
     out.append(csv_rules.markdown())
     out.append(source_examples.markdown())
     return cat(front_matter("Format reference"), lines(out))

@@ -89,7 +89,9 @@ RULES: Final = (
     f"hold at most {results.MAX_ROWS:,} rows and {results.MAX_TEXT // 2**20} MiB of text, "
     "counted while DuckDB makes it: aggregate in the query. The queries of one build may run "
     f"for {sql.BUILD_SECONDS / 60:g} minutes in all. A result cell holding a folder of the "
-    "machine that ran it (a DuckDB setting) is refused.",
+    "machine that ran it (a DuckDB setting) is refused. Every query and every Parquet or "
+    f"JSON read runs in the {sql.TIME_ZONE} time zone, whatever the machine's: a timestamp "
+    "ending in Z falls on the same day and week wherever the site is built.",
     "People's rows are aggregated by the site, never by the query: a query that reads a "
     "file with a column of person ids (an LMS's actor, an HRIS's employee id) must return "
     "one row per person with that id, named as the source's subject:, and the site "

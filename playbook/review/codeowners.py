@@ -4,7 +4,9 @@ One folder per program and one file per part means the people accountable for
 a part can be asked to review every change to it. The handles come from
 ``program.yml``; roles without a handle are left out. A KPI's owner answers for
 its definition and its numbers, so the owner of any KPI also reviews
-``kpis.yml`` and the program's ``data/<id>/`` folder.
+``kpis.yml`` and the program's ``data/<id>/`` folder. The playbook's
+``allowed_signers`` (the keys sign-offs are verified against) is owned by
+every program's sponsor.
 
 Program files arrive in pull requests from strangers, and a CODEOWNERS line
 decides who may approve changes. So only values checked here against a strict
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 
 from playbook.load.bundle import Bundle, Playbook
+from playbook.load.sshsig import ALLOWED_SIGNERS
 from playbook.model.problems import PlaybookError
 from playbook.model.roles import DATA_OWNERS, FILE_OWNERS
 
@@ -98,4 +101,10 @@ def render(playbook: Playbook) -> str:
         if who:
             lines.append(_rule(f"/data/{program}/", who, program))
         lines.append("")
+    sponsors = [h for b in playbook.programs if b.program is not None
+                and (h := getattr(b.program.stakeholders.sponsor, "handle", None))]
+    if sponsors:
+        # the keys in it decide whose sign-off verifies: a sponsor approves each change
+        lines += ["# allowed_signers: the keys sign-offs are verified against",
+                  _rule(f"/{ALLOWED_SIGNERS}", list(dict.fromkeys(sponsors)), "playbook"), ""]
     return "\n".join(lines)

@@ -169,20 +169,27 @@ def _query_diffs(changes: Sequence[Change]) -> list[Md]:
 
 def _signoff_line(m: SignoffMove) -> Md:
     e = m.entry
-    return fmt("- {}: {}, {}, version {}, {}", text(e["role"]), text(e["name"]),
-               text(e["date"]), text(e["version"]),
+    # the comment does not verify (``playbook check`` does, against allowed_signers)
+    signed = ", SSH-signed for the check to verify" if e.get("signature") else ""
+    return fmt("- {}: {}, {}, version {}{}, {}", text(e["role"]), text(e["name"]),
+               text(e["date"]), text(e["version"]), text(signed),
                text(described(m.origins, "added" if m.added else "removed")))
 
 
 def signoff_part(moved: Sequence[SignoffMove]) -> list[Md]:
     """Every sign-off the change adds or removes, with the commits git names for it.
 
-    Nobody can verify who wrote a sign-off yet, so each added one is said to be
-    unverified; a reviewer confirms it with the person named.
+    The comment verifies no signature (``playbook check`` does, against
+    ``allowed_signers``): an SSH-signed one is said to be signed, and an unsigned
+    one unverified, for a reviewer to confirm with the person named.
     """
     out = []
-    for added, lead in ((True, "This change adds these sign-offs, unverified: anyone can "
-                                "commit a sign-off in another's name."),
+    signed = any(m.added and m.entry.get("signature") for m in moved)
+    adds = ("This change adds these sign-offs; an unsigned one is unverified: anyone can "
+            "commit a sign-off in another's name." if signed else
+            "This change adds these sign-offs, unverified: anyone can commit a sign-off in "
+            "another's name.")
+    for added, lead in ((True, adds),
                         (False, "This change removes these sign-offs.")):
         mine = [m for m in moved if m.added is added]
         if mine:

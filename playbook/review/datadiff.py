@@ -25,6 +25,7 @@ from typing import Final
 
 from playbook.figures.trajectory import KpiFigures, KpiStatus, period_start
 from playbook.load.observations import Observation
+from playbook.model.choices import Cadence
 from playbook.pages.mdtext import Md, cat, fmt, join, lines, number
 from playbook.review.quoted import heading, text
 from playbook.review.sides import Side, read_sides
@@ -208,7 +209,7 @@ def compare(base: Side, head: Side) -> DataDiff:
             person = kpi.person_level
             before, after = _published(was.get(kpi.id)), _published(now.get(kpi.id))
 
-            def shown(a: Observation, b: Observation, cadence: str = kpi.cadence,
+            def shown(a: Observation, b: Observation, cadence: Cadence = kpi.cadence,
                       before: set[tuple[str, date]] = before,
                       after: set[tuple[str, date]] = after) -> bool:
                 return ((a.group or "all", period_start(a.date, cadence)) in before

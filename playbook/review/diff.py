@@ -10,16 +10,16 @@ weights, owners, dates, money. :mod:`.comment` writes them into the review comme
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Final
 
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.program_files import read_program_file
-from playbook.load.safefiles import folder_refusal, locate
+from playbook.load.safefiles import folder_refusal, locate, locate_data
 from playbook.load.signoffs import DEFINITIONS, definitions_of, digest_of
 from playbook.load.validate import validate
 from playbook.model import FILES
@@ -304,30 +304,47 @@ def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
 
 def _add_definitions(root: Path, rev: str | None, snapshot: Snapshot) -> None:
     """Add to each program what defines its figures outside its YAML files, as a
-    sign-off's digest counts it (:func:`playbook.load.signoffs.definitions_of`)."""
+    sign-off's digest counts it (:func:`playbook.load.signoffs.definitions_of`).
+
+    A query file is read by the loader's rule: only below the program's own
+    ``data/<id>/``, no dot names, no link (the comment shows its text).
+    """
     if not any(files.get("kpis") for files in snapshot.values()):
         return
-    if rev is None:
-        def read(rel: str) -> str | None:
-            real = locate(root / rel, root, rel)
-            return _text(real.read_bytes()) if isinstance(real, Path) else None
-    else:
+    blobs: dict[str, str] = {}
+    if rev is not None:
         commit = resolve(root, rev)
         blobs = {name: oid for top in ("data", "playbook.yml")
                  for name, mode, oid in tree(root, commit, top) if mode != LINK}
-
-        def read(rel: str) -> str | None:
-            return _text(blob(root, blobs[rel])) if rel in blobs else None
-    settings = read("playbook.yml")
+    if rev is None:
+        found = locate(root / "playbook.yml", root, "playbook.yml")
+        settings = _text(found.read_bytes()) if isinstance(found, Path) else None
+    else:
+        settings = _text(blob(root, blobs["playbook.yml"])) if "playbook.yml" in blobs else None
     connections: dict[str, Any] = {}
     if settings is not None:
         obj, _ = validate(Settings, yamlsrc.parse(settings, "playbook.yml")[0])
         if isinstance(obj, Settings):
             connections = {n: c.model_dump(mode="json") for n, c in obj.connections.items()}
-    for files in snapshot.values():
-        defined = definitions_of(files.get("kpis"), read, connections)
+    for program, files in snapshot.items():
+        defined = definitions_of(files.get("kpis"), _query_reader(root, rev, blobs, program),
+                                 connections)
         if defined is not None:
             files[DEFINITIONS] = defined
+
+
+def _query_reader(root: Path, rev: str | None, blobs: Mapping[str, str],
+                  program: str) -> Callable[[str], str | None]:
+    """Reads one program's query files, at ``rev`` or in the work tree."""
+    def read(rel: str) -> str | None:
+        if rev is None:
+            real = locate_data(rel, root, program)
+            return _text(real.read_bytes()) if isinstance(real, Path) else None
+        parts = PurePosixPath(rel).parts
+        if parts[:2] != ("data", program) or any(p.startswith(".") for p in parts[2:]):
+            return None
+        return _text(blob(root, blobs[rel])) if rel in blobs else None
+    return read
 
 
 def _text(data: bytes) -> str | None:

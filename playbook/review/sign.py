@@ -15,6 +15,7 @@ from typing import Final
 import yaml
 
 from playbook import engine
+from playbook.load import sshsig
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
 from playbook.load.safefiles import Refusal, read_file
@@ -51,24 +52,32 @@ def quoted(text: str) -> str:
 
 
 def entry_data(role: str, name: str, day: date, version: str,
-               value: str) -> dict[str, str]:
+               value: str, signature: str | None = None) -> dict[str, str]:
     """One sign-off as the project's YAML loader reads it back (dates stay text)."""
-    return {"role": role, "name": name, "date": day.isoformat(), "version": version,
-            "digest": value}
+    entry = {"role": role, "name": name, "date": day.isoformat(), "version": version,
+             "digest": value}
+    if signature is not None:
+        entry["signature"] = signature
+    return entry
 
 
 def entry_text(entry: dict[str, str], indent: int = 2, nl: str = "\n") -> str:
     """The YAML lines of one sign-off list item, its dash at column ``indent``."""
     dash, body = " " * indent, " " * (indent + 2)
-    return (f"{dash}- role: {entry['role']}{nl}{body}name: {quoted(entry['name'])}{nl}"
+    text = (f"{dash}- role: {entry['role']}{nl}{body}name: {quoted(entry['name'])}{nl}"
             f"{body}date: {entry['date']}{nl}{body}version: {entry['version']}{nl}"
             f"{body}digest: {entry['digest']}{nl}")
+    if "signature" in entry:  # armored base64 lines: a literal block keeps them as they are
+        lines = entry["signature"].splitlines()
+        text += f"{body}signature: |{nl}" + "".join(f"{body}  {line}{nl}" for line in lines)
+    return text
 
 
 def _flow_entry(entry: dict[str, str]) -> str:
     """One sign-off as a flow mapping, for files written in flow style."""
+    signed = f", signature: {quoted(entry['signature'])}" if "signature" in entry else ""
     return (f"{{role: {entry['role']}, name: {quoted(entry['name'])}, date: {entry['date']}, "
-            f"version: {quoted(entry['version'])}, digest: {quoted(entry['digest'])}}}")
+            f"version: {quoted(entry['version'])}, digest: {quoted(entry['digest'])}{signed}}}")
 
 
 def _last_scalar(node: yaml.Node) -> yaml.Node:
@@ -201,7 +210,7 @@ def _signable(root: Path, program_id: str) -> Bundle:
 
 
 def sign(root: Path, program_id: str, role: str, name: str | None,
-         day: date) -> dict[str, str]:
+         day: date, key: Path | None = None) -> dict[str, str]:
     """Append a sign-off of the program as it is now to its ``program.yml``.
 
     Args:
@@ -210,13 +219,16 @@ def sign(root: Path, program_id: str, role: str, name: str | None,
         role: The stakeholder role signing; it must have a person.
         name: Who signs; defaults to the person named for the role.
         day: Date of the sign-off.
+        key: The signer's SSH private key: the digest is signed with it
+            (``ssh-keygen -Y sign``); ``None`` writes an unsigned sign-off.
 
     Returns:
         The entry written.
 
     Raises:
         SignError: The playbook has errors, the program or role is unknown, or
-            the file cannot be extended safely; nothing was changed.
+            the file cannot be extended safely, or the key cannot sign; nothing
+            was changed.
     """
     bundle = _signable(root, program_id)
     assert bundle.program is not None  # _signable refuses a program without one
@@ -228,7 +240,12 @@ def sign(root: Path, program_id: str, role: str, name: str | None,
         name.encode("utf-8")
     except UnicodeEncodeError:  # undecodable bytes in the command line
         raise SignError("the name is not valid UTF-8 text") from None
-    entry = entry_data(role, name, day, bundle.program.version, digest(bundle))
+    value = digest(bundle)
+    try:
+        signature = sshsig.sign(key, value) if key is not None else None
+    except sshsig.SigningError as exc:
+        raise SignError(str(exc)) from None
+    entry = entry_data(role, name, day, bundle.program.version, value, signature)
     path = bundle.folder / "program.yml"
     shown = f"program/{program_id}/program.yml"
 

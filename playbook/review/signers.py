@@ -2,8 +2,9 @@
 
 A sign-off is a few lines in ``program.yml``; anyone who can open a pull
 request can write one in another person's name, and a commit's author and
-committer are whatever its maker typed. Until sign-offs are signed, the most
-a review can say is who committed each one, and that nobody can verify it:
+committer are whatever its maker typed. Unless a sign-off carries an SSH
+signature (:mod:`playbook.load.sshsig`), the most a review can say is who
+committed it, and that nobody can verify it:
 ``playbook check`` gives every sign-off in effect a notice
 (:func:`notices`), and the review comment lists every sign-off a pull request
 adds or removes with the commits that did (:func:`moves`).
@@ -27,6 +28,7 @@ from typing import Any, Final
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
 from playbook.load.signoffs import states
+from playbook.load.sshsig import SignatureState
 from playbook.model.problems import Problem, Severity
 from playbook.review.diff import DiffError, Snapshot, resolve, run_git
 
@@ -164,7 +166,8 @@ def described(origins: Sequence[Origin], verb: str = "added") -> str:
 
 
 def notices(bundle: Bundle) -> list[Problem]:
-    """A notice on each sign-off in effect: who committed it, and that no one can verify it."""
+    """A notice on each sign-off in effect: verified by its SSH signature, or who
+    committed it and that no one can verify it (an invalid signature is pending instead)."""
     program = bundle.program
     source = bundle.sources.get("program")
     if program is None or source is None or not program.signoff:
@@ -176,6 +179,15 @@ def notices(bundle: Bundle) -> list[Problem]:
             continue
         origins = found.get(s.index, ()) if found is not None else ()
         line, column = source.where(("signoff", s.index))
+        if s.verification.state is SignatureState.INVALID:
+            continue  # a pending item says so, and the sign-off does not count
+        if s.verification.state is SignatureState.VERIFIED:
+            out.append(Problem(
+                source.path, line, column, f"signoff[{s.index}]",
+                f"sign-off by {s.role} ({s.name}, {s.date}) is verified: signed by "
+                f"{s.verification.handle}'s key ({described(origins)})", "",
+                Severity.NOTICE))
+            continue
         out.append(Problem(
             source.path, line, column, f"signoff[{s.index}]",
             f"sign-off by {s.role} ({s.name}, {s.date}) is unverified: {described(origins)}, "
@@ -186,7 +198,8 @@ def notices(bundle: Bundle) -> list[Problem]:
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(entry.get(k)) for k in ("role", "name", "date", "version", "digest"))
+    return tuple(str(entry.get(k)) for k in ("role", "name", "date", "version", "digest",
+                                             "signature"))
 
 
 def _removers(root: Path, base: str, head: str | None, program_id: str,

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from playbook.figures.status import (
-    NOISE_WINDOW,
+    LOOKBACK,
     Judgement,
     judge_aggregate,
     judge_wave,
@@ -36,6 +36,7 @@ from playbook.figures.trajectory import (
     status_group,
 )
 from playbook.load.observations import Observation
+from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
 
 _Rows = tuple[bool, Mapping[tuple[str, date | str], list[Observation]]]
@@ -43,7 +44,7 @@ _Rows = tuple[bool, Mapping[tuple[str, date | str], list[Observation]]]
 period), after whether the series is measured in waves."""
 
 
-def _by_point(series: list[Observation], cadence: str) -> _Rows:
+def _by_point(series: list[Observation], cadence: Cadence) -> _Rows:
     """Index person-level rows by point once, so a replay never rescans the series."""
     waves = any(o.wave for o in series)
     rows: defaultdict[tuple[str, date | str], list[Observation]] = defaultdict(list)
@@ -130,8 +131,8 @@ def kpi_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date
     rows = _by_point(series, kpi.cadence) if person_level else None
     shown = _known(points, group, today)
     # judged once per point known today: the status and each checkpoint replay these;
-    # a judgement reads no more than the latest NOISE_WINDOW points, so each gets those
-    history = [_judge(kpi, shown[max(0, i - NOISE_WINDOW):i], rows, None, point_se)
+    # a judgement reads no more than the latest LOOKBACK points, so each gets those
+    history = [_judge(kpi, shown[max(0, i - LOOKBACK):i], rows, None, point_se)
                for i in range(1, len(shown) + 1)]
     checkpoints = _checkpoints(kpi, points, rows, group, start, today, point_se, history)
     if not shown:

@@ -1,37 +1,40 @@
-"""Status a reader can trust: behind the trajectory by more than the noise, or not.
+"""Status a reader can trust: off the line by more than the noise, or not.
 
-A single month's value moves with noise; a survey mean has sampling error. So
-status compares the trajectory with a value whose uncertainty is known, and
-only the part of the shortfall beyond that uncertainty counts:
+A single period's value moves with noise; a survey mean has sampling error. So
+status compares the trajectory with a value whose uncertainty is known, within a
+symmetric **band** around the line, by one rule for every kind of KPI:
 
-* **Aggregate series** are judged on the mean of the last
-  ``SMOOTH_PERIODS[cadence]`` published points against the mean of the
-  trajectory on their dates. Their noise is estimated from the last
-  :data:`NOISE_WINDOW` points as the standard deviation of period-to-period
-  differences over √2 (a trend does not inflate it); the standard error of
-  the smoothed value is that over √k.
-* **Person-level series** (survey waves) are judged on the latest measured
-  wave; its standard error is the standard deviation of the people's values
-  over √n.
-* **NPS series** are judged like aggregate series, but each period score's
-  standard error comes from its answers (:mod:`playbook.figures.nps`); the
-  standard error of the mean of k scores is ``√(Σ se²)/k``.
-* The **band** around the trajectory is symmetric: :data:`Z` standard errors of
-  the judged value either side of the line, at most :data:`BAND_CAP` of the
-  planned change (a noisy series cannot excuse any shortfall). An estimated
-  noise spans Student's t quantile at :data:`BAND_LEVEL` instead of ``Z``; a
-  standard error that cannot be estimated (fewer than three values, a score
-  whose answers all fall in one category) gives no band and no hysteresis: the
-  value is judged as it is. Inside the band the KPI is on track and *within
-  noise of the line*. With ``band`` and ``behind`` as shares of the planned
-  change: on track when ``behind ≤ ON_TRACK + band``, at risk when
-  ``behind ≤ AT_RISK + band``, off track beyond.
-* **Hysteresis** (:func:`settle`): the status is replayed over every point known
-  so far, and changes only when :data:`CONFIRM_PERIODS` judged points in a row
-  call for the change; a worse status is called only when the shortfall is past
-  its threshold by :data:`EXIT_MARGIN` band half-widths, a better one as soon as
-  the shortfall is back within its threshold. A KPI sitting on its line does not
-  flip with every noisy point.
+* **The judged value.** An aggregate series is judged on the mean of its latest
+  ``SMOOTH_PERIODS[cadence]`` points against the mean of the trajectory on their
+  dates; a survey KPI on its latest measured wave; a checkpoint on the latest
+  value known on its day.
+* **Its standard error.** An aggregate series' noise is estimated only from the
+  points *before* those being judged (the latest ``max(k, CONFIRM_PERIODS)``),
+  so a collapse cannot widen its own band: the standard deviation of their
+  period-to-period changes over √2 (:mod:`playbook.figures.noise`, the latest
+  :data:`NOISE_WINDOW` before the judged ones), over √k for a mean of k points.
+  A survey wave's is the people's standard deviation over √n; an NPS score's
+  comes from its answers (:mod:`playbook.figures.nps`), and a mean of k scores
+  has ``√(Σ se²)/k``.
+* **The band** spans Student's t quantile at :data:`BAND_LEVEL` of the estimate
+  (its degrees of freedom: the changes less one; a wave's people less one), or
+  :data:`Z` for an NPS score's answers, standard errors either side of the
+  line, at most :data:`BAND_CAP` of the planned change (a noisy series cannot
+  excuse any shortfall). While the noise cannot be estimated (fewer than
+  :data:`MIN_NOISE_POINTS` earlier points, a score whose answers all agree) the
+  band is its cap: too few values to tell noise from a shortfall.
+* **Classification.** With ``band`` and ``behind`` as shares of the planned
+  change: on track when ``behind ≤ ON_TRACK + band`` (inside the band: *within
+  noise of the line*), at risk when ``behind ≤ AT_RISK + band``, off track beyond.
+* **Hysteresis** (:func:`settle`), replayed over every point known so far from
+  an on-track start (the plan starts on its line): a better status is called as
+  soon as the judged value and the latest single value are back within their
+  thresholds; a worse one when the judged value is past its threshold by the
+  margin, or when each of the latest :data:`CONFIRM_PERIODS` single values is
+  past it by the margin of its own band (a collapse shows before the smoothed
+  mean catches up). The margin is :data:`EXIT_MARGIN` of the band (never more
+  than the band), cut so that band and margin together stay within
+  :data:`BAND_CAP`: no noise excuses more than the cap.
 * A value measured on or before the baseline date, or a survey's pre wave, is
   **not judged**: nothing has been measured since the baseline, and the
   checkpoint says so.
@@ -40,7 +43,6 @@ only the part of the shortfall beyond that uncertainty counts:
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -49,6 +51,7 @@ from statistics import fmean, stdev
 from types import MappingProxyType
 from typing import Final
 
+from playbook.figures.noise import MIN_NOISE_POINTS, NOISE_WINDOW, change_noise
 from playbook.figures.trajectory import (
     AT_RISK,
     ON_TRACK,
@@ -61,25 +64,30 @@ from playbook.load.observations import Observation
 from playbook.model.choices import Cadence
 from playbook.model.measure import Kpi
 
-Z: Final = 1.645
-"""Standard errors either side of the line the band spans (one-sided 95%), when the
+__all__ = ["MIN_NOISE_POINTS", "NOISE_WINDOW"]  # re-exported for the pages
+
+Z: Final = 1.96
+"""Standard errors either side of the line the band spans (95% two-sided), when the
 standard error rests on many values (an NPS score's answers)."""
-BAND_LEVEL: Final = 0.95
-"""One-sided level of the band: an estimated noise spans Student's t quantile at this
-level with the estimate's degrees of freedom (wider when it rests on few values)."""
+BAND_LEVEL: Final = 0.975
+"""Quantile the band spans (95% two-sided): an estimated noise spans Student's t quantile
+at this level with the estimate's degrees of freedom (wider when it rests on few values)."""
 SMOOTH_PERIODS: Final = MappingProxyType({Cadence.WEEKLY: 4, Cadence.MONTHLY: 3,
                                           Cadence.QUARTERLY: 1})
 """Latest points averaged for the status of an aggregate series, per cadence."""
-NOISE_WINDOW: Final = 12
-"""Latest points from which an aggregate series' noise is estimated."""
 BAND_CAP: Final = 1 / 3
 """Widest half-width of the noise band, as a share of the planned change."""
-EXIT_MARGIN: Final = 1.5
-"""Band half-widths a shortfall must pass a threshold by before the status changes."""
+EXIT_MARGIN: Final = 0.75
+"""Share of the band a value must pass a threshold by before a worse status is called
+(at most 1: the margin never exceeds the band; band and margin stay within the cap)."""
 CONFIRM_PERIODS: Final = 2
-"""Judged points in a row that must call for a new status before it changes."""
+"""Latest single values that must each be past a threshold (by the margin) to call a
+worse status the smoothed mean has not shown yet."""
+LOOKBACK: Final = NOISE_WINDOW + max(*SMOOTH_PERIODS.values(), CONFIRM_PERIODS)
+"""Latest points a judgement reads: the judged ones and the noise window before them."""
 NOT_SINCE_BASELINE: Final = "no measurement since the baseline"
 """What a checkpoint says when the only value known is the baseline's own."""
+assert 0 <= EXIT_MARGIN <= 1, "the exit margin never exceeds the band"
 
 
 @dataclass(frozen=True)
@@ -89,21 +97,26 @@ class Judgement:
     status: KpiStatus | None
     """``None`` when there is nothing to judge (see ``note``)."""
     behind: float | None
-    """Shortfall as a share of the planned change (positive = behind)."""
+    """Shortfall of the judged value as a share of the planned change (positive = behind)."""
     expected: float | None
     """The trajectory's value the judged value is compared with."""
     band: float
-    """Half-width of the noise band, as a share of the planned change."""
+    """Half-width of the noise band of the judged value, as a share of the planned change."""
     note: str | None = None
     width: float = 0.0
     """Half-width of the noise band, in the KPI's unit."""
     estimated: bool = False
-    """Whether the band rests on an estimated standard error (else it is the widest)."""
+    """Whether the band rests on an estimated standard error (else it is the cap)."""
+    latest: float | None = None
+    """Shortfall of the latest single value (share of the planned change)."""
+    latest_band: float = 0.0
+    """Half-width of the band of one single value (share of the planned change)."""
 
     @property
     def within_noise(self) -> bool:
-        """Whether the judged value lies inside the band around the trajectory."""
-        return self.behind is not None and abs(self.behind) <= self.band
+        """Whether the status is on track with the judged value inside the band."""
+        return (self.status is KpiStatus.ON_TRACK and self.behind is not None
+                and abs(self.behind) <= self.band)
 
 
 _RANK: Final = MappingProxyType({KpiStatus.ON_TRACK: 0, KpiStatus.AT_RISK: 1,
@@ -117,41 +130,50 @@ def classify(behind: float, band: float) -> KpiStatus:
     return KpiStatus.AT_RISK if behind <= AT_RISK + band else KpiStatus.OFF_TRACK
 
 
-def _called(held: KpiStatus, behind: float, band: float) -> KpiStatus:
-    """The status a shortfall calls for: a worse one only past its threshold by the margin.
+def margin(band: float) -> float:
+    """The exit margin of a band: :data:`EXIT_MARGIN` of it, so far as band and margin
+    together stay within :data:`BAND_CAP` (no noise excuses more than the cap)."""
+    return max(0.0, min(EXIT_MARGIN * band, BAND_CAP - band))
 
-    A better one needs no margin: a value back inside the band is on track again.
-    """
-    worse = classify(behind - EXIT_MARGIN * band, band)
-    if _RANK[worse] > _RANK[held]:
-        return worse
-    better = classify(behind, band)
-    return better if _RANK[better] < _RANK[held] else held
+
+def _worse(behind: float, band: float) -> KpiStatus:
+    """The status a shortfall calls for when leaving a better one: past by the margin."""
+    return classify(behind - margin(band), band)
 
 
 def settle(history: Sequence[Judgement]) -> KpiStatus | None:
     """The status after replaying ``history`` (judgements in time order) with hysteresis.
 
-    Until the noise can be estimated each judgement's own status stands (without a
-    band), and so does the first with an estimated band. After it, a status
-    changes only when :data:`CONFIRM_PERIODS` judged points in a row call for a
-    change in the same direction (:func:`_called`). Judgements without a status
-    (nothing measured since the baseline) are skipped.
+    The replay starts on track; a better status is taken as soon as the judged and the
+    latest single value call for it, a worse one when the judged value is past the
+    threshold by the margin or each of the latest :data:`CONFIRM_PERIODS` single
+    values is (see the module docstring). Judgements without a status (nothing
+    measured since the baseline) are skipped.
     """
     held: KpiStatus | None = None
-    calls: list[KpiStatus] = []
-    settled = False  # whether the held status rests on an estimated band
+    singles: list[KpiStatus] = []  # what each latest single value calls for, newest last
     for verdict in history:
         if verdict.status is None or verdict.behind is None:
             continue
-        if held is None or not (settled and verdict.estimated):
-            held, settled = verdict.status, verdict.estimated
+        single = (_worse(verdict.latest, verdict.latest_band) if verdict.latest is not None
+                  else KpiStatus.ON_TRACK)
+        singles = [*singles, single][-CONFIRM_PERIODS:]
+        if held is None:  # the plan starts on its line: a first value must leave it too
+            held = KpiStatus.ON_TRACK
+        # better only when the latest single value agrees: a lagging mean cannot undo
+        # a collapse the single values have already shown
+        better = max(classify(verdict.behind, verdict.band),
+                     classify(verdict.latest if verdict.latest is not None else verdict.behind,
+                              verdict.latest_band), key=_RANK.__getitem__)
+        if _RANK[better] < _RANK[held]:
+            held = better
             continue
-        now: KpiStatus = held
-        call = _called(now, verdict.behind, verdict.band)
-        calls = [*calls, call][-CONFIRM_PERIODS:] if call != now else []
-        if len(calls) == CONFIRM_PERIODS and len({_RANK[c] > _RANK[now] for c in calls}) == 1:
-            held, calls = call, []  # the latest call: the one the data stands on now
+        worse = _worse(verdict.behind, verdict.band)
+        if len(singles) == CONFIRM_PERIODS:  # the mildest of the confirming values
+            confirmed = min(singles, key=_RANK.__getitem__)
+            worse = max(worse, confirmed, key=_RANK.__getitem__)
+        if _RANK[worse] > _RANK[held]:
+            held = worse
     return held
 
 
@@ -169,25 +191,25 @@ def multiplier(dof: int | None) -> float:
     return distributions.t_quantile(BAND_LEVEL, dof)
 
 
-def _judgement(kpi: Kpi, behind: float, expected: float, se: float | None,
-               dof: int | None) -> Judgement:
-    """Classify ``behind`` within the band of ``se`` (unknown, or ``dof`` < 1: no band)."""
-    estimated = se is not None and (dof is None or dof >= 1)
-    band = (min(multiplier(dof) * se / _planned(kpi), BAND_CAP)
-            if se is not None and estimated else 0.0)
-    return Judgement(classify(behind, band), behind, expected, band,
-                     width=band * _planned(kpi), estimated=estimated)
-
-
-def aggregate_noise(values: Sequence[float]) -> float | None:
-    """Noise of one period's value: SD of first differences over √2 (None with < 3 values)."""
-    window = list(values)[-NOISE_WINDOW:]
-    if len(window) < 3:
+def band_share(kpi: Kpi, se: float | None, dof: int | None) -> float | None:
+    """Half-width of the band of a value with standard error ``se`` (share of the planned
+    change), capped; None when the error is unknown (``se`` None or ``dof`` < 1)."""
+    if se is None or (dof is not None and dof < 1):
         return None
-    steps = [b - a for a, b in itertools.pairwise(window)]
-    # floats, not statistics.stdev's exact fractions: the replay calls this once a point
-    mean = math.fsum(steps) / len(steps)
-    return math.sqrt(math.fsum((x - mean) ** 2 for x in steps) / (len(steps) - 1) / 2)
+    return min(multiplier(dof) * se / _planned(kpi), BAND_CAP)
+
+
+def _judgement(kpi: Kpi, value: float, expected: float, band: float | None,
+               latest: tuple[float, float | None]) -> Judgement:
+    """Classify ``value`` against ``expected`` in ``band`` (None: unknown, the cap);
+    ``latest`` is the latest single value with its own band."""
+    behind = shortfall(kpi, value, expected)
+    width = BAND_CAP if band is None else band
+    one, one_band = latest
+    return Judgement(classify(behind, width), behind, expected, width,
+                     width=width * _planned(kpi), estimated=band is not None,
+                     latest=shortfall(kpi, one, expected),
+                     latest_band=BAND_CAP if one_band is None else one_band)
 
 
 def judge_aggregate(kpi: Kpi, points: Sequence[Point], on: date | None = None,
@@ -210,20 +232,25 @@ def judge_aggregate(kpi: Kpi, points: Sequence[Point], on: date | None = None,
     if all(_when(p) <= kpi.baseline.date for p in recent):
         return Judgement(None, None, None, 0.0, NOT_SINCE_BASELINE)
     value = fmean(p.value for p in recent if p.value is not None)
+    last = shown[-1].value
+    assert last is not None
     expected = (expected_value(kpi, on) if on is not None else
                 fmean(expected_value(kpi, _when(p)) for p in recent))
-    dof: int | None = None
-    se: float | None = None
     if point_se is not None:  # sampling errors: unknown when one of them is
         own = [point_se.get((p.group, p.period)) for p in recent]
-        if all(e is not None for e in own):
-            se = math.sqrt(sum(e * e for e in own if e is not None)) / len(recent)
-    else:
-        values = [p.value for p in shown if p.value is not None]
-        noise = aggregate_noise(values)
-        se = None if noise is None else noise / math.sqrt(len(recent))
-        dof = min(len(values), NOISE_WINDOW) - 2  # differences, less their mean
-    return _judgement(kpi, shortfall(kpi, value, expected), expected, se, dof)
+        se = (math.sqrt(sum(e * e for e in own if e is not None)) / len(recent)
+              if all(e is not None for e in own) else None)
+        one = point_se.get((shown[-1].group, shown[-1].period))
+        return _judgement(kpi, value, expected, band_share(kpi, se, None),
+                          (last, band_share(kpi, one, None)))
+    judged = max(len(recent), CONFIRM_PERIODS)
+    earlier = [p.value for p in shown[:-judged] if p.value is not None]
+    noise = change_noise(earlier)
+    if noise is None:
+        return _judgement(kpi, value, expected, None, (last, None))
+    sigma, dof = noise
+    return _judgement(kpi, value, expected, band_share(kpi, sigma / math.sqrt(len(recent)), dof),
+                      (last, band_share(kpi, sigma, dof)))
 
 
 def judge_wave(kpi: Kpi, point: Point, people: Sequence[Observation],
@@ -244,8 +271,8 @@ def judge_wave(kpi: Kpi, point: Point, people: Sequence[Observation],
     means = [fmean(v) for v in by_subject.values()]
     se = stdev(means) / math.sqrt(len(means)) if len(means) > 1 else None
     expected = expected_value(kpi, on or _when(point))
-    return _judgement(kpi, shortfall(kpi, point.value, expected), expected, se,
-                      len(means) - 1)
+    band = band_share(kpi, se, len(means) - 1)
+    return _judgement(kpi, point.value, expected, band, (point.value, band))
 
 
 def _when(point: Point) -> date:

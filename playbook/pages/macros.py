@@ -97,20 +97,24 @@ def measurement_rules() -> Md:
         ["Off track", f"shortfall beyond {trajectory.AT_RISK:.0%} of the planned change "
                       "beyond the band"],
         ["Noise band", f"±{status.Z:g} standard errors of the judged value around the "
-                       f"trajectory (Student's t quantile at {status.BAND_LEVEL:.0%} when "
+                       f"trajectory (Student's t quantile at {status.BAND_LEVEL:.1%} when "
                        "the noise is estimated from the series), at most "
                        f"{status.BAND_CAP:.0%} of the planned change; standard errors "
-                       "from the series' own noise, a survey wave's people, or an NPS "
-                       "score's answers (100·√((p₉₋₁₀ + p₀₋₆ − (p₉₋₁₀ − p₀₋₆)²)/n)); "
-                       "none with fewer than three values"],
-        ["Hysteresis", f"a status changes only when {status.CONFIRM_PERIODS} judged points "
-                       "in a row call for it: a worse status when the shortfall is past its "
-                       f"threshold by {status.EXIT_MARGIN:g} band half-widths, a better one "
-                       "when it is back within its threshold; replayed over the series' "
-                       "history as of the build day"],
+                       "from the spread of the changes between the points before those "
+                       "judged, a survey wave's people, or an NPS score's answers "
+                       "(100·√((p₉₋₁₀ + p₀₋₆ − (p₉₋₁₀ − p₀₋₆)²)/n)); the cap with "
+                       f"fewer than {status.MIN_NOISE_POINTS} earlier points"],
+        ["Hysteresis", "from an on-track start, a worse status when the judged value is "
+                       f"past its threshold by {status.EXIT_MARGIN:.0%} of the band (band "
+                       f"and margin within {status.BAND_CAP:.0%}), or when each of the "
+                       f"latest {status.CONFIRM_PERIODS} single values is past it by the "
+                       "margin of its own band; a better one when both are back within "
+                       "their thresholds; replayed over the series' history as of the "
+                       "build day"],
         ["Smoothing", "aggregate series are judged on the mean of their latest "
                       + ", ".join(f"{k} {v}" for k, v in status.SMOOTH_PERIODS.items())
-                      + f" points; noise from the last {status.NOISE_WINDOW} points"],
+                      + f" points; noise from the last {status.NOISE_WINDOW} points before "
+                      "those judged"],
         ["Stale", f"no data for one cadence period plus a grace of {grace}"],
         ["Checkpoints", "days " + ", ".join(str(d) for d in trajectory.CHECKPOINT_DAYS)
                         + " from the program start"],

@@ -3,9 +3,12 @@
 Combines the primitives of :mod:`playbook.figures.trajectory` (periods,
 trajectory, published points) with the noise-aware judgement of
 :mod:`playbook.figures.status`. Checkpoints read the published point that was
-complete on their day and judge it by the same rule as the latest value. Both
-statuses are settled over the history known on their day (:func:`status.settle`),
-so a build on any day gives the same answer for it.
+complete on their day and judge it by the same rule as the latest value, when
+it could show the program's effect (:func:`trajectory.shows_effect`: not a
+baseline wave, not a period before the start); else they say there is no
+measurement since the start (the baseline, for a baseline wave). Both statuses
+are settled over the history known on their day (:func:`status.settle`), so a
+build on any day gives the same answer for it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from datetime import date, timedelta
 
 from playbook.figures.status import (
     LOOKBACK,
+    NOT_SINCE_BASELINE,
+    NOT_SINCE_START,
     Judgement,
     judge_aggregate,
     judge_wave,
@@ -33,6 +38,7 @@ from playbook.figures.trajectory import (
     expected_value,
     one_cadence_later,
     period_start,
+    shows_effect,
     status_group,
 )
 from playbook.load.observations import Observation
@@ -95,9 +101,12 @@ def _checkpoints(kpi: Kpi, points: list[Point], rows: _Rows | None, group: str |
         if not known:
             out.append(Checkpoint(day, when, expected, None, None))
             continue
-        # a point known on the day holds only rows dated on or before it
-        verdict = _settled(history[:len(known) - 1],
-                           _judge(kpi, known, rows, when, point_se))
+        # a point known on the day holds only rows dated on or before it; one from
+        # before the start (a baseline wave, a before period) cannot show the effect
+        verdict = (_settled(history[:len(known) - 1], _judge(kpi, known, rows, when, point_se))
+                   if shows_effect(known[-1], start, kpi.cadence)
+                   else Judgement(None, None, None, 0.0, NOT_SINCE_BASELINE
+                                  if known[-1].wave == "pre" else NOT_SINCE_START))
         out.append(Checkpoint(day, when, expected, known[-1].value, verdict.status,
                               known[-1].period, verdict.note))
     return out

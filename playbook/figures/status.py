@@ -87,6 +87,9 @@ LOOKBACK: Final = NOISE_WINDOW + max(*SMOOTH_PERIODS.values(), CONFIRM_PERIODS)
 """Latest points a judgement reads: the judged ones and the noise window before them."""
 NOT_SINCE_BASELINE: Final = "no measurement since the baseline"
 """What a checkpoint says when the only value known is the baseline's own."""
+NOT_SINCE_START: Final = "no measurement since the start"
+"""What a checkpoint says when the latest value known on its day is from before the
+program's start (a period before it, a baseline wave)."""
 assert 0 <= EXIT_MARGIN <= 1, "the exit margin never exceeds the band"
 
 

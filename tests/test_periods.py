@@ -26,6 +26,7 @@ from playbook.figures.trajectory import (
 )
 from playbook.load.observations import Observation
 from playbook.model.choices import Cadence
+from playbook.pages.macros import measurement_rules
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -134,3 +135,10 @@ def test_a_checkpoint_on_the_baseline_wave_says_so() -> None:
     figs = kpi_figures(kpi, _wave(date(2026, 1, 20), "pre", 3.2), start=date(2026, 1, 12),
                        today=date(2026, 6, 1), min_group_size=5, person_level=True)
     assert (figs.checkpoints[0].status, figs.checkpoints[0].note) == (None, NOT_SINCE_BASELINE)
+
+
+def test_the_methodology_states_the_rule_from_the_constant() -> None:
+    rules = str(measurement_rules())
+    assert (f"counts as after it when at least {AFTER_SHARE:.0%} of its days are on or "
+            "after the start") in rules
+    assert "read only a value that could show the program's effect" in rules

@@ -108,8 +108,6 @@ class Judgement:
     note: str | None = None
     width: float = 0.0
     """Half-width of the noise band, in the KPI's unit."""
-    estimated: bool = False
-    """Whether the band rests on an estimated standard error (else it is the cap)."""
     latest: float | None = None
     """Shortfall of the latest single value (share of the planned change)."""
     latest_band: float = 0.0
@@ -203,15 +201,15 @@ def band_share(kpi: Kpi, se: float | None, dof: int | None) -> float | None:
 
 
 def _judgement(kpi: Kpi, value: float, expected: float, band: float | None,
-               latest: tuple[float, float | None]) -> Judgement:
+               latest: tuple[float, float, float | None]) -> Judgement:
     """Classify ``value`` against ``expected`` in ``band`` (None: unknown, the cap);
-    ``latest`` is the latest single value with its own band."""
+    ``latest`` is the latest single value, the trajectory on its day and its own band."""
     behind = shortfall(kpi, value, expected)
     width = BAND_CAP if band is None else band
-    one, one_band = latest
+    one, one_expected, one_band = latest
     return Judgement(classify(behind, width), behind, expected, width,
-                     width=width * _planned(kpi), estimated=band is not None,
-                     latest=shortfall(kpi, one, expected),
+                     width=width * _planned(kpi),
+                     latest=shortfall(kpi, one, one_expected),
                      latest_band=BAND_CAP if one_band is None else one_band)
 
 
@@ -237,7 +235,8 @@ def judge_aggregate(kpi: Kpi, points: Sequence[Point], on: date | None = None,
     value = fmean(p.value for p in recent if p.value is not None)
     last = shown[-1].value
     assert last is not None
-    expected = (expected_value(kpi, on) if on is not None else
+    last_expected = expected_value(kpi, on or _when(shown[-1]))
+    expected = (last_expected if on is not None else
                 fmean(expected_value(kpi, _when(p)) for p in recent))
     if point_se is not None:  # sampling errors: unknown when one of them is
         own = [point_se.get((p.group, p.period)) for p in recent]
@@ -245,15 +244,15 @@ def judge_aggregate(kpi: Kpi, points: Sequence[Point], on: date | None = None,
               if all(e is not None for e in own) else None)
         one = point_se.get((shown[-1].group, shown[-1].period))
         return _judgement(kpi, value, expected, band_share(kpi, se, None),
-                          (last, band_share(kpi, one, None)))
+                          (last, last_expected, band_share(kpi, one, None)))
     judged = max(len(recent), CONFIRM_PERIODS)
     earlier = [p.value for p in shown[:-judged] if p.value is not None]
     noise = change_noise(earlier)
     if noise is None:
-        return _judgement(kpi, value, expected, None, (last, None))
+        return _judgement(kpi, value, expected, None, (last, last_expected, None))
     sigma, dof = noise
     return _judgement(kpi, value, expected, band_share(kpi, sigma / math.sqrt(len(recent)), dof),
-                      (last, band_share(kpi, sigma, dof)))
+                      (last, last_expected, band_share(kpi, sigma, dof)))
 
 
 def judge_wave(kpi: Kpi, point: Point, people: Sequence[Observation],
@@ -275,7 +274,7 @@ def judge_wave(kpi: Kpi, point: Point, people: Sequence[Observation],
     se = stdev(means) / math.sqrt(len(means)) if len(means) > 1 else None
     expected = expected_value(kpi, on or _when(point))
     band = band_share(kpi, se, len(means) - 1)
-    return _judgement(kpi, point.value, expected, band, (point.value, band))
+    return _judgement(kpi, point.value, expected, band, (point.value, expected, band))
 
 
 def _when(point: Point) -> date:

@@ -240,9 +240,10 @@ def test_an_nps_gets_the_band_of_its_answers() -> None:
     assert "on track (within noise of the line)" in kpi_sentence(kpi, figs, date(2026, 7, 1))
 
 
-def _kinds(behind: float) -> dict[str, KpiStatus]:
-    """The status of one value ``behind`` shares of the planned change, in every kind."""
-    kpi = make_kpi(cadence="quarterly", baseline={"value": 0.0, "date": START},
+def _kinds(behind: float, kind: str = "business") -> dict[str, KpiStatus]:
+    """The status of one value ``behind`` shares of the planned change, in every form:
+    an aggregate series' first point, a survey wave, an NPS score."""
+    kpi = make_kpi(kind=kind, cadence="quarterly", baseline={"value": 0.0, "date": START},
                    target={"value": 100.0, "by": START + timedelta(days=182)})
     on = START + timedelta(days=91)
     value = expected_value(kpi, on) - 100 * behind
@@ -252,16 +253,29 @@ def _kinds(behind: float) -> dict[str, KpiStatus]:
               for i, d in enumerate((-1.0, 1.0, -1.0, 1.0, 0.0, 0.0))]
     wave = kpi_figures(kpi, people, start=START, today=on, min_group_size=5,
                        person_level=True)
-    return {"aggregate": aggregate.status, "wave": wave.status}
+    nps_kpi = make_kpi(kind=kind, measure="nps", cadence="quarterly",
+                       baseline={"value": -100.0, "date": START},
+                       target={"value": 100.0, "by": START + timedelta(days=182)},
+                       source={"file": "a.csv", "subject": "person", "value": "answer"})
+    # 400 answers: promoters p, detractors 1 − p, so the score is 200p − 100
+    score = expected_value(nps_kpi, on) - 200 * behind
+    promoters = max(0, min(400, round((score + 100) / 200 * 400)))
+    answers = [Observation(on - timedelta(days=i % 5), 10.0 if i < promoters else 0.0, None,
+                           f"p{i}") for i in range(400)]
+    nps, _ = nps_figures(nps_kpi, answers, start=START, today=on, min_group_size=5)
+    return {"aggregate": aggregate.status, "wave": wave.status, "nps": nps.status}
 
 
 def test_every_kind_of_kpi_is_judged_by_the_same_rule() -> None:
     # a single value with an unknown noise (an aggregate's first point) gets the cap;
-    # a wave of six people far less: each is on track inside its band, off track past
-    # its band by the margin and the at-risk tolerance
-    assert set(_kinds(0.0).values()) == {KpiStatus.ON_TRACK}
-    assert set(_kinds(2.0).values()) == {KpiStatus.OFF_TRACK}
-    assert _kinds(0.2) == {"aggregate": KpiStatus.ON_TRACK, "wave": KpiStatus.OFF_TRACK}
+    # a wave of six people and an NPS of 400 answers far less: each is on track inside
+    # its band, at risk or off track past it by the margin, whatever the KPI's kind
+    for kind in ("business", "behavior", "engagement", "leading", "reaction"):
+        assert set(_kinds(0.0, kind).values()) == {KpiStatus.ON_TRACK}, kind
+        assert set(_kinds(2.0, kind).values()) == {KpiStatus.OFF_TRACK}, kind
+        assert _kinds(0.2, kind) == {"aggregate": KpiStatus.ON_TRACK,
+                                     "wave": KpiStatus.OFF_TRACK,
+                                     "nps": KpiStatus.AT_RISK}, kind
 
 
 def test_the_sentence_says_within_noise_only_inside_the_band() -> None:

@@ -293,6 +293,15 @@ def test_the_sentence_says_within_noise_only_inside_the_band() -> None:
                       person_level=False)
     assert far.status == KpiStatus.ON_TRACK and not far.within_noise
     assert "within noise" not in kpi_sentence(kpi, far, weeks[19])
+    # held on track by the margin: behind the band, by less than the margin, and said so
+    assert figs.band is not None
+    width = figs.band[0][2] - 3.5
+    nudged = series[:-1] + [Observation(series[-1].date, series[-1].value - 5.4 * width)]
+    held = kpi_figures(kpi, nudged, start=START, today=weeks[19], min_group_size=5,
+                       person_level=False)
+    assert held.status == KpiStatus.ON_TRACK and held.held and not held.within_noise
+    assert ("on track (behind the noise band, by less than the margin that confirms a "
+            "change)") in kpi_sentence(kpi, held, weeks[19])
     behind = [Observation(o.date, o.value - 0.3) for o in series]
     off = kpi_figures(kpi, behind, start=START, today=weeks[19], min_group_size=5,
                       person_level=False)

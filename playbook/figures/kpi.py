@@ -159,4 +159,4 @@ def kpi_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date
             if verdict.status is not None else None)
     return KpiFigures(kpi.id, status, last.value, latest_date, verdict.expected,
                       verdict.behind, today > stale_after, stale_after, points, checkpoints,
-                      trajectory, group, band, verdict.within_noise)
+                      trajectory, group, band, verdict.within_noise, verdict.held)

@@ -119,6 +119,13 @@ class Judgement:
         return (self.status is KpiStatus.ON_TRACK and self.behind is not None
                 and abs(self.behind) <= self.band)
 
+    @property
+    def held(self) -> bool:
+        """Whether the status is on track only by the exit margin: behind the band, by less
+        than the margin a worse status waits for (a first such value is not yet confirmed)."""
+        return (self.status is KpiStatus.ON_TRACK and self.behind is not None
+                and self.behind > ON_TRACK + self.band)
+
 
 _RANK: Final = MappingProxyType({KpiStatus.ON_TRACK: 0, KpiStatus.AT_RISK: 1,
                                  KpiStatus.OFF_TRACK: 2})

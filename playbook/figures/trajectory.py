@@ -139,6 +139,8 @@ class KpiFigures:
     None when nothing is judged yet."""
     within_noise: bool = False
     """Whether the judged value lies inside the band (on track, within noise of the line)."""
+    held: bool = False
+    """On track only by the exit margin: behind the band by less than the margin."""
 
 
 def add_months(day: date, months: int) -> date:

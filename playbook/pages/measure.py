@@ -114,6 +114,8 @@ def kpi_sentence(kpi: Kpi, figs: KpiFigures, today: date | None = None) -> str:
     status = STATUS_LABELS.get(figs.status, figs.status).lower()
     if figs.within_noise:
         status += " (within noise of the line)"
+    elif figs.held:
+        status += " (behind the noise band, by less than the margin that confirms a change)"
     stale = " The latest data is stale." if figs.stale else ""
     now = today or figs.latest_date
     if now is not None and kpi.target.by < now:

@@ -296,7 +296,7 @@ def test_the_sentence_says_within_noise_only_inside_the_band() -> None:
     # held on track by the margin: behind the band, by less than the margin, and said so
     assert figs.band is not None
     width = figs.band[0][2] - 3.5
-    nudged = series[:-1] + [Observation(series[-1].date, series[-1].value - 5.4 * width)]
+    nudged = [*series[:-1], Observation(series[-1].date, series[-1].value - 5.4 * width)]
     held = kpi_figures(kpi, nudged, start=START, today=weeks[19], min_group_size=5,
                        person_level=False)
     assert held.status == KpiStatus.ON_TRACK and held.held and not held.within_noise

@@ -36,5 +36,5 @@ def change_noise(values: Sequence[float]) -> tuple[float, int] | None:
     steps = [b - a for a, b in itertools.pairwise(window)]
     # floats, not statistics.stdev's exact fractions: the replay calls this once a point
     mean = math.fsum(steps) / len(steps)
-    variance = math.fsum((s - mean) ** 2 for s in steps) / (len(steps) - 1)
+    variance = math.fsum([(s - mean) ** 2 for s in steps]) / (len(steps) - 1)
     return math.sqrt(variance / 2), len(steps) - 1

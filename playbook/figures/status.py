@@ -239,12 +239,13 @@ def judge_aggregate(kpi: Kpi, points: Sequence[Point], on: date | None = None,
     recent = shown[-1:] if on is not None else shown[-SMOOTH_PERIODS[kpi.cadence]:]
     if all(_when(p) <= kpi.baseline.date for p in recent):
         return Judgement(None, None, None, 0.0, NOT_SINCE_BASELINE)
-    value = fmean(p.value for p in recent if p.value is not None)
+    # lists, not generators: fmean sums a list in one fsum call (the replay judges each point)
+    value = fmean([p.value for p in recent if p.value is not None])
     last = shown[-1].value
     assert last is not None
     last_expected = expected_value(kpi, on or _when(shown[-1]))
     expected = (last_expected if on is not None else
-                fmean(expected_value(kpi, _when(p)) for p in recent))
+                fmean([expected_value(kpi, _when(p)) for p in recent]))
     if point_se is not None:  # sampling errors: unknown when one of them is
         own = [point_se.get((p.group, p.period)) for p in recent]
         se = (math.sqrt(sum(e * e for e in own if e is not None)) / len(recent)

@@ -147,8 +147,10 @@ def kpi_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date
     if not shown:
         stale_after = one_cadence_later(start, kpi.cadence) + timedelta(
             days=GRACE_DAYS[kpi.cadence])
-        return KpiFigures(kpi.id, KpiStatus.NO_DATA, None, None, None, None, today > stale_after,
-                          stale_after, points, checkpoints, trajectory, None)
+        return KpiFigures(kpi_id=kpi.id, status=KpiStatus.NO_DATA, latest=None,
+                          latest_date=None, expected=None, shortfall=None,
+                          stale=today > stale_after, stale_after=stale_after, points=points,
+                          checkpoints=checkpoints, trajectory=trajectory, group=None)
     last = shown[-1]
     latest_date = last.last or last.period
     verdict = _settled(history[:-1], history[-1])
@@ -157,6 +159,8 @@ def kpi_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date
     status = verdict.status or KpiStatus.BASELINE_ONLY
     band = ([(d, v - verdict.width, v + verdict.width) for d, v in trajectory]
             if verdict.status is not None else None)
-    return KpiFigures(kpi.id, status, last.value, latest_date, verdict.expected,
-                      verdict.behind, today > stale_after, stale_after, points, checkpoints,
-                      trajectory, group, band, verdict.within_noise, verdict.held)
+    return KpiFigures(kpi_id=kpi.id, status=status, latest=last.value, latest_date=latest_date,
+                      expected=verdict.expected, shortfall=verdict.behind,
+                      stale=today > stale_after, stale_after=stale_after, points=points,
+                      checkpoints=checkpoints, trajectory=trajectory, group=group, band=band,
+                      within_noise=verdict.within_noise, held=verdict.held)

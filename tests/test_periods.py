@@ -7,6 +7,7 @@ rule against a day count written here, and each of its users.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from test_trajectory import make_kpi
 
 from playbook.engine import load_playbook
 from playbook.figures.kpi import kpi_figures
-from playbook.figures.program import compute
+from playbook.figures.program import GateState, compute
 from playbook.figures.status import NOT_SINCE_BASELINE, NOT_SINCE_START
 from playbook.figures.trajectory import (
     AFTER_SHARE,
@@ -27,6 +28,7 @@ from playbook.figures.trajectory import (
 from playbook.load.observations import Observation
 from playbook.model.choices import Cadence
 from playbook.pages.macros import measurement_rules
+from playbook.pages.roadmap import gate_text
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -142,3 +144,20 @@ def test_the_methodology_states_the_rule_from_the_constant() -> None:
     assert (f"counts as after it when at least {AFTER_SHARE:.0%} of its days are on or "
             "after the start") in rules
     assert "read only a value that could show the program's effect" in rules
+
+
+def test_a_gate_with_only_the_baseline_reads_no_data_since_the_start() -> None:
+    playbook, _ = load_playbook(REPO)
+    bundle = playbook.get("decision-velocity")
+    assert bundle is not None and bundle.program is not None and bundle.roadmap is not None
+    start = bundle.program.start
+    # every rubric-use value dated before the first after month: the baseline only
+    before = [o for o in bundle.series["rubric-use"] if o.date < first_after(start,
+                                                                             Cadence.MONTHLY)]
+    assert before
+    cut = replace(bundle, series={**bundle.series, "rubric-use": before})
+    gates = [g for g in compute(cut, start + timedelta(days=200)).gates
+             if g.kpi_id == "rubric-use"]
+    assert gates and all(g.state is GateState.NO_DATA and g.actual is None for g in gates)
+    names = {"rubric-use": "Rubric use"}
+    assert str(gate_text(gates[0], names)) == "Rubric use ≥ 60: no data since the start"

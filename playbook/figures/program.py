@@ -47,7 +47,8 @@ class GateState(StrEnum):
     DUE_LATER = "due-later"
     """The phase has not ended yet."""
     NO_DATA = "no-data"
-    """Its day has come but the KPI has no value to read."""
+    """Its day has come but the KPI has no value measured since the start to read (a
+    baseline wave or a period before the start never counts)."""
 
 
 @dataclass(frozen=True)

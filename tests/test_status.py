@@ -293,6 +293,13 @@ def test_the_sentence_says_within_noise_only_inside_the_band() -> None:
                       person_level=False)
     assert far.status == KpiStatus.ON_TRACK and not far.within_noise
     assert "within noise" not in kpi_sentence(kpi, far, weeks[19])
+    # too few values for a noise: inside the cap, said as the widest band, not as noise
+    young = kpi_figures(kpi, series[:3], start=START, today=weeks[2], min_group_size=5,
+                        person_level=False)
+    assert young.within_noise and not young.noise_known
+    assert ("on track (within the widest band: too few values yet to estimate the noise)"
+            in kpi_sentence(kpi, young, weeks[2]))
+    assert figs.noise_known
     # held on track by the margin: behind the band, by less than the margin, and said so
     assert figs.band is not None
     width = figs.band[0][2] - 3.5

@@ -163,4 +163,5 @@ def kpi_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date
                       expected=verdict.expected, shortfall=verdict.behind,
                       stale=today > stale_after, stale_after=stale_after, points=points,
                       checkpoints=checkpoints, trajectory=trajectory, group=group, band=band,
-                      within_noise=verdict.within_noise, held=verdict.held)
+                      within_noise=verdict.within_noise, held=verdict.held,
+                      noise_known=verdict.estimated)

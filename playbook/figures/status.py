@@ -108,6 +108,8 @@ class Judgement:
     note: str | None = None
     width: float = 0.0
     """Half-width of the noise band, in the KPI's unit."""
+    estimated: bool = False
+    """Whether the band rests on an estimated standard error (else it is the cap)."""
     latest: float | None = None
     """Shortfall of the latest single value (share of the planned change)."""
     latest_band: float = 0.0
@@ -215,7 +217,7 @@ def _judgement(kpi: Kpi, value: float, expected: float, band: float | None,
     width = BAND_CAP if band is None else band
     one, one_expected, one_band = latest
     return Judgement(classify(behind, width), behind, expected, width,
-                     width=width * _planned(kpi),
+                     width=width * _planned(kpi), estimated=band is not None,
                      latest=shortfall(kpi, one, one_expected),
                      latest_band=BAND_CAP if one_band is None else one_band)
 

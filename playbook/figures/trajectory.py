@@ -141,6 +141,8 @@ class KpiFigures:
     """Whether the judged value lies inside the band (on track, within noise of the line)."""
     held: bool = False
     """On track only by the exit margin: behind the band by less than the margin."""
+    noise_known: bool = False
+    """Whether the band rests on an estimated noise (else it is the cap: too few values)."""
 
 
 def add_months(day: date, months: int) -> date:

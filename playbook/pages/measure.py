@@ -112,8 +112,10 @@ def kpi_sentence(kpi: Kpi, figs: KpiFigures, today: date | None = None) -> str:
     move = (f"{verb} from {_val(kpi, base, d)} to {_val(kpi, last, d)}" if verb != "stayed"
             else f"stayed at {_val(kpi, base, d)}")
     status = STATUS_LABELS.get(figs.status, figs.status).lower()
-    if figs.within_noise:
+    if figs.within_noise and figs.noise_known:
         status += " (within noise of the line)"
+    elif figs.within_noise:
+        status += " (within the widest band: too few values yet to estimate the noise)"
     elif figs.held:
         status += " (behind the noise band, by less than the margin that confirms a change)"
     stale = " The latest data is stale." if figs.stale else ""

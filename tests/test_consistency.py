@@ -146,8 +146,9 @@ def test_a_non_credible_share_falls_back_on_the_page_and_in_the_report(
                 assert (f"the declared share {b['declared_isolation']:.0%} is used, not the "
                         f"data-derived {b['data_isolation']:.0%} (") in budget
     approval = _report("approval-velocity")["roi"]["kpi_benefits"][0]
-    # the case: a data-derived 0.85 on four pre-periods against a declared 0.4
+    # the case: a data-derived 0.86 against a declared 0.4, on three pre-periods
+    # (March 2026, 30 of its 31 days after the start, is an after month)
     assert (approval["kpi_id"], approval["credibility"]) == ("approval-time",
-                                                             "pre-trends-underpowered")
-    assert approval["isolation"] == 0.4 and round(approval["data_isolation"], 2) == 0.85
+                                                             "pre-trends-untested")
+    assert approval["isolation"] == 0.4 and round(approval["data_isolation"], 2) == 0.86
     assert fallbacks >= 2

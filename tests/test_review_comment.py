@@ -48,11 +48,11 @@ def two_commits(tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
     assert (code, err) == (0, "")
     git(tmp_playbook.root, "commit", "-qam", "Sponsor signs 1.0.0")
     tmp_playbook.edit("kpis.yml", "target: {value: 24, by: 2026-12-31}",
-                      "target: {value: 16, by: 2026-06-30}")
+                      "target: {value: 16, by: 2026-03-31}")
     tmp_playbook.edit("vendors.yml", "weight: 60}", "weight: 30}")
     tmp_playbook.edit("vendors.yml", "weight: 40}", "weight: 70}")
     tmp_playbook.edit("program.yml", "\nversion: 1.0.0", "\nversion: 1.1.0")
-    git(tmp_playbook.root, "commit", "-qam", "Cost first; start-time target by June",
+    git(tmp_playbook.root, "commit", "-qam", "Cost first; start-time target by March",
         author="Bo Lind")
 
 
@@ -78,7 +78,7 @@ They must sign again.
 | target | kpis.yml | <code>kpis\\[start-time\\].target.value</code> | 24.0 | 16.0 |
 | weight | vendors.yml | <code>criteria\\[cost\\].weight</code> | 40.0 | 70.0 |
 | weight | vendors.yml | <code>criteria\\[outcomes\\].weight</code> | 60.0 | 30.0 |
-| date | kpis.yml | <code>kpis\\[start-time\\].target.by</code> | 2026-12-31 | 2026-06-30 |
+| date | kpis.yml | <code>kpis\\[start-time\\].target.by</code> | 2026-12-31 | 2026-03-31 |
 | other | program.yml | <code>version</code> | 1.0.0 | 1.1.0 |
 """
 
@@ -129,7 +129,7 @@ def test_the_json_carries_the_same_facts(tmp_playbook: TmpPlaybook, run_cli: Run
         ("version", "1.0.0", "1.1.0", "other"),
         ("criteria[cost].weight", 40.0, 70.0, "weight"),
         ("criteria[outcomes].weight", 60.0, 30.0, "weight"),
-        ("kpis[start-time].target.by", "2026-12-31", "2026-06-30", "date"),
+        ("kpis[start-time].target.by", "2026-12-31", "2026-03-31", "date"),
         ("kpis[start-time].target.value", 24.0, 16.0, "target")]
     (mini,) = report["impact"]
     assert mini["vendors"] == {

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playbook.figures.kpi import kpi_figures
+from playbook.figures.status import BAND_CAP
 from playbook.figures.trajectory import (
     AT_RISK,
     Point,
@@ -94,11 +95,14 @@ def test_expected_value_is_linear_and_flat_outside() -> None:
 
 
 @pytest.mark.parametrize(("actual", "status", "shortfall"), [
+    # a lone value has no noise estimate: its band is the cap, BAND_CAP of the change
     (60.0, "on-track", 0.0),     # on the line: expected 10 + 50/100 × 100 = 60
     (70.0, "on-track", -0.1),    # ahead by 10 of a planned 100
-    (55.0, "at-risk", 0.05),
-    (45.0, "at-risk", 0.15),     # AT_RISK is inclusive
-    (44.0, "off-track", 0.16),
+    (55.0, "on-track", 0.05),    # within noise of the line
+    (27.0, "on-track", 0.33),    # inside the band
+    (50.0 - 100 * BAND_CAP, "at-risk", 0.1 + BAND_CAP),
+    (45.0 - 100 * BAND_CAP, "at-risk", AT_RISK + BAND_CAP),  # AT_RISK is inclusive
+    (44.0 - 100 * BAND_CAP, "off-track", 0.16 + BAND_CAP),
 ])
 def test_status_thresholds_increase(actual: float, status: str, shortfall: float) -> None:
     day = D0 + timedelta(days=50)
@@ -108,16 +112,17 @@ def test_status_thresholds_increase(actual: float, status: str, shortfall: float
     assert figs.expected == 60
     assert figs.shortfall == pytest.approx(shortfall, rel=1e-9, abs=1e-12)
     assert figs.latest == actual and figs.latest_date == day
+    assert figs.band is not None and figs.band[0][2] - 10 == pytest.approx(100 * BAND_CAP)
 
 
 def test_status_decrease_direction() -> None:
     kpi = make_kpi(direction="decrease", baseline={"value": 40, "date": D0},
                    target={"value": 30, "by": D0 + timedelta(days=100)})
     day = D0 + timedelta(days=50)  # expected 35
-    behind = kpi_figures(kpi, [Observation(day, 36.0, "pilot")], start=D0, today=day,
+    behind = kpi_figures(kpi, [Observation(day, 39.0, "pilot")], start=D0, today=day,
                          min_group_size=5, person_level=False)
-    assert behind.status == "at-risk"
-    assert behind.shortfall == pytest.approx(0.1, rel=1e-9)  # (36 − 35) / |30 − 40|
+    assert behind.status == "at-risk"  # past the lone value's band, BAND_CAP
+    assert behind.shortfall == pytest.approx(0.4, rel=1e-9)  # (39 − 35) / |30 − 40|
     ahead = kpi_figures(kpi, [Observation(day, 34.0, "pilot"),
                               Observation(day, 50.0, "comparison")],
                         start=D0, today=day, min_group_size=5, person_level=False)
@@ -159,16 +164,16 @@ def test_checkpoints_read_what_was_known_on_the_day() -> None:
     start = date(2026, 1, 12)
     kpi = make_kpi(baseline={"value": 10, "date": start},
                    target={"value": 100, "by": start + timedelta(days=180)})
-    series = [Observation(date(2026, 3, 31), 50.0), Observation(date(2026, 4, 30), 70.0)]
+    series = [Observation(date(2026, 3, 31), 20.0), Observation(date(2026, 4, 30), 30.0)]
     figs = kpi_figures(kpi, series, start=start, today=date(2026, 12, 1), min_group_size=5,
                        person_level=False)
     day90, day180, day365 = figs.checkpoints
     # Day 90 is 2026-04-12: April's value is dated 2026-04-30, not known yet → March's.
-    assert (day90.day, day90.date, day90.actual) == (90, date(2026, 4, 12), 50.0)
+    assert (day90.day, day90.date, day90.actual) == (90, date(2026, 4, 12), 20.0)
     assert day90.period == date(2026, 3, 1)
     assert day90.expected == 55.0  # 10 + 90/180 × 90
-    assert day90.status == "at-risk"  # (55 − 50) / 90 = 0.0556
-    assert (day180.actual, day180.expected, day180.status) == (70.0, 100.0, "off-track")
+    assert day90.status == "at-risk"  # (55 − 20) / 90 = 0.39: past the cap, not AT_RISK more
+    assert (day180.actual, day180.expected, day180.status) == (30.0, 100.0, "off-track")
     assert day365.date == date(2027, 1, 12) and day365.actual is None
     assert day365.status is None
 
@@ -199,11 +204,12 @@ def test_status_changes_when_actual_crosses_the_trajectory(
         return kpi_figures(kpi, [Observation(day, actual)], start=D0, today=day,
                            min_group_size=5, person_level=False).status
 
+    # a lone value's band is the cap: behind by more than it leaves on track
     better, worse = line + sign * offset * change, line - sign * offset * change
     assert status(better) == "on-track"
-    assert status(worse) != "on-track"
-    if abs(offset - AT_RISK) > 1e-6:
-        assert status(worse) == ("at-risk" if offset < AT_RISK else "off-track")
+    if abs(offset - BAND_CAP) > 1e-6 and abs(offset - BAND_CAP - AT_RISK) > 1e-6:
+        assert status(worse) == ("on-track" if offset < BAND_CAP else "at-risk"
+                                 if offset < BAND_CAP + AT_RISK else "off-track")
 
 
 @given(st.lists(st.tuples(st.integers(0, 120), st.integers(0, 9), st.sampled_from(

@@ -36,7 +36,7 @@ from enum import StrEnum
 from playbook.figures.attribution import Credibility, EffectMethod
 from playbook.figures.cashflow import YEAR_DAYS
 from playbook.figures.effects import KpiEffect
-from playbook.figures.trajectory import KpiFigures, one_cadence_later
+from playbook.figures.trajectory import KpiFigures, first_after, one_cadence_later
 from playbook.model.measure import Kpi
 
 
@@ -139,9 +139,10 @@ def kpi_benefit(kpi: Kpi, effect: KpiEffect | None, fig: KpiFigures | None, star
 
 
 def _full_period(kpi: Kpi, fig: KpiFigures | None, start: date, today: date) -> bool:
-    """Whether a period starting on or after the start has ended by ``today``."""
+    """Whether a period that counts as after the start has ended by ``today``."""
+    after = first_after(start, kpi.cadence)
     return fig is not None and any(
-        p.period >= start and one_cadence_later(p.period, kpi.cadence) <= today
+        p.period >= after and one_cadence_later(p.period, kpi.cadence) <= today
         for p in fig.points if p.value is not None)
 
 

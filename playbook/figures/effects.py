@@ -225,7 +225,8 @@ def kpi_effect(kpi_id: str, points: list[Point], start: date, baseline: float) -
     Args:
         kpi_id: The KPI.
         points: Its published points per group and period.
-        start: Day 0 of the program; periods starting on or after it are "after".
+        start: The first day of the first period after the program's start
+            (:func:`playbook.figures.trajectory.first_after`); periods from it are "after".
         baseline: The KPI's baseline, the reference when nothing was measured before.
     """
     pilot = _series(points, "pilot") or _series(points, "all")

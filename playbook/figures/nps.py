@@ -180,10 +180,14 @@ def nps_figures(kpi: Kpi, series: list[Observation], *, start: date, today: date
     """
     series = [o for o in series if o.date <= today]
     scores = period_scores(series, kpi.cadence, min_group_size=min_group_size)
+    # each score's band comes from its own answers: se = 100·√((p_P + p_D − (p_P − p_D)²)/n)
+    # (None when every answer agrees: a Wald error of 0 would claim certainty)
+    own_se = {(s.group, s.period): s.se if s.ci is not None else None for s in scores
+              if s.period is not None}
     figs = kpi_figures(kpi, as_observations(series, kpi.cadence,
                                             min_group_size=min_group_size),
                        start=start, today=today, min_group_size=min_group_size,
-                       person_level=False)
+                       person_level=False, point_se=own_se)
     people = {(s.group, s.period): s.n for s in scores}
     # an aggregate observation counts as one row; a score stands for its people
     points = [replace(p, n=people.get((p.group, p.period), p.n)) for p in figs.points]

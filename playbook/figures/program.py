@@ -22,7 +22,13 @@ from playbook.figures.kpi import kpi_figures
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
 from playbook.figures.timeline import CheckpointReview, MilestoneStatus, PhaseStatus
-from playbook.figures.trajectory import KpiFigures, Point, status_group, value_as_of
+from playbook.figures.trajectory import (
+    KpiFigures,
+    Point,
+    first_after,
+    status_group,
+    value_as_of,
+)
 from playbook.figures.vendors import VendorFigures, vendor_figures
 from playbook.load.bundle import Bundle
 from playbook.load.observations import Observation
@@ -41,7 +47,8 @@ class GateState(StrEnum):
     DUE_LATER = "due-later"
     """The phase has not ended yet."""
     NO_DATA = "no-data"
-    """Its day has come but the KPI has no value to read."""
+    """Its day has come but the KPI has no value measured since the start to read (a
+    baseline wave or a period before the start never counts)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,8 @@ def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
     """Read each phase gate on the phase's last day, by the checkpoint rule.
 
     The actual is the latest non-suppressed value of the KPI's status group
-    known on ``min(due, today)`` (observations dated on or before it);
+    known on ``min(due, today)`` (observations dated on or before it) that could show
+    the program's effect: a baseline wave or a period before the start is never read;
     ``passed`` is None until the due day has come or while there is no value.
     """
     program, roadmap, plan = bundle.program, bundle.roadmap, bundle.kpis
@@ -124,7 +132,7 @@ def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
                 person = kpi.person_level and kpi.measure is not Measure.NPS
                 known = value_as_of(series.get(kpi.id, []), kpi.cadence, group,
                                     min(due, today), person_level=person,
-                                    min_group_size=min_size)
+                                    min_group_size=min_size, start=program.start)
             actual = known.value if known else None
             for op, bound in ((">=", gate.at_least), ("<=", gate.at_most)):
                 if bound is None:
@@ -190,7 +198,8 @@ def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
         # aggregate one is (its waves' effects are the behaviour effects instead)
         waves = kpi.source is not None and kpi.source.wave is not None
         if not waves and kpis[kpi.id].points:
-            effects[kpi.id] = kpi_effect(kpi.id, kpis[kpi.id].points, program.start,
+            effects[kpi.id] = kpi_effect(kpi.id, kpis[kpi.id].points,
+                                         first_after(program.start, kpi.cadence),
                                          kpi.baseline.value)
     return kpis, behaviour, published, effects, scores
 

@@ -29,6 +29,10 @@ Rules, each a module constant so the site can quote them:
   the checkpoint date: the latest non-suppressed point of the status group,
   aggregated from observations dated on or before that date, so a month
   reported on its last day is not used before that day. ``None`` after ``today``.
+* **Partial periods.** The period holding the start counts as after it when at
+  least ``AFTER_SHARE`` of its days are on or after the start, else as before
+  (:func:`first_after`); effects, checkpoints, gates and the full-period rule
+  of the ROI all use it.
 * Observations dated after ``today`` are ignored (figures are "as of today").
 """
 
@@ -58,6 +62,9 @@ GRACE_DAYS: Final = MappingProxyType({Cadence.WEEKLY: 3, Cadence.MONTHLY: 14,
 """Days of grace after one cadence before a KPI counts as stale."""
 CHECKPOINT_DAYS: Final = REVIEW_DAYS
 """Review days counted from the program's start (the roadmap's review days, written once)."""
+AFTER_SHARE: Final = 0.5
+"""Share of a period's days on or after the start from which the period counts as after
+the start (the period that holds the start goes where most of its days are)."""
 PUBLISHED_DIGITS = 2
 """Decimals of a published figure of person-level data (the site's precision)."""
 _MONTHS: Final = MappingProxyType({Cadence.WEEKLY: 0, Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3})
@@ -129,6 +136,15 @@ class KpiFigures:
     trajectory: list[tuple[date, float]]
     group: str | None = None
     """Group the status is judged on ("pilot" or "all"); None without data."""
+    band: list[tuple[date, float, float]] | None = None
+    """The noise band around the trajectory: (date, low, high) at each trajectory point;
+    None when nothing is judged yet."""
+    within_noise: bool = False
+    """Whether the judged value lies inside the band (on track, within noise of the line)."""
+    held: bool = False
+    """On track only by the exit margin: behind the band by less than the margin."""
+    noise_known: bool = False
+    """Whether the band rests on an estimated noise (else it is the cap: too few values)."""
 
 
 def add_months(day: date, months: int) -> date:
@@ -151,6 +167,27 @@ def period_start(day: date, cadence: Cadence) -> date:
     if cadence is Cadence.MONTHLY:
         return date(day.year, day.month, 1)
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def first_after(start: date, cadence: Cadence) -> date:
+    """The first day of the first period that counts as after ``start``.
+
+    The period holding the start counts as after it when at least :data:`AFTER_SHARE`
+    of its days are on or after the start, else as before it: a month whose 30 of 31
+    days follow the start is an after month, one whose first day is the start too.
+    Effects, checkpoints, gates and the full-period rule all split periods here.
+    """
+    first = period_start(start, cadence)
+    end = one_cadence_later(first, cadence)
+    return first if (end - start).days >= AFTER_SHARE * (end - first).days else end
+
+
+def shows_effect(point: Point, start: date, cadence: Cadence) -> bool:
+    """Whether ``point`` could show the program's effect: a survey wave other than the
+    pre wave, or a period that counts as after the start (:func:`first_after`)."""
+    if point.wave is not None:
+        return point.wave != "pre"
+    return point.period >= first_after(start, cadence)
 
 
 def one_cadence_later(day: date, cadence: Cadence) -> date:
@@ -232,8 +269,9 @@ def shortfall(kpi: Kpi, actual: float, expected: float) -> float:
 
 
 def value_as_of(series: list[Observation], cadence: Cadence, group: str, day: date, *,
-                person_level: bool, min_group_size: int) -> Point | None:
-    """Return the latest published point of ``group`` that was complete on ``day``.
+                person_level: bool, min_group_size: int, start: date) -> Point | None:
+    """Return the latest published point of ``group`` complete on ``day`` that could show
+    the effect of a program started on ``start`` (:func:`shows_effect`).
 
     A point counts from the date of its last observation: a month reported on
     its last day is not known before it, and a survey wave still being fielded
@@ -247,14 +285,15 @@ def value_as_of(series: list[Observation], cadence: Cadence, group: str, day: da
         day: The day the value is read on.
         person_level: Whether rows are people.
         min_group_size: Privacy threshold for person-level aggregates.
+        start: Day 0 of the program: a baseline wave or a period before it shows nothing.
 
     Returns:
-        The point, or None when nothing was known yet.
+        The point, or None when nothing since the start was known yet.
     """
     points = aggregate(series, cadence, person_level=person_level,
                        min_group_size=min_group_size)
     found = [p for p in points if p.group == group and p.value is not None
-             and (p.last or p.period) <= day]
+             and (p.last or p.period) <= day and shows_effect(p, start, cadence)]
     return max(found, key=lambda p: (p.last or p.period, p.period)) if found else None
 
 

@@ -61,6 +61,22 @@ def line(name: str, x: Sequence[Any], y: Sequence[float | None], color: str, *,
     }
 
 
+def band(name: str, x: Sequence[Any], low: Sequence[float], high: Sequence[float],
+         color: str) -> list[dict[str, Any]]:
+    """A shaded band between ``low`` and ``high`` (two traces: its edges, filled between)."""
+    edge = {"type": "scatter", "mode": "lines", "x": [str(v) for v in x],
+            "line": {"color": color, "width": 0}, "hoverinfo": "skip", "legendgroup": name}
+    return [{**edge, "name": name, "y": list(low), "showlegend": False},
+            {**edge, "name": name, "y": list(high), "fill": "tonexty",
+             "fillcolor": _tint(color)}]
+
+
+def _tint(color: str) -> str:
+    """``#rrggbb`` as a light translucent fill of the same hue."""
+    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},0.15)"
+
+
 def vline(x: str, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """A vertical dotted marker with a label (checkpoints, today)."""
     shape = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,

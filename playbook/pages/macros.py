@@ -91,20 +91,8 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
 def measurement_rules() -> Md:
     """The thresholds every figure on the site uses, read from the engine's constants."""
 
-    grace = ", ".join(f"{k} {v} days" for k, v in trajectory.GRACE_DAYS.items())
     rows = [
-        ["On track", f"shortfall behind the trajectory ≤ {trajectory.ON_TRACK:g} of the "
-                     "planned change"],
-        ["At risk", f"shortfall up to {trajectory.AT_RISK:.0%} of the planned change"],
-        ["Off track", f"shortfall beyond {trajectory.AT_RISK:.0%} of the planned change"],
-        ["Noise slack", f"{status.Z:g} standard errors of the judged value, as a share of "
-                        "the planned change, added to both thresholds"],
-        ["Smoothing", "aggregate series are judged on the mean of their latest "
-                      + ", ".join(f"{k} {v}" for k, v in status.SMOOTH_PERIODS.items())
-                      + f" points; noise from the last {status.NOISE_WINDOW} points"],
-        ["Stale", f"no data for one cadence period plus a grace of {grace}"],
-        ["Checkpoints", "days " + ", ".join(str(d) for d in trajectory.CHECKPOINT_DAYS)
-                        + " from the program start"],
+        *_status_rows(),
         ["Intervals", f"{stats.LEVEL:.0%} confidence"],
         ["Difference-in-differences", f"at least {effects.MIN_PRE} periods with both groups "
                                       "before and after the start"],
@@ -133,6 +121,48 @@ def measurement_rules() -> Md:
     rows += _roi_rules() + _plausibility_rules() + pages_behaviour.rules()
     return fmt("{}\n", table(labels("Rule", "Threshold"),
                              [[words(rule), text(threshold)] for rule, threshold in rows]))
+
+
+def _status_rows() -> list[list[str]]:
+    """The status, band, hysteresis, checkpoint and period rules (status module constants)."""
+    return [
+        ["On track", f"shortfall behind the trajectory ≤ {trajectory.ON_TRACK:g} of the "
+                     "planned change plus the noise band (inside the band: within noise of "
+                     "the line)"],
+        ["At risk", f"shortfall up to {trajectory.AT_RISK:.0%} of the planned change beyond "
+                    "the band"],
+        ["Off track", f"shortfall beyond {trajectory.AT_RISK:.0%} of the planned change "
+                      "beyond the band"],
+        ["Noise band", f"±{status.Z:g} standard errors of the judged value around the "
+                       f"trajectory (Student's t quantile at {status.BAND_LEVEL:.1%} when "
+                       "the noise is estimated from the series), at most "
+                       f"{status.BAND_CAP:.0%} of the planned change; standard errors "
+                       "from the spread of the changes between the points before those "
+                       "judged, a survey wave's people, or an NPS score's answers "
+                       "(100·√((p₉₋₁₀ + p₀₋₆ − (p₉₋₁₀ − p₀₋₆)²)/n)); the cap with "
+                       f"fewer than {status.MIN_NOISE_POINTS} earlier points"],
+        ["Hysteresis", "from an on-track start, a worse status when the judged value is "
+                       f"past its threshold by {status.EXIT_MARGIN:.0%} of the band (band "
+                       f"and margin within {status.BAND_CAP:.0%}), or when each of the "
+                       f"latest {status.CONFIRM_PERIODS} single values is past it by the "
+                       "margin of its own band; a better one when both are back within "
+                       "their thresholds; replayed over the series' history as of the "
+                       "build day"],
+        ["Smoothing", "aggregate series are judged on the mean of their latest "
+                      + ", ".join(f"{k} {v}" for k, v in status.SMOOTH_PERIODS.items())
+                      + f" points; noise from the last {status.NOISE_WINDOW} points before "
+                      "those judged"],
+        ["Stale", "no data for one cadence period plus a grace of "
+                  + ", ".join(f"{k} {v} days" for k, v in trajectory.GRACE_DAYS.items())],
+        ["Checkpoints", "days " + ", ".join(str(d) for d in trajectory.CHECKPOINT_DAYS)
+                        + " from the program start; they and the phase gates read only a "
+                        "value that could show the program's effect (never a baseline "
+                        "wave or a period before the start)"],
+        ["Partial periods", "the period that holds the start counts as after it when at "
+                            f"least {trajectory.AFTER_SHARE:.0%} of its days are on or "
+                            "after the start, else as before it (effects, checkpoints, "
+                            "gates, and the full period P(ROI > 0) waits for)"],
+    ]
 
 
 def privacy_rules() -> Md:

@@ -113,8 +113,12 @@ def kpi_sentence(kpi: Kpi, figs: KpiFigures, today: date | None = None) -> str:
     move = (f"{verb} from {_val(kpi, base, d)} to {_val(kpi, last, d)}" if verb != "stayed"
             else f"stayed at {_val(kpi, base, d)}")
     status = STATUS_LABELS.get(figs.status, figs.status).lower()
-    if figs.status == KpiStatus.ON_TRACK and (figs.shortfall or 0) > 0:
-        status += " (behind the line by less than the data's own noise)"
+    if figs.within_noise and figs.noise_known:
+        status += " (within noise of the line)"
+    elif figs.within_noise:
+        status += " (within the widest band: too few values yet to estimate the noise)"
+    elif figs.held:
+        status += " (behind the noise band, by less than the margin that confirms a change)"
     stale = " The latest data is stale." if figs.stale else ""
     now = today or figs.latest_date
     if now is not None and kpi.target.by < now:
@@ -144,6 +148,10 @@ def kpi_chart(view: ProgramView, kpi: Kpi, today: date | None = None) -> Md:
     traces.append(charts.line("Target trajectory", [d for d, _ in figs.trajectory],
                               [v for _, v in figs.trajectory], charts.PALETTE["target"],
                               dash="dash", markers=False))
+    if figs.band:
+        traces.extend(charts.band("Noise band", [d for d, _, _ in figs.band],
+                                  [lo for _, lo, _ in figs.band],
+                                  [hi for _, _, hi in figs.band], charts.PALETTE["target"]))
     shapes, notes = [], []
     for cp in figs.checkpoints:
         shape, note = charts.vline(str(cp.date), f"day {cp.day}")

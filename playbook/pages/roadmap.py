@@ -77,7 +77,7 @@ def timeline_chart(view: ProgramView, site: SiteData) -> Md:
 
 GATE_WORDS: Final[Mapping[GateState, str]] = MappingProxyType({
     GateState.PASSED: "passed", GateState.NOT_MET: "not met",
-    GateState.DUE_LATER: "due later", GateState.NO_DATA: "no data"})
+    GateState.DUE_LATER: "due later", GateState.NO_DATA: "no data since the start"})
 """How a gate's state reads on a page."""
 
 

@@ -105,7 +105,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lock: $(STAMP)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^playbook' > constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^mkdocs-playbook' > constraints.txt
 
 clean:
 	rm -rf site site-offline site-offline.zip .pytest_cache .mypy_cache .ruff_cache

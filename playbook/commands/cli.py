@@ -29,7 +29,7 @@ DESCRIPTION = (
 """What the tool does, for ``playbook --help``: every verb, in the order of :data:`VERBS`."""
 VERBS = (check, schema, new, report, pages, pull, sign, diff, codeowners)
 """The command modules, in the order ``--help`` lists them."""
-DISTRIBUTION = "playbook"
+DISTRIBUTION = "mkdocs-playbook"
 """The installed package whose version ``--version`` prints (and ``make deploy`` publishes)."""
 
 

@@ -15,12 +15,14 @@ Operations:
     :func:`evaluate`: programs, problems and figures on a day (a review's side).
     :func:`report`: one program's figures as JSON data (``playbook report``).
     :func:`pull`: the warehouse queries' results, checked (``playbook pull``).
+    :func:`migrate`: the playbook brought to the current format version (``playbook migrate``).
     :func:`blocking`: what stops a context (pre-commit, pull request, build, preview,
         deploy) under the publishing policy of ``playbook.yml``.
 """
 
 from playbook.engine.cache import BuildCache
 from playbook.engine.loading import Progress, check_playbook, collecting_after, load_playbook
+from playbook.engine.migration import Migration, migrate
 from playbook.engine.operations import (
     Evaluation,
     build,
@@ -33,7 +35,7 @@ from playbook.engine.policy import Context, blocking, publish_policy
 from playbook.engine.pulling import Snapshot, pull
 from playbook.engine.today import TODAY_ENV, TodayError, today_from_env
 
-__all__ = ["TODAY_ENV", "BuildCache", "Context", "Evaluation", "Progress", "Snapshot",
-           "TodayError", "blocking", "build", "check_playbook", "collecting_after",
-           "errors_of", "evaluate", "load_playbook", "program", "publish_policy", "pull",
-           "report", "today_from_env"]
+__all__ = ["TODAY_ENV", "BuildCache", "Context", "Evaluation", "Migration", "Progress",
+           "Snapshot", "TodayError", "blocking", "build", "check_playbook", "collecting_after",
+           "errors_of", "evaluate", "load_playbook", "migrate", "program", "publish_policy",
+           "pull", "report", "today_from_env"]

@@ -34,7 +34,7 @@ from playbook import engine
 from playbook.figures.site import SiteData
 from playbook.model import schema
 from playbook.model.problems import Problems, Severity
-from playbook.pages import assets, downloads, htmlblocks, macros, reference
+from playbook.pages import assets, downloads, figures_schema, htmlblocks, macros, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
 from playbook_mkdocs import incremental, offline, provenance, publish, sandbox, terminal
@@ -199,7 +199,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, uri, abs_src_path=str(source)))
         # the JSON Schemas at a stable address beside the site (latest/schema/… under mike),
         # for editors and tools outside a checkout, generated from the installed model
-        for name, text in schema.texts().items():
+        for name, text in {**schema.texts(), figures_schema.FILE: figures_schema.render()}.items():
             files.append(File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))
         self.bar.start(enabled=not self.serving)
         self.bar.pages(len(files.documentation_pages()))

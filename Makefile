@@ -52,7 +52,9 @@ deploy: $(STAMP)
 
 browser-deps:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
-	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+	# axe-core (accessibility scan) and yaml-language-server (the editors' schema check)
+	test -f node_modules/axe-core/axe.min.js -a -f node_modules/yaml-language-server/bin/yaml-language-server \
+		|| npm ci --no-audit --no-fund --silent
 	# pdftotext reads the text of the program printed to PDF (test_browser.py)
 	command -v pdftotext >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q poppler-utils; }
 

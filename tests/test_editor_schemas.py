@@ -80,3 +80,17 @@ def test_an_injected_error_is_flagged_where_check_locates_it(
                  for d in ls.edit(path, path.read_text(encoding="utf-8"))
                  if d["message"] == f"Property {INJECTED} is not allowed."]
         assert found == [located[path.relative_to(root).as_posix()]], path
+
+
+def test_this_repositorys_files_find_their_schemas_too() -> None:
+    if not SERVER.is_file():
+        pytest.fail(f"{SERVER} is missing: run `npm ci` (make browser-deps)")
+    repo = Path(__file__).resolve().parents[1]
+    ls = YamlLanguageServer(repo)
+    try:
+        files = _files(repo)
+        assert len(files) >= 17
+        for path in files:
+            assert ls.open(path) == [], path
+    finally:
+        ls.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import re
 import textwrap
 from dataclasses import fields, is_dataclass
 from typing import Any, Final, get_args, get_type_hints
@@ -28,6 +29,8 @@ FILE: Final = "figures.schema.json"
 """The schema's file name, beside the program files' schemas under ``schema/``."""
 PATH: Final = "reference/figures.md"
 """The reference page of the figures' format, on the site."""
+_PYTHON_NONE = re.compile(r"\bNone\b")
+"""Python's name for what JSON calls null."""
 
 
 def _field_docs(cls: type) -> dict[str, str]:
@@ -62,11 +65,16 @@ def _classes(cls: type, found: dict[str, type]) -> None:
 
 
 def _nullable_numbers(node: Any) -> Any:
-    """``node`` with every number also allowing null: NaN and infinity are written as null."""
+    """``node`` with every number also allowing null: NaN and infinity are written as null.
+
+    Descriptions say ``null`` where the figures' docstrings say Python's ``None``.
+    """
     if isinstance(node, dict):
         out = {k: _nullable_numbers(v) for k, v in node.items()}
         if out.get("type") == "number":
             out["type"] = ["number", "null"]
+        if isinstance(out.get("description"), str):
+            out["description"] = _PYTHON_NONE.sub("null", out["description"])
         return out
     if isinstance(node, list):
         return [_nullable_numbers(v) for v in node]

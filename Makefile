@@ -52,7 +52,9 @@ deploy: $(STAMP)
 
 browser-deps:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
-	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+	# axe-core (accessibility scan) and yaml-language-server (the editors' schema check)
+	test -f node_modules/axe-core/axe.min.js -a -f node_modules/yaml-language-server/bin/yaml-language-server \
+		|| npm ci --no-audit --no-fund --silent
 	# pdftotext reads the text of the program printed to PDF (test_browser.py)
 	command -v pdftotext >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q poppler-utils; }
 
@@ -105,7 +107,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lock: $(STAMP)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^playbook' > constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^mkdocs-playbook' > constraints.txt
 
 clean:
 	rm -rf site site-offline site-offline.zip .pytest_cache .mypy_cache .ruff_cache

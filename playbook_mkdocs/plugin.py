@@ -32,8 +32,9 @@ from mkdocs.structure.pages import Page
 
 from playbook import engine
 from playbook.figures.site import SiteData
+from playbook.model import schema
 from playbook.model.problems import Problems, Severity
-from playbook.pages import assets, downloads, htmlblocks, macros, reference
+from playbook.pages import assets, downloads, figures_schema, htmlblocks, macros, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
 from playbook_mkdocs import incremental, offline, provenance, publish, sandbox, terminal
@@ -41,6 +42,10 @@ from playbook_mkdocs import incremental, offline, provenance, publish, sandbox, 
 log = logging.getLogger("mkdocs.plugins.playbook")
 STATE_KEY = "playbook_site"
 """Key on the per-build config that carries the site data to the macros."""
+
+
+SCHEMA_DIR = "schema"
+"""Where the site publishes the JSON Schemas: ``<site>/schema/<file>.schema.json``."""
 
 
 def site_macros(site: Callable[[], SiteData]) -> dict[str, Callable[..., Any]]:
@@ -192,6 +197,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
                 files.append(File.generated(config, download.path, content=download.content))
         for uri, source in assets.files():
             files.append(File.generated(config, uri, abs_src_path=str(source)))
+        # the JSON Schemas at a stable address beside the site (latest/schema/… under mike),
+        # for editors and tools outside a checkout, generated from the installed model
+        for name, text in {**schema.texts(), figures_schema.FILE: figures_schema.render()}.items():
+            files.append(File.generated(config, f"{SCHEMA_DIR}/{name}", content=text))
         self.bar.start(enabled=not self.serving)
         self.bar.pages(len(files.documentation_pages()))
         if inc is not None:

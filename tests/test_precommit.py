@@ -56,8 +56,9 @@ def test_the_playbook_check_hook_checks_the_whole_playbook() -> None:
 
 def test_every_schema_validates_its_program_files() -> None:
     hooks = own_hooks()
+    # figures.schema.json describes what the engine writes, not a file an editor does
     stems = sorted(p.name.removesuffix(".schema.json") for p in (REPO / "schema").glob(
-        "*.schema.json"))
+        "*.schema.json") if p.name != "figures.schema.json")
     for stem in stems:
         hook = hooks[f"schema-{stem}"]
         assert hook["entry"] == (".venv/bin/check-jsonschema --schemafile "

@@ -54,11 +54,13 @@ def pipeline(root: Path, today: date = TODAY) -> dict[str, str]:
         out[f"report/{bundle.id}"] = text
     for path, text in out.items():
         shown = text if path.startswith("report/") else _displayed(text)
+        # JSON's null is a value in a report, and a word of the JSON format's reference
+        json_null = path.startswith("report/") or path == "reference/figures.md"
         found = [m.group(0) for m in BAD_VALUE.finditer(shown)
-                 if not path.startswith("report/") or m.group(0) != "null"]
+                 if not json_null or m.group(0) != "null"]
         assert not found, f"{path} shows {found}: " + next(
             shown[max(0, m.start() - 120):m.end() + 40] for m in BAD_VALUE.finditer(shown)
-            if not path.startswith("report/") or m.group(0) != "null")
+            if not json_null or m.group(0) != "null")
     return out
 
 

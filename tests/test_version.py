@@ -34,8 +34,8 @@ def test_a_source_tree_without_metadata_says_how_to_install(
     monkeypatch.setattr(cli.metadata, "version", missing)
     code, out, err = run_cli("--version")
     assert (code, out) == (1, "")
-    assert err == ("playbook: the 'playbook' package is not installed; run 'pip install -e .' "
-                   "to give it a version\n")
+    assert err == ("playbook: the 'mkdocs-playbook' package is not installed; "
+                   "run 'pip install -e .' to give it a version\n")
     # a missing version never stops the commands that do not print it
     assert cli.parser().parse_args(["codeowners"]).command == "codeowners"
 

@@ -49,7 +49,8 @@ def all_workflows() -> list[str]:
 def test_there_is_a_workflow_for_pull_requests_main_and_tags() -> None:
     assert all_workflows() == ["publish-latest.yml", "publish-release.yml", "pull-request.yml"]
     assert set(load("pull-request.yml")["on"]) == {"pull_request"}
-    assert load("publish-latest.yml")["on"] == {"push": {"branches": ["main"]}}
+    assert load("publish-latest.yml")["on"] == {"push": {"branches": ["main"]},
+                                                "workflow_dispatch": None}
     assert load("publish-release.yml")["on"] == {"push": {"tags": ["v*"]}}
 
 

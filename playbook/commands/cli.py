@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from importlib import metadata
+from importlib import metadata  # noqa: F401  (a test replaces metadata.version through it)
 from typing import Any
 
 from playbook.commands import (
@@ -18,7 +18,9 @@ from playbook.commands import (
     codeowners,
     diff,
     explain,
+    init,
     lock,
+    migrate,
     new,
     pages,
     pseudonymise,
@@ -27,41 +29,27 @@ from playbook.commands import (
     schema,
     sign,
 )
-from playbook.commands.common import playbook_folder
+from playbook.commands.common import DISTRIBUTION, playbook_folder, version
 from playbook.model.problems import PlaybookError
 
 DESCRIPTION = (
     "Check, compute and publish leadership-development programs kept as YAML files and "
     "measurement data: check every program and data file (check), write the JSON Schemas "
     "and the format reference editors work from (schema), scaffold a new program that "
-    "checks clean (new), print every figure of a program as JSON (report), print the query "
-    "behind a KPI, its measure compiled to SQL (explain), write the "
-    "site's pages without MkDocs (pages), pull warehouse query results into snapshot files "
-    "(pull), accept each program's data into its contract lock (lock), replace an export's "
-    "identifier columns with keyed pseudonyms (pseudonymise), sign off the measurement plan "
-    "(sign), show what a change does to targets, figures, sign-offs and data contracts "
-    "(diff), and write review rules from the stakeholders (codeowners). "
+    "checks clean (new), write a new playbook repository that checks and builds (init), "
+    "bring the files to the current format version (migrate), print every figure of a "
+    "program as JSON (report), print the query behind a KPI, its measure compiled to SQL "
+    "(explain), write the site's pages without MkDocs (pages), pull warehouse query results "
+    "into snapshot files (pull), accept each program's data into its contract lock (lock), "
+    "replace an export's identifier columns with keyed pseudonyms (pseudonymise), sign off "
+    "the measurement plan (sign), show what a change does to targets, figures, sign-offs "
+    "and data contracts (diff), and write review rules from the stakeholders (codeowners). "
     "'mkdocs build' publishes the site.")
 """What the tool does, for ``playbook --help``: every verb, in the order of :data:`VERBS`."""
-VERBS = (check, schema, new, report, explain, pages, pull, lock, pseudonymise, sign, diff,
-         codeowners)
+VERBS = (check, schema, new, init, migrate, report, explain, pages, pull, lock, pseudonymise,
+         sign, diff, codeowners)
 """The command modules, in the order ``--help`` lists them."""
-DISTRIBUTION = "playbook"
-"""The installed package whose version ``--version`` prints (and ``make deploy`` publishes)."""
-
-
-def version() -> str:
-    """The installed package's version, from its metadata (one source: ``pyproject.toml``).
-
-    Raises:
-        PlaybookError: The package is not installed (run from a bare source tree), so
-            no version can be named; guessing one would mislabel a published site.
-    """
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError as exc:
-        raise PlaybookError(f"the '{DISTRIBUTION}' package is not installed; "
-                            "run 'pip install -e .' to give it a version") from exc
+__all__ = ["DESCRIPTION", "DISTRIBUTION", "VERBS", "main", "parser", "version"]
 
 
 class _VersionAction(argparse.Action):

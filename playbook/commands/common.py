@@ -1,12 +1,30 @@
-"""What several commands share: the playbook folder, and the build date."""
+"""What several commands share: the playbook folder, the build date, the package version."""
 
 from __future__ import annotations
 
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 from playbook.engine import today_from_env
-from playbook.model.problems import UsageError
+from playbook.model.problems import PlaybookError, UsageError
+
+DISTRIBUTION = "mkdocs-playbook"
+"""The installed package whose version ``--version`` prints (and ``make deploy`` publishes)."""
+
+
+def version() -> str:
+    """The installed package's version, from its metadata (one source: ``pyproject.toml``).
+
+    Raises:
+        PlaybookError: The package is not installed (run from a bare source tree), so
+            no version can be named; guessing one would mislabel a published site.
+    """
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError as exc:
+        raise PlaybookError(f"the '{DISTRIBUTION}' package is not installed; "
+                            "run 'pip install -e .' to give it a version") from exc
 
 
 def day_option(value: str | None) -> date:

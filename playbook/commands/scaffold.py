@@ -19,21 +19,18 @@ class ScaffoldError(UsageError):
     """The scaffold cannot be written; nothing was changed."""
 
 
-def new_program(root: Path, program_id: str, start: date) -> list[Path]:
-    """Write ``program/<program_id>/`` (all eight files) and a sample data file.
+def program_files(program_id: str, start: date) -> dict[str, str]:
+    """The files of a new program: ``program/<id>/*.yml``, then its sample data file.
 
     Args:
-        root: The playbook folder.
         program_id: The new program's id (lowercase kebab-case).
         start: Day 0 of the new program.
 
     Returns:
-        The files written: the program files, then the data file.
+        Each file's path relative to the playbook folder, and its text.
 
     Raises:
-        ScaffoldError: The id is not an id of the model, or the program folder or the
-            data file already exists.
-        WriteRefused: A folder on the way is a link or not a folder; nothing was written.
+        ScaffoldError: The id is not an id of the model.
     """
     if not is_id(program_id):
         raise ScaffoldError(f"'{escape(program_id)}' is not a lowercase kebab-case id "
@@ -57,7 +54,28 @@ def new_program(root: Path, program_id: str, start: date) -> list[Path]:
     # the sample export the KPI template's source reads, so the new program checks clean
     for item in sorted((templates / "data").iterdir(), key=lambda t: t.name):
         rendered[f"{data}/{item.name}"] = _render(item, values)
-    for rel in [folder, *(r for r in rendered if r.startswith(f"{data}/"))]:
+    return rendered
+
+
+def new_program(root: Path, program_id: str, start: date) -> list[Path]:
+    """Write ``program/<program_id>/`` (all eight files) and a sample data file.
+
+    Args:
+        root: The playbook folder.
+        program_id: The new program's id (lowercase kebab-case).
+        start: Day 0 of the new program.
+
+    Returns:
+        The files written: the program files, then the data file.
+
+    Raises:
+        ScaffoldError: The id is not an id of the model, or the program folder or the
+            data file already exists.
+        WriteRefused: A folder on the way is a link or not a folder; nothing was written.
+    """
+    rendered = program_files(program_id, start)
+    folder = f"program/{program_id}"
+    for rel in [folder, *(r for r in rendered if r.startswith(f"data/{program_id}/"))]:
         if os.path.lexists(root / rel):
             raise ScaffoldError(f"{rel} already exists; nothing was changed")
     # never through a link a pull request committed at program/, data/ or below

@@ -12,7 +12,7 @@ from playbook.load.safefiles import Refusal, read_file
 from playbook.load.safewrite import anchor, write_files
 from playbook.model import schema
 from playbook.model.problems import Problem
-from playbook.pages import reference
+from playbook.pages import figures_schema, reference
 
 FORMAT_FILE = "format.md"
 """The format reference written beside the schemas, readable in the repository."""
@@ -24,8 +24,13 @@ def _format_reference() -> str:
 
 
 def files() -> dict[str, str]:
-    """Every file ``playbook schema`` writes into its folder: name → text."""
-    return {**schema.texts(), FORMAT_FILE: _format_reference()}
+    """Every file ``playbook schema`` writes into its folder: name → text.
+
+    The program files' schemas, the schema of ``figures.json`` (what ``playbook report``
+    and the site's downloads hold, for other tools) and the format reference.
+    """
+    return {**schema.texts(), figures_schema.FILE: figures_schema.render(),
+            FORMAT_FILE: _format_reference()}
 
 
 def stale(out: Path, root: Path | None = None) -> list[str]:

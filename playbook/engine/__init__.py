@@ -18,6 +18,7 @@ Operations:
     :func:`lock`: each program's data contract as its data is now (``playbook lock``).
     :func:`pseudonymise`: an export's identifier columns keyed (``playbook pseudonymise``).
     :func:`explain`: the query behind a KPI, its measure compiled (``playbook explain``).
+    :func:`migrate`: the playbook brought to the current format version (``playbook migrate``).
     :func:`blocking`: what stops a context (pre-commit, pull request, build, preview,
         deploy) under the publishing policy of ``playbook.yml``.
 """
@@ -26,6 +27,7 @@ from playbook.engine.cache import BuildCache
 from playbook.engine.contracting import LockFile, lock
 from playbook.engine.explaining import UnknownKpiError, explain
 from playbook.engine.loading import Progress, check_playbook, collecting_after, load_playbook
+from playbook.engine.migration import Migration, migrate
 from playbook.engine.operations import (
     Evaluation,
     build,
@@ -46,7 +48,8 @@ from playbook.engine.pulling import Snapshot, pull
 from playbook.engine.today import TODAY_ENV, TodayError, today_from_env
 
 __all__ = ["SIGNOFF_CODES", "TODAY_ENV", "BuildCache", "Context", "Evaluation", "LockFile",
-           "Progress", "PseudonymError", "Snapshot", "TodayError", "UnknownKpiError",
-           "blocking", "build", "check_playbook", "collecting_after", "errors_of", "evaluate",
-           "explain", "load_playbook", "lock", "program", "pseudonymise", "publish_policy",
-           "pull", "report", "required_signoffs", "today_from_env"]
+           "Migration", "Progress", "PseudonymError", "Snapshot", "TodayError",
+           "UnknownKpiError", "blocking", "build", "check_playbook", "collecting_after",
+           "errors_of", "evaluate", "explain", "load_playbook", "lock", "migrate", "program",
+           "pseudonymise", "publish_policy", "pull", "report", "required_signoffs",
+           "today_from_env"]

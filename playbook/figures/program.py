@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Final
 
 from playbook.figures import nps, privacy, timeline
 from playbook.figures.chain import Chain, chain_of_impact
@@ -269,6 +270,11 @@ def _plain(value: object) -> object:
     return value
 
 
+SCHEMA_VERSION: Final = 1
+"""The version of the JSON the figures are written as (``figures.json``, ``playbook report``):
+it rises when a field is removed or changes meaning, never for a field added."""
+
+
 def to_jsonable(figs: ProgramFigures) -> dict[str, object]:
     """Return the figures as plain JSON data: ISO dates, NaN/inf as None, str keys.
 
@@ -280,4 +286,4 @@ def to_jsonable(figs: ProgramFigures) -> dict[str, object]:
     """
     data = _plain(figs)
     assert isinstance(data, dict)
-    return data
+    return {"schema_version": SCHEMA_VERSION, **data}

@@ -22,7 +22,7 @@ SCHEMAS: Final[Mapping[str, type[BaseModel]]] = {**FILES, "playbook": Settings}
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _markdown(node: Any) -> Any:
+def markdown_descriptions(node: Any) -> Any:
     """``node`` with its descriptions' reST ````literals```` as Markdown `code` spans.
 
     Editors show a description as Markdown in the hover; reST's double backticks would
@@ -30,16 +30,16 @@ def _markdown(node: Any) -> Any:
     """
     if isinstance(node, dict):
         return {k: v.replace("``", "`") if k == "description" and isinstance(v, str)
-                else _markdown(v) for k, v in node.items()}
+                else markdown_descriptions(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_markdown(v) for v in node]
+        return [markdown_descriptions(v) for v in node]
     return node
 
 
 def render(stem: str) -> str:
     """Return the JSON Schema of ``<stem>.yml`` as formatted text."""
     model = SCHEMAS[stem]
-    schema = _markdown(model.model_json_schema())
+    schema = markdown_descriptions(model.model_json_schema())
     schema = {"$schema": SCHEMA_DIALECT, "$id": f"{stem}.schema.json", **schema}
     schema["title"] = f"{stem}.yml"
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

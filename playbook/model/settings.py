@@ -10,11 +10,18 @@ errors.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Final
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from playbook.model.base import Id, Role, StrictModel, Text
+
+FORMAT_VERSION: Final = 1
+"""The version of the program format this package reads and writes.
+
+It rises only when a valid playbook's files must change to stay valid (or to mean
+the same); ``playbook migrate`` then rewrites them.
+"""
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
 """The name of an environment variable, such as ``PLAYBOOK_WAREHOUSE_URL``."""
@@ -79,7 +86,20 @@ class Publish(StrictModel):
 class Settings(StrictModel):
     """``playbook.yml``: settings shared by every program of the playbook."""
 
+    format_version: int = Field(default=FORMAT_VERSION, ge=1)
+    """The version of the program format the playbook's files are written in (``1``);
+    ``playbook init`` writes the current one. A newer version than the installed
+    package reads is refused: upgrade the package, never edit the number."""
     connections: dict[Id, Connection] = Field(default_factory=dict)
     """Warehouse connections by name, referenced by a source's ``connection``."""
     publish: Publish = Field(default_factory=Publish)
     """The publishing policy: what blocks a deploy of main."""
+
+    @field_validator("format_version")
+    @classmethod
+    def _readable(cls, value: int) -> int:
+        # a newer format may mean something else by the same field: refuse, never guess
+        if value > FORMAT_VERSION:
+            raise ValueError(f"format version {value} is newer than this package reads "
+                             f"({FORMAT_VERSION}); upgrade mkdocs-playbook")
+        return value

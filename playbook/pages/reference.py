@@ -37,7 +37,8 @@ from playbook.pages.mdtext import (
 
 PATH = "reference/format.md"
 
-ADDED: Final = frozenset({("Phase", "goal"), ("Review", "actions"), ("Kpi", "description"),
+ADDED: Final = frozenset({("Settings", "format_version"),
+         ("Phase", "goal"), ("Review", "actions"), ("Kpi", "description"),
          ("Budget", "horizon_years"), ("Budget", "discount_rate"),
          ("Budget", "benefit_decay"), ("Budget", "participants"), ("Benefit", "amount_low"),
          ("Benefit", "amount_high"), ("Source", "read"), ("Source", "query"),

@@ -16,7 +16,7 @@ from typing import Final
 from playbook.figures.site import ProgramView, SiteData
 from playbook.model.problems import Problems
 from playbook.pages import budget as pages_budget
-from playbook.pages import groups, reference
+from playbook.pages import figures_schema, groups, reference
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import overview as pages_overview
@@ -99,6 +99,7 @@ def generate(site: SiteData) -> list[Page]:
         pages.append(Page(f"{PROGRAMS_DIR}/{program_id}/index.md", f"{program_id}: errors",
                           program_problems_page(program_id, Problems(list(errors)))))
     pages.append(Page(reference.PATH, "Format reference", reference.markdown()))
+    pages.append(Page(figures_schema.PATH, "Figures reference", figures_schema.markdown()))
     return pages
 
 

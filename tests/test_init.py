@@ -1,0 +1,221 @@
+"""``playbook init`` and ``playbook migrate``: a new organisation's repository, and its format.
+
+The slow test is the one a new organisation lives through: the wheel built from
+this repository, installed (not editable) into a fresh virtual environment with
+the pinned constraints, ``playbook init`` in an empty folder, and there
+``check``, ``schema --check``, ``mkdocs build --strict`` and ``pre-commit run
+--all-files`` with the hooks ``init`` wrote (pre-commit installs the package
+into an environment of its own, from the wheel built here).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import RunCli
+from mkdocs.config import load_config
+
+from playbook.commands import init
+from playbook.model.settings import FORMAT_VERSION
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+START = date(2026, 3, 2)
+
+
+def _init(run_cli: RunCli, folder: Path, *extra: str) -> tuple[int, str, str]:
+    return run_cli("init", str(folder), "--start", START.isoformat(), *extra)
+
+
+def test_init_writes_a_repository_that_checks_clean(run_cli: RunCli, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "ours"
+    code, out, err = _init(run_cli, root, "--title", 'Acme: "lead" playbook')
+    assert (code, err) == (0, "")
+    written = out.splitlines()
+    assert written[-1] == ".github/CODEOWNERS"
+    assert {".gitignore", ".pre-commit-config.yaml", ".github/dependabot.yml",
+            ".github/workflows/publish.yml", ".github/workflows/pull-request.yml",
+            "README.md", "docs/index.md", "mkdocs.yml", "playbook.yml", "requirements.txt",
+            "schema/format.md", "schema/kpis.schema.json", "schema/playbook.schema.json",
+            "program/first-program/program.yml",
+            "data/first-program/business_kpi.csv"} <= set(written)
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == \
+        sorted(written)
+    config = load_config(str(root / "mkdocs.yml"))  # as MkDocs reads it (!ENV tags included)
+    assert config["site_name"] == 'Acme: "lead" playbook'  # quoted, whatever the title
+    assert "playbook" in config["plugins"] and config["strict"] is True
+    assert yaml.safe_load((root / "playbook.yml").read_text("utf-8")) == {
+        "format_version": FORMAT_VERSION}
+    assert (root / "requirements.txt").read_text("utf-8").splitlines()[-1] == \
+        f"mkdocs-playbook[site]=={init.version()}"
+    monkeypatch.chdir(root)
+    assert run_cli("check") == (0, "", "playbook check ok: 0 error(s), 0 finding(s), "
+                                       "0 pending, 0 acknowledged\n")
+    assert run_cli("schema", "--check")[0] == 0
+    assert run_cli("codeowners", "--check")[0] == 0
+
+
+def test_every_modeline_finds_its_schema_in_the_new_repository(tmp_path: Path) -> None:
+    root = tmp_path / "ours"
+    init.init(root, init.DEFAULT_TITLE, "pilot", START)
+    files = [*root.glob("program/*/*.yml"), root / "playbook.yml"]
+    assert len(files) == 9
+    for path in files:
+        first = path.read_text("utf-8").splitlines()[0]
+        found = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert found, path
+        assert (path.parent / found[1]).resolve().is_file(), path
+
+
+def test_the_hooks_init_writes_are_the_published_hooks(tmp_path: Path) -> None:
+    init.init(tmp_path / "ours", init.DEFAULT_TITLE, "pilot", START)
+    config = yaml.safe_load((tmp_path / "ours" / ".pre-commit-config.yaml").read_text("utf-8"))
+    written = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    published = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    for hook in published:
+        mine = written[hook["id"]]
+        assert {k: mine[k] for k in ("entry", "language", "pass_filenames", "files")} == \
+            {k: hook[k] for k in ("entry", "language", "pass_filenames", "files")}
+        assert mine["additional_dependencies"] == [f"mkdocs-playbook=={init.version()}"]
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_init_refuses_a_folder_with_anything_in_it(run_cli: RunCli, tmp_path: Path,
+                                                   what: str) -> None:
+    root = tmp_path / "ours"
+    root.mkdir()
+    (root / "keep").mkdir() if what == "folder" else (root / "notes.txt").write_text("x")
+    assert _init(run_cli, root) == (2, "", f"playbook init: '{root}' is not empty; nothing "
+                                    "was written (init writes a new playbook into an empty "
+                                    "or new folder; 'playbook new' adds a program to an "
+                                    "existing one)\n")
+    assert [p.name for p in root.rglob("*")] == ["keep" if what == "folder" else "notes.txt"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--title", "two\nlines"), "--title must be one line of text, at most 80 characters"),
+    (("--title", "x" * 81), "--title must be one line of text, at most 80 characters"),
+    (("--program", "Not An Id"),
+     "'Not An Id' is not a lowercase kebab-case id such as 'decision-velocity'"),
+])
+def test_init_refuses_bad_values_and_writes_nothing(run_cli: RunCli, tmp_path: Path,
+                                                    args: tuple[str, str], message: str) -> None:
+    assert _init(run_cli, tmp_path / "ours", *args) == (2, "", f"playbook init: {message}\n")
+    assert not (tmp_path / "ours").exists()
+
+
+def test_init_refuses_a_file_and_a_link(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "empty")
+    for name in ("file", "link"):
+        assert _init(run_cli, tmp_path / name) == (
+            2, "", f"playbook init: '{tmp_path / name}' is not a folder; nothing was written\n")
+    assert list((tmp_path / "empty").iterdir()) == []
+
+
+def test_migrate_leaves_a_current_playbook_as_it_is(run_cli: RunCli, tmp_path: Path) -> None:
+    root = tmp_path / "ours"
+    init.init(root, init.DEFAULT_TITLE, "pilot", START)
+    before = (root / "playbook.yml").read_bytes()
+    assert run_cli("migrate", "--dir", str(root)) == (
+        0, f"format version {FORMAT_VERSION} is current; nothing to migrate\n", "")
+    assert (root / "playbook.yml").read_bytes() == before
+    (root / "playbook.yml").write_text("publish: {}\n", encoding="utf-8")
+    assert run_cli("migrate", "--dir", str(root)) == (
+        0, f"format version {FORMAT_VERSION} is current; nothing to migrate\n",
+        f"playbook.yml: format_version: not named, read as {FORMAT_VERSION}; add "
+        f"'format_version: {FORMAT_VERSION}' to playbook.yml\n")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (FORMAT_VERSION + 1, f"format version {FORMAT_VERSION + 1} is newer than this package "
+                         f"reads ({FORMAT_VERSION}); upgrade mkdocs-playbook"),
+    (0, "expected a value of at least 1, got the number 0"),
+])
+def test_a_format_version_this_package_does_not_read_is_refused(
+        run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: int,
+        message: str) -> None:
+    root = tmp_path / "ours"
+    init.init(root, init.DEFAULT_TITLE, "pilot", START)
+    text = (root / "playbook.yml").read_text("utf-8")
+    (root / "playbook.yml").write_text(text.replace(f"format_version: {FORMAT_VERSION}",
+                                                    f"format_version: {value}"), "utf-8")
+    located = f"playbook.yml:5:17: format_version: {message}"
+    code, out, err = run_cli("migrate", "--dir", str(root))
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == located
+    monkeypatch.chdir(root)
+    code, out, _ = run_cli("check")
+    assert code == 1
+    assert out.splitlines()[0] == located
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None,
+         timeout: int = 900) -> str:
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False,
+                          timeout=timeout)
+    assert done.returncode == 0, f"{argv}\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr
+
+
+@pytest.mark.site
+def test_a_new_organisation_installs_the_wheel_and_starts_its_playbook(tmp_path: Path) -> None:
+    # the tracked files only: a build in the work tree would leave an .egg-info there,
+    # which the tests' import path would then read as a second installed package
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True,
+                           check=True).stdout.decode().split("\0")
+    source = tmp_path / "source"
+    for rel in filter(None, files):
+        if (REPO / rel).is_file():
+            (source / rel).parent.mkdir(parents=True, exist_ok=True)
+            (source / rel).write_bytes((REPO / rel).read_bytes())
+    wheels = tmp_path / "wheels"
+    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels),
+          str(source)], tmp_path)
+    (wheel,) = wheels.glob("mkdocs_playbook-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"playbook/templates/new/kpis.yml", "playbook/templates/init/mkdocs.yml",
+            "playbook/templates/init/dot-github/workflows/publish.yml",
+            "playbook/assets/playbook-charts.js", "playbook_mkdocs/overrides/main.html",
+            } <= names
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", str(venv)], tmp_path)
+    env = {**os.environ, "PIP_CONSTRAINT": str(REPO / "constraints.txt"),
+           "PIP_FIND_LINKS": str(wheels), "NO_MKDOCS_2_WARNING": "1",
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PLAYBOOK_TODAY": "2026-06-01",
+           "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"), "NO_COLOR": "1"}
+    env.pop("PYTHONPATH", None)  # nothing of this repository on the path: the wheel alone
+    _run([str(venv / "bin" / "pip"), "install", "-q", f"{wheel}[site]"], tmp_path, env)
+    bin_ = venv / "bin"
+    shown = _run([str(bin_ / "python"), "-c", "import playbook; print(playbook.__file__)"],
+                 tmp_path, env)
+    assert shown.startswith(str(venv))  # installed, not this work tree
+
+    root = tmp_path / "ours"
+    root.mkdir()
+    _run([str(bin_ / "playbook"), "init", ".", "--start", "2026-03-02"], root, env)
+    assert "0 error(s), 0 finding(s)" in _run([str(bin_ / "playbook"), "check"], root, env)
+    _run([str(bin_ / "playbook"), "schema", "--check"], root, env)
+    built = _run([str(bin_ / "mkdocs"), "build", "--strict"], root, env)
+    assert "WARNING" not in built, built
+    assert (root / "site" / "programs" / "first-program" / "index.html").is_file()
+    assert (root / "site" / "schema" / "kpis.schema.json").is_file()
+
+    _run(["git", "init", "-q"], root)
+    _run(["git", "add", "-A"], root)
+    hooks = _run([str(BIN / "pre-commit"), "run", "--all-files", "--color", "never"], root, env,
+                 timeout=1200)
+    for name in ("playbook check", "playbook codeowners --check", "playbook schema --check"):
+        assert re.search(rf"^{re.escape(name)}\.+Passed$", hooks, re.MULTILINE), hooks

@@ -41,7 +41,7 @@ def test_init_writes_a_repository_that_checks_clean(run_cli: RunCli, tmp_path: P
     code, out, err = _init(run_cli, root, "--title", 'Acme: "lead" playbook')
     assert (code, err) == (0, "")
     written = out.splitlines()
-    assert written[-1] == ".github/CODEOWNERS"
+    assert written[-2:] == [".github/CODEOWNERS", "data/first-program/contracts.lock.yml"]
     assert {".gitignore", ".pre-commit-config.yaml", ".github/dependabot.yml",
             ".github/workflows/publish.yml", ".github/workflows/pull-request.yml",
             "README.md", "docs/index.md", "mkdocs.yml", "playbook.yml", "requirements.txt",
@@ -58,6 +58,8 @@ def test_init_writes_a_repository_that_checks_clean(run_cli: RunCli, tmp_path: P
     assert (root / "requirements.txt").read_text("utf-8").splitlines()[-1] == \
         f"mkdocs-playbook[site]=={init.version()}"
     monkeypatch.chdir(root)
+    monkeypatch.setenv("PLAYBOOK_TODAY", START.isoformat())  # on day 0: no review due yet
+    assert run_cli("lock", "--check")[0] == 0
     assert run_cli("check") == (0, "", "playbook check ok: 0 error(s), 0 finding(s), "
                                        "0 pending, 0 acknowledged\n")
     assert run_cli("schema", "--check")[0] == 0

@@ -384,8 +384,10 @@ def test_new_program_checks_clean(tmp_path: Path, run_cli: RunCli, start: str,
     folder = tmp_path / "program" / "team-offsite"
     assert (code, err) == (0, "")
     data = tmp_path / "data" / "team-offsite" / "business_kpi.csv"
+    lock = tmp_path / "data" / "team-offsite" / "contracts.lock.yml"
     assert out.splitlines() == [*((folder / f"{stem}.yml").as_posix() for stem in sorted(FILES)),
-                                data.as_posix()]
+                                data.as_posix(), lock.as_posix()]
+    assert run_cli("lock", "--check", "--dir", tmp_path)[0] == 0  # its first commit passes
     assert data.read_text(encoding="utf-8").splitlines()[1] == f"{start},40,pilot"
     for file in folder.iterdir():
         assert file.read_text(encoding="utf-8").startswith(

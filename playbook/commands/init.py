@@ -22,10 +22,10 @@ from pathlib import Path
 from string import Template
 from typing import Any, Final
 
-from playbook.commands import codeowners, scaffold
+from playbook.commands import codeowners, lock, scaffold
 from playbook.commands import schema as schema_command
 from playbook.commands.common import version
-from playbook.engine import load_playbook
+from playbook.engine import load_playbook, today_from_env
 from playbook.load.safewrite import write_files
 from playbook.model.problems import PlaybookError, Problems, UsageError
 from playbook.model.settings import FORMAT_VERSION
@@ -120,13 +120,14 @@ def init(folder: Path, title: str, program_id: str, start: date) -> list[str]:
         raise PlaybookError("the new playbook has errors (a fault of the package):\n"
                             + Problems(problems.errors).render())
     write_files(folder, [(codeowners.FILE, owners.render(playbook).encode("utf-8"))])
-    return [*files, codeowners.FILE]
+    # the sample data's contract, so that the first commit passes `playbook lock --check`
+    return [*files, codeowners.FILE, *lock.write_locks(folder, [program_id])]
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     try:
-        start = date.fromisoformat(args.start) if args.start else date.today()
+        start = date.fromisoformat(args.start) if args.start else today_from_env()
     except ValueError as exc:
         raise UsageError(f"--start '{args.start}' is not a date YYYY-MM-DD") from exc
     for rel in init(Path(args.folder), args.title, args.program, start):

@@ -12,11 +12,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from playbook import engine
 from playbook.load.safewrite import write_files
+from playbook.model.problems import PlaybookError
+
+
+def write_locks(root: Path, program_ids: Sequence[str]) -> list[str]:
+    """Lock the data of new programs (``new``, ``init``) so that their first commit passes
+    ``lock --check``; the locks written, relative to ``root``.
+
+    Raises:
+        PlaybookError: A program has errors, so it cannot be locked.
+    """
+    locks, problems = engine.lock(root, program_ids)
+    if problems.errors:
+        raise PlaybookError("cannot lock the new program's data:\n" + problems.render())
+    write_files(root, [(lk.path, lk.text.encode("utf-8")) for lk in locks if lk.stale])
+    return [lk.path for lk in locks if lk.stale]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from playbook.commands import scaffold
+from playbook.commands import lock, scaffold
 from playbook.engine import today_from_env
 from playbook.model.problems import UsageError
 
@@ -18,7 +18,10 @@ def run(args: argparse.Namespace) -> int:
         start = date.fromisoformat(args.start) if args.start else today_from_env()
     except ValueError as exc:
         raise UsageError(f"--start '{args.start}' is not a date YYYY-MM-DD") from exc
-    written = scaffold.new_program(Path(args.dir), args.program_id, start)
+    root = Path(args.dir)
+    written = scaffold.new_program(root, args.program_id, start)
+    # its data contract too: the new program passes `playbook lock --check` as it is
+    written += [root / rel for rel in lock.write_locks(root, [args.program_id])]
     for path in written:
         print(path.as_posix())
     return 0

@@ -50,7 +50,7 @@ def test_appended_rows_are_a_count_with_the_figures_they_move(
         "### mini: data",
         "",
         "- board-use: 2 rows appended, 2026-04-30 … 2026-05-31",
-        "  - latest value 55 → 11; status on-track → at-risk",
+        "  - latest value 55 → 11; status on-track → off-track",  # two months far below the line
     ]
 
 

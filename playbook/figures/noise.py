@@ -34,7 +34,14 @@ def change_noise(values: Sequence[float]) -> tuple[float, int] | None:
     if len(window) < MIN_NOISE_POINTS:
         return None
     steps = [b - a for a, b in itertools.pairwise(window)]
+    # scaled by the largest step: squares of values near 1e300 would overflow
+    scale = max((abs(s) for s in steps), default=0.0)
+    if not math.isfinite(scale):
+        return None  # not computable (the values are beyond a float): no band
+    if scale == 0:
+        return 0.0, len(steps) - 1
+    unit = [s / scale for s in steps]
     # floats, not statistics.stdev's exact fractions: the replay calls this once a point
-    mean = math.fsum(steps) / len(steps)
-    variance = math.fsum([(s - mean) ** 2 for s in steps]) / (len(steps) - 1)
-    return math.sqrt(variance / 2), len(steps) - 1
+    mean = math.fsum(unit) / len(unit)
+    variance = math.fsum([(s - mean) ** 2 for s in unit]) / (len(unit) - 1)
+    return scale * math.sqrt(variance / 2), len(steps) - 1

@@ -50,9 +50,10 @@ FRAMEWORK_SCHEMA: dict[str, Any] = {
                            "skos:hasTopConcept": {"type": "array", "items": _IRI,
                                                   "minItems": 1}}},
         "level": {
-            "type": "object", "required": ["@id", "@type", "skos:prefLabel", "skos:inScheme"],
+            "type": "object",
+            "required": ["@id", "@type", "skos:prefLabel", "ceasn:inProgressionModel"],
             "properties": {"@type": {"const": "asn:ProgressionLevel"},
-                           "skos:prefLabel": _TEXT, "skos:inScheme": _IRI}},
+                           "skos:prefLabel": _TEXT, "ceasn:inProgressionModel": _IRI}},
         "competency": {
             "type": "object",
             "required": ["@id", "@type", "ceasn:competencyText", "ceasn:isPartOf"],
@@ -95,7 +96,7 @@ def test_framework_validates_and_keeps_the_whole_matrix(site: SiteData, program:
     # every reference resolves inside the document
     for node in doc["@graph"]:
         for key in ("ceasn:isPartOf", "ceasn:isChildOf", "asn:hasProgressionLevel",
-                    "skos:inScheme"):
+                    "ceasn:inProgressionModel", "skos:topConceptOf", "ceterms:precedes"):
             assert node.get(key, framework["@id"]) in graph
     assert len(framework["ceasn:hasTopChild"]) == len(comp.behaviors)
     for behaviour, iri in zip(comp.behaviors, framework["ceasn:hasTopChild"], strict=True):

@@ -15,6 +15,7 @@ from playbook.model.settings import Settings
 from playbook.pages import (
     contracts_doc,
     csv_rules,
+    downloads,
     measure_examples,
     severities,
     signing,
@@ -198,4 +199,5 @@ def markdown() -> Md:
     out.append(source_examples.markdown())
     out.append(contracts_doc.markdown())
     out.append(measure_examples.markdown())
+    out.append(downloads.markdown())
     return cat(front_matter("Format reference"), lines(out))

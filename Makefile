@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build offline deploy test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
+.PHONY: serve build offline pdf deploy test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -30,6 +30,13 @@ offline: $(STAMP)
 	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
+
+# The board pack as files: each program's print packet (programs/<id>/print) of the
+# offline copy, printed by Debian's headless Chromium to site-pdf/<id>.pdf once every
+# chart has drawn (scripts/pdf.py; PDF_ARGS="--site DIR" takes a site built already).
+PDF_ARGS ?=
+pdf: $(if $(PDF_ARGS),$(STAMP),offline)
+	$(BIN)/python scripts/pdf.py $(PDF_ARGS)
 
 # Publish this commit with mike into the gh-pages branch, beside the earlier versions,
 # as SITE_VERSION (default: the package's, `playbook --version`) with the alias `latest`,
@@ -110,4 +117,4 @@ lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^mkdocs-playbook' > constraints.txt
 
 clean:
-	rm -rf site site-offline site-offline.zip .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site site-offline site-offline.zip site-pdf .pytest_cache .mypy_cache .ruff_cache

@@ -40,7 +40,8 @@ pdf: $(if $(PDF_ARGS),$(STAMP),offline)
 
 # Publish this commit with mike into the gh-pages branch, beside the earlier versions,
 # as SITE_VERSION (default: the package's, `playbook --version`) with the alias `latest`,
-# which the site root redirects to. The workflows in .github/workflows call this.
+# which the site root redirects to, when it is the highest version deployed or tagged
+# (scripts/latest.py): a hotfix tag of an older release leaves `latest` where it is. The workflows in .github/workflows call this.
 # The publishing policy first: `playbook check --for deploy` fails on errors and on
 # what `publish:` in playbook.yml asks of a deploy (fresh sign-offs of some roles,
 # findings acknowledged), naming each with its file and line; by default nothing
@@ -54,8 +55,10 @@ MIKE_PUSH    ?= --push
 deploy: $(STAMP)
 	$(BIN)/playbook check --for deploy
 	version="$(SITE_VERSION)"; version="$${version:-$$($(BIN)/playbook --version | cut -d' ' -f2)}"; \
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mike deploy $(MIKE_PUSH) --update-aliases "$$version" latest
-	$(BIN)/mike set-default $(MIKE_PUSH) latest
+	$(BIN)/python scripts/latest.py "$$version"; highest=$$?; [ $$highest -le 1 ] || exit $$highest; \
+	alias=$$([ $$highest -eq 1 ] || echo latest); \
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mike deploy $(MIKE_PUSH) --update-aliases "$$version" $$alias \
+	&& { [ -z "$$alias" ] || $(BIN)/mike set-default $(MIKE_PUSH) latest; }
 
 browser-deps:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }

@@ -18,7 +18,7 @@ import yaml
 from sites import Site
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-import pdf  # noqa: E402
+import pdf
 
 REPO = Path(__file__).resolve().parents[1]
 PROGRAM = "decision-velocity"

@@ -84,7 +84,11 @@ def print_page(browser: Any, url: str, out: Path) -> None:
         response = page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
         if response is None or not response.ok:
             raise PdfError(f"GET {url}: {response and response.status}")
-        page.wait_for_function(CHARTS_DRAWN, timeout=TIMEOUT_MS)
+        try:
+            page.wait_for_function(CHARTS_DRAWN, timeout=TIMEOUT_MS)
+        except Exception as error:  # playwright's TimeoutError; imported only to print
+            raise PdfError(f"{url}: the charts did not all draw within "
+                           f"{TIMEOUT_MS // 1000} s; nothing printed") from error
         # page.pdf() switches to print media and fires beforeprint: the charts re-lay
         # at paper width before the page is printed
         page.emulate_media(media="print")

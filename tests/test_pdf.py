@@ -65,3 +65,17 @@ def test_no_site_or_an_unknown_program_is_a_clear_error(example_site: Site,
         pdf.programs(tmp_path)
     with pytest.raises(pdf.PdfError, match=r"no print page for nope \(programs: "):
         pdf.make_pdfs(example_site.root, tmp_path, ["nope"])
+
+
+@pytest.mark.browser
+def test_a_chart_that_never_draws_prints_nothing(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    (site / "programs" / "p1" / "print").mkdir(parents=True)
+    (site / "programs" / "p1" / "print" / "index.html").write_text(
+        '<html><body><div class="pb-chart__plot"></div></body></html>', "utf-8")
+    monkeypatch.setattr(pdf, "TIMEOUT_MS", 1000)
+    with pytest.raises(pdf.PdfError, match=r"/programs/p1/print/: the charts did not all "
+                                           r"draw within 1 s; nothing printed$"):
+        pdf.make_pdfs(site, tmp_path / "out")
+    assert not (tmp_path / "out" / "p1.pdf").exists()

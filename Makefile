@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build offline deploy test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
+.PHONY: serve build offline pdf deploy test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -31,9 +31,17 @@ offline: $(STAMP)
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
+# The board pack as files: each program's print packet (programs/<id>/print) of the
+# offline copy, printed by Debian's headless Chromium to site-pdf/<id>.pdf once every
+# chart has drawn (scripts/pdf.py; PDF_ARGS="--site DIR" takes a site built already).
+PDF_ARGS ?=
+pdf: $(if $(PDF_ARGS),$(STAMP),offline)
+	$(BIN)/python scripts/pdf.py $(PDF_ARGS)
+
 # Publish this commit with mike into the gh-pages branch, beside the earlier versions,
 # as SITE_VERSION (default: the package's, `playbook --version`) with the alias `latest`,
-# which the site root redirects to. The workflows in .github/workflows call this.
+# which the site root redirects to, when it is the highest version deployed or tagged
+# (scripts/latest.py): a hotfix tag of an older release leaves `latest` where it is. The workflows in .github/workflows call this.
 # The publishing policy first: `playbook check --for deploy` fails on errors and on
 # what `publish:` in playbook.yml asks of a deploy (fresh sign-offs of some roles,
 # findings acknowledged), naming each with its file and line; by default nothing
@@ -47,8 +55,10 @@ MIKE_PUSH    ?= --push
 deploy: $(STAMP)
 	$(BIN)/playbook check --for deploy
 	version="$(SITE_VERSION)"; version="$${version:-$$($(BIN)/playbook --version | cut -d' ' -f2)}"; \
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mike deploy $(MIKE_PUSH) --update-aliases "$$version" latest
-	$(BIN)/mike set-default $(MIKE_PUSH) latest
+	$(BIN)/python scripts/latest.py "$$version"; highest=$$?; [ $$highest -le 1 ] || exit $$highest; \
+	alias=$$([ $$highest -eq 1 ] || echo latest); \
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/mike deploy $(MIKE_PUSH) --update-aliases "$$version" $$alias \
+	&& { [ -z "$$alias" ] || $(BIN)/mike set-default $(MIKE_PUSH) latest; }
 
 browser-deps:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
@@ -110,4 +120,4 @@ lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^mkdocs-playbook' > constraints.txt
 
 clean:
-	rm -rf site site-offline site-offline.zip .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site site-offline site-offline.zip site-pdf .pytest_cache .mypy_cache .ruff_cache

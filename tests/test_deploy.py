@@ -91,9 +91,13 @@ def test_make_deploy_checks_the_policy_and_publishes_the_package_version() -> No
     lines = [line.strip() for line in recipe.splitlines()[1:]]
     assert lines[0] == "$(BIN)/playbook check --for deploy"
     assert "playbook --version" in lines[1]
-    assert "mike deploy $(MIKE_PUSH) --update-aliases \"$$version\" latest" in lines[2]
-    assert 'PATH="$(abspath $(BIN)):$$PATH"' in lines[2]
-    assert lines[3] == "$(BIN)/mike set-default $(MIKE_PUSH) latest"
+    # `latest` only when no higher version is deployed or tagged (tests/test_latest.py)
+    assert lines[2].startswith('$(BIN)/python scripts/latest.py "$$version"; highest=$$?;')
+    assert "[ $$highest -le 1 ] || exit $$highest" in lines[2]
+    assert lines[3] == "alias=$$([ $$highest -eq 1 ] || echo latest); \\"
+    assert "mike deploy $(MIKE_PUSH) --update-aliases \"$$version\" $$alias" in lines[4]
+    assert 'PATH="$(abspath $(BIN)):$$PATH"' in lines[4]
+    assert lines[5] == '&& { [ -z "$$alias" ] || $(BIN)/mike set-default $(MIKE_PUSH) latest; }'
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +112,17 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert deployed.returncode == 0, deployed.stderr
     assert _mike(root, "set-default", "latest").returncode == 0
     return root
+
+
+def test_a_hotfix_below_the_deployed_latest_does_not_take_it(two_versions: Path) -> None:
+    # what scripts/latest.py reads of gh-pages: the versions mike deployed
+    script = REPO / "scripts" / "latest.py"
+    runs = {version: subprocess.run([sys.executable, str(script), version], cwd=two_versions,
+                                    env=_git_env(), capture_output=True, text=True, check=False)
+            for version in ("1.0.1", "1.1.0", "1.2.0")}
+    assert runs["1.0.1"].returncode == 1, runs["1.0.1"].stderr
+    assert runs["1.0.1"].stdout == "1.0.1 is published without the alias latest: 1.1.0 is higher\n"
+    assert runs["1.1.0"].returncode == runs["1.2.0"].returncode == 0
 
 
 def _shown(root: Path, path: str) -> str:

@@ -252,8 +252,11 @@ def test_publishing_goes_through_make_deploy(name: str) -> None:
 def test_make_deploy_publishes_latest_with_mike_and_sets_it_as_the_default() -> None:
     recipe = (REPO / "Makefile").read_text(encoding="utf-8").split("\ndeploy:", 1)[1]
     recipe = recipe.split("\n\n", 1)[0]
-    assert re.search(r"mike deploy .*--update-aliases \S+ latest$", recipe, re.MULTILINE)
-    assert re.search(r"mike set-default .*latest$", recipe, re.MULTILINE)
+    # `latest` goes to the highest version only (scripts/latest.py; tests/test_latest.py)
+    assert re.search(r"^\s*alias=\$\$\(\[ \$\$highest -eq 1 \] \|\| echo latest\)", recipe,
+                     re.MULTILINE)
+    assert re.search(r"mike deploy .*--update-aliases \S+ \$\$alias \\$", recipe, re.MULTILINE)
+    assert re.search(r"mike set-default .*latest; }$", recipe, re.MULTILINE)
 
 
 def test_a_release_tag_must_name_the_package_version() -> None:

@@ -13,6 +13,10 @@ zip are fixed here, in ``on_config``:
   navigation subscribes it to an empty stream there), so nothing that waits
   for ``document$`` runs: no chart is drawn. Instant navigation cannot work
   from disk anyway, so the offline build turns it off.
+
+And it leaves out ``404.html``: MkDocs writes it with links from the site's root
+(``/assets/…``), which name nothing on a disk, and a browser opening a missing
+file shows its own error, never the site's page.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from playbook.pages import assets
 
 INSTANT = "navigation.instant"
 """Material's instant navigation feature, and the prefix of its sub-features."""
+NOT_FOUND = "404.html"
+"""The theme's page for a missing address: no use, and broken, opened from disk."""
 
 
 def enabled(config: Any) -> bool:
@@ -45,3 +51,4 @@ def prepare(config: Any) -> None:
     features = config.theme.get("features") or []
     config.theme["features"] = [f for f in features
                                 if f != INSTANT and not str(f).startswith(INSTANT + ".")]
+    config.theme.static_templates.discard(NOT_FOUND)

@@ -44,6 +44,20 @@ def test_codeowners_refuses_a_playbook_with_errors(tmp_playbook: TmpPlaybook,
                    "(add 'title:')\n")
 
 
+def test_the_check_hook_points_to_check_once_instead_of_repeating_errors(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli) -> None:
+    """The pre-commit hook runs beside `playbook check`: one line, however many errors."""
+    tmp_playbook.edit("program.yml", "title: Mini staffing program\n", "")
+    tmp_playbook.edit("kpis.yml", "kpis:", "kpis: 3\nkpiz:")
+    _, listed, summary = run_cli("check", str(tmp_playbook.root))
+    assert summary.startswith("playbook check failed: 3 error(s),")
+    assert len(listed.splitlines()) >= 3
+    code, out, err = run_cli("codeowners", "--check", "--dir", tmp_playbook.root)
+    assert (code, out) == (1, "")
+    assert err == (".github/CODEOWNERS: not checked: the playbook has 3 error(s); "
+                   "run 'playbook check' to see them\n")
+
+
 def test_a_title_with_newlines_adds_no_rule(tmp_playbook: TmpPlaybook,
                                             run_cli: RunCli) -> None:
     # the title is free text: were it printed, its second line would be a rule

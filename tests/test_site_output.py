@@ -78,12 +78,15 @@ def test_offline_copy_loads_nothing_from_the_network(mini_offline: Path) -> None
     config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
                        overview, re.S)
     assert config and "navigation.instant" not in json.loads(config.group(1))["features"]
+    # its links start at the server's root, and no browser shows it from disk
+    assert not (site / "404.html").exists()
 
 
 def test_the_online_build_keeps_instant_navigation(mini_site: Path) -> None:
     overview = (mini_site / "programs" / "mini" / "index.html").read_text(encoding="utf-8")
     assert "iframe-worker" not in overview
     assert not (mini_site / "search" / "search_index.js").exists()
+    assert (mini_site / "404.html").is_file()
     config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
                        overview, re.S)
     assert config and "navigation.instant" in json.loads(config.group(1))["features"]

@@ -9,13 +9,16 @@ checked against pandas over the same rows.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from conftest import RunCli, TmpPlaybook
 from pg import Warehouse, turnover
 
 from playbook.engine import load_playbook
+from playbook.load.results import FLOAT_DIGITS, cell_text
 
 ENV = "PLAYBOOK_TEST_WAREHOUSE_URL"
 BOARD = "    source: {file: data/mini/board_use.csv, date: month, value: pct}\n"
@@ -177,3 +180,29 @@ def test_a_failed_login_says_so_and_not_to_fix_the_query(
                             "password (the query was not run))")
     assert "fix the query" not in err
     tmp_playbook.assert_unchanged(before)
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    (0.1 + 0.2, "0.3"), (1 / 3, "0.333333333333333"), (2.675, "2.675"), (3.0, "3"),
+    (-0.0, "-0"), (1e-7, "1e-07"), (123456.78901234567, "123456.789012346"),
+    (1e300, "1e+300"), (float("inf"), "inf"), (float("nan"), "nan"),
+    (Decimal("0.30000000000000004"), "0.30000000000000004"),  # exact in the warehouse: kept
+])
+def test_a_float_result_keeps_fifteen_significant_digits(value: object, written: str) -> None:
+    """Every float a query returns (warehouse or DuckDB) is written by one function."""
+    assert cell_text(value) == written
+    if isinstance(value, float) and math.isfinite(value):
+        assert float(written) == pytest.approx(value, rel=10.0 ** (1 - FLOAT_DIGITS))
+
+
+def test_a_snapshot_holds_no_arithmetic_noise(
+        tmp_playbook: TmpPlaybook, run_cli: RunCli, warehouse: Warehouse,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _connect(tmp_playbook, "SELECT h.period AS month, u.arm AS cohort, "
+             "0.1::float8 + 0.2::float8 AS turnover_pct\nFROM hris_turnover h JOIN units u "
+             "ON u.unit = h.unit WHERE h.period = '2026-01-01' AND h.unit = 'U00'")
+    monkeypatch.setenv(ENV, warehouse.reader)
+    code, _, err = run_cli("pull", "--dir", tmp_playbook.root)
+    assert code == 0, err
+    assert tmp_playbook.read("data/mini/snapshots/board-use.csv").splitlines()[1:] == [
+        "2026-01-01,pilot,0.3"]

@@ -47,6 +47,11 @@ def _check(root: Path, text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     playbook, problems = load_playbook(Path(args.dir))
+    if problems.errors and args.check:
+        # a hook beside `playbook check`'s: one line pointing there, not every error again
+        print(f"{FILE}: not checked: the playbook has {len(problems.errors)} error(s); "
+              "run 'playbook check' to see them", file=sys.stderr)
+        return 1
     if problems.errors:
         print(Problems(problems.errors).render(), file=sys.stderr)
         return 1

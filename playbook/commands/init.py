@@ -29,6 +29,7 @@ from playbook.engine import load_playbook, today_from_env
 from playbook.load.safewrite import write_files
 from playbook.model.problems import PlaybookError, Problems, UsageError
 from playbook.model.settings import FORMAT_VERSION
+from playbook.pages.mdtext import text as md_text
 from playbook.review import codeowners as owners
 
 DEFAULT_PROGRAM: Final = "first-program"
@@ -82,7 +83,11 @@ def repository_files(title: str, program_id: str, start: date, package: str) -> 
     """
     if not _TITLE.match(title):
         raise UsageError("--title must be one line of text, at most 80 characters")
-    values = {"title": title, "title_yaml": _quoted(title), "version": package,
+    # the home page is a template (it calls a macro): the title goes in escaped for
+    # Markdown, its braces as character references, so no "{{", "{%" or "{#" reaches Jinja
+    title_md = str(md_text(title)).replace("\\{", "&#123;").replace("\\}", "&#125;")
+    values = {"title": title, "title_yaml": _quoted(title), "title_md": title_md,
+              "version": package,
               "format_version": str(FORMAT_VERSION)}
     files: dict[str, str] = {}
     for rel, item in _walk(resources.files("playbook") / "templates" / "init"):

@@ -150,8 +150,16 @@ def locate_error(message: str, root: str = "", query: str = "") -> QueryError:
     return QueryError(text, line, column if column and column > 0 else None)
 
 
+FLOAT_DIGITS: Final = 15
+"""Significant digits a floating-point result is written with: the most a double
+keeps of any decimal (C's ``DBL_DIG``), so a value that came from a decimal is
+written as it was, and arithmetic noise (``0.1 + 0.2``, ``0.30000000000000004``) is
+not committed to a snapshot or read into a build as if it were measured."""
+
+
 def cell_text(value: Any) -> str:
-    """One result value as the text a CSV export would hold."""
+    """One result value as the text a CSV export would hold (a float to
+    :data:`FLOAT_DIGITS` significant digits; a decimal exactly as the warehouse holds it)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -161,7 +169,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else str(value)
+        return format(value, f".{FLOAT_DIGITS}g") if math.isfinite(value) else str(value)
     if isinstance(value, (int, Decimal)):
         return str(value)
     return str(value)

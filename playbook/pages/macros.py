@@ -31,6 +31,7 @@ from playbook.model.measure import MIN_GROUP_SIZE
 from playbook.model.money import DEFAULT_DISCOUNT_RATE, LOADED_COSTS, Budget
 from playbook.model.problems import PlaybookError, UnknownProgramError
 from playbook.pages import behaviour as pages_behaviour
+from playbook.pages import home as pages_home
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import program as pages_program
@@ -83,8 +84,12 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
             raise MacroError(f"program '{program}' has no KPI '{kpi}'")
         return pages_measure.kpi_chart(v, found, site().today)
 
-    for fn in (competency_matrix, roadmap, vendor_scorecard, kpi_table, kpi_chart,
-               measurement_rules, adverse_impact_rules, chain_rules, privacy_rules):
+    def portfolio_summary() -> Md:
+        """Every program's status, next milestone, ROI range and concerns (site root pages)."""
+        return pages_home.portfolio_summary(site())
+
+    for fn in (portfolio_summary, competency_matrix, roadmap, vendor_scorecard, kpi_table,
+               kpi_chart, measurement_rules, adverse_impact_rules, chain_rules, privacy_rules):
         macro(fn)
 
 

@@ -39,10 +39,11 @@ CONCERN_LABELS: Final[Mapping[ConcernKind, str]] = MappingProxyType({
     ConcernKind.STALE_DATA: "Stale data",
 })
 """The words on the chip of each concern."""
-_CHIP_STATE: Final[Mapping[ConcernKind, str]] = MappingProxyType({
+CHIP_STATE: Final[Mapping[ConcernKind, str]] = MappingProxyType({
     ConcernKind.FOUR_FIFTHS: "off-track", ConcernKind.NOT_SIGNED: "overdue",
     ConcernKind.STALE_SIGNOFF: "stale", ConcernKind.OVERDUE_REVIEW: "overdue",
     ConcernKind.STALE_DATA: "stale"})
+"""The chip colour of each concern."""
 _PAGE: Final[Mapping[ConcernKind, str]] = MappingProxyType({
     ConcernKind.FOUR_FIFTHS: "measurement.md", ConcernKind.NOT_SIGNED: "people.md",
     ConcernKind.STALE_SIGNOFF: "people.md", ConcernKind.OVERDUE_REVIEW: "reviews.md",
@@ -71,7 +72,7 @@ def _detail(view: ProgramView, c: Concern) -> str:
 
 def concern_text(view: ProgramView, c: Concern) -> Md:
     """One concern as a chip and its detail, linked to the page that explains it."""
-    return fmt("{} {}", chip(_CHIP_STATE[c.kind], CONCERN_LABELS[c.kind]),
+    return fmt("{} {}", chip(CHIP_STATE[c.kind], CONCERN_LABELS[c.kind]),
                link(text(_detail(view, c)), f"{view.id}/{_PAGE[c.kind]}"))
 
 

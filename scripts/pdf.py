@@ -97,8 +97,10 @@ def print_page(browser: Any, url: str, out: Path) -> None:
         page.close()
 
 
-def make_pdfs(site: Path, out: Path, only: list[str] | None = None) -> list[Path]:
-    """Print each program's packet (or those in ``only``) of built ``site`` into ``out``."""
+def make_pdfs(site: Path, out: Path, only: list[str] | None = None,
+              browser: Any = None) -> list[Path]:
+    """Print each program's packet (or those in ``only``) of built ``site`` into ``out``
+    (with ``browser``, a running Chromium: Playwright's sync API runs one at a time)."""
     ids = programs(site)
     unknown = sorted(set(only or []) - set(ids))
     if unknown:
@@ -106,19 +108,27 @@ def make_pdfs(site: Path, out: Path, only: list[str] | None = None) -> list[Path
                        f"(programs: {', '.join(ids)})")
     if not CHROMIUM.is_file():
         raise PdfError(f"{CHROMIUM} is missing: install Debian's chromium (make browser-deps)")
-    from playwright.sync_api import sync_playwright  # a test extra: only when printing
-
     out.mkdir(parents=True, exist_ok=True)
+    with served(site) as url:
+        if browser is not None:
+            return _print_all(browser, url, ids, only or list(ids), out)
+        from playwright.sync_api import sync_playwright  # a test extra: only when printing
+
+        with sync_playwright() as p:
+            own = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                return _print_all(own, url, ids, only or list(ids), out)
+            finally:
+                own.close()
+
+
+def _print_all(browser: Any, url: str, ids: dict[str, str], wanted: list[str],
+               out: Path) -> list[Path]:
     written = []
-    with served(site) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for program in only or ids:
-                pdf = out / f"{program}.pdf"
-                print_page(browser, url + ids[program], pdf)
-                written.append(pdf)
-        finally:
-            browser.close()
+    for program in wanted:
+        pdf = out / f"{program}.pdf"
+        print_page(browser, url + ids[program], pdf)
+        written.append(pdf)
     return written
 
 

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -34,10 +35,11 @@ def _text(path: Path) -> str:
 
 
 @pytest.mark.browser
-def test_a_program_packet_prints_to_pdf(example_site: Site, tmp_path: Path) -> None:
+def test_a_program_packet_prints_to_pdf(example_site: Site, tmp_path: Path,
+                                        browser: Any) -> None:
     program = yaml.safe_load((REPO / "program" / PROGRAM / "program.yml").read_text("utf-8"))
     kpis = yaml.safe_load((REPO / "program" / PROGRAM / "kpis.yml").read_text("utf-8"))
-    written = pdf.make_pdfs(example_site.root, tmp_path / "site-pdf", [PROGRAM])
+    written = pdf.make_pdfs(example_site.root, tmp_path / "site-pdf", [PROGRAM], browser)
     assert written == [tmp_path / "site-pdf" / f"{PROGRAM}.pdf"]
     assert written[0].read_bytes().startswith(b"%PDF-")
     text = _text(written[0])
@@ -68,7 +70,7 @@ def test_no_site_or_an_unknown_program_is_a_clear_error(example_site: Site,
 
 
 @pytest.mark.browser
-def test_a_chart_that_never_draws_prints_nothing(tmp_path: Path,
+def test_a_chart_that_never_draws_prints_nothing(tmp_path: Path, browser: Any,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"
     (site / "programs" / "p1" / "print").mkdir(parents=True)
@@ -77,5 +79,5 @@ def test_a_chart_that_never_draws_prints_nothing(tmp_path: Path,
     monkeypatch.setattr(pdf, "TIMEOUT_MS", 1000)
     with pytest.raises(pdf.PdfError, match=r"/programs/p1/print/: the charts did not all "
                                            r"draw within 1 s; nothing printed$"):
-        pdf.make_pdfs(site, tmp_path / "out")
+        pdf.make_pdfs(site, tmp_path / "out", browser=browser)
     assert not (tmp_path / "out" / "p1.pdf").exists()

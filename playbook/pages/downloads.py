@@ -21,7 +21,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Final
 
-from playbook.figures.program import to_jsonable
 from playbook.figures.site import ProgramView, SiteData
 from playbook.model.choices import ProgramStatus
 from playbook.model.parts import Competencies
@@ -180,6 +179,10 @@ def _competencies(program: str, comp: Competencies, base: str, framework: str,
 
 def figures(view: ProgramView) -> dict[str, object]:
     """The program's figures, as ``playbook report`` prints them."""
+    # imported here: the format reference imports this module, and `playbook check` in a
+    # pre-commit hook must start without the statistics stack the figures import
+    from playbook.figures.program import to_jsonable
+
     return to_jsonable(view.figures)
 
 

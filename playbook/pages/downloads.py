@@ -19,12 +19,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from playbook.figures.site import ProgramView, SiteData
 from playbook.model.choices import ProgramStatus
 from playbook.model.parts import Competencies
 from playbook.pages.mdtext import Md, code, fmt, heading, labels, lines, table, text
+
+if TYPE_CHECKING:  # types only: `playbook check` loads the format reference without them
+    from playbook.figures.site import ProgramView, SiteData
 
 CONTEXT: Final = "https://credreg.net/ctdlasn/schema/context/json"
 """The Credential Engine's JSON-LD context of CTDL-ASN."""

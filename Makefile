@@ -11,10 +11,12 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build offline deploy test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
 
+# uv installs the same exact pins as pip would (constraints.txt) in seconds instead of
+# a minute and a half on two cores: pip only installs uv itself (pinned).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install -q -c constraints.txt uv
+	$(BIN)/uv pip install -q --python $(BIN)/python -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 serve: $(STAMP)

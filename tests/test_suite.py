@@ -32,6 +32,7 @@ def test_make_test_runs_the_suite_on_two_workers_a_module_each() -> None:
     out in conftest's order, slowest first (no reordering by test count)."""
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    assert recipe.splitlines()[1:] == ["\t$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder"]
+    assert recipe.splitlines()[1:] == [
+        "\t$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder"]
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert '"pytest-xdist==3.8.0"' in pyproject

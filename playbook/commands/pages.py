@@ -20,7 +20,7 @@ from playbook.model.problems import Problems
 def run(args: argparse.Namespace) -> int:
     """Run the command; return its exit code."""
     # imported here: every other verb (`playbook check` in a pre-commit hook) starts faster
-    from playbook.pages import downloads
+    from playbook.pages import assets, downloads
     from playbook.pages import site_pages as pages
 
     data, problems = engine.build(Path(args.dir), day_option(args.today))
@@ -34,10 +34,15 @@ def run(args: argparse.Namespace) -> int:
     # the downloads the pages link to, so the folder is the site's docs as MkDocs sees them
     files += [(download.path, download.content)
               for download in downloads.files(data, pages.PROGRAMS_DIR)]
+    # the chart assets and the settings that load them: an engine without MkDocs hooks
+    # (Zensical) gets no plugin to add them, and draws no chart without them
+    files.append((assets.SNIPPET, assets.snippet()))
+    data_files = [(path, source.read_bytes()) for path, source in assets.files()]
     # a folder inside the playbook is written from it: a committed link on the way is refused
     root, below, prefix = anchor(Path(args.dir), out)
-    write_files(root, [(below / path, text.encode("utf-8")) for path, text in files], prefix)
-    for path, _ in files:
+    write_files(root, [*((below / path, text.encode("utf-8")) for path, text in files),
+                       *((below / path, blob) for path, blob in data_files)], prefix)
+    for path in [*(path for path, _ in files), *(path for path, _ in data_files)]:
         print((out / path).as_posix())
     return 1 if problems.errors else 0
 

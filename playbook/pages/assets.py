@@ -43,6 +43,27 @@ def files() -> list[tuple[str, Path]]:
             (IFRAME_WORKER, here / "iframe-worker-shim.js")]
 
 
+SNIPPET = "zensical-snippet.toml"
+"""What ``playbook pages --out`` writes beside the pages for a site engine without hooks."""
+
+
+def snippet() -> str:
+    """The ``[project]`` settings a Zensical ``zensical.toml`` needs to draw the charts.
+
+    Zensical runs no MkDocs plugin, so nothing adds the assets to the pages: the
+    team copies these lines into its own configuration (paths are relative to the
+    docs folder, where ``playbook pages --out`` writes the assets).
+    """
+    def toml_list(paths: tuple[str, ...]) -> str:
+        return "[" + ", ".join(f'"{path}"' for path in paths) + "]"
+
+    return ("# The chart assets `playbook pages --out` wrote beside the pages; add these\n"
+            "# lines to the [project] table of zensical.toml (the same keys work in mkdocs.yml).\n"
+            "[project]\n"
+            f"extra_css = {toml_list(CSS)}\n"
+            f"extra_javascript = {toml_list(JAVASCRIPT)}\n")
+
+
 def offline_polyfills(polyfills: list[object]) -> list[object]:
     """Material's polyfill scripts for an offline build: the local iframe-worker shim
     in place of the CDN copy the offline plugin adds, which a site opened from disk

@@ -10,13 +10,10 @@ import re
 
 from playbook.load.reporter import Reporter
 from playbook.model.choices import AttributionMethod, KpiKind, ProgramStatus
+from playbook.model.design import COHORT_MAX, COHORT_MIN, PILOT_MIN_DAYS
 from playbook.model.findings import FindingCode
 from playbook.model.roles import AI_REVIEWERS, ROLE_TITLES
 
-COHORT_MIN, COHORT_MAX = 20, 50
-"""A pilot cohort's size the guidance recommends: smaller is ambiguous, larger costly."""
-PILOT_MIN_DAYS = 90
-"""Shortest pilot the guidance calls a minimum viable intervention (pre/post measures)."""
 MAX_BUSINESS_KPIS = 2
 """Most business KPIs before focus dilutes and measurement becomes inconclusive."""
 

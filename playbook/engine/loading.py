@@ -19,7 +19,7 @@ from pathlib import Path
 from playbook.checks import acknowledged, reviews_due
 from playbook.checks import runner as checks
 from playbook.engine.today import today_from_env
-from playbook.figures import privacy, stats
+from playbook.figures import design, privacy, stats
 from playbook.load import loader
 from playbook.load.bundle import Bundle, Playbook
 from playbook.model.problems import Problem, Problems, Severity
@@ -52,9 +52,11 @@ def collecting_after() -> Iterator[None]:
 def checked(folder: Path, root: Path, settings: Settings) -> tuple[Bundle, list[Problem]]:
     """One program loaded, with every problem of its files, checks and statistics."""
     bundle, found = loader.load_program(folder, root, settings)
-    # attrition and unusable survey values need the figures' statistics, a later stage
+    # attrition and unusable survey values need the figures' statistics, a later stage;
+    # the design findings come from the assessment the strategy page shows
     return bundle, [*found, *checks.run(bundle, settings.publish.require_signoffs),
-                    *stats.problems(bundle), *privacy.problems(bundle)]
+                    *stats.problems(bundle), *privacy.problems(bundle),
+                    *design.problems(bundle)]
 
 
 Notes = Callable[[Bundle], list[Problem]]

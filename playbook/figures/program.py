@@ -17,6 +17,7 @@ from typing import Final
 
 from playbook.figures import nps, privacy, timeline
 from playbook.figures.chain import Chain, chain_of_impact
+from playbook.figures.design import DesignEvidence, assess
 from playbook.figures.effects import KpiEffect, kpi_effect
 from playbook.figures.fairness import Fairness, four_fifths, outcome_tool
 from playbook.figures.kpi import kpi_figures
@@ -106,6 +107,8 @@ class ProgramFigures:
     """Attributable effect per aggregate KPI with data (person-level KPIs: ``behaviour``)."""
     chain: Chain | None = None
     """The chain of impact, Phillips levels 1–5, with a verdict per level."""
+    design: DesignEvidence | None = None
+    """Each design fact against the evidence (Lacerenza et al. 2017, the guidance)."""
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
@@ -244,7 +247,8 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         signoffs=states(bundle), effects=effects,
         chain=chain_of_impact(k, kpis, behaviour, roi, scores, effects=effects,
                               pilot=_pilot_window(program.start, program.pilot.duration_days,
-                                                  today)))
+                                                  today)),
+        design=assess(bundle))
 
 
 def _pilot_window(start: date, days: int, today: date) -> tuple[date, date] | None:

@@ -130,3 +130,52 @@ class NpvTiming(StrEnum):
     MID = "mid"
     """In the middle of the year, ``÷ (1 + r)^(y − ½)``: closer to costs and benefits
     that accrue evenly through the year, as the payback month assumes."""
+
+
+class DeliveryMethod(StrEnum):
+    """A way the program delivers its content (Lacerenza et al. 2017's delivery methods)."""
+
+    INFORMATION = "information"
+    """Information: lectures, readings, presentations."""
+    DEMONSTRATION = "demonstration"
+    """Demonstration: examples of the behaviour, shown live or on video."""
+    PRACTICE = "practice"
+    """Practice: role plays, simulations, leaders applying the skill and getting it wrong."""
+
+
+class Spacing(StrEnum):
+    """Whether the training is one sitting or sessions spread over time."""
+
+    SINGLE = "single"
+    """One session, or consecutive days in one block (massed)."""
+    SPACED = "spaced"
+    """Several sessions with days or weeks of work in between."""
+
+
+class Location(StrEnum):
+    """Where the sessions take place."""
+
+    ON_SITE = "on-site"
+    """At the leaders' own workplace."""
+    OFF_SITE = "off-site"
+    """Away from it: a conference centre, a retreat, a business school."""
+
+
+class Delivery(StrEnum):
+    """How the sessions are mainly delivered."""
+
+    FACE_TO_FACE = "face-to-face"
+    """In a room, with a trainer or facilitator."""
+    VIRTUAL = "virtual"
+    """Online and live, with a trainer or facilitator."""
+    SELF_ADMINISTERED = "self-administered"
+    """Self-paced, with no trainer: e-learning, workbooks."""
+
+
+class Attendance(StrEnum):
+    """Whether leaders choose to take part."""
+
+    VOLUNTARY = "voluntary"
+    """Leaders opt in."""
+    MANDATORY = "mandatory"
+    """Leaders are required to attend."""

@@ -108,6 +108,30 @@ class FindingCode(StrEnum):
     """A series' value moved from the one before by more than the series' noise allows."""
     EXPECTATION_FAILED = "expectation-failed"
     """An input file breaks an expectation its source declares (``expect:``)."""
+    DESIGN_NO_NEEDS_ANALYSIS = "design-no-needs-analysis"
+    """The design states no needs analysis, which Lacerenza et al. (2017) support."""
+    DESIGN_NO_FEEDBACK = "design-no-feedback"
+    """The design states no feedback to leaders, which Lacerenza et al. (2017) support."""
+    DESIGN_NO_PRACTICE = "design-no-practice"
+    """The design's delivery methods leave out practice, the method Lacerenza et al. (2017)
+    single out."""
+    DESIGN_ONE_METHOD = "design-one-method"
+    """The design uses one delivery method where Lacerenza et al. (2017) support several."""
+    DESIGN_MASSED = "design-massed"
+    """The training is one sitting where Lacerenza et al. (2017) support spaced sessions."""
+    DESIGN_OFF_SITE = "design-off-site"
+    """The training is off-site where Lacerenza et al. (2017) support on-site."""
+    DESIGN_NOT_FACE_TO_FACE = "design-not-face-to-face"
+    """The training is virtual or self-administered where Lacerenza et al. (2017) support
+    face-to-face delivery that is not self-administered."""
+    DESIGN_NO_COACHING = "design-no-coaching"
+    """The pilot has no coaching, which the practitioners' guidance asks of a pilot."""
+    DESIGN_NO_ACTION_PROJECT = "design-no-action-project"
+    """The pilot has no on-the-job action project, which the practitioners' guidance asks
+    of a pilot."""
+    DESIGN_NO_PRE_POST = "design-no-pre-post"
+    """No behaviour KPI names a source, so no behaviour is measured after its baseline (the
+    practitioners' guidance asks for pre/post measures)."""
 
 
 class PendingCode(StrEnum):

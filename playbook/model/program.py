@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints
 
 from playbook.model.base import Choice, Id, IsoDate, Role, StrictModel, Text
 from playbook.model.choices import ProgramStatus, RaciLetter
+from playbook.model.design import Design
 from playbook.model.findings import FindingCode
 
 Semver = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
@@ -199,6 +200,10 @@ class Program(StrictModel):
     """Role → person."""
     pilot: Pilot
     """The pilot cohort and intervention."""
+    design: Design | None = None
+    """How the program is designed and delivered, compared on the strategy page with what
+    research found to work (Lacerenza et al. 2017) and the practitioners' guidance; leave
+    it out and nothing is compared."""
     raci: list[RaciRow] = Field(default_factory=list)
     """Who approves resources, collects data, analyses results and reports."""
     acknowledgements: list[Acknowledgement] = Field(default_factory=list)

@@ -6,8 +6,10 @@ Flow: ``program.yml`` (``design:`` and ``pilot:``) and ``kpis.yml`` → :func:`a
 report`` and :func:`problems`, the findings ``playbook check`` shows where a stated
 fact departs. One assessment feeds all three, so the page and the check never differ.
 
-A fact left out is *not stated*: shown on the page, never a finding, so a playbook
-written before the ``design:`` block existed gains no findings by upgrading. A fact
+A fact left out is *not stated*: shown on the page, never a finding, and a program
+with no ``design:`` block gets no design finding at all, so a playbook written before
+the block existed gains no findings by upgrading (its page still shows how its pilot
+compares). A fact
 whose source gives no direction (attendance, duration) is shown and not checked. The
 pilot's size and length are compared here for the page; their findings are the domain
 checks' (``cohort-size``, ``pilot-short``), not repeated.
@@ -35,7 +37,7 @@ LACERENZA_REFERENCE: Final = (
     "Leadership training design, delivery, and implementation: A meta-analysis. Journal "
     "of Applied Psychology, 102(12), 1686–1718. https://doi.org/10.1037/apl0000241")
 """The full reference, as the strategy page and the methodology list it."""
-GUIDANCE: Final = "practitioners' guidance (pilot and timing)"
+GUIDANCE: Final = "Practitioners' guidance (pilot and timing)"
 """Short citation of the practitioners' guidance the domain checks rest on."""
 MIN_METHODS: Final = 2
 """Fewest delivery methods that count as the "multiple delivery methods" supported."""
@@ -114,8 +116,8 @@ _DURATION = Evidence(LACERENZA, "duration influences effectiveness; the abstract
                                 "direction or threshold, so it is not compared")
 _PILOT = Evidence(GUIDANCE, f"a {PILOT_MIN_DAYS}-day pilot with coaching and an on-the-job "
                             "action project is the minimum viable intervention")
-_PRE_POST = Evidence(GUIDANCE, "a pilot is measured before and after (pre/post): each "
-                               "behaviour KPI has a baseline and data after it")
+_PRE_POST = Evidence(GUIDANCE, "a pilot is measured before and after (pre/post): a "
+                               "behaviour KPI's baseline, then its data")
 _COHORT = Evidence(GUIDANCE, f"a cohort of {COHORT_MIN}–{COHORT_MAX} leaders across "
                              "functions: smaller is statistically ambiguous, larger costlier")
 _LENGTH = Evidence(GUIDANCE, f"a pilot of at least {PILOT_MIN_DAYS} days: behaviour shifts "
@@ -221,7 +223,8 @@ def _pre_post(bundle: Bundle) -> DesignFact:
     """Pre/post: a behaviour KPI with a source (its baseline is the pre measure).
 
     Without ``kpis.yml`` or a behaviour KPI it is not stated: the domain checks'
-    ``no-kpis`` and ``no-behavior-kpi`` already say so.
+    ``no-kpis`` and ``no-behavior-kpi`` already say so. A departure is a finding only
+    in a program that states its ``design:`` (one that does not is never compared).
     """
     plan = bundle.kpis
     behaviour = [k for k in plan.kpis if k.kind is KpiKind.BEHAVIOR] if plan else []
@@ -231,8 +234,9 @@ def _pre_post(bundle: Bundle) -> DesignFact:
     measured = tuple(k.id for k in behaviour if k.source is not None)
     if measured:
         return DesignFact("pre_post", "kpis", loc, measured, Verdict.FOLLOWS, _PRE_POST)
+    stated = bundle.program is not None and bundle.program.design is not None
     return DesignFact("pre_post", "kpis", loc, (), Verdict.DEPARTS, _PRE_POST,
-                      FindingCode.DESIGN_NO_PRE_POST,
+                      FindingCode.DESIGN_NO_PRE_POST if stated else None,
                       "no behaviour KPI names a source, so none is measured after its "
                       "baseline", "give a behaviour KPI a source: a 360 or an observation "
                       "rubric measured before and after the pilot")

@@ -7,7 +7,7 @@ from playbook.figures.trajectory import CHECKPOINT_DAYS
 from playbook.load.signoffs import SignoffState
 from playbook.load.sshsig import SignatureState
 from playbook.model.base import ROLE_TITLES
-from playbook.pages import downloads
+from playbook.pages import design, downloads
 from playbook.pages.diagram import Node, chain_svg
 from playbook.pages.mdtext import (
     Md,
@@ -69,6 +69,7 @@ def strategy(view: ProgramView, site: SiteData) -> Md:
                                        cell(", ".join(h.kpis))] for h in s.hypotheses])))
     else:
         out.append(Md("No hypotheses are stated yet.\n"))
+    out.append(design.section(view))
     return lines(out)
 
 

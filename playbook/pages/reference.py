@@ -64,7 +64,11 @@ ADDED: Final = frozenset({("Settings", "format_version"),
                                           "lookup", "people")),
          *(("Filter", f) for f in ("column", "equals", "one_of", "none_of", "above",
                                    "at_least", "below", "at_most")),
-         *(("Lookup", f) for f in ("file", "key", "group"))})
+         *(("Lookup", f) for f in ("file", "key", "group")),
+         ("Program", "design"),
+         *(("Design", f) for f in ("needs_analysis", "feedback", "methods", "spacing",
+                                   "location", "delivery", "attendance", "duration_hours",
+                                   "coaching", "action_project"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
 RULES: Final = Md("""## Rules across fields and rows

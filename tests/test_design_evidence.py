@@ -9,9 +9,11 @@ import pytest
 from conftest import RunCli, TmpPlaybook
 
 from playbook.engine import check_playbook, load_playbook
-from playbook.figures.design import LACERENZA_REFERENCE, Verdict, assess
+from playbook.figures.design import LACERENZA_REFERENCE, RULES, Verdict, assess
 from playbook.load.signoffs import digest
+from playbook.model.design import COHORT_MAX, COHORT_MIN
 from playbook.model.findings import FindingCode
+from playbook.pages.design import design_rules
 
 REPO = Path(__file__).resolve().parents[1]
 DESIGN_CODES = frozenset(c.value for c in FindingCode if c.value.startswith("design-"))
@@ -201,3 +203,26 @@ def test_a_program_without_design_says_so(tmp_playbook: TmpPlaybook, run_cli: Ru
             "no design finding is given.") in page
     assert "| Needs analysis | *not stated* |" in page
     assert "pb-chip--departs" not in page
+
+
+def test_the_rules_table_names_every_finding_the_assessment_gives(
+        tmp_playbook: TmpPlaybook) -> None:
+    """The methodology's table (``design_rules``) and the check read one list: every
+    design code is in it, beside the fact whose departure gives it."""
+    named = {c for _, _, codes in RULES for c in codes}
+    assert {c.value for c in named} >= DESIGN_CODES
+    tmp_playbook.write("program.yml", tmp_playbook.read("program.yml") + DEPARTING)
+    found = assess(load_playbook(tmp_playbook.root)[0].programs[0])
+    assert found is not None
+    by_key = {key: codes for key, _, codes in RULES}
+    assert [f.key for f in found.facts if f.code is not None] == [
+        "needs_analysis", "feedback", "methods", "methods", "spacing", "location", "delivery",
+        "coaching", "action_project"]
+    assert all(f.code in by_key[f.key] for f in found.facts if f.code is not None)
+    table = str(design_rules())
+    assert (f"| Cohort size | a cohort of {COHORT_MIN}–{COHORT_MAX} leaders across functions: "
+            "smaller is statistically ambiguous, larger costlier | Practitioners' guidance "
+            "\\(pilot and timing\\) | <code>cohort-size</code> |") in table
+    assert ("| Attendance | attendance policy influences effectiveness; the abstract gives no "
+            "direction, so it is not compared | Lacerenza et al. 2017 \\(abstract, p. 1686\\) "
+            "| none: shown, not compared |") in table

@@ -124,6 +124,25 @@ _LENGTH = Evidence(GUIDANCE, f"a pilot of at least {PILOT_MIN_DAYS} days: behavi
                              "show in 3–6 months")
 
 
+RULES: Final = (
+    ("needs_analysis", _NEEDS, (FindingCode.DESIGN_NO_NEEDS_ANALYSIS,)),
+    ("feedback", _FEEDBACK, (FindingCode.DESIGN_NO_FEEDBACK,)),
+    ("methods", _METHODS, (FindingCode.DESIGN_NO_PRACTICE, FindingCode.DESIGN_ONE_METHOD)),
+    ("spacing", _SPACING, (FindingCode.DESIGN_MASSED,)),
+    ("location", _LOCATION, (FindingCode.DESIGN_OFF_SITE,)),
+    ("delivery", _DELIVERY, (FindingCode.DESIGN_NOT_FACE_TO_FACE,)),
+    ("attendance", _ATTENDANCE, ()),
+    ("duration_hours", _DURATION, ()),
+    ("coaching", _PILOT, (FindingCode.DESIGN_NO_COACHING,)),
+    ("action_project", _PILOT, (FindingCode.DESIGN_NO_ACTION_PROJECT,)),
+    ("pre_post", _PRE_POST, (FindingCode.DESIGN_NO_PRE_POST,)),
+    ("cohort_size", _COHORT, (FindingCode.COHORT_SIZE,)),
+    ("duration_days", _LENGTH, (FindingCode.PILOT_SHORT,)),
+)
+"""Each design fact, its evidence and the findings a departure gives, in the order the
+strategy page shows them (the methodology's table; the last two are the domain checks')."""
+
+
 def _yes_no(key: str, value: bool | None, evidence: Evidence, code: FindingCode,
             departure: str, hint: str) -> DesignFact:
     """A yes/no fact: stated yes follows, stated no departs."""

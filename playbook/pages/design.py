@@ -10,9 +10,26 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-from playbook.figures.design import GUIDANCE, LACERENZA_REFERENCE, DesignFact, Verdict
+from playbook.figures.design import (
+    GUIDANCE,
+    LACERENZA_REFERENCE,
+    RULES,
+    DesignFact,
+    Verdict,
+)
 from playbook.figures.site import ProgramView
-from playbook.pages.mdtext import Md, chip, code, fmt, heading, labels, number, table, text
+from playbook.pages.mdtext import (
+    Md,
+    chip,
+    code,
+    fmt,
+    heading,
+    join,
+    labels,
+    number,
+    table,
+    text,
+)
 
 LABELS: Final = MappingProxyType({
     "needs_analysis": "Needs analysis", "feedback": "Feedback to leaders",
@@ -80,3 +97,13 @@ def section(view: ProgramView) -> Md:
                    "also apply (a cohort size or pilot length that departs is their finding, "
                    "not repeated).\n", text(LACERENZA_REFERENCE), text(GUIDANCE)))
     return Md("\n".join(out))
+
+
+def design_rules() -> Md:
+    """The methodology's table of design rules, read from the engine (also a macro)."""
+    rows = [[text(LABELS[key]), text(evidence.says), text(evidence.source),
+             join((code(c.value) for c in codes), Md(", ")) if codes
+             else Md("none: shown, not compared")]
+            for key, evidence, codes in RULES]
+    return fmt("{}\n", table(labels("Design fact", "What the evidence says", "Source",
+                                     "Finding when the design departs"), rows))

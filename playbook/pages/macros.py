@@ -37,6 +37,7 @@ from playbook.pages import money as pages_money
 from playbook.pages import program as pages_program
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.chain import chain_rules
+from playbook.pages.design import design_rules
 from playbook.pages.fairness import adverse_impact_rules
 from playbook.pages.mdtext import MAX_PLAIN, NOT_COMPUTABLE, Md, fmt, labels, table, text, words
 
@@ -89,7 +90,8 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
         return pages_home.portfolio_summary(site())
 
     for fn in (portfolio_summary, competency_matrix, roadmap, vendor_scorecard, kpi_table,
-               kpi_chart, measurement_rules, adverse_impact_rules, chain_rules, privacy_rules):
+               kpi_chart, measurement_rules, adverse_impact_rules, chain_rules, privacy_rules,
+               design_rules):
         macro(fn)
 
 

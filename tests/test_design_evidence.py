@@ -3,6 +3,7 @@ citing its source, the strategy page's Design evidence section, and the examples
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,18 @@ def test_the_rules_table_names_every_finding_the_assessment_gives(
     assert ("| Attendance | attendance policy influences effectiveness; the abstract gives no "
             "direction, so it is not compared | Lacerenza et al. 2017 \\(abstract, p. 1686\\) "
             "| none: shown, not compared |") in table
+
+
+def test_the_report_carries_the_design_evidence(run_cli: RunCli) -> None:
+    code, out, err = run_cli("report", "decision-velocity", "--dir", REPO, "--format", "json",
+                             "--today", "2026-11-22")
+    assert code == 0, err
+    design = json.loads(out)["design"]
+    assert design["stated"] is True
+    assert design["facts"][0] == {
+        "key": "needs_analysis", "stem": "program", "loc": ["design", "needs_analysis"],
+        "value": True, "verdict": "follows",
+        "evidence": {"source": "Lacerenza et al. 2017 (abstract, p. 1686)",
+                     "says": "moderator analyses support basing the training on a needs "
+                             "analysis"},
+        "code": None, "departure": "", "hint": ""}

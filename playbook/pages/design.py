@@ -26,9 +26,11 @@ from playbook.pages.mdtext import (
     heading,
     join,
     labels,
+    lines,
     number,
     table,
     text,
+    words,
 )
 
 LABELS: Final = MappingProxyType({
@@ -58,7 +60,7 @@ def _value(fact: DesignFact) -> Md:
     if value is None:
         return Md("*not stated*")
     if isinstance(value, bool):
-        return Md("yes" if value else "no")
+        return words("yes") if value else words("no")
     if isinstance(value, tuple):
         if fact.key == "pre_post":
             return (fmt("measured: {}", text(", ".join(value))) if value
@@ -96,7 +98,7 @@ def section(view: ProgramView) -> Md:
     out.append(fmt("**Sources.** {} {}: the minimum viable pilot that the domain checks "
                    "also apply (a cohort size or pilot length that departs is their finding, "
                    "not repeated).\n", text(LACERENZA_REFERENCE), text(GUIDANCE)))
-    return Md("\n".join(out))
+    return lines(out)
 
 
 def design_rules() -> Md:

@@ -2,7 +2,9 @@
 # Each installs what it needs: a .venv with the pinned packages, for the
 # browser tests Debian's Chromium and axe-core from the npm registry, and for
 # the warehouse tests Debian's PostgreSQL.
-# constraints.txt pins every transitive package (refresh: make lock).
+# constraints.txt pins every transitive package; requirements.lock holds the same pins
+# with the sha256 of every file the index has for each (written by make lock), and the
+# venv installs only those files.
 
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,12 +13,20 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build offline pdf deploy test lint unit browser-deps db-deps schema codeowners readme example-data bench lock clean
 
-# uv installs the same exact pins as pip would (constraints.txt) in seconds instead of
-# a minute and a half on two cores: pip only installs uv itself (pinned).
-$(STAMP): pyproject.toml constraints.txt
+# uv installs the same exact pins as pip would in seconds instead of a minute and a half
+# on two cores: pip only installs uv itself. Both check every file against the hashes of
+# requirements.lock (a file the index swapped under a pin fails the install); the
+# package itself goes in editable, with no dependency of its own left unpinned.
+UV_LOCK := $(VENV)/uv-requirement.txt
+$(BIN)/uv: requirements.lock
 	test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install -q -c constraints.txt uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -c constraints.txt -e '.[test]'
+	awk '/^[^ #]/ { keep = /^uv==/ } keep' requirements.lock > $(UV_LOCK)
+	$(BIN)/python -m pip install -q --require-hashes -r $(UV_LOCK)
+	touch $(BIN)/uv
+
+$(STAMP): pyproject.toml constraints.txt requirements.lock $(BIN)/uv
+	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
 serve: $(STAMP)
@@ -119,8 +129,13 @@ BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-lock: $(STAMP)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^mkdocs-playbook' > constraints.txt
+# After changing a pin in pyproject.toml or constraints.txt (a new package: pinned in
+# both, its own dependencies in constraints.txt): resolves with every pin held and writes
+# each with the hashes of its files to requirements.lock. tests/test_lock.py fails while
+# the lock and constraints.txt do not hold the same pins (a dependency left unpinned).
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile -q pyproject.toml --extra test -c constraints.txt --generate-hashes \
+		--python $(BIN)/python --custom-compile-command "make lock" -o requirements.lock
 
 clean:
 	rm -rf site site-offline site-offline.zip site-pdf .pytest_cache .mypy_cache .ruff_cache

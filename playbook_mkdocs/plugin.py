@@ -17,7 +17,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,25 +33,15 @@ from playbook import engine
 from playbook.figures.site import SiteData
 from playbook.model import schema
 from playbook.model.problems import Problems, Severity
-from playbook.pages import assets, downloads, figures_schema, htmlblocks, macros, reference
+from playbook.pages import assets, downloads, figures_schema, htmlblocks, reference
 from playbook.pages import site_pages as pages
 from playbook.pages.problems import PROBLEMS_PAGE, problems_body, problems_page
 from playbook_mkdocs import incremental, offline, provenance, publish, sandbox, terminal
+from playbook_mkdocs.macros import STATE_KEY, site_data, site_macros
 
 log = logging.getLogger("mkdocs.plugins.playbook")
-STATE_KEY = "playbook_site"
-"""Key on the per-build config that carries the site data to the macros."""
-
-
 SCHEMA_DIR = "schema"
 """Where the site publishes the JSON Schemas: ``<site>/schema/<file>.schema.json``."""
-
-
-def site_macros(site: Callable[[], SiteData]) -> dict[str, Callable[..., Any]]:
-    """The macros hand-written pages may call, by name, reading ``site`` when they run."""
-    found: dict[str, Callable[..., Any]] = {}
-    macros.register(lambda fn: found.setdefault(fn.__name__, fn), site)
-    return found
 
 
 class PlaybookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -117,7 +106,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):  # type: ignore[no-untyped-cal
             publish.stop_counting_warnings()
         macros_plugin = config.plugins.get("macros")
         if macros_plugin is not None:
-            macros_plugin.register_macros(site_macros(lambda: config[STATE_KEY]))
+            # those its `modules:` loaded from playbook_mkdocs.macros are there already
+            macros_plugin.register_macros({
+                name: fn for name, fn in site_macros(site_data(config)).items()
+                if name not in macros_plugin.macros})
         sandbox.sandbox_macros(macros_plugin, serving=self.serving)
         try:
             today = engine.today_from_env()

@@ -40,3 +40,13 @@ def test_the_committed_schema_is_the_generated_one() -> None:
     committed = (REPO / "schema" / figures_schema.FILE).read_text(encoding="utf-8")
     assert committed == figures_schema.render()
     assert json.loads(committed)["$id"] == "figures.schema.json"
+
+
+def test_every_field_of_the_figures_has_a_description() -> None:
+    # the reference page shows each field's docstring: a field without one reads "—"
+    data = figures_schema.schema()
+    bare = [f"{name}.{field}" for name, node in [("ProgramFigures", data), *data["$defs"].items()]
+            for field, prop in node.get("properties", {}).items()
+            if not str(prop.get("description", "")).strip()]
+    assert bare == []
+    assert "| — |" not in figures_schema.markdown()

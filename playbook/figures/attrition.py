@@ -48,6 +48,7 @@ class GroupAttrition:
     """Answers per wave of one group, and the dropouts against the completers."""
 
     group: str
+    """``pilot``, ``comparison`` or ``all``."""
     pre: int
     """People who answered the pre wave."""
     post: int
@@ -59,7 +60,10 @@ class GroupAttrition:
     share: float | None
     """Dropouts over pre answerers; None before the post wave or without pre answers."""
     dropout_mean_pre: float | None
+    """Dropouts' mean pre score, in the KPI's unit; None before the post wave, when withheld, or
+    when the data cannot carry it."""
     completer_mean_pre: float | None
+    """Completers' mean pre score, in the KPI's unit; None in the same cases."""
     difference: float | None
     """Dropouts' mean pre score minus completers'."""
     p_value: float | None
@@ -69,6 +73,7 @@ class GroupAttrition:
     reason: NoEstimate | None = None
     """Why the t-test cannot be made, when it is not withheld."""
     flags: list[AttritionFlag] = field(default_factory=list)
+    """Why this group's attrition may bias the effects; empty when it may not."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class Attrition:
     """Attrition of every group of one person-level KPI."""
 
     groups: list[GroupAttrition]
+    """Each group with answers, pilot first."""
     post_started: bool
     """Someone has answered the post wave; before that, nobody has dropped out yet."""
     planned: int

@@ -54,8 +54,11 @@ class KpiBenefit:
     """What one monetised KPI is worth to the program, from its measured effect."""
 
     kpi_id: str
+    """Id of the monetised KPI."""
     name: str
+    """The KPI's name."""
     unit: str
+    """The KPI's unit: that of ``observed``, ``effect`` and ``break_even``."""
     method: EffectMethod | None
     """How the effect was estimated; None when the KPI has no effect yet."""
     observed: float | None
@@ -73,6 +76,7 @@ class KpiBenefit:
     isolation: float
     """The share used: the data-derived one when credible, else the declared one."""
     basis: IsolationBasis
+    """Whether ``isolation`` comes from the data or is the declared estimate."""
     declared_isolation: float
     """The hand-set ``monetization.isolation``."""
     data_isolation: float | None
@@ -82,7 +86,9 @@ class KpiBenefit:
     full_period: bool
     """Whether the data cover at least one full cadence period after the start."""
     confidence: float
+    """Declared ``monetization.confidence`` (0–1), the Phillips discount."""
     value_per_unit: float
+    """Declared value of one unit of improvement per year, in the budget's currency."""
     per_year: float
     """Counted benefit per year at the measured run rate (the forecast's year 1)."""
     measured_years: float

@@ -91,9 +91,13 @@ class ChainKpi:
     """One KPI as evidence on the chain."""
 
     kpi_id: str
+    """Id of the KPI."""
     status: KpiStatus
+    """Its status: over ``window`` when that is set, else on its latest value."""
     latest: float | None
+    """Its latest published value, in the KPI's unit; None without data."""
     stale: bool
+    """Whether its data are stale (no new data for one cadence plus the grace days)."""
     nps: NpsScore | None = None
     """Latest published score of the status group, for an NPS KPI."""
     change: PairedEffect | None = None
@@ -115,8 +119,11 @@ class ChainLevel:
     """One level of the chain with its evidence and verdict."""
 
     level: int
+    """Phillips level: 1 reaction, 2 learning, 3 behaviour, 4 impact, 5 ROI."""
     kpis: list[ChainKpi]
+    """The KPIs that are evidence on this level, judged and supporting (none on level 5)."""
     verdict: LevelVerdict
+    """Whether the chain holds at this level (level 5: read from the ROI headline)."""
     roi_pct: float | None = None
     """The ROI headline, on level 5 only."""
     strong: bool = False

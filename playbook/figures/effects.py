@@ -63,14 +63,22 @@ class KpiEffect:
     """The program's attributable effect on one KPI, in the KPI's unit."""
 
     kpi_id: str
+    """Id of the aggregate KPI."""
     method: EffectMethod
+    """How the effect was estimated: the strongest method the data allow."""
     estimate: float | None
     """Attributable change (after − before), in the KPI's unit."""
     ci_low: float | None
+    """Lower bound of the 95 % interval of ``estimate``; None for before/after, or when not
+    estimable."""
     ci_high: float | None
+    """Upper bound of the 95 % interval of ``estimate``; None in the same cases."""
     p_value: float | None
+    """Two-sided t-test p of ``estimate``, never 0; None for before/after, or when not estimable."""
     pre_periods: int
+    """Periods before the start the estimate uses."""
     post_periods: int
+    """Periods counted as after the start the estimate uses."""
     trend: TrendCheck | None
     """The parallel-trends check (difference-in-differences only)."""
     observed: float | None
@@ -78,6 +86,7 @@ class KpiEffect:
     isolation: float | None
     """Data-derived share: ``estimate / observed``, None when nothing changed."""
     note: str
+    """What the estimate rests on and how far to trust it, in plain words."""
     se: float | None = None
     """Standard error of ``estimate`` (the larger of HAC and OLS); None when degenerate."""
     dof: int | None = None

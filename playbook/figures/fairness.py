@@ -91,7 +91,9 @@ class GroupRate:
     """Selection rate of one group and its comparison with the reference, as published."""
 
     group: str
+    """The group's label, as the outcomes file writes it."""
     n: int
+    """People in the group (outcome rows), at least ``min_group_size``."""
     selected: int | None
     """People selected; ``None`` when withheld."""
     rate: float | None
@@ -116,13 +118,22 @@ class Fairness:
     """The four-fifths check over one AI tool's outcomes."""
 
     groups: list[GroupRate]
+    """Each group shown (at least ``min_group_size`` people), by name."""
     reference_group: str | None
+    """The disclosed group with the highest publishable rate, which the others are compared with;
+    None when the check cannot run."""
     threshold: float
+    """Impact ratio below which a group is flagged (0.8: four-fifths)."""
     flagged: bool
+    """Whether some group's review is due."""
     suppressed_groups: int
+    """Groups with fewer than ``min_group_size`` people: not shown."""
     suppressed_people: int
+    """People in those groups."""
     no_group: int
+    """Outcome rows with no group."""
     note: str
+    """Fixed note on what a ratio below or above four-fifths means under the Uniform Guidelines."""
     tool: str | None = None
     """The tool whose selections these are (``None``: the outcomes do not say)."""
     cannot_assess: str | None = None

@@ -97,6 +97,7 @@ class ImpactTest:
     robust: bool
     """More than :data:`FLIP_MARGIN` selections would be needed to change the result."""
     verdict: FairnessVerdict
+    """What the comparison says, read from the ratio and the tests."""
 
 
 def compare(selected: int, n: int, ref_selected: int, ref_n: int,

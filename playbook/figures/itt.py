@@ -47,6 +47,7 @@ class IttGroup:
     """One group's mean change over everyone who answered the pre wave."""
 
     group: str
+    """``pilot``, ``comparison`` or ``all``."""
     n: int
     """People who answered the pre wave: the denominator."""
     dropouts: int
@@ -66,6 +67,7 @@ class Itt:
     """Intention-to-treat sensitivity of one person-level KPI's effects."""
 
     groups: list[IttGroup]
+    """Each group whose effect is published, pilot first."""
     did_no_change: float | None
     """Pilot minus comparison, dropouts as no change; None without both groups."""
     did_low: float | None

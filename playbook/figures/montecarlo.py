@@ -62,15 +62,19 @@ class RoiRange:
     """The spread of one ROI case over the draws."""
 
     p10: float
+    """10th percentile of the ROI over the draws, in percent."""
     p50: float
     """The median ROI: the headline figure."""
     p90: float
+    """90th percentile of the ROI over the draws, in percent."""
     p_positive: float | None
     """Share of draws with ROI above 0; None when not estimable."""
     not_estimable: NotEstimable | None
     """Why ``p_positive`` is None."""
     draws: int
+    """Number of draws (10,000)."""
     seed: int
+    """Seed of the random generator, fixed so every build shows the same range."""
     varied: list[str]
     """Names of the inputs drawn; empty when nothing is uncertain (the range is a point)."""
 

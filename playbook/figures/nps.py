@@ -50,13 +50,17 @@ class NpsScore:
     """The NPS of one group's answers in one period (or over all answers given)."""
 
     group: str
+    """``pilot``, ``comparison`` or ``all``."""
     period: date | None
     """First day of the cadence period; None for a score over answers of any date."""
     n: int
     """People who answered."""
     promoters: int
+    """People whose answer is 9 or 10."""
     passives: int
+    """People whose answer is 7 or 8."""
     detractors: int
+    """People whose answer is 0 to 6."""
     score: float | None
     """Promoters minus detractors, in points of 100; None when suppressed."""
     se: float | None

@@ -72,8 +72,11 @@ class Interval:
     """A confidence interval."""
 
     low: float
+    """Lower bound, in the unit of the estimate."""
     high: float
+    """Upper bound, in the unit of the estimate."""
     level: float = LEVEL
+    """Confidence level, as a share (0.95)."""
 
 
 @dataclass(frozen=True)
@@ -81,16 +84,26 @@ class PairedEffect:
     """Mean pre→post change of one group's matched subjects (None where not estimable)."""
 
     group: str
+    """``pilot``, ``comparison`` or ``all``."""
     n: int
+    """People measured in both waves (the matched subjects)."""
     mean_pre: float | None
     """Mean of the pre wave over the matched subjects, rounded to the site's precision."""
     mean_post: float | None
     """Mean of the post wave over the matched subjects, rounded likewise."""
     mean_change: float | None
+    """Mean post − pre change, in the KPI's unit; None when the data cannot carry it
+    (``reason``)."""
     sd_change: float | None
+    """Sample standard deviation of the changes (n − 1), in the KPI's unit; 0 without spread; None
+    when the data cannot carry it."""
     ci: Interval | None
+    """95 % t interval of the mean change; None when not estimable (``reason``)."""
     d_z: float | None
+    """Cohen's d_z: the mean change over the standard deviation of the changes; None when not
+    estimable."""
     p_value: float | None
+    """Two-sided p of the paired t-test, never 0; None when not estimable."""
     reason: NoEstimate | None = None
     """Why the interval, d_z and p are missing; None when they are estimated."""
 
@@ -100,10 +113,16 @@ class DidEffect:
     """Difference in differences: pilot change minus comparison change (Welch)."""
 
     estimate: float | None
+    """Pilot mean change minus comparison mean change, in the KPI's unit; None when the data cannot
+    carry it (``reason``)."""
     ci: Interval | None
+    """95 % Welch t interval of the estimate; None when not estimable (``reason``)."""
     n_pilot: int
+    """Pilot people measured in both waves."""
     n_comparison: int
+    """Comparison people measured in both waves."""
     p_value: float | None
+    """Two-sided p of the Welch t-test, never 0; None when not estimable."""
     df: float | None = None
     """Welch–Satterthwaite degrees of freedom."""
     se: float | None = None

@@ -45,12 +45,16 @@ class Mde:
     """Minimum detectable effect of one design, for the matched n."""
 
     design: Design
+    """Which comparison the MDE is for: the pilot's paired change or the difference in
+    differences."""
     n: int
     """Pilot subjects measured in both waves."""
     n_comparison: int | None
     """Comparison subjects measured in both waves (difference in differences only)."""
     alpha: float
+    """Two-sided significance level of the test (0.05)."""
     power: float
+    """Probability of detecting an effect of the MDE's size (0.8)."""
     d: float | None
     """The MDE as a standardised effect (d_z for paired, Cohen's d for DiD)."""
     sd: float | None
@@ -58,7 +62,9 @@ class Mde:
     raw: float | None
     """The MDE in the KPI's unit; None when the SD is unknown or zero."""
     targeted: float
+    """The change the program aims for, ``|target − baseline|``, in the KPI's unit."""
     detectable: bool
+    """Whether ``raw`` is at most ``targeted``: the design can detect the change aimed for."""
     warning: str | None = None
     """:data:`MDE_WARNING` when the MDE is larger than the targeted change, else None."""
     reason: NoEstimate | None = None

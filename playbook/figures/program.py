@@ -58,12 +58,20 @@ class GateStatus:
     """One go/no-go criterion of a roadmap phase, read against the KPI."""
 
     phase_id: str
+    """Id of the roadmap phase whose gate this is."""
     kpi_id: str
-    op: str  # ">=" or "<="
+    """Id of the KPI the gate reads."""
+    op: str
+    """``>=`` for an ``at_least`` bound, ``<=`` for an ``at_most`` one."""
     threshold: float
+    """The bound, in the KPI's unit."""
     due: date
+    """The phase's last day: the day the gate is read."""
     actual: float | None
+    """The KPI's latest published value since the start, known on the earlier of ``due`` and
+    ``today``, in the KPI's unit; None when there is none."""
     passed: bool | None
+    """Whether ``actual`` meets the bound; None before ``due`` or without a value."""
     state: GateState
     """The gate's state, read from ``passed`` and the due date."""
 
@@ -73,9 +81,13 @@ class AttributionInfo:
     """How effects are attributed to the program; shown beside every effect."""
 
     method: AttributionMethod
+    """How the program's effect is separated from everything else, as ``kpis.yml`` declares it."""
     confounders: list[str]
+    """Other things that may move the KPIs, as declared."""
     assumptions: list[str]
+    """Assumptions the analysis rests on, as declared."""
     data_quality: list[str]
+    """Known limits of the data, as declared."""
 
 
 @dataclass(frozen=True)
@@ -83,14 +95,24 @@ class ProgramFigures:
     """Every computed figure of one program, as of ``today``."""
 
     program_id: str
+    """Id of the program (its folder under ``program/``)."""
     today: date
+    """The day the figures are as of: observations dated after it are ignored."""
     day: int
+    """Days from the program's ``start`` to ``today``; negative before the start."""
     kpis: dict[str, KpiFigures]
+    """Each KPI's status, points and checkpoints, by KPI id in the plan's order."""
     behaviour: dict[str, BehaviourEffect]
+    """Pre/post effects of each person-level KPI measured in survey waves, by KPI id."""
     roi: RoiFigures | None
+    """Costs, ROI cases and their range; None without a ``budget.yml``."""
     fairness: Fairness | None
+    """The four-fifths check of the AI tool's outcomes; None without ``ai.yml`` or without outcome
+    rows."""
     vendors: VendorFigures | None
+    """Vendor scores, ranks and weight sensitivity; None without ``vendors.yml``."""
     gates: list[GateStatus]
+    """Each bound of each phase's go/no-go criteria, in the roadmap's order."""
     attribution: AttributionInfo | None = None
     """The measurement plan's attribution method, confounders and assumptions."""
     min_group_size: int = MIN_GROUP_SIZE

@@ -69,12 +69,21 @@ class BenefitLine:
     """One forecast year of one benefit, before and after the Phillips discounts."""
 
     name: str
+    """The declared benefit's name, or the monetised KPI's."""
     year: int
+    """Program year the line falls in (1 to the horizon)."""
     gross: float
+    """Value before isolation and confidence, in the budget's currency: the declared amount, or the
+    KPI's observed change times its value per unit, decayed."""
     isolation: float
+    """Share of the value attributed to the program (0–1)."""
     confidence: float
+    """Confidence share counted (0–1), the Phillips discount."""
     net: float
-    source: str  # "explicit" or "kpi:<id>"
+    """Benefit counted, in the budget's currency: gross × isolation × confidence (for a credible KPI
+    effect, the effect's value × confidence), decayed."""
+    source: str
+    """``explicit`` for a benefit declared in ``budget.yml``, ``kpi:<id>`` for a monetised KPI."""
     basis: IsolationBasis
     """Whether the isolation share comes from data or is an estimate."""
 
@@ -84,10 +93,15 @@ class RoiCase:
     """The forecast ROI over the first ``years`` program years."""
 
     kind: RoiCaseKind
+    """Which benefits the case counts: ``first-year`` or ``multi-year``."""
     years: int
+    """Program years counted: 1 for the first-year case, the horizon for the multi-year one."""
     benefits: float
+    """Forecast benefits counted over those years, in the budget's currency."""
     costs: float
+    """Costs over those years, in the budget's currency."""
     bcr: float | None
+    """Benefit-cost ratio, ``benefits / costs``; None without costs."""
     roi_pct: float | None
     """ROI at the point estimates (every input at its value)."""
     npv: float
@@ -108,9 +122,13 @@ class ActualRoi:
     """ROI realised to date: measured benefits against costs incurred so far."""
 
     as_of: date
+    """The day the figures are for (``today``)."""
     benefits: float
+    """Benefits realised to date from measured effects only, in the budget's currency."""
     costs: float
+    """Costs incurred from the start to ``as_of``, in the budget's currency."""
     roi_pct: float | None
+    """``(benefits − costs) / costs × 100``; None while nothing is spent."""
 
 
 @dataclass(frozen=True)
@@ -118,31 +136,52 @@ class RoiFigures:
     """The program's money figures."""
 
     currency: str
+    """ISO 4217 code of every amount, from ``budget.yml``."""
     horizon_years: int
+    """Program years the total cost of ownership covers."""
     costs_by_category: dict[str, dict[int, float]]
+    """Fully loaded costs per category, then per program year (1 to ``horizon_years``), in
+    ``currency``."""
     costs_by_year: dict[int, float]
+    """Costs per program year over every category, in ``currency``."""
     costs_total_by_category: dict[str, float]
+    """Each category's costs over the horizon, in ``currency``."""
     tco: float
+    """Total cost of ownership: every cost of years 1 to ``horizon_years``, in ``currency``."""
     missing_costs: list[str]
     """Checklist categories with no cost line: the costs are not fully loaded."""
     kpi_benefits: list[KpiBenefit]
+    """What each monetised KPI valued in ``currency`` is worth, in the plan's order."""
     benefit_lines: list[BenefitLine]
     """The forecast's benefits per year (KPI run rates with decay, declared estimates)."""
     benefits_by_year: dict[int, float]
+    """Forecast benefits counted per program year (the ``net`` of ``benefit_lines``), in
+    ``currency``."""
     actual: ActualRoi | None
     """None before the program starts."""
     headline: RoiCase
+    """The case the site leads with: first-year for a pilot of at most 365 days, else multi-year."""
     sensitivity: RoiCase
+    """The other case, shown beside the headline."""
     discount_rate: float
+    """Yearly rate the NPV discounts at, as a share (0.08 = 8 %): as declared, else the default."""
     rate_declared: bool
+    """Whether ``budget.yml`` declares ``discount_rate`` (else the default is used)."""
     npv_timing: NpvTiming
     """When in each program year the NPV counts its net cash flow."""
     benefit_decay: float
+    """Share of a KPI benefit lost each year after the first (0 holds it flat)."""
     cost_per_participant: float | None
+    """TCO per declared participant, else year-1 costs per leader of the pilot cohort, in
+    ``currency``; None without either count."""
     participants: int | None
+    """Declared participants, else the pilot's cohort size; None without either."""
     participants_declared: bool
+    """Whether ``participants`` is declared in ``budget.yml`` (else it is the cohort size)."""
     intangibles: list[str]
+    """Benefits reported but not monetised, as ``budget.yml`` lists them."""
     notes: list[str]
+    """Fixed notes on what the figures leave out or estimate, in a fixed order."""
     signs_differ: bool = False
     """The first-year and multi-year ROI fall on different sides of zero: the headline
     then shows both, since either alone would mislead."""

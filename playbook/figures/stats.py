@@ -58,14 +58,20 @@ class BehaviourEffect:
     """Pre/post effects of one person-level KPI, with attrition and power."""
 
     kpi_id: str
+    """Id of the person-level KPI."""
     pilot: PairedEffect | None
+    """The pilot's paired pre→post change (the ``all`` group's when the series has no groups); None
+    when no group's effect is shown."""
     comparison: PairedEffect | None
+    """The comparison group's paired change; None without one, or when suppressed or withheld."""
     did: DidEffect | None
+    """Pilot change minus comparison change; None unless both groups' effects are shown."""
     mde: Mde | None
     """MDE of the pilot's paired change, for its matched n."""
     unmatched: int
     """People who answered only one wave."""
     suppressed_groups: list[str]
+    """Groups with fewer than ``min_group_size`` people measured in both waves: not shown."""
     mde_did: Mde | None = None
     """MDE of the difference in differences, for both groups' matched n."""
     attrition: Attrition | None = None

@@ -60,9 +60,13 @@ class PhaseStatus:
     """Where one phase stands on ``today``."""
 
     phase_id: str
+    """Id of the phase in ``roadmap.yml``."""
     name: str
+    """The phase's name."""
     first: date
+    """Date of its first day (the start plus its first day number)."""
     last: date
+    """Date of its last day (the start plus its last day number)."""
     state: PhaseState
     """``done``, ``current`` or ``upcoming``."""
 
@@ -72,11 +76,17 @@ class MilestoneStatus:
     """Where one milestone stands on ``today``."""
 
     milestone_id: str
+    """Id of the milestone in ``roadmap.yml``."""
     phase_id: str
+    """Id of the phase it belongs to."""
     due: date
+    """Its due date (the start plus its day)."""
     done: date | None
+    """The day it was done; None while it is not."""
     owner: str
+    """Stakeholder role that owns it."""
     deliverable: str
+    """What is delivered."""
     state: MilestoneState
     """``done``, ``late`` (done after its due day), ``overdue``, ``due-soon`` or ``upcoming``."""
 
@@ -128,9 +138,13 @@ class CheckpointReview:
     """Whether the review of one 90/180/365-day checkpoint was held."""
 
     day: int
+    """Days from the program's start: 90, 180 or 365."""
     due: date
+    """The review's date (the start plus ``day``)."""
     held: date | None
+    """The day the review was held, from ``reviews.yml``; None while it is not."""
     decision: ReviewDecision | None
+    """What the review decided; None while it is not held."""
     state: ReviewState
     """``held``; ``due`` (within the grace after its day), then ``overdue``; ``due-soon``
     or ``upcoming`` before it."""

@@ -90,11 +90,18 @@ class KpiStatus(StrEnum):
 class Point:
     """One period's aggregate of one group."""
 
-    group: str  # "pilot" | "comparison" | "all"
-    period: date  # first day of the cadence period
-    value: float | None  # mean; None when suppressed
-    n: int  # rows; distinct subjects (person-level); people (a source's count column)
+    group: str
+    """``pilot``, ``comparison``, or ``all`` for a series without groups."""
+    period: date
+    """First day of the cadence period; for a survey wave, the median day of its answers."""
+    value: float | None
+    """Mean of the period's values in the KPI's unit (person-level: the mean of each person's mean,
+    rounded to 2 decimals); None when suppressed or fielding."""
+    n: int
+    """Rows averaged; distinct people for a person-level series; people counted for a source with a
+    count column; 0 while fielding."""
     suppressed: bool
+    """Fewer people than ``min_group_size`` are behind it, so its value is withheld."""
     last: date | None = None
     """Date of the last observation in the point: from then on, the point is known."""
     wave: str | None = None
@@ -109,10 +116,17 @@ class Checkpoint:
     """The KPI at a 90/180/365-day review."""
 
     day: int
+    """Days from the program's start: 90, 180 or 365."""
     date: date
+    """The checkpoint's date (the start plus ``day``)."""
     expected: float
+    """The trajectory's value on ``date``, in the KPI's unit."""
     actual: float | None
+    """The status group's latest published value known on ``date``, in the KPI's unit; None after
+    ``today`` or with nothing known yet."""
     status: KpiStatus | None
+    """The status judged on ``date``; None without a value, or when the value cannot show the effect
+    (see ``note``)."""
     period: _Date | None = None
     """Period of the point the actual comes from."""
     note: str | None = None
@@ -124,16 +138,33 @@ class KpiFigures:
     """Everything the dashboard shows about one KPI."""
 
     kpi_id: str
+    """Id of the KPI in ``kpis.yml``."""
     status: KpiStatus
+    """Where the KPI stands against its trajectory, judged on its latest published value."""
     latest: float | None
+    """The status group's latest published value, in the KPI's unit; None without data."""
     latest_date: date | None
+    """Date of the last observation behind ``latest``; None without data."""
     expected: float | None
-    shortfall: float | None  # share of the planned change behind the trajectory
+    """The trajectory's value ``latest`` is compared with, in the KPI's unit; None when nothing is
+    judged."""
+    shortfall: float | None
+    """How far ``latest`` is behind the trajectory, as a share of the planned change
+    ``|target − baseline|`` (positive = behind); None when nothing is judged."""
     stale: bool
+    """Whether ``today`` is later than ``stale_after``: no new data for one cadence plus the grace
+    days."""
     stale_after: date | None
+    """Last day the data count as fresh: the latest observation (without data, the start) plus one
+    cadence plus the grace days."""
     points: list[Point]
+    """Every period's aggregate per group (suppressed and fielding ones too), by group then
+    period."""
     checkpoints: list[Checkpoint]
+    """The KPI at the day-90, 180 and 365 reviews."""
     trajectory: list[tuple[date, float]]
+    """The planned line's ends: (baseline date, baseline value), then (target date, target value)
+    unless the dates are equal."""
     group: str | None = None
     """Group the status is judged on ("pilot" or "all"); None without data."""
     band: list[tuple[date, float, float]] | None = None

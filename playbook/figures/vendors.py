@@ -33,11 +33,17 @@ class VendorScore:
     """One vendor's weighted score, gates and rank."""
 
     vendor_id: str
+    """Id of the vendor in ``vendors.yml``."""
     name: str
+    """Name shown on the scorecard."""
     weighted: float
+    """Σ weight × score / 100, on the 1–5 scale (a missing score counts 0)."""
     passed: bool
+    """Whether the vendor answers ``yes`` to every must-have gate."""
     failed_gates: list[str]
+    """Gates the vendor does not answer ``yes``, in the file's order."""
     rank: int | None
+    """Competition rank (1, 1, 3) among the vendors passing every gate; None when a gate fails."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,13 @@ class WeightShift:
     """The top vendor after moving one criterion's weight."""
 
     criterion_id: str
+    """Id of the criterion whose weight moves."""
     delta: int
+    """Points added to its weight (−5 or +5); the other weights are rescaled to keep the total."""
     top_vendor: str | None
+    """Id of the first rank-1 vendor after the shift; None when no vendor passes every gate."""
     changes: bool
+    """Whether the rank-1 vendors differ from those without the shift."""
     leaders: list[str] | None = None
     """Ids of every vendor sharing rank 1 after the shift."""
 
@@ -57,9 +67,13 @@ class VendorFigures:
     """The scorecard and how robust its winner is."""
 
     scores: list[VendorScore]
+    """Every vendor's score: ranked ones by rank, then unranked ones by weighted score."""
     top: str | None
+    """Id of the first rank-1 vendor in file order; None when no vendor passes every gate."""
     shifts: list[WeightShift]
+    """One per criterion and direction (±5 weight points); empty with a single criterion."""
     stable: bool
+    """Whether no weight shift changes the rank-1 vendors."""
     tied_top: list[str] | None = None
     """Ids of every vendor sharing rank 1 (one id when there is no tie)."""
 

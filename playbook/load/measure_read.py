@@ -64,26 +64,26 @@ def result_problems(found: list[Problem], source: Source) -> list[Problem]:
                     .replace("in column 'group'", f"in column '{column}'")) for p in found]
 
 
-def prepare(tables: Tables, source: Source, cadence: Cadence, yaml: yamlsrc.YamlDocument,
-            loc: yamlsrc.Path_) -> Prepared | None:
+def prepare(tables: Tables, source: Source, cadence: Cadence,
+            where: yamlsrc.Where) -> Prepared | None:
     """The measure's query over its located export (added up per the measure's grain, else
-    per the KPI's ``cadence``), or ``None`` after reporting why not."""
+    per the KPI's ``cadence``), or ``None`` after reporting why not; ``where`` is the
+    source's place in ``kpis.yml``."""
     measure = source.measure
     assert measure is not None and source.file is not None
-    table = tables.get(source.file, yamlsrc.Where(yaml, (*loc, "file")), source.read)
+    table = tables.get(source.file, where.at("file"), source.read)
     if table is None:
         return None
-    export = _export(tables, source.file, table, source.read, yaml, (*loc, "file"))
+    export = _export(tables, source.file, table, source.read, where.at("file"))
     lookup_table, lookup = None, None
     if measure.lookup is not None:
-        lookup_table = tables.get(measure.lookup.file,
-                                  yamlsrc.Where(yaml, (*loc, "measure", "lookup", "file")))
+        lookup_at = where.at("measure", "lookup", "file")
+        lookup_table = tables.get(measure.lookup.file, lookup_at)
         if lookup_table is None:
             return None
-        lookup = _export(tables, measure.lookup.file, lookup_table, Reading(), yaml,
-                         (*loc, "measure", "lookup", "file"))
-    found = (_missing_columns(table, lookup_table, source, yaml, loc)
-             + _people(table, source, yamlsrc.Where(yaml, loc)))
+        lookup = _export(tables, measure.lookup.file, lookup_table, Reading(), lookup_at)
+    found = (_missing_columns(table, lookup_table, source, where)
+             + _people(table, source, where))
     tables.report(found)
     if export is None or (measure.lookup is not None and lookup is None) or found:
         return None
@@ -96,8 +96,7 @@ def prepare(tables: Tables, source: Source, cadence: Cadence, yaml: yamlsrc.Yaml
 def run(tables: Tables, source: Source, cadence: Cadence,
         where: yamlsrc.Where) -> Table | None:
     """The measure's result, or ``None`` after reporting why there is none."""
-    yaml, loc = where.doc, where.loc
-    prepared = prepare(tables, source, cadence, yaml, loc)
+    prepared = prepare(tables, source, cadence, where)
     if prepared is None:
         return None
     if any(p.path == prepared.table.path and p.severity is Severity.ERROR
@@ -105,27 +104,27 @@ def run(tables: Tables, source: Source, cadence: Cadence,
         return None  # the export's own errors (a row of the wrong width) come first
     compiled = prepared.compiled
     result = sql.run(compiled.sql, tables.bundle.root, prepared.allowed,
-                     f"{yaml.path} measure", params=compiled.params)
+                     f"{where.doc.path} measure", params=compiled.params)
     if isinstance(result, sql.QueryError):
-        tables.report([_query_problem(result, prepared.table, source, yaml, loc)])
+        tables.report([_query_problem(result, prepared.table, source, where)])
         return None
     return result
 
 
-def _export(tables: Tables, rel: str, table: Table, how: Reading, yaml: yamlsrc.YamlDocument,
-            loc: yamlsrc.Path_) -> Export | None:
-    """How the query opens a file the loader has read; ``None`` (reported) when it cannot."""
-    real = tables.locate(rel, yamlsrc.Where(yaml, loc))
+def _export(tables: Tables, rel: str, table: Table, how: Reading,
+            where: yamlsrc.Where) -> Export | None:
+    """How the query opens a file the loader has read (named at ``where``); ``None``
+    (reported) when it cannot."""
+    real = tables.locate(rel, where)
     if real is None:
         return None
     path = os.path.relpath(real, tables.bundle.root)
     pattern = next((c for c in path if c in sql.PATTERN_CHARACTERS), None)
     if pattern is not None:
-        line, col = yaml.where(loc)
-        tables.report([Problem(yaml.path, line, col, yamlsrc.format_loc(loc),
-                               f"{table.path} cannot be read by a measure: DuckDB takes "
-                               f"'{pattern}' in a file name as a pattern for other files' names",
-                               "rename the file without any of * ? [ ] { }")])
+        tables.report([where.problem(
+            f"{table.path} cannot be read by a measure: DuckDB takes '{pattern}' in a file "
+            "name as a pattern for other files' names",
+            "rename the file without any of * ? [ ] { }")])
         return None
     reader = DUCKDB_SUFFIXES.get(real.suffix.lower(), "read_csv")
     delimiter = how.delimiter or (";" if table.decimal_comma else ",")
@@ -133,32 +132,31 @@ def _export(tables: Tables, rel: str, table: Table, how: Reading, yaml: yamlsrc.
 
 
 def _missing_columns(table: Table, lookup: Table | None, source: Source,
-                     yaml: yamlsrc.YamlDocument, loc: yamlsrc.Path_) -> list[Problem]:
-    """A problem at each field naming a column its file does not have."""
+                     where: yamlsrc.Where) -> list[Problem]:
+    """A problem at each field (below the source at ``where``) naming a column its file
+    does not have."""
     measure = source.measure
     assert measure is not None
-    named: list[tuple[Table, yamlsrc.Path_, str | None]] = [
-        (table, (*loc, "date"), source.date), (table, (*loc, "group"), source.group),
-        (table, (*loc, "measure", "over"), measure.over),
-        (table, (*loc, "measure", "people"), measure.people)]
+    named: list[tuple[Table, yamlsrc.Where, str | None]] = [
+        (table, where.at("date"), source.date), (table, where.at("group"), source.group),
+        (table, where.at("measure", "over"), measure.over),
+        (table, where.at("measure", "people"), measure.people)]
     if measure.aggregate != "count":
-        named.append((table, (*loc, "value"), source.value))
-    named += [(table, (*loc, "measure", "where", i, "column"), f.column)
+        named.append((table, where.at("value"), source.value))
+    named += [(table, where.at("measure", "where", i, "column"), f.column)
               for i, f in enumerate(measure.where)]
     if lookup is not None and measure.lookup is not None:
-        named += [(lookup, (*loc, "measure", "lookup", "key"),
+        named += [(lookup, where.at("measure", "lookup", "key"),
                    measure.lookup.key or source.group),
-                  (lookup, (*loc, "measure", "lookup", "group"), measure.lookup.group)]
+                  (lookup, where.at("measure", "lookup", "group"), measure.lookup.group)]
     out = []
-    for file, where, column in named:
+    for file, field, column in named:
         if column is None or file.column(column) >= 0:
             continue
-        line, col = yaml.where(where)
         close = difflib.get_close_matches(column, file.header, n=1, cutoff=0.6)
-        out.append(Problem(yaml.path, line, col, yamlsrc.format_loc(where),
-                           f"column '{column}' is not in {file.path}; its columns are: "
-                           + ", ".join(file.header),
-                           f"did you mean '{close[0]}'?" if close else ""))
+        out.append(field.problem(f"column '{column}' is not in {file.path}; its columns are: "
+                                 + ", ".join(file.header),
+                                 f"did you mean '{close[0]}'?" if close else ""))
     return out
 
 
@@ -200,23 +198,21 @@ def _fix(kind: str, raw: str, how: Reading) -> str:
 
 
 def _query_problem(error: sql.QueryError, table: Table, source: Source,
-                   yaml: yamlsrc.YamlDocument, loc: yamlsrc.Path_) -> Problem:
+                   where: yamlsrc.Where) -> Problem:
     """The measure query's error at its place: an unreadable cell at its line, else the
-    measure in YAML."""
+    measure in YAML (below the source at ``where``)."""
     measure = source.measure
     assert measure is not None
     start = error.message.find(CELL + SEPARATOR)
     if start < 0:
-        line, col = yaml.where((*loc, "measure"))
-        return Problem(yaml.path, line, col, yamlsrc.format_loc((*loc, "measure")),
-                       f"measure query error: {error.message}",
-                       "see the query with 'playbook explain'; fix the measure or the export")
+        return where.at("measure").problem(
+            f"measure query error: {error.message}",
+            "see the query with 'playbook explain'; fix the measure or the export")
     _, kind, row, raw = [*error.message[start:].split(SEPARATOR, 3), "", "", ""][:4]
     if kind == "zero":
-        line, col = yaml.where((*loc, "measure", "over"))
-        return Problem(yaml.path, line, col, yamlsrc.format_loc((*loc, "measure", "over")),
-                       f"the rows of the period from {raw} total 0 in column '{measure.over}': "
-                       "their ratio has no value", "check the export, or filter those rows out")
+        return where.at("measure", "over").problem(
+            f"the rows of the period from {raw} total 0 in column '{measure.over}': "
+            "their ratio has no value", "check the export, or filter those rows out")
     column = {"date": source.date, "lookup": source.group, "lookup-twice": source.group,
               "over": measure.over}.get(kind, source.value)
     if kind.startswith("where_"):
@@ -228,7 +224,7 @@ def _query_problem(error: sql.QueryError, table: Table, source: Source,
     lookup = measure.lookup.file if measure.lookup else ""
     field = "date" if kind == "date" else "group" if kind.startswith("lookup") else "value"
     return Problem(table.path, line, table.column(column or "") + 1,
-                   yamlsrc.format_loc((*loc, field)),
+                   where.at(field).field,
                    message.format(raw=raw, column=column, lookup=lookup),
                    _fix(kind, raw, source.read))
 
@@ -242,13 +238,14 @@ def explain(bundle: Bundle, index: int) -> str | list[Problem]:
     """
     assert bundle.kpis is not None
     kpi = bundle.kpis.kpis[index]
-    source, yaml, loc = kpi.source, bundle.sources["kpis"], ("kpis", index, "source")
+    source = kpi.source
+    where = yamlsrc.Where(bundle.sources["kpis"], ("kpis", index, "source"))
     head = f"-- {bundle.id} / {kpi.id}:"
     if source is None:
         return f"{head} no source yet; the KPI shows as not yet measured\n"
     tables = Tables(bundle)
     if source.measure is not None:
-        prepared = prepare(tables, source, kpi.cadence, yaml, loc)
+        prepared = prepare(tables, source, kpi.cadence, where)
         if prepared is None:
             return tables.problems
         return (f"{head} its measure, as one DuckDB query (session time zone "
@@ -257,9 +254,9 @@ def explain(bundle: Bundle, index: int) -> str | list[Problem]:
     if source.file is not None:
         return (f"{head} its file is read row by row, with no query; a `measure:` "
                 "would add its rows up without SQL\n")
-    text, _ = tables.query_text(source, yamlsrc.Where(yaml, loc))
+    text, _ = tables.query_text(source, where)
     if text is None:
         return tables.problems
-    where = f"the warehouse of connection {source.connection}" if source.connection else \
+    runs_in = f"the warehouse of connection {source.connection}" if source.connection else \
         f"DuckDB (session time zone {sql.TIME_ZONE})"
-    return f"{head} its query, as written, run in {where}\n{text.rstrip()}\n"
+    return f"{head} its query, as written, run in {runs_in}\n{text.rstrip()}\n"

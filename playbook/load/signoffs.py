@@ -148,9 +148,13 @@ class SignoffState:
     """Whether one role's latest sign-off still covers the current content."""
 
     role: str
+    """Stakeholder role (the required roles first, then any other that signed)."""
     name: str | None
+    """Name of the person whose sign-off is the role's latest; None when the role has not signed."""
     date: date | None
+    """Day of that sign-off; None when the role has not signed."""
     version: str | None
+    """Program version it signed; None when the role has not signed."""
     current: bool
     """True when the digest matches the content as it is now."""
     index: int | None = None

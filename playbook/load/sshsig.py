@@ -55,6 +55,7 @@ class Verification:
     """The result of checking one signature, and why."""
 
     state: SignatureState
+    """Whether the sign-off is unsigned, or signed verifiably or not by the role's person."""
     handle: str = ""
     """The handle the signature was checked against (empty when there was none)."""
     reason: str = ""

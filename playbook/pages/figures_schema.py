@@ -115,7 +115,9 @@ def _type(prop: dict[str, Any]) -> str:
     if "$ref" in prop:
         return str(prop["$ref"]).rsplit("/", 1)[1]
     if "anyOf" in prop:
-        return " or ".join(_type(p) for p in prop["anyOf"])
+        # a nullable number is already "number or null": say null once
+        parts = [_type(p) for p in prop["anyOf"]]
+        return " or ".join(dict.fromkeys(w for part in parts for w in part.split(" or ")))
     kind = prop.get("type", "value")
     if kind == "array":
         return f"list of {_type(prop.get('items', {}))}"

@@ -56,6 +56,7 @@ VOCABULARY: Final[dict[str, tuple[frozenset[str], Value]]] = {
     "skos:topConceptOf": (frozenset({LEVEL}), Value.IRI),
     "ceasn:inProgressionModel": (frozenset({LEVEL}), Value.IRI),
     "ceterms:precedes": (frozenset({LEVEL}), Value.IRI),
+    "ceterms:precededBy": (frozenset({LEVEL}), Value.IRI),
     "ceasn:competencyLabel": (frozenset({COMPETENCY}), Value.TEXT),
     "ceasn:competencyText": (frozenset({COMPETENCY}), Value.TEXT),
     "ceasn:comment": (frozenset({COMPETENCY}), Value.TEXT),
@@ -118,6 +119,8 @@ def test_the_terms_the_validator_rejected_are_gone(site: SiteData, program: str)
     # the levels' order survives without listID: each precedes the next
     assert [lv.get("ceterms:precedes") for lv in levels] == [
         *(lv["@id"] for lv in levels[1:]), None]
+    assert [lv.get("ceterms:precededBy") for lv in levels] == [
+        None, *(lv["@id"] for lv in levels[:-1])]
 
 
 def test_ctids_are_uuids_stable_across_builds_and_distinct_across_programs(

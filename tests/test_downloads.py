@@ -98,7 +98,8 @@ def test_framework_validates_and_keeps_the_whole_matrix(site: SiteData, program:
     # every reference resolves inside the document
     for node in doc["@graph"]:
         for key in ("ceasn:isPartOf", "ceasn:isChildOf", "asn:hasProgressionLevel",
-                    "ceasn:inProgressionModel", "skos:topConceptOf", "ceterms:precedes"):
+                    "ceasn:inProgressionModel", "skos:topConceptOf", "ceterms:precedes",
+                    "ceterms:precededBy"):
             value = node.get(key, framework["@id"])
             assert all(iri in graph for iri in (value if isinstance(value, list) else [value]))
     assert len(framework["ceasn:hasTopChild"]) == len(comp.behaviors)

@@ -61,7 +61,8 @@ TERMS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         ("skos:notation", "the level as competencies.yml names it"),
         ("ceasn:inProgressionModel", "the progression model"),
         ("skos:topConceptOf", "the progression model"),
-        ("ceterms:precedes", "the next more senior level (none on the last)")),
+        ("ceterms:precedes", "the next more senior level (none on the last)"),
+        ("ceterms:precededBy", "the next more junior level (none on the first)")),
     "ceasn:Competency": (
         ("ceterms:ctid", "its CTID"),
         ("ceasn:competencyLabel", "a behaviour's id (behaviours only)"),
@@ -142,7 +143,7 @@ def competency_framework(view: ProgramView) -> dict[str, Any] | None:
 
 
 def _levels(program: str, model: str, levels: dict[str, str]) -> list[dict[str, Any]]:
-    """The role levels as progression levels, their order kept by ``ceterms:precedes``."""
+    """The role levels as progression levels, their order kept in both directions."""
     # a level belongs to its model by ceasn:inProgressionModel, not skos:inScheme, and
     # has no ceasn:listID (a competency's term): Credential Engine rejects both on a level
     iris = list(levels.values())
@@ -153,8 +154,11 @@ def _levels(program: str, model: str, levels: dict[str, str]) -> list[dict[str, 
             "ceterms:ctid": ctid(program, "level", lvl),
             "skos:prefLabel": _lang(level_name(lvl)), "skos:notation": lvl,
             "ceasn:inProgressionModel": model, "skos:topConceptOf": model}
+        # both directions: the CTDL encoding declares precededBy the inverse of precedes
         if i + 1 < len(iris):
             node["ceterms:precedes"] = iris[i + 1]
+        if i > 0:
+            node["ceterms:precededBy"] = iris[i - 1]
         out.append(node)
     return out
 

@@ -1,12 +1,11 @@
-"""The CTDL-ASN download against the published vocabularies: terms, domains, CTIDs, JSON-LD.
+"""The CTDL-ASN download's terms, domains and CTIDs, against a term list written out here.
 
-Credential Engine's validator and its context (https://credreg.net/ctdlasn/schema/context/json)
-are not reachable from the test machine, so the vocabulary it checks is written out here:
-each term the framework may use, the classes it is defined on (its domain, from the CTDL-ASN
-and CTDL term pages at credreg.net and the Registry Assistant's classes of the same release)
+The list gives each term the framework may use, the classes it is defined on (its domain)
 and the shape of its value. A term outside the list, or on a class outside its domain, is
-what the validator reported as an error (``ceasn:listID`` on a progression level,
-``ceasn:versionCode`` anywhere).
+what Credential Engine's validator reported as an error (``ceasn:listID`` on a progression
+level, ``ceasn:versionCode`` anywhere). ``tests/test_ctdl_published.py`` checks the export
+and this list against Credential Engine's published encodings, context and registry
+schemas (vendored in ``tests/fixtures/ctdl-asn/``).
 """
 
 from __future__ import annotations
@@ -44,7 +43,9 @@ VOCABULARY: Final[dict[str, tuple[frozenset[str], Value]]] = {
     "ceterms:ctid": (frozenset({FRAMEWORK, COMPETENCY, MODEL, LEVEL}), Value.LITERAL),
     "ceasn:name": (frozenset({FRAMEWORK, MODEL}), Value.TEXT),
     "ceasn:description": (frozenset({FRAMEWORK, MODEL}), Value.TEXT),
-    "ceasn:inLanguage": (frozenset({FRAMEWORK, MODEL}), Value.LITERAL),
+    # on competencies too: the CTDL-ASN encoding's domain of ceasn:inLanguage has
+    # ceasn:Competency, and the registry's competency schema requires it
+    "ceasn:inLanguage": (frozenset({FRAMEWORK, MODEL, COMPETENCY}), Value.LITERAL),
     "ceasn:publicationStatusType": (frozenset({FRAMEWORK, MODEL}), Value.IRI),
     "ceterms:versionCode": (frozenset({FRAMEWORK}), Value.LITERAL),
     "asn:hasProgressionModel": (frozenset({FRAMEWORK}), Value.IRI),
@@ -55,6 +56,7 @@ VOCABULARY: Final[dict[str, tuple[frozenset[str], Value]]] = {
     "skos:topConceptOf": (frozenset({LEVEL}), Value.IRI),
     "ceasn:inProgressionModel": (frozenset({LEVEL}), Value.IRI),
     "ceterms:precedes": (frozenset({LEVEL}), Value.IRI),
+    "ceterms:precededBy": (frozenset({LEVEL}), Value.IRI),
     "ceasn:competencyLabel": (frozenset({COMPETENCY}), Value.TEXT),
     "ceasn:competencyText": (frozenset({COMPETENCY}), Value.TEXT),
     "ceasn:comment": (frozenset({COMPETENCY}), Value.TEXT),
@@ -66,24 +68,6 @@ VOCABULARY: Final[dict[str, tuple[frozenset[str], Value]]] = {
     "asn:hasProgressionLevel": (frozenset({COMPETENCY}), Value.IRI),
 }
 """Each CTDL-ASN/CTDL term the download may use: its domain and the shape of its value."""
-
-NAMESPACES: Final = {
-    "ceasn": "https://purl.org/ctdlasn/terms/",
-    "ceterms": "https://purl.org/ctdl/terms/",
-    "asn": "http://purl.org/asn/schema/core/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "publicationStatus": "http://credreg.net/ctdlasn/vocabs/publicationStatus/",
-}
-"""The published namespaces of the prefixes (the references table of the term pages)."""
-
-
-def _context() -> dict[str, Any]:
-    """A local stand-in for Credential Engine's context: its prefixes and term shapes."""
-    shape = {Value.TEXT: {"@container": "@language"}, Value.IRI: {"@type": "@id"},
-             Value.LITERAL: {}}
-    terms = {term: {"@id": term, **shape[kind]} for term, (_, kind) in VOCABULARY.items()}
-    return {"@context": {**NAMESPACES, **terms}}
-
 
 @pytest.fixture(scope="module")
 def site() -> SiteData:
@@ -135,6 +119,8 @@ def test_the_terms_the_validator_rejected_are_gone(site: SiteData, program: str)
     # the levels' order survives without listID: each precedes the next
     assert [lv.get("ceterms:precedes") for lv in levels] == [
         *(lv["@id"] for lv in levels[1:]), None]
+    assert [lv.get("ceterms:precededBy") for lv in levels] == [
+        None, *(lv["@id"] for lv in levels[:-1])]
 
 
 def test_ctids_are_uuids_stable_across_builds_and_distinct_across_programs(
@@ -171,35 +157,3 @@ def test_the_format_reference_lists_every_term_used(site: SiteData, program: str
     page = reference.markdown()
     assert "## Downloads: the competency framework, CTDL-ASN" in page
     assert all(f"<code>{term}</code>" in page for terms in documented.values() for term in terms)
-
-
-@pytest.mark.parametrize("program", PROGRAMS)
-def test_the_framework_expands_as_json_ld(site: SiteData, program: str) -> None:
-    jsonld = pytest.importorskip("pyld.jsonld")
-    doc = _doc(site, program)
-
-    def loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-        assert url == downloads.CONTEXT, url  # nothing else may be fetched
-        return {"contextUrl": None, "documentUrl": url, "document": _context()}
-
-    expanded = jsonld.expand(doc, {"documentLoader": loader})
-    by_id = {node["@id"]: node for node in expanded}
-    for node in doc["@graph"]:
-        out = by_id[node["@id"]]
-        prefix, name = node["@type"].split(":")
-        assert out["@type"] == [NAMESPACES[prefix] + name]
-        # no term dropped: every property of the node has its full IRI after expansion
-        assert len(out) == len(node), sorted(set(node) - {k.split(":")[0] for k in out})
-        for term, value in node.items():
-            if term.startswith("@"):
-                continue
-            prefix, name = term.split(":")
-            items = out[NAMESPACES[prefix] + name]
-            kind = VOCABULARY[term][1]
-            if kind is Value.TEXT:
-                assert all(i["@language"] == downloads.LANGUAGE for i in items)
-            elif kind is Value.IRI:
-                assert all(set(i) == {"@id"} for i in items)
-            else:
-                assert [i["@value"] for i in items] == (value if isinstance(value, list)
-                                                        else [value])

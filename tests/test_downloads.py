@@ -21,12 +21,14 @@ TODAY = date(2026, 11, 22)
 _TEXT = {"type": "object", "required": ["en"], "properties": {"en": {"type": "string",
                                                                       "minLength": 1}}}
 _IRI = {"type": "string", "pattern": "^urn:playbook:"}
+_IRIS = {"type": "array", "items": _IRI, "minItems": 1, "maxItems": 1}
 FRAMEWORK_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "required": ["@context", "@graph"],
+    "required": ["@context", "@id", "@graph"],
     "properties": {
         "@context": {"const": "https://credreg.net/ctdlasn/schema/context/json"},
+        "@id": _IRI,
         "@graph": {
             "type": "array",
             "prefixItems": [{"$ref": "#/$defs/framework"}, {"$ref": "#/$defs/model"}],
@@ -58,8 +60,8 @@ FRAMEWORK_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["@id", "@type", "ceasn:competencyText", "ceasn:isPartOf"],
             "properties": {"@id": _IRI, "@type": {"const": "ceasn:Competency"},
-                           "ceasn:competencyText": _TEXT, "ceasn:isPartOf": _IRI,
-                           "ceasn:isChildOf": _IRI, "ceasn:isTopChildOf": _IRI,
+                           "ceasn:competencyText": _TEXT, "ceasn:isPartOf": _IRIS,
+                           "ceasn:isChildOf": _IRIS, "ceasn:isTopChildOf": _IRI,
                            "asn:hasProgressionLevel": _IRI},
             # a criterion (a child) sits at a progression level; a behaviour is a top child
             "oneOf": [{"required": ["ceasn:isTopChildOf", "ceasn:hasChild"]},
@@ -96,8 +98,10 @@ def test_framework_validates_and_keeps_the_whole_matrix(site: SiteData, program:
     # every reference resolves inside the document
     for node in doc["@graph"]:
         for key in ("ceasn:isPartOf", "ceasn:isChildOf", "asn:hasProgressionLevel",
-                    "ceasn:inProgressionModel", "skos:topConceptOf", "ceterms:precedes"):
-            assert node.get(key, framework["@id"]) in graph
+                    "ceasn:inProgressionModel", "skos:topConceptOf", "ceterms:precedes",
+                    "ceterms:precededBy"):
+            value = node.get(key, framework["@id"])
+            assert all(iri in graph for iri in (value if isinstance(value, list) else [value]))
     assert len(framework["ceasn:hasTopChild"]) == len(comp.behaviors)
     for behaviour, iri in zip(comp.behaviors, framework["ceasn:hasTopChild"], strict=True):
         node = graph[iri]
@@ -106,7 +110,7 @@ def test_framework_validates_and_keeps_the_whole_matrix(site: SiteData, program:
         shown = {graph[c["asn:hasProgressionLevel"]]["skos:notation"]:
                  c["ceasn:competencyText"]["en"] for c in children}
         assert shown == behaviour.criteria
-        assert all(c["ceasn:isChildOf"] == iri for c in children)
+        assert all(c["ceasn:isChildOf"] == [iri] for c in children)
 
 
 def test_figures_download_is_the_report(site: SiteData, run_cli: RunCli) -> None:

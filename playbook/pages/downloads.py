@@ -61,11 +61,13 @@ TERMS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         ("skos:notation", "the level as competencies.yml names it"),
         ("ceasn:inProgressionModel", "the progression model"),
         ("skos:topConceptOf", "the progression model"),
-        ("ceterms:precedes", "the next more senior level (none on the last)")),
+        ("ceterms:precedes", "the next more senior level (none on the last)"),
+        ("ceterms:precededBy", "the next more junior level (none on the first)")),
     "ceasn:Competency": (
         ("ceterms:ctid", "its CTID"),
         ("ceasn:competencyLabel", "a behaviour's id (behaviours only)"),
         ("ceasn:competencyText", "the behaviour's text, or the criterion's"),
+        ("ceasn:inLanguage", "en"),
         ("ceasn:comment", "a behaviour's evidence; a criterion's level in words"),
         ("ceasn:isPartOf", "the framework"),
         ("ceasn:isTopChildOf", "the framework (behaviours only)"),
@@ -96,11 +98,14 @@ def level_name(level: str) -> str:
 def ctid(program: str, *parts: str) -> str:
     """The Credential Engine identifier of one node of a program's framework.
 
-    ``ce-`` and a name-based UUID (version 5) of the program's id and the node's
-    path: the same program and competency ids give the same CTID in every build, on
-    every machine, and two programs never share one.
+    ``ce-`` and a UUID of the program's id and the node's path: the same program and
+    competency ids give the same CTID in every build, on every machine, and two
+    programs never share one. Its bits are the name-based UUID's (version 5, SHA-1 of
+    the name) with the version field set to 4: Credential Engine's CTID page asks for
+    "a standard UUID v4 prefixed with ce-", and a hash is as unpredictable as random.
     """
-    return f"ce-{uuid.uuid5(CTID_NAMESPACE, '/'.join((program, *parts)))}"
+    name = uuid.uuid5(CTID_NAMESPACE, "/".join((program, *parts)))
+    return f"ce-{uuid.UUID(bytes=name.bytes, version=4)}"
 
 
 def competency_framework(view: ProgramView) -> dict[str, Any] | None:
@@ -111,14 +116,17 @@ def competency_framework(view: ProgramView) -> dict[str, Any] | None:
     base = f"urn:playbook:{view.id}"
     framework, model = f"{base}:framework", f"{base}:progression-model"
     levels = {lvl: f"{base}:level:{lvl}" for lvl in comp.levels}
+    # single values the registry's schemas want as arrays (isPartOf, isChildOf,
+    # publicationStatusType) are arrays; the graph has an @id, as every published one must
     graph: list[dict[str, Any]] = [{
         "@id": framework, "@type": "ceasn:CompetencyFramework",
         "ceterms:ctid": ctid(view.id, "framework"),
         "ceasn:name": _lang(f"{program.title}: competency matrix"),
         "ceasn:description": _lang(" ".join(program.summary.split())),
         "ceasn:inLanguage": [LANGUAGE],
-        "ceasn:publicationStatusType": "publicationStatus:Published"
-        if program.status is not ProgramStatus.DRAFT else "publicationStatus:Draft",
+        "ceasn:publicationStatusType": ["publicationStatus:Published"
+                                        if program.status is not ProgramStatus.DRAFT
+                                        else "publicationStatus:Draft"],
         "ceterms:versionCode": program.version,
         "asn:hasProgressionModel": model,
         "ceasn:hasTopChild": [f"{base}:behavior:{b.id}" for b in comp.behaviors],
@@ -131,11 +139,11 @@ def competency_framework(view: ProgramView) -> dict[str, Any] | None:
     }]
     graph.extend(_levels(view.id, model, levels))
     graph.extend(_competencies(view.id, comp, base, framework, levels))
-    return {"@context": CONTEXT, "@graph": graph}
+    return {"@context": CONTEXT, "@id": f"{base}:graph", "@graph": graph}
 
 
 def _levels(program: str, model: str, levels: dict[str, str]) -> list[dict[str, Any]]:
-    """The role levels as progression levels, their order kept by ``ceterms:precedes``."""
+    """The role levels as progression levels, their order kept in both directions."""
     # a level belongs to its model by ceasn:inProgressionModel, not skos:inScheme, and
     # has no ceasn:listID (a competency's term): Credential Engine rejects both on a level
     iris = list(levels.values())
@@ -146,8 +154,11 @@ def _levels(program: str, model: str, levels: dict[str, str]) -> list[dict[str, 
             "ceterms:ctid": ctid(program, "level", lvl),
             "skos:prefLabel": _lang(level_name(lvl)), "skos:notation": lvl,
             "ceasn:inProgressionModel": model, "skos:topConceptOf": model}
+        # both directions: the CTDL encoding declares precededBy the inverse of precedes
         if i + 1 < len(iris):
             node["ceterms:precedes"] = iris[i + 1]
+        if i > 0:
+            node["ceterms:precededBy"] = iris[i - 1]
         out.append(node)
     return out
 
@@ -163,18 +174,18 @@ def _competencies(program: str, comp: Competencies, base: str, framework: str,
             "@id": iri, "@type": "ceasn:Competency",
             "ceterms:ctid": ctid(program, "behavior", b.id),
             "ceasn:competencyLabel": _lang(b.id),
-            "ceasn:competencyText": _lang(b.text), "ceasn:isPartOf": framework,
-            "ceasn:isTopChildOf": framework,
+            "ceasn:competencyText": _lang(b.text), "ceasn:inLanguage": [LANGUAGE],
+            "ceasn:isPartOf": [framework], "ceasn:isTopChildOf": framework,
             "ceasn:hasChild": [f"{iri}:{lvl}" for lvl, _ in criteria]}
         if b.evidence:
-            behaviour["ceasn:comment"] = {LANGUAGE: [f"Evidence: {b.evidence}"]}
+            behaviour["ceasn:comment"] = _lang(f"Evidence: {b.evidence}")
         out.append(behaviour)
         out.extend({"@id": f"{iri}:{lvl}", "@type": "ceasn:Competency",
                     "ceterms:ctid": ctid(program, "behavior", b.id, lvl),
-                    "ceasn:competencyText": _lang(criterion), "ceasn:isPartOf": framework,
-                    "ceasn:isChildOf": iri, "asn:hasProgressionLevel": levels[lvl],
-                    "ceasn:comment": {LANGUAGE: [
-                        f"Success criterion for the {level_name(lvl).lower()} level"]}}
+                    "ceasn:competencyText": _lang(criterion), "ceasn:inLanguage": [LANGUAGE],
+                    "ceasn:isPartOf": [framework], "ceasn:isChildOf": [iri],
+                    "asn:hasProgressionLevel": levels[lvl], "ceasn:comment": _lang(
+                        f"Success criterion for the {level_name(lvl).lower()} level")}
                    for lvl, criterion in criteria)
     return out
 
@@ -226,11 +237,15 @@ def markdown() -> Md:
         "the framework; each of its success criteria is a child competency at the "
         "progression level of its role level, so rows, columns and cells all survive.\n",
         code(FRAMEWORK_FILE), code(CONTEXT)), fmt(
-        "Every node has a {}: {} and a UUID (version 5, in a fixed namespace) of the "
-        "program's id and the node's path ({}, {}, {}, {}, {}). A rebuild or another "
-        "machine gives the same CTIDs, so a registry updates its records instead of adding "
-        "new ones; renaming a program, a behaviour or a level gives new ones. Each node's "
-        "{} is a {} name; a publisher gives registry URLs when it publishes.\n",
+        "Every node has a {}: {} and a UUID of the program's id and the node's path ({}, "
+        "{}, {}, {}, {}), hashed as a version-5 UUID in a fixed namespace and written in "
+        "the version-4 form Credential Engine's CTIDs take. A rebuild or another machine "
+        "gives the same CTIDs, so a registry updates its records instead of adding new "
+        "ones; renaming a program, a behaviour or a level gives new ones. The graph's and "
+        "each node's {} is a {} name; a publisher gives registry URLs when it publishes. "
+        "The terms, their classes and their value shapes are those of Credential Engine's "
+        "published CTDL-ASN encoding, context and registry schemas, which a test checks "
+        "the export against.\n",
         code("ceterms:ctid"), code("ce-"), code("framework"), code("progression-model"),
         code("level/<level>"), code("behavior/<id>"), code("behavior/<id>/<level>"),
         code("@id"), code("urn:playbook:"))]

@@ -108,7 +108,7 @@ def _checkpoints(kpi: Kpi, points: list[Point], rows: _Rows | None, group: str |
                    else Judgement(None, None, None, 0.0, NOT_SINCE_BASELINE
                                   if known[-1].wave == "pre" else NOT_SINCE_START))
         out.append(Checkpoint(day, when, expected, known[-1].value, verdict.status,
-                              known[-1].period, verdict.note))
+                              known[-1].period, verdict.note, verdict.spread))
     return out
 
 

@@ -19,6 +19,7 @@ from playbook.figures import nps, privacy, timeline
 from playbook.figures.chain import Chain, chain_of_impact
 from playbook.figures.effects import KpiEffect, kpi_effect
 from playbook.figures.fairness import Fairness, four_fifths, outcome_tool
+from playbook.figures.forecast import ForecastFigures, forecast_figures
 from playbook.figures.kpi import kpi_figures
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
@@ -106,6 +107,9 @@ class ProgramFigures:
     """Attributable effect per aggregate KPI with data (person-level KPIs: ``behaviour``)."""
     chain: Chain | None = None
     """The chain of impact, Phillips levels 1–5, with a verdict per level."""
+    forecast: ForecastFigures | None = None
+    """The forecast made at design time against each checkpoint and the first-year ROI;
+    None when the program states no forecast."""
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
@@ -244,7 +248,9 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         signoffs=states(bundle), effects=effects,
         chain=chain_of_impact(k, kpis, behaviour, roi, scores, effects=effects,
                               pilot=_pilot_window(program.start, program.pilot.duration_days,
-                                                  today)))
+                                                  today)),
+        forecast=forecast_figures(program.forecast, k.kpis if k else [], kpis, roi,
+                                  start=start, today=today))
 
 
 def _pilot_window(start: date, days: int, today: date) -> tuple[date, date] | None:

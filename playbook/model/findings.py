@@ -108,6 +108,9 @@ class FindingCode(StrEnum):
     """A series' value moved from the one before by more than the series' noise allows."""
     EXPECTATION_FAILED = "expectation-failed"
     """An input file breaks an expectation its source declares (``expect:``)."""
+    FORECAST_LATE = "forecast-late"
+    """The program's forecast was made after its start: once data is in, a forecast is
+    no longer a forecast, and its checkpoints are compared with it only as marked."""
 
 
 class PendingCode(StrEnum):

@@ -75,6 +75,11 @@ def _val(kpi: Kpi, value: float | None, digits: int = 1) -> str:
     return shown if _descriptive(kpi) else f"{shown} {unit}"
 
 
+def unit_value(kpi: Kpi, value: float | None, digits: int = 1) -> str:
+    """A value with its KPI's unit, as every page writes it (plain text, unescaped)."""
+    return _val(kpi, value, digits)
+
+
 def _mval(kpi: Kpi, value: float | None) -> Md:
     return text(_val(kpi, value))
 

@@ -19,7 +19,8 @@ methodology quotes:
   :data:`MIN_PROGRAMS` programs (fewer cannot carry an interval).
 * **Coverage** counts the forecasts that lie inside their actual's 95%
   interval, among those whose actual has one; its share is given only from
-  :data:`MIN_INTERVALS` such forecasts (fewer are a count, not a rate).
+  :data:`MIN_INTERVALS` such forecasts of :data:`MIN_PROGRAMS` programs (fewer
+  are a count, not a rate).
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ class Calibration:
     covered: int = 0
     """Forecasts inside their actual's interval."""
     coverage: float | None = None
-    """``covered / with_interval`` from :data:`MIN_INTERVALS` such forecasts."""
+    """``covered / with_interval`` from :data:`MIN_INTERVALS` such forecasts of
+    :data:`MIN_PROGRAMS` programs; None below."""
 
 
 def _points(pid: str, f: ForecastFigures) -> list[CalibrationPoint]:
@@ -125,4 +127,5 @@ def calibration(programs: Sequence[tuple[str, ForecastFigures | None]]) -> Calib
     return Calibration(points=points, programs=len(by_program), late=late,
                        mean_error=fmean(means) if means else None, error_low=low,
                        error_high=high, with_interval=len(judged), covered=inside,
-                       coverage=inside / len(judged) if len(judged) >= MIN_INTERVALS else None)
+                       coverage=(inside / len(judged) if len(judged) >= MIN_INTERVALS
+                                 and len(by_program) >= MIN_PROGRAMS else None))

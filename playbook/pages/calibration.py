@@ -1,0 +1,133 @@
+"""Portfolio page section: forecasts against actuals across programs (calibration).
+
+Words and draws what :func:`playbook.figures.calibration.calibration` computed:
+one point per reached checkpoint of every program with a forecast, forecast
+against actual on the unit-free scale (shares of each KPI's planned change), the
+identity line where a perfect forecast would sit, each actual's 95% interval,
+and a summary that gives an interval or a share only when there are enough
+programs and forecasts to carry one. The numbers table under the chart is its
+accessible equivalent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from playbook.figures.calibration import (
+    MIN_INTERVALS,
+    MIN_PROGRAMS,
+    Calibration,
+    CalibrationPoint,
+    calibration,
+)
+from playbook.figures.site import SiteData
+from playbook.model.parts import REVIEW_DAYS
+from playbook.pages import charts
+from playbook.pages.mdtext import Md, code, fmt, heading, lines, number, percent, raw_block, text
+
+DAY_COLOURS: Final = ("#1f77b4", "#ff7f0e", "#2ca02c")
+"""Marker colour of the day-90, day-180 and day-365 checkpoints (markers differ too)."""
+DAY_SYMBOLS: Final = ("circle", "square", "diamond")
+"""Marker shape of each checkpoint, so the days differ without colour."""
+
+
+def _share(x: float | None) -> str:
+    """A share of the planned change for the numbers table (plain text: embed escapes it)."""
+    return str(number(x, 2))
+
+
+def _trace(day: int, index: int, points: Sequence[CalibrationPoint],
+           names: dict[tuple[str, str], str]) -> dict[str, Any]:
+    return {
+        "type": "scatter", "mode": "markers", "name": f"Day {day}",
+        "x": [p.forecast for p in points], "y": [p.actual for p in points],
+        "text": [names.get((p.program_id, p.kpi_id), p.kpi_id) for p in points],
+        "hovertemplate": "%{text}<br>forecast %{x:.2f}, actual %{y:.2f}<extra></extra>",
+        "marker": {"color": DAY_COLOURS[index], "symbol": DAY_SYMBOLS[index], "size": 8,
+                   "opacity": 0.8},
+        "error_y": {"type": "data", "symmetric": False, "thickness": 1, "width": 0,
+                    "array": [None if p.actual_high is None else p.actual_high - p.actual
+                              for p in points],
+                    "arrayminus": [None if p.actual_low is None else p.actual - p.actual_low
+                                   for p in points]},
+    }
+
+
+def _figure(c: Calibration, names: dict[tuple[str, str], str]) -> dict[str, Any]:
+    ends = [v for p in c.points for v in (p.forecast, p.actual, p.actual_low, p.actual_high)
+            if v is not None]
+    low, high = min([0.0, *ends]), max([1.0, *ends])
+    # numbers, not charts.line's date strings: the axes are linear
+    traces: list[dict[str, Any]] = [{
+        "type": "scatter", "mode": "lines", "name": "Forecast = actual", "x": [low, high],
+        "y": [low, high], "hoverinfo": "skip",
+        "line": {"color": "#8c8c8c", "dash": "dash", "width": 1.5}}]
+    for i, day in enumerate(REVIEW_DAYS):
+        at = [p for p in c.points if p.day == day]
+        if at:
+            traces.append(_trace(day, i, at, names))
+    return {"data": traces, "layout": charts.layout(
+        "Forecast against actual, every reached checkpoint", x_type="linear",
+        y_title="Actual (share of the planned change)", height=440,
+        xaxis={"type": "linear", "automargin": True, "zeroline": True,
+               "title": {"text": "Forecast (share of the planned change)"}})}
+
+
+def _summary(c: Calibration) -> Md:
+    """What the points say, no more than their number can carry."""
+    n = len(c.points)
+    where = (f"{n} checkpoint(s) of {c.programs} program(s)")
+    if c.mean_error is None:
+        return Md("")
+    error = fmt("Mean error (actual less forecast, each program weighing once): {} of the "
+                "planned change", number(c.mean_error, 2))
+    if c.error_low is not None and c.error_high is not None:
+        error = fmt("{}, 95% interval {} to {} over programs", error,
+                    number(c.error_low, 2), number(c.error_high, 2))
+    else:
+        error = fmt("{}; with fewer than {} programs no interval is given, and the mean is "
+                    "an example, not a track record", error, MIN_PROGRAMS)
+    inside = fmt("{} of {} forecasts lie inside their actual's 95% interval", c.covered,
+                 c.with_interval)
+    if c.coverage is not None:
+        inside = fmt("{} ({})", inside, percent(c.coverage * 100))
+    elif c.with_interval:
+        inside = fmt("{} (no share below {} such forecasts from {} programs)", inside,
+                     MIN_INTERVALS, MIN_PROGRAMS)
+    late = (fmt(" {} checkpoint(s) of forecasts made after their program's start are left "
+                "out.", c.late) if c.late else Md(""))
+    return fmt("{}. {}. {}.{}\n", text(where), error, inside, late)
+
+
+def calibration_section(site: SiteData) -> Md:
+    """The calibration plot, its summary and its numbers, for the portfolio page."""
+    c = calibration([(v.id, v.figures.forecast) for v in site.programs])
+    out = [heading(2, "Forecasts against actuals")]
+    if not c.points:
+        if any(v.figures.forecast is not None for v in site.programs):
+            out.append(Md("No forecast has reached a checkpoint with data yet.\n"))
+        else:
+            out.append(fmt("No program states a forecast yet: {} in {} records one.\n",
+                           code("forecast:"), code("program.yml")))
+        return lines(out)
+    out.append(Md("Each point is one KPI at one checkpoint: the change its program forecast "
+                  "before the start against the change measured, both as shares of the KPI's "
+                  "planned change in its better direction (1 is the whole planned "
+                  "improvement), with the actual's 95% interval. Points above the dashed line "
+                  "did better than forecast.\n"))
+    out.append(_summary(c))
+    names = {(v.id, k.id): f"{v.bundle.program.title if v.bundle.program else v.id} · {k.name}"
+             for v in site.programs for k in (v.bundle.kpis.kpis if v.bundle.kpis else [])}
+    rows = [[names.get((p.program_id, p.kpi_id), p.kpi_id), f"Day {p.day}", _share(p.forecast),
+             _share(p.actual),
+             "—" if p.actual_low is None else f"{_share(p.actual_low)} to {_share(p.actual_high)}",
+             "unknown" if p.covered is None else "yes" if p.covered else "no"]
+            for p in c.points]
+    summary = (f"Forecast against actual at {len(c.points)} reached checkpoint(s) of "
+               f"{c.programs} program(s), as shares of each KPI's planned change.")
+    out.append(raw_block(charts.embed(
+        "chart-portfolio-calibration", _figure(c, names), summary,
+        ["Program · KPI", "Checkpoint", "Forecast", "Actual", "Actual 95% interval",
+         "Forecast inside"], rows)))
+    return lines(out)

@@ -58,18 +58,25 @@ class ForecastCheck:
     """One KPI's forecast change at one checkpoint against the actual change."""
 
     kpi_id: str
+    """The KPI forecast."""
     day: int
+    """The checkpoint: 90, 180 or 365 days from the start."""
     date: date
+    """The checkpoint's day."""
     state: ForecastState
+    """Compared, not reached yet, or reached without data."""
     forecast: float
     """Forecast change from the baseline, in the KPI's unit."""
     forecast_low: float | None
+    """Lowest change the forecast expected; None when it gave no range."""
     forecast_high: float | None
+    """Highest change the forecast expected."""
     actual: float | None
     """Actual change from the baseline at the checkpoint, in the KPI's unit."""
     actual_low: float | None
     """Lower end of the actual change's 95% interval; None without one."""
     actual_high: float | None
+    """Upper end of the actual change's 95% interval."""
     error: float | None
     """Actual less forecast, in the KPI's unit."""
     covered: bool | None
@@ -81,7 +88,9 @@ class ForecastCheck:
     actual_share: float | None
     """Actual as a share of the planned change, in the KPI's better direction."""
     actual_share_low: float | None
+    """Lower end of the actual's interval on the same scale."""
     actual_share_high: float | None
+    """Upper end of the actual's interval on the same scale."""
     note: str | None = None
     """Why there is no actual, when the checkpoint has come."""
 
@@ -91,8 +100,11 @@ class RoiForecastCheck:
     """The forecast first-year ROI against the first-year case as estimated now."""
 
     forecast_pct: float
+    """The first-year ROI forecast, in percent."""
     forecast_low_pct: float | None
+    """Lowest first-year ROI the forecast expected; None without a range."""
     forecast_high_pct: float | None
+    """Highest first-year ROI the forecast expected."""
     estimate_pct: float | None
     """The first-year case's ROI (median of the draws); None without costs."""
     estimate_low_pct: float | None
@@ -112,10 +124,13 @@ class ForecastFigures:
     """A program's forecast, checkpoint by checkpoint, and its first-year ROI."""
 
     made: date
+    """Day the forecast was stated."""
     late: bool
     """Made after the program's start: not a forecast, marked wherever it is shown."""
     checks: list[ForecastCheck]
+    """Each forecast KPI at each forecast checkpoint, in the forecast's order."""
     roi: RoiForecastCheck | None
+    """The first-year ROI forecast against the estimate; None when none was forecast."""
 
 
 def _share(kpi: Kpi, change: float) -> float:

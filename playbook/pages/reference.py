@@ -64,7 +64,11 @@ ADDED: Final = frozenset({("Settings", "format_version"),
                                           "lookup", "people")),
          *(("Filter", f) for f in ("column", "equals", "one_of", "none_of", "above",
                                    "at_least", "below", "at_most")),
-         *(("Lookup", f) for f in ("file", "key", "group"))})
+         *(("Lookup", f) for f in ("file", "key", "group")),
+         ("Program", "forecast"), *(("Forecast", f) for f in ("made", "kpis", "roi")),
+         *(("KpiForecast", f) for f in ("kpi", "day_90", "day_180", "day_365")),
+         *(("Expected", f) for f in ("change", "low", "high")),
+         *(("RoiForecast", f) for f in ("first_year_pct", "low_pct", "high_pct"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
 RULES: Final = Md("""## Rules across fields and rows

@@ -13,8 +13,9 @@ from conftest import TmpPlaybook
 from scipy import stats
 
 from bench import generate
+from playbook.checks.forecasts import MAX_ROI_PCT, MIN_ROI_PCT
 from playbook.engine import build
-from playbook.figures.calibration import MIN_INTERVALS, MIN_PROGRAMS, calibration
+from playbook.figures.calibration import LEVEL, MIN_INTERVALS, MIN_PROGRAMS, calibration
 from playbook.figures.forecast import ForecastCheck, ForecastFigures, ForecastState
 from playbook.pages.portfolio import portfolio
 
@@ -129,3 +130,15 @@ def test_a_label_reaches_the_chart_as_text(tmp_playbook: TmpPlaybook) -> None:
     assert "<b>" not in section and "<a href=x>" not in section
     assert "\\u0026lt;b\\u0026gt;Board\\u0026lt;/b\\u0026gt; \\u0026amp;" in section
     assert "<td>Mini staffing program · &lt;b&gt;Board&lt;/b&gt; &amp;" in section
+
+
+def test_the_rules_table_quotes_the_engine_constants() -> None:
+    from test_rules_table import MEASUREMENT
+
+    assert f"a {LEVEL:.0%} interval of the mean error from {MIN_PROGRAMS} programs" in \
+        MEASUREMENT["Calibration"]
+    assert f"a coverage share from {MIN_INTERVALS} forecasts of {MIN_PROGRAMS} programs" in \
+        MEASUREMENT["Calibration"]
+    assert (f"a first-year ROI below {MIN_ROI_PCT:g}% or above {MAX_ROI_PCT:,.0f}% "
+            "(implausible)") in MEASUREMENT["Forecast findings"]
+    assert "not capped" in MEASUREMENT["Forecast against actual"]

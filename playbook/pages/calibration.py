@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
+from playbook.checks.forecasts import MAX_ROI_PCT, MIN_ROI_PCT
 from playbook.figures.calibration import (
+    LEVEL,
     MIN_INTERVALS,
     MIN_PROGRAMS,
     Calibration,
@@ -131,3 +133,22 @@ def calibration_section(site: SiteData) -> Md:
         ["Program · KPI", "Checkpoint", "Forecast", "Actual", "Actual 95% interval",
          "Forecast inside"], rows)))
     return lines(out)
+
+
+def rules() -> list[list[str]]:
+    """Rows of the methodology's rules table for forecasts, from the engine's constants."""
+    return [
+        ["Forecast against actual", "at each checkpoint, the value known on its day less the "
+                                    "declared baseline, with a 95% interval from that value's "
+                                    "own noise (not capped); none before the day or without "
+                                    "a measurement since the start"],
+        ["Forecast findings", "made after the program's start (forecast-late); a change "
+                              "taking a KPI outside its unit's plausible range, or a "
+                              f"first-year ROI below {MIN_ROI_PCT:g}% or above "
+                              f"{MAX_ROI_PCT:,.0f}% (implausible)"],
+        ["Calibration", "forecast and actual as shares of the planned change, the better "
+                        "way; each program weighs once; a "
+                        f"{LEVEL:.0%} interval of the mean error from {MIN_PROGRAMS} programs, "
+                        f"a coverage share from {MIN_INTERVALS} forecasts of {MIN_PROGRAMS} "
+                        "programs; forecasts made after the start left out"],
+    ]

@@ -32,6 +32,9 @@ DAY_COLOURS: Final = ("#1f77b4", "#ff7f0e", "#2ca02c")
 """Marker colour of the day-90, day-180 and day-365 checkpoints (markers differ too)."""
 DAY_SYMBOLS: Final = ("circle", "square", "diamond")
 """Marker shape of each checkpoint, so the days differ without colour."""
+MAX_BARS: Final = 60
+"""Most points drawn with their interval: beyond, the bars would hide the points (a
+portfolio of hundreds of programs), and the intervals are in the numbers table."""
 
 
 def _share(x: float | None) -> str:
@@ -40,40 +43,61 @@ def _share(x: float | None) -> str:
 
 
 def _trace(day: int, index: int, points: Sequence[CalibrationPoint],
-           names: dict[tuple[str, str], str]) -> dict[str, Any]:
-    return {
+           names: dict[tuple[str, str], str], bars: bool) -> dict[str, Any]:
+    trace = {
         "type": "scatter", "mode": "markers", "name": f"Day {day}",
-        "x": [p.forecast for p in points], "y": [p.actual for p in points],
+        "x": [_r(p.forecast) for p in points], "y": [_r(p.actual) for p in points],
         "text": [names.get((p.program_id, p.kpi_id), p.kpi_id) for p in points],
         "hovertemplate": "%{text}<br>forecast %{x:.2f}, actual %{y:.2f}<extra></extra>",
-        "marker": {"color": DAY_COLOURS[index], "symbol": DAY_SYMBOLS[index], "size": 8,
-                   "opacity": 0.8},
-        "error_y": {"type": "data", "symmetric": False, "thickness": 1, "width": 0,
-                    "array": [None if p.actual_high is None else p.actual_high - p.actual
-                              for p in points],
-                    "arrayminus": [None if p.actual_low is None else p.actual - p.actual_low
-                                   for p in points]},
+        "marker": {"color": DAY_COLOURS[index], "symbol": DAY_SYMBOLS[index],
+                   "size": 8 if bars else 6, "opacity": 0.8 if bars else 0.5},
     }
+    if bars:
+        trace["error_y"] = {"type": "data", "symmetric": False, "thickness": 1, "width": 0,
+                    "array": [None if p.actual_high is None else _r(p.actual_high - p.actual)
+                              for p in points],
+                    "arrayminus": [None if p.actual_low is None else _r(p.actual - p.actual_low)
+                                   for p in points]}
+    return trace
+
+
+def _r(x: float | None) -> float | None:
+    """A share to three decimals: the plot cannot show more, and a page of 200 programs'
+    points stays small."""
+    return None if x is None else round(x, 3)
+
+
+def _span(values: list[float]) -> list[float]:
+    """An axis range holding ``values``, 0 and 1 (no change and the whole plan), padded."""
+    low, high = min([0.0, *values]), max([1.0, *values])
+    pad = (high - low) * 0.06
+    return [low - pad, high + pad]
 
 
 def _figure(c: Calibration, names: dict[tuple[str, str], str]) -> dict[str, Any]:
-    ends = [v for p in c.points for v in (p.forecast, p.actual, p.actual_low, p.actual_high)
-            if v is not None]
-    low, high = min([0.0, *ends]), max([1.0, *ends])
+    bars = len(c.points) <= MAX_BARS
+    x = _span([p.forecast for p in c.points])
+    y = _span([v for p in c.points for v in (p.actual, *((p.actual_low, p.actual_high)
+                                                          if bars else ())) if v is not None])
+    # the identity line spans both axes; each axis keeps its own range, so a wide
+    # interval does not squeeze the forecasts into a corner
+    low, high = min(x[0], y[0]), max(x[1], y[1])
     # numbers, not charts.line's date strings: the axes are linear
     traces: list[dict[str, Any]] = [{
-        "type": "scatter", "mode": "lines", "name": "Forecast = actual", "x": [low, high],
-        "y": [low, high], "hoverinfo": "skip",
+        "type": "scatter", "mode": "lines", "name": "Forecast = actual",
+        "x": [_r(low), _r(high)], "y": [_r(low), _r(high)], "hoverinfo": "skip",
         "line": {"color": "#8c8c8c", "dash": "dash", "width": 1.5}}]
     for i, day in enumerate(REVIEW_DAYS):
         at = [p for p in c.points if p.day == day]
         if at:
-            traces.append(_trace(day, i, at, names))
+            traces.append(_trace(day, i, at, names, bars))
     return {"data": traces, "layout": charts.layout(
         "Forecast against actual, every reached checkpoint", x_type="linear",
         y_title="Actual (share of the planned change)", height=440,
-        xaxis={"type": "linear", "automargin": True, "zeroline": True,
-               "title": {"text": "Forecast (share of the planned change)"}})}
+        xaxis={"type": "linear", "automargin": True, "zeroline": True, "range": x,
+               "title": {"text": "Forecast (share of the planned change)"}},
+        yaxis={"automargin": True, "zeroline": True, "range": y,
+               "title": {"text": "Actual (share of the planned change)"}})}
 
 
 def _summary(c: Calibration) -> Md:
@@ -127,7 +151,10 @@ def calibration_section(site: SiteData) -> Md:
              "unknown" if p.covered is None else "yes" if p.covered else "no"]
             for p in c.points]
     summary = (f"Forecast against actual at {len(c.points)} reached checkpoint(s) of "
-               f"{c.programs} program(s), as shares of each KPI's planned change.")
+               f"{c.programs} program(s), as shares of each KPI's planned change"
+               + ("." if len(c.points) <= MAX_BARS else
+                  f"; with more than {MAX_BARS} points the intervals are in the numbers "
+                  "table, not drawn."))
     out.append(raw_block(charts.embed(
         "chart-portfolio-calibration", _figure(c, names), summary,
         ["Program · KPI", "Checkpoint", "Forecast", "Actual", "Actual 95% interval",

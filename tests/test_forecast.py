@@ -3,6 +3,7 @@ checkpoint's forecast against the actual, with values computed by hand."""
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 from datetime import date
@@ -13,11 +14,12 @@ import pytest
 from conftest import RunCli, TmpPlaybook
 from scipy import stats
 
-from playbook.engine import load_playbook
+from playbook.engine import build, load_playbook
 from playbook.figures.forecast import ForecastState
 from playbook.figures.program import compute, to_jsonable
 from playbook.load.bundle import Bundle
 from playbook.load.signoffs import content_of, digest, digest_of, states
+from playbook.pages.program import reviews
 
 FORECAST = """
 forecast:
@@ -228,3 +230,44 @@ def test_a_checkpoint_reached_without_data_shows_no_actual(tmp_playbook: TmpPlay
     c = next(c for c in figs.forecast.checks if (c.kpi_id, c.day) == ("board-use", 90))
     assert (c.state, c.actual, c.note) == (ForecastState.NO_DATA, None,
                                            "no measurement since the start")
+
+
+def test_a_forecast_too_large_to_compute_with_is_an_error(tmp_playbook: TmpPlaybook,
+                                                          run_cli: RunCli) -> None:
+    _with_forecast(tmp_playbook, "forecast:\n  made: 2025-12-20\n  kpis:\n"
+                                 "    - kpi: start-time\n      day_90: {change: 1e300}\n"
+                                 "  roi: {first_year_pct: -1e200}\n")
+    code, out, _ = run_cli("check", tmp_playbook.root)
+    assert code == 1
+    assert [line for line in out.splitlines() if "forecast" in line] == [
+        "program/mini/program.yml:52:24: forecast.kpis[0].day_90.change: 1e+300 is too large "
+        "to compute with (above 1e+100 in size): every figure built on it would be infinite "
+        "or not a number (check the unit and the value)",
+        "program/mini/program.yml:53:25: forecast.roi.first_year_pct: -1e+200 is too large "
+        "to compute with (above 1e+100 in size): every figure built on it would be infinite "
+        "or not a number (check the unit and the value)"]
+
+
+def test_report_and_the_reviews_page_show_the_forecast(tmp_playbook: TmpPlaybook,
+                                                       run_cli: RunCli) -> None:
+    _with_forecast(tmp_playbook)
+    root = tmp_playbook.root
+    code, out, _ = run_cli("report", "mini", "--dir", root, "--today", "2026-05-01")
+    assert code == 0
+    forecast = json.loads(out)["forecast"]
+    assert forecast["made"] == "2025-12-20" and forecast["late"] is False
+    by_check = {(c["kpi_id"], c["day"]): c["state"] for c in forecast["checks"]}
+    assert by_check == {("board-use", 90): "compared", ("board-use", 180): "not-reached",
+                      ("board-use", 365): "not-reached", ("start-time", 90): "compared",
+                      ("start-time", 180): "not-reached"}
+    data, problems = build(root, date(2026, 5, 1))
+    assert data is not None, problems.errors
+    page = reviews(data.get("mini"), data)
+    assert ("| Projects staffed from the board | Day 90 | +30 pp \\(+20 pp to +40 pp\\) | "
+            "+45 pp \\(no interval: too few values to estimate its noise\\) | "
+            '<span class="pb-chip pb-chip--on-track">Better than forecast \\(noise '
+            "unknown\\)</span> |") in page
+    assert ("| Projects staffed from the board | Day 180 | +40 pp \\(+30 pp to +50 pp\\) | "
+            "not reached yet \\(day 180 is 2026-07-04\\) | — |") in page
+    assert "**First-year ROI.** Forecast 25% (-10% to 60%); the ROI page's first-year " \
+           "case now estimates" in page

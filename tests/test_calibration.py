@@ -142,3 +142,19 @@ def test_the_rules_table_quotes_the_engine_constants() -> None:
     assert (f"a first-year ROI below {MIN_ROI_PCT:g}% or above {MAX_ROI_PCT:,.0f}% "
             "(implausible)") in MEASUREMENT["Forecast findings"]
     assert "not capped" in MEASUREMENT["Forecast against actual"]
+
+
+def test_beyond_max_bars_points_the_plot_drops_the_bars_and_keeps_its_axes() -> None:
+    from playbook.pages.calibration import MAX_BARS, _figure
+
+    few = calibration([("p", _program([_check(0.5, 0.6, 3.0)]))])
+    figure = _figure(few, {})
+    assert figure["data"][1]["error_y"]["array"] == [3.0]
+    # each axis holds its own values, 0 and 1: the wide interval widens y, not x
+    assert figure["layout"]["xaxis"]["range"] == pytest.approx([-0.06, 1.06])
+    assert figure["layout"]["yaxis"]["range"] == pytest.approx([-2.4 - 0.36, 3.6 + 0.36])
+    many = calibration([(f"p{i}", _program([_check(0.5, 0.6, 3.0)]))
+                        for i in range(MAX_BARS + 1)])
+    figure = _figure(many, {})
+    assert "error_y" not in figure["data"][1]
+    assert figure["layout"]["yaxis"]["range"] == pytest.approx([-0.06, 1.06])

@@ -19,6 +19,7 @@ from playbook.figures.forecast import ForecastState
 from playbook.figures.program import compute, to_jsonable
 from playbook.load.bundle import Bundle
 from playbook.load.signoffs import content_of, digest, digest_of, states
+from playbook.pages.measure import kpi_chart
 from playbook.pages.program import reviews
 
 FORECAST = """
@@ -271,3 +272,24 @@ def test_report_and_the_reviews_page_show_the_forecast(tmp_playbook: TmpPlaybook
             "not reached yet \\(day 180 is 2026-07-04\\) | — |") in page
     assert "**First-year ROI.** Forecast 25% (-10% to 60%); the ROI page's first-year " \
            "case now estimates" in page
+
+
+def test_the_kpi_chart_shows_the_value_promised_at_each_checkpoint(
+        tmp_playbook: TmpPlaybook) -> None:
+    _with_forecast(tmp_playbook)
+    data, problems = build(tmp_playbook.root, date(2026, 5, 1))
+    assert data is not None, problems.errors
+    view = data.get("mini")
+    kpi = next(k for k in view.bundle.kpis.kpis if k.id == "board-use") if view.bundle.kpis \
+        else None
+    assert kpi is not None
+    chart = str(kpi_chart(view, kpi))
+    figure = json.loads(chart.split("data-search-exclude>", 1)[1].split("</template>")[0])
+    promised = next(t for t in figure["data"] if t["name"].startswith("Forecast"))
+    assert promised["name"] == "Forecast (made 2025-12-20)"
+    # baseline 10 plus each forecast change, at each checkpoint's day, with its range
+    assert promised["x"] == ["2026-04-05", "2026-07-04", "2027-01-05"]
+    assert promised["y"] == [40, 50, 60]
+    assert promised["error_y"]["array"] == [10, 10, None]
+    assert promised["error_y"]["arrayminus"] == [10, 10, None]
+    assert "<tr><td>2026-04-05</td><td>Forecast, day 90</td><td>40</td><td></td></tr>" in chart

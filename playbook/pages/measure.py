@@ -17,6 +17,7 @@ from playbook.pages import charts, downloads
 from playbook.pages.behaviour import behaviour_section
 from playbook.pages.effects import effect_line, effects_table
 from playbook.pages.fairness import fairness_section
+from playbook.pages.forecast_chart import forecast_trace
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -157,6 +158,8 @@ def kpi_chart(view: ProgramView, kpi: Kpi, today: date | None = None) -> Md:
         traces.extend(charts.band("Noise band", [d for d, _, _ in figs.band],
                                   [lo for _, lo, _ in figs.band],
                                   [hi for _, _, hi in figs.band], charts.PALETTE["target"]))
+    promised, promised_rows = forecast_trace(view, kpi)
+    traces.extend(promised)
     shapes, notes = [], []
     for cp in figs.checkpoints:
         shape, note = charts.vline(str(cp.date), f"day {cp.day}")
@@ -169,7 +172,7 @@ def kpi_chart(view: ProgramView, kpi: Kpi, today: date | None = None) -> Md:
              FIELDING if p.fielding else f"fewer than {min_n}" if p.suppressed
              else number(p.value, 2),
              "" if p.fielding else f"fewer than {min_n}" if p.suppressed else str(p.n)]
-            for p in figs.points]
+            for p in figs.points] + promised_rows
     summary = kpi_sentence(kpi, figs, today)
     return raw_block(charts.embed(f"chart-{view.id}-{kpi.id}", figure, summary,
                                   ["Period", "Group", kpi.name, "n"], rows))

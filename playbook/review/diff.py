@@ -178,6 +178,6 @@ def late_forecasts(changes: list[Change], after: Snapshot, today: date) -> dict[
     out: dict[str, str] = {}
     for c in changes:
         start = after.get(c.program, {}).get("program", {}).get("start")
-        if c.kind is ChangeKind.FORECAST and start is not None and str(start) <= str(today):
+        if c.kind is ChangeKind.FORECAST and start is not None and str(start) < str(today):
             out[c.program] = str(start)
     return out

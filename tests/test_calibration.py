@@ -17,6 +17,7 @@ from playbook.checks.forecasts import MAX_ROI_PCT, MIN_ROI_PCT
 from playbook.engine import build
 from playbook.figures.calibration import LEVEL, MIN_INTERVALS, MIN_PROGRAMS, calibration
 from playbook.figures.forecast import ForecastCheck, ForecastFigures, ForecastState
+from playbook.pages.groups import GROUP_SIZE, groups, index
 from playbook.pages.portfolio import portfolio
 
 
@@ -158,3 +159,23 @@ def test_beyond_max_bars_points_the_plot_drops_the_bars_and_keeps_its_axes() -> 
     figure = _figure(many, {})
     assert "error_y" not in figure["data"][1]
     assert figure["layout"]["yaxis"]["range"] == pytest.approx([-0.06, 1.06])
+
+
+def test_a_grouped_portfolio_calibrates_every_program_on_its_index(tmp_path: Path) -> None:
+    """Past GROUP_SIZE programs the portfolio page lists groups; its calibration still
+    takes every program, and with that many it gives the interval and the share."""
+    count = GROUP_SIZE + 2
+    data, problems = build(generate.make(tmp_path / "many", count), date(2026, 11, 22))
+    assert data is not None, problems.errors
+    found = groups(data)
+    assert found
+    page = str(index(data, found))
+    c = calibration([(v.id, v.figures.forecast) for v in data.programs])
+    assert c.programs == count and c.error_low is not None and c.coverage is not None
+    section = page[page.index("## Forecasts against actuals"):]
+    assert (f"{len(c.points)} checkpoint\\(s\\) of {count} program\\(s\\). Mean error (actual "
+            "less forecast, each program weighing once): ") in section
+    assert ", 95% interval " in section and " over programs. " in section
+    assert f"{c.covered} of {c.with_interval} forecasts lie inside their actual's 95% " \
+           f"interval ({round(c.coverage * 100)}%)." in section
+    assert section.count("<tr><td>") == len(c.points)

@@ -19,6 +19,7 @@ from playbook.figures.forecast import ForecastState
 from playbook.figures.program import compute, to_jsonable
 from playbook.load.bundle import Bundle
 from playbook.load.signoffs import content_of, digest, digest_of, states
+from playbook.pages.budget import budget
 from playbook.pages.measure import kpi_chart
 from playbook.pages.program import reviews
 
@@ -272,6 +273,12 @@ def test_report_and_the_reviews_page_show_the_forecast(tmp_playbook: TmpPlaybook
             "not reached yet \\(day 180 is 2026-07-04\\) | — |") in page
     assert "**First-year ROI.** Forecast 25% (-10% to 60%); the ROI page's first-year " \
            "case now estimates" in page
+    roi = data.get("mini").figures.forecast.roi  # type: ignore[union-attr]
+    assert roi is not None and roi.estimate_high_pct is not None and roi.estimate_high_pct < 25
+    assert ("the first-year case above now estimates" in budget(data.get("mini"), data))
+    assert "the forecast is above that range: the business case promised more. The first " \
+           "year is not over: the estimate projects the run rates measured so far, and will " \
+           "move." in page
 
 
 def test_the_kpi_chart_shows_the_value_promised_at_each_checkpoint(

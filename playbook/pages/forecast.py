@@ -28,6 +28,7 @@ from playbook.pages.mdtext import (
     percent,
     table,
     text,
+    words,
 )
 from playbook.pages.measure import PERCENT_UNITS, unit_value
 
@@ -77,7 +78,8 @@ def _verdict(c: ForecastCheck) -> Md:
     return chip(state, words_)
 
 
-def _roi(r: RoiForecastCheck) -> Md:
+def roi_forecast(r: RoiForecastCheck, case: str = "the ROI page's first-year case") -> Md:
+    """The first-year ROI promised against ``case`` (our words: where the case is shown)."""
     promised = (fmt("{} ({} to {})", percent(r.forecast_pct), percent(r.forecast_low_pct),
                     percent(r.forecast_high_pct))
                 if r.forecast_low_pct is not None else percent(r.forecast_pct))
@@ -86,14 +88,16 @@ def _roi(r: RoiForecastCheck) -> Md:
                    "(no costs in `budget.yml`).\n", promised)
     ranged = (fmt(" (10th to 90th percentile {} to {})", percent(r.estimate_low_pct),
                   percent(r.estimate_high_pct)) if r.estimate_low_pct is not None else Md(""))
-    verdict = ("inside that range" if r.covered else "outside that range" if r.covered is
-               False else "not compared with a range (none is estimated)")
+    verdict = ("inside that range" if r.covered else
+               "not compared with a range (none is estimated)" if r.covered is None else
+               "above that range: the business case promised more" if r.error_pct is not None
+               and r.error_pct < 0 else "below that range: the business case promised less")
     when = ("The first year is over." if r.complete else
             "The first year is not over: the estimate projects the run rates measured "
             "so far, and will move.")
-    return fmt("**First-year ROI.** Forecast {}; the ROI page's first-year case now "
-               "estimates {}{}: the forecast is {}. {}\n", promised,
-               percent(r.estimate_pct), ranged, text(verdict), text(when))
+    return fmt("**First-year ROI.** Forecast {}; {} now estimates {}{}: the forecast is "
+               "{}. {}\n", promised, words(case), percent(r.estimate_pct), ranged,
+               text(verdict), text(when))
 
 
 def forecast_section(view: ProgramView) -> Md:
@@ -124,5 +128,5 @@ def forecast_section(view: ProgramView) -> Md:
                                             "Actual change (95% interval)", "Against the forecast"),
                                      rows, ["l", "l", "r", "r", "l"])))
     if f.roi is not None:
-        out.append(_roi(f.roi))
+        out.append(roi_forecast(f.roi))
     return lines(out)

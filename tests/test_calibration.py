@@ -101,7 +101,8 @@ def test_the_portfolio_plots_three_programs_forecasts(tmp_path: Path) -> None:
     assert c.programs == 3  # and no two copies promise the same
     assert len({(p.kpi_id, p.day, p.forecast) for p in c.points}) == len(c.points)
     assert (f"{len(c.points)} checkpoint\\(s\\) of 3 program\\(s\\). Mean error (actual less "
-            "forecast, each program weighing once): ") in section
+            "forecast, each program weighing once; above 0 is better than promised): ") \
+        in section
     assert (f"with fewer than {MIN_PROGRAMS} programs no interval is given, and the mean is "
             "an example, not a track record") in section
     assert f"(no share below {MIN_INTERVALS} such forecasts from {MIN_PROGRAMS} programs)" \
@@ -174,8 +175,37 @@ def test_a_grouped_portfolio_calibrates_every_program_on_its_index(tmp_path: Pat
     assert c.programs == count and c.error_low is not None and c.coverage is not None
     section = page[page.index("## Forecasts against actuals"):]
     assert (f"{len(c.points)} checkpoint\\(s\\) of {count} program\\(s\\). Mean error (actual "
-            "less forecast, each program weighing once): ") in section
+            "less forecast, each program weighing once; above 0 is better than promised): ") \
+        in section
     assert ", 95% interval " in section and " over programs. " in section
     assert f"{c.covered} of {c.with_interval} forecasts lie inside their actual's 95% " \
            f"interval ({round(c.coverage * 100)}%)." in section
     assert section.count("<tr><td>") == len(c.points)
+
+
+@pytest.mark.parametrize(("forecast", "expected"), [
+    ("", "No program states a forecast yet: <code>forecast:</code> in "
+         "<code>program.yml</code> records one."),
+    ("forecast:\n  made: 2025-12-20\n  kpis:\n    - kpi: board-use\n"
+     "      day_365: {change: 30}\n", "No forecast has reached a checkpoint with data yet."),
+    ("forecast:\n  made: 2026-02-01\n  kpis:\n    - kpi: board-use\n"
+     "      day_90: {change: 30}\n", "Every forecast that reached a checkpoint (1) was made "
+                                     "after its program's start, and is left out."),
+    ("forecast:\n  made: 2025-12-20\n  kpis:\n    - kpi: board-use\n"
+     "      day_90: {change: 30}\n", "1 checkpoint\\(s\\) of 1 program\\(s\\). Mean error "
+     "(actual less forecast, each program weighing once; above 0 is better than promised): "
+     "0.3 of the planned change; with fewer than 5 programs no interval is given, and the "
+     "mean is an example, not a track record. No actual has an interval yet (too few values "
+     "to estimate its noise)."),
+])
+def test_what_the_section_says_with_little_to_show(tmp_playbook: TmpPlaybook, forecast: str,
+                                                   expected: str) -> None:
+    tmp_playbook.write("program/mini/program.yml",
+                       tmp_playbook.read("program/mini/program.yml") + forecast)
+    data, problems = build(tmp_playbook.root, date(2026, 5, 1))
+    assert data is not None, problems.errors
+    section = portfolio(data).split("## Forecasts against actuals\n", 1)[1]
+    said = section.split("\n## ")[0].strip()
+    if "Each point is" in said:  # the plot's reading guide comes first
+        said = said.split("\n\n", 1)[1]
+    assert said.startswith(expected)

@@ -26,7 +26,18 @@ from playbook.figures.calibration import (
 from playbook.figures.site import SiteData
 from playbook.model.parts import REVIEW_DAYS
 from playbook.pages import charts
-from playbook.pages.mdtext import Md, code, fmt, heading, lines, number, percent, raw_block, text
+from playbook.pages.mdtext import (
+    Md,
+    code,
+    fmt,
+    heading,
+    lines,
+    number,
+    percent,
+    raw_block,
+    text,
+    words,
+)
 
 DAY_COLOURS: Final = ("#1f77b4", "#ff7f0e", "#2ca02c")
 """Marker colour of the day-90, day-180 and day-365 checkpoints (markers differ too)."""
@@ -53,11 +64,12 @@ def _trace(day: int, index: int, points: Sequence[CalibrationPoint],
                    "size": 8 if bars else 6, "opacity": 0.8 if bars else 0.5},
     }
     if bars:
-        trace["error_y"] = {"type": "data", "symmetric": False, "thickness": 1, "width": 0,
-                    "array": [None if p.actual_high is None else _r(p.actual_high - p.actual)
-                              for p in points],
-                    "arrayminus": [None if p.actual_low is None else _r(p.actual - p.actual_low)
-                                   for p in points]}
+        trace["error_y"] = {
+            "type": "data", "symmetric": False, "thickness": 1, "width": 0,
+            "array": [None if p.actual_high is None else _r(p.actual_high - p.actual)
+                      for p in points],
+            "arrayminus": [None if p.actual_low is None else _r(p.actual - p.actual_low)
+                           for p in points]}
     return trace
 
 
@@ -106,17 +118,19 @@ def _summary(c: Calibration) -> Md:
     where = (f"{n} checkpoint(s) of {c.programs} program(s)")
     if c.mean_error is None:
         return Md("")
-    error = fmt("Mean error (actual less forecast, each program weighing once): {} of the "
-                "planned change", number(c.mean_error, 2))
+    error = fmt("Mean error (actual less forecast, each program weighing once; above 0 is "
+                "better than promised): {} of the planned change", number(c.mean_error, 2))
     if c.error_low is not None and c.error_high is not None:
-        error = fmt("{}, 95% interval {} to {} over programs", error,
+        error = fmt("{}, {} interval {} to {} over programs", error, words(f"{LEVEL:.0%}"),
                     number(c.error_low, 2), number(c.error_high, 2))
     else:
         error = fmt("{}; with fewer than {} programs no interval is given, and the mean is "
                     "an example, not a track record", error, MIN_PROGRAMS)
     inside = fmt("{} of {} forecasts lie inside their actual's 95% interval", c.covered,
                  c.with_interval)
-    if c.coverage is not None:
+    if not c.with_interval:
+        inside = Md("No actual has an interval yet (too few values to estimate its noise)")
+    elif c.coverage is not None:
         inside = fmt("{} ({})", inside, percent(c.coverage * 100))
     elif c.with_interval:
         inside = fmt("{} (no share below {} such forecasts from {} programs)", inside,
@@ -131,7 +145,10 @@ def calibration_section(site: SiteData) -> Md:
     c = calibration([(v.id, v.figures.forecast) for v in site.programs])
     out = [heading(2, "Forecasts against actuals")]
     if not c.points:
-        if any(v.figures.forecast is not None for v in site.programs):
+        if c.late:
+            out.append(fmt("Every forecast that reached a checkpoint ({}) was made after its "
+                           "program's start, and is left out.\n", c.late))
+        elif any(v.figures.forecast is not None for v in site.programs):
             out.append(Md("No forecast has reached a checkpoint with data yet.\n"))
         else:
             out.append(fmt("No program states a forecast yet: {} in {} records one.\n",

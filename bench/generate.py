@@ -30,6 +30,11 @@ ROWS_PER_PROGRAM = (200, 5_000)
 """Range of event rows per program in a realistic playbook (a few years of decisions)."""
 SITE_FILES = ("mkdocs.yml", "docs", "hooks")
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_PROMISE = re.compile(r"((?:change|low|high|first_year_pct|low_pct|high_pct): )(-?[0-9.]+)")
+"""A number of a forecast: each copy promises more or less than its template, so the
+portfolio's calibration plot has as many different points as programs."""
+FORECAST_SCALE = (0.5, 1.6)
+"""Range of the factor a copy's forecast is scaled by (drawn per program, seeded)."""
 
 
 def program_id(i: int) -> str:
@@ -95,7 +100,22 @@ def _copy_program(root: Path, template: str, pid: str, i: int) -> None:
         text = yml.read_text(encoding="utf-8").replace(template, pid)
         if yml.name == "program.yml":  # titles must differ: the nav and the portfolio list them
             text = re.sub(r"^title: (.*)$", rf"title: \1 {i:03d}", text, count=1, flags=re.M)
+            text = _forecast(text, random.Random(SEED + i).uniform(*FORECAST_SCALE))
         yml.write_text(text, encoding="utf-8")
+
+
+def _forecast(text: str, factor: float) -> str:
+    """``program.yml`` with every number of its ``forecast:`` block times ``factor`` (a
+    positive factor keeps each range around its change)."""
+    head, found, tail = text.partition("\nforecast:\n")
+    if not found:
+        return text
+    block, rest = tail, ""
+    if "\nsignoff:" in tail:
+        block, _, rest = tail.partition("\nsignoff:")
+        rest = "\nsignoff:" + rest
+    scaled = _PROMISE.sub(lambda m: f"{m.group(1)}{float(m.group(2)) * factor:.2f}", block)
+    return head + found + scaled + rest
 
 
 def _events(path: Path, rows: int, rng: random.Random) -> None:

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from playbook.checks import answers, contracts, costs, domain, overlap, plausible, refs
+from playbook.checks import (
+    answers,
+    contracts,
+    costs,
+    domain,
+    forecasts,
+    overlap,
+    plausible,
+    refs,
+)
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.reporter import Reporter
 from playbook.load.signoffs import states
@@ -34,6 +43,7 @@ def run(bundle: Bundle, required: Collection[str] = ()) -> list[Problem]:
     answers.check(report)
     costs.check(report)
     plausible.check(report)
+    forecasts.check(report)
     overlap.check(report)
     contracts.check(report)
     _signoffs(report, required)

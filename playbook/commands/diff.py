@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     changes = [*diff.compare(before, after),
                *contractdiff.compare(root, base, head, sorted(set(before) | set(after)))]
     stale = diff.stale_signoffs(before, after)
+    late = diff.late_forecasts(changes, after, day_option(args.today))
     signoffs = signers.moves(root, base, head, before, after)
     data = datadiff.compare(old, new)
     impacts = impact.compare(old, new, {(s.program, s.kpi) for s in data.series})
@@ -100,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
                           "changes": [asdict(c) for c in changes],
                           "impact": [impact.to_json(i) for i in impacts],
                           "stale_signoffs": [{"program": p, **e} for p, e in stale],
+                          "late_forecasts": late,
                           "signoffs": [asdict(m) for m in signoffs],
                           "signers": [asdict(k) for k in keys],
                           "signers_refused": head_keys.refused,
@@ -107,8 +109,8 @@ def run(args: argparse.Namespace) -> int:
                           "policy": _policy_json(*policy), "data": asdict(data)},
                          indent=2, ensure_ascii=False, default=str))
     else:
-        print(comment.markdown(changes, stale, impacts, datadiff.markdown(data), signoffs),
-              end="")
+        print(comment.markdown(changes, stale, impacts, datadiff.markdown(data), signoffs,
+                               late), end="")
         for part in (pending.policy_markdown(*policy), keyring.markdown(keys, head_keys),
                      pending.markdown(waiting, required)):
             print(f"\n{part}" if part else "", end="")

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
+from playbook.figures.rounding import half_away
 from playbook.figures.status import (
     LOOKBACK,
     NOT_SINCE_BASELINE,
@@ -30,6 +31,7 @@ from playbook.figures.status import (
 from playbook.figures.trajectory import (
     CHECKPOINT_DAYS,
     GRACE_DAYS,
+    PUBLISHED_DIGITS,
     Checkpoint,
     KpiFigures,
     KpiStatus,
@@ -107,8 +109,12 @@ def _checkpoints(kpi: Kpi, points: list[Point], rows: _Rows | None, group: str |
                    if shows_effect(known[-1], start, kpi.cadence)
                    else Judgement(None, None, None, 0.0, NOT_SINCE_BASELINE
                                   if known[-1].wave == "pre" else NOT_SINCE_START))
+        spread = verdict.spread
+        if rows is not None and spread is not None:
+            # people's rows: their spread is published at the precision of their mean
+            spread = half_away(spread, PUBLISHED_DIGITS)
         out.append(Checkpoint(day, when, expected, known[-1].value, verdict.status,
-                              known[-1].period, verdict.note))
+                              known[-1].period, verdict.note, spread))
     return out
 
 

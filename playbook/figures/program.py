@@ -20,6 +20,7 @@ from playbook.figures.chain import Chain, chain_of_impact
 from playbook.figures.design import DesignEvidence, assess
 from playbook.figures.effects import KpiEffect, kpi_effect
 from playbook.figures.fairness import Fairness, four_fifths, outcome_tool
+from playbook.figures.forecast import ForecastFigures, forecast_figures
 from playbook.figures.kpi import kpi_figures
 from playbook.figures.roi import RoiFigures, roi_figures
 from playbook.figures.stats import BehaviourEffect, behaviour_effect
@@ -131,6 +132,9 @@ class ProgramFigures:
     """The chain of impact, Phillips levels 1–5, with a verdict per level."""
     design: DesignEvidence | None = None
     """Each design fact against the evidence (Lacerenza et al. 2017, the guidance)."""
+    forecast: ForecastFigures | None = None
+    """The forecast made at design time against each checkpoint and the first-year ROI;
+    None when the program states no forecast."""
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
@@ -270,7 +274,9 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         chain=chain_of_impact(k, kpis, behaviour, roi, scores, effects=effects,
                               pilot=_pilot_window(program.start, program.pilot.duration_days,
                                                   today)),
-        design=assess(bundle))
+        design=assess(bundle),
+        forecast=forecast_figures(program.forecast, k.kpis if k else [], kpis, roi,
+                                  start=start, today=today))
 
 
 def _pilot_window(start: date, days: int, today: date) -> tuple[date, date] | None:

@@ -114,6 +114,9 @@ class Judgement:
     """Shortfall of the latest single value (share of the planned change)."""
     latest_band: float = 0.0
     """Half-width of the band of one single value (share of the planned change)."""
+    spread: float | None = None
+    """Half-width of the 95% interval of the latest single value, in the KPI's unit and
+    not capped (a checkpoint's actual against a forecast); None while its error is unknown."""
 
     @property
     def within_noise(self) -> bool:
@@ -187,7 +190,9 @@ def settle(history: Sequence[Judgement]) -> KpiStatus | None:
     return held
 
 
-def _planned(kpi: Kpi) -> float:
+def planned_change(kpi: Kpi) -> float:
+    """The size of the planned change, |target − baseline| (else |baseline|, else 1): the
+    scale status shares and forecasts across KPIs are read on."""
     return abs(kpi.target.value - kpi.baseline.value) or abs(kpi.baseline.value) or 1.0
 
 
@@ -206,20 +211,29 @@ def band_share(kpi: Kpi, se: float | None, dof: int | None) -> float | None:
     change), capped; None when the error is unknown (``se`` None or ``dof`` < 1)."""
     if se is None or (dof is not None and dof < 1):
         return None
-    return min(multiplier(dof) * se / _planned(kpi), BAND_CAP)
+    return min(multiplier(dof) * se / planned_change(kpi), BAND_CAP)
+
+
+def _spread(se: float | None, dof: int | None) -> float | None:
+    """Half-width of the 95% interval of a value with standard error ``se``, uncapped."""
+    if se is None or (dof is not None and dof < 1):
+        return None
+    return multiplier(dof) * se
 
 
 def _judgement(kpi: Kpi, value: float, expected: float, band: float | None,
-               latest: tuple[float, float, float | None]) -> Judgement:
+               latest: tuple[float, float, float | None],
+               spread: float | None = None) -> Judgement:
     """Classify ``value`` against ``expected`` in ``band`` (None: unknown, the cap);
-    ``latest`` is the latest single value, the trajectory on its day and its own band."""
+    ``latest`` is the latest single value, the trajectory on its day and its own band,
+    ``spread`` the uncapped half-width of that value's interval."""
     behind = shortfall(kpi, value, expected)
     width = BAND_CAP if band is None else band
     one, one_expected, one_band = latest
     return Judgement(classify(behind, width), behind, expected, width,
-                     width=width * _planned(kpi), estimated=band is not None,
+                     width=width * planned_change(kpi), estimated=band is not None,
                      latest=shortfall(kpi, one, one_expected),
-                     latest_band=BAND_CAP if one_band is None else one_band)
+                     latest_band=BAND_CAP if one_band is None else one_band, spread=spread)
 
 
 def judge_aggregate(kpi: Kpi, points: Sequence[Point], on: date | None = None,
@@ -254,7 +268,8 @@ def judge_aggregate(kpi: Kpi, points: Sequence[Point], on: date | None = None,
               if all(e is not None for e in own) else None)
         one = point_se.get((shown[-1].group, shown[-1].period))
         return _judgement(kpi, value, expected, band_share(kpi, se, None),
-                          (last, last_expected, band_share(kpi, one, None)))
+                          (last, last_expected, band_share(kpi, one, None)),
+                          _spread(one, None))
     judged = max(len(recent), CONFIRM_PERIODS)
     earlier = [p.value for p in shown[:-judged] if p.value is not None]
     noise = change_noise(earlier)
@@ -262,7 +277,7 @@ def judge_aggregate(kpi: Kpi, points: Sequence[Point], on: date | None = None,
         return _judgement(kpi, value, expected, None, (last, last_expected, None))
     sigma, dof = noise
     return _judgement(kpi, value, expected, band_share(kpi, sigma / math.sqrt(len(recent)), dof),
-                      (last, last_expected, band_share(kpi, sigma, dof)))
+                      (last, last_expected, band_share(kpi, sigma, dof)), _spread(sigma, dof))
 
 
 def judge_wave(kpi: Kpi, point: Point, people: Sequence[Observation],
@@ -284,7 +299,8 @@ def judge_wave(kpi: Kpi, point: Point, people: Sequence[Observation],
     se = stdev(means) / math.sqrt(len(means)) if len(means) > 1 else None
     expected = expected_value(kpi, on or _when(point))
     band = band_share(kpi, se, len(means) - 1)
-    return _judgement(kpi, point.value, expected, band, (point.value, expected, band))
+    return _judgement(kpi, point.value, expected, band, (point.value, expected, band),
+                      _spread(se, len(means) - 1))
 
 
 def _when(point: Point) -> date:

@@ -131,6 +131,9 @@ class Checkpoint:
     """Period of the point the actual comes from."""
     note: str | None = None
     """Why there is no status, when there is none though a value is known."""
+    spread: float | None = None
+    """Half-width of the 95% interval of ``actual`` from its own noise (a series' noise,
+    a wave's sampling error), in the KPI's unit; None while that error is unknown."""
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,9 @@ LATER_FIELDS: Final[MappingProxyType[str, Any]] = MappingProxyType({
     "amount_low": None, "amount_high": None, "discount_rate": None, "benefit_decay": 0.0,
     "participants": None, "closes": {}, "acknowledgements": [], "signature": None,
     "expect": None, "npv_timing": "end", "scale": None, "next_review": None,
-    "design": None})
+    "design": None,
+    # only an absent forecast is left out: a stated one is signed, and changing it stales
+    "forecast": None})
 """Fields added to the format after programs were signed, with their default values.
 
 A field left at its default is not part of the signed content, so upgrading

@@ -132,6 +132,9 @@ class FindingCode(StrEnum):
     DESIGN_NO_PRE_POST = "design-no-pre-post"
     """No behaviour KPI names a source, so no behaviour is measured after its baseline (the
     practitioners' guidance asks for pre/post measures)."""
+    FORECAST_LATE = "forecast-late"
+    """The program's forecast was made after its start: once data is in, a forecast is
+    no longer a forecast, and its checkpoints are compared with it only as marked."""
 
 
 class PendingCode(StrEnum):

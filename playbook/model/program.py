@@ -10,6 +10,7 @@ from playbook.model.base import Choice, Id, IsoDate, Role, StrictModel, Text
 from playbook.model.choices import ProgramStatus, RaciLetter
 from playbook.model.design import Design
 from playbook.model.findings import FindingCode
+from playbook.model.forecast import Forecast
 
 Semver = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 Handle = Annotated[str, StringConstraints(pattern=r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9-]+)?$")]
@@ -209,5 +210,8 @@ class Program(StrictModel):
     acknowledgements: list[Acknowledgement] = Field(default_factory=list)
     """Findings the program accepts for a while, each with a reason, a role and an
     expiry date (part of the signed definition)."""
+    forecast: Forecast | None = None
+    """Expected change per KPI at the day-90/180/365 reviews and the expected first-year
+    ROI, stated at design time (part of the signed definition)."""
     signoff: list[SignOff] = Field(default_factory=list)
     """Sign-offs of the measurement plan, written by ``playbook sign``."""

@@ -17,6 +17,7 @@ from playbook.figures.site import ProgramView, SiteData
 from playbook.model.choices import NpvTiming
 from playbook.pages import charts
 from playbook.pages.effects import CREDIBILITY_WORDS
+from playbook.pages.forecast import roi_forecast
 from playbook.pages.mdtext import (
     Md,
     cell,
@@ -253,6 +254,9 @@ def budget(view: ProgramView, site: SiteData) -> Md:
     out.extend(_costs(view, roi))
     out.extend(_actual(roi))
     out.extend(_forecast(roi))
+    promised = view.figures.forecast.roi if view.figures.forecast else None
+    if promised is not None:  # the business case's promise, read against the case above
+        out.append(roi_forecast(promised, "the first-year case above"))
     out.extend(_lines(roi))
     for note in roi.notes:
         out.append(fmt("- {}", text(note)))

@@ -31,6 +31,7 @@ from playbook.model.measure import MIN_GROUP_SIZE
 from playbook.model.money import DEFAULT_DISCOUNT_RATE, LOADED_COSTS, Budget
 from playbook.model.problems import PlaybookError, UnknownProgramError
 from playbook.pages import behaviour as pages_behaviour
+from playbook.pages import calibration as pages_calibration
 from playbook.pages import home as pages_home
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
@@ -125,7 +126,8 @@ def measurement_rules() -> Md:
         ["Vendor sensitivity", f"each weight moved by ±{vendorscore.SHIFT} points"],
         ["Milestone due soon", f"within {timeline.DUE_SOON_DAYS} days of its due date"],
     ]
-    rows += _roi_rules() + _plausibility_rules() + pages_behaviour.rules()
+    rows += (_roi_rules() + _plausibility_rules() + pages_behaviour.rules()
+             + pages_calibration.rules())
     return fmt("{}\n", table(labels("Rule", "Threshold"),
                              [[words(rule), text(threshold)] for rule, threshold in rows]))
 

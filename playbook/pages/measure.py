@@ -17,6 +17,7 @@ from playbook.pages import charts, downloads
 from playbook.pages.behaviour import behaviour_section
 from playbook.pages.effects import effect_line, effects_table
 from playbook.pages.fairness import fairness_section
+from playbook.pages.forecast_chart import forecast_trace
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -73,6 +74,11 @@ def _val(kpi: Kpi, value: float | None, digits: int = 1) -> str:
     if currency is not None:
         return f"{currency.group(1)} {shown}{currency.group(2) or ''}"
     return shown if _descriptive(kpi) else f"{shown} {unit}"
+
+
+def unit_value(kpi: Kpi, value: float | None, digits: int = 1) -> str:
+    """A value with its KPI's unit, as every page writes it (plain text, unescaped)."""
+    return _val(kpi, value, digits)
 
 
 def _mval(kpi: Kpi, value: float | None) -> Md:
@@ -152,6 +158,8 @@ def kpi_chart(view: ProgramView, kpi: Kpi, today: date | None = None) -> Md:
         traces.extend(charts.band("Noise band", [d for d, _, _ in figs.band],
                                   [lo for _, lo, _ in figs.band],
                                   [hi for _, _, hi in figs.band], charts.PALETTE["target"]))
+    promised, promised_rows = forecast_trace(view, kpi)
+    traces.extend(promised)
     shapes, notes = [], []
     for cp in figs.checkpoints:
         shape, note = charts.vline(str(cp.date), f"day {cp.day}")
@@ -164,7 +172,7 @@ def kpi_chart(view: ProgramView, kpi: Kpi, today: date | None = None) -> Md:
              FIELDING if p.fielding else f"fewer than {min_n}" if p.suppressed
              else number(p.value, 2),
              "" if p.fielding else f"fewer than {min_n}" if p.suppressed else str(p.n)]
-            for p in figs.points]
+            for p in figs.points] + promised_rows
     summary = kpi_sentence(kpi, figs, today)
     return raw_block(charts.embed(f"chart-{view.id}-{kpi.id}", figure, summary,
                                   ["Period", "Group", kpi.name, "n"], rows))

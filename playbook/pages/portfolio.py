@@ -14,6 +14,7 @@ from typing import Final
 from playbook.figures.attention import Concern, ConcernKind, concerns
 from playbook.figures.site import ProgramView, SiteData
 from playbook.model.base import ROLE_TITLES
+from playbook.pages.calibration import calibration_section
 from playbook.pages.mdtext import (
     Md,
     cell,
@@ -122,6 +123,7 @@ def portfolio(site: SiteData, title: str = "Portfolio") -> Md:
                          fmt("{} {}", chips, chip("stale", "Stale")) if f.stale else chips])
     out.append(fmt("{}\n", table(labels("Program", "KPI", "Kind", "Status"), grid)) if grid
                else Md("No KPIs are defined yet.\n"))
+    out.append(calibration_section(site))
     out.append(heading(2, "Upcoming milestones"))
     out.append(upcoming(site))
     return lines(out)

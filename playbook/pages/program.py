@@ -9,6 +9,7 @@ from playbook.load.sshsig import SignatureState
 from playbook.model.base import ROLE_TITLES
 from playbook.pages import design, downloads
 from playbook.pages.diagram import Node, chain_svg
+from playbook.pages.forecast import forecast_section
 from playbook.pages.mdtext import (
     Md,
     cat,
@@ -176,6 +177,7 @@ def reviews(view: ProgramView, site: SiteData) -> Md:
     out.append(fmt("{}\n", table(labels("Checkpoint", "Due", "Held", "Decision"), [
         [fmt("Day {}", c.day), text(c.due), text(c.held) if c.held else chip(c.state),
          cell(c.decision)] for c in view.reviews])))
+    out.append(forecast_section(view))
     r = view.bundle.reviews
     if r is None:
         out.append(not_defined("reviews.yml", "no checkpoint review is recorded."))

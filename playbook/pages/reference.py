@@ -68,7 +68,11 @@ ADDED: Final = frozenset({("Settings", "format_version"),
          ("Program", "design"),
          *(("Design", f) for f in ("needs_analysis", "feedback", "methods", "spacing",
                                    "location", "delivery", "attendance", "duration_hours",
-                                   "coaching", "action_project"))})
+                                   "coaching", "action_project")),
+         ("Program", "forecast"), *(("Forecast", f) for f in ("made", "kpis", "roi")),
+         *(("KpiForecast", f) for f in ("kpi", "day_90", "day_180", "day_365")),
+         *(("Expected", f) for f in ("change", "low", "high")),
+         *(("RoiForecast", f) for f in ("first_year_pct", "low_pct", "high_pct"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
 
 RULES: Final = Md("""## Rules across fields and rows

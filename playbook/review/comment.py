@@ -9,7 +9,7 @@ it as written, never as links, images, HTML, mentions, emoji or issue references
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from playbook.pages.mdtext import (
@@ -199,7 +199,7 @@ def signoff_part(moved: Sequence[SignoffMove]) -> list[Md]:
 
 def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]],
              impacts: Sequence[ProgramImpact] = (), data: Md = NO_DATA,
-             signoffs: Sequence[SignoffMove] = ()) -> Md:
+             signoffs: Sequence[SignoffMove] = (), late: Mapping[str, str] | None = None) -> Md:
     """The review comment: per program, decision summary, sign-offs, changed values.
 
     A sign-off covers the definition, so a program is listed when its definition
@@ -226,6 +226,11 @@ def markdown(changes: list[Change], stale: list[tuple[str, dict[str, Any]]],
         gone = [e for p, e in stale if p == program]
         if gone:
             out.append(_stale_line(gone))
+        if program in (late or {}):
+            out.append(fmt("**The forecast changes after the program's start on {}:** a "
+                           "forecast changed once data is in is not a forecast. Keep the one "
+                           "made before the start, and record a revised expectation in a "
+                           "review.\n", text((late or {})[program])))
         if mine:
             out.append(table(labels("Kind", "File", "Field", "Before", "After"),
                              [[words(c.kind), cell(c.file), code(c.field), _show(c.before),

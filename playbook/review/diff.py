@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
@@ -26,6 +27,8 @@ class ChangeKind(StrEnum):
 
     TARGET = "target"
     """A baseline, target, gate or outcome statement."""
+    FORECAST = "forecast"
+    """The forecast made at design time: an expected change or the first-year ROI."""
     WEIGHT = "weight"
     """A vendor criterion weight or score."""
     OWNER = "owner"
@@ -56,6 +59,8 @@ KINDS: Final[Mapping[str, ChangeKind]] = MappingProxyType({
     # how a figure is read: a reading option, an inline query, the source's file or columns
     "read": K.DEFINITION, "source": K.DEFINITION, "query": K.DEFINITION,
     "query_file": K.DEFINITION, "connection": K.DEFINITION,
+    # the whole forecast block: its `kpi`, `made` and `change` fields mean the promise
+    "forecast": K.FORECAST,
 })
 """The kind of change each field name stands for (the last known name on the path)."""
 MATERIAL: Final = frozenset(set(ChangeKind) - {ChangeKind.OTHER, ChangeKind.CONTRACT})
@@ -164,4 +169,15 @@ def stale_signoffs(before: Snapshot, after: Snapshot) -> list[tuple[str, dict[st
         for entry in entries:
             if entry["digest"] != now and entry["digest"] == was:
                 out.append((program, entry))
+    return out
+
+
+def late_forecasts(changes: list[Change], after: Snapshot, today: date) -> dict[str, str]:
+    """Programs whose forecast this change edits after their start (on ``today``), with
+    the start date: a forecast changed once data is in is not a forecast."""
+    out: dict[str, str] = {}
+    for c in changes:
+        start = after.get(c.program, {}).get("program", {}).get("start")
+        if c.kind is ChangeKind.FORECAST and start is not None and str(start) < str(today):
+            out[c.program] = str(start)
     return out

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Final
 
 from playbook.figures import nps, privacy, timeline
+from playbook.figures.benchmark import Placement, placement
 from playbook.figures.chain import Chain, chain_of_impact
 from playbook.figures.effects import KpiEffect, kpi_effect
 from playbook.figures.fairness import Fairness, four_fifths, outcome_tool
@@ -106,6 +107,9 @@ class ProgramFigures:
     """Attributable effect per aggregate KPI with data (person-level KPIs: ``behaviour``)."""
     chain: Chain | None = None
     """The chain of impact, Phillips levels 1–5, with a verdict per level."""
+    benchmarks: dict[str, Placement] = field(default_factory=dict)
+    """Each KPI's effect on the research scale beside the published benchmark of its
+    criterion, or why it cannot be put there (:mod:`playbook.figures.benchmark`)."""
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
@@ -242,6 +246,8 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         milestones=timeline.milestones(roadmap, start, today) if roadmap else [],
         reviews=timeline.checkpoint_reviews(bundle.reviews, start, today),
         signoffs=states(bundle), effects=effects,
+        benchmarks={kpi.id: placement(kpi, bundle.benchmarks, behaviour.get(kpi.id),
+                                      effects.get(kpi.id)) for kpi in (k.kpis if k else [])},
         chain=chain_of_impact(k, kpis, behaviour, roi, scores, effects=effects,
                               pilot=_pilot_window(program.start, program.pilot.duration_days,
                                                   today)))

@@ -37,6 +37,7 @@ from playbook.pages.mdtext import (
     words,
 )
 from playbook.pages.measure_spec import measure_line
+from playbook.pages.research import research_line, research_section
 
 STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType({
     KpiStatus.ON_TRACK: "On track", KpiStatus.AT_RISK: "At risk",
@@ -285,7 +286,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
     if k is None:
         return lines(out)
     out.append(attribution(view))
-    out += [heading(2, "Attributable effects"), effects_table(view)]
+    out += [heading(2, "Attributable effects"), effects_table(view), research_section(view)]
     out.append(heading(2, "KPI dashboard"))
     for kpi in k.kpis:
         f = view.figures.kpis[kpi.id]
@@ -296,6 +297,8 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
             out.append(fmt("{}\n", paragraphs(kpi.description)))
         if kpi.id in view.figures.effects:
             out.append(effect_line(kpi, view.figures.effects[kpi.id]))
+            if kpi.id in view.figures.benchmarks:
+                out.append(research_line(view.figures.benchmarks[kpi.id]))
         out.append(kpi_chart(view, kpi, site.today))
         out.append(_spec(view, kpi))
     if view.figures.behaviour:
@@ -304,6 +307,8 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
             effect = view.figures.behaviour.get(kpi.id)
             if effect is not None:
                 out.append(behaviour_section(view, kpi, effect, attribution_line(view)))
+                if kpi.id in view.figures.benchmarks:
+                    out.append(research_line(view.figures.benchmarks[kpi.id]))
     out.append(heading(2, "Fairness of AI tools"))
     out.append(fairness_section(view))
     return lines(out)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from playbook.figures.site import ProgramView, SiteData
+from playbook.pages.forest import forest_section
 from playbook.pages.mdtext import Md, fmt, heading, html_text, labels, lines, link, table, text
 
 GROUP_SIZE: Final = 20
@@ -71,7 +72,8 @@ def index(site: SiteData, found: list[Group]) -> Md:
                   fmt("{} programs in {} groups, as of {}; each group's page lists its "
                       "programs, their KPIs and upcoming milestones.\n",
                       text(len(site.programs)), text(len(found)), site.today),
-                  fmt("{}\n", table(labels("Group", "Programs", "KPIs"), rows))])
+                  fmt("{}\n", table(labels("Group", "Programs", "KPIs"), rows)),
+                  forest_section(site)])
 
 
 def nav(found: list[Group], portfolio: str, entries: dict[str, list[dict[str, str]]]

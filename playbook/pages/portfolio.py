@@ -14,6 +14,7 @@ from typing import Final
 from playbook.figures.attention import Concern, ConcernKind, concerns
 from playbook.figures.site import ProgramView, SiteData
 from playbook.model.base import ROLE_TITLES
+from playbook.pages.forest import forest_section
 from playbook.pages.mdtext import (
     Md,
     cell,
@@ -124,4 +125,7 @@ def portfolio(site: SiteData, title: str = "Portfolio") -> Md:
                else Md("No KPIs are defined yet.\n"))
     out.append(heading(2, "Upcoming milestones"))
     out.append(upcoming(site))
+    # a group's page is one of several: its chart id names its first program
+    out.append(forest_section(site, "chart-portfolio-forest" if title == "Portfolio" else
+                              f"chart-portfolio-forest-{site.programs[0].id}"))
     return lines(out)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from playbook.figures.benchmark import Comparability
 from playbook.figures.forest import NoCost, ProgramValue, portfolio_values
 from playbook.figures.paired import LEVEL
 from playbook.figures.rounding import formatted
@@ -25,6 +26,10 @@ ROW_PX: Final = 26
 """Height of one row of the forest plot, in pixels: 200 rows stay legible."""
 LABEL_CHARS: Final = 42
 """Longest program title on the axis before it is cut with an ellipsis (the table has it whole)."""
+TOP: Final = {"bottom": 90, "top": 160}
+"""Top margin in pixels: room for the title and legend, and for axes placed there."""
+TALL: Final = 12
+"""Rows beyond which the axes sit at the top of the plot, where its reader starts."""
 NO_COST_WORDS: Final = {
     NoCost.NO_EFFECT: "no comparable effect", NoCost.NOT_POSITIVE: "effect may be zero or less",
     NoCost.NO_COST: "no cost per participant"}
@@ -71,9 +76,9 @@ def _traces(rows: list[tuple[int, ProgramValue, int | None]]) -> list[dict[str, 
     waiting = [(y, v) for y, v, i in rows if i is None]
     note = {"type": "scatter", "mode": "text", "name": "No comparable effect",
             "x": [0.0] * len(waiting), "y": [y for y, _ in waiting],
-            "text": ["too little data" if not v.waiting or all(
-                w.value == "too-little-data" for w in v.waiting) else "not comparable"
-                     for _, v in waiting],
+            # more data would give a point only where a KPI waits for it
+            "text": ["— too little data" if Comparability.TOO_LITTLE_DATA in v.waiting
+                     else "— not comparable" for _, v in waiting],
             "textposition": "middle right", "textfont": {"color": "#6e7781"},
             "hoverinfo": "skip"}
     firsts = [(y, v) for y, v, i in rows if i in (None, 0) and v.roi_p50 is not None]
@@ -121,6 +126,14 @@ def _table(rows: list[tuple[int, ProgramValue, int | None]]) -> list[list[str]]:
     return out
 
 
+def _legend(side: str, height: int) -> dict[str, Any]:
+    """Above the plot; under the title and above the axes when they sit at the top."""
+    if side == "bottom":
+        return {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}
+    return {"orientation": "h", "x": 0, "yref": "container", "y": 1 - 42 / height,
+            "yanchor": "top"}
+
+
 def forest_section(site: SiteData, chart_id: str = "chart-portfolio-forest") -> Md:
     """The portfolio's "Effects against research" section: forest plot and its table."""
     values = portfolio_values(site)
@@ -129,18 +142,24 @@ def forest_section(site: SiteData, chart_id: str = "chart-portfolio-forest") -> 
         return lines([*out, Md("No programs yet.\n")])
     rows = _rows(values)
     ticks = [y for y, _, _ in rows]
-    figure = {"data": _traces(rows), "layout": charts.layout(
-        "Effects on the research scale, and ROI", x_type="linear",
-        height=160 + ROW_PX * len(rows), shapes=_bands(rows),
+    # a tall plot is read from the top: its axes go there, under the legend
+    side = "top" if len(rows) > TALL else "bottom"
+    height = 200 + ROW_PX * len(rows)
+    lay = charts.layout(
+        "Effects on the research scale, and ROI", x_type="linear", height=height,
+        shapes=_bands(rows),
         # both axes keep zero in view: an interval reaching it is an effect that may be none
-        xaxis={"domain": [0, 0.62], "title": {"text": "Standardised effect d"},
+        xaxis={"domain": [0, 0.62], "title": {"text": "Standardised effect d"}, "side": side,
                "zeroline": True, "rangemode": "tozero", "automargin": True},
         xaxis2={"domain": [0.7, 1], "title": {"text": "ROI (%)"}, "zeroline": True,
-                "rangemode": "tozero", "automargin": True, "anchor": "y"},
+                "rangemode": "tozero", "automargin": True, "anchor": "y", "side": side},
+        # a fixed range, first row on top: autorange pads for the text of a waiting row
         yaxis={"tickvals": ticks, "ticktext": [_label(v, i) for _, v, i in rows],
-               "autorange": "reversed", "automargin": True, "zeroline": False},
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
-        margin={"l": 60, "r": 20, "t": 90, "b": 50})}
+               "range": [len(rows) - 0.5, -0.5], "automargin": True, "zeroline": False},
+        legend=_legend(side, height), margin={"l": 60, "r": 20, "t": TOP[side], "b": 50})
+    figure = {"data": _traces(rows), "layout": lay}
+    if side == "top":  # the title first, the legend under it, then the axes
+        lay["title"].update({"y": 1 - 12 / height, "yanchor": "top"})
     shown = sum(1 for v in values if v.effects)
     summary = (f"{shown} of {len(values)} programs have an effect comparable with research; "
                f"{len(values) - shown} have too little data or no comparable KPI and show "

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from playbook.figures.benchmark import Comparability, Placement, Position
+from playbook.figures.benchmark import Comparability, Placement, Position, cite
 from playbook.figures.paired import LEVEL
-from playbook.figures.site import ProgramView
+from playbook.figures.site import ProgramView, SiteData
 from playbook.model.benchmarks import Criterion
 from playbook.pages.mdtext import Md, cell, fmt, heading, labels, lines, number, table, text
 
@@ -44,10 +44,11 @@ HOW: Final[Mapping[Comparability, str]] = MappingProxyType({
 })
 """How an effect was put on the research scale, or why it was not."""
 
-ATTENUATION: Final = ("The benchmark's δ is a meta-analytic mean corrected for statistical "
-                      "artifacts such as the unreliability of the measure; a program's d is "
-                      "observed, so an equally effective program measured with an imperfect "
-                      "survey shows a smaller d than δ. Read \"below\" with that in mind.")
+ATTENUATION: Final = ("The benchmark's δ denotes a meta-analytic mean corrected for "
+                      "statistical artifacts (typically the unreliability of the measure); a "
+                      "program's d is observed, so an equally effective program measured with "
+                      "an imperfect survey tends to show a smaller d than such a δ. Read "
+                      "\"below\" with that in mind.")
 """The comparability note beside every placement."""
 
 
@@ -115,4 +116,42 @@ def research_section(view: ProgramView) -> Md:
     for how in hows:
         out.append(fmt("Compared as {}.\n", text(HOW[how])))
     out.append(fmt("{}\n", text(ATTENUATION)))
+    return lines(out)
+
+
+def _pair(low: float | None, high: float | None, level: float | None) -> Md:
+    if low is None or high is None:
+        return Md("not given")
+    return fmt("{} to {} ({})", number(low, 2), number(high, 2), text(f"{level or 0:.0%}"))
+
+
+def _given(value: float | None, digits: int = 2) -> Md:
+    return Md("not given") if value is None else number(value, digits)
+
+
+def benchmark_rules(site: SiteData) -> Md:
+    """The benchmark sources that apply, each number as the file gives it and where it is
+    printed; what a source leaves out says so (the methodology's macro)."""
+    sources = site.programs[0].bundle.benchmarks if site.programs else ()
+    if not sources:
+        return Md("No benchmark source applies (`benchmarks` in `playbook.yml`).\n")
+    out = []
+    for source in sources:
+        c = source.citation
+        where = (fmt(", {}({}), {}", text(c.volume or ""), text(c.issue or ""),
+                     text(c.pages or "")) if c.volume else Md(""))
+        doi = fmt(", doi {}", text(c.doi)) if c.doi else Md("")
+        out.append(fmt("**{}** ({}): {} ({}). {}. *{}*{}{}.\n", text(source.id), text(cite(
+            source)), text(", ".join(c.authors)), c.year, text(c.title), text(c.journal),
+            where, doi))
+        rows = [[text(CRITERION_WORDS[e.criterion]), number(e.delta, 2), text(e.delta_at),
+                 _given(e.k, 0), _given(e.n, 0), _given(e.sd_delta),
+                 _pair(e.ci_low, e.ci_high, e.ci_level), _pair(e.cr_low, e.cr_high, e.cr_level),
+                 text(e.values_at) if e.values_at else cell(None)] for e in source.effects]
+        out.append(fmt("{}\n", table(labels(
+            "Criterion", "δ", "δ printed at", "k", "N", "SD of δ", "Confidence interval",
+            "Credibility interval", "Others printed at"), rows)))
+        out.append(fmt("Effect size: {}\n", text(source.effect_size)))
+        if source.absent:
+            out.append(fmt("Left out: {}\n", text(source.absent)))
     return lines(out)

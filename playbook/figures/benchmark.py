@@ -85,12 +85,17 @@ class Band:
     cite: str
     """Short citation, such as ``Lacerenza et al. (2017)``."""
     doi: str | None
+    """The publication's DOI, when the file gives it."""
     criterion: Criterion
+    """The Kirkpatrick criterion: ``reactions``, ``learning``, ``transfer`` or ``results``."""
     delta: float
+    """The published mean effect δ of the criterion."""
     cr_low: float | None = None
-    """Credibility interval (where most true effects lie), when the source gives it."""
+    """Lower end of the credibility interval (where most true effects lie), when given."""
     cr_high: float | None = None
+    """Upper end of the credibility interval, when given."""
     cr_level: float | None = None
+    """Level of the credibility interval, such as 0.8, when given."""
 
 
 @dataclass(frozen=True)
@@ -98,15 +103,22 @@ class Placement:
     """One KPI's effect on the research scale beside the benchmark, or why it is not."""
 
     kpi_id: str
+    """The KPI."""
     criterion: Criterion | None
+    """The Kirkpatrick criterion the KPI evidences; null when none."""
     comparability: Comparability
+    """How the effect was put on the research scale, or why it was not."""
     band: Band | None = None
+    """The benchmark of the criterion; null when no source reports it."""
     d: float | None = None
-    """The effect on the benchmark's scale (improvement positive)."""
+    """The effect on the benchmark's scale (an improvement is positive); null when not
+    comparable."""
     low: float | None = None
-    """Lower end of its interval at :data:`playbook.figures.paired.LEVEL`."""
+    """Lower end of its 95% interval."""
     high: float | None = None
+    """Upper end of its 95% interval."""
     position: Position | None = None
+    """Whether ``d`` lies below or above the benchmark's δ."""
     interval_includes: bool | None = None
     """Whether the interval includes the benchmark's δ."""
     within_credibility: bool | None = None

@@ -95,8 +95,8 @@ class PairedEffect:
     """Why the interval, d_z and p are missing; None when they are estimated."""
     r: float | None = None
     """Pearson correlation of the matched people's pre and post values: it converts d_z
-    to the raw-score metric (:mod:`playbook.figures.benchmark`); None when a wave has
-    no spread."""
+    to the metric of the scores, for the research benchmark; None when a wave has no
+    spread."""
     sd_pre: float | None = None
     """Standard deviation (n − 1) of the pre wave over the matched people: it
     standardises a difference in differences."""

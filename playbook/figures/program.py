@@ -109,7 +109,7 @@ class ProgramFigures:
     """The chain of impact, Phillips levels 1–5, with a verdict per level."""
     benchmarks: dict[str, Placement] = field(default_factory=dict)
     """Each KPI's effect on the research scale beside the published benchmark of its
-    criterion, or why it cannot be put there (:mod:`playbook.figures.benchmark`)."""
+    criterion, or why it cannot be put there."""
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,

@@ -16,10 +16,10 @@ from typing import Any, Final
 from playbook.figures.benchmark import Comparability
 from playbook.figures.forest import NoCost, ProgramValue, portfolio_values
 from playbook.figures.paired import LEVEL
-from playbook.figures.rounding import formatted
+from playbook.figures.rounding import formatted, half_away
 from playbook.figures.site import SiteData
 from playbook.pages import charts
-from playbook.pages.mdtext import Md, heading, lines, raw_block, text
+from playbook.pages.mdtext import Md, fmt, heading, lines, raw_block, text
 from playbook.pages.research import ATTENUATION, CRITERION_WORDS, HOW
 
 ROW_PX: Final = 26
@@ -56,14 +56,19 @@ def _label(v: ProgramValue, i: int | None) -> str:
     return f"{_short(v.title)} · {CRITERION_WORDS[c].split(' ')[0] if c else ''}"
 
 
+def _r(value: float | None) -> float:
+    """A chart coordinate at four decimals, as the site's other charts publish them."""
+    return half_away(value or 0.0, 4)
+
+
 def _traces(rows: list[tuple[int, ProgramValue, int | None]]) -> list[dict[str, Any]]:
     placed = [(y, v.effects[i]) for y, v, i in rows if i is not None]
     effect = {"type": "scatter", "mode": "markers", "name": f"Effect d ({LEVEL:.0%} interval)",
-              "x": [e.placement.d for _, e in placed], "y": [y for y, _ in placed],
+              "x": [_r(e.placement.d) for _, e in placed], "y": [y for y, _ in placed],
               "error_x": {"type": "data", "symmetric": False,
-                          "array": [(e.placement.high or 0) - (e.placement.d or 0)
+                          "array": [_r((e.placement.high or 0) - (e.placement.d or 0))
                                     for _, e in placed],
-                          "arrayminus": [(e.placement.d or 0) - (e.placement.low or 0)
+                          "arrayminus": [_r((e.placement.d or 0) - (e.placement.low or 0))
                                          for _, e in placed]},
               "marker": {"color": charts.PALETTE["pilot"], "size": 8},
               "text": [e.kpi_name for _, e in placed],
@@ -83,10 +88,11 @@ def _traces(rows: list[tuple[int, ProgramValue, int | None]]) -> list[dict[str, 
             "hoverinfo": "skip"}
     firsts = [(y, v) for y, v, i in rows if i in (None, 0) and v.roi_p50 is not None]
     roi = {"type": "scatter", "mode": "markers", "name": "ROI, 10th–90th percentile (%)",
-           "xaxis": "x2", "x": [v.roi_p50 for _, v in firsts], "y": [y for y, _ in firsts],
+           "xaxis": "x2", "x": [_r(v.roi_p50) for _, v in firsts], "y": [y for y, _ in firsts],
            "error_x": {"type": "data", "symmetric": False,
-                       "array": [(v.roi_p90 or 0) - (v.roi_p50 or 0) for _, v in firsts],
-                       "arrayminus": [(v.roi_p50 or 0) - (v.roi_p10 or 0) for _, v in firsts]},
+                       "array": [_r((v.roi_p90 or 0) - (v.roi_p50 or 0)) for _, v in firsts],
+                       "arrayminus": [_r((v.roi_p50 or 0) - (v.roi_p10 or 0))
+                                      for _, v in firsts]},
            "marker": {"color": charts.PALETTE["target"], "size": 8, "symbol": "square"},
            "hovertemplate": "median ROI %{x:.0f}%<extra></extra>"}
     return [t for t in (effect, delta, note, roi) if t["y"]]
@@ -173,5 +179,5 @@ def forest_section(site: SiteData, chart_id: str = "chart-portfolio-forest") -> 
                   "improvement uses the program's primary effect (results, then transfer, "
                   "learning, reactions) and only when its whole interval lies above "
                   "zero.\n"))
-    out.append(text(ATTENUATION))
+    out.append(fmt("{}\n", text(ATTENUATION)))
     return lines(out)

@@ -273,6 +273,13 @@ def attribution_line(view: ProgramView) -> Md:
     return fmt("{}.*\n", join(parts, Md(". ")))
 
 
+def _research(view: ProgramView, kpi: Kpi) -> list[Md]:
+    """Where the KPI's effect stands against research; nothing for a KPI of no criterion."""
+    placed = view.figures.benchmarks.get(kpi.id)
+    line = research_line(placed) if placed is not None else None
+    return [line] if line is not None else []
+
+
 def measurement(view: ProgramView, site: SiteData) -> Md:
     """Measurement page."""
     p = view.bundle.program
@@ -297,8 +304,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
             out.append(fmt("{}\n", paragraphs(kpi.description)))
         if kpi.id in view.figures.effects:
             out.append(effect_line(kpi, view.figures.effects[kpi.id]))
-            if kpi.id in view.figures.benchmarks:
-                out.append(research_line(view.figures.benchmarks[kpi.id]))
+            out.extend(_research(view, kpi))
         out.append(kpi_chart(view, kpi, site.today))
         out.append(_spec(view, kpi))
     if view.figures.behaviour:
@@ -307,8 +313,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
             effect = view.figures.behaviour.get(kpi.id)
             if effect is not None:
                 out.append(behaviour_section(view, kpi, effect, attribution_line(view)))
-                if kpi.id in view.figures.benchmarks:
-                    out.append(research_line(view.figures.benchmarks[kpi.id]))
+                out.extend(_research(view, kpi))
     out.append(heading(2, "Fairness of AI tools"))
     out.append(fairness_section(view))
     return lines(out)

@@ -85,10 +85,11 @@ def effect_cell(p: Placement) -> Md:
     return fmt("d = {} ({} to {})", number(p.d, 2), number(p.low, 2), number(p.high, 2))
 
 
-def research_line(p: Placement) -> Md:
-    """One italic line under a KPI's effect: where it stands, and how it was compared."""
+def research_line(p: Placement) -> Md | None:
+    """One italic line under a KPI's effect: where it stands, and how it was compared;
+    None for a KPI of no criterion or with no benchmark (the section's table says so)."""
     if p.comparability in (Comparability.NO_CRITERION, Comparability.NO_BENCHMARK):
-        return Md("")
+        return None
     if p.d is None:
         return fmt("*Against research: {}.*\n", text(HOW[p.comparability]))
     return fmt("*Against research: {}, {}; compared as {}. {}*\n", effect_cell(p), sentence(p),

@@ -9,12 +9,17 @@ textbook formulas.
 
 from __future__ import annotations
 
+import json
 import math
+from datetime import date
+from pathlib import Path
 
+import markdown
 import numpy as np
 import pytest
 from scipy import stats
 
+from playbook import engine
 from playbook.figures.benchmark import (
     Comparability,
     Position,
@@ -31,6 +36,10 @@ from playbook.load.benchmarks import load_benchmarks, packaged
 from playbook.model.benchmarks import Criterion
 from playbook.model.measure import Kpi
 from playbook.model.settings import Benchmarks
+from playbook.pages.forest import forest_section
+from playbook.pages.research import benchmark_rules, research_section
+
+REPO = Path(__file__).resolve().parents[1]
 
 PAPER_DELTA = {Criterion.REACTIONS: 0.63, Criterion.LEARNING: 0.73,
                Criterion.TRANSFER: 0.82, Criterion.RESULTS: 0.72}
@@ -192,3 +201,57 @@ def test_a_benchmark_file_outside_benchmarks_is_refused(tmp_playbook) -> None:
     _, problems = loader.load_playbook(tmp_playbook.root)
     assert any(p.path == "playbook.yml" and p.field == "benchmarks.files[0]"
                for p in problems.errors)
+
+
+def _hostile_source() -> str:
+    from hostile import HOSTILE
+
+    value = json.dumps(HOSTILE)
+    return f"""id: own
+citation:
+  authors: [{value}]
+  year: 2020
+  title: {value}
+  journal: {value}
+  volume: 1
+  issue: 2
+  pages: {value}
+population: {value}
+effect_size: {value}
+absent: {value}
+effects:
+  - criterion: transfer
+    delta: 0.5
+    delta_at: {value}
+    k: 3
+    values_at: {value}
+"""
+
+
+def test_hostile_text_in_a_benchmark_file_stays_text(tmp_playbook) -> None:
+    tmp_playbook.write("benchmarks/own.yml", _hostile_source())
+    (tmp_playbook.root / "playbook.yml").write_text(
+        "benchmarks:\n  files: [benchmarks/own.yml]\n  packaged: false\n")
+    data, problems = engine.build(tmp_playbook.root, date(2026, 11, 22))
+    assert data is not None, problems.render()
+    assert [s.id for s in data.programs[0].bundle.benchmarks] == ["own"]
+    page = "\n".join([benchmark_rules(data), research_section(data.programs[0]),
+                      forest_section(data)])
+    rendered = markdown.markdown(page, extensions=["tables"])
+    # no link, image or tag made from the text; the payloads show as written (escaped)
+    for tag in ("<script", "<img", "<svg", "<a ", "<span style"):
+        assert tag not in rendered
+    assert "&lt;script&gt;alert('xss-script')&lt;/script&gt;" in rendered
+    # the forest table cites the source by its first author, escaped like every cell
+    assert "<td>δ = 0.50, {{ lipsum" in page and "<script" not in page
+
+
+def test_report_and_figures_json_carry_the_placement(run_cli) -> None:
+    code, out, _ = run_cli("report", "approval-velocity", "--dir", REPO, "--today",
+                           "2026-11-22")
+    assert code == 0
+    placed = json.loads(out)["benchmarks"]["leader-360"]
+    assert placed["comparability"] == "standardised" and placed["criterion"] == "transfer"
+    assert placed["band"]["delta"] == 0.82 and placed["band"]["cite"] == "Lacerenza et al. (2017)"
+    assert placed["position"] == "above" and placed["interval_includes"] is True
+    assert json.loads(out)["benchmarks"]["approval-time"]["comparability"] == "no-person-sd"

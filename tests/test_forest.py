@@ -57,7 +57,7 @@ def test_the_example_portfolio_places_each_program(example: SiteData) -> None:
     page = portfolio(example)
     figure = _figure(page)
     effect, delta = figure["data"][0], figure["data"][1]
-    assert effect["name"] == "Effect d (95% interval)" and len(effect["x"]) == 2
+    assert effect["name"] == "Effect d, 95% interval" and len(effect["x"]) == 2
     assert delta["x"] == [0.82, 0.82]  # the transfer δ of Lacerenza et al. (2017)
     assert figure["layout"]["yaxis"]["ticktext"] == [
         "Approval velocity for engagement leaders · transfer",

@@ -26,8 +26,10 @@ ROW_PX: Final = 26
 """Height of one row of the forest plot, in pixels: 200 rows stay legible."""
 LABEL_CHARS: Final = 42
 """Longest program title on the axis before it is cut with an ellipsis (the table has it whole)."""
-TOP: Final = {"bottom": 90, "top": 160}
-"""Top margin in pixels: room for the title and legend, and for axes placed there."""
+TOP: Final = {"bottom": 60, "top": 170}
+"""Top margin in pixels: room for the title, and for the legend and axes placed there."""
+BOTTOM: Final = {"bottom": 120, "top": 40}
+"""Bottom margin in pixels: room for the axes and legend placed there."""
 TALL: Final = 12
 """Rows beyond which the axes sit at the top of the plot, where its reader starts."""
 NO_COST_WORDS: Final = {
@@ -63,7 +65,7 @@ def _r(value: float | None) -> float:
 
 def _traces(rows: list[tuple[int, ProgramValue, int | None]]) -> list[dict[str, Any]]:
     placed = [(y, v.effects[i]) for y, v, i in rows if i is not None]
-    effect = {"type": "scatter", "mode": "markers", "name": f"Effect d ({LEVEL:.0%} interval)",
+    effect = {"type": "scatter", "mode": "markers", "name": f"Effect d, {LEVEL:.0%} interval",
               "x": [_r(e.placement.d) for _, e in placed], "y": [y for y, _ in placed],
               "error_x": {"type": "data", "symmetric": False,
                           "array": [_r((e.placement.high or 0) - (e.placement.d or 0))
@@ -73,7 +75,7 @@ def _traces(rows: list[tuple[int, ProgramValue, int | None]]) -> list[dict[str, 
               "marker": {"color": charts.PALETTE["pilot"], "size": 8},
               "text": [e.kpi_name for _, e in placed],
               "hovertemplate": "%{text}<br>d = %{x:.2f}<extra></extra>"}
-    delta = {"type": "scatter", "mode": "markers", "name": "Research mean δ",
+    delta = {"type": "scatter", "mode": "markers", "name": "Research δ",
              "x": [e.placement.band.delta if e.placement.band else None for _, e in placed],
              "y": [y for y, _ in placed],
              "marker": {"symbol": "diamond-open", "size": 10, "color": "#1f2328"},
@@ -85,9 +87,9 @@ def _traces(rows: list[tuple[int, ProgramValue, int | None]]) -> list[dict[str, 
             "text": ["— too little data" if Comparability.TOO_LITTLE_DATA in v.waiting
                      else "— not comparable" for _, v in waiting],
             "textposition": "middle right", "textfont": {"color": "#6e7781"},
-            "hoverinfo": "skip"}
+            "hoverinfo": "skip", "showlegend": False}  # its text says what it is
     firsts = [(y, v) for y, v, i in rows if i in (None, 0) and v.roi_p50 is not None]
-    roi = {"type": "scatter", "mode": "markers", "name": "ROI, 10th–90th percentile (%)",
+    roi = {"type": "scatter", "mode": "markers", "name": "ROI %, 10th–90th percentile",
            "xaxis": "x2", "x": [_r(v.roi_p50) for _, v in firsts], "y": [y for y, _ in firsts],
            "error_x": {"type": "data", "symmetric": False,
                        "array": [_r((v.roi_p90 or 0) - (v.roi_p50 or 0)) for _, v in firsts],
@@ -134,8 +136,9 @@ def _table(rows: list[tuple[int, ProgramValue, int | None]]) -> list[list[str]]:
 
 def _legend(side: str, height: int) -> dict[str, Any]:
     """Above the plot; under the title and above the axes when they sit at the top."""
-    if side == "bottom":
-        return {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}
+    if side == "bottom":  # under the axis titles: above, a narrow page wraps it onto the title
+        return {"orientation": "h", "x": 0, "yref": "container", "y": 6 / height,
+                "yanchor": "bottom"}
     return {"orientation": "h", "x": 0, "yref": "container", "y": 1 - 42 / height,
             "yanchor": "top"}
 
@@ -162,7 +165,7 @@ def forest_section(site: SiteData, chart_id: str = "chart-portfolio-forest") -> 
         # a fixed range, first row on top: autorange pads for the text of a waiting row
         yaxis={"tickvals": ticks, "ticktext": [_label(v, i) for _, v, i in rows],
                "range": [len(rows) - 0.5, -0.5], "automargin": True, "zeroline": False},
-        legend=_legend(side, height), margin={"l": 60, "r": 20, "t": TOP[side], "b": 50})
+        legend=_legend(side, height), margin={"l": 60, "r": 20, "t": TOP[side], "b": BOTTOM[side]})
     figure = {"data": _traces(rows), "layout": lay}
     if side == "top":  # the title first, the legend under it, then the axes
         lay["title"].update({"y": 1 - 12 / height, "yanchor": "top"})

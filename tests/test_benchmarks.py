@@ -196,6 +196,18 @@ def test_a_broken_benchmark_file_is_located(tmp_playbook, text: str, expected: s
     assert expected in [str(p) for p in problems.errors]
 
 
+def test_a_missing_or_linked_benchmark_file_is_an_error(tmp_playbook) -> None:
+    (tmp_playbook.root / "playbook.yml").write_text(
+        "benchmarks:\n  files: [benchmarks/none.yml, benchmarks/link.yml]\n")
+    (tmp_playbook.root / "benchmarks").mkdir()
+    (tmp_playbook.root / "benchmarks" / "link.yml").symlink_to(tmp_playbook.root / "x.yml")
+    _, problems = loader.load_playbook(tmp_playbook.root)
+    errors = [str(p) for p in problems.errors]
+    assert ("benchmarks/none.yml:1:1: benchmark file not found (create it or remove it "
+            "from benchmarks.files in playbook.yml)") in errors
+    assert any(e.startswith("benchmarks/link.yml:1:1: ") and "link" in e for e in errors)
+
+
 def test_a_benchmark_file_outside_benchmarks_is_refused(tmp_playbook) -> None:
     (tmp_playbook.root / "playbook.yml").write_text("benchmarks:\n  files: [../etc/own.yml]\n")
     _, problems = loader.load_playbook(tmp_playbook.root)

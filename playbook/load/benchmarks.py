@@ -70,12 +70,13 @@ def load_benchmarks(root: Path, settings: Benchmarks
     found: list[BenchmarkSource] = []
     problems: list[Problem] = []
     for rel in settings.files:
+        before = len(problems)
         raw = read_program_file(root / rel, root, rel, problems)
         if raw is None:
-            if not problems or problems[-1].path != rel:
+            if len(problems) == before:  # absent: a refused file has its problem already
                 problems.append(Problem(rel, 1, 1, "", "benchmark file not found",
-                                        "create it or remove it from playbook.yml "
-                                        "benchmarks.files"))
+                                        "create it or remove it from benchmarks.files in "
+                                        "playbook.yml"))
             continue
         obj, more = _parse(raw, rel)
         problems.extend(more)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -21,8 +22,11 @@ from scipy import stats
 
 from playbook import engine
 from playbook.figures.benchmark import (
+    Band,
     Comparability,
+    Placement,
     Position,
+    _placed,
     cite,
     converted,
     criterion_of,
@@ -37,7 +41,14 @@ from playbook.model.benchmarks import Criterion
 from playbook.model.measure import Kpi
 from playbook.model.settings import Benchmarks
 from playbook.pages.forest import forest_section
-from playbook.pages.research import benchmark_rules, research_section
+from playbook.pages.mdtext import text
+from playbook.pages.research import (
+    HOW,
+    benchmark_rules,
+    research_line,
+    research_section,
+    sentence,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -267,3 +278,43 @@ def test_report_and_figures_json_carry_the_placement(run_cli) -> None:
     assert placed["band"]["delta"] == 0.82 and placed["band"]["cite"] == "Lacerenza et al. (2017)"
     assert placed["position"] == "above" and placed["interval_includes"] is True
     assert json.loads(out)["benchmarks"]["approval-time"]["comparability"] == "no-person-sd"
+
+
+BAND = Band("lacerenza-2017", "Lacerenza et al. (2017)", "10.1037/apl0000241",
+            Criterion.TRANSFER, 0.82)
+
+
+@pytest.mark.parametrize(("d", "low", "high", "band", "expected"), [
+    (0.5, 0.1, 0.9, BAND, "below the typical leadership-training transfer \\(behaviour on "
+     "the job\\) effect (δ = 0.82, Lacerenza et al. \\(2017\\)); the interval includes it"),
+    (0.3, 0.1, 0.5, BAND, "below the typical leadership-training transfer \\(behaviour on "
+     "the job\\) effect (δ = 0.82, Lacerenza et al. \\(2017\\)); the whole 95% interval lies "
+     "below it"),
+    (1.2, 0.9, 1.5, BAND, "above the typical leadership-training transfer \\(behaviour on "
+     "the job\\) effect (δ = 0.82, Lacerenza et al. \\(2017\\)); the whole 95% interval lies "
+     "above it"),
+    (0.9, 0.5, 1.3, replace(BAND, cr_low=0.2, cr_high=1.4, cr_level=0.8),
+     "above the typical leadership-training transfer \\(behaviour on the job\\) effect "
+     "(δ = 0.82, Lacerenza et al. \\(2017\\)); the interval includes it; inside the 80% "
+     "credibility interval (0.2 to 1.4)"),
+    (1.6, 1.2, 2.0, replace(BAND, cr_low=0.2, cr_high=1.4, cr_level=0.8),
+     "above the typical leadership-training transfer \\(behaviour on the job\\) effect "
+     "(δ = 0.82, Lacerenza et al. \\(2017\\)); the whole 95% interval lies above it; outside "
+     "the 80% credibility interval (0.2 to 1.4)"),
+])
+def test_the_sentence_claims_no_more_than_the_interval(d: float, low: float, high: float,
+                                                       band: Band, expected: str) -> None:
+    kpi = _kpi("behavior")
+    placed = _placed(kpi, Criterion.TRANSFER, band, Comparability.STANDARDISED,
+                     (d, low, high))
+    assert sentence(placed) == expected
+
+
+@pytest.mark.parametrize("how", list(Comparability))
+def test_every_comparability_has_its_words(how: Comparability) -> None:
+    placed = Placement("k", Criterion.TRANSFER, how, BAND)
+    line = research_line(placed)
+    if how in (Comparability.NO_CRITERION, Comparability.NO_BENCHMARK):
+        assert line is None
+    else:
+        assert line is not None and text(HOW[how]) in line

@@ -152,6 +152,9 @@ def benchmark_rules(site: SiteData) -> Md:
         out.append(fmt("{}\n", table(labels(
             "Criterion", "δ", "δ printed at", "k", "N", "SD of δ", "Confidence interval",
             "Credibility interval", "Others printed at"), rows)))
+        samples = (fmt(" {} independent samples.", text(c.samples)) if c.samples
+                   else Md(""))
+        out.append(fmt("Population: {}{}\n", text(source.population), samples))
         out.append(fmt("Effect size: {}\n", text(source.effect_size)))
         if source.absent:
             out.append(fmt("Left out: {}\n", text(source.absent)))

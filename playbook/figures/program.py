@@ -246,8 +246,11 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         milestones=timeline.milestones(roadmap, start, today) if roadmap else [],
         reviews=timeline.checkpoint_reviews(bundle.reviews, start, today),
         signoffs=states(bundle), effects=effects,
-        benchmarks={kpi.id: placement(kpi, bundle.benchmarks, behaviour.get(kpi.id),
-                                      effects.get(kpi.id)) for kpi in (k.kpis if k else [])},
+        # read from the published (rounded) effects, and published at the same precision
+        benchmarks={kpi.id: privacy.published(placement(kpi, bundle.benchmarks,
+                                                        behaviour.get(kpi.id),
+                                                        effects.get(kpi.id)))
+                    for kpi in (k.kpis if k else [])},
         chain=chain_of_impact(k, kpis, behaviour, roi, scores, effects=effects,
                               pilot=_pilot_window(program.start, program.pilot.duration_days,
                                                   today)))

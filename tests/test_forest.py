@@ -77,6 +77,9 @@ def test_two_hundred_programs_stay_legible(example: SiteData) -> None:
     assert all(len(t.split(" · ")[0]) <= LABEL_CHARS for t in ticks)
     table = forest_section(site)
     assert table.count("<tr><td>A very long program title") == 200
+    # too tall for a sheet: paper gets the table (playbook.css hides the plot in print)
+    assert '<div class="pb-tall">' in table and "The plot has 200 rows" in table
+    assert "pb-tall" not in forest_section(example)
     assert "&lt;b&gt;x&lt;/b&gt;" in table and "<b>x</b>" not in table
 
 

@@ -19,7 +19,7 @@ from playbook.figures.paired import LEVEL
 from playbook.figures.rounding import formatted, half_away
 from playbook.figures.site import SiteData
 from playbook.pages import charts
-from playbook.pages.mdtext import Md, fmt, heading, lines, raw_block, text
+from playbook.pages.mdtext import Html, Md, fmt, heading, lines, raw_block, text
 from playbook.pages.research import ATTENUATION, CRITERION_WORDS, HOW
 
 ROW_PX: Final = 26
@@ -30,6 +30,8 @@ TOP: Final = {"bottom": 60, "top": 170}
 """Top margin in pixels: room for the title, and for the legend and axes placed there."""
 BOTTOM: Final = {"bottom": 120, "top": 40}
 """Bottom margin in pixels: room for the axes and legend placed there."""
+PRINT_ROWS: Final = 28
+"""Most rows of a plot that fits on one printed sheet; a taller one prints as its table."""
 TALL: Final = 12
 """Rows beyond which the axes sit at the top of the plot, where its reader starts."""
 NO_COST_WORDS: Final = {
@@ -173,10 +175,16 @@ def forest_section(site: SiteData, chart_id: str = "chart-portfolio-forest") -> 
     summary = (f"{shown} of {len(values)} programs have an effect comparable with research; "
                f"{len(values) - shown} have too little data or no comparable KPI and show "
                "no point.")
-    out.append(raw_block(charts.embed(chart_id, figure, summary, [
+    block = charts.embed(chart_id, figure, summary, [
         "Program", "KPI", f"Effect ({LEVEL:.0%} interval)", "Research benchmark",
-        "Cost per participant per SD of effect", "ROI, 10th–90th percentile"],
-        _table(rows))))
+        "Cost per participant per SD of effect", "ROI, 10th–90th percentile"], _table(rows))
+    if len(rows) > PRINT_ROWS:
+        # a plot taller than a sheet is one picture the printer cuts off: paper gets the
+        # table, which runs on from sheet to sheet (playbook.css)
+        block = Html(f'<div class="pb-tall">{block}<p class="pb-tall__note">The plot has '
+                     f"{len(rows)} rows, more than a printed page holds; the table below "
+                     "lists every row.</p></div>\n")
+    out.append(raw_block(block))
     out.append(Md("Each effect is put on the research scale as its program's measurement "
                   "page says; the cost per participant of one standard deviation of "
                   "improvement uses the program's primary effect (results, then transfer, "

@@ -28,8 +28,11 @@ positive on this scale: a KPI where lower is better has its sign turned.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
 
 from playbook.figures import distributions
 from playbook.figures.chain import level_of
@@ -40,8 +43,8 @@ from playbook.model.benchmarks import BenchmarkSource, Criterion
 from playbook.model.choices import KpiKind, Measure
 from playbook.model.measure import Kpi
 
-CRITERION_OF_LEVEL = {1: Criterion.REACTIONS, 2: Criterion.LEARNING, 3: Criterion.TRANSFER,
-                      4: Criterion.RESULTS}
+CRITERION_OF_LEVEL: Final[Mapping[int, Criterion]] = MappingProxyType({
+    1: Criterion.REACTIONS, 2: Criterion.LEARNING, 3: Criterion.TRANSFER, 4: Criterion.RESULTS})
 """The Kirkpatrick criterion of each chain level (:func:`playbook.figures.chain.level_of`)."""
 
 

@@ -11,6 +11,8 @@ participant of one standard deviation of improvement.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 from playbook.figures.benchmark import Comparability
@@ -26,17 +28,17 @@ ROW_PX: Final = 26
 """Height of one row of the forest plot, in pixels: 200 rows stay legible."""
 LABEL_CHARS: Final = 42
 """Longest program title on the axis before it is cut with an ellipsis (the table has it whole)."""
-TOP: Final = {"bottom": 60, "top": 170}
+TOP: Final[Mapping[str, int]] = MappingProxyType({"bottom": 60, "top": 170})
 """Top margin in pixels: room for the title, and for the legend and axes placed there."""
-BOTTOM: Final = {"bottom": 120, "top": 40}
+BOTTOM: Final[Mapping[str, int]] = MappingProxyType({"bottom": 120, "top": 40})
 """Bottom margin in pixels: room for the axes and legend placed there."""
 PRINT_ROWS: Final = 28
 """Most rows of a plot that fits on one printed sheet; a taller one prints as its table."""
 TALL: Final = 12
 """Rows beyond which the axes sit at the top of the plot, where its reader starts."""
-NO_COST_WORDS: Final = {
+NO_COST_WORDS: Final[Mapping[NoCost, str]] = MappingProxyType({
     NoCost.NO_EFFECT: "no comparable effect", NoCost.NOT_POSITIVE: "effect may be zero or less",
-    NoCost.NO_COST: "no cost per participant"}
+    NoCost.NO_COST: "no cost per participant"})
 """Why a cost per unit of effect is missing, in a table cell."""
 
 

@@ -120,3 +120,16 @@ def test_cost_per_unit_needs_an_effect_clear_of_zero(example: SiteData) -> None:
     roi = view.figures.roi
     assert roi is not None and roi.cost_per_participant is not None and first.d is not None
     assert value.cost_per_sd == pytest.approx(roi.cost_per_participant / first.d)
+
+
+def test_a_credibility_interval_is_drawn_as_a_band(example: SiteData) -> None:
+    view = example.programs[0]
+    first = next(p for p in view.figures.benchmarks.values() if p.comparable)
+    assert first.band is not None
+    banded = replace(first, band=replace(first.band, cr_low=0.2, cr_high=1.4, cr_level=0.8))
+    site = replace(example, programs=[replace(view, figures=replace(
+        view.figures, benchmarks={**view.figures.benchmarks, first.kpi_id: banded}))])
+    (shape,) = _figure(forest_section(site))["layout"]["shapes"]
+    assert (shape["type"], shape["x0"], shape["x1"], shape["y0"], shape["y1"]) == (
+        "rect", 0.2, 1.4, -0.4, 0.4)
+    assert _figure(forest_section(replace(example, programs=[view])))["layout"]["shapes"] == []

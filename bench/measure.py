@@ -8,7 +8,9 @@ edits one program file and polls the page until it shows the change.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -46,6 +48,8 @@ class Size:
     check: Run
     page: tuple[str, int]
     serve: float | None
+    portfolio: tuple[int, int] = (0, 0)
+    """The portfolio page's bytes and the rows of its forest plot (every program has one)."""
 
 
 def env() -> dict[str, str]:
@@ -95,6 +99,18 @@ def largest_page(site: Path) -> tuple[str, int]:
     sizes = [(p.stat().st_size, str(p.relative_to(site))) for p in site.rglob("*.html")]
     size, name = max(sizes)
     return name, size
+
+
+_FOREST = re.compile(r'<template id="chart-portfolio-forest--figure"[^>]*>([^<]*)</template>')
+
+
+def portfolio_page(site: Path) -> tuple[int, int]:
+    """The portfolio page's bytes and its forest plot's rows (0 when it has none)."""
+    page = site / "programs" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    found = _FOREST.search(text)
+    rows = len(json.loads(found.group(1))["layout"]["yaxis"]["ticktext"]) if found else 0
+    return page.stat().st_size, rows
 
 
 def _free_port() -> int:

@@ -31,8 +31,9 @@ def cores() -> int:
 def table(sizes: Sequence[Size]) -> str:
     """One row per size: build, floor, ratio, check, peak RSS, largest page, serve."""
     head = ("| programs | build --strict (cpu / wall) | floor (cpu) | build ÷ floor | "
-            "playbook check (wall) | peak RSS build / floor | largest page | serve update |")
-    rows = [head, "|" + "---|" * 8]
+            "playbook check (wall) | peak RSS build / floor | largest page | serve update | "
+            "portfolio page (forest rows) |")
+    rows = [head, "|" + "---|" * 9]
     for s in sizes:
         floor = f"{s.floor.cpu:.1f} s" if s.floor else "—"
         ratio = f"{s.build.cpu / s.floor.cpu:.2f}" if s.floor else "—"
@@ -40,7 +41,8 @@ def table(sizes: Sequence[Size]) -> str:
         serve = f"{s.serve:.1f} s" if s.serve is not None else "—"
         rows.append(f"| {s.label} | {s.build.cpu:.1f} s / {s.build.wall:.1f} s | {floor} | "
                     f"{ratio} | {s.check.wall:.2f} s | {rss} | {s.page[1] / 1024:.0f} KB "
-                    f"({s.page[0]}) | {serve} |")
+                    f"({s.page[0]}) | {serve} | {s.portfolio[0] / 1024:.0f} KB "
+                    f"({s.portfolio[1]}) |")
     return "\n".join(rows)
 
 
@@ -75,6 +77,10 @@ def targets(sizes: Sequence[Size], example_serve: float | None) -> str:
     out.append(_line(f"largest page ({page.label}: {page.page[0]})",
                      f"{page.page[1] / 1024:.0f} KB", f"< {PAGE_BYTES // 1024} KB",
                      page.page[1] < PAGE_BYTES))
+    for s in sizes:  # every program has a row in the forest plot, a point or a reason
+        programs = int(s.label.split(",")[0])
+        out.append(_line(f"portfolio forest rows at {s.label}", f"{s.portfolio[1]}",
+                         f"≥ {programs}", s.portfolio[1] >= programs))
     out.append(_line("serve update, example", _seconds(example_serve),
                      f"≤ {SERVE_EXAMPLE:g} s", _within(example_serve, SERVE_EXAMPLE)))
     served = large or small

@@ -73,6 +73,7 @@ def measure_sizes(tmp: Path, programs: int, variants: list[int | None], *,
             if result.code != 0:
                 sys.exit(f"{what} failed at {label} programs:\n{result.output[-3000:]}")
         page = measure.largest_page(root / "site")
+        portfolio = measure.portfolio_page(root / "site")
         latency = None
         if k == 0:
             print(f"[{label}] serve", file=sys.stderr)
@@ -81,7 +82,7 @@ def measure_sizes(tmp: Path, programs: int, variants: list[int | None], *,
                 root, lambda stamp, root=root: generate.edit_value(root, 0, stamp)[1])
         shutil.rmtree(root)
         sizes.append(Size(label, built, measure.best(plains) if k == 0 else None, check,
-                          page, latency))
+                          page, latency, portfolio))
     return sizes
 
 

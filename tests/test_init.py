@@ -189,7 +189,7 @@ def test_a_new_organisation_installs_the_wheel_and_starts_its_playbook(tmp_path:
     assert {"playbook/templates/new/kpis.yml", "playbook/templates/init/mkdocs.yml",
             "playbook/templates/init/dot-github/workflows/publish.yml",
             "playbook/assets/playbook-charts.js", "playbook_mkdocs/overrides/main.html",
-            } <= names
+            "playbook/benchmarks/lacerenza-2017.yml"} <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 
     venv = tmp_path / "venv"

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import generate
+from bench.measure import portfolio_page
 from playbook.engine import build
 from playbook.load import yaml_compose, yaml_source
 from playbook.pages import groups, site_pages
@@ -117,8 +118,13 @@ def test_many_programs_are_grouped_and_the_generator_is_deterministic(tmp_path: 
     assert len(nav) == 3  # the portfolio, then two groups of at most GROUP_SIZE programs
     sizes = [len(next(iter(entry.values()))) - 1 for entry in nav[1:]]  # type: ignore[arg-type]
     assert sizes == [groups.GROUP_SIZE, 3]
-    paths = {page.path for page in site_pages.generate(data)}
-    assert {"programs/group.01.md", "programs/group.02.md"} <= paths
+    generated = {page.path: page.markdown for page in site_pages.generate(data)}
+    assert {"programs/group.01.md", "programs/group.02.md"} <= generated.keys()
+    # the portfolio page's forest plot has a row for every program, as bench/ measures
+    site = tmp_path / "site"
+    (site / "programs").mkdir(parents=True)
+    (site / "programs" / "index.html").write_text(generated["programs/index.md"])
+    assert portfolio_page(site)[1] == count
 
 
 def test_check_in_worker_processes_finds_exactly_what_one_process_finds(

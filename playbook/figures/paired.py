@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from statistics import fmean, stdev
+from statistics import correlation, fmean, stdev
 from types import MappingProxyType
 from typing import Final
 
@@ -106,6 +106,13 @@ class PairedEffect:
     """Two-sided p of the paired t-test, never 0; None when not estimable."""
     reason: NoEstimate | None = None
     """Why the interval, d_z and p are missing; None when they are estimated."""
+    r: float | None = None
+    """Pearson correlation of the matched people's pre and post values: it converts d_z
+    to the metric of the scores, for the research benchmark; None when a wave has no
+    spread."""
+    sd_pre: float | None = None
+    """Standard deviation (n − 1) of the pre wave over the matched people: it
+    standardises a difference in differences."""
 
 
 @dataclass(frozen=True)
@@ -209,8 +216,12 @@ def paired_effect(group: str, pre: Sequence[float], post: Sequence[float]) -> Pa
         return PairedEffect(group, n, mean_pre, mean_post, mean, 0.0, None, None, None,
                             NoEstimate.NO_SPREAD)
     se = sd / math.sqrt(n)
+    sd_pre = spread(pre, max(abs(x) for x in pre))
+    r = (correlation(pre, post)
+         if sd_pre > 0 and spread(post, max(abs(x) for x in post)) > 0 else None)
     return PairedEffect(group, n, mean_pre, mean_post, mean, sd,
-                        _interval(mean, se, n - 1), mean / sd, p_two_sided(mean / se, n - 1))
+                        _interval(mean, se, n - 1), mean / sd, p_two_sided(mean / se, n - 1),
+                        r=r, sd_pre=sd_pre if sd_pre > 0 else None)
 
 
 def did_effect(pilot_changes: Sequence[float],

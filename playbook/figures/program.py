@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Final
 
 from playbook.figures import nps, privacy, timeline
+from playbook.figures.benchmark import Placement, placement
 from playbook.figures.chain import Chain, chain_of_impact
 from playbook.figures.design import DesignEvidence, assess
 from playbook.figures.effects import KpiEffect, kpi_effect
@@ -135,6 +136,9 @@ class ProgramFigures:
     forecast: ForecastFigures | None = None
     """The forecast made at design time against each checkpoint and the first-year ROI;
     None when the program states no forecast."""
+    benchmarks: dict[str, Placement] = field(default_factory=dict)
+    """Each KPI's effect on the research scale beside the published benchmark of its
+    criterion, or why it cannot be put there."""
 
 
 def _gates(bundle: Bundle, kpis: dict[str, KpiFigures], today: date,
@@ -190,8 +194,9 @@ def _with(figs: KpiFigures, fielding: list[Point]) -> KpiFigures:
 
 def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
         dict[str, KpiFigures], dict[str, BehaviourEffect], dict[str, list[Observation]],
-        dict[str, KpiEffect], dict[str, list[nps.NpsScore]]]:
-    """Status, behaviour effect, attributable effect and NPS of every KPI."""
+        dict[str, KpiEffect], dict[str, list[nps.NpsScore]], dict[str, Placement]]:
+    """Status, behaviour effect, attributable effect, NPS and research placement of every
+    KPI."""
     program, k = bundle.program, bundle.kpis
     assert program is not None
     kpis: dict[str, KpiFigures] = {}
@@ -199,6 +204,7 @@ def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
     published: dict[str, list[Observation]] = {}
     effects: dict[str, KpiEffect] = {}
     scores: dict[str, list[nps.NpsScore]] = {}
+    placed: dict[str, Placement] = {}
     for kpi in k.kpis if k else []:
         series = [o for o in bundle.series.get(kpi.id, []) if o.date <= today]
         person = kpi.person_level
@@ -215,6 +221,7 @@ def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
             scores[kpi.id] = [privacy.published(score) for score in found]
             published[kpi.id] = nps.as_observations(series, kpi.cadence,
                                                     min_group_size=min_size)
+            placed[kpi.id] = placement(kpi, bundle.benchmarks, None, None)
             continue
         published[kpi.id] = series
         kpis[kpi.id] = _with(kpi_figures(kpi, series, start=program.start, today=today,
@@ -231,7 +238,10 @@ def _measured(bundle: Bundle, today: date, min_size: int) -> tuple[
             effects[kpi.id] = kpi_effect(kpi.id, kpis[kpi.id].points,
                                          first_after(program.start, kpi.cadence),
                                          kpi.baseline.value)
-    return kpis, behaviour, published, effects, scores
+        # converted from the exact effect, then published at the site's precision as it is
+        placed[kpi.id] = privacy.published(placement(kpi, bundle.benchmarks, effect,
+                                                     effects.get(kpi.id)))
+    return kpis, behaviour, published, effects, scores, placed
 
 
 def compute(bundle: Bundle, today: date) -> ProgramFigures:
@@ -252,7 +262,7 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         raise ValueError(f"program '{bundle.id}' has no valid program.yml")
     k = bundle.kpis
     min_size = k.privacy.min_group_size if k else MIN_GROUP_SIZE
-    kpis, behaviour, published, effects, scores = _measured(bundle, today, min_size)
+    kpis, behaviour, published, effects, scores, placed = _measured(bundle, today, min_size)
     roi = (roi_figures(bundle.budget, k, kpis, effects, start=program.start, today=today,
                        pilot_days=program.pilot.duration_days,
                        cohort_size=program.pilot.cohort_size) if bundle.budget else None)
@@ -271,6 +281,7 @@ def compute(bundle: Bundle, today: date) -> ProgramFigures:
         milestones=timeline.milestones(roadmap, start, today) if roadmap else [],
         reviews=timeline.checkpoint_reviews(bundle.reviews, start, today),
         signoffs=states(bundle), effects=effects,
+        benchmarks=placed,
         chain=chain_of_impact(k, kpis, behaviour, roi, scores, effects=effects,
                               pilot=_pilot_window(program.start, program.pilot.duration_days,
                                                   today)),

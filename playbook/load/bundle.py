@@ -15,6 +15,7 @@ from playbook.load.observations import Observation, Outcome
 from playbook.load.seen import Observed
 from playbook.model import Ai, Budget, Competencies, Kpis, Program, Reviews, Roadmap
 from playbook.model import Vendors as VendorsFile
+from playbook.model.benchmarks import BenchmarkSource
 from playbook.model.contracts import ContractLock
 from playbook.model.problems import display_path
 from playbook.model.settings import Connection, Settings
@@ -47,6 +48,9 @@ class Bundle:
     (:mod:`playbook.load.contracts`)."""
     lock: ContractLock | None = None
     """The contract accepted last: ``data/<id>/contracts.lock.yml``, when present."""
+    benchmarks: tuple[BenchmarkSource, ...] = ()
+    """Published effects the program's effects are placed against, the playbook's own
+    first (:mod:`playbook.load.benchmarks`)."""
 
     def path_of(self, stem: str) -> str:
         """How to name ``<stem>.yml`` of this program in problems."""

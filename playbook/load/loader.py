@@ -18,6 +18,7 @@ from typing import Final
 
 from playbook.load import columnar, contracts, data_identifiers, measure_read, sql
 from playbook.load import yaml_source as yamlsrc
+from playbook.load.benchmarks import load_benchmarks
 from playbook.load.bundle import Bundle, Playbook
 from playbook.load.observations import read_series
 from playbook.load.outcomes import read_outcomes
@@ -67,8 +68,11 @@ def load_program(folder: Path, root: Path, settings: Settings | None = None, *,
                  observe: bool = False) -> tuple[Bundle, list[Problem]]:
     """Load one program folder: parse, validate and read its measurement data
     (``observe``: read what its contract watches even without a lock, for ``playbook lock``)."""
+    settings = settings or Settings()
+    # the benchmark files' problems are reported once, by load_playbook
     bundle = Bundle(id=folder.name, folder=folder, root=root,
-                    connections=MappingProxyType(dict((settings or Settings()).connections)))
+                    connections=MappingProxyType(dict(settings.connections)),
+                    benchmarks=load_benchmarks(root, settings.benchmarks)[0])
     problems: list[Problem] = []
     for file in sorted(folder.iterdir()):
         if file.name.startswith(".") or file.is_dir():
@@ -237,7 +241,7 @@ def load_playbook(root: Path, progress: Progress | None = None, workers: int = 1
     """
     problems = Problems()
     settings, found = load_settings(root)
-    problems.extend(found)
+    problems.extend([*found, *load_benchmarks(root, settings.benchmarks)[1]])
     playbook = Playbook(root, settings=settings)
     base = root / "program"
     data = root / "data"

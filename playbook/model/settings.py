@@ -83,6 +83,22 @@ class Publish(StrictModel):
     ``program.yml``) before a deploy."""
 
 
+BenchmarkFile = Annotated[str, StringConstraints(
+    pattern=r"^benchmarks/[a-z0-9]+(-[a-z0-9]+)*\.yml$")]
+"""A benchmark file of the playbook: ``benchmarks/<name>.yml`` beside ``program/``."""
+
+
+class Benchmarks(StrictModel):
+    """Published effects that each program's effects are placed against."""
+
+    files: list[BenchmarkFile] = Field(default_factory=list)
+    """The playbook's own benchmark files (``benchmarks/<name>.yml``, in the format of
+    the packaged ``lacerenza-2017.yml``); for a criterion both give, a file here wins."""
+    packaged: bool = True
+    """Whether the benchmarks shipped with the package (Lacerenza et al., 2017) apply;
+    ``false`` replaces them with ``files``."""
+
+
 class Settings(StrictModel):
     """``playbook.yml``: settings shared by every program of the playbook."""
 
@@ -94,6 +110,8 @@ class Settings(StrictModel):
     """Warehouse connections by name, referenced by a source's ``connection``."""
     publish: Publish = Field(default_factory=Publish)
     """The publishing policy: what blocks a deploy of main."""
+    benchmarks: Benchmarks = Field(default_factory=Benchmarks)
+    """Research benchmarks each program's effects are placed against."""
 
     @field_validator("format_version")
     @classmethod

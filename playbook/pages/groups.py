@@ -17,6 +17,7 @@ from typing import Final
 
 from playbook.figures.site import ProgramView, SiteData
 from playbook.pages.calibration import calibration_section
+from playbook.pages.forest import forest_section
 from playbook.pages.mdtext import Md, fmt, heading, html_text, labels, lines, link, table, text
 
 GROUP_SIZE: Final = 20
@@ -74,7 +75,7 @@ def index(site: SiteData, found: list[Group]) -> Md:
                       text(len(site.programs)), text(len(found)), site.today),
                   fmt("{}\n", table(labels("Group", "Programs", "KPIs"), rows)),
                   # calibration is a portfolio's question: every program's forecasts at once
-                  calibration_section(site)])
+                  calibration_section(site), forest_section(site)])
 
 
 def nav(found: list[Group], portfolio: str, entries: dict[str, list[dict[str, str]]]

@@ -36,6 +36,7 @@ from playbook.pages import home as pages_home
 from playbook.pages import measure as pages_measure
 from playbook.pages import money as pages_money
 from playbook.pages import program as pages_program
+from playbook.pages import research as pages_research
 from playbook.pages import roadmap as pages_roadmap
 from playbook.pages.chain import chain_rules
 from playbook.pages.design import design_rules
@@ -90,9 +91,13 @@ def register(macro: Callable[..., Any], site: Callable[[], SiteData]) -> None:
         """Every program's status, next milestone, ROI range and concerns (site root pages)."""
         return pages_home.portfolio_summary(site())
 
+    def benchmark_rules() -> Md:
+        """The research benchmarks each effect is placed against, as their files give them."""
+        return pages_research.benchmark_rules(site())
+
     for fn in (portfolio_summary, competency_matrix, roadmap, vendor_scorecard, kpi_table,
                kpi_chart, measurement_rules, adverse_impact_rules, chain_rules, privacy_rules,
-               design_rules):
+               design_rules, benchmark_rules):
         macro(fn)
 
 

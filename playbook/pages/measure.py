@@ -38,6 +38,7 @@ from playbook.pages.mdtext import (
     words,
 )
 from playbook.pages.measure_spec import measure_line
+from playbook.pages.research import research_line, research_section
 
 STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType({
     KpiStatus.ON_TRACK: "On track", KpiStatus.AT_RISK: "At risk",
@@ -280,6 +281,13 @@ def attribution_line(view: ProgramView) -> Md:
     return fmt("{}.*\n", join(parts, Md(". ")))
 
 
+def _research(view: ProgramView, kpi: Kpi) -> list[Md]:
+    """Where the KPI's effect stands against research; nothing for a KPI of no criterion."""
+    placed = view.figures.benchmarks.get(kpi.id)
+    line = research_line(placed) if placed is not None else None
+    return [line] if line is not None else []
+
+
 def measurement(view: ProgramView, site: SiteData) -> Md:
     """Measurement page."""
     p = view.bundle.program
@@ -293,7 +301,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
     if k is None:
         return lines(out)
     out.append(attribution(view))
-    out += [heading(2, "Attributable effects"), effects_table(view)]
+    out += [heading(2, "Attributable effects"), effects_table(view), research_section(view)]
     out.append(heading(2, "KPI dashboard"))
     for kpi in k.kpis:
         f = view.figures.kpis[kpi.id]
@@ -304,6 +312,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
             out.append(fmt("{}\n", paragraphs(kpi.description)))
         if kpi.id in view.figures.effects:
             out.append(effect_line(kpi, view.figures.effects[kpi.id]))
+            out.extend(_research(view, kpi))
         out.append(kpi_chart(view, kpi, site.today))
         out.append(_spec(view, kpi))
     if view.figures.behaviour:
@@ -312,6 +321,7 @@ def measurement(view: ProgramView, site: SiteData) -> Md:
             effect = view.figures.behaviour.get(kpi.id)
             if effect is not None:
                 out.append(behaviour_section(view, kpi, effect, attribution_line(view)))
+                out.extend(_research(view, kpi))
     out.append(heading(2, "Fairness of AI tools"))
     out.append(fairness_section(view))
     return lines(out)

@@ -15,6 +15,7 @@ from playbook.figures.attention import Concern, ConcernKind, concerns
 from playbook.figures.site import ProgramView, SiteData
 from playbook.model.base import ROLE_TITLES
 from playbook.pages.calibration import calibration_section
+from playbook.pages.forest import forest_section
 from playbook.pages.mdtext import (
     Md,
     cell,
@@ -123,7 +124,10 @@ def portfolio(site: SiteData, title: str = "Portfolio") -> Md:
                          fmt("{} {}", chips, chip("stale", "Stale")) if f.stale else chips])
     out.append(fmt("{}\n", table(labels("Program", "KPI", "Kind", "Status"), grid)) if grid
                else Md("No KPIs are defined yet.\n"))
-    out.append(calibration_section(site))
     out.append(heading(2, "Upcoming milestones"))
     out.append(upcoming(site))
+    # a group's page is one of several: its chart id names its first program
+    out.append(forest_section(site, "chart-portfolio-forest" if title == "Portfolio" else
+                              f"chart-portfolio-forest-{site.programs[0].id}"))
+    out.append(calibration_section(site))
     return lines(out)

@@ -102,6 +102,8 @@ def type_name(tp: Any) -> str:
             meta = str(get_args(tp)[1:])
             if "(program|data)/" in meta:
                 return "file as check names it"
+            if "^benchmarks/" in meta:
+                return "path benchmarks/<name>.yml"
             if "a-z0-9]+((-" in meta:
                 return "id or key"
             if "a-z0-9]+(-" in meta:

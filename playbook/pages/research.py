@@ -1,0 +1,161 @@
+"""Where each effect stands against research: the placement sentence and its caveats.
+
+Words a :class:`playbook.figures.benchmark.Placement`; computes nothing. The
+sentence never claims more than the interval allows: a point below the
+benchmark whose interval includes it reads "below …; the interval includes it",
+and every placement carries how the effect was put on the research scale and
+that the benchmark's δ is corrected while the program's d is observed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from playbook.figures.benchmark import Comparability, Placement, Position, cite
+from playbook.figures.paired import LEVEL
+from playbook.figures.site import ProgramView, SiteData
+from playbook.model.benchmarks import Criterion
+from playbook.pages.mdtext import Md, cell, fmt, heading, labels, lines, number, table, text
+
+CRITERION_WORDS: Final[Mapping[Criterion, str]] = MappingProxyType({
+    Criterion.REACTIONS: "reactions", Criterion.LEARNING: "learning",
+    Criterion.TRANSFER: "transfer (behaviour on the job)", Criterion.RESULTS: "results"})
+"""Each Kirkpatrick criterion as a page names it."""
+
+HOW: Final[Mapping[Comparability, str]] = MappingProxyType({
+    Comparability.CONVERTED: "the pilot's paired d_z converted to the scores' metric with "
+                             "the pre–post correlation, d = d_z·√(2(1 − r)) (Morris & "
+                             "DeShon, 2002)",
+    Comparability.STANDARDISED: "the difference in differences over the pooled standard "
+                                "deviation of the pre wave (Morris, 2008)",
+    Comparability.TOO_LITTLE_DATA: "too little data yet: the effect, its spread or the "
+                                   "pre–post correlation cannot be estimated",
+    Comparability.NOT_A_MEAN: "not comparable: a Net Promoter Score is a difference of two "
+                              "shares, with no standard conversion to a standardised mean "
+                              "difference",
+    Comparability.NO_PERSON_SD: "not comparable: an aggregate KPI's effect is in its own "
+                                "unit, with no person-level standard deviation to "
+                                "standardise it by",
+    Comparability.NO_CRITERION: "not comparable: the KPI evidences no training criterion "
+                                "(taking part is not a reaction to the training)",
+    Comparability.NO_BENCHMARK: "no benchmark source reports this criterion",
+})
+"""How an effect was put on the research scale, or why it was not."""
+
+ATTENUATION: Final = ("The benchmark's δ denotes a meta-analytic mean corrected for "
+                      "statistical artifacts (typically the unreliability of the measure); a "
+                      "program's d is observed, so an equally effective program measured with "
+                      "an imperfect survey tends to show a smaller d than such a δ. Read "
+                      "\"below\" with that in mind.")
+"""The comparability note beside every placement."""
+
+
+def _benchmark(p: Placement) -> Md:
+    assert p.band is not None
+    return fmt("δ = {}, {}", number(p.band.delta, 2), text(p.band.cite))
+
+
+def sentence(p: Placement) -> Md:
+    """Where the effect stands, e.g. "below the typical leadership-training transfer
+    effect (δ = 0.82, Lacerenza et al. (2017)); the interval includes it"."""
+    if p.band is None or p.position is None or p.criterion is None:
+        return text(HOW[p.comparability])
+    side = "below" if p.position is Position.BELOW else "above"
+    if p.interval_includes:
+        tail = Md("the interval includes it")
+    else:
+        tail = fmt("the whole {} interval lies {} it", text(f"{LEVEL:.0%}"), text(side))
+    out = fmt("{} the typical leadership-training {} effect ({}); {}", text(side),
+              text(CRITERION_WORDS[p.criterion]), _benchmark(p), tail)
+    band = p.band
+    if p.within_credibility is not None and band.cr_low is not None and band.cr_high is not None:
+        inside = "inside" if p.within_credibility else "outside"
+        out = fmt("{}; {} the {} credibility interval ({} to {})", out, text(inside),
+                  text(f"{band.cr_level or 0:.0%}"), number(band.cr_low, 2),
+                  number(band.cr_high, 2))
+    return out
+
+
+def effect_cell(p: Placement) -> Md:
+    """The effect on the research scale with its interval, or a dash."""
+    if p.d is None or p.low is None or p.high is None:
+        return cell(None)
+    return fmt("d = {} ({} to {})", number(p.d, 2), number(p.low, 2), number(p.high, 2))
+
+
+def research_line(p: Placement) -> Md | None:
+    """One italic line under a KPI's effect: where it stands, and how it was compared;
+    None for a KPI of no criterion or with no benchmark (the section's table says so)."""
+    if p.comparability in (Comparability.NO_CRITERION, Comparability.NO_BENCHMARK):
+        return None
+    if p.d is None:
+        return fmt("*Against research: {}.*\n", text(HOW[p.comparability]))
+    return fmt("*Against research: {}, {}; compared as {}. {}*\n", effect_cell(p), sentence(p),
+               text(HOW[p.comparability]), text(ATTENUATION))
+
+
+def research_section(view: ProgramView) -> Md:
+    """Every KPI of a training criterion, its effect on the research scale and where it
+    stands against the benchmark, with how each was compared."""
+    k = view.bundle.kpis
+    placed = [(kpi, view.figures.benchmarks[kpi.id]) for kpi in (k.kpis if k else [])
+              if kpi.id in view.figures.benchmarks
+              and view.figures.benchmarks[kpi.id].criterion is not None]
+    out = [heading(2, "Against research")]
+    if not placed:
+        return lines([*out, Md("No KPI evidences a training criterion (reactions, learning, "
+                               "transfer or results) yet.\n")])
+    rows = [[cell(kpi.name), text(CRITERION_WORDS[p.criterion]) if p.criterion else cell(None),
+             effect_cell(p), _benchmark(p) if p.band else cell(None),
+             sentence(p) if p.d is not None else text(HOW[p.comparability])]
+            for kpi, p in placed]
+    out.append(fmt("{}\n", table(labels("KPI", "Criterion", f"Effect ({LEVEL:.0%} interval)",
+                                         "Benchmark", "Where it stands"), rows)))
+    hows = sorted({p.comparability for _, p in placed if p.d is not None})
+    for how in hows:
+        out.append(fmt("Compared as {}.\n", text(HOW[how])))
+    out.append(fmt("{}\n", text(ATTENUATION)))
+    return lines(out)
+
+
+def _pair(low: float | None, high: float | None, level: float | None) -> Md:
+    if low is None or high is None:
+        return Md("not given")
+    return fmt("{} to {} ({})", number(low, 2), number(high, 2), text(f"{level or 0:.0%}"))
+
+
+def _given(value: float | None, digits: int = 2) -> Md:
+    return Md("not given") if value is None else number(value, digits)
+
+
+def benchmark_rules(site: SiteData) -> Md:
+    """The benchmark sources that apply, each number as the file gives it and where it is
+    printed; what a source leaves out says so (the methodology's macro)."""
+    sources = site.programs[0].bundle.benchmarks if site.programs else ()
+    if not sources:
+        return Md("No benchmark source applies (`benchmarks` in `playbook.yml`).\n")
+    out = []
+    for source in sources:
+        c = source.citation
+        where = (fmt(", {}({}), {}", text(c.volume or ""), text(c.issue or ""),
+                     text(c.pages or "")) if c.volume else Md(""))
+        doi = fmt(", doi {}", text(c.doi)) if c.doi else Md("")
+        out.append(fmt("**{}** ({}): {} ({}). {}. *{}*{}{}.\n", text(source.id), text(cite(
+            source)), text(", ".join(c.authors)), c.year, text(c.title), text(c.journal),
+            where, doi))
+        rows = [[text(CRITERION_WORDS[e.criterion]), number(e.delta, 2), text(e.delta_at),
+                 _given(e.k, 0), _given(e.n, 0), _given(e.sd_delta),
+                 _pair(e.ci_low, e.ci_high, e.ci_level), _pair(e.cr_low, e.cr_high, e.cr_level),
+                 text(e.values_at) if e.values_at else cell(None)] for e in source.effects]
+        out.append(fmt("{}\n", table(labels(
+            "Criterion", "δ", "δ printed at", "k", "N", "SD of δ", "Confidence interval",
+            "Credibility interval", "Others printed at"), rows)))
+        samples = (fmt(" {} independent samples.", text(c.samples)) if c.samples
+                   else Md(""))
+        out.append(fmt("Population: {}{}\n", text(source.population), samples))
+        out.append(fmt("Effect size: {}\n", text(source.effect_size)))
+        if source.absent:
+            out.append(fmt("Left out: {}\n", text(source.absent)))
+    return lines(out)

@@ -1,0 +1,320 @@
+"""Research benchmarks: the packaged file against the paper, conversions against scipy.
+
+The expected values are written here from the publication (Lacerenza, Reyes,
+Marlow, Joseph & Salas, 2017, Journal of Applied Psychology 102(12),
+1686–1718, abstract): a change to the data file that departs from the paper
+fails here. The conversions are recomputed with numpy and scipy from their
+textbook formulas.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import markdown
+import numpy as np
+import pytest
+from scipy import stats
+
+from playbook import engine
+from playbook.figures.benchmark import (
+    Band,
+    Comparability,
+    Placement,
+    Position,
+    _placed,
+    cite,
+    converted,
+    criterion_of,
+    placement,
+    standardised,
+)
+from playbook.figures.paired import did_effect, paired_effect
+from playbook.figures.stats import BehaviourEffect
+from playbook.load import loader
+from playbook.load.benchmarks import load_benchmarks, packaged
+from playbook.model.benchmarks import Criterion
+from playbook.model.measure import Kpi
+from playbook.model.settings import Benchmarks
+from playbook.pages.forest import forest_section
+from playbook.pages.mdtext import text
+from playbook.pages.research import (
+    HOW,
+    benchmark_rules,
+    research_line,
+    research_section,
+    sentence,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+PAPER_DELTA = {Criterion.REACTIONS: 0.63, Criterion.LEARNING: 0.73,
+               Criterion.TRANSFER: 0.82, Criterion.RESULTS: 0.72}
+"""δ per criterion, as the abstract prints them (p. 1686)."""
+
+
+def test_packaged_file_matches_the_paper() -> None:
+    (source,) = packaged()
+    c = source.citation
+    assert source.id == "lacerenza-2017"
+    assert c.authors == ["Lacerenza, C. N.", "Reyes, D. L.", "Marlow, S. L.",
+                         "Joseph, D. L.", "Salas, E."]
+    assert (c.year, c.journal, c.volume, c.issue, c.pages, c.doi, c.samples) == (
+        2017, "Journal of Applied Psychology", 102, 12, "1686–1718", "10.1037/apl0000241",
+        335)
+    assert c.title == ("Leadership training design, delivery, and implementation: "
+                       "A meta-analysis")
+    assert {e.criterion: e.delta for e in source.effects} == PAPER_DELTA
+    assert all(e.delta_at == "abstract, p. 1686" for e in source.effects)
+    # nothing the file could not cite is filled in, and the file says so
+    for e in source.effects:
+        assert (e.k, e.n, e.d, e.sd_delta, e.ci_low, e.cr_low, e.values_at) == (None,) * 7
+    assert source.absent is not None and "credibility" in source.absent
+    assert cite(source) == "Lacerenza et al. (2017)"
+
+
+def _kpi(kind: str, direction: str = "increase", **more: object) -> Kpi:
+    return Kpi.model_validate({
+        "id": "k", "name": "K", "kind": kind, "unit": "score", "direction": direction,
+        "baseline": {"value": 3.0, "date": "2026-01-01"},
+        "target": {"value": 4.0, "by": "2026-12-31"}, "cadence": "quarterly", **more})
+
+
+@pytest.mark.parametrize(("kind", "level", "expected"), [
+    ("reaction", None, Criterion.REACTIONS), ("learning", None, Criterion.LEARNING),
+    ("behavior", None, Criterion.TRANSFER), ("business", None, Criterion.RESULTS),
+    ("engagement", None, None), ("leading", None, None), ("leading", 3, Criterion.TRANSFER),
+])
+def test_each_kind_maps_to_its_criterion(kind: str, level: int | None,
+                                         expected: Criterion | None) -> None:
+    assert criterion_of(_kpi(kind, level=level)) is expected
+
+
+PRE = [3.1, 2.8, 3.6, 3.0, 2.5, 3.9, 3.3, 2.9]
+POST = [3.5, 3.4, 3.7, 3.6, 2.9, 4.4, 3.5, 3.6]
+CPRE = [3.0, 3.2, 2.7, 3.5, 3.1, 2.6, 3.4]
+CPOST = [3.1, 3.1, 2.9, 3.6, 3.0, 2.8, 3.5]
+
+
+def test_paired_conversion_matches_scipy() -> None:
+    pre, post = np.array(PRE), np.array(POST)
+    diff = post - pre
+    r = stats.pearsonr(pre, post).statistic
+    # Lakens (2013) d_rm from the wave SDs: Mdiff / √(s₁² + s₂² − 2 r s₁ s₂) · √(2(1 − r))
+    s1, s2 = pre.std(ddof=1), post.std(ddof=1)
+    d_rm = diff.mean() / math.sqrt(s1**2 + s2**2 - 2 * r * s1 * s2) * math.sqrt(2 * (1 - r))
+    n, d_z = len(diff), diff.mean() / diff.std(ddof=1)
+    half = stats.t.ppf(0.975, n - 1) * math.sqrt(1 / n + d_z**2 / (2 * n))
+    found = converted(paired_effect("pilot", PRE, POST))
+    assert found is not None
+    assert found == pytest.approx((d_rm, (d_z - half) * math.sqrt(2 * (1 - r)),
+                                   (d_z + half) * math.sqrt(2 * (1 - r))), abs=1e-12)
+
+
+def _behaviour() -> BehaviourEffect:
+    pilot, comparison = paired_effect("pilot", PRE, POST), paired_effect("comparison", CPRE,
+                                                                         CPOST)
+    did = did_effect([b - a for a, b in zip(PRE, POST, strict=True)],
+                     [b - a for a, b in zip(CPRE, CPOST, strict=True)])
+    return BehaviourEffect("k", pilot, comparison, did, None, 0, [])
+
+
+def test_did_is_standardised_by_the_pooled_pre_sd() -> None:
+    a, b = np.array(PRE), np.array(CPRE)
+    pooled = math.sqrt(((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1))
+                       / (len(a) + len(b) - 2))
+    changes = (np.array(POST) - a).mean() - (np.array(CPOST) - b).mean()
+    found = standardised(_behaviour())
+    assert found is not None
+    assert found[0] == pytest.approx(changes / pooled, abs=1e-12)
+
+
+def test_placement_says_where_the_effect_stands() -> None:
+    (source,) = packaged()
+    placed = placement(_kpi("behavior"), (source,), _behaviour(), None)
+    assert placed.comparability is Comparability.STANDARDISED
+    assert placed.band is not None and placed.band.delta == 0.82
+    assert placed.d is not None and placed.low is not None and placed.high is not None
+    assert placed.position is (Position.BELOW if placed.d < 0.82 else Position.ABOVE)
+    assert placed.interval_includes is (placed.low <= 0.82 <= placed.high)
+    assert placed.within_credibility is None  # the packaged file gives no credibility interval
+
+
+def test_a_decrease_better_kpi_turns_the_sign() -> None:
+    (source,) = packaged()
+    up = placement(_kpi("behavior"), (source,), _behaviour(), None)
+    down = placement(_kpi("behavior", "decrease"), (source,), _behaviour(), None)
+    assert (down.d, down.low, down.high) == (-up.d, -up.high, -up.low)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("kind", "behaviour", "aggregate", "expected"), [
+    ("business", False, True, Comparability.NO_PERSON_SD),
+    ("behavior", False, False, Comparability.TOO_LITTLE_DATA),
+    ("engagement", False, True, Comparability.NO_CRITERION),
+])
+def test_what_cannot_be_compared_says_why(kind: str, behaviour: bool, aggregate: bool,
+                                          expected: Comparability) -> None:
+    placed = placement(_kpi(kind), packaged(), _behaviour() if behaviour else None,
+                       object() if aggregate else None)  # type: ignore[arg-type]
+    assert placed.comparability is expected and placed.d is None
+
+
+def test_too_few_people_give_no_point() -> None:
+    few = BehaviourEffect("k", paired_effect("pilot", PRE[:2], POST[:2]), None, None, None, 0,
+                          [])
+    placed = placement(_kpi("behavior"), packaged(), few, None)
+    assert placed.comparability is Comparability.TOO_LITTLE_DATA and placed.d is None
+
+
+def test_a_playbook_benchmark_wins_and_the_packaged_can_be_dropped(tmp_playbook) -> None:
+    tmp_playbook.write("benchmarks/own.yml", OWN)
+    found, problems = load_benchmarks(tmp_playbook.root,
+                                      Benchmarks(files=["benchmarks/own.yml"]))
+    assert problems == [] and [s.id for s in found] == ["own", "lacerenza-2017"]
+    found, _ = load_benchmarks(tmp_playbook.root,
+                               Benchmarks(files=["benchmarks/own.yml"], packaged=False))
+    assert [s.id for s in found] == ["own"]
+
+
+OWN = """id: own
+citation: {authors: ["Doe, J."], year: 2020, title: T, journal: J}
+population: leaders
+effect_size: observed d
+effects:
+  - {criterion: transfer, delta: 0.5, delta_at: "Table 2, p. 7", k: 12, values_at: "Table 2"}
+"""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (OWN.replace("criterion: transfer", "criterion: behaviour"),
+     "benchmarks/own.yml:6:17: effects[0].criterion: expected one of 'reactions', "
+     "'learning', 'transfer' or 'results', got 'behaviour'"),
+    (OWN.replace(', values_at: "Table 2"', ""),
+     "benchmarks/own.yml:6:5: effects[0]: say where these numbers are printed in "
+     "`values_at`"),
+    (OWN.replace("population:", "populaton:"),
+     "benchmarks/own.yml:3:1: unknown field 'populaton' in own.yml (did you mean "
+     "'population'?)"),
+])
+def test_a_broken_benchmark_file_is_located(tmp_playbook, text: str, expected: str) -> None:
+    tmp_playbook.write("benchmarks/own.yml", text)
+    (tmp_playbook.root / "playbook.yml").write_text("benchmarks:\n  files: [benchmarks/own.yml]\n")
+    _, problems = loader.load_playbook(tmp_playbook.root)
+    assert expected in [str(p) for p in problems.errors]
+
+
+def test_a_missing_or_linked_benchmark_file_is_an_error(tmp_playbook) -> None:
+    (tmp_playbook.root / "playbook.yml").write_text(
+        "benchmarks:\n  files: [benchmarks/none.yml, benchmarks/link.yml]\n")
+    (tmp_playbook.root / "benchmarks").mkdir()
+    (tmp_playbook.root / "benchmarks" / "link.yml").symlink_to(tmp_playbook.root / "x.yml")
+    _, problems = loader.load_playbook(tmp_playbook.root)
+    errors = [str(p) for p in problems.errors]
+    assert ("benchmarks/none.yml:1:1: benchmark file not found (create it or remove it "
+            "from benchmarks.files in playbook.yml)") in errors
+    assert any(e.startswith("benchmarks/link.yml:1:1: ") and "link" in e for e in errors)
+
+
+def test_a_benchmark_file_outside_benchmarks_is_refused(tmp_playbook) -> None:
+    (tmp_playbook.root / "playbook.yml").write_text("benchmarks:\n  files: [../etc/own.yml]\n")
+    _, problems = loader.load_playbook(tmp_playbook.root)
+    assert any(p.path == "playbook.yml" and p.field == "benchmarks.files[0]"
+               for p in problems.errors)
+
+
+def _hostile_source() -> str:
+    from hostile import HOSTILE
+
+    value = json.dumps(HOSTILE)
+    return f"""id: own
+citation:
+  authors: [{value}]
+  year: 2020
+  title: {value}
+  journal: {value}
+  volume: 1
+  issue: 2
+  pages: {value}
+population: {value}
+effect_size: {value}
+absent: {value}
+effects:
+  - criterion: transfer
+    delta: 0.5
+    delta_at: {value}
+    k: 3
+    values_at: {value}
+"""
+
+
+def test_hostile_text_in_a_benchmark_file_stays_text(tmp_playbook) -> None:
+    tmp_playbook.write("benchmarks/own.yml", _hostile_source())
+    (tmp_playbook.root / "playbook.yml").write_text(
+        "benchmarks:\n  files: [benchmarks/own.yml]\n  packaged: false\n")
+    data, problems = engine.build(tmp_playbook.root, date(2026, 11, 22))
+    assert data is not None, problems.render()
+    assert [s.id for s in data.programs[0].bundle.benchmarks] == ["own"]
+    page = "\n".join([benchmark_rules(data), research_section(data.programs[0]),
+                      forest_section(data)])
+    rendered = markdown.markdown(page, extensions=["tables"])
+    # no link, image or tag made from the text; the payloads show as written (escaped)
+    for tag in ("<script", "<img", "<svg", "<a ", "<span style"):
+        assert tag not in rendered
+    assert "&lt;script&gt;alert('xss-script')&lt;/script&gt;" in rendered
+    # the forest table cites the source by its first author, escaped like every cell
+    assert "<td>δ = 0.50, {{ lipsum" in page and "<script" not in page
+
+
+def test_report_and_figures_json_carry_the_placement(run_cli) -> None:
+    code, out, _ = run_cli("report", "approval-velocity", "--dir", REPO, "--today",
+                           "2026-11-22")
+    assert code == 0
+    placed = json.loads(out)["benchmarks"]["leader-360"]
+    assert placed["comparability"] == "standardised" and placed["criterion"] == "transfer"
+    assert placed["band"]["delta"] == 0.82 and placed["band"]["cite"] == "Lacerenza et al. (2017)"
+    assert placed["position"] == "above" and placed["interval_includes"] is True
+    assert json.loads(out)["benchmarks"]["approval-time"]["comparability"] == "no-person-sd"
+
+
+BAND = Band("lacerenza-2017", "Lacerenza et al. (2017)", "10.1037/apl0000241",
+            Criterion.TRANSFER, 0.82)
+
+
+@pytest.mark.parametrize(("d", "low", "high", "band", "expected"), [
+    (0.5, 0.1, 0.9, BAND, "below the typical leadership-training transfer \\(behaviour on "
+     "the job\\) effect (δ = 0.82, Lacerenza et al. \\(2017\\)); the interval includes it"),
+    (0.3, 0.1, 0.5, BAND, "below the typical leadership-training transfer \\(behaviour on "
+     "the job\\) effect (δ = 0.82, Lacerenza et al. \\(2017\\)); the whole 95% interval lies "
+     "below it"),
+    (1.2, 0.9, 1.5, BAND, "above the typical leadership-training transfer \\(behaviour on "
+     "the job\\) effect (δ = 0.82, Lacerenza et al. \\(2017\\)); the whole 95% interval lies "
+     "above it"),
+    (0.9, 0.5, 1.3, replace(BAND, cr_low=0.2, cr_high=1.4, cr_level=0.8),
+     "above the typical leadership-training transfer \\(behaviour on the job\\) effect "
+     "(δ = 0.82, Lacerenza et al. \\(2017\\)); the interval includes it; inside the 80% "
+     "credibility interval (0.2 to 1.4)"),
+    (1.6, 1.2, 2.0, replace(BAND, cr_low=0.2, cr_high=1.4, cr_level=0.8),
+     "above the typical leadership-training transfer \\(behaviour on the job\\) effect "
+     "(δ = 0.82, Lacerenza et al. \\(2017\\)); the whole 95% interval lies above it; outside "
+     "the 80% credibility interval (0.2 to 1.4)"),
+])
+def test_the_sentence_claims_no_more_than_the_interval(d: float, low: float, high: float,
+                                                       band: Band, expected: str) -> None:
+    kpi = _kpi("behavior")
+    placed = _placed(kpi, Criterion.TRANSFER, band, Comparability.STANDARDISED,
+                     (d, low, high))
+    assert sentence(placed) == expected
+
+
+@pytest.mark.parametrize("how", list(Comparability))
+def test_every_comparability_has_its_words(how: Comparability) -> None:
+    placed = Placement("k", Criterion.TRANSFER, how, BAND)
+    line = research_line(placed)
+    if how in (Comparability.NO_CRITERION, Comparability.NO_BENCHMARK):
+        assert line is None
+    else:
+        assert line is not None and text(HOW[how]) in line

@@ -74,8 +74,9 @@ def index(site: SiteData, found: list[Group]) -> Md:
                       "programs, their KPIs and upcoming milestones.\n",
                       text(len(site.programs)), text(len(found)), site.today),
                   fmt("{}\n", table(labels("Group", "Programs", "KPIs"), rows)),
-                  # calibration is a portfolio's question: every program's forecasts at once
-                  calibration_section(site), forest_section(site)])
+                  # effects against research, then calibration: a portfolio's questions,
+                  # every program's effects and forecasts at once (as on the portfolio page)
+                  forest_section(site), calibration_section(site)])
 
 
 def nav(found: list[Group], portfolio: str, entries: dict[str, list[dict[str, str]]]

@@ -2,8 +2,9 @@
 
 The expected values are written here from the publication (Lacerenza, Reyes,
 Marlow, Joseph & Salas, 2017, Journal of Applied Psychology 102(12),
-1686–1718, abstract): a change to the data file that departs from the paper
-fails here. The conversions are recomputed with numpy and scipy from their
+1686–1718: the abstract, Tables 1, 2 and 5 and the Results text; the data file's
+header says where each was read): a change to the data file that departs from the
+paper fails here. The conversions are recomputed with numpy and scipy from their
 textbook formulas.
 """
 
@@ -56,6 +57,17 @@ PAPER_DELTA = {Criterion.REACTIONS: 0.63, Criterion.LEARNING: 0.73,
                Criterion.TRANSFER: 0.82, Criterion.RESULTS: 0.72}
 """δ per criterion, as the abstract prints them (p. 1686)."""
 
+PAPER_VALUES = {
+    # k, N, d, SD of δ, 95% CI, 80% CR: Table 2 (p. 10 of the online-first PDF)
+    Criterion.REACTIONS: (7, 620, 0.58, 0.73, (0.12, 1.15, 0.95), (-0.30, 1.57, 0.80)),
+    # the 95% CI only: the Results text (p. 10); Tables 3 and 4 were not read
+    Criterion.LEARNING: (None, None, None, None, (0.62, 0.85, 0.95), None),
+    Criterion.TRANSFER: (None, None, None, None, (0.58, 1.06, 0.95), None),
+    # Table 5 and the Results text; its credibility interval was not readable
+    Criterion.RESULTS: (78, 11640, 0.66, 0.56, (0.60, 0.84, 0.95), None),
+}
+"""The other numbers per criterion, as the article prints them; None: not in the file."""
+
 
 def test_packaged_file_matches_the_paper() -> None:
     (source,) = packaged()
@@ -69,11 +81,19 @@ def test_packaged_file_matches_the_paper() -> None:
     assert c.title == ("Leadership training design, delivery, and implementation: "
                        "A meta-analysis")
     assert {e.criterion: e.delta for e in source.effects} == PAPER_DELTA
-    assert all(e.delta_at == "abstract, p. 1686" for e in source.effects)
-    # nothing the file could not cite is filled in, and the file says so
+    assert all(e.delta_at.startswith("abstract, p. 1686; ") for e in source.effects)
     for e in source.effects:
-        assert (e.k, e.n, e.d, e.sd_delta, e.ci_low, e.cr_low, e.values_at) == (None,) * 7
-    assert source.absent is not None and "credibility" in source.absent
+        ci = None if e.ci_low is None else (e.ci_low, e.ci_high, e.ci_level)
+        cr = None if e.cr_low is None else (e.cr_low, e.cr_high, e.cr_level)
+        assert (e.k, e.n, e.d, e.sd_delta, ci, cr) == PAPER_VALUES[e.criterion], e.criterion
+        assert e.values_at is not None and "p. 10" in e.values_at
+    # what the file could not read is left out, and the file says which and why
+    assert source.absent is not None
+    for words in ("Learning and transfer", "Tables 3 and 4", "Results: the 80% credibility",
+                  "drops minus signs"):
+        assert words in source.absent
+    assert "Cohen's d corrected for unreliability in the criterion" in source.effect_size
+    assert "k = 335, N = 26,573" in source.population
     assert cite(source) == "Lacerenza et al. (2017)"
 
 
@@ -141,7 +161,17 @@ def test_placement_says_where_the_effect_stands() -> None:
     assert placed.d is not None and placed.low is not None and placed.high is not None
     assert placed.position is (Position.BELOW if placed.d < 0.82 else Position.ABOVE)
     assert placed.interval_includes is (placed.low <= 0.82 <= placed.high)
-    assert placed.within_credibility is None  # the packaged file gives no credibility interval
+    assert placed.within_credibility is None  # no credibility interval for transfer
+
+
+def test_the_reactions_band_is_the_papers_credibility_interval() -> None:
+    (source,) = packaged()
+    placed = placement(_kpi("reaction"), (source,), _behaviour(), None)
+    assert placed.band is not None
+    assert (placed.band.delta, placed.band.cr_low, placed.band.cr_high,
+            placed.band.cr_level) == (0.63, -0.30, 1.57, 0.80)
+    assert placed.d is not None
+    assert placed.within_credibility is (-0.30 <= placed.d <= 1.57)
 
 
 def test_a_decrease_better_kpi_turns_the_sign() -> None:

@@ -180,9 +180,11 @@ def test_strategy_page_shows_each_fact_with_its_source(tmp_playbook: TmpPlaybook
     assert ("| Delivery methods | information | moderator analyses support multiple delivery "
             "methods, especially practice | <span class=\"pb-chip pb-chip--departs\">Departs"
             "</span> |") in section
-    assert ("| Attendance | mandatory | attendance policy influences effectiveness; the "
-            "abstract gives no direction, so it is not compared | <span class=\"pb-chip "
-            "pb-chip--not-checked\">Not compared</span> |") in section
+    assert ("| Attendance | mandatory | attendance policy influences effectiveness; for "
+            "results, mandatory programs had the larger mean effect, and the other criteria's "
+            "direction was not read, so it is not compared | <span class=\"pb-chip "
+            "pb-chip--not-checked\">Not compared</span> | Lacerenza et al. 2017 \\(abstract, "
+            "p. 1686; Table 5\\) |") in section
     assert "| Duration | 4 hours |" in section
     assert ("| Cohort size | 24 leaders | a cohort of 20–50 leaders across functions: smaller "
             "is statistically ambiguous, larger costlier | <span class=\"pb-chip "
@@ -224,9 +226,13 @@ def test_the_rules_table_names_every_finding_the_assessment_gives(
     assert (f"| Cohort size | a cohort of {COHORT_MIN}–{COHORT_MAX} leaders across functions: "
             "smaller is statistically ambiguous, larger costlier | Practitioners' guidance "
             "\\(pilot and timing\\) | <code>cohort-size</code> |") in table
-    assert ("| Attendance | attendance policy influences effectiveness; the abstract gives no "
-            "direction, so it is not compared | Lacerenza et al. 2017 \\(abstract, p. 1686\\) "
-            "| none: shown, not compared |") in table
+    assert ("| Attendance | attendance policy influences effectiveness; for results, "
+            "mandatory programs had the larger mean effect, and the other criteria's direction "
+            "was not read, so it is not compared | Lacerenza et al. 2017 \\(abstract, p. 1686; "
+            "Table 5\\) | none: shown, not compared |") in table
+    assert ("| Duration | duration influences effectiveness; the abstract gives no direction or "
+            "threshold and the duration analyses were not read, so it is not compared | "
+            "Lacerenza et al. 2017 \\(abstract, p. 1686\\) | none: shown, not compared |") in table
 
 
 def test_the_report_carries_the_design_evidence(run_cli: RunCli) -> None:

@@ -10,7 +10,7 @@ A fact left out is *not stated*: shown on the page, never a finding, and a progr
 with no ``design:`` block gets no design finding at all, so a playbook written before
 the block existed gains no findings by upgrading (its page still shows how its pilot
 compares). A fact
-whose source gives no direction (attendance, duration) is shown and not checked. The
+whose source gives no one direction (attendance, duration) is shown and not checked. The
 pilot's size and length are compared here for the page; their findings are the domain
 checks' (``cohort-size``, ``pilot-short``), not repeated.
 """
@@ -32,6 +32,8 @@ from playbook.model.program import Program
 
 LACERENZA: Final = "Lacerenza et al. 2017 (abstract, p. 1686)"
 """Short citation of the meta-analysis, where its moderator findings are stated."""
+LACERENZA_RESULTS: Final = "Lacerenza et al. 2017 (abstract, p. 1686; Table 5)"
+"""The same, with the moderator table of the results criterion (the only one read)."""
 LACERENZA_REFERENCE: Final = (
     "Lacerenza, C. N., Reyes, D. L., Marlow, S. L., Joseph, D. L., & Salas, E. (2017). "
     "Leadership training design, delivery, and implementation: A meta-analysis. Journal "
@@ -110,10 +112,17 @@ _SPACING = Evidence(LACERENZA, "moderator analyses support spaced training sessi
 _LOCATION = Evidence(LACERENZA, "moderator analyses support a location that is on-site")
 _DELIVERY = Evidence(LACERENZA, "moderator analyses support face-to-face delivery that is "
                                 "not self-administered")
-_ATTENDANCE = Evidence(LACERENZA, "attendance policy influences effectiveness; the abstract "
-                                  "gives no direction, so it is not compared")
+# Attendance and duration: the abstract names them without a direction. The results
+# criterion's moderator table (Table 5) gives mandatory ("involuntary") attendance the
+# larger mean effect, but the learning and transfer tables (3 and 4) and the duration
+# analyses (Tables 6 and 7) were not read: no one direction holds, so neither is compared.
+_ATTENDANCE = Evidence(LACERENZA_RESULTS, "attendance policy influences effectiveness; for "
+                                          "results, mandatory programs had the larger mean "
+                                          "effect, and the other criteria's direction was "
+                                          "not read, so it is not compared")
 _DURATION = Evidence(LACERENZA, "duration influences effectiveness; the abstract gives no "
-                                "direction or threshold, so it is not compared")
+                                "direction or threshold and the duration analyses were not "
+                                "read, so it is not compared")
 _PILOT = Evidence(GUIDANCE, f"a {PILOT_MIN_DAYS}-day pilot with coaching and an on-the-job "
                             "action project is the minimum viable intervention")
 _PRE_POST = Evidence(GUIDANCE, "a pilot is measured before and after (pre/post): a "

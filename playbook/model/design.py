@@ -55,13 +55,14 @@ class Design(StrictModel):
     self-administered."""
     attendance: Choice[Attendance] | None = None
     """``voluntary`` or ``mandatory``. Source: Lacerenza et al. 2017, abstract (p. 1686):
-    attendance policy influences effectiveness; the abstract gives no direction, so it is
-    shown and not checked."""
+    attendance policy influences effectiveness; for the results criterion (Table 5)
+    mandatory programs had the larger mean effect, and the other criteria's direction
+    was not read, so it is shown and not checked."""
     duration_hours: float | None = Field(default=None, gt=0, le=10000)
     """Total hours of sessions per leader, workshops and coaching (not the action project
     worked on the job). Source: Lacerenza et al. 2017, abstract (p. 1686): duration
-    influences effectiveness; the abstract gives no direction or threshold, so it is
-    shown and not checked."""
+    influences effectiveness; the abstract gives no direction or threshold and the
+    article's duration analyses were not read, so it is shown and not checked."""
     coaching: bool | None = None
     """Whether each leader gets coaching during the pilot. Source: the practitioners'
     guidance: a pilot with coaching and an on-the-job action project is the minimum

@@ -15,6 +15,7 @@ import math
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import markdown
 import numpy as np
@@ -162,6 +163,21 @@ def test_placement_says_where_the_effect_stands() -> None:
     assert placed.position is (Position.BELOW if placed.d < 0.82 else Position.ABOVE)
     assert placed.interval_includes is (placed.low <= 0.82 <= placed.high)
     assert placed.within_credibility is None  # no credibility interval for transfer
+
+
+def test_the_methodology_lists_every_number_of_the_packaged_file() -> None:
+    (source,) = packaged()
+    site = SimpleNamespace(programs=[SimpleNamespace(bundle=SimpleNamespace(
+        benchmarks=(source,)))])
+    table = str(benchmark_rules(site))  # type: ignore[arg-type]
+    assert ("| reactions | 0.63 | abstract, p. 1686; Table 2 | 7 | 620 | 0.58 | 0.73 | "
+            "0.12 to 1.15 (95%) | -0.3 to 1.57 (80%) | Table 2, p. 10 of the online-first "
+            "PDF |") in table
+    assert ("| learning | 0.73 | abstract, p. 1686; Results text, p. 10 of the online-first "
+            "PDF | not given | not given | not given | not given | 0.62 to 0.85 (95%) | "
+            "not given |") in table
+    assert "| results | 0.72 | abstract, p. 1686; Table 5 | 78 | 11,640 | 0.66 | 0.56 |" in table
+    assert "Left out: Learning and transfer" in table
 
 
 def test_the_reactions_band_is_the_papers_credibility_interval() -> None:

@@ -146,11 +146,12 @@ def benchmark_rules(site: SiteData) -> Md:
             source)), text(", ".join(c.authors)), c.year, text(c.title), text(c.journal),
             where, doi))
         rows = [[text(CRITERION_WORDS[e.criterion]), number(e.delta, 2), text(e.delta_at),
-                 _given(e.k, 0), _given(e.n, 0), _given(e.sd_delta),
+                 _given(e.k, 0), _given(e.n, 0), _given(e.d), _given(e.sd_delta),
                  _pair(e.ci_low, e.ci_high, e.ci_level), _pair(e.cr_low, e.cr_high, e.cr_level),
                  text(e.values_at) if e.values_at else cell(None)] for e in source.effects]
         out.append(fmt("{}\n", table(labels(
-            "Criterion", "δ", "δ printed at", "k", "N", "SD of δ", "Confidence interval",
+            "Criterion", "δ", "δ printed at", "k", "N", "Observed d", "SD of δ",
+            "Confidence interval",
             "Credibility interval", "Others printed at"), rows)))
         samples = (fmt(" {} independent samples.", text(c.samples)) if c.samples
                    else Md(""))

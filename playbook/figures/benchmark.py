@@ -18,11 +18,15 @@ methodology page:
   period values, :mod:`.effects`) are in the KPI's unit with no person-level
   standard deviation: they are never put on the research scale.
 
-Benchmarks such as Lacerenza et al. (2017) report δ, a mean effect corrected for
-statistical artifacts such as unreliability of the measure: a program measured
-with an imperfect survey shows a smaller observed d than δ for the same true
-effect, so "below δ" is expected even for an average program. Improvement is
-positive on this scale: a KPI where lower is better has its sign turned.
+The program's d is *observed*; benchmarks such as Lacerenza et al. (2017)
+report δ, corrected for unreliability in the criterion. The benchmark is
+brought to the observed scale (:class:`Scale`), like with like: the source's
+observed d where it prints one, its intervals times d/δ (the attenuation the
+source itself applied); otherwise δ·√r̄_yy, its intervals times √r̄_yy, with the
+mean criterion reliability the source corrected for (Hunter & Schmidt, 2004,
+the inverse of that correction). A file that states neither is compared with δ
+as it stands, and says so. Improvement is positive on this scale: a KPI where
+lower is better has its sign turned.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from playbook.figures.chain import level_of
 from playbook.figures.effects import KpiEffect
 from playbook.figures.paired import LEVEL, PairedEffect
 from playbook.figures.stats import BehaviourEffect
-from playbook.model.benchmarks import BenchmarkSource, Criterion
+from playbook.model.benchmarks import BenchmarkSource, Criterion, CriterionEffect
 from playbook.model.choices import KpiKind, Measure
 from playbook.model.measure import Kpi
 
@@ -70,13 +74,24 @@ class Comparability(StrEnum):
     """No benchmark source reports the KPI's criterion."""
 
 
+class Scale(StrEnum):
+    """How a benchmark was brought to the observed scale of a program's d."""
+
+    OBSERVED_D = "observed-d"
+    """The source's observed d as published; its intervals times d/δ."""
+    ATTENUATED = "attenuated"
+    """δ attenuated for criterion unreliability, δ·√r̄_yy; its intervals times √r̄_yy."""
+    UNCORRECTED = "uncorrected"
+    """δ as the file gives it: the file states neither an observed d nor a reliability."""
+
+
 class Position(StrEnum):
-    """Where the program's effect lies against the benchmark's mean effect."""
+    """Where the program's effect lies against the benchmark on the observed scale."""
 
     BELOW = "below"
-    """The point estimate is below δ."""
+    """The point estimate is below the benchmark's ``observed``."""
     ABOVE = "above"
-    """The point estimate is above δ."""
+    """The point estimate is at or above the benchmark's ``observed``."""
 
 
 @dataclass(frozen=True)
@@ -93,10 +108,21 @@ class Band:
     """The Kirkpatrick criterion: ``reactions``, ``learning``, ``transfer`` or ``results``."""
     delta: float
     """The published mean effect δ of the criterion."""
+    scale: Scale
+    """How the benchmark was brought to the observed scale of a program's d."""
+    observed: float
+    """The benchmark on the observed scale, compared with a program's d: the published
+    observed d, δ·√r̄_yy, or δ (see ``scale``)."""
+    factor: float
+    """What δ and its intervals were multiplied by to reach the observed scale: d/δ,
+    √r̄_yy, or 1."""
+    reliability: float | None = None
+    """The mean criterion reliability r̄_yy the source corrected δ for, when given."""
     cr_low: float | None = None
-    """Lower end of the credibility interval (where most true effects lie), when given."""
+    """Lower end of the credibility interval (where most true effects lie) on the
+    observed scale (the published one times ``factor``), when given."""
     cr_high: float | None = None
-    """Upper end of the credibility interval, when given."""
+    """Upper end of the credibility interval on the observed scale, when given."""
     cr_level: float | None = None
     """Level of the credibility interval, such as 0.8, when given."""
 
@@ -121,9 +147,9 @@ class Placement:
     high: float | None = None
     """Upper end of its 95% interval."""
     position: Position | None = None
-    """Whether ``d`` lies below or above the benchmark's δ."""
+    """Whether ``d`` lies below or above the benchmark on the observed scale."""
     interval_includes: bool | None = None
-    """Whether the interval includes the benchmark's δ."""
+    """Whether the interval includes the benchmark on the observed scale."""
     within_credibility: bool | None = None
     """Whether ``d`` lies inside the credibility interval; None when the source gives none."""
 
@@ -142,13 +168,36 @@ def cite(source: BenchmarkSource) -> str:
     return f"{first}{tail} ({source.citation.year})"
 
 
+def observed_scale(e: CriterionEffect) -> tuple[Scale, float, float]:
+    """``(scale, benchmark, factor)``: the effect on the observed scale of a program's d.
+
+    A published observed d wins: it is what the source measured. Its factor d/δ is
+    the attenuation the source applied (Hunter & Schmidt's mean artifact
+    factor), so the intervals of δ times it are those of d.
+    """
+    if e.d is not None and e.delta != 0:  # the model keeps d and δ of one sign
+        return Scale.OBSERVED_D, e.d, e.d / e.delta
+    if e.reliability is not None:
+        root = math.sqrt(e.reliability)
+        return Scale.ATTENUATED, e.delta * root, root
+    if e.d is not None:  # d = δ = 0: nothing to scale
+        return Scale.OBSERVED_D, e.d, 1.0
+    return Scale.UNCORRECTED, e.delta, 1.0
+
+
 def band_for(sources: tuple[BenchmarkSource, ...], criterion: Criterion) -> Band | None:
-    """The first source's effect for ``criterion`` (the playbook's own come first)."""
+    """The first source's effect for ``criterion`` (the playbook's own come first), on the
+    observed scale."""
     for source in sources:
         for e in source.effects:
             if e.criterion is criterion:
+                scale, at, factor = observed_scale(e)
+                banded = e.cr_low is not None and e.cr_high is not None
                 return Band(source.id, cite(source), source.citation.doi, criterion, e.delta,
-                            e.cr_low, e.cr_high, e.cr_level)
+                            scale, at, factor, e.reliability,
+                            e.cr_low * factor if e.cr_low is not None else None,
+                            e.cr_high * factor if e.cr_high is not None else None,
+                            e.cr_level if banded else None)
     return None
 
 
@@ -195,8 +244,8 @@ def _placed(kpi: Kpi, criterion: Criterion, band: Band, how: Comparability,
     within = (band.cr_low <= d <= band.cr_high
               if band.cr_low is not None and band.cr_high is not None else None)
     return Placement(kpi.id, criterion, how, band, d, low, high,
-                     Position.BELOW if d < band.delta else Position.ABOVE,
-                     low <= band.delta <= high, within)
+                     Position.BELOW if d < band.observed else Position.ABOVE,
+                     low <= band.observed <= high, within)
 
 
 def placement(kpi: Kpi, sources: tuple[BenchmarkSource, ...],

@@ -86,8 +86,14 @@ class CriterionEffect(StrictModel):
     """Upper end of the credibility interval."""
     cr_level: float | None = Field(default=None, gt=0, lt=1)
     """Level of that credibility interval, such as ``0.80``."""
+    reliability: float | None = Field(default=None, gt=0, le=1)
+    """Mean reliability of the criterion measures (r̄_yy) the publication corrected
+    ``delta`` for, such as ``0.96``. With it and no ``d``, a program's observed d is
+    compared with ``delta``·√``reliability`` (Hunter & Schmidt, 2004); without either,
+    with ``delta`` as it stands."""
     values_at: Text | None = None
-    """Where ``k``, ``n``, ``d``, ``sd_delta`` and the intervals are printed (table, page)."""
+    """Where ``k``, ``n``, ``d``, ``sd_delta``, the intervals and ``reliability`` are
+    printed (table, page)."""
 
     @model_validator(mode="after")
     def _intervals_whole(self) -> CriterionEffect:
@@ -101,9 +107,14 @@ class CriterionEffect(StrictModel):
             if low is not None and high is not None and low > high:
                 raise ValueError(f"`{name}_low` is above `{name}_high`")
         has_values = any(v is not None for v in (self.k, self.n, self.d, self.sd_delta,
-                                                 self.ci_low, self.cr_low))
+                                                 self.ci_low, self.cr_low, self.reliability))
         if has_values and self.values_at is None:
             raise ValueError("say where these numbers are printed in `values_at`")
+        # a correction divides by a positive factor: it never turns an effect's sign
+        if self.d is not None and (self.d > 0 > self.delta or self.d < 0 < self.delta
+                                   or (self.d == 0) != (self.delta == 0)):
+            raise ValueError("`d` and `delta` have opposite signs, or one is zero; a "
+                             "correction for unreliability keeps the sign of the observed d")
         return self
 
 

@@ -2,8 +2,9 @@
 
 Renders :func:`playbook.figures.forest.portfolio_values`; computes nothing. One
 row per comparable effect (a program without one gets a row that says why,
-never a point), the research δ of its criterion beside it and, where a
-benchmark gives one, its credibility interval as a band; the ROI's 10th–90th
+never a point), the research benchmark of its criterion beside it on the
+program's observed scale (δ in its hover and table) and, where a benchmark
+gives one, its credibility interval as a band on the same scale; the ROI's 10th–90th
 percentile range on a second axis, on the program's first row. The numbers
 table under the chart is the same content as text, with the cost per
 participant of one standard deviation of improvement.
@@ -22,7 +23,7 @@ from playbook.figures.rounding import formatted, half_away
 from playbook.figures.site import SiteData
 from playbook.pages import charts
 from playbook.pages.mdtext import Html, Md, fmt, heading, lines, raw_block, text
-from playbook.pages.research import ATTENUATION, CRITERION_WORDS, HOW
+from playbook.pages.research import CRITERION_WORDS, HOW, benchmark_cell, note
 
 ROW_PX: Final = 26
 """Height of one row of the forest plot, in pixels: 200 rows stay legible."""
@@ -79,11 +80,15 @@ def _traces(rows: list[tuple[int, ProgramValue, int | None]]) -> list[dict[str, 
               "marker": {"color": charts.PALETTE["pilot"], "size": 8},
               "text": [e.kpi_name for _, e in placed],
               "hovertemplate": "%{text}<br>d = %{x:.2f}<extra></extra>"}
-    delta = {"type": "scatter", "mode": "markers", "name": "Research δ",
-             "x": [e.placement.band.delta if e.placement.band else None for _, e in placed],
+    # the benchmark on the program's observed scale, δ in its hover: like with like
+    delta = {"type": "scatter", "mode": "markers", "name": "Research, on the observed scale",
+             "x": [_r(e.placement.band.observed) if e.placement.band else None
+                   for _, e in placed],
              "y": [y for y, _ in placed],
+             "customdata": [e.placement.band.delta if e.placement.band else None
+                            for _, e in placed],
              "marker": {"symbol": "diamond-open", "size": 10, "color": "#1f2328"},
-             "hovertemplate": "δ = %{x:.2f}<extra></extra>"}
+             "hovertemplate": "research %{x:.2f} (δ = %{customdata:.2f})<extra></extra>"}
     waiting = [(y, v) for y, v, i in rows if i is None]
     note = {"type": "scatter", "mode": "text", "name": "No comparable effect",
             "x": [0.0] * len(waiting), "y": [y for y, _ in waiting],
@@ -110,8 +115,8 @@ def _bands(rows: list[tuple[int, ProgramValue, int | None]]) -> list[dict[str, A
     for y, v, i in rows:
         band = v.effects[i].placement.band if i is not None else None
         if band is not None and band.cr_low is not None and band.cr_high is not None:
-            out.append({"type": "rect", "xref": "x", "yref": "y", "x0": band.cr_low,
-                        "x1": band.cr_high, "y0": y - 0.4, "y1": y + 0.4, "layer": "below",
+            out.append({"type": "rect", "xref": "x", "yref": "y", "x0": _r(band.cr_low),
+                        "x1": _r(band.cr_high), "y0": y - 0.4, "y1": y + 0.4, "layer": "below",
                         "line": {"width": 0}, "fillcolor": "rgba(148,103,189,0.18)"})
     return out
 
@@ -132,7 +137,7 @@ def _table(rows: list[tuple[int, ProgramValue, int | None]]) -> list[list[str]]:
         p = v.effects[i].placement
         effect = (f"d = {formatted(p.d or 0, 2)} ({formatted(p.low or 0, 2)} to "
                   f"{formatted(p.high or 0, 2)})")
-        bench = (f"δ = {formatted(p.band.delta, 2)}, {p.band.cite}" if p.band else "—")
+        bench = benchmark_cell(p.band) if p.band else "—"
         out.append([v.title, v.effects[i].kpi_name, effect, bench,
                     cost if i == 0 else "—", roi])
     return out
@@ -192,5 +197,6 @@ def forest_section(site: SiteData, chart_id: str = "chart-portfolio-forest") -> 
                   "improvement uses the program's primary effect (results, then transfer, "
                   "learning, reactions) and only when its whole interval lies above "
                   "zero.\n"))
-    out.append(fmt("{}\n", text(ATTENUATION)))
+    out.append(fmt("{}\n", text(note(e.placement.band.scale for v in values
+                                     for e in v.effects if e.placement.band))))
     return lines(out)

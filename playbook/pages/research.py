@@ -4,19 +4,30 @@ Words a :class:`playbook.figures.benchmark.Placement`; computes nothing. The
 sentence never claims more than the interval allows: a point below the
 benchmark whose interval includes it reads "below …; the interval includes it",
 and every placement carries how the effect was put on the research scale and
-that the benchmark's δ is corrected while the program's d is observed.
+what it was compared with: the benchmark on the observed scale (the source's
+observed d, or δ·√r̄_yy), δ beside it, or δ as given when the file allows no
+conversion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from playbook.figures.benchmark import Comparability, Placement, Position, cite
+from playbook.figures.benchmark import (
+    Band,
+    Comparability,
+    Placement,
+    Position,
+    Scale,
+    cite,
+    observed_scale,
+)
 from playbook.figures.paired import LEVEL
+from playbook.figures.rounding import formatted
 from playbook.figures.site import ProgramView, SiteData
-from playbook.model.benchmarks import Criterion
+from playbook.model.benchmarks import Criterion, CriterionEffect
 from playbook.pages.mdtext import Md, cell, fmt, heading, labels, lines, number, table, text
 
 CRITERION_WORDS: Final[Mapping[Criterion, str]] = MappingProxyType({
@@ -44,22 +55,62 @@ HOW: Final[Mapping[Comparability, str]] = MappingProxyType({
 })
 """How an effect was put on the research scale, or why it was not."""
 
-ATTENUATION: Final = ("The benchmark's δ denotes a meta-analytic mean corrected for "
-                      "statistical artifacts (typically the unreliability of the measure); a "
-                      "program's d is observed, so an equally effective program measured with "
-                      "an imperfect survey tends to show a smaller d than such a δ. Read "
-                      "\"below\" with that in mind.")
+COMPARABILITY: Final = ("A program's d is observed on its own measure, measurement error "
+                        "included, so the benchmark is put on that observed scale first: the "
+                        "research's observed d where the source prints it, otherwise its δ "
+                        "(corrected for unreliability in the criterion) times the square root "
+                        "of the studies' mean criterion reliability (Hunter & Schmidt, 2004). "
+                        "This assumes the program's measure is about as reliable as the "
+                        "studies' average; a less reliable one shows a smaller d for the same "
+                        "true effect.")
 """The comparability note beside every placement."""
+
+UNCORRECTED: Final = ("A benchmark file that states neither an observed d nor a reliability is "
+                      "compared with its δ as given: if that δ is corrected for unreliability, "
+                      "an equally effective program tends to fall below it.")
+"""Added to the note when a benchmark could not be brought to the observed scale."""
+
+
+def note(scales: Iterable[Scale]) -> str:
+    """The comparability note for placements against benchmarks of these scales."""
+    return COMPARABILITY + (" " + UNCORRECTED if Scale.UNCORRECTED in set(scales) else "")
+
+
+def compared_with(band: Band) -> str:
+    """What the effect was compared with, in words: "the research's observed d of 0.66
+    (δ = 0.72, …)" or "δ = 0.82 brought to the observed scale (× √0.96 = 0.80), …"."""
+    delta = formatted(band.delta, 2)
+    if band.scale is Scale.OBSERVED_D:
+        return (f"the research's observed d of {formatted(band.observed, 2)} (δ = {delta}, "
+                f"{band.cite})")
+    if band.scale is Scale.ATTENUATED:
+        root = formatted(band.reliability or 0, 2)
+        return (f"δ = {delta} brought to the observed scale (× √{root} = "
+                f"{formatted(band.observed, 2)}), {band.cite}")
+    return (f"δ = {delta} as given, not brought to the observed scale (the file states no "
+            f"reliability), {band.cite}")
+
+
+def benchmark_cell(band: Band) -> str:
+    """The benchmark in a table cell: its value on the observed scale, and δ beside it."""
+    delta = formatted(band.delta, 2)
+    if band.scale is Scale.OBSERVED_D:
+        return f"observed d = {formatted(band.observed, 2)} (δ = {delta}), {band.cite}"
+    if band.scale is Scale.ATTENUATED:
+        return (f"{formatted(band.observed, 2)} = δ {delta} × √"
+                f"{formatted(band.reliability or 0, 2)}, {band.cite}")
+    return f"δ = {delta} as given, {band.cite}"
 
 
 def _benchmark(p: Placement) -> Md:
     assert p.band is not None
-    return fmt("δ = {}, {}", number(p.band.delta, 2), text(p.band.cite))
+    return text(benchmark_cell(p.band))
 
 
 def sentence(p: Placement) -> Md:
     """Where the effect stands, e.g. "below the typical leadership-training transfer
-    effect (δ = 0.82, Lacerenza et al. (2017)); the interval includes it"."""
+    effect, compared with δ = 0.82 brought to the observed scale (× √0.96 = 0.80),
+    Lacerenza et al. (2017); the interval includes it"."""
     if p.band is None or p.position is None or p.criterion is None:
         return text(HOW[p.comparability])
     side = "below" if p.position is Position.BELOW else "above"
@@ -67,14 +118,15 @@ def sentence(p: Placement) -> Md:
         tail = Md("the interval includes it")
     else:
         tail = fmt("the whole {} interval lies {} it", text(f"{LEVEL:.0%}"), text(side))
-    out = fmt("{} the typical leadership-training {} effect ({}); {}", text(side),
-              text(CRITERION_WORDS[p.criterion]), _benchmark(p), tail)
+    out = fmt("{} the typical leadership-training {} effect, compared with {}; {}", text(side),
+              text(CRITERION_WORDS[p.criterion]), text(compared_with(p.band)), tail)
     band = p.band
     if p.within_credibility is not None and band.cr_low is not None and band.cr_high is not None:
         inside = "inside" if p.within_credibility else "outside"
-        out = fmt("{}; {} the {} credibility interval ({} to {})", out, text(inside),
+        scaled = "" if band.scale is Scale.UNCORRECTED else " on the observed scale"
+        out = fmt("{}; {} the {} credibility interval ({} to {}{})", out, text(inside),
                   text(f"{band.cr_level or 0:.0%}"), number(band.cr_low, 2),
-                  number(band.cr_high, 2))
+                  number(band.cr_high, 2), text(scaled))
     return out
 
 
@@ -92,8 +144,9 @@ def research_line(p: Placement) -> Md | None:
         return None
     if p.d is None:
         return fmt("*Against research: {}.*\n", text(HOW[p.comparability]))
+    scales = [p.band.scale] if p.band is not None else []
     return fmt("*Against research: {}, {}; compared as {}. {}*\n", effect_cell(p), sentence(p),
-               text(HOW[p.comparability]), text(ATTENUATION))
+               text(HOW[p.comparability]), text(note(scales)))
 
 
 def research_section(view: ProgramView) -> Md:
@@ -116,7 +169,7 @@ def research_section(view: ProgramView) -> Md:
     hows = sorted({p.comparability for _, p in placed if p.d is not None})
     for how in hows:
         out.append(fmt("Compared as {}.\n", text(HOW[how])))
-    out.append(fmt("{}\n", text(ATTENUATION)))
+    out.append(fmt("{}\n", text(note(p.band.scale for _, p in placed if p.band))))
     return lines(out)
 
 
@@ -128,6 +181,17 @@ def _pair(low: float | None, high: float | None, level: float | None) -> Md:
 
 def _given(value: float | None, digits: int = 2) -> Md:
     return Md("not given") if value is None else number(value, digits)
+
+
+def _observed(e: CriterionEffect) -> Md:
+    """What a program's d is compared with for this criterion, and how it was reached."""
+    scale, at, factor = observed_scale(e)
+    if scale is Scale.OBSERVED_D:
+        return fmt("{}, the observed d (intervals × d/δ = {})", number(at, 2),
+                   number(factor, 2))
+    if scale is Scale.ATTENUATED:
+        return fmt("{} = δ × √{}", number(at, 2), number(e.reliability, 2))
+    return Md("δ as given")
 
 
 def benchmark_rules(site: SiteData) -> Md:
@@ -148,11 +212,12 @@ def benchmark_rules(site: SiteData) -> Md:
         rows = [[text(CRITERION_WORDS[e.criterion]), number(e.delta, 2), text(e.delta_at),
                  _given(e.k, 0), _given(e.n, 0), _given(e.d), _given(e.sd_delta),
                  _pair(e.ci_low, e.ci_high, e.ci_level), _pair(e.cr_low, e.cr_high, e.cr_level),
-                 text(e.values_at) if e.values_at else cell(None)] for e in source.effects]
+                 _given(e.reliability), text(e.values_at) if e.values_at else cell(None),
+                 _observed(e)] for e in source.effects]
         out.append(fmt("{}\n", table(labels(
             "Criterion", "δ", "δ printed at", "k", "N", "Observed d", "SD of δ",
-            "Confidence interval",
-            "Credibility interval", "Others printed at"), rows)))
+            "Confidence interval", "Credibility interval", "Criterion reliability",
+            "Others printed at", "A program's d is compared with"), rows)))
         samples = (fmt(" {} independent samples.", text(c.samples)) if c.samples
                    else Md(""))
         out.append(fmt("Population: {}{}\n", text(source.population), samples))

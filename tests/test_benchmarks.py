@@ -20,6 +20,7 @@ from types import SimpleNamespace
 import markdown
 import numpy as np
 import pytest
+import yaml
 from scipy import stats
 
 from playbook import engine
@@ -28,7 +29,9 @@ from playbook.figures.benchmark import (
     Comparability,
     Placement,
     Position,
+    Scale,
     _placed,
+    band_for,
     cite,
     converted,
     criterion_of,
@@ -39,14 +42,18 @@ from playbook.figures.paired import did_effect, paired_effect
 from playbook.figures.stats import BehaviourEffect
 from playbook.load import loader
 from playbook.load.benchmarks import load_benchmarks, packaged
-from playbook.model.benchmarks import Criterion
+from playbook.model.benchmarks import BenchmarkSource, Criterion
 from playbook.model.measure import Kpi
 from playbook.model.settings import Benchmarks
 from playbook.pages.forest import forest_section
 from playbook.pages.mdtext import text
 from playbook.pages.research import (
+    COMPARABILITY,
     HOW,
+    UNCORRECTED,
+    benchmark_cell,
     benchmark_rules,
+    note,
     research_line,
     research_section,
     sentence,
@@ -69,6 +76,10 @@ PAPER_VALUES = {
 }
 """The other numbers per criterion, as the article prints them; None: not in the file."""
 
+PAPER_RELIABILITY = {Criterion.REACTIONS: 0.92, Criterion.LEARNING: 0.95,
+                     Criterion.TRANSFER: 0.96, Criterion.RESULTS: 0.93}
+"""Mean criterion reliability per criterion, as the method prints them (p. 10)."""
+
 
 def test_packaged_file_matches_the_paper() -> None:
     (source,) = packaged()
@@ -88,6 +99,8 @@ def test_packaged_file_matches_the_paper() -> None:
         cr = None if e.cr_low is None else (e.cr_low, e.cr_high, e.cr_level)
         assert (e.k, e.n, e.d, e.sd_delta, ci, cr) == PAPER_VALUES[e.criterion], e.criterion
         assert e.values_at is not None and "p. 10" in e.values_at
+        assert e.reliability == PAPER_RELIABILITY[e.criterion], e.criterion
+        assert "the reliability in the method" in e.values_at
     # what the file could not read is left out, and the file says which and why
     assert source.absent is not None
     for words in ("Learning and transfer", "Tables 3 and 4", "Results: the 80% credibility",
@@ -160,9 +173,69 @@ def test_placement_says_where_the_effect_stands() -> None:
     assert placed.comparability is Comparability.STANDARDISED
     assert placed.band is not None and placed.band.delta == 0.82
     assert placed.d is not None and placed.low is not None and placed.high is not None
-    assert placed.position is (Position.BELOW if placed.d < 0.82 else Position.ABOVE)
-    assert placed.interval_includes is (placed.low <= 0.82 <= placed.high)
+    at = 0.82 * np.sqrt(0.96)  # transfer prints no observed d: δ attenuated by √r̄_yy
+    assert placed.band.observed == pytest.approx(at, abs=1e-12)
+    assert placed.position is (Position.BELOW if placed.d < at else Position.ABOVE)
+    assert placed.interval_includes is bool(placed.low <= at <= placed.high)
     assert placed.within_credibility is None  # no credibility interval for transfer
+
+
+# (criterion, scale, benchmark on the observed scale, factor), by hand from the paper
+OBSERVED = [
+    (Criterion.REACTIONS, Scale.OBSERVED_D, 0.58, 0.58 / 0.63),
+    (Criterion.LEARNING, Scale.ATTENUATED, 0.73 * np.sqrt(0.95), np.sqrt(0.95)),
+    (Criterion.TRANSFER, Scale.ATTENUATED, 0.82 * np.sqrt(0.96), np.sqrt(0.96)),
+    (Criterion.RESULTS, Scale.OBSERVED_D, 0.66, 0.66 / 0.72),
+]
+
+
+@pytest.mark.parametrize(("criterion", "scale", "at", "factor"), OBSERVED)
+def test_the_benchmark_is_brought_to_the_observed_scale(criterion: Criterion, scale: Scale,
+                                                         at: float, factor: float) -> None:
+    band = band_for(packaged(), criterion)
+    assert band is not None
+    assert (band.scale, band.delta) == (scale, PAPER_DELTA[criterion])
+    assert band.observed == pytest.approx(at, abs=1e-12)
+    assert band.factor == pytest.approx(factor, abs=1e-12)
+    assert band.reliability == PAPER_RELIABILITY[criterion]
+
+
+def test_the_reactions_band_scales_with_the_observed_d() -> None:
+    band = band_for(packaged(), Criterion.REACTIONS)
+    assert band is not None
+    # the paper's own attenuation d/δ takes δ's credibility interval to d's
+    expected = np.array([-0.30, 1.57]) * (0.58 / 0.63)
+    assert np.allclose([band.cr_low, band.cr_high], expected, atol=1e-12)
+    assert band.cr_level == 0.80
+
+
+@pytest.mark.parametrize(("effect", "scale", "at", "cr"), [
+    # a user's file without reliability or observed d: δ and its band as given
+    ("{criterion: transfer, delta: 0.5, delta_at: T, cr_low: 0.1, cr_high: 0.9, "
+     "cr_level: 0.8, values_at: T}", Scale.UNCORRECTED, 0.5, (0.1, 0.9)),
+    ("{criterion: transfer, delta: 0.5, delta_at: T, reliability: 0.81, cr_low: 0.1, "
+     "cr_high: 0.9, cr_level: 0.8, values_at: T}", Scale.ATTENUATED, 0.45, (0.09, 0.81)),
+    ("{criterion: transfer, delta: 0.5, delta_at: T, d: 0.4, reliability: 0.81, "
+     "cr_low: 0.1, cr_high: 0.9, cr_level: 0.8, values_at: T}", Scale.OBSERVED_D, 0.4,
+     (0.08, 0.72)),
+    ("{criterion: transfer, delta: 0, delta_at: T, d: 0, values_at: T}", Scale.OBSERVED_D,
+     0.0, (None, None)),
+])
+def test_a_user_benchmark_is_compared_as_far_as_it_allows(effect: str, scale: Scale,
+                                                          at: float, cr: tuple) -> None:
+    source = BenchmarkSource.model_validate(yaml.safe_load(OWN.replace(
+        OWN.splitlines()[-1], f"  - {effect}")))
+    placed = placement(_kpi("behavior"), (source,), _behaviour(), None)
+    band = placed.band
+    assert band is not None and band.scale is scale and band.delta == yaml.safe_load(
+        effect)["delta"]
+    assert band.observed == pytest.approx(at, abs=1e-12)
+    assert (band.cr_low, band.cr_high) == pytest.approx(cr, abs=1e-12)
+    d, low, high = standardised(_behaviour())  # type: ignore[misc]
+    assert placed.position is (Position.BELOW if d < at else Position.ABOVE)
+    assert placed.interval_includes is (low <= at <= high)
+    if cr[0] is not None:
+        assert placed.within_credibility is (cr[0] <= d <= cr[1])
 
 
 def test_the_methodology_lists_every_number_of_the_packaged_file() -> None:
@@ -171,12 +244,17 @@ def test_the_methodology_lists_every_number_of_the_packaged_file() -> None:
         benchmarks=(source,)))])
     table = str(benchmark_rules(site))  # type: ignore[arg-type]
     assert ("| reactions | 0.63 | abstract, p. 1686; Table 2 | 7 | 620 | 0.58 | 0.73 | "
-            "0.12 to 1.15 (95%) | -0.3 to 1.57 (80%) | Table 2, p. 10 of the online-first "
-            "PDF |") in table
+            "0.12 to 1.15 (95%) | -0.3 to 1.57 (80%) | 0.92 | Table 2; the reliability in the "
+            "method; p. 10 of the online-first PDF | 0.58, the observed d (intervals × d/δ = "
+            "0.92) |") in table
     assert ("| learning | 0.73 | abstract, p. 1686; Results text, p. 10 of the online-first "
             "PDF | not given | not given | not given | not given | 0.62 to 0.85 (95%) | "
-            "not given |") in table
+            "not given | 0.95 | Results text; the reliability in the method; p. 10 of the "
+            "online-first PDF | 0.71 = δ × √0.95 |") in table
+    assert "| 0.96 | Results text; the reliability in the method; p. 10 of the " in table
+    assert "online-first PDF | 0.8 = δ × √0.96 |" in table
     assert "| results | 0.72 | abstract, p. 1686; Table 5 | 78 | 11,640 | 0.66 | 0.56 |" in table
+    assert "| 0.66, the observed d (intervals × d/δ = 0.92) |" in table
     assert "Left out: Learning and transfer" in table
 
 
@@ -184,10 +262,11 @@ def test_the_reactions_band_is_the_papers_credibility_interval() -> None:
     (source,) = packaged()
     placed = placement(_kpi("reaction"), (source,), _behaviour(), None)
     assert placed.band is not None
-    assert (placed.band.delta, placed.band.cr_low, placed.band.cr_high,
-            placed.band.cr_level) == (0.63, -0.30, 1.57, 0.80)
+    low, high = np.array([-0.30, 1.57]) * 0.58 / 0.63  # on the observed scale
+    assert (placed.band.delta, placed.band.cr_level) == (0.63, 0.80)
+    assert (placed.band.cr_low, placed.band.cr_high) == pytest.approx((low, high), abs=1e-12)
     assert placed.d is not None
-    assert placed.within_credibility is (-0.30 <= placed.d <= 1.57)
+    assert placed.within_credibility is bool(low <= placed.d <= high)
 
 
 def test_a_decrease_better_kpi_turns_the_sign() -> None:
@@ -245,6 +324,18 @@ effects:
     (OWN.replace("population:", "populaton:"),
      "benchmarks/own.yml:3:1: unknown field 'populaton' in own.yml (did you mean "
      "'population'?)"),
+    (OWN.replace("delta: 0.5,", "delta: 0.5, d: -0.1,"),
+     "benchmarks/own.yml:6:5: effects[0]: `d` and `delta` have opposite signs, or one is "
+     "zero; a correction for unreliability keeps the sign of the observed d"),
+    (OWN.replace("delta: 0.5,", "delta: 0, d: 0.2,"),
+     "benchmarks/own.yml:6:5: effects[0]: `d` and `delta` have opposite signs, or one is "
+     "zero; a correction for unreliability keeps the sign of the observed d"),
+    (OWN.replace("k: 12, ", "reliability: 1.2, "),
+     "benchmarks/own.yml:6:79: effects[0].reliability: expected a value of at most 1.0, got "
+     "the number 1.2"),
+    (OWN.replace('k: 12, values_at: "Table 2"', "reliability: 0.9"),
+     "benchmarks/own.yml:6:5: effects[0]: say where these numbers are printed in "
+     "`values_at`"),
 ])
 def test_a_broken_benchmark_file_is_located(tmp_playbook, text: str, expected: str) -> None:
     tmp_playbook.write("benchmarks/own.yml", text)
@@ -312,7 +403,7 @@ def test_hostile_text_in_a_benchmark_file_stays_text(tmp_playbook) -> None:
         assert tag not in rendered
     assert "&lt;script&gt;alert('xss-script')&lt;/script&gt;" in rendered
     # the forest table cites the source by its first author, escaped like every cell
-    assert "<td>δ = 0.50, {{ lipsum" in page and "<script" not in page
+    assert "<td>δ = 0.50 as given, {{ lipsum" in page and "<script" not in page
 
 
 def test_report_and_figures_json_carry_the_placement(run_cli) -> None:
@@ -322,38 +413,66 @@ def test_report_and_figures_json_carry_the_placement(run_cli) -> None:
     placed = json.loads(out)["benchmarks"]["leader-360"]
     assert placed["comparability"] == "standardised" and placed["criterion"] == "transfer"
     assert placed["band"]["delta"] == 0.82 and placed["band"]["cite"] == "Lacerenza et al. (2017)"
+    assert placed["band"]["scale"] == "attenuated" and placed["band"]["reliability"] == 0.96
+    assert placed["band"]["observed"] == round(0.82 * math.sqrt(0.96), 2)  # published at 2
     assert placed["position"] == "above" and placed["interval_includes"] is True
     assert json.loads(out)["benchmarks"]["approval-time"]["comparability"] == "no-person-sd"
 
 
 BAND = Band("lacerenza-2017", "Lacerenza et al. (2017)", "10.1037/apl0000241",
-            Criterion.TRANSFER, 0.82)
+            Criterion.TRANSFER, 0.82, Scale.ATTENUATED, 0.82 * math.sqrt(0.96),
+            math.sqrt(0.96), 0.96)
+OBSERVED_BAND = replace(BAND, criterion=Criterion.RESULTS, delta=0.72, scale=Scale.OBSERVED_D,
+                        observed=0.66, factor=0.66 / 0.72, reliability=0.93)
+OWN_BAND = replace(BAND, source="own", cite="Doe (2020)", delta=0.5, scale=Scale.UNCORRECTED,
+                   observed=0.5, factor=1.0, reliability=None)
+TRANSFER = ("the typical leadership-training transfer \\(behaviour on the job\\) effect, "
+            "compared with δ = 0.82 brought to the observed scale \\(× √0.96 = 0.80\\), "
+            "Lacerenza et al. \\(2017\\)")
 
 
 @pytest.mark.parametrize(("d", "low", "high", "band", "expected"), [
-    (0.5, 0.1, 0.9, BAND, "below the typical leadership-training transfer \\(behaviour on "
-     "the job\\) effect (δ = 0.82, Lacerenza et al. \\(2017\\)); the interval includes it"),
-    (0.3, 0.1, 0.5, BAND, "below the typical leadership-training transfer \\(behaviour on "
-     "the job\\) effect (δ = 0.82, Lacerenza et al. \\(2017\\)); the whole 95% interval lies "
-     "below it"),
-    (1.2, 0.9, 1.5, BAND, "above the typical leadership-training transfer \\(behaviour on "
-     "the job\\) effect (δ = 0.82, Lacerenza et al. \\(2017\\)); the whole 95% interval lies "
-     "above it"),
+    # 0.82·√0.96 = 0.803: 0.81 is above the benchmark though below δ
+    (0.81, 0.6, 1.0, BAND, f"above {TRANSFER}; the interval includes it"),
+    (0.5, 0.1, 0.9, BAND, f"below {TRANSFER}; the interval includes it"),
+    (0.3, 0.1, 0.5, BAND, f"below {TRANSFER}; the whole 95% interval lies below it"),
+    (1.2, 0.9, 1.5, BAND, f"above {TRANSFER}; the whole 95% interval lies above it"),
     (0.9, 0.5, 1.3, replace(BAND, cr_low=0.2, cr_high=1.4, cr_level=0.8),
-     "above the typical leadership-training transfer \\(behaviour on the job\\) effect "
-     "(δ = 0.82, Lacerenza et al. \\(2017\\)); the interval includes it; inside the 80% "
-     "credibility interval (0.2 to 1.4)"),
+     f"above {TRANSFER}; the interval includes it; inside the 80% credibility interval "
+     "(0.2 to 1.4 on the observed scale)"),
     (1.6, 1.2, 2.0, replace(BAND, cr_low=0.2, cr_high=1.4, cr_level=0.8),
-     "above the typical leadership-training transfer \\(behaviour on the job\\) effect "
-     "(δ = 0.82, Lacerenza et al. \\(2017\\)); the whole 95% interval lies above it; outside "
-     "the 80% credibility interval (0.2 to 1.4)"),
+     f"above {TRANSFER}; the whole 95% interval lies above it; outside the 80% credibility "
+     "interval (0.2 to 1.4 on the observed scale)"),
+    (0.7, 0.4, 1.0, OBSERVED_BAND, "above the typical leadership-training results effect, "
+     "compared with the research's observed d of 0.66 \\(δ = 0.72, Lacerenza et al. "
+     "\\(2017\\)\\); the interval includes it"),
+    (0.45, 0.1, 0.48, replace(OWN_BAND, cr_low=0.2, cr_high=0.9, cr_level=0.8),
+     "below the typical leadership-training transfer \\(behaviour on the job\\) effect, "
+     "compared with δ = 0.50 as given, not brought to the observed scale \\(the file states "
+     "no reliability\\), Doe \\(2020\\); the whole 95% interval lies below it; inside the "
+     "80% credibility interval (0.2 to 0.9)"),
 ])
 def test_the_sentence_claims_no_more_than_the_interval(d: float, low: float, high: float,
                                                        band: Band, expected: str) -> None:
     kpi = _kpi("behavior")
-    placed = _placed(kpi, Criterion.TRANSFER, band, Comparability.STANDARDISED,
-                     (d, low, high))
+    placed = _placed(kpi, band.criterion, band, Comparability.STANDARDISED, (d, low, high))
     assert sentence(placed) == expected
+
+
+@pytest.mark.parametrize(("band", "cell", "uncorrected"), [
+    (BAND, "0.80 = δ 0.82 × √0.96, Lacerenza et al. (2017)", False),
+    (OBSERVED_BAND, "observed d = 0.66 (δ = 0.72), Lacerenza et al. (2017)", False),
+    (OWN_BAND, "δ = 0.50 as given, Doe (2020)", True),
+])
+def test_each_scale_is_worded_with_delta_beside_it(band: Band, cell: str,
+                                                   uncorrected: bool) -> None:
+    assert benchmark_cell(band) == cell
+    placed = _placed(_kpi("behavior"), band.criterion, band, Comparability.STANDARDISED,
+                     (0.5, 0.1, 0.9))
+    line = research_line(placed)
+    assert line is not None and text(note([band.scale])) in line
+    assert text(COMPARABILITY) in line
+    assert (text(UNCORRECTED) in line) is uncorrected
 
 
 @pytest.mark.parametrize("how", list(Comparability))

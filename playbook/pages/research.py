@@ -123,10 +123,11 @@ def sentence(p: Placement) -> Md:
     band = p.band
     if p.within_credibility is not None and band.cr_low is not None and band.cr_high is not None:
         inside = "inside" if p.within_credibility else "outside"
-        scaled = "" if band.scale is Scale.UNCORRECTED else " on the observed scale"
-        out = fmt("{}; {} the {} credibility interval ({} to {}{})", out, text(inside),
-                  text(f"{band.cr_level or 0:.0%}"), number(band.cr_low, 2),
-                  number(band.cr_high, 2), text(scaled))
+        span = fmt("{} to {}", number(band.cr_low, 2), number(band.cr_high, 2))
+        if band.scale is not Scale.UNCORRECTED:
+            span = fmt("{} on the observed scale", span)
+        out = fmt("{}; {} the {} credibility interval ({})", out, text(inside),
+                  text(f"{band.cr_level or 0:.0%}"), span)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 from dataclasses import replace
 from datetime import date
@@ -58,12 +59,16 @@ def test_the_example_portfolio_places_each_program(example: SiteData) -> None:
     figure = _figure(page)
     effect, delta = figure["data"][0], figure["data"][1]
     assert effect["name"] == "Effect d, 95% interval" and len(effect["x"]) == 2
-    assert delta["x"] == [0.82, 0.82]  # the transfer δ of Lacerenza et al. (2017)
+    # the transfer δ of Lacerenza et al. (2017) on the observed scale, δ·√r̄_yy, δ in hover
+    assert delta["x"] == [round(0.82 * math.sqrt(0.96), 2)] * 2  # published at 2 decimals
+    assert delta["customdata"] == [0.82, 0.82] and delta["name"] == (
+        "Research, on the observed scale")
     assert figure["layout"]["yaxis"]["ticktext"] == [
         "Approval velocity for engagement leaders · transfer",
         "Decision velocity for product leaders · transfer"]
     assert "2 of 2 programs have an effect comparable with research" in page
-    assert "<td>δ = 0.82, Lacerenza et al. (2017)</td>" in page
+    assert "<td>0.80 = δ 0.82 × √0.96, Lacerenza et al. (2017)</td>" in page
+    assert "times the square root of the studies' mean criterion reliability" in page
 
 
 def test_two_hundred_programs_stay_legible(example: SiteData) -> None:

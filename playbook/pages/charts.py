@@ -160,3 +160,10 @@ def embed(chart_id: str, figure: Figure, summary: str, headers: Sequence[str],
            else "<p>No data points yet.</p>")
         + "</details>\n"
     )
+
+
+def print_as_table(block: Html, note: str) -> Html:
+    """Wrap a chart taller than a printed sheet: on paper only its numbers table shows,
+    running on from sheet to sheet (``.pb-tall`` in playbook.css), under ``note``."""
+    return Html(f'<div class="pb-tall">{block}<p class="pb-tall__note">{html_text(note)}'
+                "</p></div>\n")

@@ -22,7 +22,7 @@ from playbook.figures.paired import LEVEL
 from playbook.figures.rounding import formatted, half_away
 from playbook.figures.site import SiteData
 from playbook.pages import charts
-from playbook.pages.mdtext import Html, Md, fmt, heading, lines, raw_block, text
+from playbook.pages.mdtext import Md, figure_text, fmt, heading, lines, raw_block, text
 from playbook.pages.research import CRITERION_WORDS, HOW, benchmark_cell, note
 
 ROW_PX: Final = 26
@@ -124,11 +124,11 @@ def _bands(rows: list[tuple[int, ProgramValue, int | None]]) -> list[dict[str, A
 def _table(rows: list[tuple[int, ProgramValue, int | None]]) -> list[list[str]]:
     out = []
     for _, v, i in rows:
-        roi = (f"{formatted(v.roi_p10 or 0, 0)}% to {formatted(v.roi_p90 or 0, 0)}% "
-               f"(median {formatted(v.roi_p50 or 0, 0)}%, "
+        roi = (f"{figure_text(v.roi_p10 or 0)}% to {figure_text(v.roi_p90 or 0)}% "
+               f"(median {figure_text(v.roi_p50 or 0)}%, "
                f"{'first year' if v.roi_years == 1 else f'{v.roi_years} years'})"
                if v.roi_p50 is not None and i in (None, 0) else "—")
-        cost = (f"{v.currency} {formatted(v.cost_per_sd, 0)}" if v.cost_per_sd is not None
+        cost = (f"{v.currency} {figure_text(v.cost_per_sd)}" if v.cost_per_sd is not None
                 else NO_COST_WORDS[v.no_cost] if v.no_cost is not None else "—")
         if i is None:
             why = "; ".join(HOW[w] for w in v.waiting) or "no KPI of a training criterion"
@@ -188,9 +188,8 @@ def forest_section(site: SiteData, chart_id: str = "chart-portfolio-forest") -> 
     if len(rows) > PRINT_ROWS:
         # a plot taller than a sheet is one picture the printer cuts off: paper gets the
         # table, which runs on from sheet to sheet (playbook.css)
-        block = Html(f'<div class="pb-tall">{block}<p class="pb-tall__note">The plot has '
-                     f"{len(rows)} rows, more than a printed page holds; the table below "
-                     "lists every row.</p></div>\n")
+        block = charts.print_as_table(block, f"The plot has {len(rows)} rows, more than a "
+                                      "printed page holds; the table below lists every row.")
     out.append(raw_block(block))
     out.append(Md("Each effect is put on the research scale as its program's measurement "
                   "page says; the cost per participant of one standard deviation of "

@@ -281,6 +281,13 @@ def _unreadable(value: float) -> Md | None:
     return Md(f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}")
 
 
+def figure_text(value: float, digits: int = 0) -> str:
+    """``value`` as plain text for a chart's numbers table (which escapes it as HTML):
+    :func:`formatted`, or the words :func:`number` uses for an unreadable number."""
+    odd = _unreadable(value)
+    return str(odd) if odd is not None else formatted(value, digits)
+
+
 def number(value: float | None, digits: int = 1) -> Md:
     """Format a number for display: thousands separators, no trailing zeros."""
     if value is None:

@@ -27,14 +27,16 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-SLOWEST_FIRST = ("test_browser.py", "test_init.py", "test_site_safety.py", "test_robustness.py",
-                 "test_scale.py", "test_site.py", "test_hostile.py", "test_links.py",
-                 "test_incremental.py", "test_preview.py", "test_deploy.py")
-"""The modules whose tests take longest (seconds summed, slowest first: 92, 82, 58, 36, 34, 34,
-25, 23, 21, 21, 17). `make test` hands whole modules to two workers in collection order
-(--no-loadscope-reorder: xdist would otherwise send the modules with the most tests first,
-and one 80-second module last); the long ones go first so that the short ones even out
-the end, and neither worker is left running one long module alone."""
+SLOWEST_FIRST = ("test_browser.py", "test_site_safety.py", "test_site.py", "test_robustness.py",
+                 "test_init.py", "test_scale.py", "test_hostile.py", "test_incremental.py",
+                 "test_deploy.py", "test_preview.py", "test_precommit.py", "test_measure_sql.py",
+                 "test_figures_time_zone.py", "test_site_output.py", "test_links.py")
+"""The modules whose tests take longest, slowest first (seconds summed, once every Python
+of the run shares the bytecode cache and the wheel test installs with uv). `make test`
+hands whole modules to two workers in collection order (--no-loadscope-reorder: xdist
+would otherwise send the modules with the most tests first, and one long module last);
+the long ones go first so that the short ones even out the end, and neither worker is
+left running one long module alone."""
 
 
 @pytest.hookimpl(trylast=True)  # after pytest made its temp folder factory

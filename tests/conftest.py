@@ -27,10 +27,13 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-SLOWEST_FIRST = ("test_browser.py", "test_site_safety.py", "test_site.py", "test_robustness.py",
-                 "test_init.py", "test_scale.py", "test_hostile.py", "test_incremental.py",
-                 "test_deploy.py", "test_preview.py", "test_precommit.py", "test_measure_sql.py",
-                 "test_figures_time_zone.py", "test_site_output.py", "test_links.py")
+SLOWEST_FIRST = ("test_browser.py", "test_site_safety.py", "test_deploy.py", "test_incremental.py",
+                 "test_hostile.py", "test_site.py", "test_provenance.py", "test_preview.py",
+                 "test_init.py", "test_hostile_files.py", "test_precommit.py", "test_htmlblocks.py",
+                 "test_scale.py", "test_measure_sql.py", "test_robustness.py", "test_year.py",
+                 "test_mdtext.py", "test_pdf.py", "test_fairness.py", "test_editor_schemas.py",
+                 "test_plugin.py", "test_status.py", "test_figures_time_zone.py",
+                 "test_site_output.py", "test_links.py")
 """The modules whose tests take longest, slowest first (seconds summed, once every Python
 of the run shares the bytecode cache and the wheel test installs with uv). `make test`
 hands whole modules to two workers in collection order (--no-loadscope-reorder: xdist

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,14 +27,39 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-SLOWEST_FIRST = ("test_browser.py", "test_init.py", "test_site_safety.py", "test_robustness.py",
-                 "test_scale.py", "test_site.py", "test_hostile.py", "test_links.py",
-                 "test_incremental.py", "test_preview.py", "test_deploy.py")
-"""The modules whose tests take longest (seconds summed, slowest first: 92, 82, 58, 36, 34, 34,
-25, 23, 21, 21, 17). `make test` hands whole modules to two workers in collection order
-(--no-loadscope-reorder: xdist would otherwise send the modules with the most tests first,
-and one 80-second module last); the long ones go first so that the short ones even out
-the end, and neither worker is left running one long module alone."""
+SLOWEST_FIRST = ("test_browser.py", "test_site_safety.py", "test_deploy.py", "test_incremental.py",
+                 "test_hostile.py", "test_site.py", "test_provenance.py", "test_preview.py",
+                 "test_init.py", "test_hostile_files.py", "test_precommit.py", "test_htmlblocks.py",
+                 "test_scale.py", "test_measure_sql.py", "test_robustness.py", "test_year.py",
+                 "test_mdtext.py", "test_pdf.py", "test_fairness.py", "test_editor_schemas.py",
+                 "test_plugin.py", "test_status.py", "test_figures_time_zone.py",
+                 "test_site_output.py", "test_links.py")
+"""The modules whose tests take longest, slowest first (seconds summed, once every Python
+of the run shares the bytecode cache and the wheel test installs with uv). `make test`
+hands whole modules to two workers in collection order (--no-loadscope-reorder: xdist
+would otherwise send the modules with the most tests first, and one long module last);
+the long ones go first so that the short ones even out the end, and neither worker is
+left running one long module alone."""
+
+
+@pytest.hookimpl(trylast=True)  # after pytest made its temp folder factory
+def pytest_configure(config: pytest.Config) -> None:
+    """Let every Python the suite starts share one bytecode cache, in this run's temp folder.
+
+    Hundreds of subprocesses (MkDocs builds, the CLI, pre-commit's hooks, the wheel's fresh
+    virtual environment) import the same 900 modules. With PYTHONDONTWRITEBYTECODE set (as
+    on the machines here) and a venv installed without bytecode, each compiled them all
+    again: an example build took 6.7 s of CPU instead of 3.6. The cache lives under the
+    run's temp folder (PYTHONPYCACHEPREFIX), which pytest prunes after three runs, so no
+    ``__pycache__`` appears in a playbook a test copies and compares. The controller picks
+    the folder before xdist starts its workers, which inherit it.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        prefix = config._tmp_path_factory.getbasetemp() / "pycache"  # type: ignore[attr-defined]
+        os.environ["PYTHONPYCACHEPREFIX"] = str(prefix)
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
+    sys.dont_write_bytecode = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

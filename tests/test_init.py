@@ -182,8 +182,8 @@ def test_a_new_organisation_installs_the_wheel_and_starts_its_playbook(tmp_path:
             (source / rel).parent.mkdir(parents=True, exist_ok=True)
             (source / rel).write_bytes((REPO / rel).read_bytes())
     wheels = tmp_path / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels),
-          str(source)], tmp_path)
+    _run([str(BIN / "uv"), "build", "-q", "--wheel", "--out-dir", str(wheels), str(source)],
+         tmp_path)
     (wheel,) = wheels.glob("mkdocs_playbook-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"playbook/templates/new/kpis.yml", "playbook/templates/init/mkdocs.yml",
@@ -194,15 +194,18 @@ def test_a_new_organisation_installs_the_wheel_and_starts_its_playbook(tmp_path:
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], tmp_path)
-    # PIP_NO_COMPILE: no .pyc for all of pandas, scipy and the rest at install time (Python
-    # compiles what it imports): each of the two installs below (this one, pre-commit's)
-    # spends 44 s of CPU instead of 53 s (user + sys, measured on the two-core machine)
-    env = {**os.environ, "PIP_CONSTRAINT": str(REPO / "constraints.txt"), "PIP_NO_COMPILE": "1",
-           "PIP_FIND_LINKS": str(wheels), "NO_MKDOCS_2_WARNING": "1",
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PLAYBOOK_TODAY": "2026-06-01",
-           "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"), "NO_COLOR": "1"}
+    # Both installs (this one, and pre-commit's environment for the hooks) go through uv
+    # (pre-commit-uv makes pre-commit use it), with the same pins (UV_CONSTRAINT) and the
+    # wheel built here (UV_FIND_LINKS): from uv's cache, which `make` filled, each takes
+    # seconds; pip spent 44 s of CPU on each, unpacking the same wheels again. No bytecode
+    # at install time (uv compiles none unless asked): Python compiles what it imports.
+    env = {**os.environ, "UV_CONSTRAINT": str(REPO / "constraints.txt"),
+           "UV_FIND_LINKS": str(wheels), "NO_MKDOCS_2_WARNING": "1",
+           "PLAYBOOK_TODAY": "2026-06-01", "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"),
+           "NO_COLOR": "1"}
     env.pop("PYTHONPATH", None)  # nothing of this repository on the path: the wheel alone
-    _run([str(venv / "bin" / "pip"), "install", "-q", f"{wheel}[site]"], tmp_path, env)
+    _run([str(BIN / "uv"), "pip", "install", "-q", "--python", str(venv / "bin" / "python"),
+          f"{wheel}[site]"], tmp_path, env)
     bin_ = venv / "bin"
     shown = _run([str(bin_ / "python"), "-c", "import playbook; print(playbook.__file__)"],
                  tmp_path, env)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -36,3 +38,16 @@ def test_make_test_runs_the_suite_on_two_workers_a_module_each() -> None:
         "\t$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder"]
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert '"pytest-xdist==3.8.0"' in pyproject
+
+
+def test_every_python_the_suite_starts_shares_one_bytecode_cache() -> None:
+    """conftest.py points every Python of the run, this one and the ones it starts, at one
+    bytecode cache outside the tree, and lets them write it (see its pytest_configure)."""
+    prefix = os.environ["PYTHONPYCACHEPREFIX"]
+    assert "PYTHONDONTWRITEBYTECODE" not in os.environ
+    assert (sys.pycache_prefix, sys.dont_write_bytecode) == (prefix, False)
+    assert not Path(prefix).is_relative_to(REPO)
+    child = subprocess.run([sys.executable, "-c", "import sys; print(sys.pycache_prefix, "
+                            "sys.dont_write_bytecode)"], capture_output=True, text=True,
+                           check=True, timeout=60)
+    assert child.stdout == f"{prefix} False\n"

@@ -7,6 +7,7 @@ type. The committed files are tested to match the model.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any, Final
@@ -36,8 +37,10 @@ def markdown_descriptions(node: Any) -> Any:
     return node
 
 
+@functools.cache
 def render(stem: str) -> str:
-    """Return the JSON Schema of ``<stem>.yml`` as formatted text."""
+    """Return the JSON Schema of ``<stem>.yml`` as formatted text (made once per process:
+    the models cannot change while it runs, and every build and ``check`` asks)."""
     model = SCHEMAS[stem]
     schema = markdown_descriptions(model.model_json_schema())
     schema = {"$schema": SCHEMA_DIALECT, "$id": f"{stem}.schema.json", **schema}

@@ -11,6 +11,7 @@ changes meaning, never for a field added.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import json
 import re
@@ -82,7 +83,18 @@ def _nullable_numbers(node: Any) -> Any:
 
 
 def schema() -> dict[str, Any]:
-    """The JSON Schema of one program's figures, with every field's description."""
+    """The JSON Schema of one program's figures, with every field's description.
+
+    A fresh copy each call, of the one made per process: a build asks for it twice (the
+    file and its reference page) and each time cost 0.7 s of reading the classes' source.
+    """
+    result: dict[str, Any] = json.loads(_schema_text())
+    return result
+
+
+@functools.cache
+def _schema_text() -> str:
+    """:func:`schema` as JSON text, made once: the classes cannot change while running."""
     generated = TypeAdapter(ProgramFigures).json_schema(mode="serialization")
     classes: dict[str, type] = {}
     _classes(ProgramFigures, classes)
@@ -100,7 +112,7 @@ def schema() -> dict[str, Any]:
     top["required"] = ["schema_version", *top.get("required", [])]
     full: dict[str, Any] = _nullable_numbers({"$schema": SCHEMA_DIALECT, "$id": FILE, **top,
                                               "title": "figures.json", "$defs": defs})
-    return full
+    return json.dumps(full)
 
 
 def render() -> str:

@@ -107,8 +107,10 @@ unit: $(STAMP)
 # two workers on the machines' two cores, each module's tests on one worker (its
 # module fixtures, such as a built site, are made once): 7.5 → 4.8 minutes. The modules go
 # out in the order tests/conftest.py gives (the slowest first), not by how many tests each has.
+# The tests marked `large` build the 200-program playbook (minutes each): `make bench`
+# runs them, beside the figures it prints for the same size.
 test: $(STAMP) browser-deps db-deps lint
-	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not large"
 
 schema: $(STAMP)
 	$(BIN)/playbook schema
@@ -126,8 +128,9 @@ example-data: $(STAMP)
 
 # BENCH_ARGS="--large 200 --parquet-rows 50000000" for every recorded figure (docs/benchmark.md)
 BENCH_ARGS ?=
-bench: $(STAMP)
+bench: $(STAMP) browser-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/pytest -m large -p no:randomly
 
 # After changing a pin in pyproject.toml or constraints.txt (a new package: pinned in
 # both, its own dependencies in constraints.txt): resolves with every pin held and writes

@@ -65,12 +65,15 @@ class Site:
 
 
 def mkdocs_build(root: Path, site: Path, today: str = TODAY,
-                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Build ``root``'s site strictly into ``site`` (never with -q), ``env`` added."""
+                 env: dict[str, str] | None = None,
+                 timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Build ``root``'s site strictly into ``site`` (never with -q), ``env`` added, within
+    ``timeout`` seconds."""
     env = {**os.environ, "PLAYBOOK_TODAY": today, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-         "-d", str(site)], capture_output=True, text=True, env=env, check=False, timeout=300)
+         "-d", str(site)], capture_output=True, text=True, env=env, check=False,
+        timeout=timeout)
 
 
 def tiny_site(tmp_path: Path, docs: str = "# Home\n") -> Path:

@@ -19,6 +19,7 @@ import pytest
 from yamlls import SERVER, YamlLanguageServer
 
 from playbook.commands import init
+from playbook.model import schema
 
 pytestmark = pytest.mark.browser
 LOCATED = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<rest>.*)$")
@@ -94,3 +95,33 @@ def test_this_repositorys_files_find_their_schemas_too() -> None:
             assert ls.open(path) == [], path
     finally:
         ls.close()
+
+
+def test_a_benchmark_file_finds_its_schema_and_an_error_is_flagged_where_check_locates_it(
+        server: tuple[Path, YamlLanguageServer]) -> None:
+    """A playbook's own ``benchmarks/<name>.yml``, started with its modeline, is checked by
+    the editor as ``playbook check`` checks it."""
+    root, ls = server
+    packaged = Path(__file__).resolve().parents[1] / "playbook" / "benchmarks" / \
+        "lacerenza-2017.yml"
+    text = packaged.read_text(encoding="utf-8").replace("id: lacerenza-2017\n",
+                                                        "id: ours-2024\n", 1)
+    path = root / "benchmarks" / "ours-2024.yml"
+    path.parent.mkdir()
+    path.write_text(f"{schema.modeline('benchmark')}\n{text}", encoding="utf-8")
+    with (root / "playbook.yml").open("a", encoding="utf-8") as out:
+        out.write("benchmarks:\n  files: [benchmarks/ours-2024.yml]\n")
+    assert ls.open(path) == []
+    assert ls.open(root / "playbook.yml") == []
+    bad = path.read_text(encoding="utf-8").replace("  year: 2017\n",
+                                                   f"  year: 2017\n  {INJECTED}: 1\n", 1)
+    path.write_text(bad, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "playbook.commands.cli", "check"], cwd=root,
+                          capture_output=True, text=True, check=False, timeout=120)
+    (located,) = [(int(m["line"]), int(m["column"]))
+                  for m in map(LOCATED.match, done.stdout.splitlines())
+                  if m and m["file"] == "benchmarks/ours-2024.yml"
+                  and f"unknown field '{INJECTED}'" in m["rest"]]
+    found = [(d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1)
+             for d in ls.edit(path, bad) if d["message"] == f"Property {INJECTED} is not allowed."]
+    assert found == [located], done.stdout

@@ -8,6 +8,7 @@ people: it gets a row that says so, never a point.
 from __future__ import annotations
 
 import copy
+import html
 import json
 import math
 import re
@@ -74,18 +75,31 @@ def test_the_example_portfolio_places_each_program(example: SiteData) -> None:
 def test_two_hundred_programs_stay_legible(example: SiteData) -> None:
     site = _copies(example, 200, "A very long program title that goes on and on {i} <b>x</b>")
     figure = _figure(forest_section(site))
-    ticks = figure["layout"]["yaxis"]["ticktext"]
+    ticks = [html.unescape(t) for t in figure["layout"]["yaxis"]["ticktext"]]
     assert len(ticks) == 200 and len(set(figure["layout"]["yaxis"]["tickvals"])) == 200
     assert figure["layout"]["height"] == 200 + ROW_PX * 200
     assert figure["layout"]["xaxis"]["side"] == "top"
     # titles are cut on the axis (whole in the table) and shown literally by Plotly
     assert all(len(t.split(" · ")[0]) <= LABEL_CHARS for t in ticks)
+    # cut in the middle: the end of a numbered series' titles tells its rows apart
+    assert ticks[17] == "A very long program title… on 17 <b>x</b> · transfer"
+    assert len(set(ticks)) == 200
     table = forest_section(site)
     assert table.count("<tr><td>A very long program title") == 200
     # too tall for a sheet: paper gets the table (playbook.css hides the plot in print)
     assert '<div class="pb-tall">' in table and "The plot has 200 rows" in table
     assert "pb-tall" not in forest_section(example)
     assert "&lt;b&gt;x&lt;/b&gt;" in table and "<b>x</b>" not in table
+
+
+def test_titles_that_differ_only_in_the_middle_are_labelled_by_id(example: SiteData) -> None:
+    site = _copies(example, 3, "Program for the sales team in region {i} of the firm, 2026 cohort")
+    ticks = _figure(forest_section(site))["layout"]["yaxis"]["ticktext"]
+    assert ticks == ["p000 · transfer", "p001 · transfer", "p002 · transfer"]
+    site = _copies(example, 2, "Leadership program for the sales team, cohort {i}")
+    ticks = _figure(forest_section(site))["layout"]["yaxis"]["ticktext"]
+    assert ticks == ["Leadership program for the… team, cohort 0 · transfer",
+                     "Leadership program for the… team, cohort 1 · transfer"]
 
 
 def test_the_group_index_at_portfolio_scale_has_every_program(example: SiteData) -> None:

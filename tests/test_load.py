@@ -7,7 +7,7 @@ import inspect
 import math
 import re
 from dataclasses import MISSING, FrozenInstanceError, fields, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playbook.engine import load_playbook
+from playbook.figures import design
+from playbook.figures.design import Verdict
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.csv_table import Table, identifier_columns, parse_date, parse_number, read_table
 from playbook.load.observations import Observation
@@ -384,11 +386,24 @@ def test_new_program_checks_clean(tmp_path: Path, run_cli: RunCli, start: str,
     folder = tmp_path / "program" / "team-offsite"
     assert (code, err) == (0, "")
     data = tmp_path / "data" / "team-offsite" / "business_kpi.csv"
+    behaviour = data.with_name("behavior_metric.csv")
     lock = tmp_path / "data" / "team-offsite" / "contracts.lock.yml"
     assert out.splitlines() == [*((folder / f"{stem}.yml").as_posix() for stem in sorted(FILES)),
-                                data.as_posix(), lock.as_posix()]
+                                behaviour.as_posix(), data.as_posix(), lock.as_posix()]
     assert run_cli("lock", "--check", "--dir", tmp_path)[0] == 0  # its first commit passes
     assert data.read_text(encoding="utf-8").splitlines()[1] == f"{start},40,pilot"
+    # the behaviour KPI's baseline is measured (pre/post), so the stated design follows
+    assert behaviour.read_text(encoding="utf-8").splitlines()[1] == f"{start},10,pilot"
+    result = load_playbook(tmp_path)[0].programs[0]
+    program = result.program
+    assert program is not None and program.design is not None and program.forecast is not None
+    assert program.forecast.made == date.fromisoformat(start) - timedelta(days=14)
+    assert [k.kpi for k in program.forecast.kpis] == ["business-kpi", "behavior-metric"]
+    assessed = design.assess(result)
+    assert {f.key: f.verdict for f in assessed.facts if f.verdict is not Verdict.NOT_STATED} \
+        == dict.fromkeys(["needs_analysis", "feedback", "methods", "spacing", "location",
+                          "delivery", "coaching", "action_project", "pre_post",
+                          "cohort_size", "duration_days"], Verdict.FOLLOWS)
     for file in folder.iterdir():
         assert file.read_text(encoding="utf-8").startswith(
             f"# yaml-language-server: $schema=../../schema/{file.stem}.schema.json\n")

@@ -94,6 +94,53 @@ def test_schema_rejects_what_the_engine_rejects(tmp_path: Path) -> None:
     assert "'tagret' was unexpected" in result.stdout
 
 
+PACKAGED_BENCHMARK = REPO / "playbook" / "benchmarks" / "lacerenza-2017.yml"
+
+
+def _check_benchmark(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--schemafile", str(REPO / "schema" / "benchmark.schema.json"),
+         str(path)], capture_output=True, text=True, check=False, timeout=120)
+
+
+def test_the_packaged_benchmark_file_meets_the_benchmark_schema() -> None:
+    result = _check_benchmark(PACKAGED_BENCHMARK)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("  - criterion: learning\n", "  - criterion: learnin\n",
+     "'learnin' is not one of ['reactions', 'learning', 'transfer', 'results']"),
+    ("    delta: 0.63\n", "    delta: large\n", "'large' is not of type 'number'"),
+    ("  year: 2017\n", "  year: 2017\n  tagret: 1\n", "'tagret' was unexpected"),
+    ("id: lacerenza-2017\n", "id: Lacerenza 2017\n", "'Lacerenza 2017' does not match"),
+], ids=["choice", "number", "unknown-field", "id"])
+def test_an_error_in_a_benchmark_file_is_reported(tmp_path: Path, old: str, new: str,
+                                                  message: str) -> None:
+    """What a playbook's own ``benchmarks/<name>.yml`` gets wrong, an editor flags."""
+    text = PACKAGED_BENCHMARK.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    bad = tmp_path / "benchmarks" / "ours.yml"
+    bad.parent.mkdir()
+    bad.write_text(schema.modeline("benchmark") + "\n" + text.replace(old, new),
+                   encoding="utf-8")
+    result = _check_benchmark(bad)
+    assert result.returncode == 1
+    assert message in result.stdout, result.stdout
+
+
+def test_a_benchmark_file_modeline_finds_the_schema_from_benchmarks() -> None:
+    line = schema.modeline("benchmark")
+    assert line == "# yaml-language-server: $schema=../schema/benchmark.schema.json"
+    target = REPO / "benchmarks" / line.split("$schema=", 1)[1]
+    assert target.resolve() == REPO / "schema" / "benchmark.schema.json"
+    assert (REPO / "playbook.yml").read_text(encoding="utf-8").splitlines()[0] == \
+        schema.modeline("playbook")
+    page = (REPO / "schema" / "format.md").read_text(encoding="utf-8")
+    assert "## benchmarks/&lt;name&gt;.yml \\(a playbook's own research benchmarks" in page
+    assert "### BenchmarkSource" in page and "### CriterionEffect" in page
+
+
 def _models(tp: Any) -> list[type[BaseModel]]:
     """The model classes inside an annotation (Optional, list, dict, tuple, Annotated)."""
     if isinstance(tp, type) and issubclass(tp, BaseModel):

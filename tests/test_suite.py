@@ -31,11 +31,12 @@ def test_every_run_prints_its_ten_slowest_tests() -> None:
 def test_make_test_runs_the_suite_on_two_workers_a_module_each() -> None:
     """Two cores, two workers; a module's tests stay on one worker, so a module's shared
     fixture (a built site, a served one) is made once, not once per worker; the modules go
-    out in conftest's order, slowest first (no reordering by test count)."""
+    out in conftest's order, slowest first (no reordering by test count). The `large`
+    tests (a 200-program build each) are `make bench`'s, which runs every one of them."""
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert recipe.splitlines()[1:] == [
-        "\t$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder"]
+        '\t$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not large"']
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert '"pytest-xdist==3.8.0"' in pyproject
 
@@ -51,3 +52,9 @@ def test_every_python_the_suite_starts_shares_one_bytecode_cache() -> None:
                             "sys.dont_write_bytecode)"], capture_output=True, text=True,
                            check=True, timeout=60)
     assert child.stdout == f"{prefix} False\n"
+
+
+def test_make_bench_runs_the_large_tests_make_test_leaves_out() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nbench:", 1)[1].split("\n\n", 1)[0]
+    assert "\t$(BIN)/pytest -m large -p no:randomly" in recipe.splitlines()

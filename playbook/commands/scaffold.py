@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -20,7 +20,7 @@ class ScaffoldError(UsageError):
 
 
 def program_files(program_id: str, start: date) -> dict[str, str]:
-    """The files of a new program: ``program/<id>/*.yml``, then its sample data file.
+    """The files of a new program: ``program/<id>/*.yml``, then its sample data files.
 
     Args:
         program_id: The new program's id (lowercase kebab-case).
@@ -41,6 +41,8 @@ def program_files(program_id: str, start: date) -> dict[str, str]:
         "id": program_id,
         "title": program_id.replace("-", " ").capitalize(),
         "start": start.isoformat(),
+        # a forecast is stated before the start, or it is a finding (forecast-late)
+        "forecast_made": (start - timedelta(days=14)).isoformat(),
         "baseline_date": start.isoformat(),
         "target_by": date(start.year + 1, start.month, min(start.day, 28)).isoformat(),
         "behaviour_by": date(start.year + (start.month > 6), (start.month + 5) % 12 + 1,
@@ -51,14 +53,14 @@ def program_files(program_id: str, start: date) -> dict[str, str]:
     for item in sorted(templates.iterdir(), key=lambda t: t.name):
         if item.name.endswith(".yml"):
             rendered[f"{folder}/{item.name}"] = _render(item, values)
-    # the sample export the KPI template's source reads, so the new program checks clean
+    # the sample exports the KPI templates' sources read, so the new program checks clean
     for item in sorted((templates / "data").iterdir(), key=lambda t: t.name):
         rendered[f"{data}/{item.name}"] = _render(item, values)
     return rendered
 
 
 def new_program(root: Path, program_id: str, start: date) -> list[Path]:
-    """Write ``program/<program_id>/`` (all eight files) and a sample data file.
+    """Write ``program/<program_id>/`` (all eight files) and its sample data files.
 
     Args:
         root: The playbook folder.
@@ -66,11 +68,11 @@ def new_program(root: Path, program_id: str, start: date) -> list[Path]:
         start: Day 0 of the new program.
 
     Returns:
-        The files written: the program files, then the data file.
+        The files written: the program files, then the data files.
 
     Raises:
-        ScaffoldError: The id is not an id of the model, or the program folder or the
-            data file already exists.
+        ScaffoldError: The id is not an id of the model, or the program folder or
+            a data file already exists.
         WriteRefused: A folder on the way is a link or not a folder; nothing was written.
     """
     rendered = program_files(program_id, start)

@@ -15,10 +15,17 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from playbook.model import FILES
+from playbook.model.benchmarks import BenchmarkSource
 from playbook.model.settings import Settings
 
-SCHEMAS: Final[Mapping[str, type[BaseModel]]] = {**FILES, "playbook": Settings}
-"""Every file with a schema: the program files, and ``playbook.yml`` at the root."""
+SCHEMAS: Final[Mapping[str, type[BaseModel]]] = {**FILES, "playbook": Settings,
+                                                 "benchmark": BenchmarkSource}
+"""Every file with a schema: the program files, ``playbook.yml`` at the root, and a
+playbook's own benchmark files (``benchmarks/<name>.yml``, named in ``playbook.yml``)."""
+PLACES: Final[Mapping[str, str]] = {"playbook": "playbook.yml",
+                                    "benchmark": "benchmarks/<name>.yml"}
+"""Where a file other than a program file sits in the playbook: its schema's title, and
+how far its modeline climbs to ``schema/``."""
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -44,7 +51,7 @@ def render(stem: str) -> str:
     model = SCHEMAS[stem]
     schema = markdown_descriptions(model.model_json_schema())
     schema = {"$schema": SCHEMA_DIALECT, "$id": f"{stem}.schema.json", **schema}
-    schema["title"] = f"{stem}.yml"
+    schema["title"] = PLACES.get(stem, f"{stem}.yml")
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -57,5 +64,10 @@ def texts() -> dict[str, str]:
 
 
 def modeline(stem: str) -> str:
-    """Return the editor modeline that a program file starts with."""
-    return f"# yaml-language-server: $schema=../../schema/{stem}.schema.json"
+    """Return the editor modeline that a file of ``stem`` starts with.
+
+    The path is relative to the file: ``../../schema/`` from ``program/<id>/``,
+    ``../schema/`` from ``benchmarks/``, ``schema/`` from the root.
+    """
+    up = "../" * PLACES.get(stem, f"program/<id>/{stem}.yml").count("/")
+    return f"# yaml-language-server: $schema={up}schema/{stem}.schema.json"

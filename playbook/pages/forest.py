@@ -12,6 +12,7 @@ participant of one standard deviation of improvement.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -29,6 +30,8 @@ ROW_PX: Final = 26
 """Height of one row of the forest plot, in pixels: 200 rows stay legible."""
 LABEL_CHARS: Final = 42
 """Longest program title on the axis before it is cut with an ellipsis (the table has it whole)."""
+TAIL_CHARS: Final = 14
+"""Most characters of a cut title kept from its end (where a series numbers its programs)."""
 TOP: Final[Mapping[str, int]] = MappingProxyType({"bottom": 60, "top": 170})
 """Top margin in pixels: room for the title, and for the legend and axes placed there."""
 BOTTOM: Final[Mapping[str, int]] = MappingProxyType({"bottom": 120, "top": 40})
@@ -44,7 +47,25 @@ NO_COST_WORDS: Final[Mapping[NoCost, str]] = MappingProxyType({
 
 
 def _short(title: str) -> str:
-    return title if len(title) <= LABEL_CHARS else title[:LABEL_CHARS - 1].rstrip() + "…"
+    """``title`` within :data:`LABEL_CHARS`, cut in the middle.
+
+    Titles of one portfolio often share their start ("Approval velocity for
+    engagement leaders 001", "… 003"): cut at the end, rows would read alike.
+    """
+    if len(title) <= LABEL_CHARS:
+        return title
+    tail = title[-TAIL_CHARS:]
+    if " " in tail[1:] and title[-TAIL_CHARS - 1] != " ":  # from the start of a word
+        tail = tail[tail.index(" ", 1) + 1:]
+    gap = " " if title[-len(tail) - 1] == " " else ""
+    return f"{title[:LABEL_CHARS - 1 - len(gap) - len(tail)].rstrip()}…{gap}{tail}"
+
+
+def _titles(values: list[ProgramValue]) -> dict[str, str]:
+    """Each program's label by id; where two cut titles read alike, their ids instead."""
+    short = {v.program_id: _short(v.title) for v in values}
+    seen = Counter(short.values())
+    return {pid: _short(pid) if seen[label] > 1 else label for pid, label in short.items()}
 
 
 def _rows(values: list[ProgramValue]) -> list[tuple[int, ProgramValue, int | None]]:
@@ -56,11 +77,11 @@ def _rows(values: list[ProgramValue]) -> list[tuple[int, ProgramValue, int | Non
     return out
 
 
-def _label(v: ProgramValue, i: int | None) -> str:
+def _label(title: str, v: ProgramValue, i: int | None) -> str:
     if i is None:
-        return _short(v.title)
+        return title
     c = v.effects[i].placement.criterion
-    return f"{_short(v.title)} · {CRITERION_WORDS[c].split(' ')[0] if c else ''}"
+    return f"{title} · {CRITERION_WORDS[c].split(' ')[0] if c else ''}"
 
 
 def _r(value: float | None) -> float:
@@ -158,7 +179,7 @@ def forest_section(site: SiteData, chart_id: str = "chart-portfolio-forest") -> 
     out = [heading(2, "Effects against research")]
     if not values:
         return lines([*out, Md("No programs yet.\n")])
-    rows = _rows(values)
+    rows, titles = _rows(values), _titles(values)
     ticks = [y for y, _, _ in rows]
     # a tall plot is read from the top: its axes go there, under the legend
     side = "top" if len(rows) > TALL else "bottom"
@@ -172,7 +193,8 @@ def forest_section(site: SiteData, chart_id: str = "chart-portfolio-forest") -> 
         xaxis2={"domain": [0.7, 1], "title": {"text": "ROI (%)"}, "zeroline": True,
                 "rangemode": "tozero", "automargin": True, "anchor": "y", "side": side},
         # a fixed range, first row on top: autorange pads for the text of a waiting row
-        yaxis={"tickvals": ticks, "ticktext": [_label(v, i) for _, v, i in rows],
+        yaxis={"tickvals": ticks, "ticktext": [_label(titles[v.program_id], v, i)
+                                                 for _, v, i in rows],
                "range": [len(rows) - 0.5, -0.5], "automargin": True, "zeroline": False},
         legend=_legend(side, height), margin={"l": 60, "r": 20, "t": TOP[side], "b": BOTTOM[side]})
     figure = {"data": _traces(rows), "layout": lay}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import enum
 import types
 import typing
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Annotated, Any, Final, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from playbook.model import FILES
-from playbook.model.settings import Settings
+from playbook.model.schema import PLACES, SCHEMAS
 from playbook.pages import (
     contracts_doc,
     csv_rules,
@@ -74,6 +75,16 @@ ADDED: Final = frozenset({("Settings", "format_version"),
          *(("Expected", f) for f in ("change", "low", "high")),
          *(("RoiForecast", f) for f in ("first_year_pct", "low_pct", "high_pct"))})
 """Fields this project adds to the format contract (``program-format.md``)."""
+
+PLACE_NOTES: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
+    "playbook": ("at the playbook root", ""),
+    "benchmark": ("a playbook's own research benchmarks",
+                  "One publication's effects of leadership training by criterion, in the "
+                  "format of the packaged ``lacerenza-2017.yml``; ``playbook.yml`` names "
+                  "the file in ``benchmarks.files``. Starting it with ``# "
+                  "yaml-language-server: $schema=../schema/benchmark.schema.json`` lets an "
+                  "editor check it as it is typed.")})
+"""Where each file outside ``program/<id>/`` sits (its heading) and what to know of it."""
 
 RULES: Final = Md("""## Rules across fields and rows
 
@@ -184,10 +195,12 @@ def markdown() -> Md:
            Md("Generated from the model. Every field below is checked by `playbook check` and "
               "described in the JSON Schema under `schema/`. Fields marked *added* are this "
               "project's additions to the format contract.\n")]
-    files: dict[str, type[BaseModel]] = {**FILES, "playbook": Settings}
-    for stem, model in files.items():
-        out.append(heading(2, f"{stem}.yml" if stem != "playbook" else
-                           "playbook.yml (at the playbook root, optional)"))
+    for stem, model in SCHEMAS.items():
+        where, note = PLACE_NOTES.get(stem, ("", ""))
+        out.append(heading(2, f"{PLACES[stem]} ({where}, optional)" if where else
+                           f"{stem}.yml"))
+        if note:
+            out.append(fmt("{}\n", prose(note)))
         models: list[type[BaseModel]] = []
         _models(model, models)
         for m in models:

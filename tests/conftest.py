@@ -27,7 +27,8 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-SLOWEST_FIRST = ("test_portfolio_browser.py", "test_browser.py", "test_site_safety.py", "test_deploy.py", "test_incremental.py",
+SLOWEST_FIRST = ("test_browser.py", "test_portfolio_browser.py", "test_site_safety.py",
+                 "test_deploy.py", "test_incremental.py",
                  "test_hostile.py", "test_site.py", "test_provenance.py", "test_preview.py",
                  "test_init.py", "test_hostile_files.py", "test_precommit.py", "test_htmlblocks.py",
                  "test_scale.py", "test_measure_sql.py", "test_robustness.py", "test_year.py",

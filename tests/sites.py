@@ -13,6 +13,7 @@ import functools
 import hashlib
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -74,6 +75,19 @@ def mkdocs_build(root: Path, site: Path, today: str = TODAY,
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
          "-d", str(site)], capture_output=True, text=True, env=env, check=False,
         timeout=timeout)
+
+
+def drop_forecast(root: Path, program: str = "tiny") -> None:
+    """Remove the ``forecast:`` block from a program written by ``playbook new``, so a
+    test can delete ``kpis.yml`` and reach the macros (a forecast naming KPIs that no
+    longer exist is an error at load time, before any page)."""
+    file = root / "program" / program / "program.yml"
+    text = file.read_text(encoding="utf-8")
+    start = text.index("\nforecast:\n") + 1
+    body = start + len("forecast:\n")
+    end = re.search(r"^\S", text[body:], re.MULTILINE)  # the next top-level key
+    file.write_text(text[:start] + (text[body + end.start():] if end else ""),
+                    encoding="utf-8")
 
 
 def tiny_site(tmp_path: Path, docs: str = "# Home\n") -> Path:

@@ -63,7 +63,8 @@ def test_every_schema_validates_its_program_files() -> None:
         hook = hooks[f"schema-{stem}"]
         assert hook["entry"] == (".venv/bin/check-jsonschema --schemafile "
                                  f"schema/{stem}.schema.json")
-        target = "playbook.yml" if stem == "playbook" else f"program/demo/{stem}.yml"
+        target = {"playbook": "playbook.yml", "benchmark": "benchmarks/ours.yml"}.get(
+            stem, f"program/demo/{stem}.yml")
         assert re.search(hook["files"], target), stem
         assert not re.search(hook["files"], f"program/demo/x{stem}.yml"), stem
     assert {h["entry"] for h in hooks.values()} >= {".venv/bin/ruff check",

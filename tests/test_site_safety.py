@@ -14,7 +14,15 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from sites import MINI_CONFIG, OPT_IN, copy_tiny, mkdocs_build, tiny_site, tree_digest
+from sites import (
+    MINI_CONFIG,
+    OPT_IN,
+    copy_tiny,
+    drop_forecast,
+    mkdocs_build,
+    tiny_site,
+    tree_digest,
+)
 
 from playbook.pages.mdtext import yaml_string
 from playbook_mkdocs.sandbox import NOT_CLOSED
@@ -105,6 +113,7 @@ def test_a_warnings_only_strict_failure_keeps_the_last_site(
 
 def test_a_page_time_failure_keeps_the_last_site(tmp_path: Path) -> None:
     root = tiny_site(tmp_path, docs=OPT_IN + '{{ kpi_chart("tiny", "business-kpi") }}\n')
+    drop_forecast(root)  # without kpis.yml the program still loads; the page fails
     site = tmp_path / "site"
     first = mkdocs_build(root, site)
     assert first.returncode == 0, first.stderr
@@ -161,6 +170,7 @@ def _wait_for(url: str, needle: str, proc: subprocess.Popen[str], seconds: float
 def test_serve_shows_problems_and_recovers(tmp_path: Path, how: list[str]) -> None:
     root = tiny_site(tmp_path, docs=OPT_IN + '# Home\n\n{{ kpi_table("tiny") }}\n\n'
                      '{{ kpi_chart("tiny", "business-kpi") }}\n')
+    drop_forecast(root)  # without kpis.yml the program still loads; the macro fails
     port = _free_port()
     env = {"PLAYBOOK_TODAY": "2026-11-22", "NO_MKDOCS_2_WARNING": "1",
            "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}

@@ -26,10 +26,10 @@ from scipy import stats
 from playbook import engine
 from playbook.figures.benchmark import (
     Band,
+    BenchmarkScale,
     Comparability,
     Placement,
     Position,
-    Scale,
     _placed,
     band_for,
     cite,
@@ -182,15 +182,15 @@ def test_placement_says_where_the_effect_stands() -> None:
 
 # (criterion, scale, benchmark on the observed scale, factor), by hand from the paper
 OBSERVED = [
-    (Criterion.REACTIONS, Scale.OBSERVED_D, 0.58, 0.58 / 0.63),
-    (Criterion.LEARNING, Scale.ATTENUATED, 0.73 * np.sqrt(0.95), np.sqrt(0.95)),
-    (Criterion.TRANSFER, Scale.ATTENUATED, 0.82 * np.sqrt(0.96), np.sqrt(0.96)),
-    (Criterion.RESULTS, Scale.OBSERVED_D, 0.66, 0.66 / 0.72),
+    (Criterion.REACTIONS, BenchmarkScale.OBSERVED_D, 0.58, 0.58 / 0.63),
+    (Criterion.LEARNING, BenchmarkScale.ATTENUATED, 0.73 * np.sqrt(0.95), np.sqrt(0.95)),
+    (Criterion.TRANSFER, BenchmarkScale.ATTENUATED, 0.82 * np.sqrt(0.96), np.sqrt(0.96)),
+    (Criterion.RESULTS, BenchmarkScale.OBSERVED_D, 0.66, 0.66 / 0.72),
 ]
 
 
 @pytest.mark.parametrize(("criterion", "scale", "at", "factor"), OBSERVED)
-def test_the_benchmark_is_brought_to_the_observed_scale(criterion: Criterion, scale: Scale,
+def test_the_benchmark_is_brought_to_the_observed_scale(criterion: Criterion, scale: BenchmarkScale,
                                                          at: float, factor: float) -> None:
     band = band_for(packaged(), criterion)
     assert band is not None
@@ -212,16 +212,16 @@ def test_the_reactions_band_scales_with_the_observed_d() -> None:
 @pytest.mark.parametrize(("effect", "scale", "at", "cr"), [
     # a user's file without reliability or observed d: δ and its band as given
     ("{criterion: transfer, delta: 0.5, delta_at: T, cr_low: 0.1, cr_high: 0.9, "
-     "cr_level: 0.8, values_at: T}", Scale.UNCORRECTED, 0.5, (0.1, 0.9)),
+     "cr_level: 0.8, values_at: T}", BenchmarkScale.UNCORRECTED, 0.5, (0.1, 0.9)),
     ("{criterion: transfer, delta: 0.5, delta_at: T, reliability: 0.81, cr_low: 0.1, "
-     "cr_high: 0.9, cr_level: 0.8, values_at: T}", Scale.ATTENUATED, 0.45, (0.09, 0.81)),
+     "cr_high: 0.9, cr_level: 0.8, values_at: T}", BenchmarkScale.ATTENUATED, 0.45, (0.09, 0.81)),
     ("{criterion: transfer, delta: 0.5, delta_at: T, d: 0.4, reliability: 0.81, "
-     "cr_low: 0.1, cr_high: 0.9, cr_level: 0.8, values_at: T}", Scale.OBSERVED_D, 0.4,
+     "cr_low: 0.1, cr_high: 0.9, cr_level: 0.8, values_at: T}", BenchmarkScale.OBSERVED_D, 0.4,
      (0.08, 0.72)),
-    ("{criterion: transfer, delta: 0, delta_at: T, d: 0, values_at: T}", Scale.OBSERVED_D,
+    ("{criterion: transfer, delta: 0, delta_at: T, d: 0, values_at: T}", BenchmarkScale.OBSERVED_D,
      0.0, (None, None)),
 ])
-def test_a_user_benchmark_is_compared_as_far_as_it_allows(effect: str, scale: Scale,
+def test_a_user_benchmark_is_compared_as_far_as_it_allows(effect: str, scale: BenchmarkScale,
                                                           at: float, cr: tuple) -> None:
     source = BenchmarkSource.model_validate(yaml.safe_load(OWN.replace(
         OWN.splitlines()[-1], f"  - {effect}")))
@@ -420,12 +420,13 @@ def test_report_and_figures_json_carry_the_placement(run_cli) -> None:
 
 
 BAND = Band("lacerenza-2017", "Lacerenza et al. (2017)", "10.1037/apl0000241",
-            Criterion.TRANSFER, 0.82, Scale.ATTENUATED, 0.82 * math.sqrt(0.96),
+            Criterion.TRANSFER, 0.82, BenchmarkScale.ATTENUATED, 0.82 * math.sqrt(0.96),
             math.sqrt(0.96), 0.96)
-OBSERVED_BAND = replace(BAND, criterion=Criterion.RESULTS, delta=0.72, scale=Scale.OBSERVED_D,
-                        observed=0.66, factor=0.66 / 0.72, reliability=0.93)
-OWN_BAND = replace(BAND, source="own", cite="Doe (2020)", delta=0.5, scale=Scale.UNCORRECTED,
-                   observed=0.5, factor=1.0, reliability=None)
+OBSERVED_BAND = replace(BAND, criterion=Criterion.RESULTS, delta=0.72,
+                        scale=BenchmarkScale.OBSERVED_D, observed=0.66,
+                        factor=0.66 / 0.72, reliability=0.93)
+OWN_BAND = replace(BAND, source="own", cite="Doe (2020)", delta=0.5,
+                   scale=BenchmarkScale.UNCORRECTED, observed=0.5, factor=1.0, reliability=None)
 TRANSFER = ("the typical leadership-training transfer \\(behaviour on the job\\) effect, "
             "compared with δ = 0.82 brought to the observed scale \\(× √0.96 = 0.80\\), "
             "Lacerenza et al. \\(2017\\)")

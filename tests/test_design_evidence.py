@@ -10,7 +10,7 @@ import pytest
 from conftest import RunCli, TmpPlaybook
 
 from playbook.engine import check_playbook, load_playbook
-from playbook.figures.design import LACERENZA_REFERENCE, RULES, Verdict, assess
+from playbook.figures.design import LACERENZA_REFERENCE, RULES, DesignVerdict, assess
 from playbook.load.signoffs import digest
 from playbook.model.design import COHORT_MAX, COHORT_MIN
 from playbook.model.findings import FindingCode
@@ -160,9 +160,9 @@ def test_the_examples_follow_the_evidence() -> None:
         found = assess(bundle)
         assert found is not None and found.stated
         verdicts = {f.key: f.verdict for f in found.facts}
-        assert verdicts.pop("attendance") is Verdict.NOT_CHECKED
-        assert verdicts.pop("duration_hours") is Verdict.NOT_CHECKED
-        assert set(verdicts.values()) == {Verdict.FOLLOWS}, (bundle.id, verdicts)
+        assert verdicts.pop("attendance") is DesignVerdict.NOT_CHECKED
+        assert verdicts.pop("duration_hours") is DesignVerdict.NOT_CHECKED
+        assert set(verdicts.values()) == {DesignVerdict.FOLLOWS}, (bundle.id, verdicts)
 
 
 def test_strategy_page_shows_each_fact_with_its_source(tmp_playbook: TmpPlaybook,

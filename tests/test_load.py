@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from playbook.engine import load_playbook
 from playbook.figures import design
-from playbook.figures.design import Verdict
+from playbook.figures.design import DesignVerdict
 from playbook.load import yaml_source as yamlsrc
 from playbook.load.csv_table import Table, identifier_columns, parse_date, parse_number, read_table
 from playbook.load.observations import Observation
@@ -400,10 +400,10 @@ def test_new_program_checks_clean(tmp_path: Path, run_cli: RunCli, start: str,
     assert program.forecast.made == date.fromisoformat(start) - timedelta(days=14)
     assert [k.kpi for k in program.forecast.kpis] == ["business-kpi", "behavior-metric"]
     assessed = design.assess(result)
-    assert {f.key: f.verdict for f in assessed.facts if f.verdict is not Verdict.NOT_STATED} \
+    assert {f.key: f.verdict for f in assessed.facts if f.verdict is not DesignVerdict.NOT_STATED} \
         == dict.fromkeys(["needs_analysis", "feedback", "methods", "spacing", "location",
                           "delivery", "coaching", "action_project", "pre_post",
-                          "cohort_size", "duration_days"], Verdict.FOLLOWS)
+                          "cohort_size", "duration_days"], DesignVerdict.FOLLOWS)
     for file in folder.iterdir():
         assert file.read_text(encoding="utf-8").startswith(
             f"# yaml-language-server: $schema=../../schema/{file.stem}.schema.json\n")

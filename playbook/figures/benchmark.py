@@ -20,7 +20,7 @@ methodology page:
 
 The program's d is *observed*; benchmarks such as Lacerenza et al. (2017)
 report δ, corrected for unreliability in the criterion. The benchmark is
-brought to the observed scale (:class:`Scale`), like with like: the source's
+brought to the observed scale (:class:`BenchmarkScale`), like with like: the source's
 observed d where it prints one, its intervals times d/δ (the attenuation the
 source itself applied); otherwise δ·√r̄_yy, its intervals times √r̄_yy, with the
 mean criterion reliability the source corrected for (Hunter & Schmidt, 2004,
@@ -74,7 +74,7 @@ class Comparability(StrEnum):
     """No benchmark source reports the KPI's criterion."""
 
 
-class Scale(StrEnum):
+class BenchmarkScale(StrEnum):
     """How a benchmark was brought to the observed scale of a program's d."""
 
     OBSERVED_D = "observed-d"
@@ -108,7 +108,7 @@ class Band:
     """The Kirkpatrick criterion: ``reactions``, ``learning``, ``transfer`` or ``results``."""
     delta: float
     """The published mean effect δ of the criterion."""
-    scale: Scale
+    scale: BenchmarkScale
     """How the benchmark was brought to the observed scale of a program's d."""
     observed: float
     """The benchmark on the observed scale, compared with a program's d: the published
@@ -168,7 +168,7 @@ def cite(source: BenchmarkSource) -> str:
     return f"{first}{tail} ({source.citation.year})"
 
 
-def observed_scale(e: CriterionEffect) -> tuple[Scale, float, float]:
+def observed_scale(e: CriterionEffect) -> tuple[BenchmarkScale, float, float]:
     """``(scale, benchmark, factor)``: the effect on the observed scale of a program's d.
 
     A published observed d wins: it is what the source measured. Its factor d/δ is
@@ -176,13 +176,13 @@ def observed_scale(e: CriterionEffect) -> tuple[Scale, float, float]:
     factor), so the intervals of δ times it are those of d.
     """
     if e.d is not None and e.delta != 0:  # the model keeps d and δ of one sign
-        return Scale.OBSERVED_D, e.d, e.d / e.delta
+        return BenchmarkScale.OBSERVED_D, e.d, e.d / e.delta
     if e.reliability is not None:
         root = math.sqrt(e.reliability)
-        return Scale.ATTENUATED, e.delta * root, root
+        return BenchmarkScale.ATTENUATED, e.delta * root, root
     if e.d is not None:  # d = δ = 0: nothing to scale
-        return Scale.OBSERVED_D, e.d, 1.0
-    return Scale.UNCORRECTED, e.delta, 1.0
+        return BenchmarkScale.OBSERVED_D, e.d, 1.0
+    return BenchmarkScale.UNCORRECTED, e.delta, 1.0
 
 
 def band_for(sources: tuple[BenchmarkSource, ...], criterion: Criterion) -> Band | None:

@@ -45,7 +45,7 @@ MIN_METHODS: Final = 2
 """Fewest delivery methods that count as the "multiple delivery methods" supported."""
 
 
-class Verdict(StrEnum):
+class DesignVerdict(StrEnum):
     """Whether a design fact follows what its source says."""
 
     FOLLOWS = "follows"
@@ -80,7 +80,7 @@ class DesignFact:
     """Where in that file (``("design", "needs_analysis")``)."""
     value: bool | float | str | tuple[str, ...] | None
     """What the program states; None when it does not."""
-    verdict: Verdict
+    verdict: DesignVerdict
     """Whether the design follows the evidence."""
     evidence: Evidence
     """What the source says."""
@@ -157,10 +157,10 @@ def _yes_no(key: str, value: bool | None, evidence: Evidence, code: FindingCode,
     """A yes/no fact: stated yes follows, stated no departs."""
     loc = ("design", key)
     if value is None:
-        return DesignFact(key, "program", loc, None, Verdict.NOT_STATED, evidence)
+        return DesignFact(key, "program", loc, None, DesignVerdict.NOT_STATED, evidence)
     if value:
-        return DesignFact(key, "program", loc, True, Verdict.FOLLOWS, evidence)
-    return DesignFact(key, "program", loc, False, Verdict.DEPARTS, evidence, code,
+        return DesignFact(key, "program", loc, True, DesignVerdict.FOLLOWS, evidence)
+    return DesignFact(key, "program", loc, False, DesignVerdict.DEPARTS, evidence, code,
                       departure, hint)
 
 
@@ -169,10 +169,10 @@ def _choice(key: str, value: StrEnum | None, good: StrEnum, evidence: Evidence,
     """A one-of fact: the ``good`` member follows, any other departs."""
     loc = ("design", key)
     if value is None:
-        return DesignFact(key, "program", loc, None, Verdict.NOT_STATED, evidence)
+        return DesignFact(key, "program", loc, None, DesignVerdict.NOT_STATED, evidence)
     if value is good:
-        return DesignFact(key, "program", loc, value.value, Verdict.FOLLOWS, evidence)
-    return DesignFact(key, "program", loc, value.value, Verdict.DEPARTS, evidence, code,
+        return DesignFact(key, "program", loc, value.value, DesignVerdict.FOLLOWS, evidence)
+    return DesignFact(key, "program", loc, value.value, DesignVerdict.DEPARTS, evidence, code,
                       departure.format(value.value), hint)
 
 
@@ -181,20 +181,20 @@ def _methods(d: Design) -> list[DesignFact]:
     loc = ("design", "methods")
     used = tuple(dict.fromkeys(m.value for m in d.methods))
     if not used:
-        return [DesignFact("methods", "program", loc, None, Verdict.NOT_STATED, _METHODS)]
+        return [DesignFact("methods", "program", loc, None, DesignVerdict.NOT_STATED, _METHODS)]
     out = []
     if DeliveryMethod.PRACTICE.value not in used:
-        out.append(DesignFact("methods", "program", loc, used, Verdict.DEPARTS, _METHODS,
+        out.append(DesignFact("methods", "program", loc, used, DesignVerdict.DEPARTS, _METHODS,
                               FindingCode.DESIGN_NO_PRACTICE,
                               "the delivery methods leave out practice",
                               "add practice: role plays, simulations, leaders applying the "
                               "behaviour and getting feedback on it"))
     if len(used) < MIN_METHODS:
-        out.append(DesignFact("methods", "program", loc, used, Verdict.DEPARTS, _METHODS,
+        out.append(DesignFact("methods", "program", loc, used, DesignVerdict.DEPARTS, _METHODS,
                               FindingCode.DESIGN_ONE_METHOD,
                               f"the training uses one delivery method ({used[0]})",
                               "combine information, demonstration and practice"))
-    return out or [DesignFact("methods", "program", loc, used, Verdict.FOLLOWS, _METHODS)]
+    return out or [DesignFact("methods", "program", loc, used, DesignVerdict.FOLLOWS, _METHODS)]
 
 
 def _training(d: Design) -> list[DesignFact]:
@@ -219,10 +219,12 @@ def _training(d: Design) -> list[DesignFact]:
                 "deliver the sessions face to face, with a trainer"),
         DesignFact("attendance", "program", ("design", "attendance"),
                    d.attendance.value if d.attendance else None,
-                   Verdict.NOT_CHECKED if d.attendance else Verdict.NOT_STATED, _ATTENDANCE),
+                   DesignVerdict.NOT_CHECKED if d.attendance else DesignVerdict.NOT_STATED,
+                   _ATTENDANCE),
         DesignFact("duration_hours", "program", ("design", "duration_hours"),
                    d.duration_hours,
-                   Verdict.NOT_STATED if d.duration_hours is None else Verdict.NOT_CHECKED,
+                   DesignVerdict.NOT_STATED if d.duration_hours is None
+                   else DesignVerdict.NOT_CHECKED,
                    _DURATION),
     ]
 
@@ -240,10 +242,12 @@ def _pilot(p: Program, bundle: Bundle) -> list[DesignFact]:
                 "give each leader an on-the-job action project on a real decision"),
         _pre_post(bundle),
         DesignFact("cohort_size", "program", ("pilot", "cohort_size"), size,
-                   Verdict.FOLLOWS if COHORT_MIN <= size <= COHORT_MAX else Verdict.DEPARTS,
+                   DesignVerdict.FOLLOWS if COHORT_MIN <= size <= COHORT_MAX
+                   else DesignVerdict.DEPARTS,
                    _COHORT),
         DesignFact("duration_days", "program", ("pilot", "duration_days"), days,
-                   Verdict.FOLLOWS if days >= PILOT_MIN_DAYS else Verdict.DEPARTS, _LENGTH),
+                   DesignVerdict.FOLLOWS if days >= PILOT_MIN_DAYS else DesignVerdict.DEPARTS,
+                   _LENGTH),
     ]
 
 
@@ -258,12 +262,12 @@ def _pre_post(bundle: Bundle) -> DesignFact:
     behaviour = [k for k in plan.kpis if k.kind is KpiKind.BEHAVIOR] if plan else []
     loc: Path_ = ("kpis",)
     if not behaviour:
-        return DesignFact("pre_post", "kpis", loc, None, Verdict.NOT_STATED, _PRE_POST)
+        return DesignFact("pre_post", "kpis", loc, None, DesignVerdict.NOT_STATED, _PRE_POST)
     measured = tuple(k.id for k in behaviour if k.source is not None)
     if measured:
-        return DesignFact("pre_post", "kpis", loc, measured, Verdict.FOLLOWS, _PRE_POST)
+        return DesignFact("pre_post", "kpis", loc, measured, DesignVerdict.FOLLOWS, _PRE_POST)
     stated = bundle.program is not None and bundle.program.design is not None
-    return DesignFact("pre_post", "kpis", loc, (), Verdict.DEPARTS, _PRE_POST,
+    return DesignFact("pre_post", "kpis", loc, (), DesignVerdict.DEPARTS, _PRE_POST,
                       FindingCode.DESIGN_NO_PRE_POST if stated else None,
                       "no behaviour KPI names a source, so none is measured after its "
                       "baseline", "give a behaviour KPI a source: a 360 or an observation "

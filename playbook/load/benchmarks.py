@@ -25,17 +25,21 @@ PACKAGED: Final = ("lacerenza-2017.yml",)
 """The benchmark files shipped in the package, in the order they apply."""
 
 
-def _parse(raw: bytes, shown: str) -> tuple[BenchmarkSource | None, list[Problem]]:
+# every program's load asks for the playbook's benchmark files: each is read every time
+# (a changed file is never served stale) but parsed and validated once per content
+@lru_cache(maxsize=32)
+def _parse(raw: bytes, shown: str) -> tuple[BenchmarkSource | None, tuple[Problem, ...]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, [Problem(shown, 1, 1, "", "not UTF-8 text", "save the file as UTF-8")]
+        return None, (Problem(shown, 1, 1, "", "not UTF-8 text", "save the file as UTF-8"),)
     source, problems = yamlsrc.parse(text, shown)
     if source.data is None:
-        return None, problems or [Problem(shown, 1, 1, "", "the file is empty",
-                                          "copy the packaged lacerenza-2017.yml as a start")]
+        return None, tuple(problems) or (Problem(
+            shown, 1, 1, "", "the file is empty",
+            "copy the packaged lacerenza-2017.yml as a start"),)
     obj, found = validate(BenchmarkSource, source)
-    return obj, problems + found
+    return obj, (*problems, *found)
 
 
 @lru_cache(maxsize=1)

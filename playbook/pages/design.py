@@ -15,7 +15,7 @@ from playbook.figures.design import (
     LACERENZA_REFERENCE,
     RULES,
     DesignFact,
-    Verdict,
+    DesignVerdict,
 )
 from playbook.figures.site import ProgramView
 from playbook.pages.mdtext import (
@@ -44,8 +44,8 @@ LABELS: Final = MappingProxyType({
 """The words for each design fact, by its field."""
 
 VERDICTS: Final = MappingProxyType({
-    Verdict.FOLLOWS: "Follows", Verdict.DEPARTS: "Departs",
-    Verdict.NOT_STATED: "Not stated", Verdict.NOT_CHECKED: "Not compared",
+    DesignVerdict.FOLLOWS: "Follows", DesignVerdict.DEPARTS: "Departs",
+    DesignVerdict.NOT_STATED: "Not stated", DesignVerdict.NOT_CHECKED: "Not compared",
 })
 """The words for each verdict, written out beside its colour."""
 

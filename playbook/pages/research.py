@@ -17,10 +17,10 @@ from typing import Final
 
 from playbook.figures.benchmark import (
     Band,
+    BenchmarkScale,
     Comparability,
     Placement,
     Position,
-    Scale,
     cite,
     observed_scale,
 )
@@ -71,19 +71,19 @@ UNCORRECTED: Final = ("A benchmark file that states neither an observed d nor a 
 """Added to the note when a benchmark could not be brought to the observed scale."""
 
 
-def note(scales: Iterable[Scale]) -> str:
+def note(scales: Iterable[BenchmarkScale]) -> str:
     """The comparability note for placements against benchmarks of these scales."""
-    return COMPARABILITY + (" " + UNCORRECTED if Scale.UNCORRECTED in set(scales) else "")
+    return COMPARABILITY + (" " + UNCORRECTED if BenchmarkScale.UNCORRECTED in set(scales) else "")
 
 
 def compared_with(band: Band) -> str:
     """What the effect was compared with, in words: "the research's observed d of 0.66
     (δ = 0.72, …)" or "δ = 0.82 brought to the observed scale (× √0.96 = 0.80), …"."""
     delta = formatted(band.delta, 2)
-    if band.scale is Scale.OBSERVED_D:
+    if band.scale is BenchmarkScale.OBSERVED_D:
         return (f"the research's observed d of {formatted(band.observed, 2)} (δ = {delta}, "
                 f"{band.cite})")
-    if band.scale is Scale.ATTENUATED:
+    if band.scale is BenchmarkScale.ATTENUATED:
         root = formatted(band.reliability or 0, 2)
         return (f"δ = {delta} brought to the observed scale (× √{root} = "
                 f"{formatted(band.observed, 2)}), {band.cite}")
@@ -94,9 +94,9 @@ def compared_with(band: Band) -> str:
 def benchmark_cell(band: Band) -> str:
     """The benchmark in a table cell: its value on the observed scale, and δ beside it."""
     delta = formatted(band.delta, 2)
-    if band.scale is Scale.OBSERVED_D:
+    if band.scale is BenchmarkScale.OBSERVED_D:
         return f"observed d = {formatted(band.observed, 2)} (δ = {delta}), {band.cite}"
-    if band.scale is Scale.ATTENUATED:
+    if band.scale is BenchmarkScale.ATTENUATED:
         return (f"{formatted(band.observed, 2)} = δ {delta} × √"
                 f"{formatted(band.reliability or 0, 2)}, {band.cite}")
     return f"δ = {delta} as given, {band.cite}"
@@ -124,7 +124,7 @@ def sentence(p: Placement) -> Md:
     if p.within_credibility is not None and band.cr_low is not None and band.cr_high is not None:
         inside = "inside" if p.within_credibility else "outside"
         span = fmt("{} to {}", number(band.cr_low, 2), number(band.cr_high, 2))
-        if band.scale is not Scale.UNCORRECTED:
+        if band.scale is not BenchmarkScale.UNCORRECTED:
             span = fmt("{} on the observed scale", span)
         out = fmt("{}; {} the {} credibility interval ({})", out, text(inside),
                   text(f"{band.cr_level or 0:.0%}"), span)
@@ -187,10 +187,10 @@ def _given(value: float | None, digits: int = 2) -> Md:
 def _observed(e: CriterionEffect) -> Md:
     """What a program's d is compared with for this criterion, and how it was reached."""
     scale, at, factor = observed_scale(e)
-    if scale is Scale.OBSERVED_D:
+    if scale is BenchmarkScale.OBSERVED_D:
         return fmt("{}, the observed d (intervals × d/δ = {})", number(at, 2),
                    number(factor, 2))
-    if scale is Scale.ATTENUATED:
+    if scale is BenchmarkScale.ATTENUATED:
         return fmt("{} = δ × √{}", number(at, 2), number(e.reliability, 2))
     return Md("δ as given")
 

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import warm
 
 from playbook.commands import scaffold
 
@@ -66,15 +67,14 @@ class Site:
 
 
 def mkdocs_build(root: Path, site: Path, today: str = TODAY,
-                 env: dict[str, str] | None = None,
-                 timeout: float = 300) -> subprocess.CompletedProcess[str]:
+                 env: dict[str, str] | None = None, timeout: float = 300,
+                 cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Build ``root``'s site strictly into ``site`` (never with -q), ``env`` added, within
-    ``timeout`` seconds."""
+    ``timeout`` seconds, from ``cwd`` (the test's own by default); forked from a warm
+    interpreter (:mod:`warm`)."""
     env = {**os.environ, "PLAYBOOK_TODAY": today, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-         "-d", str(site)], capture_output=True, text=True, env=env, check=False,
-        timeout=timeout)
+    return warm.run("mkdocs", ["build", "--strict", "-f", root / "mkdocs.yml", "-d", site],
+                    env=env, cwd=cwd, timeout=timeout)
 
 
 def drop_forecast(root: Path, program: str = "tiny") -> None:

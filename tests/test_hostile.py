@@ -14,10 +14,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -27,6 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from hostile import EVIL, HOSTILE, PAYLOADS, make_hostile_playbook, replace, text_fields
+from sites import mkdocs_build
 from test_site import MINI_CONFIG, REPO
 
 from playbook.engine import load_playbook
@@ -47,12 +45,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
     site = base / "site"
-    env = {**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
     # cwd is the playbook: a template that ran `touch PWNED` would leave the file there
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-         "-d", str(site)], cwd=root, capture_output=True, text=True, env=env, check=False,
-        timeout=300)
+    result = mkdocs_build(root, site, today=TODAY, cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     return root, site, len(fields)

@@ -8,9 +8,6 @@ plugin's macros give for the same playbook and day.
 from __future__ import annotations
 
 import inspect
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,6 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import RunCli, TmpPlaybook
+from sites import mkdocs_build
 
 from playbook import engine
 from playbook.figures.site import SiteData
@@ -140,17 +138,12 @@ def test_mkdocs_without_the_plugin_renders_the_macros_in_the_sandbox(
     (root / "docs" / "config.md").write_text(
         "---\nrender_macros: true\n---\n\n# Config\n\n{{ config.site_name }}\n",
         encoding="utf-8")
-    env = {**os.environ, engine.TODAY_ENV: TODAY, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-               str(root / "mkdocs.yml"), "-d", str(tmp_path / "site")]
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env,
-                          check=False, timeout=300)
+    done = mkdocs_build(root, tmp_path / "site", today=TODAY, cwd=root)
     # mkdocs-macros' own variables are out of the sandbox: `config` is undefined
     assert done.returncode != 0
     assert "'config' is undefined" in done.stdout + done.stderr
     (root / "docs" / "config.md").unlink()
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env,
-                          check=False, timeout=300)
+    done = mkdocs_build(root, tmp_path / "site", today=TODAY, cwd=root)
     assert done.returncode == 0, done.stderr
     summary = (tmp_path / "site" / "summary" / "index.html").read_text(encoding="utf-8")
     assert "portfolio_summary" not in summary and "kpi_table" not in summary

@@ -8,12 +8,11 @@ macros itself, so hand-written pages that opt in can call them.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
+
+from sites import mkdocs_build
 
 from playbook.commands import scaffold
 from playbook_mkdocs.plugin import PlaybookPlugin
@@ -46,11 +45,7 @@ def test_a_fresh_repository_builds_with_only_the_plugin_named(tmp_path: Path) ->
         "---\nrender_macros: true\n---\n\n# Matrix\n\n{{ competency_matrix('first') }}\n",
         encoding="utf-8")
     site = tmp_path / "site"
-    env = {**os.environ, "PLAYBOOK_TODAY": "2026-06-01", "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-         "-d", str(site)], cwd=root, capture_output=True, text=True, env=env, check=False,
-        timeout=300)
+    done = mkdocs_build(root, site, today="2026-06-01", cwd=root)
     assert done.returncode == 0, done.stderr
     assert "WARNING" not in done.stderr, done.stderr
     assert not (root / "hooks").exists()

@@ -1,0 +1,166 @@
+"""``python -m MODULE ARGS`` for the tests, forked from an interpreter that has imported
+MkDocs, Material, mkdocs-macros and the engine already.
+
+A strict build of the tiny playbook took 4.9 s, 2.5 of them importing the same 900 modules
+again; the suite runs well over a hundred builds. :func:`run` sends each command to one
+server per pytest worker (this file run as a script), which imported everything once
+and forks a child per command: the child takes the caller's environment, folder and
+arguments, runs the module as ``python -m`` would (``runpy``), writes its output to files
+and exits with the module's code. Each child starts from the state after the imports,
+never from another command's, so no build sees what an earlier one left in memory.
+
+What a fork cannot give falls back to a fresh interpreter (:func:`run` decides): an
+environment that changes a ``PYTHON*`` variable (which Python reads only at start-up), a
+module the server never imported, or a server that died. A test that asserts what a
+fresh interpreter imports, or about its start-up, starts ``sys.executable`` itself.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+WARM_MODULES = ("mkdocs",)
+"""The modules the server runs with ``-m`` (the others start a fresh interpreter)."""
+
+IMPORTS = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.commands.serve",
+           "material.plugins.search.plugin", "material.plugins.offline.plugin",
+           "mkdocs_macros.plugin", "playbook_mkdocs.plugin", "playbook_mkdocs.macros",
+           "playbook.engine", "playbook.figures", "playbook.pages", "pymdownx.details",
+           "pymdownx.superfences", "markdown.extensions.tables",
+           "markdown.extensions.admonition", "plotly", "scipy.stats", "numpy", "duckdb")
+"""What the server imports before its first fork: everything a build of the test sites
+reaches (a module left out is imported by each child, as before)."""
+
+
+def _serve() -> None:
+    """The server's loop: one JSON request per line on stdin, one JSON reply per line."""
+    import importlib
+
+    for name in IMPORTS:
+        importlib.import_module(name)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _child(request)  # never returns
+        _, status = os.waitpid(pid, 0)
+        sys.stdout.write(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}) + "\n")
+        sys.stdout.flush()
+
+
+def _child(request: dict[str, object]) -> None:
+    """Run one ``python -m`` command in this forked child, then exit with its code."""
+    import runpy
+    import signal
+    import time
+    import traceback
+
+    code = 1
+    try:
+        os.chdir(str(request["cwd"]))
+        os.environ.clear()
+        os.environ.update(request["env"])  # type: ignore[arg-type]
+        time.tzset()  # TZ is read into the C library, not looked up again
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+            os.dup2(os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+        signal.alarm(int(request["timeout"]))  # the default action ends the child
+        argv = [str(a) for a in request["argv"]]  # type: ignore[attr-defined]
+        sys.argv = [argv[0], *argv[1:]]
+        sys.path[0] = os.getcwd()  # as `python -m` puts it (the server's is tests/)
+        try:
+            runpy.run_module(argv[0], run_name="__main__", alter_sys=True)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            if exc.code is not None and not isinstance(exc.code, int):
+                print(exc.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+class _Server:
+    """The worker's server process, started at the first command; one command at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
+        self._broken = False
+
+    def _start(self) -> subprocess.Popen[str] | None:
+        if self._proc is None and not self._broken:
+            proc = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                    text=True, cwd=Path(__file__).parent)
+            assert proc.stdout is not None
+            if proc.stdout.readline() != "ready\n":
+                proc.kill()
+                self._broken = True
+                return None
+            self._proc = proc
+            atexit.register(proc.kill)
+        return self._proc
+
+    def run(self, argv: Sequence[str], cwd: Path, env: Mapping[str, str],
+            timeout: float) -> int | None:
+        """The command's exit code, or None when the server cannot run it."""
+        with self._lock:
+            proc = self._start()
+            if proc is None or proc.stdin is None or proc.stdout is None:
+                return None
+            with tempfile.TemporaryDirectory(prefix="warm-") as folder:
+                out, err = Path(folder, "out"), Path(folder, "err")
+                request = {"argv": list(argv), "cwd": str(cwd), "env": dict(env),
+                           "timeout": max(1, int(timeout)), "stdout": str(out),
+                           "stderr": str(err)}
+                proc.stdin.write(json.dumps(request) + "\n")
+                proc.stdin.flush()
+                reply = proc.stdout.readline()
+                if not reply:
+                    self._broken, self._proc = True, None
+                    return None
+                self.output = (out.read_text(encoding="utf-8", errors="replace"),
+                               err.read_text(encoding="utf-8", errors="replace"))
+                return int(json.loads(reply)["returncode"])
+
+
+_SERVER = _Server()
+
+
+def run(module: str, args: Sequence[str | os.PathLike[str]], *, env: Mapping[str, str],
+        cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m module args`` with ``env`` and ``cwd``, as :func:`subprocess.run` with
+    ``capture_output=True, text=True`` would return it; forked from the warm server when it
+    can (the module docstring says when it cannot)."""
+    argv = [module, *map(str, args)]
+    where = cwd or Path.cwd()
+    startup = {k: v for k, v in env.items() if k.startswith("PYTHON")}
+    same_start = startup == {k: v for k, v in os.environ.items() if k.startswith("PYTHON")}
+    if module in WARM_MODULES and same_start:
+        code = _SERVER.run(argv, where, env, timeout)
+        if code is not None:
+            out, err = _SERVER.output
+            return subprocess.CompletedProcess([sys.executable, "-m", *argv], code, out, err)
+    return subprocess.run([sys.executable, "-m", *argv], cwd=where, env=dict(env),
+                          capture_output=True, text=True, check=False, timeout=timeout)
+
+
+if __name__ == "__main__":
+    _serve()

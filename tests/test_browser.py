@@ -5,7 +5,9 @@ from a thread on 127.0.0.1 (``example_site`` in ``conftest.py``), is opened in D
 Chromium (``/usr/bin/chromium``) through Playwright; Playwright's own browser download
 is never used. Every page visited must draw each chart with the right number of
 traces, log no console or page error, fetch nothing that failed or came from another
-host, and leave a full-page screenshot in ``tests/artifacts/``. An axe-core scan of the main pages
+host; with ``SCREENSHOTS=1`` each also leaves a full-page screenshot in
+``tests/artifacts/`` for a person to look at (off by default: one took up to 3 s and
+checked nothing). An axe-core scan of the main pages
 allows no serious or critical violation, nor a repeated landmark. Each
 program's print packet, printed to PDF, must hold every chart's last date label
 and legend (read with ``pdftotext`` from poppler-utils; ``make browser-deps``
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -29,8 +32,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import forget
 from playwright.sync_api import (
-    Browser,
     BrowserContext,
     ConsoleMessage,
     Page,
@@ -161,6 +164,9 @@ class Tab:
         return want
 
     def screenshot(self, name: str) -> None:
+        """A full-page screenshot in ``tests/artifacts/``, when ``SCREENSHOTS=1``."""
+        if os.environ.get("SCREENSHOTS") != "1":
+            return
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -177,12 +183,10 @@ class Tab:
 
 
 @pytest.fixture
-def tab(browser: Browser, site: Site) -> Iterator[Tab]:
-    """A page in a fresh light-scheme context that records errors and requests."""
-    context: BrowserContext = browser.new_context(
-        viewport={"width": 1280, "height": 900}, color_scheme="light",
-        service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
+def tab(warm_context: BrowserContext, site: Site) -> Iterator[Tab]:
+    """A new light-scheme page that records errors and requests, in the worker's one
+    browser context (``warm_context``: what a test stored is gone after it)."""
+    context = warm_context
     page = context.new_page()
     tab = Tab(page, site)
 
@@ -200,15 +204,17 @@ def tab(browser: Browser, site: Site) -> Iterator[Tab]:
     def on_failed(request: Request) -> None:
         tab.bad_responses.append(f"{request.failure} {request.url}")
 
-    context.on("request", on_request)
-    context.on("response", on_response)
-    context.on("requestfailed", on_failed)
+    listeners = {"request": on_request, "response": on_response, "requestfailed": on_failed}
+    for event, listener in listeners.items():
+        context.on(event, listener)
     page.on("console", on_console)
     page.on("pageerror", lambda error: tab.page_errors.append(str(error)))
     try:
         yield tab
     finally:
-        context.close()
+        for event, listener in listeners.items():
+            context.remove_listener(event, listener)
+        forget(context, page)
 
 
 # --------------------------------------------------------------------------- tests
@@ -284,6 +290,9 @@ def test_direct_load_and_axe(tab: Tab, axe_script: Path, path: str) -> None:
     charts = tab.assert_charts(path)
     if path.endswith("/measurement/"):
         assert charts >= 3, f"{path}: only {charts} charts"
+    # Plotly (4.8 MB) is fetched by the pages that draw a chart, and by no other
+    plotly = [u for u in tab.requests if u.endswith("/assets/playbook/plotly.min.js")]
+    assert len(plotly) == (1 if charts else 0), (path, charts, plotly)
     tab.page.add_script_tag(path=str(axe_script))
     violations: list[dict[str, Any]] = tab.page.evaluate(AXE_RUN, [AXE_ALLOWED, AXE_ALSO_FAIL])
     tab.screenshot(f"{_slug(path)}-direct")

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import warm
 
 REPO = Path(__file__).resolve().parents[1]
 HELPER = Path(__file__).with_name("serve_build.py")
@@ -56,9 +55,7 @@ def _copy_example(to: Path) -> Path:
 def _run(root: Path, site: Path, mode: str, steps: list[Step]) -> list[dict[str, Any]]:
     plan = root.parent / f"{mode}-steps.json"
     plan.write_text(json.dumps(steps), encoding="utf-8")
-    result = subprocess.run([sys.executable, str(HELPER), str(root), str(site), mode,
-                             str(plan)], capture_output=True, text=True, env=ENV,
-                            cwd=root, timeout=600, check=False)
+    result = warm.run(HELPER, [root, site, mode, plan], env=ENV, cwd=root, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 

@@ -40,11 +40,14 @@ def test_snippet_loads_what_the_charts_need_from_the_output(
     _write(tmp_playbook, run_cli, out)
     project = tomllib.loads((out / assets.SNIPPET).read_text(encoding="utf-8"))["project"]
     assert project == {"extra_css": [assets.STYLES],
-                       "extra_javascript": [assets.PLOTLY, assets.CHARTS]}
+                       "extra_javascript": [assets.CHARTS]}
     for path in [*project["extra_css"], *project["extra_javascript"]]:
         assert (out / path).is_file() and (out / path).stat().st_size > 0, path
-    # the chart script draws exactly what the pages mark up
-    assert ".pb-chart__plot" in (out / assets.CHARTS).read_text(encoding="utf-8")
+    # the chart script draws exactly what the pages mark up, with the Plotly beside it
+    script = (out / assets.CHARTS).read_text(encoding="utf-8")
+    assert ".pb-chart__plot" in script
+    assert (out / assets.CHARTS).with_name("plotly.min.js") == out / assets.PLOTLY
+    assert '"plotly.min.js"' in script and (out / assets.PLOTLY).stat().st_size > 4_000_000
     charts = 0
     for page in sorted(out.rglob("*.md")):
         text = page.read_text(encoding="utf-8")

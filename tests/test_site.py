@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import warm
 from sites import MINI_CONFIG as MINI_CONFIG
 from sites import OPT_IN as OPT_IN
 from sites import REPO as REPO
@@ -277,10 +278,8 @@ def test_serve_builds_the_other_programs_and_shows_the_broken_one(tmp_path: Path
     kpis.write_text(kpis.read_text(encoding="utf-8").replace("target:", "tagret:", 1),
                     encoding="utf-8")
     site = tmp_path / "site"
-    served = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("serve_build.py")), str(root), str(site),
-         "clean"], capture_output=True, text=True, check=False, timeout=300,
-        env={**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"})
+    served = warm.run(Path(__file__).with_name("serve_build.py"), [root, site, "clean"],
+                      env={**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"})
     assert served.returncode == 0, served.stderr
     tiny = (site / "programs" / "tiny" / "index.html").read_text(encoding="utf-8")
     assert "Executive summary" in tiny

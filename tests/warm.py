@@ -28,7 +28,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 WARM_MODULES = ("mkdocs",)
-"""The modules the server runs with ``-m`` (the others start a fresh interpreter)."""
+"""The modules the server runs with ``-m`` (the others start a fresh interpreter); it runs
+any script given by its path."""
 
 IMPORTS = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.commands.serve",
            "material.plugins.search.plugin", "material.plugins.offline.plugin",
@@ -77,10 +78,14 @@ def _child(request: dict[str, object]) -> None:
             os.dup2(os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
         signal.alarm(int(request["timeout"]))  # the default action ends the child
         argv = [str(a) for a in request["argv"]]  # type: ignore[attr-defined]
-        sys.argv = [argv[0], *argv[1:]]
-        sys.path[0] = os.getcwd()  # as `python -m` puts it (the server's is tests/)
+        sys.argv = list(argv)
         try:
-            runpy.run_module(argv[0], run_name="__main__", alter_sys=True)
+            if argv[0].endswith(".py"):  # python SCRIPT: its folder goes first on the path
+                sys.path[0] = os.path.dirname(os.path.abspath(argv[0]))
+                runpy.run_path(argv[0], run_name="__main__")
+            else:  # python -m MODULE: the working folder does
+                sys.path[0] = os.getcwd()
+                runpy.run_module(argv[0], run_name="__main__", alter_sys=True)
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -144,22 +149,27 @@ class _Server:
 _SERVER = _Server()
 
 
-def run(module: str, args: Sequence[str | os.PathLike[str]], *, env: Mapping[str, str],
-        cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``python -m module args`` with ``env`` and ``cwd``, as :func:`subprocess.run` with
+def run(module: str | Path, args: Sequence[str | os.PathLike[str]], *,
+        env: Mapping[str, str] | None = None, cwd: Path | None = None,
+        timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m module args`` (or ``python SCRIPT args`` for a path) with ``env`` (the
+    test's own by default) and ``cwd``, as :func:`subprocess.run` with
     ``capture_output=True, text=True`` would return it; forked from the warm server when it
     can (the module docstring says when it cannot)."""
-    argv = [module, *map(str, args)]
+    env = dict(os.environ if env is None else env)
+    script = isinstance(module, Path)
+    argv = [str(module), *map(str, args)]
+    command = [sys.executable, *([] if script else ["-m"]), *argv]
     where = cwd or Path.cwd()
     startup = {k: v for k, v in env.items() if k.startswith("PYTHON")}
     same_start = startup == {k: v for k, v in os.environ.items() if k.startswith("PYTHON")}
-    if module in WARM_MODULES and same_start:
+    if (script or module in WARM_MODULES) and same_start:
         code = _SERVER.run(argv, where, env, timeout)
         if code is not None:
             out, err = _SERVER.output
-            return subprocess.CompletedProcess([sys.executable, "-m", *argv], code, out, err)
-    return subprocess.run([sys.executable, "-m", *argv], cwd=where, env=dict(env),
-                          capture_output=True, text=True, check=False, timeout=timeout)
+            return subprocess.CompletedProcess(command, code, out, err)
+    return subprocess.run(command, cwd=where, env=env, capture_output=True, text=True,
+                          check=False, timeout=timeout)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Static assets the site needs, shipped once: Plotly, the chart script, the styles.
 
 ``plotly.min.js`` (4.8 MB) is copied from the installed plotly package into the
-site exactly once; no chart embeds it and no page loads anything from a CDN.
+site exactly once; no chart embeds it, only a page with a chart loads it (the chart
+script does), and no page loads anything from a CDN.
 The offline build (``make offline``) also loads the iframe-worker shim that lets
 Material's search run from ``file://``, from here rather than from unpkg.com.
 """
@@ -20,8 +21,9 @@ IFRAME_WORKER = f"{ASSET_DIR}/iframe-worker-shim.js"
 """Named so that Material's offline plugin sees a shim is present and adds no CDN copy."""
 CSS: Final = (STYLES,)
 """Stylesheets to add to ``extra_css``."""
-JAVASCRIPT: Final = (PLOTLY, CHARTS,)
-"""Scripts to add to ``extra_javascript``, Plotly first."""
+JAVASCRIPT: Final = (CHARTS,)
+"""Scripts to add to ``extra_javascript``: the chart script, which loads ``plotly.min.js``
+from beside itself on the pages that have a chart (a page without one never parses it)."""
 
 
 def plotly_js() -> Path:

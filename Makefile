@@ -104,9 +104,13 @@ unit: $(STAMP)
 # Each check runs once: the linters in `lint`, everything else in pytest (the committed
 # schemas, format reference and CODEOWNERS are current: tests/test_schema.py and
 # tests/test_codeowners.py). pytest prints the ten slowest tests at the end.
-# two workers on the machines' two cores, each module's tests on one worker (its
-# module fixtures, such as a built site, are made once): 7.5 → 4.8 minutes. The modules go
-# out in the order tests/conftest.py gives (the slowest first), not by how many tests each has.
+# Two workers on the machines' two cores (a third only adds its own collection, 30 s of
+# CPU, and its own example build: the suite keeps both cores busy throughout), each
+# module's tests on one worker (its module fixtures, such as a built site, are made once).
+# The modules go out in the order tests/conftest.py gives (the slowest first), not by how
+# many tests each has. MkDocs builds fork from a warm interpreter (tests/warm.py) and the
+# browser tests share one Chromium context per worker, whose code cache keeps Plotly
+# compiled: pytest took 8.5 minutes before those, 6.9 after.
 # The tests marked `large` build the 200-program playbook (minutes each): `make bench`
 # runs them, beside the figures it prints for the same size.
 test: $(STAMP) browser-deps db-deps lint

@@ -28,17 +28,16 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-SLOWEST_FIRST = ("test_browser.py", "test_portfolio_browser.py", "test_site_safety.py",
-                 "test_deploy.py", "test_incremental.py",
-                 "test_hostile.py", "test_site.py", "test_provenance.py", "test_preview.py",
-                 "test_init.py", "test_hostile_files.py", "test_precommit.py", "test_htmlblocks.py",
-                 "test_scale.py", "test_measure_sql.py", "test_robustness.py", "test_year.py",
-                 "test_mdtext.py", "test_pdf.py", "test_fairness.py", "test_editor_schemas.py",
-                 "test_plugin.py", "test_status.py", "test_figures_time_zone.py",
-                 "test_site_output.py", "test_links.py")
-"""The modules whose tests take longest, slowest first (seconds summed, once every Python
-of the run shares the bytecode cache and the wheel test installs with uv). `make test`
-hands whole modules to two workers in collection order (--no-loadscope-reorder: xdist
+SLOWEST_FIRST = ("test_browser.py", "test_hostile.py", "test_preview.py", "test_site_safety.py",
+                 "test_deploy.py", "test_init.py", "test_incremental.py", "test_robustness.py",
+                 "test_measure_sql.py", "test_precommit.py", "test_site.py", "test_links.py",
+                 "test_redos.py", "test_figures_time_zone.py", "test_scale.py", "test_pdf.py",
+                 "test_portfolio_browser.py", "test_site_output.py", "test_hostile_files.py",
+                 "test_warehouse_readonly.py", "test_schema.py", "test_editor_schemas.py",
+                 "test_year.py")
+"""The modules whose tests take longest, slowest first (CPU seconds of the whole machine
+while each ran, summed over a serial run: the suite keeps both cores busy throughout).
+`make test` hands whole modules to two workers in collection order (--no-loadscope-reorder: xdist
 would otherwise send the modules with the most tests first, and one long module last);
 the long ones go first so that the short ones even out the end, and neither worker is
 left running one long module alone."""

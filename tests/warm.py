@@ -105,11 +105,14 @@ def _child(request: dict[str, object]) -> None:
         argv = [str(a) for a in request["argv"]]  # type: ignore[attr-defined]
         sys.argv = list(argv)
         try:
-            if argv[0].endswith(".py"):  # python SCRIPT: its folder goes first on the path
+            if request["script"]:  # python SCRIPT: its folder goes first on the path
                 sys.path[0] = os.path.dirname(os.path.abspath(argv[0]))
                 runpy.run_path(argv[0], run_name="__main__")
             else:  # python -m MODULE: the working folder does
                 sys.path[0] = os.getcwd()
+                # imported by the server for what it imports; runpy runs it anew as
+                # __main__, and warns when a copy is already in sys.modules
+                sys.modules.pop(f"{argv[0]}.__main__", None)
                 runpy.run_module(argv[0], run_name="__main__", alter_sys=True)
             code = 0
         except SystemExit as exc:
@@ -158,27 +161,28 @@ class _Server:
         except subprocess.TimeoutExpired:
             proc.kill()
 
-    def run(self, argv: Sequence[str], cwd: Path, env: Mapping[str, str],
-            timeout: float) -> int | None:
-        """The command's exit code, or None when the server cannot run it."""
+    def run(self, argv: Sequence[str], script: bool, cwd: Path, env: Mapping[str, str],
+            timeout: float) -> tuple[int, str, str] | None:
+        """The command's exit code, stdout and stderr, or None when the server cannot run
+        it (it could not start, or it died)."""
         with self._lock:
             proc = self._start()
             if proc is None or proc.stdin is None or proc.stdout is None:
                 return None
             with tempfile.TemporaryDirectory(prefix="warm-") as folder:
                 out, err = Path(folder, "out"), Path(folder, "err")
-                request = {"argv": list(argv), "cwd": str(cwd), "env": dict(env),
-                           "timeout": max(1, int(timeout)), "stdout": str(out),
-                           "stderr": str(err)}
+                request = {"argv": list(argv), "script": script, "cwd": str(cwd),
+                           "env": dict(env), "timeout": max(1, int(timeout)),
+                           "stdout": str(out), "stderr": str(err)}
                 proc.stdin.write(json.dumps(request) + "\n")
                 proc.stdin.flush()
                 reply = proc.stdout.readline()
                 if not reply:
                     self._broken, self._proc = True, None
                     return None
-                self.output = (out.read_text(encoding="utf-8", errors="replace"),
-                               err.read_text(encoding="utf-8", errors="replace"))
-                return int(json.loads(reply)["returncode"])
+                return (int(json.loads(reply)["returncode"]),
+                        out.read_text(encoding="utf-8", errors="replace"),
+                        err.read_text(encoding="utf-8", errors="replace"))
 
 
 _SERVER = _Server()
@@ -190,7 +194,9 @@ def run(module: str | Path, args: Sequence[str | os.PathLike[str]], *,
     """``python -m module args`` (or ``python SCRIPT args`` for a path) with ``env`` (the
     test's own by default) and ``cwd``, as :func:`subprocess.run` with
     ``capture_output=True, text=True`` would return it; forked from the warm server when it
-    can (the module docstring says when it cannot)."""
+    can (the module docstring says when it cannot). Past ``timeout`` seconds a forked
+    command is ended by SIGALRM (exit code -14) where :func:`subprocess.run` would raise
+    :class:`subprocess.TimeoutExpired`: either fails the test."""
     env = dict(os.environ if env is None else env)
     script = isinstance(module, Path)
     argv = [str(module), *map(str, args)]
@@ -199,10 +205,9 @@ def run(module: str | Path, args: Sequence[str | os.PathLike[str]], *,
     startup = {k: v for k, v in env.items() if k.startswith("PYTHON")}
     same_start = startup == {k: v for k, v in os.environ.items() if k.startswith("PYTHON")}
     if (script or module in WARM_MODULES) and same_start:
-        code = _SERVER.run(argv, where, env, timeout)
-        if code is not None:
-            out, err = _SERVER.output
-            return subprocess.CompletedProcess(command, code, out, err)
+        done = _SERVER.run(argv, script, where, env, timeout)
+        if done is not None:
+            return subprocess.CompletedProcess(command, *done)
     return subprocess.run(command, cwd=where, env=env, capture_output=True, text=True,
                           check=False, timeout=timeout)
 

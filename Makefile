@@ -110,7 +110,7 @@ unit: $(STAMP)
 # The modules go out in the order tests/conftest.py gives (the slowest first), not by how
 # many tests each has. MkDocs builds fork from a warm interpreter (tests/warm.py) and the
 # browser tests share one Chromium context per worker, whose code cache keeps Plotly
-# compiled: pytest took 8.5 minutes before those, 6.9 after.
+# compiled: pytest took 8.5 minutes before those, 7 to 7.5 after.
 # The tests marked `large` build the 200-program playbook (minutes each): `make bench`
 # runs them, beside the figures it prints for the same size.
 test: $(STAMP) browser-deps db-deps lint

@@ -197,12 +197,17 @@ def playwright() -> Iterator[Any]:
         yield p
 
 
+def _chromium() -> str:
+    """The path of Debian's Chromium; fails the test when it is missing."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser-deps)")
+    return str(CHROMIUM)
+
+
 @pytest.fixture(scope="session")
 def browser(playwright: Any) -> Iterator[Any]:
     """Debian's Chromium, headless; never a browser Playwright downloaded."""
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser-deps)")
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
     try:
         yield browser
     finally:
@@ -221,10 +226,8 @@ def warm_context(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     third load on. Only pages served over HTTP gain: Chromium keeps no code cache for
     ``file://`` pages, which the offline tests open in their own contexts.
     """
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser-deps)")
     context = playwright.chromium.launch_persistent_context(
-        tmp_path_factory.mktemp("chromium-profile"), executable_path=str(CHROMIUM),
+        tmp_path_factory.mktemp("chromium-profile"), executable_path=_chromium(),
         args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}, color_scheme="light",
         service_workers="block")
     context.set_default_timeout(20_000)

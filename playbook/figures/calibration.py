@@ -47,12 +47,19 @@ class CalibrationPoint:
     """One program's forecast and actual at one checkpoint, as shares of the planned change."""
 
     program_id: str
+    """The program whose forecast this is."""
     kpi_id: str
+    """The KPI forecast."""
     day: int
+    """The checkpoint: 90, 180 or 365 days after the start."""
     forecast: float
+    """The forecast change as a share of the KPI's planned change."""
     actual: float
+    """The actual change as a share of the KPI's planned change."""
     actual_low: float | None
+    """Lower end of the actual share's 95% interval; None without one."""
     actual_high: float | None
+    """Upper end of the actual share's 95% interval; None without one."""
     covered: bool | None
     """Whether the actual's interval holds the forecast; None without an interval."""
 
@@ -67,6 +74,7 @@ class Calibration:
     """Forecast against actual at every reached checkpoint of every program."""
 
     points: list[CalibrationPoint] = field(default_factory=list)
+    """Every compared checkpoint, program by program."""
     programs: int = 0
     """Programs with at least one compared checkpoint."""
     late: int = 0
@@ -76,6 +84,7 @@ class Calibration:
     error_low: float | None = None
     """Lower end of the mean error's interval (from :data:`MIN_PROGRAMS` programs)."""
     error_high: float | None = None
+    """Upper end of the mean error's interval (from :data:`MIN_PROGRAMS` programs)."""
     with_interval: int = 0
     """Forecasts whose actual has an interval."""
     covered: int = 0

@@ -113,8 +113,15 @@ unit: $(STAMP)
 # compiled: pytest took 8.5 minutes before those, 7 to 7.5 after.
 # The tests marked `large` build the 200-program playbook (minutes each): `make bench`
 # runs them, beside the figures it prints for the same size.
-test: $(STAMP) browser-deps db-deps lint
-	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not large"
+# The linters run beside pytest rather than before it (mypy, the longest, keeps one core
+# busy for half a minute that the other would spend idle); their output is printed after
+# the tests', and either failing fails `make test`.
+test: $(STAMP) browser-deps db-deps
+	lint_log=$$(mktemp); $(MAKE) -s --no-print-directory lint > $$lint_log 2>&1 & linting=$$!; \
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not large"; tested=$$?; \
+	wait $$linting; linted=$$?; cat $$lint_log; rm -f $$lint_log; \
+	[ $$linted -eq 0 ] || { echo "make test: make lint failed (above)" >&2; exit $$linted; }; \
+	exit $$tested
 
 schema: $(STAMP)
 	$(BIN)/playbook schema

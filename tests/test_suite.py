@@ -35,10 +35,31 @@ def test_make_test_runs_the_suite_on_two_workers_a_module_each() -> None:
     tests (a 200-program build each) are `make bench`'s, which runs every one of them."""
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    assert recipe.splitlines()[1:] == [
-        '\t$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not large"']
+    pytest = '$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not large"'
+    assert [line for line in recipe.splitlines() if "$(BIN)/pytest" in line] == [
+        f"\t{pytest}; tested=$$?; \\"]
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert '"pytest-xdist==3.8.0"' in pyproject
+
+
+def test_make_test_lints_beside_the_tests_and_fails_when_either_fails(tmp_path: Path) -> None:
+    """`make test` starts `make lint` in the background, runs pytest, then waits for the
+    linters: their output comes after the tests', and a failed lint fails the run even
+    when every test passed (and a failed test when every lint passed)."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert recipe.splitlines()[0] == " $(STAMP) browser-deps db-deps"
+    shell = "\n".join(recipe.splitlines()[1:]).replace("\\\n", "\n").replace("$$", "$")
+    for lint, tests, code, said in ((0, 0, 0, ""), (0, 3, 3, ""), (2, 0, 2, "lint failed"),
+                                    (2, 1, 2, "lint failed")):
+        script = (shell.replace("$(MAKE) -s --no-print-directory lint",
+                                f"{{ echo linted; exit {lint}; }}")
+                  .replace('$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder '
+                           '-m "not large"', f"{{ echo tested; (exit {tests}); }}"))
+        done = subprocess.run(["sh", "-c", script], capture_output=True, text=True,
+                              check=False, timeout=30, cwd=tmp_path)
+        assert (done.returncode, done.stdout) == (code, "tested\nlinted\n"), done
+        assert (said in done.stderr) if said else done.stderr == "", done.stderr
 
 
 def test_every_python_the_suite_starts_shares_one_bytecode_cache() -> None:

@@ -106,7 +106,9 @@ unit: $(STAMP)
 # tests/test_codeowners.py). pytest prints the ten slowest tests at the end.
 # Two workers on the machines' two cores (a third only adds its own collection, 30 s of
 # CPU, and its own example build: the suite keeps both cores busy throughout), each
-# module's tests on one worker (its module fixtures, such as a built site, are made once).
+# module's tests on one worker (its module fixtures, such as a built site, are made once;
+# the modules that read the example and tiny sites built once per worker go to one worker
+# together: tests/conftest.py names them and gives xdist the scheduler that keeps them so).
 # The modules go out in the order tests/conftest.py gives (the slowest first), not by how
 # many tests each has. MkDocs builds fork from a warm interpreter (tests/warm.py) and the
 # browser tests share one Chromium context per worker, whose code cache keeps Plotly

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -79,3 +80,17 @@ def test_make_bench_runs_the_large_tests_make_test_leaves_out() -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\nbench:", 1)[1].split("\n\n", 1)[0]
     assert "\t$(BIN)/pytest -m large -p no:randomly" in recipe.splitlines()
+
+
+def test_the_modules_that_read_the_sites_built_once_go_to_one_worker() -> None:
+    """Every module that asks for a site conftest builds once per worker is in
+    SHARED_SITES (one group, so the site is built once per run), and each is a module."""
+    from conftest import SHARED_SITES, SharedSitesScheduling
+
+    asks = re.compile(r"^def \w+\([^)]*\b(example_site|tiny_site_built)\b", re.M | re.S)
+    readers = sorted(path.name for path in (REPO / "tests").glob("test_*.py")
+                     if asks.search(path.read_text(encoding="utf-8")))
+    assert readers == sorted(SHARED_SITES)
+    unit = SharedSitesScheduling.__new__(SharedSitesScheduling)._split_scope
+    assert {unit(f"tests/{name}::test_x[a::b]") for name in SHARED_SITES} == {"shared-sites"}
+    assert unit("tests/test_suite.py::test_x") == "tests/test_suite.py"

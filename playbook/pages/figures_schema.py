@@ -140,6 +140,7 @@ def _type(prop: dict[str, Any]) -> str:
     return " or ".join(kind) if isinstance(kind, list) else str(kind)
 
 
+@functools.cache  # the figures' classes, the same for every playbook: built once per process
 def markdown() -> Md:
     """The reference page: each object of the figures, one table of fields each."""
     data = schema()

@@ -8,6 +8,7 @@ report`` and a strict MkDocs build, and the pages must say "not yet defined" or
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -53,15 +54,20 @@ def pipeline(root: Path, today: date = TODAY) -> dict[str, str]:
         json.loads(text)
         out[f"report/{bundle.id}"] = text
     for path, text in out.items():
-        shown = text if path.startswith("report/") else _displayed(text)
-        # JSON's null is a value in a report, and a word of the JSON format's reference
-        json_null = path.startswith("report/") or path == "reference/figures.md"
-        found = [m.group(0) for m in BAD_VALUE.finditer(shown)
-                 if not json_null or m.group(0) != "null"]
-        assert not found, f"{path} shows {found}: " + next(
-            shown[max(0, m.start() - 120):m.end() + 40] for m in BAD_VALUE.finditer(shown)
-            if not json_null or m.group(0) != "null")
+        found, context = _bad_values(path, text)
+        assert not found, f"{path} shows {found}: {context}"
     return out
+
+
+@functools.cache  # the two reference pages are the same text in every program: scanned once
+def _bad_values(path: str, text: str) -> tuple[list[str], str]:
+    """The bad values ``text`` shows as the page at ``path``, and where the first is."""
+    shown = text if path.startswith("report/") else _displayed(text)
+    # JSON's null is a value in a report, and a word of the JSON format's reference
+    json_null = path.startswith("report/") or path == "reference/figures.md"
+    bad = [m for m in BAD_VALUE.finditer(shown) if not json_null or m.group(0) != "null"]
+    return [m.group(0) for m in bad], "".join(
+        shown[max(0, m.start() - 120):m.end() + 40] for m in bad[:1])
 
 
 def dump(data: object) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from playbook.load import digest
@@ -101,10 +101,13 @@ def _not_regular(shown: str, mode: int) -> Refusal:
 def _parts(path: Path, root: Path) -> tuple[str, ...] | None:
     """The names from ``root`` down to ``path`` as written (``..`` taken lexically);
     ``None`` when ``path`` is not below ``root``."""
-    if not inside(path, root):
-        return None
+    # as :func:`inside`, each path made absolute once (each time asks for the working
+    # folder; a program's load asks this about 700 times)
     here = os.path.normpath(os.path.abspath(path))
-    return Path(os.path.relpath(here, os.path.normpath(os.path.abspath(root)))).parts
+    top = os.path.normpath(os.path.abspath(root))
+    if os.path.commonpath([here, top]) != top or here == top:
+        return None
+    return PurePath(here).parts[len(PurePath(top).parts):]
 
 
 def _walk(path: Path, root: Path, shown: str, thing: str) -> os.stat_result | Refusal | None:

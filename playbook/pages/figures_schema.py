@@ -15,6 +15,7 @@ import functools
 import inspect
 import json
 import re
+import sys
 import textwrap
 from dataclasses import fields, is_dataclass
 from typing import Any, Final, get_args, get_type_hints
@@ -34,12 +35,28 @@ _PYTHON_NONE = re.compile(r"\bNone\b")
 """Python's name for what JSON calls null."""
 
 
+@functools.cache
+def _module_classes(module: str) -> dict[str, ast.ClassDef]:
+    """The classes written at the top of ``module``'s source, by name.
+
+    Parsed once per module: ``inspect.getsource`` parses the whole module again for each
+    class it finds, and the figures' 45 classes live in 22 modules.
+    """
+    try:
+        tree = ast.parse(inspect.getsource(sys.modules[module]))
+    except (OSError, TypeError, KeyError):
+        return {}
+    return {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
 def _field_docs(cls: type) -> dict[str, str]:
     """Each field's docstring (the string right below it in the class body)."""
-    try:
-        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
-    except (OSError, TypeError):
-        return {}
+    body: ast.stmt | None = _module_classes(cls.__module__).get(cls.__qualname__)
+    if body is None:  # nested, or written under an ``if``: as ``inspect`` finds it
+        try:
+            body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+        except (OSError, TypeError):
+            return {}
     docs: dict[str, str] = {}
     assert isinstance(body, ast.ClassDef)
     for here, after in zip(body.body, body.body[1:], strict=False):
@@ -140,6 +157,7 @@ def _type(prop: dict[str, Any]) -> str:
     return " or ".join(kind) if isinstance(kind, list) else str(kind)
 
 
+@functools.cache  # the figures' classes, the same for every playbook: built once per process
 def markdown() -> Md:
     """The reference page: each object of the figures, one table of fields each."""
     data = schema()

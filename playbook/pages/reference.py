@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -189,6 +190,7 @@ def prose(doc: str | None) -> Md:
     return join(out, Md(""))
 
 
+@functools.cache  # the model's text, the same for every playbook: built once per process
 def markdown() -> Md:
     """The whole reference page: one section per file, one table per object."""
     out = [heading(1, "Format reference"),

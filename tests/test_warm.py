@@ -170,7 +170,7 @@ def test_a_python_path_runs_forked_unless_it_shadows_an_imported_module(
 
 def test_the_stand_ins_folder_holds_the_suites_console_scripts() -> None:
     folder = warm.shims()
-    for name in ("mkdocs", "playbook", "mike", "pre-commit", "check-jsonschema"):
+    for name in ("mkdocs", "playbook", "mike", "check-jsonschema"):
         text = (folder / name).read_text(encoding="utf-8")
         assert text.startswith(f"#!{sys.executable} -ISB\n"), name
         assert repr(str(Path(sys.executable).parent / name)) in text, name

@@ -11,8 +11,9 @@ and exits with the module's code. Each child starts from the state after the imp
 never from another command's, so no build sees what an earlier one left in memory.
 
 Programs the tests start (mike, pre-commit) start ``mkdocs`` and ``playbook`` themselves:
-:func:`shims` gives a folder of stand-ins for them (:mod:`warm_shim`) that hand their
-command, with their standard streams, to the same server.
+:func:`shims` gives a folder of stand-ins for them, and for mike and check-jsonschema
+(:mod:`warm_shim`), that hand their command, with their standard streams, to the same
+server.
 
 What a fork cannot give falls back to a fresh interpreter (the server declines it): an
 environment that changes a start-up setting (a ``PYTHON*``, locale or ``TZ`` variable,

@@ -29,8 +29,10 @@ STARTUP = ("PYTHON", "LC_ALL", "LC_CTYPE", "LANG", "TZ")
 and the time zone, which DuckDB's ICU reads once when ``duckdb`` is imported (a forked
 child in another TZ kept the server's zone). A command whose environment sets them
 otherwise than the server's runs fresh (``PYTHONPATH`` aside: :meth:`Server.declines`)."""
-SHIMS = ("mkdocs", "playbook", "mike", "pre-commit", "check-jsonschema")
-"""The console scripts the stand-ins' folder holds (those installed beside Python)."""
+SHIMS = ("mkdocs", "playbook", "mike", "check-jsonschema")
+"""The console scripts the stand-ins' folder holds (those installed beside Python). Not
+pre-commit: pre-commit-uv's ``.pth`` file patches it at start-up only when ``sys.argv``
+names pre-commit, which a fork of the server would not see."""
 
 
 def python_path(value: str | None, cwd: str) -> list[str]:

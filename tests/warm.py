@@ -44,9 +44,11 @@ IMPORTS = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.commands.serve",
            "mkdocs_macros.plugin", "playbook_mkdocs.plugin", "playbook_mkdocs.macros",
            "playbook.engine", "playbook.figures", "playbook.pages", "playbook.commands.cli",
            "pymdownx.details", "pymdownx.superfences", "markdown.extensions.tables",
-           "markdown.extensions.admonition", "plotly", "scipy.stats", "numpy", "duckdb")
+           "markdown.extensions.admonition", "plotly", "scipy.stats", "numpy", "duckdb",
+           "check_jsonschema")
 """What the server imports before its first fork: everything a build of the test sites
-reaches (a module left out is imported by each child, as before)."""
+reaches, and check-jsonschema, run a dozen times (a module left out is imported by each
+child, as before)."""
 
 def _serve() -> None:
     """Import everything, then answer commands from the worker (stdin) and the shims."""

@@ -10,20 +10,22 @@ streams the caller gave, so a program reading them (pre-commit) sees what the re
 would write. When the server is gone, or declines the command (:mod:`warm_server` says
 when), the stand-in becomes the real script (``exec``).
 
-It is started as ``python -I -S -B`` and imports only ``os``, ``socket`` and ``sys``: its
-own start costs a few hundredths of a second, where the real script's imports cost one or
-two seconds.
+It is started as ``python -I -S -B`` and imports only ``os``, ``sys`` and ``_socket``
+(``socket`` imports ``enum`` and ``selectors``, ``typing`` much more): its own start costs
+a few hundredths of a second of CPU, where the real script's imports cost one or two
+seconds.
 """
 
 from __future__ import annotations
 
+import _socket
 import os
-import socket
 import sys
-from typing import TYPE_CHECKING, NoReturn
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import NoReturn
 
 HEADER = 8
 """Bytes of the length that precedes the request."""
@@ -51,14 +53,15 @@ def _is_open(fd: int) -> bool:
 def _ask(real: str, address: str) -> bytes | None:
     """The server's answer (``exit N``, ``signal N`` or ``declined``), None when there is
     no server to ask."""
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         message = request(real)
         conn.connect(address)
     except OSError:
         return None
-    streams = [fd for fd in (0, 1, 2) if _is_open(fd)]
-    sent = socket.send_fds(conn, [message], streams)
+    streams = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2) if _is_open(fd))
+    rights = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, streams)] if streams else []
+    sent = conn.sendmsg([message], rights)  # what socket.send_fds does
     conn.sendall(message[sent:])
     answer = b""
     while chunk := conn.recv(64):

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import warm
 from mkdocs.config import load_config
 from test_site import TODAY, tiny_site
 
@@ -22,10 +23,17 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+def _bin(name: str) -> str:
+    """The console script ``name`` (mike, mkdocs, playbook) as a stand-in that runs it on
+    the worker's warm interpreter (tests/warm_shim.py): what is tested is what mike
+    publishes, not how its Python starts."""
+    return str(warm.shims() / name)
+
+
 def _git_env() -> dict[str, str]:
     # mike starts `mkdocs` from PATH and commits to gh-pages: both need this environment
     return {**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1",
-            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PATH": os.pathsep.join([str(warm.shims()), str(BIN), os.environ.get("PATH", "")]),
             "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
             "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
 
@@ -46,7 +54,7 @@ def _stale_repo(tmp_path: Path, policy: str = "") -> Path:
 
 
 def _mike(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "mike"), *args], cwd=root, env=_git_env(),
+    return subprocess.run([_bin("mike"), *args], cwd=root, env=_git_env(),
                           capture_output=True, text=True, check=False, timeout=300)
 
 
@@ -57,7 +65,7 @@ def test_the_site_config_is_strict_for_every_build() -> None:
 
 
 def _check_for_deploy(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "playbook"), "check", "--for", "deploy", str(root)],
+    return subprocess.run([_bin("playbook"), "check", "--for", "deploy", str(root)],
                           env=_git_env(), capture_output=True, text=True, check=False)
 
 
@@ -80,7 +88,7 @@ def test_a_policy_that_requires_the_sponsor_refuses_the_deploy(tmp_path: Path) -
                      r"sign-off by sponsor \(.*, 2026-03-02\) is stale", checked.stdout)
     assert checked.stderr.endswith("(1 more blocking deploy)\n")
     # the pull request's check and preview are not held up by it
-    pr = subprocess.run([str(BIN / "playbook"), "check", "--for", "pr", str(root)],
+    pr = subprocess.run([_bin("playbook"), "check", "--for", "pr", str(root)],
                         env=_git_env(), capture_output=True, text=True, check=False)
     assert pr.returncode == 0
 
@@ -117,8 +125,7 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_hotfix_below_the_deployed_latest_does_not_take_it(two_versions: Path) -> None:
     # what scripts/latest.py reads of gh-pages: the versions mike deployed
     script = REPO / "scripts" / "latest.py"
-    runs = {version: subprocess.run([sys.executable, str(script), version], cwd=two_versions,
-                                    env=_git_env(), capture_output=True, text=True, check=False)
+    runs = {version: warm.run(script, [version], cwd=two_versions, env=_git_env())
             for version in ("1.0.1", "1.1.0", "1.2.0")}
     assert runs["1.0.1"].returncode == 1, runs["1.0.1"].stderr
     assert runs["1.0.1"].stdout == "1.0.1 is published without the alias latest: 1.1.0 is higher\n"

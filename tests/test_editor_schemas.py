@@ -9,13 +9,12 @@ flags each at the line and column ``playbook check`` names.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+import warm
 from yamlls import SERVER, YamlLanguageServer
 
 from playbook.commands import init
@@ -69,8 +68,7 @@ def test_an_injected_error_is_flagged_where_check_locates_it(
         ls.open(path)
         with path.open("a", encoding="utf-8") as out:
             out.write(f"{INJECTED}: 1\n")
-    done = subprocess.run([sys.executable, "-m", "playbook.commands.cli", "check"], cwd=root,
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = warm.run("playbook.commands.cli", ["check"], cwd=root, timeout=120)
     assert done.returncode == 1
     located = {m["file"]: (int(m["line"]), int(m["column"]))
                for m in map(LOCATED.match, done.stdout.splitlines())
@@ -116,8 +114,7 @@ def test_a_benchmark_file_finds_its_schema_and_an_error_is_flagged_where_check_l
     bad = path.read_text(encoding="utf-8").replace("  year: 2017\n",
                                                    f"  year: 2017\n  {INJECTED}: 1\n", 1)
     path.write_text(bad, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "playbook.commands.cli", "check"], cwd=root,
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = warm.run("playbook.commands.cli", ["check"], cwd=root, timeout=120)
     (located,) = [(int(m["line"]), int(m["column"]))
                   for m in map(LOCATED.match, done.stdout.splitlines())
                   if m and m["file"] == "benchmarks/ours-2024.yml"

@@ -67,21 +67,46 @@ def playbook_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _figures(root: Path, zone: str, out: Path) -> dict[str, bytes]:
-    env = {**os.environ, "TZ": zone}
-    env.pop("PLAYBOOK_TODAY", None)
-    done = subprocess.run([sys.executable, "-m", "playbook.commands.cli", "pages", "--dir",
-                           str(root), "--out", str(out), "--today", TODAY], env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-    return {p.relative_to(out).as_posix(): p.read_bytes()
-            for p in sorted(out.rglob("figures.json"))}
+IN_ZONE = """\
+import json, sys
+from pathlib import Path
+from playbook.commands import cli
+from playbook.engine import load_playbook
+root, out, today = sys.argv[1:]
+code = cli.main(["pages", "--dir", root, "--out", out, "--today", today])
+book, _ = load_playbook(Path(root))
+print(json.dumps({"code": code, "weeks": [[o.date.isoformat(), o.value]
+                                          for o in book.get("mini").series["board-use"]]}))
+"""
+"""``playbook pages``, then the weekly series the engine loads, in one process: both are
+asked of a process started in the zone (one process per zone serves both tests, where
+each started its own: a fresh interpreter importing the engine is most of their time)."""
 
 
-def test_figures_json_is_byte_identical_in_every_zone(playbook_root: Path,
-                                                       tmp_path: Path) -> None:
-    built = {zone: _figures(playbook_root, zone, tmp_path / zone.replace("/", "_"))
-             for zone in ZONES}
+@pytest.fixture(scope="module")
+def in_zones(playbook_root: Path, tmp_path_factory: pytest.TempPathFactory,
+             ) -> dict[str, tuple[dict[str, bytes], list[list[object]]]]:
+    """Each zone's ``figures.json`` files (by path) and the weekly series, from a child
+    process started with its ``TZ`` (DuckDB and Python read the zone when they start)."""
+    seen = {}
+    for zone in ZONES:
+        out = tmp_path_factory.mktemp(zone.replace("/", "_"))
+        env = {**os.environ, "TZ": zone}
+        env.pop("PLAYBOOK_TODAY", None)
+        done = subprocess.run([sys.executable, "-c", IN_ZONE, str(playbook_root), str(out),
+                               TODAY], env=env, capture_output=True, text=True, timeout=300,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        result = json.loads(done.stdout.splitlines()[-1])
+        assert result["code"] == 0, done.stderr
+        seen[zone] = ({p.relative_to(out).as_posix(): p.read_bytes()
+                       for p in sorted(out.rglob("figures.json"))}, result["weeks"])
+    return seen
+
+
+def test_figures_json_is_byte_identical_in_every_zone(
+        in_zones: dict[str, tuple[dict[str, bytes], list[list[object]]]]) -> None:
+    built = {zone: figures for zone, (figures, _) in in_zones.items()}
     assert list(built["UTC"]) == ["programs/mini/downloads/figures.json"]
     for zone in ZONES[1:]:
         assert built[zone] == built["UTC"], zone
@@ -89,18 +114,11 @@ def test_figures_json_is_byte_identical_in_every_zone(playbook_root: Path,
     assert "board-use" in json.dumps(figures)
 
 
-def test_the_weeks_are_utc_weeks(playbook_root: Path) -> None:
+def test_the_weeks_are_utc_weeks(
+        in_zones: dict[str, tuple[dict[str, bytes], list[list[object]]]]) -> None:
     """What the figures hold: each week ends on a Sunday (UTC), its late-Sunday sessions
     in it and its early-Monday ones in the next."""
-    probe = ("import json, sys\nfrom pathlib import Path\nfrom playbook.engine import "
-             "load_playbook\nbook, _ = load_playbook(Path(sys.argv[1]))\nprint(json.dumps("
-             "[[o.date.isoformat(), o.value] for o in book.get('mini').series['board-use']]))")
-    got = {}
-    for zone in ZONES:
-        done = subprocess.run([sys.executable, "-c", probe, str(playbook_root)],
-                              env={**os.environ, "TZ": zone}, capture_output=True, text=True,
-                              timeout=300, check=True)
-        got[zone] = json.loads(done.stdout)
+    got = {zone: weeks for zone, (_, weeks) in in_zones.items()}
     assert got["Europe/Dublin"] == got["America/New_York"] == got["UTC"]
     first = got["UTC"][:3]
     # week 0: Monday 29 Dec … Sunday 4 Jan holds one late-Sunday session

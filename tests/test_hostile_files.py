@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import warm
 from conftest import RunCli, TmpPlaybook
 
 from playbook.engine import load_playbook
@@ -45,9 +44,8 @@ def check(run_cli: RunCli, pb: TmpPlaybook, *args: str) -> tuple[int, list[str]]
 def check_process(root: Path) -> tuple[int, list[str]]:
     """Run ``playbook check`` as a process with a timeout: a FIFO must not block it."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-c", "from playbook.commands.cli import main; raise SystemExit(main())",
-         "check", str(root)], capture_output=True, text=True, timeout=60, env=env, check=False)
+    done = warm.run("-c", ["from playbook.commands.cli import main; raise SystemExit(main())",
+                           "check", str(root)], timeout=60, env=env)
     assert "Traceback" not in done.stderr, done.stderr
     assert SECRET not in done.stdout + done.stderr
     return done.returncode, done.stdout.splitlines()

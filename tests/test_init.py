@@ -193,7 +193,9 @@ def test_a_new_organisation_installs_the_wheel_and_starts_its_playbook(tmp_path:
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 
     venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", str(venv)], tmp_path)
+    # without pip: uv installs the wheel, and ensurepip spent 6 s of CPU installing a pip
+    # nothing here runs
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp_path)
     # Both installs (this one, and pre-commit's environment for the hooks) go through uv
     # (pre-commit-uv makes pre-commit use it), with the same pins (UV_CONSTRAINT) and the
     # wheel built here (UV_FIND_LINKS): from uv's cache, which `make` filled, each takes

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import warm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import latest
@@ -46,8 +47,7 @@ def _git(cwd: Path, *args: str) -> None:
 
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], cwd=cwd,
-                          capture_output=True, text=True, check=False)
+    return warm.run(SCRIPT, args, cwd=cwd)
 
 
 def test_a_hotfix_tag_below_a_released_tag_leaves_latest(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import warm
 import yaml
 from conftest import MINI, TmpPlaybook
 
@@ -77,9 +78,7 @@ def test_the_hook_entry_fails_on_a_bad_edit_with_the_located_error(
     # what pre-commit runs: the entry, from the repository root, without file names
     argv = shlex.split(manifest()["playbook-check"]["entry"])
     assert argv[0] == "playbook"
-    result = subprocess.run([sys.executable, "-m", "playbook.commands.cli", *argv[1:]],
-                            cwd=tmp_playbook.root, capture_output=True, text=True,
-                            check=False, timeout=120)
+    result = warm.run("playbook.commands.cli", argv[1:], cwd=tmp_playbook.root, timeout=120)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [LOCATED]
 
@@ -89,16 +88,20 @@ def _git_repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(MINI, root)
     shutil.copytree(REPO / "schema", root / "schema")
-    # the hooks name .venv/bin/<tool>; here the tools are in the interpreter's bin folder
+    # the hooks name .venv/bin/<tool>; here the tools are in the interpreter's bin folder,
+    # the Python ones as stand-ins that run them on the worker's warm interpreter
+    # (tests/warm_shim.py): what is tested is the hooks' configuration, not how Python starts
     config = (REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    for tool in ("playbook", "check-jsonschema"):
+        config = config.replace(f".venv/bin/{tool} ", f"{warm.shims() / tool} ")
     (root / ".pre-commit-config.yaml").write_text(config.replace(".venv/bin/", f"{BIN}/"),
                                                   encoding="utf-8")
     (root / ".github").mkdir()
-    out = subprocess.run([sys.executable, "-m", "playbook.commands.cli", "codeowners"],
-                         cwd=root, capture_output=True, text=True, check=True).stdout
-    (root / ".github" / "CODEOWNERS").write_text(out, encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "playbook.commands.cli", "lock"], cwd=root,
-                   capture_output=True, check=True)  # the data contract, as committed
+    out = warm.run("playbook.commands.cli", ["codeowners"], cwd=root)
+    assert out.returncode == 0, out.stderr
+    (root / ".github" / "CODEOWNERS").write_text(out.stdout, encoding="utf-8")
+    lock = warm.run("playbook.commands.cli", ["lock"], cwd=root)
+    assert lock.returncode == 0, lock.stderr  # the data contract, as committed
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     return root
 

@@ -1,7 +1,7 @@
 """The JSON Schemas editors use match the model, and the example playbook meets them.
 
 The schemas are checked with the real validator editors and CI use
-(``check-jsonschema``, run as a subprocess), not with the engine, so a file that
+(``check-jsonschema``, its own script in its own process), not with the engine, so a file that
 the engine accepts but an editor flags (or the reverse) shows up here.
 ``check-jsonschema`` loads YAML timestamps as strings, so ISO dates meet the
 schema's ``"format": "date"`` strings without any conversion.
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import pytest
+import warm
 from conftest import MINI, RunCli
 from pydantic import BaseModel
 
@@ -25,6 +26,8 @@ from playbook.model import FILES, schema
 
 REPO = Path(__file__).resolve().parent.parent
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
+"""The validator the editors' hooks run: its script, run by the warm interpreter
+(tests/warm.py), which imported it once for every run."""
 EXAMPLE_FILES = sorted((REPO / "program").glob("*/*.yml"))
 MINI_FILES = sorted((MINI / "program").glob("*/*.yml"))
 
@@ -70,11 +73,9 @@ def test_example_modeline_points_at_a_schema(file: Path) -> None:
 def test_program_files_meet_their_schema(stem: str) -> None:
     files = [f for f in EXAMPLE_FILES + MINI_FILES if f.stem == stem]
     assert files
-    result = subprocess.run(
-        [str(CHECK_JSONSCHEMA), "--schemafile", str(REPO / "schema" / f"{stem}.schema.json"),
-         *map(str, files)],
-        capture_output=True, text=True, check=False, timeout=120,
-    )
+    result = warm.run(CHECK_JSONSCHEMA, ["--schemafile",
+                                         REPO / "schema" / f"{stem}.schema.json", *files],
+                      timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -84,11 +85,8 @@ def test_schema_rejects_what_the_engine_rejects(tmp_path: Path) -> None:
     text = (MINI / "program" / "mini" / "program.yml").read_text(encoding="utf-8")
     bad.write_text(text.replace("start: 2026-01-05", "start: 2026-13-01")
                    .replace("status: pilot", "status: pilot\ntagret: 1"), encoding="utf-8")
-    result = subprocess.run(
-        [str(CHECK_JSONSCHEMA), "--schemafile", str(REPO / "schema" / "program.schema.json"),
-         str(bad)],
-        capture_output=True, text=True, check=False, timeout=120,
-    )
+    result = warm.run(CHECK_JSONSCHEMA, ["--schemafile", REPO / "schema" / "program.schema.json",
+                                         bad], timeout=120)
     assert result.returncode == 1
     assert "'2026-13-01' is not a 'date'" in result.stdout
     assert "'tagret' was unexpected" in result.stdout
@@ -98,9 +96,9 @@ PACKAGED_BENCHMARK = REPO / "playbook" / "benchmarks" / "lacerenza-2017.yml"
 
 
 def _check_benchmark(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CHECK_JSONSCHEMA), "--schemafile", str(REPO / "schema" / "benchmark.schema.json"),
-         str(path)], capture_output=True, text=True, check=False, timeout=120)
+    return warm.run(CHECK_JSONSCHEMA, ["--schemafile",
+                                       REPO / "schema" / "benchmark.schema.json", path],
+                    timeout=120)
 
 
 def test_the_packaged_benchmark_file_meets_the_benchmark_schema() -> None:

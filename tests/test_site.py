@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -215,9 +213,8 @@ def test_findings_and_a_stale_sign_off_build_strictly_and_show_on_the_site(
     assert "Known limitations" in page and "<code>pilot-short</code>" in page
     assert "The ward &lt;b&gt;closes&lt;/b&gt; in May." in page  # escaped, as every value
     # what an editor runs to aim for clean still fails on them
-    strict = subprocess.run([sys.executable, "-m", "playbook.commands.cli", "check",
-                             "--strict", str(root)], capture_output=True, text=True,
-                            env={**os.environ, "PLAYBOOK_TODAY": TODAY}, check=False)
+    strict = warm.run("playbook.commands.cli", ["check", "--strict", root],
+                      env={**os.environ, "PLAYBOOK_TODAY": TODAY})
     assert strict.returncode == 1
     # (no git here: the sign-off's author is unknown, a notice that never blocks)
     assert strict.stderr == ("playbook check failed: 0 error(s), 1 finding(s), 3 pending, "

@@ -5,10 +5,14 @@ behind by an earlier command."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import warm
+import warm_shim
 
 SCRIPT = """\
 import json, os, sys
@@ -65,3 +69,111 @@ def test_a_command_past_its_timeout_is_ended(tmp_path: Path) -> None:
     script.write_text("import time; time.sleep(30)\n", encoding="utf-8")
     done = warm.run(script, [], timeout=1)
     assert done.returncode == -14  # SIGALRM
+
+
+def test_code_runs_as_python_c_and_another_time_zone_runs_fresh(tmp_path: Path) -> None:
+    # DuckDB's ICU reads TZ once, when duckdb is imported: a child forked from the server
+    # kept the server's zone, so a command in another zone starts a fresh interpreter
+    # (tests/test_time_zone.py asserts what DuckDB does in each zone)
+    code = ("import sys, time, duckdb; print(sys.argv, repr(sys.path[0]), __name__, "
+            "time.strftime('%Z', time.localtime(0)), duckdb.connect().execute("
+            "\"SELECT current_setting('TimeZone')\").fetchone()[0], "
+            "'mkdocs.commands.build' in sys.modules)")
+    here = warm.run("-c", [code, "x"], cwd=tmp_path)
+    assert here.args[:3] == [sys.executable, "-c", code]
+    assert here.stdout.startswith("['-c', 'x'] '' __main__ "), here.stderr
+    assert here.stdout.endswith(" True\n")  # forked from the server
+    for zone, abbreviation in (("Pacific/Auckland", "NZST"), ("America/New_York", "EST")):
+        done = warm.run("-c", [code, "x"], env={**os.environ, "TZ": zone}, cwd=tmp_path)
+        assert done.stdout == f"['-c', 'x'] '' __main__ {abbreviation} {zone} False\n"
+
+
+PROBE = """\
+import os, sys, time
+print("argv", sys.argv, "cwd", os.getcwd(), "path0", sys.path[0])
+print("env", os.environ.get("WARM_PROBE"), "zone", time.strftime("%Z", time.localtime(0)))
+print("stdin", sys.stdin.read() if not sys.stdin.isatty() else None)
+print("to stderr", file=sys.stderr)
+print("warm", "mkdocs.commands.build" in sys.modules, file=sys.stderr)
+if os.environ.get("WARM_SIGNAL"):
+    sys.stdout.flush()
+    os.kill(os.getpid(), int(os.environ["WARM_SIGNAL"]))
+sys.exit(int(os.environ.get("WARM_EXIT", "0")))
+"""
+
+
+def _probe(tmp_path: Path) -> tuple[Path, Path]:
+    """A script and its stand-in (:mod:`warm_shim`) served by this worker's server."""
+    real = tmp_path / "bin" / "probe"
+    real.parent.mkdir()
+    real.write_text(f"#!{sys.executable}\n{PROBE}", encoding="utf-8")
+    real.chmod(0o755)
+    (tmp_path / "shims").mkdir()
+    return real, warm.shim(real, tmp_path / "shims")
+
+
+def _both(real: Path, shim: Path, env: dict[str, str], cwd: Path,
+          stdin: str = "") -> tuple[subprocess.CompletedProcess[str], ...]:
+    return tuple(subprocess.run([str(exe), "a b", "c"], env=env, cwd=cwd, input=stdin,
+                                capture_output=True, text=True, check=False, timeout=120)
+                 for exe in (real, shim))
+
+
+def test_a_stand_in_runs_its_script_on_the_server_as_the_script_would_run(
+        tmp_path: Path) -> None:
+    real, shim = _probe(tmp_path)
+    env = {**os.environ, "WARM_PROBE": "seen", "WARM_EXIT": "3"}
+    zone = time.strftime("%Z", time.localtime(0))  # another TZ runs fresh (test above)
+    fresh, served = _both(real, shim, env, tmp_path, stdin="typed\n")
+    assert (served.returncode, served.stdout) == (fresh.returncode, fresh.stdout) == (3, (
+        f"argv ['{real}', 'a b', 'c'] cwd {tmp_path} path0 {real.parent}\n"
+        f"env seen zone {zone}\nstdin typed\n\n"))
+    assert (fresh.stderr, served.stderr) == ("to stderr\nwarm False\n",
+                                             "to stderr\nwarm True\n")  # forked, not fresh
+    # a command ended by a signal ends its stand-in by the same signal
+    fresh, served = _both(real, shim, {**env, "WARM_SIGNAL": str(signal.SIGTERM)}, tmp_path)
+    assert served.returncode == fresh.returncode == -signal.SIGTERM
+    assert served.stdout == fresh.stdout
+
+
+def test_a_stand_in_runs_its_script_itself_when_the_server_cannot(tmp_path: Path) -> None:
+    real, shim = _probe(tmp_path)
+    # a start-up setting the fork cannot give: the server declines, the script runs fresh
+    optimized = {**os.environ, "PYTHONOPTIMIZE": "1"}
+    fresh, served = _both(real, shim, optimized, tmp_path)
+    assert (served.returncode, served.stdout, served.stderr) == (
+        fresh.returncode, fresh.stdout, "to stderr\nwarm False\n")
+    # no server (it is gone): the stand-in becomes the script
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    orphan = warm_shim.write(gone, real, gone / ".socket")
+    fresh, served = _both(real, orphan, dict(os.environ), tmp_path)
+    assert (served.returncode, served.stdout, served.stderr) == (
+        fresh.returncode, fresh.stdout, "to stderr\nwarm False\n")
+
+
+def test_a_python_path_runs_forked_unless_it_shadows_an_imported_module(
+        tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "warm_extra.py").write_text("NAME = 'extra'\n", encoding="utf-8")
+    code = ("import sys, warm_extra, yaml; "
+            "print(warm_extra.NAME, yaml.__file__, 'duckdb' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(extra)}
+    done = warm.run("-c", [code], env=env, cwd=tmp_path)
+    assert done.stdout.split()[0::2] == ["extra", "True"], done.stderr  # forked: duckdb in
+    # a yaml.py there would be imported by a fresh Python instead of PyYAML: run fresh
+    (extra / "yaml.py").write_text("", encoding="utf-8")
+    done = warm.run("-c", [code], env=env, cwd=tmp_path)
+    assert done.stdout.split() == ["extra", str(extra / "yaml.py"), "False"], done.stderr
+
+
+def test_the_stand_ins_folder_holds_the_suites_console_scripts() -> None:
+    folder = warm.shims()
+    for name in ("mkdocs", "playbook", "mike", "check-jsonschema"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert text.startswith(f"#!{sys.executable} -ISB\n"), name
+        assert repr(str(Path(sys.executable).parent / name)) in text, name
+    done = subprocess.run([str(folder / "mkdocs"), "--version"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0 and done.stdout.startswith("mkdocs, version 1.6.1"), done

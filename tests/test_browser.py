@@ -183,17 +183,34 @@ class Tab:
         assert not self.console_errors, f"console errors: {self.console_errors}"
 
 
+@pytest.fixture(scope="module")
+def warm_page(warm_context: BrowserContext) -> Iterator[Page]:
+    """One page of the worker's context that each test of the module navigates anew.
+
+    A new page per test started a renderer that read plotly's compiled code back from
+    the cache (about 0.6 CPU-seconds a test); a renderer kept from page to page keeps it.
+    """
+    page = warm_context.new_page()
+    try:
+        yield page
+    finally:
+        forget(warm_context, page)
+
+
 @pytest.fixture
-def tab(warm_context: BrowserContext, site: Site) -> Iterator[Tab]:
-    """A new light-scheme page that records errors and requests, in the worker's one
-    browser context (``warm_context``: what a test stored is gone after it)."""
-    context = warm_context
-    page = context.new_page()
+def tab(warm_context: BrowserContext, warm_page: Page, site: Site) -> Iterator[Tab]:
+    """The module's light-scheme page, recording this test's errors and requests, in the
+    worker's one browser context (``warm_context``: what a test stored is gone after it,
+    and the page is back to screen media)."""
+    context, page = warm_context, warm_page
     tab = Tab(page, site)
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
             tab.console_errors.append(f"{message.text} ({message.location.get('url')})")
+
+    def on_page_error(error: PlaywrightError) -> None:
+        tab.page_errors.append(str(error))
 
     def on_request(request: Request) -> None:
         tab.requests.append(request.url)
@@ -209,13 +226,16 @@ def tab(warm_context: BrowserContext, site: Site) -> Iterator[Tab]:
     for event, listener in listeners.items():
         context.on(event, listener)
     page.on("console", on_console)
-    page.on("pageerror", lambda error: tab.page_errors.append(str(error)))
+    page.on("pageerror", on_page_error)
     try:
         yield tab
     finally:
         for event, listener in listeners.items():
             context.remove_listener(event, listener)
-        forget(context, page)
+        page.remove_listener("console", on_console)
+        page.remove_listener("pageerror", on_page_error)
+        page.emulate_media(media="null")
+        forget(context, page, close=False)
 
 
 # --------------------------------------------------------------------------- tests

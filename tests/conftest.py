@@ -264,13 +264,15 @@ def warm_context(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> I
         context.close()
 
 
-def forget(context: Any, page: Any) -> None:
-    """Close a test's ``page`` of the shared ``context`` and clear what it stored: cookies,
-    and the local storage where Material keeps the colour scheme a test chose (a later
-    test would open its pages dark); fails when any is left."""
+def forget(context: Any, page: Any, *, close: bool = True) -> None:
+    """Close a test's ``page`` of the shared ``context`` (unless ``close`` is false: a page
+    the next test navigates anew) and clear what it stored: cookies, and the local storage
+    where Material keeps the colour scheme a test chose (a later test would open its pages
+    dark); fails when any is left."""
     with contextlib.suppress(Exception):  # a page that left the site has nothing to clear
         page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-    page.close()
+    if close:
+        page.close()
     context.clear_cookies()
     state = context.storage_state()
     left = [o["origin"] for o in state["origins"] if o.get("localStorage")]

@@ -100,11 +100,13 @@ def test_a_command_that_loads_by_itself_breaks_the_one_door_contract(tmp_path: P
 
 
 def test_make_lint_keeps_the_contracts() -> None:
-    """``make lint`` (which ``make test`` runs first) runs import-linter on the contracts."""
+    """``make lint`` (which ``make test`` runs beside the tests) runs import-linter on the
+    contracts."""
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
     assert "\t$(BIN)/lint-imports\n" in lint + "\n"
-    assert re.search(r"^test: .*\blint\b", makefile, re.MULTILINE)
+    test = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert re.search(r"^\t.*\$\(MAKE\) -s --no-print-directory lint\b", test, re.MULTILINE)
     assert tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))[
         "tool"]["importlinter"]["contracts"]
 

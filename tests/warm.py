@@ -138,6 +138,8 @@ class _Server:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if proc.stdout is not None:  # else Python warns of an unclosed file at the exit
+            proc.stdout.close()
 
     def run(self, kind: str, argv: Sequence[str], cwd: Path, env: Mapping[str, str],
             timeout: float) -> tuple[int, str, str] | None:

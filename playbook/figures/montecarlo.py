@@ -86,6 +86,7 @@ class Draws:
     benefits: np.ndarray
     """Shape ``(DRAWS, horizon)``; column ``y − 1`` is program year ``y``."""
     varied: list[str]
+    """Names of the inputs drawn (an effect, a series' noise, an isolation, a confidence)."""
     short: list[str]
     """KPIs the forecast counts whose data cannot carry a probability yet."""
 

@@ -106,6 +106,7 @@ class Judgement:
     band: float
     """Half-width of the noise band of the judged value, as a share of the planned change."""
     note: str | None = None
+    """Why there is no status, shown in its place (e.g. no measurement since the baseline)."""
     width: float = 0.0
     """Half-width of the noise band, in the KPI's unit."""
     estimated: bool = False

@@ -36,8 +36,11 @@ class Prepared:
     """A measure ready to run: its query, the export as read, and the files it may open."""
 
     compiled: Compiled
+    """The measure compiled to one SELECT and the values bound to it."""
     table: Table
+    """The export the measure reads, as read."""
     allowed: list[str]
+    """The files the query may open, relative to the playbook (DuckDB's allowed paths)."""
 
 
 def result_source(source: Source) -> Source:

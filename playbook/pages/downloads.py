@@ -83,7 +83,9 @@ class Download:
     """One generated file, relative to ``docs/``."""
 
     path: str
+    """Where the file is written, relative to ``docs/`` (``/`` separated)."""
     content: str
+    """The file's text."""
 
 
 def _lang(value: str) -> dict[str, str]:

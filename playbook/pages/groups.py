@@ -31,6 +31,7 @@ class Group:
     slug: str
     """The page's file name without ``.md``; a dot, so never a program id."""
     programs: list[ProgramView]
+    """The group's programs, by title then id."""
 
     @property
     def title(self) -> str:

@@ -73,11 +73,18 @@ class Change:
     """One changed value."""
 
     program: str
+    """The id of the program the value belongs to."""
     file: str
+    """The file it is written in (``kpis.yml``, a query file, ``playbook.yml``)."""
     field: str
+    """Its path in that file: keys joined by dots, list items by their id
+    (``kpis[decision_time].target``)."""
     before: Any
+    """The value at the base; None where the field was added."""
     after: Any
+    """The value at the head; None where the field was removed."""
     kind: ChangeKind
+    """What the change means for the program (a target, a forecast, a weight...)."""
 
 
 def _item_key(item: dict[str, Any]) -> str | None:

@@ -13,30 +13,42 @@ against the library it stands in for, which is thereby an independent reference.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable
+from types import ModuleType
 
 import numpy as np
-from scipy import special
-from scipy.special import _ufuncs  # the Boost hypergeometric kernels scipy.stats calls
 
 TINY = 1.0e-20
 """Keeps ``r = ±1`` finite in the slope's t statistic, as ``scipy.stats.linregress``."""
 
 
+def _special() -> ModuleType:
+    """``scipy.special``, imported at the first call, not with this module: ``playbook
+    schema`` and ``init`` import the figures for their types and compute nothing, and
+    scipy cost each of them 0.5 s of CPU (more where its bytecode is not yet cached)."""
+    return importlib.import_module("scipy.special")
+
+
+def _ufuncs() -> ModuleType:
+    """The Boost hypergeometric kernels ``scipy.stats`` calls (imported as :func:`_special`)."""
+    return importlib.import_module("scipy.special._ufuncs")
+
+
 def t_quantile(q: float, df: float) -> float:
     """Student's t quantile (``scipy.stats.t.ppf``)."""
-    return float(special.stdtrit(df, q))
+    return float(_special().stdtrit(df, q))
 
 
 def t_two_sided_p(t: float, df: float) -> float:
     """Two-sided p of a t statistic (``2 · scipy.stats.t.sf(|t|, df)``)."""
-    return float(2 * special.stdtr(df, -abs(t)))
+    return float(2 * _special().stdtr(df, -abs(t)))
 
 
 def normal_quantile(q: float) -> float:
     """Standard normal quantile (``scipy.stats.norm.ppf``)."""
-    return float(special.ndtri(q))
+    return float(_special().ndtri(q))
 
 
 def t_power(d: float, nobs: float, df: float, alpha: float, *, two_sided: bool) -> float:
@@ -51,13 +63,13 @@ def t_power(d: float, nobs: float, df: float, alpha: float, *, two_sided: bool) 
     """
     tail = alpha / 2 if two_sided else alpha
     nc = d * math.sqrt(nobs)
-    upper = -special.stdtrit(df, tail)
+    upper = -_special().stdtrit(df, tail)
     if math.isnan(upper):
         return math.nan
-    power = 1 - float(special.nctdtr(df, nc, upper))
+    power = 1 - float(_special().nctdtr(df, nc, upper))
     if two_sided:
-        lower = special.stdtrit(df, tail)
-        power = math.nan if math.isnan(lower) else power + float(special.nctdtr(df, nc, lower))
+        lower = _special().stdtrit(df, tail)
+        power = math.nan if math.isnan(lower) else power + float(_special().nctdtr(df, nc, lower))
     return power
 
 
@@ -106,7 +118,7 @@ def two_proportion_z(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
     """Pooled two-proportion z and its two-sided p (``proportions_ztest``)."""
     pooled = (x1 + x2) / (n1 + n2)
     z = (x1 / n1 - x2 / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    return z, float(special.ndtr(-abs(z)) * 2)
+    return z, float(_special().ndtr(-abs(z)) * 2)
 
 
 def hac_ols(y: np.ndarray, x: np.ndarray, lags: int) -> tuple[np.ndarray, np.ndarray]:
@@ -134,15 +146,15 @@ def fisher_two_sided_p(a: int, b: int, c: int, d: int) -> float:
     low, high = max(0, row + col - total), min(row, col)  # the kernels' support
 
     def pmf(k: int) -> float:
-        return float(_ufuncs._hypergeom_pmf(k, row, col, total)) if low <= k <= high else 0.0
+        return float(_ufuncs()._hypergeom_pmf(k, row, col, total)) if low <= k <= high else 0.0
 
     def cdf(k: int) -> float:
         return 0.0 if k < low else 1.0 if k >= high else float(
-            _ufuncs._hypergeom_cdf(k, row, col, total))
+            _ufuncs()._hypergeom_cdf(k, row, col, total))
 
     def sf(k: int) -> float:
         return 1.0 if k < low else 0.0 if k >= high else float(
-            _ufuncs._hypergeom_sf(k, row, col, total))
+            _ufuncs()._hypergeom_sf(k, row, col, total))
 
     mode = int((col + 1) * (row + 1) / (total + 2))
     exact, at_mode = pmf(a), pmf(mode)

@@ -11,8 +11,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent import futures
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -131,16 +134,31 @@ def test_many_programs_are_grouped_and_the_generator_is_deterministic(
 
 
 def test_check_in_worker_processes_finds_exactly_what_one_process_finds(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from playbook.engine import check_playbook
-    from playbook.load.loader import PARALLEL_FROM
+    from playbook.load import loader
 
-    root = generate.make(tmp_path / "many", PARALLEL_FROM + 2)
+    # workers from 4 programs instead of 16: the same pool, chunks and ordering with 6
+    # programs generated and checked twice, not 18 (two thirds of the test's time)
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 4)
+    pools: list[int] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        """The pool the loader starts, counted: the check must really run in workers."""
+
+        def __init__(self, workers: int, **kwargs: Any) -> None:
+            pools.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(futures, "ProcessPoolExecutor", CountedPool)
+    root = generate.make(tmp_path / "many", loader.PARALLEL_FROM + 2)
     kpis = sorted(root.glob("program/*/kpis.yml"))[5]
     kpis.write_text(kpis.read_text(encoding="utf-8").replace("cadence: monthly",
                                                              "cadence: montly", 1),
                     encoding="utf-8")
     alone = check_playbook(root, workers=1)
+    assert pools == []
     together = check_playbook(root, workers=2)
+    assert pools == [2]
     assert alone.errors, "the broken program must be reported"
     assert together.to_json() == alone.to_json()

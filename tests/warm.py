@@ -34,7 +34,6 @@ import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 WARM_MODULES = ("mkdocs", "playbook.commands.cli")
 """The modules the server runs with ``-m`` (the others start a fresh interpreter); it runs
@@ -63,7 +62,6 @@ def _serve() -> None:
     with tempfile.TemporaryDirectory(prefix="warm-jinja-") as jinja_cache, \
             tempfile.TemporaryDirectory(prefix="warm-bin-") as shim_folder:
         _cache_theme_templates(jinja_cache)
-        _cache_theme_files()
         warm_server.Server(Path(shim_folder)).serve()
 
 
@@ -103,53 +101,6 @@ def _cache_theme_templates(folder: str) -> None:
         return env
 
     Theme.get_env = cached_env  # type: ignore[method-assign]
-
-
-def _cache_theme_files() -> None:
-    """List the theme's static files once per server, not once per build.
-
-    Each build lists the theme's 14,500 files (Material's icons) and matches every name
-    against a dozen patterns to keep the 40 it copies: 0.1 s of CPU a build. What it
-    finds depends only on the names in the theme's folders and on the static templates:
-    the folders installed in the venv, which no test changes, are listed once; the
-    others (the playbook's overrides, a test's ``custom_dir``: a few files) are listed
-    on each build, into the key. The docs' own files still come first, per build, as
-    in MkDocs. The example's list is made here, before the forks.
-    """
-    import sysconfig
-    from types import SimpleNamespace
-
-    from mkdocs.structure.files import File, Files
-    from mkdocs.theme import Theme
-
-    from playbook_mkdocs.provenance import THEME_DIR
-
-    add_files = Files.add_files_from_theme
-    installed = os.path.join(os.path.realpath(sysconfig.get_paths()["purelib"]), "")
-    lists: dict[tuple[object, ...], list[tuple[str, str]]] = {}
-
-    def names(folder: str) -> tuple[str, ...]:
-        if os.path.realpath(folder).startswith(installed):
-            return ()
-        return tuple(sorted(os.path.join(path, name) for path, _, found in os.walk(folder)
-                            for name in found))
-
-    def theme_files(self: Files, env: Any, config: Any) -> None:
-        dirs = tuple(config.theme.dirs)
-        key = (dirs, frozenset(config.theme.static_templates), tuple(map(names, dirs)))
-        if key not in lists:
-            every = Files([])
-            add_files(every, env, config)
-            lists[key] = [(f.src_uri, str(f.src_dir)) for f in every]
-        for path, folder in lists[key]:
-            if self.get_file_from_path(path) is None:  # the docs' file wins, as in MkDocs
-                self.append(File(path, folder, config.site_dir, config.use_directory_urls))
-
-    Files.add_files_from_theme = theme_files  # type: ignore[method-assign]
-    example = Theme(name="material")
-    example.dirs.insert(0, str(THEME_DIR))  # as playbook_mkdocs.provenance.add_templates
-    theme_files(Files([]), example.get_env(),
-                SimpleNamespace(theme=example, site_dir="", use_directory_urls=True))
 
 
 class _Server:

@@ -7,8 +7,8 @@ and rebuilds, as the server does on a save. After each build it prints one JSON
 line: the step, the seconds taken and the digests of every file of the site.
 
 A clean build (``clean``) depends on the sources only, not on the build before it, so
-the clean server makes no build before the first step's: nothing compares it (a whole
-example build, a twelfth of the incremental tests' time).
+given steps the clean server makes no build before the first step's: nothing compares it
+(a whole example build, a twelfth of the incremental tests' time).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def main() -> None:
     first = config()
     first.plugins.on_startup(command="serve", dirty=dirty)
     before: dict[str, int] = {}
-    first_step = 0 if dirty else 1
+    first_step = 1 if steps and not dirty else 0  # no steps: the first build is all there is
     for n, edits in enumerate([[], *steps][first_step:], start=first_step):
         apply(root, edits)
         time.sleep(0.01)  # a file written now is dated after every output of the last build

@@ -117,7 +117,9 @@ unit: $(STAMP)
 # The modules go out in the order tests/conftest.py gives (the slowest first), not by how
 # many tests each has. MkDocs builds fork from a warm interpreter (tests/warm.py) and the
 # browser tests share one Chromium context per worker, whose code cache keeps Plotly
-# compiled: pytest took 8.5 minutes before those, 7 to 7.5 after.
+# compiled: pytest took 8.5 minutes before those, 7 to 7.5 after; with the linters beside it,
+# the stand-ins, shared page loads and sites built once per run, `.ci/run` takes about 6 min
+# on a clean clone (pytest 5m54s, 690 CPU-seconds in all).
 # The tests marked `large` build the 200-program playbook (minutes each): `make bench`
 # runs them, beside the figures it prints for the same size.
 # The linters run beside pytest rather than before it (mypy, the longest, keeps one core

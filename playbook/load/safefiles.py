@@ -41,9 +41,7 @@ class Refusal:
 
 def inside(path: Path, root: Path) -> bool:
     """Whether ``path`` lies under ``root`` as written (``..`` counted, symlinks not)."""
-    here = os.path.normpath(os.path.abspath(path))
-    top = os.path.normpath(os.path.abspath(root))
-    return os.path.commonpath([here, top]) == top and here != top
+    return _parts(path, root) is not None
 
 
 def real_path(path: Path) -> Path | None:
@@ -101,8 +99,8 @@ def _not_regular(shown: str, mode: int) -> Refusal:
 def _parts(path: Path, root: Path) -> tuple[str, ...] | None:
     """The names from ``root`` down to ``path`` as written (``..`` taken lexically);
     ``None`` when ``path`` is not below ``root``."""
-    # as :func:`inside`, each path made absolute once (each time asks for the working
-    # folder; a program's load asks this about 700 times)
+    # each path made absolute once (each time asks for the working folder; a program's
+    # load asks this about 700 times)
     here = os.path.normpath(os.path.abspath(path))
     top = os.path.normpath(os.path.abspath(root))
     if os.path.commonpath([here, top]) != top or here == top:

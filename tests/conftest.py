@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import compile_once
 import pytest
+
+if "PYTEST_XDIST_WORKER" in os.environ:  # before the imports below: see compile_once
+    compile_once.share(Path(os.environ["PYTHONPYCACHEPREFIX"]) / "compiling")
+
 from hypothesis import HealthCheck, settings
 from sites import Site, mini_site, served_example, tiny_built
 from xdist.scheduler import LoadFileScheduling
@@ -224,7 +229,7 @@ def playwright() -> Iterator[Any]:
         yield p
 
 
-def _chromium() -> str:
+def chromium_executable() -> str:
     """The path of Debian's Chromium; fails the test when it is missing."""
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser-deps)")
@@ -234,7 +239,8 @@ def _chromium() -> str:
 @pytest.fixture(scope="session")
 def browser(playwright: Any) -> Iterator[Any]:
     """Debian's Chromium, headless; never a browser Playwright downloaded."""
-    browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(executable_path=chromium_executable(),
+                                         args=CHROMIUM_ARGS)
     try:
         yield browser
     finally:
@@ -254,7 +260,7 @@ def warm_context(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     ``file://`` pages, which the offline tests open in their own contexts.
     """
     context = playwright.chromium.launch_persistent_context(
-        tmp_path_factory.mktemp("chromium-profile"), executable_path=_chromium(),
+        tmp_path_factory.mktemp("chromium-profile"), executable_path=chromium_executable(),
         args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}, color_scheme="light",
         service_workers="block")
     context.set_default_timeout(20_000)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import compile_once
 import pytest
@@ -20,10 +20,14 @@ if "PYTEST_XDIST_WORKER" in os.environ:  # before the imports below: see compile
     compile_once.share(Path(os.environ["PYTHONPYCACHEPREFIX"]) / "compiling")
 
 from hypothesis import HealthCheck, settings
-from sites import Site, mini_site, served_example, tiny_built
 from xdist.scheduler import LoadFileScheduling
 
-from playbook.commands import cli
+if TYPE_CHECKING:
+    from sites import Site
+
+# The engine and the site helpers are imported where a fixture first needs them: the
+# controller of an xdist run imports this module too, and runs no test, and its imports
+# delay both workers' start (it writes no bytecode for them to share).
 
 # A loaded machine (two cores shared by a CI runner, or a laptop building a site) must not
 # fail a property test: no deadline, no too-slow health check, and the same examples on
@@ -170,10 +174,12 @@ RunCli = Callable[..., tuple[int, str, str]]
 def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
     """Run ``playbook ARGS...`` in-process; return (exit code, stdout, stderr)."""
 
+    from playbook.commands.cli import main
+
     def run(*args: str | Path) -> tuple[int, str, str]:
         capsys.readouterr()  # drop anything printed before
         try:
-            code = cli.main([str(a) for a in args])
+            code = main([str(a) for a in args])
         except SystemExit as exc:  # argparse usage errors
             code = exc.code if isinstance(exc.code, int) else 1
         out, err = capsys.readouterr()
@@ -190,6 +196,8 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The example playbook built once, strictly with no warning, served on 127.0.0.1."""
+    from sites import served_example
+
     with served_example(tmp_path_factory.mktemp("example") / "site") as site:
         yield site
 
@@ -198,18 +206,24 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def tiny_site_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The scaffolded tiny playbook and its site, built once: (root, site); read only
     (``sites.copy_tiny`` gives a copy to break)."""
+    from sites import tiny_built
+
     return tiny_built(tmp_path_factory.mktemp("tiny"))
 
 
 @pytest.fixture(scope="session")
 def mini_online(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini playbook's site, built once."""
+    from sites import mini_site
+
     return mini_site(tmp_path_factory.mktemp("mini-online"))
 
 
 @pytest.fixture(scope="session")
 def mini_offline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini playbook's offline copy (``OFFLINE=true``), built once."""
+    from sites import mini_site
+
     return mini_site(tmp_path_factory.mktemp("mini-offline"), offline=True)
 
 

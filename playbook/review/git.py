@@ -7,7 +7,9 @@ failure of git is a :class:`DiffError`, said once by the command.
 
 from __future__ import annotations
 
+import re
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
@@ -48,6 +50,8 @@ def _git(root: Path, *args: str) -> bytes:
     return done.stdout
 
 
+_OID: Final = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+"""An object id as :func:`tree` lists it: SHA-1, or SHA-256 in a repository that uses it."""
 LINK: Final = "120000"
 """The git mode of a symbolic link."""
 _BLOB_MODES: Final = frozenset({"100644", "100755", LINK})
@@ -73,6 +77,42 @@ def tree(root: Path, commit: str, folder: str) -> list[tuple[str, str, str]]:
 def blob(root: Path, oid: str) -> bytes:
     """The content of the blob ``oid`` (from :func:`tree`)."""
     return _git(root, "cat-file", "blob", "--end-of-options", oid)
+
+
+def blobs(root: Path, oids: Iterable[str]) -> dict[str, bytes]:
+    """The content of each blob in ``oids`` (from :func:`tree`), read by one git process.
+
+    A side of a diff is every program and data file at a revision: one ``git cat-file``
+    per file started hundreds of processes for a large playbook, where ``--batch`` reads
+    them all from one. Its output is ``<oid> <type> <size>`` and the content, per object.
+
+    Raises:
+        DiffError: git cannot run, or an object is missing or not a blob.
+    """
+    wanted = list(dict.fromkeys(oids))
+    if not wanted:
+        return {}
+    if any(not _OID.fullmatch(oid) for oid in wanted):  # one per line: no newline, no option
+        raise DiffError("git cat-file failed: not an object id")
+    try:
+        done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"],
+                              input="".join(f"{oid}\n" for oid in wanted).encode("ascii"),
+                              capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise DiffError(f"cannot run git: {exc}") from None
+    if done.returncode != 0:
+        raise _failed(("cat-file",), done)
+    found: dict[str, bytes] = {}
+    out, at = done.stdout, 0
+    for oid in wanted:
+        end = out.index(b"\n", at)
+        header = out[at:end].decode("ascii", "replace").split(" ")
+        if len(header) != 3 or header[1] != "blob":
+            raise DiffError(f"git cat-file failed: {' '.join(header)}")
+        size = int(header[2])
+        found[oid] = out[end + 1:end + 1 + size]
+        at = end + 1 + size + 1  # the content, then a newline
+    return found
 
 
 def resolve(root: Path, rev: str) -> str:

@@ -21,7 +21,7 @@ from playbook.figures.program import ProgramFigures
 from playbook.load.bundle import Playbook
 from playbook.load.sshsig import ALLOWED_SIGNERS
 from playbook.model.problems import Problems
-from playbook.review.git import LINK, blob, resolve, tree
+from playbook.review.git import LINK, blobs, resolve, tree
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,17 @@ def materialise(root: Path, commit: str, into: Path) -> None:
     """Write the program and data files of ``commit`` under ``into``, with the playbook's
     settings and ``allowed_signers`` (its policy and keys judge the sign-offs); links are
     left out."""
+    wanted: list[tuple[Path, str]] = []
     for folder in ("program", "data", "playbook.yml", ALLOWED_SIGNERS):
         for name, mode, oid in tree(root, commit, folder):
             parts = PurePosixPath(name).parts
             if mode == LINK or name.startswith("/") or ".." in parts:
                 continue  # the loader reports the file as missing where a source names it
-            dest = into.joinpath(*parts)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(blob(root, oid))
+            wanted.append((into.joinpath(*parts), oid))
+    contents = blobs(root, (oid for _, oid in wanted))
+    for dest, oid in wanted:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(contents[oid])
 
 
 def _side(folder: Path, today: date) -> Side:

@@ -20,7 +20,7 @@ from playbook.load.validate import validate
 from playbook.model import FILES
 from playbook.model.problems import Problem
 from playbook.model.settings import Settings
-from playbook.review.git import LINK, blob, resolve, tree
+from playbook.review.git import LINK, blob, blobs, resolve, tree
 
 Snapshot = dict[str, dict[str, Any]]
 """Program id → file stem → plain model data."""
@@ -78,6 +78,7 @@ def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
     """
     problems: list[Problem] = []
     raw = _work_tree(root, problems) if rev is None else {}
+    wanted: dict[str, str] = {}
     for name, mode, oid in tree(root, resolve(root, rev), "program") if rev is not None else ():
         if not _is_program_file(name):
             continue
@@ -86,7 +87,9 @@ def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
             problems.append(Problem(name, 1, 1, "", "a symbolic link, not a file",
                                     "commit the file itself"))
             continue
-        raw[name] = blob(root, oid)
+        wanted[name] = oid
+    contents = blobs(root, wanted.values())
+    raw.update((name, contents[oid]) for name, oid in wanted.items())
     files: dict[str, str] = {}
     for name, data in raw.items():
         try:

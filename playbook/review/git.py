@@ -57,14 +57,15 @@ LINK: Final = "120000"
 _BLOB_MODES: Final = frozenset({"100644", "100755", LINK})
 
 
-def tree(root: Path, commit: str, folder: str) -> list[tuple[str, str, str]]:
-    """``(path, mode, blob id)`` of every file under ``folder`` at ``commit``.
+def tree(root: Path, commit: str, *folders: str) -> list[tuple[str, str, str]]:
+    """``(path, mode, blob id)`` of every file under each of ``folders`` (or the file of
+    that name) at ``commit``, listed by one git process.
 
     Paths are relative to ``root``, which may be a folder inside the repository;
     submodules are left out, symbolic links kept (mode :data:`LINK`).
     """
     # -z: names verbatim, NUL-separated (spaces, quotes and newlines included)
-    listing = _git(root, "ls-tree", "-r", "-z", "--end-of-options", commit, "--", folder)
+    listing = _git(root, "ls-tree", "-r", "-z", "--end-of-options", commit, "--", *folders)
     out = []
     for row in listing.decode("utf-8", "replace").split("\0"):
         info, _, name = row.partition("\t")

@@ -40,12 +40,12 @@ def materialise(root: Path, commit: str, into: Path) -> None:
     settings and ``allowed_signers`` (its policy and keys judge the sign-offs); links are
     left out."""
     wanted: list[tuple[Path, str]] = []
-    for folder in ("program", "data", "playbook.yml", ALLOWED_SIGNERS):
-        for name, mode, oid in tree(root, commit, folder):
-            parts = PurePosixPath(name).parts
-            if mode == LINK or name.startswith("/") or ".." in parts:
-                continue  # the loader reports the file as missing where a source names it
-            wanted.append((into.joinpath(*parts), oid))
+    for name, mode, oid in tree(root, commit, "program", "data", "playbook.yml",
+                                ALLOWED_SIGNERS):
+        parts = PurePosixPath(name).parts
+        if mode == LINK or name.startswith("/") or ".." in parts:
+            continue  # the loader reports the file as missing where a source names it
+        wanted.append((into.joinpath(*parts), oid))
     contents = blobs(root, (oid for _, oid in wanted))
     for dest, oid in wanted:
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -110,29 +110,29 @@ def _add_definitions(root: Path, rev: str | None, snapshot: Snapshot) -> None:
     """
     if not any(files.get("kpis") for files in snapshot.values()):
         return
-    blobs: dict[str, str] = {}
+    oids: dict[str, str] = {}
     if rev is not None:
         commit = resolve(root, rev)
-        blobs = {name: oid for top in ("data", "playbook.yml")
-                 for name, mode, oid in tree(root, commit, top) if mode != LINK}
+        oids = {name: oid for name, mode, oid in tree(root, commit, "data", "playbook.yml")
+                 if mode != LINK}
     if rev is None:
         found = locate(root / "playbook.yml", root, "playbook.yml")
         settings = _text(found.read_bytes()) if isinstance(found, Path) else None
     else:
-        settings = _text(blob(root, blobs["playbook.yml"])) if "playbook.yml" in blobs else None
+        settings = _text(blob(root, oids["playbook.yml"])) if "playbook.yml" in oids else None
     connections: dict[str, Any] = {}
     if settings is not None:
         obj, _ = validate(Settings, yamlsrc.parse(settings, "playbook.yml")[0])
         if isinstance(obj, Settings):
             connections = {n: c.model_dump(mode="json") for n, c in obj.connections.items()}
     for program, files in snapshot.items():
-        defined = definitions_of(files.get("kpis"), _query_reader(root, rev, blobs, program),
+        defined = definitions_of(files.get("kpis"), _query_reader(root, rev, oids, program),
                                  connections)
         if defined is not None:
             files[DEFINITIONS] = defined
 
 
-def _query_reader(root: Path, rev: str | None, blobs: Mapping[str, str],
+def _query_reader(root: Path, rev: str | None, oids: Mapping[str, str],
                   program: str) -> Callable[[str], str | None]:
     """Reads one program's query files, at ``rev`` or in the work tree."""
     def read(rel: str) -> str | None:
@@ -142,7 +142,7 @@ def _query_reader(root: Path, rev: str | None, blobs: Mapping[str, str],
         parts = PurePosixPath(rel).parts
         if parts[:2] != ("data", program) or any(p.startswith(".") for p in parts[2:]):
             return None
-        return _text(blob(root, blobs[rel])) if rel in blobs else None
+        return _text(blob(root, oids[rel])) if rel in oids else None
     return read
 
 

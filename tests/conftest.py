@@ -243,7 +243,7 @@ def playwright() -> Iterator[Any]:
         yield p
 
 
-def chromium_executable() -> str:
+def _chromium() -> str:
     """The path of Debian's Chromium; fails the test when it is missing."""
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser-deps)")
@@ -253,8 +253,7 @@ def chromium_executable() -> str:
 @pytest.fixture(scope="session")
 def browser(playwright: Any) -> Iterator[Any]:
     """Debian's Chromium, headless; never a browser Playwright downloaded."""
-    browser = playwright.chromium.launch(executable_path=chromium_executable(),
-                                         args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
     try:
         yield browser
     finally:
@@ -274,7 +273,7 @@ def warm_context(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     ``file://`` pages, which the offline tests open in their own contexts.
     """
     context = playwright.chromium.launch_persistent_context(
-        tmp_path_factory.mktemp("chromium-profile"), executable_path=chromium_executable(),
+        tmp_path_factory.mktemp("chromium-profile"), executable_path=_chromium(),
         args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}, color_scheme="light",
         service_workers="block")
     context.set_default_timeout(20_000)

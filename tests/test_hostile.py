@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CHROMIUM_ARGS, chromium_executable
 from hostile import EVIL, HOSTILE, PAYLOADS, make_hostile_playbook, replace, text_fields
 from sites import mkdocs_build
 from test_site import MINI_CONFIG, REPO
@@ -206,8 +205,7 @@ CHART_TEXT = """() => Array.from(document.querySelectorAll('.pb-chart svg text')
 
 @pytest.mark.browser
 def test_chromium_runs_nothing_and_fetches_nothing_off_host(
-        hostile_site: tuple[Path, Path, int], served: str, playwright: Any,
-        tmp_path: Path) -> None:
+        hostile_site: tuple[Path, Path, int], served: str, browser: Any) -> None:
     _, site, _ = hostile_site
     paths = sorted(p.parent.relative_to(site).as_posix() + "/"
                    for p in site.rglob("index.html"))
@@ -215,12 +213,7 @@ def test_chromium_runs_nothing_and_fetches_nothing_off_host(
     requests: list[str] = []
     errors: list[str] = []
     port = urlsplit(served).port
-    # A context of its own, kept on disk: Chromium keeps the compiled code of a script it
-    # loaded from its HTTP cache, so plotly.min.js is not compiled again on every page
-    # (most of a page's time); nothing is in its cache before this test's first page.
-    context = playwright.chromium.launch_persistent_context(
-        tmp_path / "chromium", executable_path=chromium_executable(), args=CHROMIUM_ARGS,
-        service_workers="block")
+    context = browser.new_context(service_workers="block")
     try:
         context.on("request", lambda r: requests.append(r.url))
         page = context.new_page()

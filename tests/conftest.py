@@ -13,12 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import compile_once
 import pytest
-
-if "PYTEST_XDIST_WORKER" in os.environ:  # before the imports below: see compile_once
-    compile_once.share(Path(os.environ["PYTHONPYCACHEPREFIX"]) / "compiling")
-
 from hypothesis import HealthCheck, settings
 from xdist.scheduler import LoadFileScheduling
 

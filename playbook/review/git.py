@@ -7,9 +7,11 @@ failure of git is a :class:`DiffError`, said once by the command.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -80,40 +82,65 @@ def blob(root: Path, oid: str) -> bytes:
     return _git(root, "cat-file", "blob", "--end-of-options", oid)
 
 
-def blobs(root: Path, oids: Iterable[str]) -> dict[str, bytes]:
-    """The content of each blob in ``oids`` (from :func:`tree`), read by one git process.
+def blobs(root: Path, oids: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+    """Each blob of ``oids`` (from :func:`tree`) with its content, read by one git process.
 
     A side of a diff is every program and data file at a revision: one ``git cat-file``
     per file started hundreds of processes for a large playbook, where ``--batch`` reads
-    them all from one. Its output is ``<oid> <type> <size>`` and the content, per object.
+    them all from one. Blobs come one at a time, as git writes them (``<oid> <type>
+    <size>``, the content, a newline), so a side's data is never all in memory at once.
 
     Raises:
         DiffError: git cannot run, or an object is missing or not a blob.
     """
     wanted = list(dict.fromkeys(oids))
     if not wanted:
-        return {}
+        return
     if any(not _OID.fullmatch(oid) for oid in wanted):  # one per line: no newline, no option
         raise DiffError("git cat-file failed: not an object id")
     try:
-        done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"],
-                              input="".join(f"{oid}\n" for oid in wanted).encode("ascii"),
-                              capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.SubprocessError) as exc:
+        proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+    except OSError as exc:
         raise DiffError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        raise _failed(("cat-file",), done)
-    found: dict[str, bytes] = {}
-    out, at = done.stdout, 0
-    for oid in wanted:
-        end = out.index(b"\n", at)
-        header = out[at:end].decode("ascii", "replace").split(" ")
-        if len(header) != 3 or header[1] != "blob":
-            raise DiffError(f"git cat-file failed: {' '.join(header)}")
-        size = int(header[2])
-        found[oid] = out[end + 1:end + 1 + size]
-        at = end + 1 + size + 1  # the content, then a newline
-    return found
+    # git answers while it reads: the ids go in from a thread, so neither side can wait
+    # on the other with a full pipe
+    feeder = threading.Thread(target=_feed, args=(proc, wanted), daemon=True)
+    feeder.start()
+    try:
+        for oid in wanted:
+            yield oid, _next_blob(proc)
+    finally:
+        proc.kill()  # a reader that stopped early leaves git waiting to write
+        feeder.join()  # its writes fail now, and it has closed git's input
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+        proc.wait()
+
+
+def _feed(proc: subprocess.Popen[bytes], oids: list[str]) -> None:
+    assert proc.stdin is not None
+    # OSError: git is gone (it failed, or was ended after an error); closing says "no more"
+    with contextlib.suppress(OSError), proc.stdin:
+        for oid in oids:
+            proc.stdin.write(f"{oid}\n".encode("ascii"))
+
+
+def _next_blob(proc: subprocess.Popen[bytes]) -> bytes:
+    assert proc.stdout is not None and proc.stderr is not None
+    header = proc.stdout.readline().decode("ascii", "replace").split()
+    if not header:  # git stopped: its first line says why
+        lines = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        raise DiffError(f"git cat-file failed: {lines[0] if lines else 'no output'}")
+    if len(header) != 3 or header[1] != "blob":
+        raise DiffError(f"git cat-file failed: {' '.join(header)}")
+    size = int(header[2])
+    data = proc.stdout.read(size)
+    if len(data) != size or proc.stdout.read(1) != b"\n":
+        raise DiffError("git cat-file failed: its output was cut short")
+    return data
 
 
 def resolve(root: Path, rev: str) -> str:

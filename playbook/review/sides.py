@@ -46,10 +46,13 @@ def materialise(root: Path, commit: str, into: Path) -> None:
         if mode == LINK or name.startswith("/") or ".." in parts:
             continue  # the loader reports the file as missing where a source names it
         wanted.append((into.joinpath(*parts), oid))
-    contents = blobs(root, (oid for _, oid in wanted))
+    destinations: dict[str, list[Path]] = {}
     for dest, oid in wanted:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(contents[oid])
+        destinations.setdefault(oid, []).append(dest)
+    for oid, data in blobs(root, destinations):
+        for dest in destinations[oid]:  # files alike are one blob
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
 
 
 def _side(folder: Path, today: date) -> Side:

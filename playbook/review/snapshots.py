@@ -88,7 +88,7 @@ def snapshot_at(root: Path, rev: str | None) -> tuple[Snapshot, list[Problem]]:
                                     "commit the file itself"))
             continue
         wanted[name] = oid
-    contents = blobs(root, wanted.values())
+    contents = dict(blobs(root, wanted.values()))
     raw.update((name, contents[oid]) for name, oid in wanted.items())
     files: dict[str, str] = {}
     for name, data in raw.items():

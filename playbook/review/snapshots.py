@@ -114,7 +114,7 @@ def _add_definitions(root: Path, rev: str | None, snapshot: Snapshot) -> None:
     if rev is not None:
         commit = resolve(root, rev)
         oids = {name: oid for name, mode, oid in tree(root, commit, "data", "playbook.yml")
-                 if mode != LINK}
+                if mode != LINK}
     if rev is None:
         found = locate(root / "playbook.yml", root, "playbook.yml")
         settings = _text(found.read_bytes()) if isinstance(found, Path) else None

@@ -13,6 +13,7 @@ against the library it stands in for, which is thereby an independent reference.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 from collections.abc import Callable
@@ -24,6 +25,7 @@ TINY = 1.0e-20
 """Keeps ``r = ±1`` finite in the slope's t statistic, as ``scipy.stats.linregress``."""
 
 
+@functools.cache  # imported once; then a call is a lookup, not a trip through importlib
 def _special() -> ModuleType:
     """``scipy.special``, imported at the first call, not with this module: ``playbook
     schema`` and ``init`` import the figures for their types and compute nothing, and
@@ -31,6 +33,7 @@ def _special() -> ModuleType:
     return importlib.import_module("scipy.special")
 
 
+@functools.cache
 def _ufuncs() -> ModuleType:
     """The Boost hypergeometric kernels ``scipy.stats`` calls (imported as :func:`_special`)."""
     return importlib.import_module("scipy.special._ufuncs")

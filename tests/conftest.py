@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 from xdist.scheduler import LoadFileScheduling
 
+from scripts.pdf import CHROMIUM_ARGS
+
 if TYPE_CHECKING:
     from sites import Site
 
@@ -225,8 +227,6 @@ def mini_offline(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --------------------------------------------------------------------------- browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")

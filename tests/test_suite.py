@@ -8,7 +8,9 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -94,3 +96,58 @@ def test_the_modules_that_read_the_sites_built_once_go_to_one_worker() -> None:
     unit = SharedSitesScheduling.__new__(SharedSitesScheduling)._split_scope
     assert {unit(f"tests/{name}::test_x[a::b]") for name in SHARED_SITES} == {"shared-sites"}
     assert unit("tests/test_suite.py::test_x") == "tests/test_suite.py"
+
+
+def _reported(hook: Any, node: pytest.Collector, result: list[Any]) -> list[Any]:
+    """What the wrapper ``hook`` makes of a collect report of ``node`` listing ``result``."""
+    wrapper = hook(node)
+    next(wrapper)
+    report = pytest.CollectReport(node.nodeid, "passed", None, list(result))
+    try:
+        wrapper.send(report)
+    except StopIteration as stop:
+        final: pytest.CollectReport = stop.value
+        return list(final.result)
+    raise AssertionError("the hook wrapper yielded twice")
+
+
+def test_every_second_worker_collects_each_folder_backwards(
+        request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """So that two workers compiling the same modules into one bytecode cache start at
+    opposite ends; a module's own tests keep their order; a run without xdist is gw0's."""
+    from conftest import pytest_make_collect_report as hook
+
+    module = request.node.parent
+    folder = module.parent
+    assert isinstance(folder, pytest.Dir) and isinstance(module, pytest.Module)
+    entries = ["a", "b", "c"]
+    for worker, expected in (("gw0", entries), ("gw1", entries[::-1]), ("gw2", entries),
+                             ("gw3", entries[::-1]), (None, entries)):
+        if worker is None:
+            monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+        else:
+            monkeypatch.setenv("PYTEST_XDIST_WORKER", worker)
+        assert _reported(hook, folder, entries) == expected, worker
+        assert _reported(hook, module, entries) == entries, worker
+
+
+def test_the_order_of_the_tests_does_not_depend_on_the_order_of_collecting(
+        request: pytest.FixtureRequest) -> None:
+    """xdist needs every worker to list the same tests in the same order: modules
+    collected backwards (one of them among the slowest) come out as those collected
+    forwards, each module's tests in their own order."""
+    from conftest import SLOWEST_FIRST, pytest_collection_modifyitems
+
+    folder = request.node.parent.parent
+    names = ["test_chromium.py", "test_suite.py", "test_year.py"]
+    assert "test_year.py" in SLOWEST_FIRST
+    modules = [[item for item in pytest.Module.from_parent(folder, path=REPO / "tests" / name)
+                .collect() if isinstance(item, pytest.Item)] for name in names]
+    forwards = [item for tests in modules for item in tests]
+    backwards = [item for tests in reversed(modules) for item in tests]
+    pytest_collection_modifyitems(forwards)
+    pytest_collection_modifyitems(backwards)
+    assert [item.nodeid for item in backwards] == [item.nodeid for item in forwards]
+    assert forwards[0].path.name == "test_year.py"
+    suite = [item.name for item in forwards if item.path.name == "test_suite.py"]
+    assert suite == [item.name for item in modules[1]]

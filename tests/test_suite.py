@@ -151,3 +151,23 @@ def test_the_order_of_the_tests_does_not_depend_on_the_order_of_collecting(
     assert forwards[0].path.name == "test_year.py"
     suite = [item.name for item in forwards if item.path.name == "test_suite.py"]
     assert suite == [item.name for item in modules[1]]
+
+
+def test_old_runs_are_deleted_beside_the_tests_and_the_last_ones_kept(tmp_path: Path) -> None:
+    """The runs pytest keeps no longer (all but the last three) go while this one runs: a
+    finished run's folder, with its files, and a half-deleted one (``garbage-*``); the
+    newest three, the one running included, stay whole, and so does anything else."""
+    from conftest import remove_old_runs
+
+    root = tmp_path / "pytest-of-someone"
+    for number in range(1, 7):
+        run = root / f"pytest-{number}" / "test_x0"
+        run.mkdir(parents=True)
+        (run / "site.html").write_text("<p>a run's file</p>", encoding="utf-8")
+    (root / "garbage-0c3d").mkdir()
+    (root / "unrelated").mkdir()
+    (root / "pytest-6" / ".lock").write_text("", encoding="utf-8")  # the run under way
+    remove_old_runs(root, 3, lock_dead_before=0.0).join(timeout=60)
+    assert sorted(path.name for path in root.iterdir()) == [
+        "pytest-4", "pytest-5", "pytest-6", "unrelated"]
+    assert (root / "pytest-4" / "test_x0" / "site.html").is_file()

@@ -119,11 +119,11 @@ unit: $(STAMP)
 # browser tests share one Chromium context per worker, whose code cache keeps Plotly
 # compiled: pytest took 8.5 minutes before those, 7 to 7.5 after; with the linters beside it,
 # the stand-ins, shared page loads and sites built once per run, `.ci/run` took about 6 min
-# on a clean clone (pytest 5m54s, 690 CPU-seconds in all); with Chromium's preloaded
-# address bar left out, the workers compiling from opposite ends and old runs' folders
-# deleted as a run starts, 5m03s and 5m18s (564 and 595 CPU-seconds; 5m11s and 5m39s
-# before them, in turn on the same machine). The machine's speed varies: an hour later
-# every run took a quarter longer (6m22s and 6m26s, 6m30s before).
+# on a clean clone (pytest 5m54s, 690 CPU-seconds in all). With Chromium's preloaded
+# address bar left out and the workers compiling from opposite ends: 5m03s and 5m18s
+# (564 and 595 CPU-seconds), against 5m11s and 5m39s before them, run in turn on the
+# same machine. The machine's speed varies: an hour later every run took a quarter longer
+# (with old runs' folders also deleted as a run starts: 6m22s and 6m26s, 6m30s before).
 # The tests marked `large` build the 200-program playbook (minutes each): `make bench`
 # runs them, beside the figures it prints for the same size.
 # The linters run beside pytest rather than before it (mypy, the longest, keeps one core

@@ -37,7 +37,7 @@ PLAYWRIGHT_DISABLED = (
 UNUSED_UI = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
 """Browser interface a headless browser never shows: Chromium 156 preloads its address bar's
 drop-down, two web pages of its own, in every new window (each Playwright context), and
-they kept a core a quarter busy for seconds: a context cost 2.2 CPU-seconds instead of 0.9."""
+they kept a core a quarter busy for seconds: a context cost 2.2 CPU-seconds instead of 0.6."""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
                  "--disable-component-update", "--no-first-run",
                  # Chromium keeps the last --disable-features alone, so this one repeats

@@ -19,7 +19,7 @@ from _pytest.pathlib import LOCK_TIMEOUT, cleanup_numbered_dir
 from hypothesis import HealthCheck, settings
 from xdist.scheduler import LoadFileScheduling
 
-from scripts.pdf import CHROMIUM_ARGS
+from scripts.pdf import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from sites import Site
@@ -267,8 +267,6 @@ def mini_offline(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # --------------------------------------------------------------------------- browser
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")

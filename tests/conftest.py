@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     the folder before xdist starts its workers, which inherit it.
     """
     if "PYTEST_XDIST_WORKER" not in os.environ:
+        pin_build_date()
         factory = config._tmp_path_factory  # type: ignore[attr-defined]
         basetemp = factory.getbasetemp()
         os.environ["PYTHONPYCACHEPREFIX"] = str(basetemp / "pycache")
@@ -74,6 +76,17 @@ def pytest_configure(config: pytest.Config) -> None:
                             basetemp.stat().st_mtime - LOCK_TIMEOUT)
     sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
     sys.dont_write_bytecode = False
+
+
+def pin_build_date() -> str:
+    """Give every site the run builds one build date, the run's start (unless one is set).
+
+    MkDocs dates ``sitemap.xml`` by ``SOURCE_DATE_EPOCH``, else by the clock: a run that
+    crossed midnight built the example before it and again after, and the tests that
+    compare two builds file by file failed on the sitemap's date alone. The workers and
+    every build they start inherit the variable.
+    """
+    return os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
 
 
 def remove_old_runs(root: Path, keep: int, lock_dead_before: float) -> threading.Thread:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,14 @@ def test_build_is_reproducible(example_site: Site, tmp_path: Path) -> None:
     first.pop("sitemap.xml.gz", None)
     second.pop("sitemap.xml.gz", None)
     assert first == second
+
+
+def test_every_build_of_a_run_carries_the_runs_one_date(example_site: Site) -> None:
+    """The run pins MkDocs' build date (``SOURCE_DATE_EPOCH``, ``conftest.py``): a run that
+    crosses midnight still builds two equal sites, sitemap dates included."""
+    day = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), UTC).date()
+    sitemap = (example_site.root / "sitemap.xml").read_text(encoding="utf-8")
+    assert set(re.findall(r"<lastmod>(.*?)</lastmod>", sitemap)) == {day.isoformat()}
 
 
 def test_yaml_text_renders_literally_and_never_executes(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import subprocess
@@ -171,3 +172,12 @@ def test_old_runs_are_deleted_beside_the_tests_and_the_last_ones_kept(tmp_path: 
     assert sorted(path.name for path in root.iterdir()) == [
         "pytest-4", "pytest-5", "pytest-6", "unrelated"]
     assert (root / "pytest-4" / "test_x0" / "site.html").is_file()
+
+
+def test_what_collection_imported_is_frozen_and_the_collector_is_back_on() -> None:
+    """The worker collected without the cycle collector and froze what it made
+    (``conftest.pytest_collection``): this module's namespace is out of its sweeps."""
+    namespace = sys.modules[__name__].__dict__
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 10_000
+    assert not any(o is namespace for o in gc.get_objects())

@@ -88,6 +88,17 @@ def test_code_runs_as_python_c_and_another_time_zone_runs_fresh(tmp_path: Path) 
         assert done.stdout == f"['-c', 'x'] '' __main__ {abbreviation} {zone} False\n"
 
 
+def test_a_child_starts_with_the_servers_imports_frozen_and_its_collector_on() -> None:
+    """What the server imported is out of every child's cycle-collector sweeps."""
+    code = "import gc; print(gc.isenabled(), gc.get_freeze_count())"
+    done = warm.run("-c", [code])
+    enabled, frozen = done.stdout.split()
+    assert enabled == "True" and int(frozen) > 100_000, done.stderr
+    fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert fresh.stdout == "True 0\n"
+
+
 PROBE = """\
 import os, sys, time
 print("argv", sys.argv, "cwd", os.getcwd(), "path0", sys.path[0])

@@ -26,6 +26,7 @@ about its start-up, starts ``sys.executable`` itself.
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import subprocess
@@ -59,6 +60,11 @@ def _serve() -> None:
     for name in IMPORTS:
         importlib.import_module(name)
     _render_references()
+    # what every child inherits stays out of its cycle collector's sweeps, as in
+    # conftest.py's workers, and its pages shared with the server (a sweep writes to each
+    # object it walks, so a child copied every page the imports filled)
+    gc.collect()
+    gc.freeze()
     with tempfile.TemporaryDirectory(prefix="warm-jinja-") as jinja_cache, \
             tempfile.TemporaryDirectory(prefix="warm-bin-") as shim_folder:
         _cache_theme_templates(jinja_cache)

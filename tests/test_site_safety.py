@@ -179,8 +179,11 @@ def test_serve_shows_problems_and_recovers(tmp_path: Path, how: list[str]) -> No
     # the venv's mkdocs (what `make serve` runs) serves it: forked after the imports
     # (2.5 s of CPU each time), where any other start-up would run the real script
     startup = {k: v for k, v in os.environ.items() if k.startswith(warm_server.STARTUP)}
+    # ended by a signal, serve leaves its temporary site behind: in the test's folder
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     env = {**startup, "PLAYBOOK_TODAY": "2026-11-22", "NO_MKDOCS_2_WARNING": "1",
-           "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
+           "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "TMPDIR": str(scratch)}
     proc = subprocess.Popen(
         [warm.shims() / "mkdocs", "serve", "-f",
          str(root / "mkdocs.yml"), *how, "--dev-addr", f"127.0.0.1:{port}"],

@@ -88,6 +88,13 @@ def test_code_runs_as_python_c_and_another_time_zone_runs_fresh(tmp_path: Path) 
         assert done.stdout == f"['-c', 'x'] '' __main__ {abbreviation} {zone} False\n"
 
 
+def test_a_child_takes_its_temporary_folder_from_its_own_environment(tmp_path: Path) -> None:
+    """``TMPDIR`` as the caller gives it, not the server's folder cached by ``tempfile``."""
+    code = "import sys, tempfile; print(tempfile.gettempdir(), 'mkdocs' in sys.modules)"
+    done = warm.run("-c", [code], env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert done.stdout == f"{tmp_path} True\n", done.stderr
+
+
 def test_a_child_starts_with_the_servers_imports_frozen_and_its_collector_on() -> None:
     """What the server imported is out of every child's cycle-collector sweeps."""
     code = "import gc; print(gc.isenabled(), gc.get_freeze_count())"

@@ -16,6 +16,7 @@ import selectors
 import signal
 import socket
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -139,6 +140,7 @@ class Server:
         os.environ.clear()
         os.environ.update(env)
         time.tzset()  # TZ is read into the C library, not looked up again
+        tempfile.tempdir = None  # the server's, cached: looked up again from TMPDIR
         for fd in (0, 1, 2):
             if fd in streams:
                 os.dup2(streams[fd], fd)

@@ -124,6 +124,9 @@ unit: $(STAMP)
 # (564 and 595 CPU-seconds), against 5m11s and 5m39s before them, run in turn on the
 # same machine. The machine's speed varies: an hour later every run took a quarter longer
 # (with old runs' folders also deleted as a run starts: 6m22s and 6m26s, 6m30s before).
+# With what the workers and the warm server imported kept out of the cycle collector's
+# sweeps (gc.freeze: tests/conftest.py, tests/warm.py), in such a slow hour: 647 and 662
+# CPU-seconds (346 and 354 s) against 675 and 684 (361 and 369 s) before, run in turn.
 # The tests marked `large` build the 200-program playbook (minutes each): `make bench`
 # runs them, beside the figures it prints for the same size.
 # The linters run beside pytest rather than before it (mypy, the longest, keeps one core

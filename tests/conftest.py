@@ -148,6 +148,25 @@ def pytest_collection(session: pytest.Session) -> Any:
             gc.enable()
 
 
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Freeze again after a test that thawed everything (:func:`refreeze`)."""
+    refreeze()
+
+
+def refreeze() -> bool:
+    """Freeze what is alive again when nothing is frozen any more; whether it did.
+
+    mypy run in-process (``test_mdtext.py``) ends with ``gc.freeze(); gc.unfreeze()``,
+    which leaves every object in the oldest generation and none frozen: the worker's full
+    collections would walk all of them again for the rest of the run.
+    """
+    if gc.get_freeze_count():
+        return False
+    gc.collect()
+    gc.freeze()
+    return True
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(collector: pytest.Collector) -> Any:
     """Let every second xdist worker import the test modules in the reverse order.

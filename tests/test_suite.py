@@ -181,3 +181,17 @@ def test_what_collection_imported_is_frozen_and_the_collector_is_back_on() -> No
     assert gc.isenabled()
     assert gc.get_freeze_count() > 10_000
     assert not any(o is namespace for o in gc.get_objects())
+
+
+def test_a_test_that_thaws_everything_leaves_it_frozen_again() -> None:
+    """As mypy run in-process does (``gc.freeze(); gc.unfreeze()``): the teardown of every
+    test freezes again (``conftest.refreeze``), and only when nothing is frozen."""
+    from conftest import refreeze
+
+    frozen = gc.get_freeze_count()
+    assert frozen > 10_000 and not refreeze()  # frozen: left as it is
+    assert gc.get_freeze_count() == frozen
+    gc.unfreeze()
+    assert refreeze()
+    assert gc.get_freeze_count() > 10_000
+    assert not any(o is sys.modules[__name__].__dict__ for o in gc.get_objects())

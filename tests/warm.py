@@ -60,14 +60,14 @@ def _serve() -> None:
     for name in IMPORTS:
         importlib.import_module(name)
     _render_references()
-    # what every child inherits stays out of its cycle collector's sweeps, as in
-    # conftest.py's workers, and its pages shared with the server (a sweep writes to each
-    # object it walks, so a child copied every page the imports filled)
-    gc.collect()
-    gc.freeze()
     with tempfile.TemporaryDirectory(prefix="warm-jinja-") as jinja_cache, \
             tempfile.TemporaryDirectory(prefix="warm-bin-") as shim_folder:
         _cache_theme_templates(jinja_cache)
+        # what every child inherits stays out of its cycle collector's sweeps, as in
+        # conftest.py's workers, and in the pages it shares with the server (a sweep writes
+        # to each object it walks, so a child copied every page the imports filled)
+        gc.collect()
+        gc.freeze()
         warm_server.Server(Path(shim_folder)).serve()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import refreeze
 
 from playbook.pages.mdtext import (
     cat,
@@ -255,6 +256,7 @@ def test_mypy_rejects_a_plain_str_where_markdown_is_required(tmp_path: Path) -> 
     stdout, _, status = api.run([
         "--strict", "--no-incremental", "--follow-imports=silent",
         "--python-version", "3.11", "--cache-dir", str(tmp_path / "cache"), str(snippet)])
+    refreeze()  # mypy thawed what the worker froze (conftest.py)
     assert status == 1, stdout
     errors = [line for line in stdout.splitlines() if ": error:" in line]
     assert sorted(int(e.split(":")[1]) for e in errors) == [4, 5, 6, 7], stdout

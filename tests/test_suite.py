@@ -184,8 +184,8 @@ def test_what_collection_imported_is_frozen_and_the_collector_is_back_on() -> No
 
 
 def test_a_test_that_thaws_everything_leaves_it_frozen_again() -> None:
-    """As mypy run in-process does (``gc.freeze(); gc.unfreeze()``): the teardown of every
-    test freezes again (``conftest.refreeze``), and only when nothing is frozen."""
+    """As mypy run in-process does (``gc.freeze(); gc.unfreeze()``): ``conftest.refreeze``,
+    which the test that runs mypy calls, freezes again, and only when nothing is frozen."""
     from conftest import refreeze
 
     frozen = gc.get_freeze_count()

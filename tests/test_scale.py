@@ -34,17 +34,23 @@ REPO = Path(__file__).resolve().parents[1]
 CHECK_THEN_LIST = """
 import json, sys
 from playbook.commands import cli
-code = cli.main(["check", sys.argv[1]])
-loaded = [m for m in ("scipy", "statsmodels", "pandas", "sqlalchemy") if m in sys.modules]
-print(json.dumps({"code": code, "loaded": loaded}))
+out = {}
+for root in sys.argv[1:]:
+    code = cli.main(["check", root])
+    out[root] = [code, [m for m in ("scipy", "statsmodels", "pandas", "sqlalchemy", "sqlglot")
+                        if m in sys.modules]]
+print(json.dumps(out))
 """
 
 
-def test_check_imports_no_statistics_stack_nor_pandas_nor_sqlalchemy() -> None:
+def test_check_imports_no_statistics_stack_nor_pandas_nor_sql_libraries() -> None:
+    """Not even sqlglot, until a KPI's source is a query (the example has one)."""
     # a fresh interpreter: this test process has long imported scipy
-    done = subprocess.run([sys.executable, "-c", CHECK_THEN_LIST, str(REPO)], cwd=REPO,
+    mini = str(REPO / "tests" / "fixtures" / "mini")
+    done = subprocess.run([sys.executable, "-c", CHECK_THEN_LIST, mini, str(REPO)], cwd=REPO,
                           capture_output=True, text=True, check=True)
-    assert json.loads(done.stdout.splitlines()[-1]) == {"code": 0, "loaded": []}
+    assert json.loads(done.stdout.splitlines()[-1]) == {mini: [0, []],
+                                                        str(REPO): [0, ["sqlglot"]]}
 
 
 def test_libyaml_and_pure_loader_give_the_same_data_and_positions() -> None:

@@ -24,7 +24,6 @@ from playbook.load import yaml_source as yamlsrc
 from playbook.load.bundle import Bundle
 from playbook.load.csv_table import Table, parse_date, read_table
 from playbook.load.program_files import read_program_file
-from playbook.load.query_columns import shape
 from playbook.load.safefiles import locate_data
 from playbook.load.seen import Expected, Observed, SeriesSeen, Track, observe, watched
 from playbook.load.tables import Tables, snapshot_path
@@ -135,6 +134,10 @@ class _Plan:
         text = src.query if src.query is not None else self._read(src.query_file)
         if text is None:
             return []
+        # imported here: only a query's contract parses SQL, and sqlglot took 0.5 s of
+        # every command's start-up (a check, a build, each pre-commit hook)
+        from playbook.load.query_columns import shape
+
         found = shape(text)
         out = []
         root, pid = self.bundle.root, self.bundle.id

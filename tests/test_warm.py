@@ -4,6 +4,7 @@ behind by an earlier command."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -104,6 +105,35 @@ def test_a_child_starts_with_the_servers_imports_frozen_and_its_collector_on() -
     fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True)
     assert fresh.stdout == "True 0\n"
+
+
+LISTING = """\
+import json, os, sys, jinja2
+from mkdocs.theme import Theme
+dirs = [sys.argv[1], *Theme(name="material").dirs]
+walked, walk = [], os.walk
+os.walk = lambda top, **kw: walked.append(top) or walk(top, **kw)
+listed = jinja2.FileSystemLoader(dirs).list_templates()
+open(sys.argv[1] + "/added.html", "w").close()
+again = jinja2.FileSystemLoader(dirs).list_templates()
+print(json.dumps({"listed": listed, "again": again, "walked": walked}))
+"""
+
+
+def test_a_child_lists_installed_themes_as_jinja_does_and_any_other_folder_anew(
+        tmp_path: Path) -> None:
+    """The server lists Material's 14,500 files once; a playbook's own folder, each time."""
+    (tmp_path / "main.html").write_text("x", encoding="utf-8")
+    forked = json.loads(warm.run("-c", [LISTING, str(tmp_path)]).stdout)
+    (tmp_path / "added.html").unlink()
+    fresh = subprocess.run([sys.executable, "-c", LISTING, str(tmp_path)],
+                           capture_output=True, text=True, check=True)
+    expected = json.loads(fresh.stdout)
+    assert len(expected["listed"]) > 10_000 and "main.html" in expected["listed"]
+    assert "added.html" not in expected["listed"] and "added.html" in expected["again"]
+    assert (forked["listed"], forked["again"]) == (expected["listed"], expected["again"])
+    assert expected["walked"] == 2 * [str(tmp_path), *expected["walked"][1:3]]
+    assert forked["walked"] == [str(tmp_path), str(tmp_path)]  # the themes: by the server
 
 
 PROBE = """\

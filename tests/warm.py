@@ -46,10 +46,10 @@ IMPORTS = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.commands.serve",
            "playbook.engine", "playbook.figures", "playbook.pages", "playbook.commands.cli",
            "pymdownx.details", "pymdownx.superfences", "markdown.extensions.tables",
            "markdown.extensions.admonition", "plotly", "scipy.stats", "numpy", "duckdb",
-           "check_jsonschema")
+           "check_jsonschema", "playbook.load.query_columns")
 """What the server imports before its first fork: everything a build of the test sites
-reaches, and check-jsonschema, run a dozen times (a module left out is imported by each
-child, as before)."""
+reaches (sqlglot too, which only a playbook with a query imports), and check-jsonschema,
+run a dozen times (a module left out is imported by each child, as before)."""
 
 def _serve() -> None:
     """Import everything, then answer commands from the worker (stdin) and the shims."""
@@ -63,12 +63,49 @@ def _serve() -> None:
     with tempfile.TemporaryDirectory(prefix="warm-jinja-") as jinja_cache, \
             tempfile.TemporaryDirectory(prefix="warm-bin-") as shim_folder:
         _cache_theme_templates(jinja_cache)
+        _cache_installed_listings()
         # what every child inherits stays out of its cycle collector's sweeps, as in
         # conftest.py's workers, and in the pages it shares with the server (a sweep writes
         # to each object it walks, so a child copied every page the imports filled)
         gc.collect()
         gc.freeze()
         warm_server.Server(Path(shim_folder)).serve()
+
+
+def _cache_installed_listings() -> None:
+    """List each installed theme folder once per server, not once per build.
+
+    MkDocs adds a theme's static files to every build by listing every file of its
+    folders (Jinja's ``list_templates``); Material's holds 14,500 files, mostly icons: 0.07
+    CPU-seconds a build, 8 in a run. A folder inside this Python's installation does not
+    change while the tests run; any other (a playbook's overrides, the plugin's templates
+    in this work tree) is listed anew each time. The listing is Jinja's own, per folder.
+    """
+    import jinja2
+
+    list_templates = jinja2.FileSystemLoader.list_templates
+    installed = (os.path.realpath(sys.prefix) + os.sep, os.path.realpath(sys.base_prefix)
+                 + os.sep)
+    listed: dict[str, list[str]] = {}
+
+    def listing(loader: jinja2.FileSystemLoader) -> list[str]:
+        found: set[str] = set()
+        for folder in loader.searchpath:
+            one = jinja2.FileSystemLoader(folder, followlinks=loader.followlinks)
+            if not os.path.realpath(folder).startswith(installed):
+                found.update(list_templates(one))
+                continue
+            key = f"{loader.followlinks} {folder}"
+            if key not in listed:
+                listed[key] = list_templates(one)
+            found.update(listed[key])
+        return sorted(found)
+
+    from mkdocs.theme import Theme
+
+    for name in ("mkdocs", "material"):  # listed before the fork, so each child finds them
+        listing(jinja2.FileSystemLoader(Theme(name=name).dirs))
+    jinja2.FileSystemLoader.list_templates = listing  # type: ignore[method-assign,assignment]
 
 
 def _render_references() -> None:

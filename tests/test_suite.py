@@ -195,3 +195,23 @@ def test_a_test_that_thaws_everything_leaves_it_frozen_again() -> None:
     assert refreeze()
     assert gc.get_freeze_count() > 10_000
     assert not any(o is sys.modules[__name__].__dict__ for o in gc.get_objects())
+
+
+def test_the_run_says_its_time_zone_so_a_command_in_it_is_forked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """conftest.py sets ``TZ`` for the run (UTC unless one is set): a command in the run's
+    zone is forked from the warm server; in another, it starts fresh (``tests/warm.py``)."""
+    import warm
+    from conftest import pin_time_zone
+
+    code = "import sys; print('mkdocs.commands.build' in sys.modules)"
+    zone = os.environ["TZ"]
+    assert warm.run("-c", [code], env={**os.environ, "TZ": zone}).stdout == "True\n"
+    other = "Pacific/Auckland" if zone != "Pacific/Auckland" else "UTC"
+    assert warm.run("-c", [code], env={**os.environ, "TZ": other}).stdout == "False\n"
+    monkeypatch.delenv("TZ")
+    pin_time_zone()
+    assert os.environ["TZ"] == "UTC"
+    monkeypatch.setenv("TZ", "Europe/Dublin")
+    pin_time_zone()
+    assert os.environ["TZ"] == "Europe/Dublin"

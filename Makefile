@@ -127,6 +127,10 @@ unit: $(STAMP)
 # With what the workers and the warm server imported kept out of the cycle collector's
 # sweeps (gc.freeze: tests/conftest.py, tests/warm.py), in such a slow hour: 647 and 662
 # CPU-seconds (346 and 354 s) against 675 and 684 (361 and 369 s) before, run in turn.
+# With the engine starting without sqlglot, the warm server listing Material's 14,500
+# theme files once and the zone tests' UTC side forked (about 12 CPU-seconds by their
+# parts): 546, 616, 564 and 605 CPU-seconds (294 to 331 s) against 555, 565, 623 and 611
+# (298 to 336 s) before, alternated over 50 minutes: within the machine's own drift.
 # The tests marked `large` build the 200-program playbook (minutes each): `make bench`
 # runs them, beside the figures it prints for the same size.
 # The linters run beside pytest rather than before it (mypy, the longest, keeps one core

@@ -15,6 +15,8 @@ from pathlib import Path
 import warm
 import warm_shim
 
+REPO = Path(__file__).resolve().parents[1]
+
 SCRIPT = """\
 import json, os, sys
 print("argv", sys.argv[1:], "cwd", os.getcwd(), "path0", sys.path[0])
@@ -105,6 +107,27 @@ def test_a_child_starts_with_the_servers_imports_frozen_and_its_collector_on() -
     fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True)
     assert fresh.stdout == "True 0\n"
+
+
+BUILD_IMPORTS = """\
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+before = set(sys.modules)
+build(load_config(sys.argv[1], site_dir=sys.argv[2]))
+print(sorted(set(sys.modules) - before))
+"""
+
+
+def test_a_forked_build_of_the_example_imports_nothing_the_server_did_not(
+        tmp_path: Path) -> None:
+    """Every module a build reaches is imported by the server once (``warm.IMPORTS``), not
+    by each build it forks; only the hooks file, which MkDocs loads by its path each time."""
+    done = warm.run("-c", [BUILD_IMPORTS, REPO / "mkdocs.yml", tmp_path / "site"],
+                    env={**os.environ, "PLAYBOOK_TODAY": "2026-11-24",
+                         "NO_MKDOCS_2_WARNING": "1"}, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines()[-1] == "['hooks/playbook_hooks.py']", done.stdout[-3000:]
 
 
 LISTING = """\

@@ -130,7 +130,9 @@ unit: $(STAMP)
 # With the engine starting without sqlglot, the warm server listing Material's 14,500
 # theme files once and the zone tests' UTC side forked (about 12 CPU-seconds by their
 # parts): 546, 616, 564 and 605 CPU-seconds (294 to 331 s) against 555, 565, 623 and 611
-# (298 to 336 s) before, alternated over 50 minutes: within the machine's own drift.
+# (298 to 336 s) before, alternated over 50 minutes: within the machine's own drift. An
+# hour later, with the warm server importing what forked builds still imported: 489 and 504
+# CPU-seconds (263 and 270 s), and 489 (262 s) the commit before: the machine had sped up.
 # The tests marked `large` build the 200-program playbook (minutes each): `make bench`
 # runs them, beside the figures it prints for the same size.
 # The linters run beside pytest rather than before it (mypy, the longest, keeps one core

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import MINI
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,7 +47,7 @@ print(json.dumps(out))
 def test_check_imports_no_statistics_stack_nor_pandas_nor_sql_libraries() -> None:
     """Not even sqlglot, until a KPI's source is a query (the example has one)."""
     # a fresh interpreter: this test process has long imported scipy
-    mini = str(REPO / "tests" / "fixtures" / "mini")
+    mini = str(MINI)
     done = subprocess.run([sys.executable, "-c", CHECK_THEN_LIST, mini, str(REPO)], cwd=REPO,
                           capture_output=True, text=True, check=True)
     assert json.loads(done.stdout.splitlines()[-1]) == {mini: [0, []],
